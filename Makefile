@@ -1,0 +1,59 @@
+# MDN Playground. Two commands on a fresh Debian machine with rustup:
+#   make serve   install what is missing, build, serve on http://127.0.0.1:8080
+#   make test    install what is missing, run every test
+# Both are idempotent: tools already installed at the right version are skipped.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export CHROMIUM ?= /usr/bin/chromium
+
+TRUNK_VERSION := 0.21.14
+# The wasm-bindgen CLI must equal the library version in Cargo.lock.
+WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BROWSER_DIR := tests/browser
+
+.PHONY: serve test test-native test-wasm test-browser build bench tools rust-tools browser-tools clean
+
+serve: tools
+	trunk serve --offline --release
+
+build: rust-tools
+	trunk build --offline --release
+
+test: tools test-native test-wasm build test-browser
+
+test-native:
+	cargo test
+
+# The core tests under wasm-bindgen-test, in headless Chromium.
+test-wasm: tools
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	WASM_BINDGEN_TEST_TIMEOUT=300 \
+	cargo test --target wasm32-unknown-unknown --test wasm
+
+test-browser: browser-tools
+	cd $(BROWSER_DIR) && node --test --test-concurrency=1 *.test.mjs
+
+bench:
+	cargo bench --bench train
+
+tools: rust-tools browser-tools
+
+rust-tools: Cargo.lock
+	@command -v cargo >/dev/null || { echo "cargo not found: install rustup first (https://rustup.rs)"; exit 1; }
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ "$$(trunk --version 2>/dev/null)" = "trunk $(TRUNK_VERSION)" ] || cargo install trunk --version $(TRUNK_VERSION) --locked
+
+browser-tools:
+	@[ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ] || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+	@[ -d $(BROWSER_DIR)/node_modules/playwright-core ] || (cd $(BROWSER_DIR) && npm ci --no-audit --no-fund)
+
+Cargo.lock:
+	cargo generate-lockfile
+
+clean:
+	cargo clean
+	rm -rf dist $(BROWSER_DIR)/node_modules

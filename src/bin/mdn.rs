@@ -1,0 +1,201 @@
+//! `mdn`: run playground experiments from the command line.
+//!
+//! ```text
+//! mdn train [SPEC] [--save model.json] [--every N]
+//! mdn eval --model model.json --x X [--y Y]
+//! ```
+//! SPEC is a share link (`http://…/#data=…`) or the text after `#`. Output is JSON lines.
+
+use mdn_playground::model::Model;
+use mdn_playground::network::Workspace;
+use mdn_playground::{Experiment, Metrics, Spec, VERSION};
+use serde::Serialize;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "\
+mdn — Mixture Density Network playground, command line
+
+usage:
+  mdn train [SPEC] [--save FILE] [--every N]
+      Train the experiment SPEC (a share link, or the text after '#'; default: the
+      playground's default experiment). Prints a JSON line of progress every N steps
+      (default: steps/10) and a final JSON line with the metrics.
+      --save FILE   write the trained model (MDN and baseline) as JSON
+  mdn eval --model FILE --x X [--y Y]
+      Print π, μ, σ of p(y|x) at input X (comma-separated for several dimensions),
+      the mixture mean, the baseline's prediction, and with --y, ln p(y|x).
+  mdn keys
+      List the spec keys, their accepted values and defaults.
+  mdn --version | --help
+";
+
+/// A command-line error: the message and the exit code.
+struct Fail(String, u8);
+
+fn fail<T>(msg: impl Into<String>) -> Result<T, Fail> {
+    Err(Fail(msg.into(), 2))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None | Some("-h") | Some("--help") | Some("help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some("-V") | Some("--version") => {
+            println!("mdn {VERSION}");
+            Ok(())
+        }
+        Some("train") => train(&args[1..]),
+        Some("eval") => eval(&args[1..]),
+        Some("keys") => {
+            for k in mdn_playground::spec::KEYS {
+                println!("{:<10} {:<45} default {:<15} {}", k.key, k.accepts, k.default, k.meaning);
+            }
+            Ok(())
+        }
+        Some(other) => fail(format!("unknown command {other:?}; expected train, eval or keys (see mdn --help)")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(msg, code)) => {
+            eprintln!("mdn: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Splits arguments into positionals and `--flag value` options (from `allowed`).
+fn options<'a>(args: &'a [String], allowed: &[&str]) -> Result<(Vec<&'a str>, Vec<(&'a str, &'a str)>), Fail> {
+    let mut pos = Vec::new();
+    let mut opts = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        if let Some(name) = a.strip_prefix("--") {
+            if !allowed.contains(&name) {
+                return fail(format!("unknown option --{name}; accepted: {}", allowed.iter().map(|o| format!("--{o}")).collect::<Vec<_>>().join(", ")));
+            }
+            let Some(v) = args.get(i + 1) else {
+                return fail(format!("--{name} needs a value"));
+            };
+            opts.push((name, v.as_str()));
+            i += 2;
+        } else {
+            pos.push(a);
+            i += 1;
+        }
+    }
+    Ok((pos, opts))
+}
+
+fn opt<'a>(opts: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
+    opts.iter().rev().find(|(n, _)| *n == name).map(|(_, v)| *v)
+}
+
+#[derive(Serialize)]
+struct Progress<'a> {
+    /// Loss of the last step's batch.
+    batch_nll: f64,
+    #[serde(flatten)]
+    metrics: &'a Metrics,
+}
+
+#[derive(Serialize)]
+struct Final<'a> {
+    spec: String,
+    #[serde(flatten)]
+    metrics: &'a Metrics,
+    seconds: f64,
+    steps_per_s: f64,
+}
+
+fn json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("serializes")
+}
+
+fn train(args: &[String]) -> Result<(), Fail> {
+    let (pos, opts) = options(args, &["save", "every"])?;
+    if pos.len() > 1 {
+        return fail("train takes one SPEC (quote a share link: it contains '&')");
+    }
+    let spec = Spec::parse(pos.first().copied().unwrap_or("")).map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
+    let every = match opt(&opts, "every") {
+        Some(v) => v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| Fail(format!("--every: {v:?} is not a whole number ≥ 1"), 2))?,
+        None => (spec.steps / 10).max(1),
+    };
+    let save = opt(&opts, "save");
+    let mut exp = Experiment::new(&spec);
+    let mut seconds = 0.0;
+    while exp.step < spec.steps {
+        let chunk = every.min(spec.steps - exp.step);
+        let t = Instant::now();
+        exp.train(chunk);
+        seconds += t.elapsed().as_secs_f64();
+        if exp.step < spec.steps {
+            let m = exp.metrics();
+            println!("{}", json(&Progress { batch_nll: exp.last.nll, metrics: &m }));
+        }
+    }
+    let m = exp.metrics();
+    let steps_per_s = if seconds > 0.0 { exp.step as f64 / seconds } else { 0.0 };
+    println!("{}", json(&Final { spec: spec.format(), metrics: &m, seconds, steps_per_s }));
+    if let Some(path) = save {
+        std::fs::write(path, exp.model.to_json(&spec.format())).map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
+    }
+    Ok(())
+}
+
+fn numbers(name: &str, v: &str, want: usize) -> Result<Vec<f64>, Fail> {
+    let xs: Result<Vec<f64>, _> = v.split(',').map(|s| s.trim().parse::<f64>()).collect();
+    match xs {
+        Ok(xs) if xs.len() == want && xs.iter().all(|x| x.is_finite()) => Ok(xs),
+        _ => fail(format!("--{name}: {v:?} is not {want} finite number(s), comma-separated")),
+    }
+}
+
+#[derive(Serialize)]
+struct EvalOut {
+    x: Vec<f64>,
+    pi: Vec<f64>,
+    mu: Vec<Vec<f64>>,
+    sigma: Vec<Vec<f64>>,
+    mean: Vec<f64>,
+    mode_mean: Vec<f64>,
+    baseline: Vec<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    y: Option<Vec<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log_p: Option<f64>,
+}
+
+fn eval(args: &[String]) -> Result<(), Fail> {
+    let (pos, opts) = options(args, &["model", "x", "y"])?;
+    if !pos.is_empty() {
+        return fail(format!("eval takes no positional argument (got {:?})", pos[0]));
+    }
+    let path = opt(&opts, "model").ok_or_else(|| Fail("eval needs --model FILE".into(), 2))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {path}: {e}"), 1))?;
+    let (model, _spec) = Model::from_json(&text).map_err(|e| Fail(format!("{path}: {e}"), 2))?;
+    let x = numbers("x", opt(&opts, "x").ok_or_else(|| Fail("eval needs --x X".into(), 2))?, model.din())?;
+    let y = opt(&opts, "y").map(|v| numbers("y", v, model.dout())).transpose()?;
+    let mut ws = Workspace::new(&model.mdn.sizes);
+    let mix = model.mixture(&x, &mut ws);
+    let mut wsb = Workspace::new(&model.baseline.sizes);
+    let d = mix.d;
+    let out = EvalOut {
+        pi: mix.pi.clone(),
+        mu: mix.mu.chunks(d).map(<[f64]>::to_vec).collect(),
+        sigma: mix.sigma.chunks(d).map(<[f64]>::to_vec).collect(),
+        mean: mix.mean(),
+        mode_mean: mix.mode_mean(),
+        baseline: model.baseline_predict(&x, &mut wsb),
+        log_p: y.as_ref().map(|y| mix.log_prob(y)),
+        y,
+        x,
+    };
+    println!("{}", json(&out));
+    Ok(())
+}

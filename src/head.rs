@@ -1,0 +1,68 @@
+//! The mixture head: how the network's raw outputs become mixture parameters.
+//!
+//! For K components and D output dimensions the last layer has K + 2KD outputs:
+//!
+//! | rows | meaning | map |
+//! |---|---|---|
+//! | `0 .. K` | mixing logits | π = softmax(logits) |
+//! | `K + k·D + d` | mean of component k, dimension d | μ = raw (unconstrained) |
+//! | `K + K·D + k·D + d` | scale of component k, dimension d | σ = sigma_min + exp(raw) or softplus(raw) |
+//!
+//! Covariance is diagonal: Σ_k = diag(σ_k1², ..., σ_kD²).
+
+use crate::math;
+use crate::mixture::Mixture;
+use crate::spec::SigmaMap;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Head {
+    pub k: usize,
+    pub d: usize,
+    pub sigma: SigmaMap,
+    pub sigma_min: f64,
+}
+
+impl Head {
+    /// Raw outputs the network must produce: K + 2KD.
+    pub fn outputs(&self) -> usize {
+        self.k + 2 * self.k * self.d
+    }
+
+    pub fn mean_row(&self, k: usize, d: usize) -> usize {
+        self.k + k * self.d + d
+    }
+
+    pub fn scale_row(&self, k: usize, d: usize) -> usize {
+        self.k + self.k * self.d + k * self.d + d
+    }
+
+    /// σ and dσ/draw for one raw scale output.
+    #[inline(always)]
+    pub fn scale(&self, raw: f64) -> (f64, f64) {
+        match self.sigma {
+            SigmaMap::Exp => {
+                let e = math::exp(raw);
+                (self.sigma_min + e, e)
+            }
+            SigmaMap::Softplus => {
+                let (sp, sig) = math::softplus_sigmoid(raw);
+                (self.sigma_min + sp, sig)
+            }
+        }
+    }
+
+    /// The mixture described by one sample's raw outputs.
+    pub fn mixture(&self, raw: &[f64]) -> Mixture {
+        let (k, d) = (self.k, self.d);
+        let logits = &raw[..k];
+        let m = logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let e: Vec<f64> = logits.iter().map(|l| math::exp(l - m)).collect();
+        let s: f64 = e.iter().sum();
+        let ln_s = math::ln(s);
+        let log_pi = logits.iter().map(|l| (l - m) - ln_s).collect();
+        let pi = e.iter().map(|x| x / s).collect();
+        let mu = (0..k * d).map(|r| raw[k + r]).collect();
+        let sigma = (0..k * d).map(|r| self.scale(raw[k + k * d + r]).0).collect();
+        Mixture { k, d, pi, log_pi, mu, sigma }
+    }
+}

@@ -1,0 +1,39 @@
+//! MDN Playground: Mixture Density Networks, trained and drawn in the browser.
+//!
+//! The core (everything but `web`) is plain Rust with no browser dependency: it builds
+//! for native and wasm32 and gives the same bits on both.
+//!
+//! | concept | module |
+//! |---|---|
+//! | experiment spec (share links, CLI) | [`spec`] |
+//! | data sets | [`dataset`] |
+//! | network (MLP, backprop) | [`network`] |
+//! | mixture head (raw outputs → π, μ, σ) | [`head`] |
+//! | the mixture distribution | [`mixture`] |
+//! | losses and their gradients | [`loss`] |
+//! | optimizers | [`optimizer`] |
+//! | training both models side by side | [`experiment`] |
+//! | trained model, queries, model file | [`model`] |
+//! | portable exp/ln/tanh | [`math`] |
+//! | seeded randomness | [`rng`] |
+
+pub mod dataset;
+pub mod experiment;
+pub mod head;
+pub mod loss;
+pub mod math;
+pub mod mixture;
+pub mod model;
+pub mod network;
+pub mod optimizer;
+pub mod rng;
+pub mod spec;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use experiment::{Experiment, Metrics};
+pub use spec::Spec;
+
+/// The crate version, shown by the page and the CLI.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

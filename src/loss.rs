@@ -1,0 +1,182 @@
+//! The losses and their exact gradients with respect to the network's raw outputs:
+//! the mixture negative log-likelihood (the MDN) and squared error (the baseline).
+//!
+//! Both work on one block of samples laid out feature-major (see [`crate::network`]).
+//! The NLL stays in log space throughout:
+//!
+//! ln p(y) = LSE_k [ ln π_k − Σ_d ( ½ z_kd² + ln σ_kd ) − (D/2) ln 2π ],  z_kd = (y_d − μ_kd)/σ_kd
+//!
+//! with ln π_k = logit_k − LSE(logits), so neither π_k → 0 nor |z| → ∞ produces NaN.
+//! With responsibilities r_k = p(k | y), the gradient of −ln p(y) is
+//! ∂/∂logit_k = π_k − r_k, ∂/∂μ_kd = −r_k z_kd / σ_kd, ∂/∂σ_kd = r_k (1 − z_kd²) / σ_kd,
+//! and ∂σ/∂raw comes from the σ map.
+
+use crate::head::Head;
+use crate::math;
+use crate::network::{sum, BLOCK};
+
+/// Scratch buffers for one block, reused across steps.
+#[derive(Clone, Debug)]
+pub struct LossScratch {
+    lp: Vec<f64>,
+    pi: Vec<f64>,
+    z: Vec<f64>,
+    sig: Vec<f64>,
+    dsig: Vec<f64>,
+    m: Vec<f64>,
+    s: Vec<f64>,
+    /// Per-sample loss of the last block.
+    pub nll: Vec<f64>,
+}
+
+impl LossScratch {
+    pub fn new(head: &Head) -> Self {
+        let (k, kd) = (head.k, head.k * head.d);
+        LossScratch {
+            lp: vec![0.0; k * BLOCK],
+            pi: vec![0.0; k * BLOCK],
+            z: vec![0.0; kd * BLOCK],
+            sig: vec![0.0; kd * BLOCK],
+            dsig: vec![0.0; kd * BLOCK],
+            m: vec![0.0; BLOCK],
+            s: vec![0.0; BLOCK],
+            nll: vec![0.0; BLOCK],
+        }
+    }
+}
+
+#[inline(always)]
+fn rows(buf: &[f64], r: usize, nb: usize) -> &[f64] {
+    &buf[r * BLOCK..r * BLOCK + nb]
+}
+
+/// Mixture NLL of the first `nb` samples of a block. `raw` holds the head's outputs,
+/// `y` the targets (`d` rows). Returns the sum of −ln p(y_i | x_i) over the block and,
+/// if `dz` is given, writes `scale ×` the gradient with respect to `raw` into it.
+pub fn mixture_nll(head: &Head, raw: &[f64], y: &[f64], nb: usize, scale: f64, dz: Option<&mut [f64]>, sc: &mut LossScratch) -> f64 {
+    let (k, d) = (head.k, head.d);
+    let LossScratch { lp, pi, z, sig, dsig, m, s, nll } = sc;
+    let (m, s, nll) = (&mut m[..nb], &mut s[..nb], &mut nll[..nb]);
+
+    // ln π_k by a stable log-softmax; π_k kept for the gradient.
+    m.copy_from_slice(rows(raw, 0, nb));
+    for c in 1..k {
+        for (mi, l) in m.iter_mut().zip(rows(raw, c, nb)) {
+            *mi = if *l > *mi { *l } else { *mi };
+        }
+    }
+    s.fill(0.0);
+    for c in 0..k {
+        let p = &mut pi[c * BLOCK..c * BLOCK + nb];
+        for (((p, l), mi), si) in p.iter_mut().zip(rows(raw, c, nb)).zip(m.iter()).zip(s.iter_mut()) {
+            *p = math::exp(l - mi);
+            *si += *p;
+        }
+    }
+    // s now becomes ln s; nll temporarily holds 1/s.
+    for (si, inv) in s.iter_mut().zip(nll.iter_mut()) {
+        *inv = 1.0 / *si;
+        *si = math::ln(*si);
+    }
+    let half_d_ln2pi = d as f64 * math::HALF_LN_2PI;
+    for c in 0..k {
+        let p = &mut pi[c * BLOCK..c * BLOCK + nb];
+        let l = &mut lp[c * BLOCK..c * BLOCK + nb];
+        for i in 0..nb {
+            p[i] *= nll[i];
+            l[i] = ((raw[c * BLOCK + i] - m[i]) - s[i]) - half_d_ln2pi;
+        }
+    }
+    // Gaussian terms.
+    for c in 0..k {
+        for j in 0..d {
+            let r = c * d + j;
+            let mu = rows(raw, head.mean_row(c, j), nb);
+            let rs = rows(raw, head.scale_row(c, j), nb);
+            let yj = rows(y, j, nb);
+            let l = &mut lp[c * BLOCK..c * BLOCK + nb];
+            let (zr, sr, dr) = (&mut z[r * BLOCK..r * BLOCK + nb], &mut sig[r * BLOCK..r * BLOCK + nb], &mut dsig[r * BLOCK..r * BLOCK + nb]);
+            for i in 0..nb {
+                let (sg, ds) = head.scale(rs[i]);
+                let zi = (yj[i] - mu[i]) / sg;
+                l[i] -= 0.5 * zi * zi + math::ln(sg);
+                zr[i] = zi;
+                sr[i] = sg;
+                dr[i] = ds;
+            }
+        }
+    }
+    // Log-sum-exp over components; lp becomes exp(lp - max), s the sum.
+    m.copy_from_slice(rows(lp, 0, nb));
+    for c in 1..k {
+        for (mi, l) in m.iter_mut().zip(rows(lp, c, nb)) {
+            *mi = if *l > *mi { *l } else { *mi };
+        }
+    }
+    // An all −∞ row (every component infinitely far) would give −∞ − −∞ = NaN: shift by 0.
+    for mi in m.iter_mut() {
+        *mi = if *mi == f64::NEG_INFINITY { 0.0 } else { *mi };
+    }
+    s.fill(0.0);
+    for c in 0..k {
+        let l = &mut lp[c * BLOCK..c * BLOCK + nb];
+        for ((li, mi), si) in l.iter_mut().zip(m.iter()).zip(s.iter_mut()) {
+            *li = math::exp(*li - mi);
+            *si += *li;
+        }
+    }
+    for ((ni, mi), si) in nll.iter_mut().zip(m.iter()).zip(s.iter()) {
+        *ni = -(mi + math::ln(*si));
+    }
+    let total = sum(nll);
+
+    if let Some(dz) = dz {
+        // s becomes scale / S, so that r_k * scale = exp(lp_k - M) * (scale / S).
+        for si in s.iter_mut() {
+            *si = scale / *si;
+        }
+        for c in 0..k {
+            let l = &lp[c * BLOCK..c * BLOCK + nb];
+            let p = &pi[c * BLOCK..c * BLOCK + nb];
+            let g = &mut dz[c * BLOCK..c * BLOCK + nb];
+            for i in 0..nb {
+                g[i] = p[i] * scale - l[i] * s[i];
+            }
+            for j in 0..d {
+                let r = c * d + j;
+                let (zr, sr, dr) = (rows(z, r, nb), rows(sig, r, nb), rows(dsig, r, nb));
+                let (gm, gs) = {
+                    let (a, b) = dz.split_at_mut(head.scale_row(c, j) * BLOCK);
+                    (&mut a[head.mean_row(c, j) * BLOCK..head.mean_row(c, j) * BLOCK + nb], &mut b[..nb])
+                };
+                for i in 0..nb {
+                    let rk = l[i] * s[i];
+                    let inv_s = 1.0 / sr[i];
+                    gm[i] = -rk * zr[i] * inv_s;
+                    gs[i] = rk * (1.0 - zr[i] * zr[i]) * inv_s * dr[i];
+                }
+            }
+        }
+    }
+    total
+}
+
+/// Squared error of the first `nb` samples: `pred` and `y` have `d` rows. Adds each
+/// dimension's sum of squared errors to `sse` and, if `dz` is given, writes
+/// `scale × 2 (pred − y)` into it.
+pub fn squared_error(pred: &[f64], y: &[f64], d: usize, nb: usize, scale: f64, mut dz: Option<&mut [f64]>, sse: &mut [f64], tmp: &mut [f64]) {
+    for j in 0..d {
+        let (p, t) = (rows(pred, j, nb), rows(y, j, nb));
+        let e = &mut tmp[..nb];
+        for i in 0..nb {
+            e[i] = p[i] - t[i];
+        }
+        if let Some(dz) = dz.as_deref_mut() {
+            let g = &mut dz[j * BLOCK..j * BLOCK + nb];
+            for i in 0..nb {
+                g[i] = 2.0 * scale * e[i];
+            }
+        }
+        sse[j] += crate::network::dot(e, e);
+    }
+}

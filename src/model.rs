@@ -1,0 +1,267 @@
+//! A trained model (the MDN and its MSE baseline), its queries, and its JSON file format.
+//!
+//! The file format is documented in the README ("Model file"); `Model::from_json`
+//! validates every field and reports the first problem in words.
+
+use crate::head::Head;
+use crate::mixture::Mixture;
+use crate::network::{Network, Workspace, BLOCK};
+use crate::rng::Rng;
+use crate::spec::{Activation, SigmaMap};
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+pub const FORMAT: &str = "mdn-playground-model";
+pub const VERSION: u32 = 1;
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Inputs are standardised before the networks see them: x' = (x − mean) / std,
+    /// with the training set's mean and standard deviation per input dimension.
+    pub input_mean: Vec<f64>,
+    pub input_std: Vec<f64>,
+    pub head: Head,
+    pub mdn: Network,
+    pub baseline: Network,
+    /// The baseline's noise scale per output dimension (root of its training MSE), so that
+    /// it is a Gaussian model too and can be compared in nats.
+    pub baseline_sigma: Vec<f64>,
+}
+
+impl Model {
+    pub fn din(&self) -> usize {
+        self.mdn.din()
+    }
+
+    pub fn dout(&self) -> usize {
+        self.head.d
+    }
+
+    /// Input dimension j of a raw input value, standardised.
+    #[inline(always)]
+    pub fn standardize(&self, j: usize, v: f64) -> f64 {
+        (v - self.input_mean[j]) / self.input_std[j]
+    }
+
+    fn standardized(&self, x: &[f64]) -> Vec<f64> {
+        x.iter().enumerate().map(|(j, v)| self.standardize(j, *v)).collect()
+    }
+
+    /// The mixture p(y | x).
+    pub fn mixture(&self, x: &[f64], ws: &mut Workspace) -> Mixture {
+        let raw = self.mdn.predict(&self.standardized(x), ws);
+        self.head.mixture(&raw)
+    }
+
+    /// The baseline's prediction (its estimate of E[y | x]).
+    pub fn baseline_predict(&self, x: &[f64], ws: &mut Workspace) -> Vec<f64> {
+        self.baseline.predict(&self.standardized(x), ws)
+    }
+
+    /// Mixtures at many inputs (one input per row of `xs`, shape (n, din)), in blocks.
+    pub fn mixtures(&self, xs: &Array2<f64>) -> Vec<Mixture> {
+        let mut ws = Workspace::new(&self.mdn.sizes);
+        let mut out = Vec::with_capacity(xs.nrows());
+        let rows = self.head.outputs();
+        let mut raw = vec![0.0; rows];
+        for start in (0..xs.nrows()).step_by(BLOCK) {
+            let nb = BLOCK.min(xs.nrows() - start);
+            for i in 0..nb {
+                for j in 0..self.din() {
+                    ws.acts[0][j * BLOCK + i] = self.standardize(j, xs[[start + i, j]]);
+                }
+            }
+            self.mdn.forward(&mut ws, nb);
+            for i in 0..nb {
+                for (r, v) in raw.iter_mut().enumerate() {
+                    *v = ws.output()[r * BLOCK + i];
+                }
+                out.push(self.head.mixture(&raw));
+            }
+        }
+        out
+    }
+
+    /// ln p(y | x) on a grid, for one input and one output dimension:
+    /// `out[[iy, ix]]` at x = xs[ix], y = ys[iy].
+    pub fn log_density_grid(&self, xs: &[f64], ys: &[f64]) -> Array2<f64> {
+        assert!(self.din() == 1 && self.dout() == 1);
+        let grid = Array2::from_shape_fn((xs.len(), 1), |(i, _)| xs[i]);
+        let mix = self.mixtures(&grid);
+        Array2::from_shape_fn((ys.len(), xs.len()), |(iy, ix)| mix[ix].log_prob(&[ys[iy]]))
+    }
+
+    /// `n` samples of y given x.
+    pub fn sample(&self, x: &[f64], n: usize, rng: &mut Rng) -> Vec<Vec<f64>> {
+        let mut ws = Workspace::new(&self.mdn.sizes);
+        let m = self.mixture(x, &mut ws);
+        (0..n).map(|_| m.sample(rng)).collect()
+    }
+
+    pub fn to_file(&self, spec: &str) -> ModelFile {
+        ModelFile {
+            format: FORMAT.into(),
+            version: VERSION,
+            spec: spec.into(),
+            input_dim: self.din(),
+            output_dim: self.dout(),
+            input_mean: self.input_mean.clone(),
+            input_std: self.input_std.clone(),
+            mdn: NetFile {
+                activation: self.mdn.act.name().into(),
+                layers: layers_of(&self.mdn),
+                head: Some(HeadFile { components: self.head.k, sigma_map: self.head.sigma.name().into(), sigma_min: self.head.sigma_min }),
+                sigma: None,
+            },
+            baseline: NetFile { activation: self.baseline.act.name().into(), layers: layers_of(&self.baseline), head: None, sigma: Some(self.baseline_sigma.clone()) },
+        }
+    }
+
+    pub fn to_json(&self, spec: &str) -> String {
+        serde_json::to_string_pretty(&self.to_file(spec)).expect("model serializes")
+    }
+
+    /// Reads and validates a model file.
+    pub fn from_json(text: &str) -> Result<(Model, String), String> {
+        if text.len() > 64 << 20 {
+            return Err("model file is larger than 64 MiB".into());
+        }
+        let f: ModelFile = serde_json::from_str(text).map_err(|e| format!("not a model file: {e}"))?;
+        if f.format != FORMAT {
+            return Err(format!("format is {:?}, expected {FORMAT:?}", crate::spec::quote(&f.format)));
+        }
+        if f.version != VERSION {
+            return Err(format!("version {} is not supported (this program reads version {VERSION})", f.version));
+        }
+        if !(1..=16).contains(&f.input_dim) || !(1..=16).contains(&f.output_dim) {
+            return Err("input_dim and output_dim must be 1 to 16".into());
+        }
+        let h = f.mdn.head.as_ref().ok_or("mdn.head is missing")?;
+        if !(1..=crate::spec::K_RANGE.1).contains(&h.components) {
+            return Err(format!("mdn.head.components must be 1 to {}", crate::spec::K_RANGE.1));
+        }
+        let sigma = match h.sigma_map.as_str() {
+            "exp" => SigmaMap::Exp,
+            "softplus" => SigmaMap::Softplus,
+            _ => return Err("mdn.head.sigma_map must be \"exp\" or \"softplus\"".into()),
+        };
+        if !(h.sigma_min.is_finite() && (0.0..=1.0).contains(&h.sigma_min)) {
+            return Err("mdn.head.sigma_min must be a number from 0 to 1".into());
+        }
+        if f.input_mean.len() != f.input_dim || f.input_mean.iter().any(|v| !v.is_finite()) {
+            return Err("input_mean must hold input_dim finite numbers".into());
+        }
+        if f.input_std.len() != f.input_dim || f.input_std.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+            return Err("input_std must hold input_dim positive numbers".into());
+        }
+        let head = Head { k: h.components, d: f.output_dim, sigma, sigma_min: h.sigma_min };
+        let mdn = network_of("mdn", &f.mdn, f.input_dim, head.outputs())?;
+        let baseline = network_of("baseline", &f.baseline, f.input_dim, f.output_dim)?;
+        let bs = f.baseline.sigma.clone().ok_or("baseline.sigma is missing")?;
+        if bs.len() != f.output_dim || bs.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
+            return Err("baseline.sigma must hold output_dim positive numbers".into());
+        }
+        Ok((Model { input_mean: f.input_mean, input_std: f.input_std, head, mdn, baseline, baseline_sigma: bs }, f.spec))
+    }
+}
+
+fn layers_of(net: &Network) -> Vec<LayerFile> {
+    (0..net.layers())
+        .map(|l| {
+            let (din, dout) = (net.sizes[l], net.sizes[l + 1]);
+            let off = net.offset(l);
+            let w = &net.params[off..off + din * dout];
+            LayerFile {
+                inputs: din,
+                outputs: dout,
+                weights: (0..din).map(|j| w[j * dout..(j + 1) * dout].to_vec()).collect(),
+                bias: net.params[off + din * dout..off + din * dout + dout].to_vec(),
+            }
+        })
+        .collect()
+}
+
+fn network_of(name: &str, f: &NetFile, din: usize, dout: usize) -> Result<Network, String> {
+    let act = match f.activation.as_str() {
+        "tanh" => Activation::Tanh,
+        "relu" => Activation::Relu,
+        _ => return Err(format!("{name}.activation must be \"tanh\" or \"relu\"")),
+    };
+    if f.layers.is_empty() || f.layers.len() > crate::spec::LAYERS_MAX + 1 {
+        return Err(format!("{name}.layers must hold 1 to {} layers", crate::spec::LAYERS_MAX + 1));
+    }
+    let mut sizes = vec![din];
+    let mut params = Vec::new();
+    for (i, l) in f.layers.iter().enumerate() {
+        let want_in = *sizes.last().unwrap();
+        if l.inputs != want_in {
+            return Err(format!("{name}.layers[{i}].inputs is {}, expected {want_in}", l.inputs));
+        }
+        if l.outputs == 0 || l.outputs > 1024 {
+            return Err(format!("{name}.layers[{i}].outputs must be 1 to 1024"));
+        }
+        if l.weights.len() != l.inputs || l.weights.iter().any(|r| r.len() != l.outputs) {
+            return Err(format!("{name}.layers[{i}].weights must be {} rows of {} numbers", l.inputs, l.outputs));
+        }
+        if l.bias.len() != l.outputs {
+            return Err(format!("{name}.layers[{i}].bias must hold {} numbers", l.outputs));
+        }
+        for r in &l.weights {
+            params.extend_from_slice(r);
+        }
+        params.extend_from_slice(&l.bias);
+        sizes.push(l.outputs);
+    }
+    if *sizes.last().unwrap() != dout {
+        return Err(format!("{name}: the last layer has {} outputs, expected {dout}", sizes.last().unwrap()));
+    }
+    if params.iter().any(|p| !p.is_finite()) {
+        return Err(format!("{name}: every weight and bias must be a finite number"));
+    }
+    Ok(Network { sizes, act, params })
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    pub format: String,
+    pub version: u32,
+    /// The experiment spec it was trained with (informative).
+    pub spec: String,
+    pub input_dim: usize,
+    pub output_dim: usize,
+    /// Inputs are standardised, (x − input_mean) / input_std, before the first layer.
+    pub input_mean: Vec<f64>,
+    pub input_std: Vec<f64>,
+    pub mdn: NetFile,
+    pub baseline: NetFile,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct NetFile {
+    pub activation: String,
+    pub layers: Vec<LayerFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<HeadFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma: Option<Vec<f64>>,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct LayerFile {
+    pub inputs: usize,
+    pub outputs: usize,
+    /// `weights[j][o]` connects input j to output o.
+    pub weights: Vec<Vec<f64>>,
+    pub bias: Vec<f64>,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct HeadFile {
+    pub components: usize,
+    pub sigma_map: String,
+    pub sigma_min: f64,
+}

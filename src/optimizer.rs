@@ -1,0 +1,67 @@
+//! Optimizers over a flat parameter vector: Adam (with bias correction) and SGD with
+//! momentum, with optional gradient-norm clipping.
+
+use crate::spec::OptimizerKind;
+
+#[derive(Clone, Debug)]
+pub struct Optimizer {
+    pub kind: OptimizerKind,
+    pub lr: f64,
+    pub momentum: f64,
+    /// Clip the gradient's Euclidean norm to this; 0 = off.
+    pub clip: f64,
+    /// Steps taken.
+    pub t: u64,
+    /// β1^t and β2^t, kept as running products (portable, unlike `powi`).
+    b1t: f64,
+    b2t: f64,
+    m: Vec<f64>,
+    v: Vec<f64>,
+}
+
+pub const BETA1: f64 = 0.9;
+pub const BETA2: f64 = 0.999;
+pub const EPS: f64 = 1e-8;
+
+impl Optimizer {
+    pub fn new(kind: OptimizerKind, lr: f64, momentum: f64, clip: f64, n: usize) -> Self {
+        let v = match kind {
+            OptimizerKind::Adam => vec![0.0; n],
+            OptimizerKind::Sgd => Vec::new(),
+        };
+        Optimizer { kind, lr, momentum, clip, t: 0, b1t: 1.0, b2t: 1.0, m: vec![0.0; n], v }
+    }
+
+    /// Applies one update; `grad` may be rescaled in place by clipping.
+    /// Returns the gradient norm before clipping.
+    pub fn step(&mut self, params: &mut [f64], grad: &mut [f64]) -> f64 {
+        let norm = crate::network::dot(grad, grad).sqrt();
+        if self.clip > 0.0 && norm > self.clip {
+            let f = self.clip / norm;
+            grad.iter_mut().for_each(|g| *g *= f);
+        }
+        self.t += 1;
+        match self.kind {
+            OptimizerKind::Adam => {
+                self.b1t *= BETA1;
+                self.b2t *= BETA2;
+                let bc1 = 1.0 - self.b1t;
+                let bc2 = 1.0 - self.b2t;
+                let step = self.lr / bc1;
+                let inv_bc2 = 1.0 / bc2;
+                for (((p, g), m), v) in params.iter_mut().zip(grad.iter()).zip(self.m.iter_mut()).zip(self.v.iter_mut()) {
+                    *m = BETA1 * *m + (1.0 - BETA1) * g;
+                    *v = BETA2 * *v + (1.0 - BETA2) * g * g;
+                    *p -= step * *m / ((*v * inv_bc2).sqrt() + EPS);
+                }
+            }
+            OptimizerKind::Sgd => {
+                for ((p, g), m) in params.iter_mut().zip(grad.iter()).zip(self.m.iter_mut()) {
+                    *m = self.momentum * *m + g;
+                    *p -= self.lr * *m;
+                }
+            }
+        }
+        norm
+    }
+}

@@ -1,0 +1,491 @@
+//! The experiment spec: one value describing a whole experiment, written as a URL query
+//! string (`data=bishop-inverse&n=1000&k=5&...`). The CLI reads it, share links carry it
+//! after `#`, and `parse(format(spec)) == spec` holds for every spec.
+//!
+//! Every key has a documented range ([`KEYS`]). `parse_lenient` never fails: it clamps
+//! out-of-range numbers, replaces malformed values by the default, ignores unknown keys,
+//! and returns one [`SpecIssue`] per problem, naming the key and what it accepts.
+//! `parse` is the strict form used by the CLI: any issue is an error.
+
+use std::fmt;
+
+/// Which data set an experiment trains on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Data {
+    /// Bishop (1994): t ~ U(0,1), x = t + 0.3 sin(2πt) + U(-0.1, 0.1); predict t from x.
+    BishopInverse,
+    /// The same curve, forward: predict x from t (one mode).
+    BishopForward,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activation {
+    Tanh,
+    Relu,
+}
+
+/// How a raw network output becomes a positive scale σ (before the floor is added).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SigmaMap {
+    Exp,
+    Softplus,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptimizerKind {
+    Adam,
+    Sgd,
+}
+
+/// How the learning rate changes over the `steps` of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schedule {
+    /// The same rate throughout.
+    Constant,
+    /// Cosine decay from `lr` to `lr / 100` at step `steps`, then flat.
+    Cosine,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Batch {
+    /// Full batch: every step uses the whole training set.
+    All,
+    /// Mini-batches of this size, drawn without replacement, reshuffled each epoch.
+    Size(usize),
+}
+
+/// A whole experiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spec {
+    pub data: Data,
+    /// Number of training points.
+    pub n: usize,
+    pub seed: u64,
+    /// Number of mixture components.
+    pub k: usize,
+    /// Widths of the hidden layers.
+    pub hidden: Vec<usize>,
+    pub act: Activation,
+    pub sigma: SigmaMap,
+    /// Floor added to every σ.
+    pub sigma_min: f64,
+    pub opt: OptimizerKind,
+    pub lr: f64,
+    pub schedule: Schedule,
+    /// Momentum of SGD (unused by Adam).
+    pub momentum: f64,
+    pub batch: Batch,
+    /// Training steps that `mdn train` runs (the page runs until paused).
+    pub steps: u64,
+    /// Gradient-norm clipping threshold; 0 turns clipping off.
+    pub clip: f64,
+}
+
+impl Default for Spec {
+    fn default() -> Self {
+        Spec {
+            data: Data::BishopInverse,
+            n: 2000,
+            seed: 1,
+            k: 5,
+            hidden: vec![32, 32],
+            act: Activation::Tanh,
+            sigma: SigmaMap::Exp,
+            sigma_min: 0.001,
+            opt: OptimizerKind::Adam,
+            lr: 0.005,
+            schedule: Schedule::Cosine,
+            momentum: 0.9,
+            batch: Batch::All,
+            steps: 3000,
+            clip: 0.0,
+        }
+    }
+}
+
+/// One problem found while reading a spec. `key` is the key it concerns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpecIssue {
+    pub key: String,
+    /// What is wrong, naming the key and what it accepts.
+    pub message: String,
+    /// What the lenient parser did instead ("using 10", "ignored", ...).
+    pub action: String,
+}
+
+impl fmt::Display for SpecIssue {
+    /// The message and what was done about it: the form a share link's reader sees.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}; {}", self.message, self.action)
+    }
+}
+
+/// The strict parser's error: every issue found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpecError(pub Vec<SpecIssue>);
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            f.write_str(&e.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// A documented key: its name, what it accepts, its default and what it means.
+pub struct KeyDoc {
+    pub key: &'static str,
+    pub accepts: &'static str,
+    pub default: &'static str,
+    pub meaning: &'static str,
+}
+
+pub const N_RANGE: (usize, usize) = (10, 50_000);
+pub const SEED_MAX: u64 = 9_007_199_254_740_991; // 2^53 - 1, exact in JavaScript
+pub const K_RANGE: (usize, usize) = (1, 30);
+pub const LAYERS_MAX: usize = 4;
+pub const WIDTH_RANGE: (usize, usize) = (1, 256);
+pub const SIGMA_MIN_RANGE: (f64, f64) = (0.0, 1.0);
+pub const LR_RANGE: (f64, f64) = (1e-6, 1.0);
+pub const MOMENTUM_RANGE: (f64, f64) = (0.0, 0.999);
+pub const BATCH_RANGE: (usize, usize) = (1, 50_000);
+pub const STEPS_MAX: u64 = 1_000_000;
+pub const CLIP_RANGE: (f64, f64) = (0.0, 1e6);
+
+/// Every key, in the order `format` writes them. The README's table is this list.
+pub const KEYS: &[KeyDoc] = &[
+    KeyDoc { key: "data", accepts: "bishop-inverse | bishop-forward", default: "bishop-inverse", meaning: "data set" },
+    KeyDoc { key: "n", accepts: "10 to 50000", default: "2000", meaning: "training points (the validation set has 10000 more)" },
+    KeyDoc { key: "seed", accepts: "0 to 9007199254740991", default: "1", meaning: "seed of data, initialisation and batches" },
+    KeyDoc { key: "k", accepts: "1 to 30", default: "5", meaning: "mixture components" },
+    KeyDoc { key: "hidden", accepts: "1 to 4 widths of 1 to 256, comma-separated", default: "32,32", meaning: "hidden layer widths" },
+    KeyDoc { key: "act", accepts: "tanh | relu", default: "tanh", meaning: "hidden activation" },
+    KeyDoc { key: "sigma", accepts: "exp | softplus", default: "exp", meaning: "map from raw output to σ" },
+    KeyDoc { key: "sigma_min", accepts: "0 to 1", default: "0.001", meaning: "floor added to every σ" },
+    KeyDoc { key: "opt", accepts: "adam | sgd", default: "adam", meaning: "optimizer (sgd has momentum)" },
+    KeyDoc { key: "lr", accepts: "0.000001 to 1", default: "0.005", meaning: "learning rate" },
+    KeyDoc { key: "schedule", accepts: "constant | cosine", default: "cosine", meaning: "learning-rate schedule (cosine: down to lr/100 at `steps`)" },
+    KeyDoc { key: "momentum", accepts: "0 to 0.999", default: "0.9", meaning: "SGD momentum" },
+    KeyDoc { key: "batch", accepts: "all | 1 to 50000", default: "all", meaning: "mini-batch size (capped at n)" },
+    KeyDoc { key: "steps", accepts: "0 to 1000000", default: "3000", meaning: "steps `mdn train` runs" },
+    KeyDoc { key: "clip", accepts: "0 to 1000000", default: "0", meaning: "gradient-norm clip (0: off)" },
+];
+
+fn accepted(key: &str) -> &'static str {
+    KEYS.iter().find(|d| d.key == key).map(|d| d.accepts).unwrap_or("")
+}
+
+fn key_list() -> String {
+    KEYS.iter().map(|d| d.key).collect::<Vec<_>>().join(", ")
+}
+
+/// User text quoted in a message: shortened, control characters replaced.
+/// (Messages are plain text; the page inserts them with `textContent`, never as HTML.)
+pub fn quote(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .take(40)
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    format!("'{out}'")
+}
+
+/// Decodes `%XX` escapes and `+` (as a space); invalid escapes are kept as written.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if b[i] == b'+' { b' ' } else { b[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The part of a share URL or spec text that holds the keys: after `#`, else after `?`.
+pub fn query_part(s: &str) -> &str {
+    let s = s.trim();
+    if let Some(i) = s.find('#') {
+        &s[i + 1..]
+    } else if let Some(i) = s.find('?') {
+        &s[i + 1..]
+    } else {
+        s
+    }
+}
+
+struct Reader<'a> {
+    issues: &'a mut Vec<SpecIssue>,
+}
+
+impl Reader<'_> {
+    fn issue(&mut self, key: &str, message: String, action: &str) {
+        self.issues.push(SpecIssue { key: key.to_string(), message, action: action.to_string() });
+    }
+
+    fn choice<T: Copy>(&mut self, key: &str, v: &str, options: &[(&str, T)], default: T) -> T {
+        let lower = v.trim().to_ascii_lowercase();
+        match options.iter().find(|(name, _)| *name == lower) {
+            Some((_, t)) => *t,
+            None => {
+                self.issue(key, format!("{key}: {} is not one of {}", quote(v), accepted(key)), "using the default");
+                default
+            }
+        }
+    }
+
+    fn int(&mut self, key: &str, v: &str, lo: u64, hi: u64, default: u64) -> u64 {
+        let t = v.trim();
+        match t.parse::<u64>() {
+            Ok(x) => self.clamp_int(key, x, lo, hi),
+            Err(_) => {
+                // A number too large for u64, a float, or a negative one: clamp if numeric.
+                match t.parse::<f64>() {
+                    Ok(f) if f.is_finite() && f < 0.0 => self.clamp_int(key, 0, lo, hi),
+                    Ok(f) if f.is_finite() && f.fract() == 0.0 => self.clamp_int(key, u64::MAX, lo, hi),
+                    _ => {
+                        self.issue(key, format!("{key}: {} is not a whole number (accepted: {})", quote(v), accepted(key)), "using the default");
+                        default
+                    }
+                }
+            }
+        }
+    }
+
+    fn clamp_int(&mut self, key: &str, x: u64, lo: u64, hi: u64) -> u64 {
+        if x < lo {
+            self.issue(key, format!("{key}: below the minimum {lo}"), &format!("using {lo}"));
+            lo
+        } else if x > hi {
+            self.issue(key, format!("{key}: above the maximum {hi}"), &format!("using {hi}"));
+            hi
+        } else {
+            x
+        }
+    }
+
+    fn float(&mut self, key: &str, v: &str, lo: f64, hi: f64, default: f64) -> f64 {
+        match v.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => {
+                if x < lo {
+                    self.issue(key, format!("{key}: {x} is below the minimum {lo}"), &format!("using {lo}"));
+                    lo
+                } else if x > hi {
+                    self.issue(key, format!("{key}: {x} is above the maximum {hi}"), &format!("using {hi}"));
+                    hi
+                } else if x == 0.0 {
+                    0.0 // normalise -0
+                } else {
+                    x
+                }
+            }
+            _ => {
+                self.issue(key, format!("{key}: {} is not a finite number (accepted: {})", quote(v), accepted(key)), "using the default");
+                default
+            }
+        }
+    }
+}
+
+impl Spec {
+    /// Strict parse: any unknown key, malformed or out-of-range value is an error.
+    pub fn parse(text: &str) -> Result<Spec, SpecError> {
+        let (spec, issues) = Spec::parse_lenient(text, &[]);
+        if issues.is_empty() {
+            Ok(spec)
+        } else {
+            Err(SpecError(issues))
+        }
+    }
+
+    /// Lenient parse for share links: always gives a valid spec, with the problems found.
+    /// Keys in `ignore` (e.g. the page's own `play`, `embed`) are skipped silently.
+    pub fn parse_lenient(text: &str, ignore: &[&str]) -> (Spec, Vec<SpecIssue>) {
+        let mut spec = Spec::default();
+        let mut issues = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        let d = Spec::default();
+        let query = query_part(text);
+        for piece in query.split('&') {
+            if piece.trim().is_empty() {
+                continue;
+            }
+            if issues.len() >= 20 {
+                issues.push(SpecIssue { key: String::new(), message: "too many problems".into(), action: "the rest of the link was ignored".into() });
+                break;
+            }
+            let (k, v) = match piece.find('=') {
+                Some(i) => (&piece[..i], &piece[i + 1..]),
+                None => (piece, ""),
+            };
+            let key = percent_decode(k).trim().to_ascii_lowercase();
+            let value = percent_decode(v);
+            if ignore.contains(&key.as_str()) {
+                continue;
+            }
+            let mut r = Reader { issues: &mut issues };
+            if KEYS.iter().any(|d| d.key == key) {
+                if seen.contains(&key) {
+                    r.issue(&key, format!("{key}: given more than once"), "the last value is used");
+                }
+                seen.push(key.clone());
+            }
+            match key.as_str() {
+                "data" => {
+                    spec.data = r.choice(&key, &value, &[("bishop-inverse", Data::BishopInverse), ("bishop-forward", Data::BishopForward)], d.data)
+                }
+                "n" => spec.n = r.int(&key, &value, N_RANGE.0 as u64, N_RANGE.1 as u64, d.n as u64) as usize,
+                "seed" => spec.seed = r.int(&key, &value, 0, SEED_MAX, d.seed),
+                "k" => spec.k = r.int(&key, &value, K_RANGE.0 as u64, K_RANGE.1 as u64, d.k as u64) as usize,
+                "hidden" => spec.hidden = read_hidden(&mut r, &value, &d.hidden),
+                "act" => spec.act = r.choice(&key, &value, &[("tanh", Activation::Tanh), ("relu", Activation::Relu)], d.act),
+                "sigma" => spec.sigma = r.choice(&key, &value, &[("exp", SigmaMap::Exp), ("softplus", SigmaMap::Softplus)], d.sigma),
+                "sigma_min" => spec.sigma_min = r.float(&key, &value, SIGMA_MIN_RANGE.0, SIGMA_MIN_RANGE.1, d.sigma_min),
+                "opt" => spec.opt = r.choice(&key, &value, &[("adam", OptimizerKind::Adam), ("sgd", OptimizerKind::Sgd)], d.opt),
+                "lr" => spec.lr = r.float(&key, &value, LR_RANGE.0, LR_RANGE.1, d.lr),
+                "schedule" => spec.schedule = r.choice(&key, &value, &[("constant", Schedule::Constant), ("cosine", Schedule::Cosine)], d.schedule),
+                "momentum" => spec.momentum = r.float(&key, &value, MOMENTUM_RANGE.0, MOMENTUM_RANGE.1, d.momentum),
+                "batch" => {
+                    spec.batch = if value.trim().eq_ignore_ascii_case("all") {
+                        Batch::All
+                    } else {
+                        Batch::Size(r.int(&key, &value, BATCH_RANGE.0 as u64, BATCH_RANGE.1 as u64, 0) as usize)
+                    };
+                    if spec.batch == Batch::Size(0) {
+                        spec.batch = d.batch;
+                    }
+                }
+                "steps" => spec.steps = r.int(&key, &value, 0, STEPS_MAX, d.steps),
+                "clip" => spec.clip = r.float(&key, &value, CLIP_RANGE.0, CLIP_RANGE.1, d.clip),
+                _ => r.issue(&key, format!("unknown key {} (accepted keys: {})", quote(&key), key_list()), "ignored"),
+            }
+        }
+        (spec, issues)
+    }
+
+    /// The canonical query string: every key, in the order of [`KEYS`].
+    pub fn format(&self) -> String {
+        let data = self.data.name();
+        let hidden = self.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(",");
+        let batch = match self.batch {
+            Batch::All => "all".to_string(),
+            Batch::Size(b) => b.to_string(),
+        };
+        format!(
+            "data={data}&n={}&seed={}&k={}&hidden={hidden}&act={}&sigma={}&sigma_min={}&opt={}&lr={}&schedule={}&momentum={}&batch={batch}&steps={}&clip={}",
+            self.n,
+            self.seed,
+            self.k,
+            self.act.name(),
+            self.sigma.name(),
+            self.sigma_min,
+            self.opt.name(),
+            self.lr,
+            self.schedule.name(),
+            self.momentum,
+            self.steps,
+            self.clip
+        )
+    }
+
+    /// Batch size actually used with `n` training points.
+    pub fn batch_size(&self) -> usize {
+        match self.batch {
+            Batch::All => self.n,
+            Batch::Size(b) => b.min(self.n),
+        }
+    }
+}
+
+fn read_hidden(r: &mut Reader, v: &str, default: &[usize]) -> Vec<usize> {
+    let parts: Vec<&str> = v.split(',').map(str::trim).collect();
+    let mut out = Vec::new();
+    for p in &parts {
+        match p.parse::<u64>() {
+            Ok(w) => out.push(r.clamp_int("hidden", w, WIDTH_RANGE.0 as u64, WIDTH_RANGE.1 as u64) as usize),
+            Err(_) => {
+                r.issue("hidden", format!("hidden: {} is not a comma list of widths (accepted: {})", quote(v), accepted("hidden")), "using the default");
+                return default.to_vec();
+            }
+        }
+    }
+    if out.len() > LAYERS_MAX {
+        r.issue("hidden", format!("hidden: at most {LAYERS_MAX} layers"), &format!("using the first {LAYERS_MAX}"));
+        out.truncate(LAYERS_MAX);
+    }
+    out
+}
+
+impl Activation {
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+        }
+    }
+}
+
+impl SigmaMap {
+    pub fn name(self) -> &'static str {
+        match self {
+            SigmaMap::Exp => "exp",
+            SigmaMap::Softplus => "softplus",
+        }
+    }
+}
+
+impl Schedule {
+    pub fn name(self) -> &'static str {
+        match self {
+            Schedule::Constant => "constant",
+            Schedule::Cosine => "cosine",
+        }
+    }
+
+    /// The learning rate at `step` of a run of `steps`.
+    pub fn lr(self, lr: f64, step: u64, steps: u64) -> f64 {
+        match self {
+            Schedule::Constant => lr,
+            Schedule::Cosine => {
+                let f = if steps == 0 { 1.0 } else { (step.min(steps) as f64) / steps as f64 };
+                let c = 0.5 * (1.0 + libm::cos(std::f64::consts::PI * f));
+                lr * (0.01 + 0.99 * c)
+            }
+        }
+    }
+}
+
+impl OptimizerKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Adam => "adam",
+            OptimizerKind::Sgd => "sgd",
+        }
+    }
+}
+
+impl Data {
+    pub fn name(self) -> &'static str {
+        match self {
+            Data::BishopInverse => "bishop-inverse",
+            Data::BishopForward => "bishop-forward",
+        }
+    }
+}

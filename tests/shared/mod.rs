@@ -1,0 +1,72 @@
+//! Checks shared by the native tests (tests/core.rs) and the same checks under
+//! wasm-bindgen-test in headless Chromium (tests/wasm.rs): one body, two platforms.
+
+#![allow(dead_code)]
+
+use mdn_playground::head::Head;
+use mdn_playground::spec::{SigmaMap, Spec};
+use mdn_playground::Experiment;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Case {
+    name: String,
+    k: usize,
+    d: usize,
+    sigma_map: String,
+    sigma_min: f64,
+    raw: Vec<f64>,
+    y: Vec<f64>,
+    log_p: String,
+}
+
+/// Every reference case of tests/data/nll_reference.json, to ~1e-14 relative.
+pub fn nll_matches_reference() {
+    let cases: Vec<Case> = serde_json::from_str(include_str!("../data/nll_reference.json")).unwrap();
+    assert!(cases.len() >= 10);
+    for c in cases {
+        let want: f64 = c.log_p.parse().unwrap();
+        let sigma = if c.sigma_map == "exp" { SigmaMap::Exp } else { SigmaMap::Softplus };
+        let got = Head { k: c.k, d: c.d, sigma, sigma_min: c.sigma_min }.mixture(&c.raw).log_prob(&c.y);
+        assert!(got.is_finite() && (got - want).abs() <= 1e-14 * want.abs().max(1.0), "{}: {got} vs {want}", c.name);
+    }
+}
+
+/// The fixed experiment whose bits must agree on every platform.
+pub const GOLDEN_SPEC: &str = "data=bishop-inverse&n=300&seed=42&k=3&hidden=8,8&act=tanh&sigma=softplus&sigma_min=0.01&opt=adam&lr=0.01&batch=64&steps=150";
+
+/// A fingerprint of an experiment after training: metric bits and a hash of every
+/// parameter's bits (FNV-1a), as hex strings.
+pub fn golden_fingerprint() -> Vec<String> {
+    let spec = Spec::parse(GOLDEN_SPEC).unwrap();
+    let mut e = Experiment::new(&spec);
+    e.train(spec.steps);
+    let m = e.metrics();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in e.model.mdn.params.iter().chain(&e.model.baseline.params) {
+        for b in p.to_bits().to_le_bytes() {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    vec![
+        format!("val_nll {:016x}", m.val_nll.to_bits()),
+        format!("train_nll {:016x}", m.train_nll.to_bits()),
+        format!("baseline_val_mse {:016x}", m.baseline_val_mse.to_bits()),
+        format!("params {h:016x}"),
+    ]
+}
+
+/// The fingerprint recorded natively (x86_64), committed in tests/data/golden.txt.
+pub fn golden_expected() -> Vec<String> {
+    include_str!("../data/golden.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).map(String::from).collect()
+}
+
+/// Training lowers the loss, on any platform.
+pub fn short_training_learns() {
+    let spec = Spec::parse("n=500&hidden=16&k=3&steps=300&lr=0.02").unwrap();
+    let mut e = Experiment::new(&spec);
+    let before = e.metrics().val_nll;
+    e.train(spec.steps);
+    let after = e.metrics().val_nll;
+    assert!(after < before - 0.5 && after < -0.3, "val NLL {before} -> {after}");
+}
