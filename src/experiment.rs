@@ -26,6 +26,8 @@ pub struct Experiment {
     pub step: u64,
     /// Losses of the last step's batch.
     pub last: StepLoss,
+    /// Train the MSE baseline alongside (default). Off only to time the MDN alone.
+    pub train_baseline: bool,
     s: Scratch,
 }
 
@@ -108,6 +110,7 @@ impl Experiment {
             cursor: spec.n, // shuffle before the first mini-batch
             step: 0,
             last: StepLoss::default(),
+            train_baseline: true,
             model: Model { input_mean, input_std, head, mdn, baseline, baseline_sigma: vec![1.0; info.dout] },
             info,
             train,
@@ -138,9 +141,12 @@ impl Experiment {
         let lr = self.spec.schedule.lr(self.spec.lr, self.step, self.spec.steps);
         self.mdn_opt.lr = lr;
         self.base_opt.lr = lr;
-        let ev = run(&self.model, &self.train, &self.order[start..start + len], !full, true, &mut self.s);
+        let with = Models { mdn: true, baseline: self.train_baseline };
+        let ev = run(&self.model, &self.train, &self.order[start..start + len], !full, Some(with), &mut self.s);
         self.mdn_opt.step(&mut self.model.mdn.params, &mut self.s.grad_mdn);
-        self.base_opt.step(&mut self.model.baseline.params, &mut self.s.grad_base);
+        if self.train_baseline {
+            self.base_opt.step(&mut self.model.baseline.params, &mut self.s.grad_base);
+        }
         self.step += 1;
         self.last = StepLoss { nll: ev.nll, mse: ev.mse.iter().sum::<f64>() / ev.mse.len() as f64 };
         self.last
@@ -159,7 +165,7 @@ impl Experiment {
             Which::Train => &self.train,
             Which::Val => &self.val,
         };
-        run(&self.model, data, &self.order[..0], false, false, &mut self.s)
+        run(&self.model, data, &self.order[..0], false, None, &mut self.s)
     }
 
     /// Metrics on the full training and validation sets; also refreshes the baseline's
@@ -210,9 +216,19 @@ pub enum Which {
     Val,
 }
 
+/// Which models a training pass computes gradients for.
+#[derive(Clone, Copy)]
+struct Models {
+    mdn: bool,
+    baseline: bool,
+}
+
 /// One pass over `data` (the points `idx`, or all of them in order when `gather` is false):
-/// mean NLL and MSE; with `grads`, the gradients of both mean losses are accumulated.
-fn run(model: &Model, data: &Dataset, idx: &[usize], gather: bool, grads: bool, s: &mut Scratch) -> Evaluation {
+/// mean NLL and MSE; with `grads`, the gradients of the chosen models' mean losses are
+/// accumulated (a model left out is not evaluated either).
+fn run(model: &Model, data: &Dataset, idx: &[usize], gather: bool, grads: Option<Models>, s: &mut Scratch) -> Evaluation {
+    let (do_mdn, do_base) = grads.map_or((true, true), |m| (m.mdn, m.baseline));
+    let grads = grads.is_some();
     let n = if gather { idx.len() } else { data.len() };
     let (din, dout) = (model.din(), model.dout());
     let mdn_scale = 1.0 / n as f64;
@@ -233,17 +249,23 @@ fn run(model: &Model, data: &Dataset, idx: &[usize], gather: bool, grads: bool, 
                 s.y[j * BLOCK + i] = data.y[[j, p]];
             }
         }
-        model.mdn.forward(&mut s.ws_mdn, nb);
-        let last = s.ws_mdn.acts.len() - 1;
-        let (acts, grads_buf) = (&s.ws_mdn.acts[last], &mut s.ws_mdn.grads[last]);
-        nll += loss::mixture_nll(&model.head, acts, &s.y, nb, mdn_scale, grads.then_some(&mut grads_buf[..]), &mut s.loss);
-        model.baseline.forward(&mut s.ws_base, nb);
-        let last = s.ws_base.acts.len() - 1;
-        let (acts, grads_buf) = (&s.ws_base.acts[last], &mut s.ws_base.grads[last]);
-        loss::squared_error(acts, &s.y, dout, nb, base_scale, grads.then_some(&mut grads_buf[..]), &mut s.sse, &mut s.tmp);
-        if grads {
-            model.mdn.backward(&mut s.ws_mdn, nb, &mut s.grad_mdn);
-            model.baseline.backward(&mut s.ws_base, nb, &mut s.grad_base);
+        if do_mdn {
+            model.mdn.forward(&mut s.ws_mdn, nb);
+            let last = s.ws_mdn.acts.len() - 1;
+            let (acts, grads_buf) = (&s.ws_mdn.acts[last], &mut s.ws_mdn.grads[last]);
+            nll += loss::mixture_nll(&model.head, acts, &s.y, nb, mdn_scale, grads.then_some(&mut grads_buf[..]), &mut s.loss);
+            if grads {
+                model.mdn.backward(&mut s.ws_mdn, nb, &mut s.grad_mdn);
+            }
+        }
+        if do_base {
+            model.baseline.forward(&mut s.ws_base, nb);
+            let last = s.ws_base.acts.len() - 1;
+            let (acts, grads_buf) = (&s.ws_base.acts[last], &mut s.ws_base.grads[last]);
+            loss::squared_error(acts, &s.y, dout, nb, base_scale, grads.then_some(&mut grads_buf[..]), &mut s.sse, &mut s.tmp);
+            if grads {
+                model.baseline.backward(&mut s.ws_base, nb, &mut s.grad_base);
+            }
         }
     }
     Evaluation { nll: nll / n as f64, mse: s.sse.iter().map(|v| v / n as f64).collect() }
@@ -262,7 +284,7 @@ pub fn loss_and_gradients(model: &Model, data: &Dataset) -> (f64, Vec<f64>, f64,
         sse: vec![0.0; model.dout()],
         tmp: vec![0.0; BLOCK],
     };
-    let ev = run(model, data, &[], false, true, &mut s);
+    let ev = run(model, data, &[], false, Some(Models { mdn: true, baseline: true }), &mut s);
     let mse = ev.mse.iter().sum::<f64>() / ev.mse.len() as f64;
     (ev.nll, s.grad_mdn, mse, s.grad_base)
 }

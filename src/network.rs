@@ -56,7 +56,13 @@ impl Workspace {
     }
 }
 
-/// Vector width of the block kernels (samples per register tile).
+/// Vector width of the block kernels (samples per register tile). Each element's sum runs
+/// in the same order whatever the width, so this tunes speed only, never the bits:
+/// 8 keeps eight independent accumulators in flight with AVX2's 16 registers; wasm's
+/// 128-bit SIMD has room for fewer.
+#[cfg(not(target_arch = "wasm32"))]
+const LANES: usize = 8;
+#[cfg(target_arch = "wasm32")]
 const LANES: usize = 4;
 /// Rows per register tile.
 const ROWS: usize = 4;
@@ -76,39 +82,37 @@ fn round_up(nb: usize) -> usize {
 fn mat_block(out: &mut [f64], init: Option<&[f64]>, w: &[f64], rs: usize, cs: usize, rows: usize, cols: usize, inp: &[f64], n4: usize) {
     let mut r0 = 0;
     while r0 + ROWS <= rows {
-        for i0 in (0..n4).step_by(LANES) {
-            let mut acc = [[0.0f64; LANES]; ROWS];
-            if let Some(b) = init {
-                for t in 0..ROWS {
-                    acc[t] = [b[r0 + t]; LANES];
-                }
-            }
-            for c in 0..cols {
-                let a: &[f64; LANES] = inp[c * BLOCK + i0..c * BLOCK + i0 + LANES].try_into().unwrap();
-                for t in 0..ROWS {
-                    let m = w[(r0 + t) * rs + c * cs];
-                    for l in 0..LANES {
-                        acc[t][l] += m * a[l];
-                    }
-                }
-            }
-            for t in 0..ROWS {
-                out[(r0 + t) * BLOCK + i0..(r0 + t) * BLOCK + i0 + LANES].copy_from_slice(&acc[t]);
-            }
-        }
+        mat_tile::<ROWS>(out, init, w, rs, cs, r0, cols, inp, n4);
         r0 += ROWS;
     }
     for r in r0..rows {
-        for i0 in (0..n4).step_by(LANES) {
-            let mut acc = [init.map_or(0.0, |b| b[r]); LANES];
-            for c in 0..cols {
-                let a = &inp[c * BLOCK + i0..c * BLOCK + i0 + LANES];
-                let m = w[r * rs + c * cs];
+        mat_tile::<1>(out, init, w, rs, cs, r, cols, inp, n4);
+    }
+}
+
+/// Rows `r0 .. r0 + R` of [`mat_block`], `R × LANES` accumulators held in registers.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn mat_tile<const R: usize>(out: &mut [f64], init: Option<&[f64]>, w: &[f64], rs: usize, cs: usize, r0: usize, cols: usize, inp: &[f64], n4: usize) {
+    let inp = &inp[..cols * BLOCK];
+    for i0 in (0..n4).step_by(LANES) {
+        let mut acc = [[0.0f64; LANES]; R];
+        if let Some(b) = init {
+            for t in 0..R {
+                acc[t] = [b[r0 + t]; LANES];
+            }
+        }
+        for c in 0..cols {
+            let a: &[f64; LANES] = inp[c * BLOCK + i0..c * BLOCK + i0 + LANES].try_into().unwrap();
+            for t in 0..R {
+                let m = w[(r0 + t) * rs + c * cs];
                 for l in 0..LANES {
-                    acc[l] += m * a[l];
+                    acc[t][l] += m * a[l];
                 }
             }
-            out[r * BLOCK + i0..r * BLOCK + i0 + LANES].copy_from_slice(&acc);
+        }
+        for t in 0..R {
+            out[(r0 + t) * BLOCK + i0..(r0 + t) * BLOCK + i0 + LANES].copy_from_slice(&acc[t]);
         }
     }
 }
@@ -123,49 +127,53 @@ fn outer_block(g: &mut [f64], a: &[f64], dz: &[f64], din: usize, dout: usize, nb
             t[i * dout + o] = dz[o * BLOCK + i];
         }
     }
-    let mut j0 = 0;
-    while j0 + ROWS <= din {
-        let mut o0 = 0;
-        while o0 + LANES <= dout {
-            let mut acc = [[0.0f64; LANES]; ROWS];
+    // Full-width tiles, then narrower ones for the remaining columns.
+    let o1 = outer_cols::<LANES>(g, a, t, 0, din, dout, nb);
+    let o2 = outer_cols::<2>(g, a, t, o1, din, dout, nb);
+    outer_cols::<1>(g, a, t, o2, din, dout, nb);
+}
+
+/// The columns `o0..` of [`outer_block`] in tiles `W` wide, as many as fit; returns
+/// where it stopped.
+#[inline(always)]
+fn outer_cols<const W: usize>(g: &mut [f64], a: &[f64], t: &[f64], o_start: usize, din: usize, dout: usize, nb: usize) -> usize {
+    let mut o0 = o_start;
+    while o0 + W <= dout {
+        let mut j0 = 0;
+        while j0 + ROWS <= din {
+            let mut acc = [[0.0f64; W]; ROWS];
             for r in 0..ROWS {
-                acc[r].copy_from_slice(&g[(j0 + r) * dout + o0..(j0 + r) * dout + o0 + LANES]);
+                acc[r].copy_from_slice(&g[(j0 + r) * dout + o0..(j0 + r) * dout + o0 + W]);
             }
             for i in 0..nb {
-                let d: &[f64; LANES] = t[i * dout + o0..i * dout + o0 + LANES].try_into().unwrap();
+                let d: &[f64; W] = t[i * dout + o0..i * dout + o0 + W].try_into().unwrap();
                 for r in 0..ROWS {
                     let av = a[(j0 + r) * BLOCK + i];
-                    for l in 0..LANES {
+                    for l in 0..W {
                         acc[r][l] += av * d[l];
                     }
                 }
             }
             for r in 0..ROWS {
-                g[(j0 + r) * dout + o0..(j0 + r) * dout + o0 + LANES].copy_from_slice(&acc[r]);
+                g[(j0 + r) * dout + o0..(j0 + r) * dout + o0 + W].copy_from_slice(&acc[r]);
             }
-            o0 += LANES;
+            j0 += ROWS;
         }
-        for r in 0..ROWS {
-            outer_scalar(g, a, t, j0 + r, o0, din, dout, nb);
+        for j in j0..din {
+            let mut acc = [0.0f64; W];
+            acc.copy_from_slice(&g[j * dout + o0..j * dout + o0 + W]);
+            for i in 0..nb {
+                let d: &[f64; W] = t[i * dout + o0..i * dout + o0 + W].try_into().unwrap();
+                let av = a[j * BLOCK + i];
+                for l in 0..W {
+                    acc[l] += av * d[l];
+                }
+            }
+            g[j * dout + o0..j * dout + o0 + W].copy_from_slice(&acc);
         }
-        j0 += ROWS;
+        o0 += W;
     }
-    for j in j0..din {
-        outer_scalar(g, a, t, j, 0, din, dout, nb);
-    }
-}
-
-/// The remainder of [`outer_block`]: row j, outputs from o0 on, in the same order.
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn outer_scalar(g: &mut [f64], a: &[f64], t: &[f64], j: usize, o0: usize, _din: usize, dout: usize, nb: usize) {
-    for o in o0..dout {
-        let mut acc = g[j * dout + o];
-        for i in 0..nb {
-            acc += a[j * BLOCK + i] * t[i * dout + o];
-        }
-        g[j * dout + o] = acc;
-    }
+    o0
 }
 
 /// Sum of `a[i] * b[i]` in a fixed order: eight interleaved partial sums, then a fixed tree.
