@@ -4,8 +4,9 @@
 use crate::dataset::{self, DataInfo, Dataset};
 use crate::head::Head;
 use crate::loss::{self, LossScratch};
-use crate::model::Model;
-use crate::network::{Network, Workspace, BLOCK};
+use crate::math::Real;
+use crate::model::{Model, Precision};
+use crate::network::{Kernels, Network, Workspace, BLOCK};
 use crate::optimizer::Optimizer;
 use crate::rng::{stream, Rng};
 use crate::spec::{Batch, Spec};
@@ -16,7 +17,7 @@ pub struct Experiment {
     pub info: DataInfo,
     pub train: Dataset,
     pub val: Dataset,
-    pub model: Model,
+    pub model: Model<Precision>,
     mdn_opt: Optimizer,
     base_opt: Optimizer,
     batch_rng: Rng,
@@ -28,7 +29,7 @@ pub struct Experiment {
     pub last: StepLoss,
     /// Train the MSE baseline alongside (default). Off only to time the MDN alone.
     pub train_baseline: bool,
-    s: Scratch,
+    s: Scratch<Precision>,
 }
 
 /// The losses of one training step, on its batch (before the update).
@@ -65,15 +66,30 @@ pub struct Evaluation {
 }
 
 #[derive(Clone)]
-struct Scratch {
-    ws_mdn: Workspace,
-    ws_base: Workspace,
-    y: Vec<f64>,
-    loss: LossScratch,
-    grad_mdn: Vec<f64>,
-    grad_base: Vec<f64>,
+struct Scratch<R: Real> {
+    ws_mdn: Workspace<R>,
+    ws_base: Workspace<R>,
+    y: Vec<R>,
+    loss: LossScratch<R>,
+    grad_mdn: Vec<R>,
+    grad_base: Vec<R>,
     sse: Vec<f64>,
-    tmp: Vec<f64>,
+    tmp: Vec<R>,
+}
+
+impl<R: Real> Scratch<R> {
+    fn new(model: &Model<R>) -> Self {
+        Scratch {
+            ws_mdn: Workspace::new(&model.mdn.sizes),
+            ws_base: Workspace::new(&model.baseline.sizes),
+            y: vec![R::ZERO; model.head.d * BLOCK],
+            loss: LossScratch::new(&model.head),
+            grad_mdn: vec![R::ZERO; model.mdn.params.len()],
+            grad_base: vec![R::ZERO; model.baseline.params.len()],
+            sse: vec![0.0; model.head.d],
+            tmp: vec![R::ZERO; BLOCK],
+        }
+    }
 }
 
 impl Experiment {
@@ -92,31 +108,22 @@ impl Experiment {
         let mdn = Network::new(&sizes(head.outputs()), spec.act, &mut Rng::new(spec.seed, stream::MDN_INIT), 1.0);
         let baseline = Network::new(&sizes(info.dout), spec.act, &mut Rng::new(spec.seed, stream::BASELINE_INIT), 1.0);
         let opt = |n| Optimizer::new(spec.opt, spec.lr, spec.momentum, spec.clip, n);
-        let s = Scratch {
-            ws_mdn: Workspace::new(&mdn.sizes),
-            ws_base: Workspace::new(&baseline.sizes),
-            y: vec![0.0; info.dout * BLOCK],
-            loss: LossScratch::new(&head),
-            grad_mdn: vec![0.0; mdn.params.len()],
-            grad_base: vec![0.0; baseline.params.len()],
-            sse: vec![0.0; info.dout],
-            tmp: vec![0.0; BLOCK],
-        };
+        let model = Model { input_mean, input_std, head, mdn, baseline, baseline_sigma: vec![1.0; info.dout] };
         Experiment {
-            mdn_opt: opt(mdn.params.len()),
-            base_opt: opt(baseline.params.len()),
+            s: Scratch::new(&model),
+            mdn_opt: opt(model.mdn.params.len()),
+            base_opt: opt(model.baseline.params.len()),
             batch_rng: Rng::new(spec.seed, stream::BATCHES),
             order: (0..spec.n).collect(),
             cursor: spec.n, // shuffle before the first mini-batch
             step: 0,
             last: StepLoss::default(),
             train_baseline: true,
-            model: Model { input_mean, input_std, head, mdn, baseline, baseline_sigma: vec![1.0; info.dout] },
+            model,
             info,
             train,
             val,
             spec,
-            s,
         }
     }
 
@@ -226,13 +233,13 @@ struct Models {
 /// One pass over `data` (the points `idx`, or all of them in order when `gather` is false):
 /// mean NLL and MSE; with `grads`, the gradients of the chosen models' mean losses are
 /// accumulated (a model left out is not evaluated either).
-fn run(model: &Model, data: &Dataset, idx: &[usize], gather: bool, grads: Option<Models>, s: &mut Scratch) -> Evaluation {
+fn run<R: Real + Kernels>(model: &Model<R>, data: &Dataset, idx: &[usize], gather: bool, grads: Option<Models>, s: &mut Scratch<R>) -> Evaluation {
     let (do_mdn, do_base) = grads.map_or((true, true), |m| (m.mdn, m.baseline));
     let grads = grads.is_some();
     let n = if gather { idx.len() } else { data.len() };
     let (din, dout) = (model.din(), model.dout());
-    let mdn_scale = 1.0 / n as f64;
-    let base_scale = 1.0 / (n * dout) as f64;
+    let mdn_scale = R::of(1.0 / n as f64);
+    let base_scale = R::of(1.0 / (n * dout) as f64);
     let mut nll = 0.0;
     s.sse.fill(0.0);
     for start in (0..n).step_by(BLOCK) {
@@ -241,19 +248,19 @@ fn run(model: &Model, data: &Dataset, idx: &[usize], gather: bool, grads: Option
         for i in 0..nb {
             let p = if gather { idx[start + i] } else { start + i };
             for j in 0..din {
-                let v = model.standardize(j, data.x[[j, p]]);
+                let v = R::of(model.standardize(j, data.x[[j, p]]));
                 s.ws_mdn.acts[0][j * BLOCK + i] = v;
                 s.ws_base.acts[0][j * BLOCK + i] = v;
             }
             for j in 0..dout {
-                s.y[j * BLOCK + i] = data.y[[j, p]];
+                s.y[j * BLOCK + i] = R::of(data.y[[j, p]]);
             }
         }
         if do_mdn {
             model.mdn.forward(&mut s.ws_mdn, nb);
             let last = s.ws_mdn.acts.len() - 1;
             let (acts, grads_buf) = (&s.ws_mdn.acts[last], &mut s.ws_mdn.grads[last]);
-            nll += loss::mixture_nll(&model.head, acts, &s.y, nb, mdn_scale, grads.then_some(&mut grads_buf[..]), &mut s.loss);
+            nll += loss::mixture_nll::<R>(&model.head, acts, &s.y, nb, mdn_scale, grads.then_some(&mut grads_buf[..]), &mut s.loss).f64();
             if grads {
                 model.mdn.backward(&mut s.ws_mdn, nb, &mut s.grad_mdn);
             }
@@ -273,17 +280,8 @@ fn run(model: &Model, data: &Dataset, idx: &[usize], gather: bool, grads: Option
 
 /// Mean losses of both models on all of `data` and their exact gradients
 /// (MDN NLL, its gradient, baseline MSE, its gradient). Used by the gradient checks.
-pub fn loss_and_gradients(model: &Model, data: &Dataset) -> (f64, Vec<f64>, f64, Vec<f64>) {
-    let mut s = Scratch {
-        ws_mdn: Workspace::new(&model.mdn.sizes),
-        ws_base: Workspace::new(&model.baseline.sizes),
-        y: vec![0.0; model.dout() * BLOCK],
-        loss: LossScratch::new(&model.head),
-        grad_mdn: vec![0.0; model.mdn.params.len()],
-        grad_base: vec![0.0; model.baseline.params.len()],
-        sse: vec![0.0; model.dout()],
-        tmp: vec![0.0; BLOCK],
-    };
+pub fn loss_and_gradients<R: Real + Kernels>(model: &Model<R>, data: &Dataset) -> (f64, Vec<R>, f64, Vec<R>) {
+    let mut s = Scratch::new(model);
     let ev = run(model, data, &[], false, Some(Models { mdn: true, baseline: true }), &mut s);
     let mse = ev.mse.iter().sum::<f64>() / ev.mse.len() as f64;
     (ev.nll, s.grad_mdn, mse, s.grad_base)

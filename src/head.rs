@@ -10,7 +10,7 @@
 //!
 //! Covariance is diagonal: Σ_k = diag(σ_k1², ..., σ_kD²).
 
-use crate::math;
+use crate::math::{self, Real};
 use crate::mixture::Mixture;
 use crate::spec::SigmaMap;
 
@@ -38,15 +38,16 @@ impl Head {
 
     /// σ and dσ/draw for one raw scale output.
     #[inline(always)]
-    pub fn scale(&self, raw: f64) -> (f64, f64) {
+    pub fn scale<R: Real>(&self, raw: R) -> (R, R) {
+        let floor = R::of(self.sigma_min);
         match self.sigma {
             SigmaMap::Exp => {
-                let e = math::exp(raw);
-                (self.sigma_min + e, e)
+                let e = raw.exp();
+                (floor + e, e)
             }
             SigmaMap::Softplus => {
-                let (sp, sig) = math::softplus_sigmoid(raw);
-                (self.sigma_min + sp, sig)
+                let (sp, sig) = raw.softplus_sigmoid();
+                (floor + sp, sig)
             }
         }
     }

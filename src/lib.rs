@@ -27,6 +27,7 @@ pub mod model;
 pub mod network;
 pub mod optimizer;
 pub mod rng;
+mod simd;
 pub mod spec;
 
 #[cfg(target_arch = "wasm32")]

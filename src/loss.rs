@@ -12,48 +12,40 @@
 //! and ∂σ/∂raw comes from the σ map.
 
 use crate::head::Head;
-use crate::math;
+use crate::math::Real;
 use crate::network::{sum, BLOCK};
 
 /// Scratch buffers for one block, reused across steps.
 #[derive(Clone, Debug)]
-pub struct LossScratch {
-    lp: Vec<f64>,
-    pi: Vec<f64>,
-    z: Vec<f64>,
-    sig: Vec<f64>,
-    dsig: Vec<f64>,
-    m: Vec<f64>,
-    s: Vec<f64>,
+pub struct LossScratch<R: Real> {
+    lp: Vec<R>,
+    pi: Vec<R>,
+    z: Vec<R>,
+    sig: Vec<R>,
+    dsig: Vec<R>,
+    m: Vec<R>,
+    s: Vec<R>,
     /// Per-sample loss of the last block.
-    pub nll: Vec<f64>,
+    pub nll: Vec<R>,
 }
 
-impl LossScratch {
+impl<R: Real> LossScratch<R> {
     pub fn new(head: &Head) -> Self {
         let (k, kd) = (head.k, head.k * head.d);
-        LossScratch {
-            lp: vec![0.0; k * BLOCK],
-            pi: vec![0.0; k * BLOCK],
-            z: vec![0.0; kd * BLOCK],
-            sig: vec![0.0; kd * BLOCK],
-            dsig: vec![0.0; kd * BLOCK],
-            m: vec![0.0; BLOCK],
-            s: vec![0.0; BLOCK],
-            nll: vec![0.0; BLOCK],
-        }
+        let v = |n: usize| vec![R::ZERO; n * BLOCK];
+        LossScratch { lp: v(k), pi: v(k), z: v(kd), sig: v(kd), dsig: v(kd), m: v(1), s: v(1), nll: v(1) }
     }
 }
 
 #[inline(always)]
-fn rows(buf: &[f64], r: usize, nb: usize) -> &[f64] {
+fn rows<R: Real>(buf: &[R], r: usize, nb: usize) -> &[R] {
     &buf[r * BLOCK..r * BLOCK + nb]
 }
 
 /// Mixture NLL of the first `nb` samples of a block. `raw` holds the head's outputs,
 /// `y` the targets (`d` rows). Returns the sum of −ln p(y_i | x_i) over the block and,
 /// if `dz` is given, writes `scale ×` the gradient with respect to `raw` into it.
-pub fn mixture_nll(head: &Head, raw: &[f64], y: &[f64], nb: usize, scale: f64, dz: Option<&mut [f64]>, sc: &mut LossScratch) -> f64 {
+pub fn mixture_nll<R: Real>(head: &Head, raw: &[R], y: &[R], nb: usize, scale: R, dz: Option<&mut [R]>, sc: &mut LossScratch<R>) -> R {
     let (k, d) = (head.k, head.d);
     let LossScratch { lp, pi, z, sig, dsig, m, s, nll } = sc;
     let (m, s, nll) = (&mut m[..nb], &mut s[..nb], &mut nll[..nb]);
@@ -65,20 +57,20 @@ pub fn mixture_nll(head: &Head, raw: &[f64], y: &[f64], nb: usize, scale: f64, d
             *mi = if *l > *mi { *l } else { *mi };
         }
     }
-    s.fill(0.0);
+    s.fill(R::ZERO);
     for c in 0..k {
         let p = &mut pi[c * BLOCK..c * BLOCK + nb];
         for (((p, l), mi), si) in p.iter_mut().zip(rows(raw, c, nb)).zip(m.iter()).zip(s.iter_mut()) {
-            *p = math::exp(l - mi);
+            *p = (*l - *mi).exp();
             *si += *p;
         }
     }
     // s now becomes ln s; nll temporarily holds 1/s.
     for (si, inv) in s.iter_mut().zip(nll.iter_mut()) {
-        *inv = 1.0 / *si;
-        *si = math::ln(*si);
+        *inv = R::ONE / *si;
+        *si = si.ln();
     }
-    let half_d_ln2pi = d as f64 * math::HALF_LN_2PI;
+    let half_d_ln2pi = R::of(d as f64) * R::HALF_LN_2PI;
     for c in 0..k {
         let p = &mut pi[c * BLOCK..c * BLOCK + nb];
         let l = &mut lp[c * BLOCK..c * BLOCK + nb];
@@ -88,6 +80,7 @@ pub fn mixture_nll(head: &Head, raw: &[f64], y: &[f64], nb: usize, scale: f64, d
         }
     }
     // Gaussian terms.
+    let half = R::of(0.5);
     for c in 0..k {
         for j in 0..d {
             let r = c * d + j;
@@ -99,7 +92,7 @@ pub fn mixture_nll(head: &Head, raw: &[f64], y: &[f64], nb: usize, scale: f64, d
             for i in 0..nb {
                 let (sg, ds) = head.scale(rs[i]);
                 let zi = (yj[i] - mu[i]) / sg;
-                l[i] -= 0.5 * zi * zi + math::ln(sg);
+                l[i] -= half * zi * zi + sg.ln();
                 zr[i] = zi;
                 sr[i] = sg;
                 dr[i] = ds;
@@ -115,18 +108,18 @@ pub fn mixture_nll(head: &Head, raw: &[f64], y: &[f64], nb: usize, scale: f64, d
     }
     // An all −∞ row (every component infinitely far) would give −∞ − −∞ = NaN: shift by 0.
     for mi in m.iter_mut() {
-        *mi = if *mi == f64::NEG_INFINITY { 0.0 } else { *mi };
+        *mi = if *mi == R::NEG_INFINITY { R::ZERO } else { *mi };
     }
-    s.fill(0.0);
+    s.fill(R::ZERO);
     for c in 0..k {
         let l = &mut lp[c * BLOCK..c * BLOCK + nb];
         for ((li, mi), si) in l.iter_mut().zip(m.iter()).zip(s.iter_mut()) {
-            *li = math::exp(*li - mi);
+            *li = (*li - *mi).exp();
             *si += *li;
         }
     }
     for ((ni, mi), si) in nll.iter_mut().zip(m.iter()).zip(s.iter()) {
-        *ni = -(mi + math::ln(*si));
+        *ni = -(*mi + si.ln());
     }
     let total = sum(nll);
 
@@ -151,9 +144,9 @@ pub fn mixture_nll(head: &Head, raw: &[f64], y: &[f64], nb: usize, scale: f64, d
                 };
                 for i in 0..nb {
                     let rk = l[i] * s[i];
-                    let inv_s = 1.0 / sr[i];
+                    let inv_s = R::ONE / sr[i];
                     gm[i] = -rk * zr[i] * inv_s;
-                    gs[i] = rk * (1.0 - zr[i] * zr[i]) * inv_s * dr[i];
+                    gs[i] = rk * (R::ONE - zr[i] * zr[i]) * inv_s * dr[i];
                 }
             }
         }
@@ -164,19 +157,20 @@ pub fn mixture_nll(head: &Head, raw: &[f64], y: &[f64], nb: usize, scale: f64, d
 /// Squared error of the first `nb` samples: `pred` and `y` have `d` rows. Adds each
 /// dimension's sum of squared errors to `sse` and, if `dz` is given, writes
 /// `scale × 2 (pred − y)` into it.
-pub fn squared_error(pred: &[f64], y: &[f64], d: usize, nb: usize, scale: f64, mut dz: Option<&mut [f64]>, sse: &mut [f64], tmp: &mut [f64]) {
+pub fn squared_error<R: Real>(pred: &[R], y: &[R], d: usize, nb: usize, scale: R, mut dz: Option<&mut [R]>, sse: &mut [f64], tmp: &mut [R]) {
     for j in 0..d {
         let (p, t) = (rows(pred, j, nb), rows(y, j, nb));
         let e = &mut tmp[..nb];
         for i in 0..nb {
             e[i] = p[i] - t[i];
         }
+        let two_scale = R::of(2.0) * scale;
         if let Some(dz) = dz.as_deref_mut() {
             let g = &mut dz[j * BLOCK..j * BLOCK + nb];
             for i in 0..nb {
-                g[i] = 2.0 * scale * e[i];
+                g[i] = two_scale * e[i];
             }
         }
-        sse[j] += crate::network::dot(e, e);
+        sse[j] += crate::network::dot(e, e).f64();
     }
 }

@@ -163,3 +163,253 @@ pub fn softplus_sigmoid(r: f64) -> (f64, f64) {
 
 /// ln(2π)/2, the Gaussian normalising constant per dimension.
 pub const HALF_LN_2PI: f64 = 0.918_938_533_204_672_741_78;
+
+// ---------------------------------------------------------------------------------------
+// Single precision: the same algorithms with f32 constants. Training runs in f32 (twice
+// the vector lanes of f64); the gradient checks instantiate the same code in f64.
+
+const LN2_HI_F: f32 = 6.931_381_225_6e-01; // 0x3f317180
+const LN2_LO_F: f32 = 9.058_000_614_5e-06; // 0x3717f7d1
+const INV_LN2_F: f32 = 1.442_695_021_6;
+/// 1.5 * 2^23.
+const SHIFTER_F: f32 = 12_582_912.0;
+
+#[inline(always)]
+fn exp_reduce_f(x: f32) -> (f32, f32) {
+    let n = (x * INV_LN2_F + SHIFTER_F) - SHIFTER_F;
+    let r = (x - n * LN2_HI_F) - n * LN2_LO_F;
+    // Taylor coefficients 1/k!, k = 2..8: truncation error < 0.02 ulp for |r| <= ln2/2.
+    let q = 1.0 / 40_320.0;
+    let q = 1.0 / 5_040.0 + r * q;
+    let q = 1.0 / 720.0 + r * q;
+    let q = 1.0 / 120.0 + r * q;
+    let q = 1.0 / 24.0 + r * q;
+    let q = 1.0 / 6.0 + r * q;
+    let q = 0.5 + r * q;
+    (n, r + (r * r) * q)
+}
+
+#[inline(always)]
+fn pow2_f(n: f32) -> f32 {
+    f32::from_bits((n + SHIFTER_F).to_bits().wrapping_add(127) << 23)
+}
+
+/// e^x in f32.
+#[inline(always)]
+pub fn exp_f32(x: f32) -> f32 {
+    let xc = if x < -104.0 {
+        -104.0
+    } else if x > 89.0 {
+        89.0
+    } else {
+        x
+    };
+    let (n, p) = exp_reduce_f(xc);
+    let n1 = (n * 0.5 + SHIFTER_F) - SHIFTER_F;
+    let n2 = n - n1;
+    ((1.0 + p) * pow2_f(n1)) * pow2_f(n2)
+}
+
+/// e^x - 1 in f32, full relative precision near 0.
+#[inline(always)]
+pub fn expm1_f32(x: f32) -> f32 {
+    let xc = if x < -18.0 {
+        -18.0
+    } else if x > 88.0 {
+        88.0
+    } else {
+        x
+    };
+    let (n, p) = exp_reduce_f(xc);
+    let s = pow2_f(n);
+    let r = (s - 1.0) + s * p;
+    if x > 88.0 {
+        f32::INFINITY
+    } else {
+        r
+    }
+}
+
+const LG1_F: f32 = 0.666_666_626_93;
+const LG2_F: f32 = 0.400_009_721_52;
+const LG3_F: f32 = 0.284_987_866_88;
+const LG4_F: f32 = 0.242_790_788_41;
+const SQRT_HALF_BITS_F: u32 = 0x3f35_04f3;
+
+/// Natural logarithm in f32 (fdlibm's logf, with selects).
+#[inline(always)]
+pub fn ln_f32(x: f32) -> f32 {
+    let sub = x < f32::MIN_POSITIVE;
+    let xs = if sub { x * 33_554_432.0 } else { x }; // 2^25
+    let eadj = if sub { -25.0 } else { 0.0 };
+    let hx = xs.to_bits().wrapping_add(0x3f80_0000 - SQRT_HALF_BITS_F);
+    let k = f32::from_bits(0x4b00_0000 | (hx >> 23)) - (8_388_608.0 + 127.0) + eadj;
+    let m = f32::from_bits((hx & 0x007f_ffff).wrapping_add(SQRT_HALF_BITS_F));
+    let f = m - 1.0;
+    let hfsq = 0.5 * f * f;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * (LG2_F + w * LG4_F);
+    let t2 = z * (LG1_F + w * LG3_F);
+    let r = t2 + t1;
+    let v = k * LN2_HI_F - ((hfsq - (s * (hfsq + r) + k * LN2_LO_F)) - f);
+    if x == 0.0 {
+        f32::NEG_INFINITY
+    } else if !(x >= 0.0) {
+        f32::NAN
+    } else if x == f32::INFINITY {
+        f32::INFINITY
+    } else {
+        v
+    }
+}
+
+#[inline(always)]
+pub fn ln_1p_f32(u: f32) -> f32 {
+    let v = 1.0 + u;
+    let c = if v == 1.0 { 0.0 } else { ((v - 1.0) - u) / v };
+    if v == 1.0 {
+        u
+    } else {
+        ln_f32(v) - c
+    }
+}
+
+#[inline(always)]
+pub fn tanh_f32(x: f32) -> f32 {
+    let a = x.abs();
+    let em = expm1_f32(-2.0 * a);
+    let t = -em / (2.0 + em);
+    let t = if a > 9.0 { 1.0 } else { t };
+    if x.is_nan() {
+        x
+    } else {
+        t.copysign(x)
+    }
+}
+
+#[inline(always)]
+pub fn softplus_sigmoid_f32(r: f32) -> (f32, f32) {
+    let e = exp_f32(-r.abs());
+    let sp = r.max(0.0) + ln_1p_f32(e);
+    let inv = 1.0 / (1.0 + e);
+    let sig = if r >= 0.0 { inv } else { e * inv };
+    (sp, sig)
+}
+
+use std::fmt::Debug;
+use std::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
+
+/// The floating-point type the network computes in: f32 for training (see
+/// [`crate::experiment::Precision`]), f64 for the gradient checks. Every function maps to
+/// the portable kernels above, so either type gives the same bits on every platform.
+pub trait Real:
+    Copy
+    + Default
+    + PartialEq
+    + PartialOrd
+    + Debug
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+{
+    const ZERO: Self;
+    const ONE: Self;
+    const NEG_INFINITY: Self;
+    const HALF_LN_2PI: Self;
+    fn of(v: f64) -> Self;
+    fn f64(self) -> f64;
+    fn exp(self) -> Self;
+    fn ln(self) -> Self;
+    fn tanh(self) -> Self;
+    fn softplus_sigmoid(self) -> (Self, Self);
+    fn sqrt(self) -> Self;
+    fn max(self, other: Self) -> Self;
+}
+
+impl Real for f64 {
+    const ZERO: f64 = 0.0;
+    const ONE: f64 = 1.0;
+    const NEG_INFINITY: f64 = f64::NEG_INFINITY;
+    const HALF_LN_2PI: f64 = HALF_LN_2PI;
+    #[inline(always)]
+    fn of(v: f64) -> f64 {
+        v
+    }
+    #[inline(always)]
+    fn f64(self) -> f64 {
+        self
+    }
+    #[inline(always)]
+    fn exp(self) -> f64 {
+        exp(self)
+    }
+    #[inline(always)]
+    fn ln(self) -> f64 {
+        ln(self)
+    }
+    #[inline(always)]
+    fn tanh(self) -> f64 {
+        tanh(self)
+    }
+    #[inline(always)]
+    fn softplus_sigmoid(self) -> (f64, f64) {
+        softplus_sigmoid(self)
+    }
+    #[inline(always)]
+    fn sqrt(self) -> f64 {
+        f64::sqrt(self)
+    }
+    #[inline(always)]
+    fn max(self, other: f64) -> f64 {
+        f64::max(self, other)
+    }
+}
+
+impl Real for f32 {
+    const ZERO: f32 = 0.0;
+    const ONE: f32 = 1.0;
+    const NEG_INFINITY: f32 = f32::NEG_INFINITY;
+    const HALF_LN_2PI: f32 = HALF_LN_2PI as f32;
+    #[inline(always)]
+    fn of(v: f64) -> f32 {
+        v as f32
+    }
+    #[inline(always)]
+    fn f64(self) -> f64 {
+        self as f64
+    }
+    #[inline(always)]
+    fn exp(self) -> f32 {
+        exp_f32(self)
+    }
+    #[inline(always)]
+    fn ln(self) -> f32 {
+        ln_f32(self)
+    }
+    #[inline(always)]
+    fn tanh(self) -> f32 {
+        tanh_f32(self)
+    }
+    #[inline(always)]
+    fn softplus_sigmoid(self) -> (f32, f32) {
+        softplus_sigmoid_f32(self)
+    }
+    #[inline(always)]
+    fn sqrt(self) -> f32 {
+        f32::sqrt(self)
+    }
+    #[inline(always)]
+    fn max(self, other: f32) -> f32 {
+        f32::max(self, other)
+    }
+}

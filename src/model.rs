@@ -4,6 +4,8 @@
 //! validates every field and reports the first problem in words.
 
 use crate::head::Head;
+use crate::math::Real;
+use crate::network::Kernels;
 use crate::mixture::Mixture;
 use crate::network::{Network, Workspace, BLOCK};
 use crate::rng::Rng;
@@ -14,21 +16,25 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT: &str = "mdn-playground-model";
 pub const VERSION: u32 = 1;
 
+/// The float type training runs in: f32 gives twice the vector lanes of f64. Parameters
+/// are stored as f32 and converted exactly to f64 in the model file.
+pub type Precision = f32;
+
 #[derive(Clone, Debug)]
-pub struct Model {
+pub struct Model<R: Real = Precision> {
     /// Inputs are standardised before the networks see them: x' = (x − mean) / std,
     /// with the training set's mean and standard deviation per input dimension.
     pub input_mean: Vec<f64>,
     pub input_std: Vec<f64>,
     pub head: Head,
-    pub mdn: Network,
-    pub baseline: Network,
+    pub mdn: Network<R>,
+    pub baseline: Network<R>,
     /// The baseline's noise scale per output dimension (root of its training MSE), so that
     /// it is a Gaussian model too and can be compared in nats.
     pub baseline_sigma: Vec<f64>,
 }
 
-impl Model {
+impl<R: Real + Kernels> Model<R> {
     pub fn din(&self) -> usize {
         self.mdn.din()
     }
@@ -48,19 +54,19 @@ impl Model {
     }
 
     /// The mixture p(y | x).
-    pub fn mixture(&self, x: &[f64], ws: &mut Workspace) -> Mixture {
+    pub fn mixture(&self, x: &[f64], ws: &mut Workspace<R>) -> Mixture {
         let raw = self.mdn.predict(&self.standardized(x), ws);
         self.head.mixture(&raw)
     }
 
     /// The baseline's prediction (its estimate of E[y | x]).
-    pub fn baseline_predict(&self, x: &[f64], ws: &mut Workspace) -> Vec<f64> {
+    pub fn baseline_predict(&self, x: &[f64], ws: &mut Workspace<R>) -> Vec<f64> {
         self.baseline.predict(&self.standardized(x), ws)
     }
 
     /// Mixtures at many inputs (one input per row of `xs`, shape (n, din)), in blocks.
     pub fn mixtures(&self, xs: &Array2<f64>) -> Vec<Mixture> {
-        let mut ws = Workspace::new(&self.mdn.sizes);
+        let mut ws = Workspace::<R>::new(&self.mdn.sizes);
         let mut out = Vec::with_capacity(xs.nrows());
         let rows = self.head.outputs();
         let mut raw = vec![0.0; rows];
@@ -68,13 +74,13 @@ impl Model {
             let nb = BLOCK.min(xs.nrows() - start);
             for i in 0..nb {
                 for j in 0..self.din() {
-                    ws.acts[0][j * BLOCK + i] = self.standardize(j, xs[[start + i, j]]);
+                    ws.acts[0][j * BLOCK + i] = R::of(self.standardize(j, xs[[start + i, j]]));
                 }
             }
             self.mdn.forward(&mut ws, nb);
             for i in 0..nb {
                 for (r, v) in raw.iter_mut().enumerate() {
-                    *v = ws.output()[r * BLOCK + i];
+                    *v = ws.output()[r * BLOCK + i].f64();
                 }
                 out.push(self.head.mixture(&raw));
             }
@@ -93,7 +99,7 @@ impl Model {
 
     /// `n` samples of y given x.
     pub fn sample(&self, x: &[f64], n: usize, rng: &mut Rng) -> Vec<Vec<f64>> {
-        let mut ws = Workspace::new(&self.mdn.sizes);
+        let mut ws = Workspace::<R>::new(&self.mdn.sizes);
         let m = self.mixture(x, &mut ws);
         (0..n).map(|_| m.sample(rng)).collect()
     }
@@ -122,7 +128,7 @@ impl Model {
     }
 
     /// Reads and validates a model file.
-    pub fn from_json(text: &str) -> Result<(Model, String), String> {
+    pub fn from_json(text: &str) -> Result<(Model<R>, String), String> {
         if text.len() > 64 << 20 {
             return Err("model file is larger than 64 MiB".into());
         }
@@ -165,23 +171,24 @@ impl Model {
     }
 }
 
-fn layers_of(net: &Network) -> Vec<LayerFile> {
+fn layers_of<R: Real + Kernels>(net: &Network<R>) -> Vec<LayerFile> {
     (0..net.layers())
         .map(|l| {
             let (din, dout) = (net.sizes[l], net.sizes[l + 1]);
-            let off = net.offset(l);
+            let off: usize = net.sizes.windows(2).take(l).map(|w| w[0] * w[1] + w[1]).sum();
+            let f = |v: &[R]| v.iter().map(|x| x.f64()).collect::<Vec<f64>>();
             let w = &net.params[off..off + din * dout];
             LayerFile {
                 inputs: din,
                 outputs: dout,
-                weights: (0..din).map(|j| w[j * dout..(j + 1) * dout].to_vec()).collect(),
-                bias: net.params[off + din * dout..off + din * dout + dout].to_vec(),
+                weights: (0..din).map(|j| f(&w[j * dout..(j + 1) * dout])).collect(),
+                bias: f(&net.params[off + din * dout..off + din * dout + dout]),
             }
         })
         .collect()
 }
 
-fn network_of(name: &str, f: &NetFile, din: usize, dout: usize) -> Result<Network, String> {
+fn network_of<R: Real>(name: &str, f: &NetFile, din: usize, dout: usize) -> Result<Network<R>, String> {
     let act = match f.activation.as_str() {
         "tanh" => Activation::Tanh,
         "relu" => Activation::Relu,
@@ -215,8 +222,9 @@ fn network_of(name: &str, f: &NetFile, din: usize, dout: usize) -> Result<Networ
     if *sizes.last().unwrap() != dout {
         return Err(format!("{name}: the last layer has {} outputs, expected {dout}", sizes.last().unwrap()));
     }
-    if params.iter().any(|p| !p.is_finite()) {
-        return Err(format!("{name}: every weight and bias must be a finite number"));
+    let params: Vec<R> = params.into_iter().map(R::of).collect();
+    if params.iter().any(|p| !p.f64().is_finite()) {
+        return Err(format!("{name}: every weight and bias must be a finite number in the model's precision"));
     }
     Ok(Network { sizes, act, params })
 }

@@ -9,69 +9,207 @@
 //! so every inner loop runs across samples: it vectorizes, and the order of every sum is
 //! fixed by the code, never by the CPU, so results are the same bits everywhere.
 
-use crate::math;
+use crate::math::Real;
 use crate::rng::Rng;
+use crate::simd::V8;
 use crate::spec::Activation;
 
 /// Samples per block.
 pub const BLOCK: usize = 64;
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Network {
+pub struct Network<R: Real> {
     /// Layer widths, input first, output last: `[din, h1, ..., dout]`.
     pub sizes: Vec<usize>,
     pub act: Activation,
-    pub params: Vec<f64>,
+    pub params: Vec<R>,
 }
 
 /// Per-block activations (kept for the backward pass) and their gradients.
 #[derive(Clone, Debug)]
-pub struct Workspace {
+pub struct Workspace<R: Real> {
     /// `acts[0]` is the input block, `acts[l]` the output of layer l (after the activation,
     /// except the last, which is linear).
-    pub acts: Vec<Vec<f64>>,
+    pub acts: Vec<Vec<R>>,
     /// Gradient of the loss with respect to `acts[l]`; the loss writes the last one.
-    pub grads: Vec<Vec<f64>>,
+    pub grads: Vec<Vec<R>>,
     /// Scratch for transposing a block (sample-major).
-    t: Vec<f64>,
+    t: Vec<R>,
 }
 
-impl Workspace {
+impl<R: Real> Workspace<R> {
     pub fn new(sizes: &[usize]) -> Self {
-        let v = || sizes.iter().map(|&s| vec![0.0; s * BLOCK]).collect::<Vec<_>>();
+        let v = || sizes.iter().map(|&s| vec![R::ZERO; s * BLOCK]).collect::<Vec<_>>();
         let widest = sizes.iter().copied().max().unwrap_or(0);
-        Workspace { acts: v(), grads: v(), t: vec![0.0; widest * BLOCK] }
+        Workspace { acts: v(), grads: v(), t: vec![R::ZERO; widest * BLOCK] }
     }
 
-    pub fn input_mut(&mut self) -> &mut [f64] {
-        &mut self.acts[0]
-    }
-
-    pub fn output(&self) -> &[f64] {
+    pub fn output(&self) -> &[R] {
         self.acts.last().unwrap()
     }
-
-    pub fn output_grad_mut(&mut self) -> &mut [f64] {
-        self.grads.last_mut().unwrap()
-    }
 }
 
-/// Vector width of the block kernels (samples per register tile). Each element's sum runs
-/// in the same order whatever the width, so this tunes speed only, never the bits:
-/// 8 keeps eight independent accumulators in flight with AVX2's 16 registers; wasm's
-/// 128-bit SIMD has room for fewer.
+/// Vector width of the block kernels: 8 values natively (AVX2: one 256-bit register of
+/// f32, two of f64), 4 in wasm (128-bit SIMD). Tiles are ROWS_F32 or ROWS_F64 rows by
+/// LANES, so that eight independent accumulators stay in registers. Each element's sum
+/// runs in the same order whatever the tiling, so this tunes speed only, never the bits.
 #[cfg(not(target_arch = "wasm32"))]
 const LANES: usize = 8;
 #[cfg(target_arch = "wasm32")]
 const LANES: usize = 4;
-/// Rows per register tile.
-const ROWS: usize = 4;
+const ROWS_F32: usize = 4;
+const ROWS_F64: usize = 4;
 
-/// `nb` rounded up to whole lanes. Blocks are BLOCK long, so the padding always exists;
-/// the padded lanes compute on stale but finite values and are never summed.
+/// The block kernels, instantiated with the vector width that suits each float type.
+pub trait Kernels: Real {
+    #[allow(clippy::too_many_arguments)]
+    fn mat_block(out: &mut [Self], init: Option<&[Self]>, w: &[Self], rs: usize, cs: usize, rows: usize, cols: usize, inp: &[Self], n: usize);
+    fn outer_block(g: &mut [Self], a: &[Self], dz: &[Self], din: usize, dout: usize, nb: usize, t: &mut [Self]);
+}
+
+impl Kernels for f64 {
+    #[inline(always)]
+    fn mat_block(out: &mut [f64], init: Option<&[f64]>, w: &[f64], rs: usize, cs: usize, rows: usize, cols: usize, inp: &[f64], n: usize) {
+        mat_block::<f64, ROWS_F64, LANES>(out, init, w, rs, cs, rows, cols, inp, n)
+    }
+    #[inline(always)]
+    fn outer_block(g: &mut [f64], a: &[f64], dz: &[f64], din: usize, dout: usize, nb: usize, t: &mut [f64]) {
+        outer_block::<f64, ROWS_F64, LANES>(g, a, dz, din, dout, nb, t)
+    }
+}
+
+/// f32, the training type, has explicit 16-wide kernels (two [`V8`] per row).
+impl Kernels for f32 {
+    #[inline(always)]
+    fn mat_block(out: &mut [f32], init: Option<&[f32]>, w: &[f32], rs: usize, cs: usize, rows: usize, cols: usize, inp: &[f32], n: usize) {
+        let mut r0 = 0;
+        while r0 + V_ROWS <= rows {
+            mat_tile_v::<V_ROWS>(out, init, w, rs, cs, r0, cols, inp, n);
+            r0 += V_ROWS;
+        }
+        while r0 < rows {
+            mat_tile_v::<1>(out, init, w, rs, cs, r0, cols, inp, n);
+            r0 += 1;
+        }
+    }
+    #[inline(always)]
+    fn outer_block(g: &mut [f32], a: &[f32], dz: &[f32], din: usize, dout: usize, nb: usize, t: &mut [f32]) {
+        transpose(t, dz, dout, nb);
+        let o1 = outer_cols_v(g, a, t, din, dout, nb);
+        let o2 = outer_cols::<f32, ROWS_F32, 8>(g, a, t, o1, din, dout, nb);
+        let o3 = outer_cols::<f32, ROWS_F32, 4>(g, a, t, o2, din, dout, nb);
+        let o4 = outer_cols::<f32, ROWS_F32, 2>(g, a, t, o3, din, dout, nb);
+        outer_cols::<f32, ROWS_F32, 1>(g, a, t, o4, din, dout, nb);
+    }
+}
+
+/// Rows per explicit-vector tile: 4 × 2 registers natively, 2 × 4 in wasm (eight in all).
+#[cfg(not(target_arch = "wasm32"))]
+const V_ROWS: usize = 4;
+#[cfg(target_arch = "wasm32")]
+const V_ROWS: usize = 2;
+
+/// [`mat_tile`] for f32 with explicit vectors: rows `r0 .. r0 + R`, 16 samples at a time.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn mat_tile_v<const R: usize>(out: &mut [f32], init: Option<&[f32]>, w: &[f32], rs: usize, cs: usize, r0: usize, cols: usize, inp: &[f32], n16: usize) {
+    // Every access below stays inside these bounds.
+    assert!(n16 % 16 == 0 && n16 <= BLOCK && inp.len() >= cols * BLOCK && out.len() >= (r0 + R) * BLOCK);
+    assert!(cols == 0 || (r0 + R - 1) * rs + (cols - 1) * cs < w.len());
+    for i0 in (0..n16).step_by(16) {
+        let mut acc = [[V8::splat(0.0); 2]; R];
+        if let Some(b) = init {
+            for t in 0..R {
+                acc[t] = [V8::splat(b[r0 + t]); 2];
+            }
+        }
+        for c in 0..cols {
+            // SAFETY: c * BLOCK + i0 + 16 <= cols * BLOCK <= inp.len() (asserted above).
+            let (a0, a1) = unsafe {
+                let p = inp.as_ptr().add(c * BLOCK + i0);
+                (V8::load(p), V8::load(p.add(8)))
+            };
+            for t in 0..R {
+                // SAFETY: index bounded by the assert on w above.
+                let m = V8::splat(unsafe { *w.get_unchecked((r0 + t) * rs + c * cs) });
+                acc[t][0] = acc[t][0].add_mul(m, a0);
+                acc[t][1] = acc[t][1].add_mul(m, a1);
+            }
+        }
+        for t in 0..R {
+            // SAFETY: (r0 + t) * BLOCK + i0 + 16 <= (r0 + R) * BLOCK <= out.len().
+            unsafe {
+                let p = out.as_mut_ptr().add((r0 + t) * BLOCK + i0);
+                acc[t][0].store(p);
+                acc[t][1].store(p.add(8));
+            }
+        }
+    }
+}
+
+/// [`outer_cols`] for f32 with explicit vectors, 16 columns at a time; returns where it
+/// stopped (the narrower generic tiles finish the rest).
+#[inline(always)]
+fn outer_cols_v(g: &mut [f32], a: &[f32], t: &[f32], din: usize, dout: usize, nb: usize) -> usize {
+    assert!(nb <= BLOCK && a.len() >= din * BLOCK && t.len() >= nb * dout && g.len() >= din * dout);
+    let mut o0 = 0;
+    while o0 + 16 <= dout {
+        let mut j0 = 0;
+        while j0 < din {
+            let rows = V_ROWS.min(din - j0);
+            let mut acc = [[V8::splat(0.0); 2]; V_ROWS];
+            // SAFETY: (j0 + r) * dout + o0 + 16 <= din * dout <= g.len() for r < rows.
+            unsafe {
+                for r in 0..rows {
+                    let p = g.as_ptr().add((j0 + r) * dout + o0);
+                    acc[r] = [V8::load(p), V8::load(p.add(8))];
+                }
+            }
+            for i in 0..nb {
+                // SAFETY: i * dout + o0 + 16 <= nb * dout <= t.len().
+                let (d0, d1) = unsafe {
+                    let p = t.as_ptr().add(i * dout + o0);
+                    (V8::load(p), V8::load(p.add(8)))
+                };
+                for r in 0..V_ROWS {
+                    if r < rows {
+                        // SAFETY: (j0 + r) * BLOCK + i < din * BLOCK <= a.len().
+                        let av = V8::splat(unsafe { *a.get_unchecked((j0 + r) * BLOCK + i) });
+                        acc[r][0] = acc[r][0].add_mul(av, d0);
+                        acc[r][1] = acc[r][1].add_mul(av, d1);
+                    }
+                }
+            }
+            // SAFETY: as for the loads.
+            unsafe {
+                for r in 0..rows {
+                    let p = g.as_mut_ptr().add((j0 + r) * dout + o0);
+                    acc[r][0].store(p);
+                    acc[r][1].store(p.add(8));
+                }
+            }
+            j0 += rows;
+        }
+        o0 += 16;
+    }
+    o0
+}
+
+/// `t[i * dout + o] = dz[o][i]`: a block's gradients, sample-major.
+#[inline(always)]
+fn transpose<T: Real>(t: &mut [T], dz: &[T], dout: usize, nb: usize) {
+    for o in 0..dout {
+        for i in 0..nb {
+            t[i * dout + o] = dz[o * BLOCK + i];
+        }
+    }
+}
+
+/// `nb` rounded up to 16 (the widest tile). Blocks are BLOCK long, so the padding always
+/// exists; padded lanes compute on stale but finite values and are never summed.
 #[inline(always)]
 fn round_up(nb: usize) -> usize {
-    nb.div_ceil(LANES) * LANES
+    nb.div_ceil(16) * 16
 }
 
 /// `out[r][i] = init[r] + Σ_c m(r, c) · inp[c][i]` for `r < rows`, `c < cols`, `i < n4`,
@@ -79,40 +217,44 @@ fn round_up(nb: usize) -> usize {
 /// whatever the tiling, so the result does not depend on the vector width.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn mat_block(out: &mut [f64], init: Option<&[f64]>, w: &[f64], rs: usize, cs: usize, rows: usize, cols: usize, inp: &[f64], n4: usize) {
+fn mat_block<T: Real, const RT: usize, const L: usize>(out: &mut [T], init: Option<&[T]>, w: &[T], rs: usize, cs: usize, rows: usize, cols: usize, inp: &[T], n4: usize) {
     let mut r0 = 0;
-    while r0 + ROWS <= rows {
-        mat_tile::<ROWS>(out, init, w, rs, cs, r0, cols, inp, n4);
-        r0 += ROWS;
+    while r0 + RT <= rows {
+        mat_tile::<T, RT, L>(out, init, w, rs, cs, r0, cols, inp, n4);
+        r0 += RT;
     }
-    for r in r0..rows {
-        mat_tile::<1>(out, init, w, rs, cs, r, cols, inp, n4);
+    while r0 + 2 <= rows {
+        mat_tile::<T, 2, L>(out, init, w, rs, cs, r0, cols, inp, n4);
+        r0 += 2;
+    }
+    if r0 < rows {
+        mat_tile::<T, 1, L>(out, init, w, rs, cs, r0, cols, inp, n4);
     }
 }
 
 /// Rows `r0 .. r0 + R` of [`mat_block`], `R × LANES` accumulators held in registers.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn mat_tile<const R: usize>(out: &mut [f64], init: Option<&[f64]>, w: &[f64], rs: usize, cs: usize, r0: usize, cols: usize, inp: &[f64], n4: usize) {
+fn mat_tile<T: Real, const R: usize, const L: usize>(out: &mut [T], init: Option<&[T]>, w: &[T], rs: usize, cs: usize, r0: usize, cols: usize, inp: &[T], n4: usize) {
     let inp = &inp[..cols * BLOCK];
-    for i0 in (0..n4).step_by(LANES) {
-        let mut acc = [[0.0f64; LANES]; R];
+    for i0 in (0..n4).step_by(L) {
+        let mut acc = [[T::ZERO; L]; R];
         if let Some(b) = init {
             for t in 0..R {
-                acc[t] = [b[r0 + t]; LANES];
+                acc[t] = [b[r0 + t]; L];
             }
         }
         for c in 0..cols {
-            let a: &[f64; LANES] = inp[c * BLOCK + i0..c * BLOCK + i0 + LANES].try_into().unwrap();
+            let a: &[T; L] = inp[c * BLOCK + i0..c * BLOCK + i0 + L].try_into().unwrap();
             for t in 0..R {
                 let m = w[(r0 + t) * rs + c * cs];
-                for l in 0..LANES {
+                for l in 0..L {
                     acc[t][l] += m * a[l];
                 }
             }
         }
         for t in 0..R {
-            out[(r0 + t) * BLOCK + i0..(r0 + t) * BLOCK + i0 + LANES].copy_from_slice(&acc[t]);
+            out[(r0 + t) * BLOCK + i0..(r0 + t) * BLOCK + i0 + L].copy_from_slice(&acc[t]);
         }
     }
 }
@@ -121,49 +263,46 @@ fn mat_tile<const R: usize>(out: &mut [f64], init: Option<&[f64]>, w: &[f64], rs
 /// (sample-major), so that the vector lanes run along o and every element's sum runs
 /// over the samples in ascending order: no horizontal sums, and the order is fixed.
 #[inline(always)]
-fn outer_block(g: &mut [f64], a: &[f64], dz: &[f64], din: usize, dout: usize, nb: usize, t: &mut [f64]) {
-    for o in 0..dout {
-        for i in 0..nb {
-            t[i * dout + o] = dz[o * BLOCK + i];
-        }
-    }
+fn outer_block<T: Real, const RT: usize, const L: usize>(g: &mut [T], a: &[T], dz: &[T], din: usize, dout: usize, nb: usize, t: &mut [T]) {
+    transpose(t, dz, dout, nb);
     // Full-width tiles, then narrower ones for the remaining columns.
-    let o1 = outer_cols::<LANES>(g, a, t, 0, din, dout, nb);
-    let o2 = outer_cols::<2>(g, a, t, o1, din, dout, nb);
-    outer_cols::<1>(g, a, t, o2, din, dout, nb);
+    let o1 = outer_cols::<T, RT, L>(g, a, t, 0, din, dout, nb);
+    let o2 = outer_cols::<T, RT, 4>(g, a, t, o1, din, dout, nb);
+    let o3 = outer_cols::<T, RT, 2>(g, a, t, o2, din, dout, nb);
+    outer_cols::<T, RT, 1>(g, a, t, o3, din, dout, nb);
 }
 
 /// The columns `o0..` of [`outer_block`] in tiles `W` wide, as many as fit; returns
 /// where it stopped.
 #[inline(always)]
-fn outer_cols<const W: usize>(g: &mut [f64], a: &[f64], t: &[f64], o_start: usize, din: usize, dout: usize, nb: usize) -> usize {
+fn outer_cols<T: Real, const RT: usize, const W: usize>(g: &mut [T], a: &[T], t: &[T], o_start: usize, din: usize, dout: usize, nb: usize) -> usize {
     let mut o0 = o_start;
     while o0 + W <= dout {
         let mut j0 = 0;
-        while j0 + ROWS <= din {
-            let mut acc = [[0.0f64; W]; ROWS];
-            for r in 0..ROWS {
+        while j0 + RT <= din {
+            let mut acc = [[T::ZERO; W]; RT];
+            for r in 0..RT {
                 acc[r].copy_from_slice(&g[(j0 + r) * dout + o0..(j0 + r) * dout + o0 + W]);
             }
             for i in 0..nb {
-                let d: &[f64; W] = t[i * dout + o0..i * dout + o0 + W].try_into().unwrap();
-                for r in 0..ROWS {
+                let d: &[T; W] = t[i * dout + o0..i * dout + o0 + W].try_into().unwrap();
+                for r in 0..RT {
                     let av = a[(j0 + r) * BLOCK + i];
                     for l in 0..W {
                         acc[r][l] += av * d[l];
                     }
                 }
             }
-            for r in 0..ROWS {
+            for r in 0..RT {
                 g[(j0 + r) * dout + o0..(j0 + r) * dout + o0 + W].copy_from_slice(&acc[r]);
             }
-            j0 += ROWS;
+            j0 += RT;
         }
         for j in j0..din {
-            let mut acc = [0.0f64; W];
+            let mut acc = [T::ZERO; W];
             acc.copy_from_slice(&g[j * dout + o0..j * dout + o0 + W]);
             for i in 0..nb {
-                let d: &[f64; W] = t[i * dout + o0..i * dout + o0 + W].try_into().unwrap();
+                let d: &[T; W] = t[i * dout + o0..i * dout + o0 + W].try_into().unwrap();
                 let av = a[j * BLOCK + i];
                 for l in 0..W {
                     acc[l] += av * d[l];
@@ -178,10 +317,10 @@ fn outer_cols<const W: usize>(g: &mut [f64], a: &[f64], t: &[f64], o_start: usiz
 
 /// Sum of `a[i] * b[i]` in a fixed order: eight interleaved partial sums, then a fixed tree.
 #[inline(always)]
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+pub fn dot<T: Real>(a: &[T], b: &[T]) -> T {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0f64; 8];
+    let mut acc = [T::ZERO; 8];
     let ca = a.chunks_exact(8);
     let cb = b.chunks_exact(8);
     let (ra, rb) = (ca.remainder(), cb.remainder());
@@ -191,15 +330,15 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
         }
     }
     for (l, (x, y)) in ra.iter().zip(rb).enumerate() {
-        acc[l] += x * y;
+        acc[l] += *x * *y;
     }
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
 }
 
 /// Sum of `a[i]` in the same fixed order as [`dot`].
 #[inline(always)]
-pub fn sum(a: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 8];
+pub fn sum<T: Real>(a: &[T]) -> T {
+    let mut acc = [T::ZERO; 8];
     let c = a.chunks_exact(8);
     let r = c.remainder();
     for x in c {
@@ -208,12 +347,12 @@ pub fn sum(a: &[f64]) -> f64 {
         }
     }
     for (l, x) in r.iter().enumerate() {
-        acc[l] += x;
+        acc[l] += *x;
     }
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
 }
 
-impl Network {
+impl<R: Real + Kernels> Network<R> {
     /// A network with seeded initialisation: Glorot-uniform weights for tanh,
     /// He-uniform for relu, zero biases. The last layer is scaled by `last_scale`.
     pub fn new(sizes: &[usize], act: Activation, rng: &mut Rng, last_scale: f64) -> Self {
@@ -231,9 +370,9 @@ impl Network {
                 limit = (6.0 / (fan_in + fan_out)).sqrt() * last_scale;
             }
             for _ in 0..w[0] * w[1] {
-                params.push(rng.range(-limit, limit));
+                params.push(R::of(rng.range(-limit, limit)));
             }
-            params.extend(std::iter::repeat(0.0).take(w[1]));
+            params.extend(std::iter::repeat(R::ZERO).take(w[1]));
         }
         Network { sizes: sizes.to_vec(), act, params }
     }
@@ -256,7 +395,7 @@ impl Network {
     }
 
     /// Forward pass over the first `nb` samples of `ws.acts[0]`.
-    pub fn forward(&self, ws: &mut Workspace, nb: usize) {
+    pub fn forward(&self, ws: &mut Workspace<R>, nb: usize) {
         let n4 = round_up(nb);
         let last = self.layers() - 1;
         for l in 0..self.layers() {
@@ -265,14 +404,14 @@ impl Network {
             let (w, b) = self.params[off..off + din * dout + dout].split_at(din * dout);
             let (before, after) = ws.acts.split_at_mut(l + 1);
             // z[o] = b[o] + Σ_j w[j][o] a[j]
-            mat_block(&mut after[0], Some(b), w, 1, dout, dout, din, &before[l], n4);
+            R::mat_block(&mut after[0], Some(b), w, 1, dout, dout, din, &before[l], n4);
             if l < last {
                 let z = &mut after[0];
                 for o in 0..dout {
                     let zo = &mut z[o * BLOCK..o * BLOCK + n4];
                     match self.act {
-                        Activation::Tanh => zo.iter_mut().for_each(|v| *v = math::tanh(*v)),
-                        Activation::Relu => zo.iter_mut().for_each(|v| *v = v.max(0.0)),
+                        Activation::Tanh => zo.iter_mut().for_each(|v| *v = v.tanh()),
+                        Activation::Relu => zo.iter_mut().for_each(|v| *v = v.max(R::ZERO)),
                     }
                 }
             }
@@ -281,7 +420,7 @@ impl Network {
 
     /// Backward pass: from `ws.grads[last]` (set by the loss) accumulate the parameter
     /// gradient into `grad`, for the first `nb` samples of the block.
-    pub fn backward(&self, ws: &mut Workspace, nb: usize, grad: &mut [f64]) {
+    pub fn backward(&self, ws: &mut Workspace<R>, nb: usize, grad: &mut [R]) {
         let n4 = round_up(nb);
         for l in (0..self.layers()).rev() {
             let (din, dout) = (self.sizes[l], self.sizes[l + 1]);
@@ -295,26 +434,26 @@ impl Network {
                 gb[o] += sum(&dz[o * BLOCK..o * BLOCK + nb]);
             }
             // gw[j][o] += Σ_i a[j][i] dz[o][i]
-            outer_block(gw, a, dz, din, dout, nb, &mut ws.t);
+            R::outer_block(gw, a, dz, din, dout, nb, &mut ws.t);
             if l == 0 {
                 break;
             }
             // Gradient with respect to this layer's input: da[j] = Σ_o w[j][o] dz[o],
             // then through the activation.
             let da = &mut gbefore[l];
-            mat_block(da, None, w, dout, 1, din, dout, dz, n4);
+            R::mat_block(da, None, w, dout, 1, din, dout, dz, n4);
             for j in 0..din {
                 let daj = &mut da[j * BLOCK..j * BLOCK + n4];
                 let aj = &a[j * BLOCK..j * BLOCK + n4];
                 match self.act {
                     Activation::Tanh => {
                         for (d, h) in daj.iter_mut().zip(aj) {
-                            *d *= 1.0 - h * h;
+                            *d *= R::ONE - *h * *h;
                         }
                     }
                     Activation::Relu => {
                         for (d, h) in daj.iter_mut().zip(aj) {
-                            *d = if *h > 0.0 { *d } else { 0.0 };
+                            *d = if *h > R::ZERO { *d } else { R::ZERO };
                         }
                     }
                 }
@@ -323,11 +462,11 @@ impl Network {
     }
 
     /// Outputs for a single input (queries; not the training path).
-    pub fn predict(&self, x: &[f64], ws: &mut Workspace) -> Vec<f64> {
+    pub fn predict(&self, x: &[f64], ws: &mut Workspace<R>) -> Vec<f64> {
         for (j, v) in x.iter().enumerate() {
-            ws.acts[0][j * BLOCK] = *v;
+            ws.acts[0][j * BLOCK] = R::of(*v);
         }
         self.forward(ws, 1);
-        (0..self.dout()).map(|o| ws.output()[o * BLOCK]).collect()
+        (0..self.dout()).map(|o| ws.output()[o * BLOCK].f64()).collect()
     }
 }

@@ -1,6 +1,7 @@
 //! Optimizers over a flat parameter vector: Adam (with bias correction) and SGD with
 //! momentum, with optional gradient-norm clipping.
 
+use crate::math::Real;
 use crate::spec::OptimizerKind;
 
 #[derive(Clone, Debug)]
@@ -18,6 +19,8 @@ pub struct Optimizer {
     m: Vec<f64>,
     v: Vec<f64>,
 }
+// The optimizer's state (moments) is kept in f64 whatever the parameters' type, so that
+// long runs do not lose small updates; parameters are rounded once per step.
 
 pub const BETA1: f64 = 0.9;
 pub const BETA2: f64 = 0.999;
@@ -32,14 +35,15 @@ impl Optimizer {
         Optimizer { kind, lr, momentum, clip, t: 0, b1t: 1.0, b2t: 1.0, m: vec![0.0; n], v }
     }
 
-    /// Applies one update; `grad` may be rescaled in place by clipping.
+    /// Applies one update (the gradient scaled down first if clipping applies).
     /// Returns the gradient norm before clipping.
-    pub fn step(&mut self, params: &mut [f64], grad: &mut [f64]) -> f64 {
-        let norm = crate::network::dot(grad, grad).sqrt();
-        if self.clip > 0.0 && norm > self.clip {
-            let f = self.clip / norm;
-            grad.iter_mut().for_each(|g| *g *= f);
+    pub fn step<R: Real>(&mut self, params: &mut [R], grad: &[R]) -> f64 {
+        let mut sq = 0.0;
+        for g in grad {
+            sq += g.f64() * g.f64();
         }
+        let norm = sq.sqrt();
+        let f = if self.clip > 0.0 && norm > self.clip { self.clip / norm } else { 1.0 };
         self.t += 1;
         match self.kind {
             OptimizerKind::Adam => {
@@ -50,15 +54,16 @@ impl Optimizer {
                 let step = self.lr / bc1;
                 let inv_bc2 = 1.0 / bc2;
                 for (((p, g), m), v) in params.iter_mut().zip(grad.iter()).zip(self.m.iter_mut()).zip(self.v.iter_mut()) {
+                    let g = g.f64() * f;
                     *m = BETA1 * *m + (1.0 - BETA1) * g;
                     *v = BETA2 * *v + (1.0 - BETA2) * g * g;
-                    *p -= step * *m / ((*v * inv_bc2).sqrt() + EPS);
+                    *p = R::of(p.f64() - step * *m / ((*v * inv_bc2).sqrt() + EPS));
                 }
             }
             OptimizerKind::Sgd => {
                 for ((p, g), m) in params.iter_mut().zip(grad.iter()).zip(self.m.iter_mut()) {
-                    *m = self.momentum * *m + g;
-                    *p -= self.lr * *m;
+                    *m = self.momentum * *m + g.f64() * f;
+                    *p = R::of(p.f64() - self.lr * *m);
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Analytic gradients against central finite differences, in f64, for every parameter
 //! group: mixing logits, means and scales (through the last layer's weights and biases),
 //! and every hidden layer's weights and biases; both σ maps, K = 1..5, D = 1..3.
+//! Training runs in f32; the same generic code is instantiated here in f64.
 
 use mdn_playground::dataset::Dataset;
 use mdn_playground::experiment::loss_and_gradients;
@@ -15,7 +16,7 @@ fn data(din: usize, dout: usize, n: usize, rng: &mut Rng) -> Dataset {
     Dataset { x: Array2::from_shape_fn((din, n), |_| rng.range(-1.0, 1.0)), y: Array2::from_shape_fn((dout, n), |_| rng.range(-1.5, 1.5)) }
 }
 
-fn model(din: usize, hidden: &[usize], k: usize, d: usize, sigma: SigmaMap, act: Activation, rng: &mut Rng) -> Model {
+fn model(din: usize, hidden: &[usize], k: usize, d: usize, sigma: SigmaMap, act: Activation, rng: &mut Rng) -> Model<f64> {
     let head = Head { k, d, sigma, sigma_min: 0.01 };
     let mut sizes = vec![din];
     sizes.extend(hidden);
@@ -32,7 +33,7 @@ fn model(din: usize, hidden: &[usize], k: usize, d: usize, sigma: SigmaMap, act:
 }
 
 /// Largest relative error between the analytic gradient and central differences.
-fn check(m: &Model, data: &Dataset, which: &str) -> f64 {
+fn check(m: &Model<f64>, data: &Dataset, which: &str) -> f64 {
     let (_, g_mdn, _, g_base) = loss_and_gradients(m, data);
     let (g, len) = if which == "mdn" { (g_mdn, m.mdn.params.len()) } else { (g_base, m.baseline.params.len()) };
     let mut worst: f64 = 0.0;

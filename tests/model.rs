@@ -17,7 +17,7 @@ fn trained() -> Experiment {
 fn saved_model_reloads_bit_for_bit() {
     let e = trained();
     let text = e.model.to_json(&e.spec.format());
-    let (m, spec) = Model::from_json(&text).unwrap();
+    let (m, spec) = Model::<f32>::from_json(&text).unwrap();
     assert_eq!(spec, e.spec.format());
     assert_eq!(m.mdn, e.model.mdn);
     assert_eq!(m.baseline, e.model.baseline);
@@ -93,7 +93,7 @@ fn broken_files_are_refused_with_a_reason() {
         (good.replacen("\"format\"", "\"extra\": 1, \"format\"", 1), "unknown field"),
     ];
     for (text, want) in cases {
-        let err = Model::from_json(&text).expect_err(want);
+        let err = Model::<f32>::from_json(&text).expect_err(want);
         assert!(err.contains(want), "{want:?} not in {err:?}");
     }
 }

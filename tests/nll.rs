@@ -136,3 +136,38 @@ fn kernels_match_libm_within_a_few_ulp() {
     assert_eq!(math::ln(1.0), 0.0);
     assert_eq!(math::exp(0.0), 1.0);
 }
+
+/// The f32 kernels against f64 references (correctly rounded to f32 is the ideal).
+#[test]
+fn f32_kernels_are_within_a_few_ulp() {
+    fn ulps(a: f32, b: f32) -> u32 {
+        if a == b {
+            return 0;
+        }
+        (a.to_bits() as i32 - b.to_bits() as i32).unsigned_abs()
+    }
+    let mut r = mdn_playground::rng::Rng::new(4, 9);
+    let mut worst = [0u32; 4];
+    for i in 0..200_000 {
+        let x = match i % 4 {
+            0 => r.range(-1.0, 1.0),
+            1 => r.range(-15.0, 15.0),
+            2 => r.range(-103.0, 88.0),
+            _ => r.range(-1e-4, 1e-4),
+        } as f32;
+        let xd = x as f64;
+        worst[0] = worst[0].max(ulps(math::exp_f32(x), xd.exp() as f32));
+        worst[1] = worst[1].max(ulps(math::tanh_f32(x), xd.tanh() as f32));
+        let p = x.abs() * 1e3 + 1e-30;
+        worst[2] = worst[2].max(ulps(math::ln_f32(p), (p as f64).ln() as f32));
+        let u = x.abs();
+        worst[3] = worst[3].max(ulps(math::ln_1p_f32(u), (u as f64).ln_1p() as f32));
+    }
+    assert!(worst.iter().all(|&w| w <= 3), "worst ulps exp, tanh, ln, ln_1p (f32): {worst:?}");
+    assert_eq!(math::exp_f32(f32::NEG_INFINITY), 0.0);
+    assert_eq!(math::exp_f32(89.0), f32::INFINITY);
+    assert!(math::exp_f32(-100.0) > 0.0); // subnormal
+    assert_eq!(math::ln_f32(0.0), f32::NEG_INFINITY);
+    assert!(math::ln_f32(-1.0).is_nan());
+    assert_eq!(math::tanh_f32(50.0), 1.0);
+}

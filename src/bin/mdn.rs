@@ -6,7 +6,7 @@
 //! ```
 //! SPEC is a share link (`http://…/#data=…`) or the text after `#`. Output is JSON lines.
 
-use mdn_playground::model::Model;
+use mdn_playground::model::{Model, Precision};
 use mdn_playground::network::Workspace;
 use mdn_playground::{Experiment, Metrics, Spec, VERSION};
 use serde::Serialize;
@@ -178,7 +178,7 @@ fn eval(args: &[String]) -> Result<(), Fail> {
     }
     let path = opt(&opts, "model").ok_or_else(|| Fail("eval needs --model FILE".into(), 2))?;
     let text = std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {path}: {e}"), 1))?;
-    let (model, _spec) = Model::from_json(&text).map_err(|e| Fail(format!("{path}: {e}"), 2))?;
+    let (model, _spec) = Model::<Precision>::from_json(&text).map_err(|e| Fail(format!("{path}: {e}"), 2))?;
     let x = numbers("x", opt(&opts, "x").ok_or_else(|| Fail("eval needs --x X".into(), 2))?, model.din())?;
     let y = opt(&opts, "y").map(|v| numbers("y", v, model.dout())).transpose()?;
     let mut ws = Workspace::new(&model.mdn.sizes);
