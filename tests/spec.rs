@@ -136,3 +136,14 @@ fn fuzz_never_panics() {
         assert_eq!(Spec::parse(&s.format()).unwrap(), s);
     }
 }
+
+/// The documented defaults (KEYS, the README's table) are the real ones.
+#[test]
+fn documented_defaults_match_spec_default() {
+    let f = Spec::default().format();
+    for (kv, doc) in f.split('&').zip(KEYS) {
+        let (k, v) = kv.split_once('=').unwrap();
+        assert_eq!(k, doc.key);
+        assert_eq!(v, doc.default, "default of {k}");
+    }
+}
