@@ -36,8 +36,11 @@ test-wasm: tools
 test-browser: browser-tools
 	cd $(BROWSER_DIR) && node --test --test-concurrency=1 *.test.mjs
 
+# Engine speed; then, where JAX is installed (pip install "jax[cpu]"), the same MDN in JAX
+# on the same machine, for a side-by-side comparison.
 bench:
 	cargo bench --bench train
+	@if python3 -c "import jax" 2>/dev/null; then python3 benches/jax_mdn.py; else echo "(JAX not installed: skipping the JAX comparison)"; fi
 
 tools: rust-tools browser-tools
 

@@ -85,10 +85,10 @@ impl Default for Spec {
     fn default() -> Self {
         Spec {
             data: Data::BishopInverse,
-            n: 3000,
+            n: 8000,
             seed: 1,
-            k: 8,
-            hidden: vec![20, 20],
+            k: 12,
+            hidden: vec![16, 16, 16],
             act: Activation::Tanh,
             sigma: SigmaMap::Exp,
             sigma_min: 0.01,
@@ -96,8 +96,8 @@ impl Default for Spec {
             lr: 0.01,
             schedule: Schedule::Cosine,
             momentum: 0.9,
-            batch: Batch::All,
-            steps: 3000,
+            batch: Batch::Size(1000),
+            steps: 4000,
             clip: 0.0,
         }
     }
@@ -161,10 +161,10 @@ pub const CLIP_RANGE: (f64, f64) = (0.0, 1e6);
 /// Every key, in the order `format` writes them. The README's table is this list.
 pub const KEYS: &[KeyDoc] = &[
     KeyDoc { key: "data", accepts: "bishop-inverse | bishop-forward", default: "bishop-inverse", meaning: "data set" },
-    KeyDoc { key: "n", accepts: "10 to 50000", default: "3000", meaning: "training points (the validation set has 10000 more)" },
+    KeyDoc { key: "n", accepts: "10 to 50000", default: "8000", meaning: "training points (the validation set has 10000 more)" },
     KeyDoc { key: "seed", accepts: "0 to 9007199254740991", default: "1", meaning: "seed of data, initialisation and batches" },
-    KeyDoc { key: "k", accepts: "1 to 30", default: "8", meaning: "mixture components" },
-    KeyDoc { key: "hidden", accepts: "1 to 4 widths of 1 to 256, comma-separated", default: "20,20", meaning: "hidden layer widths" },
+    KeyDoc { key: "k", accepts: "1 to 30", default: "12", meaning: "mixture components" },
+    KeyDoc { key: "hidden", accepts: "1 to 4 widths of 1 to 256, comma-separated", default: "16,16,16", meaning: "hidden layer widths" },
     KeyDoc { key: "act", accepts: "tanh | relu", default: "tanh", meaning: "hidden activation" },
     KeyDoc { key: "sigma", accepts: "exp | softplus", default: "exp", meaning: "map from raw output to σ" },
     KeyDoc { key: "sigma_min", accepts: "0 to 1", default: "0.01", meaning: "floor added to every σ" },
@@ -172,8 +172,8 @@ pub const KEYS: &[KeyDoc] = &[
     KeyDoc { key: "lr", accepts: "0.000001 to 1", default: "0.01", meaning: "learning rate" },
     KeyDoc { key: "schedule", accepts: "constant | cosine", default: "cosine", meaning: "learning-rate schedule (cosine: down to lr/100 at `steps`)" },
     KeyDoc { key: "momentum", accepts: "0 to 0.999", default: "0.9", meaning: "SGD momentum" },
-    KeyDoc { key: "batch", accepts: "all | 1 to 50000", default: "all", meaning: "mini-batch size (capped at n)" },
-    KeyDoc { key: "steps", accepts: "0 to 1000000", default: "3000", meaning: "steps `mdn train` runs" },
+    KeyDoc { key: "batch", accepts: "all | 1 to 50000", default: "1000", meaning: "mini-batch size (capped at n)" },
+    KeyDoc { key: "steps", accepts: "0 to 1000000", default: "4000", meaning: "steps `mdn train` runs" },
     KeyDoc { key: "clip", accepts: "0 to 1000000", default: "0", meaning: "gradient-norm clip (0: off)" },
 ];
 

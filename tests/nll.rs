@@ -5,7 +5,7 @@
 
 use mdn_playground::head::Head;
 use mdn_playground::loss::{mixture_nll, LossScratch};
-use mdn_playground::math;
+use mdn_playground::math::{self, Real};
 use mdn_playground::network::BLOCK;
 use mdn_playground::spec::SigmaMap;
 use serde::Deserialize;
@@ -35,28 +35,44 @@ fn close(got: f64, want: f64) -> bool {
     got.is_finite() && (got - want).abs() <= 1e-14 * want.abs().max(1.0)
 }
 
+/// The block path in f64: see [`block_log_p_in`].
+fn block_log_p(c: &Case) -> (f64, Vec<f64>) {
+    block_log_p_in::<f64>(c)
+}
+
 /// The block path: the case's raw outputs in lane 3 of a block of 5 (the others hold
 /// a benign sample), so that the lanes are seen to be independent.
-fn block_log_p(c: &Case) -> (f64, Vec<f64>) {
+fn block_log_p_in<R: Real>(c: &Case) -> (f64, Vec<f64>) {
     let h = head(c);
     let rows = h.outputs();
-    let mut raw = vec![0.0; rows * BLOCK];
-    let mut y = vec![0.0; c.d * BLOCK];
+    let mut raw = vec![R::ZERO; rows * BLOCK];
+    let mut y = vec![R::ZERO; c.d * BLOCK];
     for r in 0..rows {
         for i in 0..5 {
-            raw[r * BLOCK + i] = if i == 3 { c.raw[r] } else { 0.1 * r as f64 };
+            raw[r * BLOCK + i] = R::of(if i == 3 { c.raw[r] } else { 0.1 * r as f64 });
         }
     }
     for j in 0..c.d {
         for i in 0..5 {
-            y[j * BLOCK + i] = if i == 3 { c.y[j] } else { 0.2 };
+            y[j * BLOCK + i] = R::of(if i == 3 { c.y[j] } else { 0.2 });
         }
     }
     let mut sc = LossScratch::new(&h);
-    let mut dz = vec![0.0; rows * BLOCK];
-    mixture_nll(&h, &raw, &y, 5, 1.0, Some(&mut dz), &mut sc);
-    let grad = (0..rows).map(|r| dz[r * BLOCK + 3]).collect();
-    (-sc.nll[3], grad)
+    let mut dz = vec![R::ZERO; rows * BLOCK];
+    mixture_nll(&h, &raw, &y, 5, R::ONE, Some(&mut dz), &mut sc);
+    let grad = (0..rows).map(|r| dz[r * BLOCK + 3].f64()).collect();
+    (-sc.nll[3].f64(), grad)
+}
+
+/// The training path runs in f32: the same references, to f32 precision, and finite.
+#[test]
+fn log_density_in_f32_matches_reference_to_single_precision() {
+    for c in cases() {
+        let want: f64 = c.log_p.parse().unwrap();
+        let (got, grad) = block_log_p_in::<f32>(&c);
+        assert!(got.is_finite() && (got - want).abs() <= 1e-5 * want.abs().max(1.0), "{}: f32 block {got} vs reference {want}", c.name);
+        assert!(grad.iter().all(|g| g.is_finite()), "{}: gradient {grad:?}", c.name);
+    }
 }
 
 #[test]
