@@ -24,7 +24,10 @@ fn measure(name: &str, spec: &str, with_baseline: bool) -> f64 {
     }
     assert!(sink.is_finite());
     let what = if with_baseline { "mdn+baseline" } else { "mdn" };
-    println!("{{\"config\":\"{name}\",\"models\":\"{what}\",\"steps_per_s\":{best:.1},\"spec\":\"{}\"}}", spec.format());
+    println!(
+        "{{\"config\":\"{name}\",\"models\":\"{what}\",\"steps_per_s\":{best:.1},\"spec\":\"{}\"}}",
+        spec.format()
+    );
     best
 }
 

@@ -98,17 +98,39 @@ impl Experiment {
         let info = dataset::info(spec.data);
         let (train, val) = Dataset::generate(spec.data, spec.n, spec.seed);
         let (input_mean, input_std) = standardization(&train);
-        let head = Head { k: spec.k, d: info.dout, sigma: spec.sigma, sigma_min: spec.sigma_min };
+        let head = Head {
+            k: spec.k,
+            d: info.dout,
+            sigma: spec.sigma,
+            sigma_min: spec.sigma_min,
+        };
         let sizes = |dout: usize| {
             let mut s = vec![info.din];
             s.extend(&spec.hidden);
             s.push(dout);
             s
         };
-        let mdn = Network::new(&sizes(head.outputs()), spec.act, &mut Rng::new(spec.seed, stream::MDN_INIT), 1.0);
-        let baseline = Network::new(&sizes(info.dout), spec.act, &mut Rng::new(spec.seed, stream::BASELINE_INIT), 1.0);
+        let mdn = Network::new(
+            &sizes(head.outputs()),
+            spec.act,
+            &mut Rng::new(spec.seed, stream::MDN_INIT),
+            1.0,
+        );
+        let baseline = Network::new(
+            &sizes(info.dout),
+            spec.act,
+            &mut Rng::new(spec.seed, stream::BASELINE_INIT),
+            1.0,
+        );
         let opt = |n| Optimizer::new(spec.opt, spec.lr, spec.momentum, spec.clip, n);
-        let model = Model { input_mean, input_std, head, mdn, baseline, baseline_sigma: vec![1.0; info.dout] };
+        let model = Model {
+            input_mean,
+            input_std,
+            head,
+            mdn,
+            baseline,
+            baseline_sigma: vec![1.0; info.dout],
+        };
         Experiment {
             s: Scratch::new(&model),
             mdn_opt: opt(model.mdn.params.len()),
@@ -145,17 +167,35 @@ impl Experiment {
         let full = len == n && matches!(self.spec.batch, Batch::All);
         self.s.grad_mdn.fill(0.0);
         self.s.grad_base.fill(0.0);
-        let lr = self.spec.schedule.lr(self.spec.lr, self.step, self.spec.steps);
+        let lr = self
+            .spec
+            .schedule
+            .lr(self.spec.lr, self.step, self.spec.steps);
         self.mdn_opt.lr = lr;
         self.base_opt.lr = lr;
-        let with = Models { mdn: true, baseline: self.train_baseline };
-        let ev = run(&self.model, &self.train, &self.order[start..start + len], !full, Some(with), &mut self.s);
-        self.mdn_opt.step(&mut self.model.mdn.params, &mut self.s.grad_mdn);
+        let with = Models {
+            mdn: true,
+            baseline: self.train_baseline,
+        };
+        let ev = run(
+            &self.model,
+            &self.train,
+            &self.order[start..start + len],
+            !full,
+            Some(with),
+            &mut self.s,
+        );
+        self.mdn_opt
+            .step(&mut self.model.mdn.params, &mut self.s.grad_mdn);
         if self.train_baseline {
-            self.base_opt.step(&mut self.model.baseline.params, &mut self.s.grad_base);
+            self.base_opt
+                .step(&mut self.model.baseline.params, &mut self.s.grad_base);
         }
         self.step += 1;
-        self.last = StepLoss { nll: ev.nll, mse: ev.mse.iter().sum::<f64>() / ev.mse.len() as f64 };
+        self.last = StepLoss {
+            nll: ev.nll,
+            mse: ev.mse.iter().sum::<f64>() / ev.mse.len() as f64,
+        };
         self.last
     }
 
@@ -172,7 +212,14 @@ impl Experiment {
             Which::Train => &self.train,
             Which::Val => &self.val,
         };
-        run(&self.model, data, &self.order[..0], false, None, &mut self.s)
+        run(
+            &self.model,
+            data,
+            &self.order[..0],
+            false,
+            None,
+            &mut self.s,
+        )
     }
 
     /// Metrics on the full training and validation sets; also refreshes the baseline's
@@ -233,7 +280,14 @@ struct Models {
 /// One pass over `data` (the points `idx`, or all of them in order when `gather` is false):
 /// mean NLL and MSE; with `grads`, the gradients of the chosen models' mean losses are
 /// accumulated (a model left out is not evaluated either).
-fn run<R: Real + Kernels>(model: &Model<R>, data: &Dataset, idx: &[usize], gather: bool, grads: Option<Models>, s: &mut Scratch<R>) -> Evaluation {
+fn run<R: Real + Kernels>(
+    model: &Model<R>,
+    data: &Dataset,
+    idx: &[usize],
+    gather: bool,
+    grads: Option<Models>,
+    s: &mut Scratch<R>,
+) -> Evaluation {
     let (do_mdn, do_base) = grads.map_or((true, true), |m| (m.mdn, m.baseline));
     let grads = grads.is_some();
     let n = if gather { idx.len() } else { data.len() };
@@ -260,7 +314,16 @@ fn run<R: Real + Kernels>(model: &Model<R>, data: &Dataset, idx: &[usize], gathe
             model.mdn.forward(&mut s.ws_mdn, nb);
             let last = s.ws_mdn.acts.len() - 1;
             let (acts, grads_buf) = (&s.ws_mdn.acts[last], &mut s.ws_mdn.grads[last]);
-            nll += loss::mixture_nll::<R>(&model.head, acts, &s.y, nb, mdn_scale, grads.then_some(&mut grads_buf[..]), &mut s.loss).f64();
+            nll += loss::mixture_nll::<R>(
+                &model.head,
+                acts,
+                &s.y,
+                nb,
+                mdn_scale,
+                grads.then_some(&mut grads_buf[..]),
+                &mut s.loss,
+            )
+            .f64();
             if grads {
                 model.mdn.backward(&mut s.ws_mdn, nb, &mut s.grad_mdn);
             }
@@ -269,20 +332,47 @@ fn run<R: Real + Kernels>(model: &Model<R>, data: &Dataset, idx: &[usize], gathe
             model.baseline.forward(&mut s.ws_base, nb);
             let last = s.ws_base.acts.len() - 1;
             let (acts, grads_buf) = (&s.ws_base.acts[last], &mut s.ws_base.grads[last]);
-            loss::squared_error(acts, &s.y, dout, nb, base_scale, grads.then_some(&mut grads_buf[..]), &mut s.sse, &mut s.tmp);
+            loss::squared_error(
+                acts,
+                &s.y,
+                dout,
+                nb,
+                base_scale,
+                grads.then_some(&mut grads_buf[..]),
+                &mut s.sse,
+                &mut s.tmp,
+            );
             if grads {
-                model.baseline.backward(&mut s.ws_base, nb, &mut s.grad_base);
+                model
+                    .baseline
+                    .backward(&mut s.ws_base, nb, &mut s.grad_base);
             }
         }
     }
-    Evaluation { nll: nll / n as f64, mse: s.sse.iter().map(|v| v / n as f64).collect() }
+    Evaluation {
+        nll: nll / n as f64,
+        mse: s.sse.iter().map(|v| v / n as f64).collect(),
+    }
 }
 
 /// Mean losses of both models on all of `data` and their exact gradients
 /// (MDN NLL, its gradient, baseline MSE, its gradient). Used by the gradient checks.
-pub fn loss_and_gradients<R: Real + Kernels>(model: &Model<R>, data: &Dataset) -> (f64, Vec<R>, f64, Vec<R>) {
+pub fn loss_and_gradients<R: Real + Kernels>(
+    model: &Model<R>,
+    data: &Dataset,
+) -> (f64, Vec<R>, f64, Vec<R>) {
     let mut s = Scratch::new(model);
-    let ev = run(model, data, &[], false, Some(Models { mdn: true, baseline: true }), &mut s);
+    let ev = run(
+        model,
+        data,
+        &[],
+        false,
+        Some(Models {
+            mdn: true,
+            baseline: true,
+        }),
+        &mut s,
+    );
     let mse = ev.mse.iter().sum::<f64>() / ev.mse.len() as f64;
     (ev.nll, s.grad_mdn, mse, s.grad_base)
 }

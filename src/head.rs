@@ -63,7 +63,16 @@ impl Head {
         let log_pi = logits.iter().map(|l| (l - m) - ln_s).collect();
         let pi = e.iter().map(|x| x / s).collect();
         let mu = (0..k * d).map(|r| raw[k + r]).collect();
-        let sigma = (0..k * d).map(|r| self.scale(raw[k + k * d + r]).0).collect();
-        Mixture { k, d, pi, log_pi, mu, sigma }
+        let sigma = (0..k * d)
+            .map(|r| self.scale(raw[k + k * d + r]).0)
+            .collect();
+        Mixture {
+            k,
+            d,
+            pi,
+            log_pi,
+            mu,
+            sigma,
+        }
     }
 }

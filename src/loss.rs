@@ -33,7 +33,16 @@ impl<R: Real> LossScratch<R> {
     pub fn new(head: &Head) -> Self {
         let (k, kd) = (head.k, head.k * head.d);
         let v = |n: usize| vec![R::ZERO; n * BLOCK];
-        LossScratch { lp: v(k), pi: v(k), z: v(kd), sig: v(kd), dsig: v(kd), m: v(1), s: v(1), nll: v(1) }
+        LossScratch {
+            lp: v(k),
+            pi: v(k),
+            z: v(kd),
+            sig: v(kd),
+            dsig: v(kd),
+            m: v(1),
+            s: v(1),
+            nll: v(1),
+        }
     }
 }
 
@@ -45,9 +54,26 @@ fn rows<R: Real>(buf: &[R], r: usize, nb: usize) -> &[R] {
 /// Mixture NLL of the first `nb` samples of a block. `raw` holds the head's outputs,
 /// `y` the targets (`d` rows). Returns the sum of −ln p(y_i | x_i) over the block and,
 /// if `dz` is given, writes `scale ×` the gradient with respect to `raw` into it.
-pub fn mixture_nll<R: Real>(head: &Head, raw: &[R], y: &[R], nb: usize, scale: R, dz: Option<&mut [R]>, sc: &mut LossScratch<R>) -> R {
+pub fn mixture_nll<R: Real>(
+    head: &Head,
+    raw: &[R],
+    y: &[R],
+    nb: usize,
+    scale: R,
+    dz: Option<&mut [R]>,
+    sc: &mut LossScratch<R>,
+) -> R {
     let (k, d) = (head.k, head.d);
-    let LossScratch { lp, pi, z, sig, dsig, m, s, nll } = sc;
+    let LossScratch {
+        lp,
+        pi,
+        z,
+        sig,
+        dsig,
+        m,
+        s,
+        nll,
+    } = sc;
     let (m, s, nll) = (&mut m[..nb], &mut s[..nb], &mut nll[..nb]);
 
     // ln π_k by a stable log-softmax; π_k kept for the gradient.
@@ -60,7 +86,12 @@ pub fn mixture_nll<R: Real>(head: &Head, raw: &[R], y: &[R], nb: usize, scale: R
     s.fill(R::ZERO);
     for c in 0..k {
         let p = &mut pi[c * BLOCK..c * BLOCK + nb];
-        for (((p, l), mi), si) in p.iter_mut().zip(rows(raw, c, nb)).zip(m.iter()).zip(s.iter_mut()) {
+        for (((p, l), mi), si) in p
+            .iter_mut()
+            .zip(rows(raw, c, nb))
+            .zip(m.iter())
+            .zip(s.iter_mut())
+        {
             *p = (*l - *mi).exp();
             *si += *p;
         }
@@ -88,7 +119,11 @@ pub fn mixture_nll<R: Real>(head: &Head, raw: &[R], y: &[R], nb: usize, scale: R
             let rs = rows(raw, head.scale_row(c, j), nb);
             let yj = rows(y, j, nb);
             let l = &mut lp[c * BLOCK..c * BLOCK + nb];
-            let (zr, sr, dr) = (&mut z[r * BLOCK..r * BLOCK + nb], &mut sig[r * BLOCK..r * BLOCK + nb], &mut dsig[r * BLOCK..r * BLOCK + nb]);
+            let (zr, sr, dr) = (
+                &mut z[r * BLOCK..r * BLOCK + nb],
+                &mut sig[r * BLOCK..r * BLOCK + nb],
+                &mut dsig[r * BLOCK..r * BLOCK + nb],
+            );
             for i in 0..nb {
                 let (sg, ds) = head.scale(rs[i]);
                 let zi = (yj[i] - mu[i]) / sg;
@@ -140,7 +175,10 @@ pub fn mixture_nll<R: Real>(head: &Head, raw: &[R], y: &[R], nb: usize, scale: R
                 let (zr, sr, dr) = (rows(z, r, nb), rows(sig, r, nb), rows(dsig, r, nb));
                 let (gm, gs) = {
                     let (a, b) = dz.split_at_mut(head.scale_row(c, j) * BLOCK);
-                    (&mut a[head.mean_row(c, j) * BLOCK..head.mean_row(c, j) * BLOCK + nb], &mut b[..nb])
+                    (
+                        &mut a[head.mean_row(c, j) * BLOCK..head.mean_row(c, j) * BLOCK + nb],
+                        &mut b[..nb],
+                    )
                 };
                 for i in 0..nb {
                     let rk = l[i] * s[i];
@@ -157,7 +195,16 @@ pub fn mixture_nll<R: Real>(head: &Head, raw: &[R], y: &[R], nb: usize, scale: R
 /// Squared error of the first `nb` samples: `pred` and `y` have `d` rows. Adds each
 /// dimension's sum of squared errors to `sse` and, if `dz` is given, writes
 /// `scale × 2 (pred − y)` into it.
-pub fn squared_error<R: Real>(pred: &[R], y: &[R], d: usize, nb: usize, scale: R, mut dz: Option<&mut [R]>, sse: &mut [f64], tmp: &mut [R]) {
+pub fn squared_error<R: Real>(
+    pred: &[R],
+    y: &[R],
+    d: usize,
+    nb: usize,
+    scale: R,
+    mut dz: Option<&mut [R]>,
+    sse: &mut [f64],
+    tmp: &mut [R],
+) {
     for j in 0..d {
         let (p, t) = (rows(pred, j, nb), rows(y, j, nb));
         let e = &mut tmp[..nb];

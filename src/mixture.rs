@@ -62,7 +62,11 @@ impl Mixture {
     /// E[y] = Σ π_k μ_k: what a regressor trained with squared error estimates.
     pub fn mean(&self) -> Vec<f64> {
         (0..self.d)
-            .map(|j| (0..self.k).map(|c| self.pi[c] * self.mu[c * self.d + j]).sum())
+            .map(|j| {
+                (0..self.k)
+                    .map(|c| self.pi[c] * self.mu[c * self.d + j])
+                    .sum()
+            })
             .collect()
     }
 

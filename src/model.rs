@@ -5,8 +5,8 @@
 
 use crate::head::Head;
 use crate::math::Real;
-use crate::network::Kernels;
 use crate::mixture::Mixture;
+use crate::network::Kernels;
 use crate::network::{Network, Workspace, BLOCK};
 use crate::rng::Rng;
 use crate::spec::{Activation, SigmaMap};
@@ -50,7 +50,10 @@ impl<R: Real + Kernels> Model<R> {
     }
 
     fn standardized(&self, x: &[f64]) -> Vec<f64> {
-        x.iter().enumerate().map(|(j, v)| self.standardize(j, *v)).collect()
+        x.iter()
+            .enumerate()
+            .map(|(j, v)| self.standardize(j, *v))
+            .collect()
     }
 
     /// The mixture p(y | x).
@@ -116,10 +119,19 @@ impl<R: Real + Kernels> Model<R> {
             mdn: NetFile {
                 activation: self.mdn.act.name().into(),
                 layers: layers_of(&self.mdn),
-                head: Some(HeadFile { components: self.head.k, sigma_map: self.head.sigma.name().into(), sigma_min: self.head.sigma_min }),
+                head: Some(HeadFile {
+                    components: self.head.k,
+                    sigma_map: self.head.sigma.name().into(),
+                    sigma_min: self.head.sigma_min,
+                }),
                 sigma: None,
             },
-            baseline: NetFile { activation: self.baseline.act.name().into(), layers: layers_of(&self.baseline), head: None, sigma: Some(self.baseline_sigma.clone()) },
+            baseline: NetFile {
+                activation: self.baseline.act.name().into(),
+                layers: layers_of(&self.baseline),
+                head: None,
+                sigma: Some(self.baseline_sigma.clone()),
+            },
         }
     }
 
@@ -132,19 +144,29 @@ impl<R: Real + Kernels> Model<R> {
         if text.len() > 64 << 20 {
             return Err("model file is larger than 64 MiB".into());
         }
-        let f: ModelFile = serde_json::from_str(text).map_err(|e| format!("not a model file: {e}"))?;
+        let f: ModelFile =
+            serde_json::from_str(text).map_err(|e| format!("not a model file: {e}"))?;
         if f.format != FORMAT {
-            return Err(format!("format is {:?}, expected {FORMAT:?}", crate::spec::quote(&f.format)));
+            return Err(format!(
+                "format is {:?}, expected {FORMAT:?}",
+                crate::spec::quote(&f.format)
+            ));
         }
         if f.version != VERSION {
-            return Err(format!("version {} is not supported (this program reads version {VERSION})", f.version));
+            return Err(format!(
+                "version {} is not supported (this program reads version {VERSION})",
+                f.version
+            ));
         }
         if !(1..=16).contains(&f.input_dim) || !(1..=16).contains(&f.output_dim) {
             return Err("input_dim and output_dim must be 1 to 16".into());
         }
         let h = f.mdn.head.as_ref().ok_or("mdn.head is missing")?;
         if !(1..=crate::spec::K_RANGE.1).contains(&h.components) {
-            return Err(format!("mdn.head.components must be 1 to {}", crate::spec::K_RANGE.1));
+            return Err(format!(
+                "mdn.head.components must be 1 to {}",
+                crate::spec::K_RANGE.1
+            ));
         }
         let sigma = match h.sigma_map.as_str() {
             "exp" => SigmaMap::Exp,
@@ -157,17 +179,38 @@ impl<R: Real + Kernels> Model<R> {
         if f.input_mean.len() != f.input_dim || f.input_mean.iter().any(|v| !v.is_finite()) {
             return Err("input_mean must hold input_dim finite numbers".into());
         }
-        if f.input_std.len() != f.input_dim || f.input_std.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+        if f.input_std.len() != f.input_dim
+            || f.input_std.iter().any(|v| !(v.is_finite() && *v > 0.0))
+        {
             return Err("input_std must hold input_dim positive numbers".into());
         }
-        let head = Head { k: h.components, d: f.output_dim, sigma, sigma_min: h.sigma_min };
+        let head = Head {
+            k: h.components,
+            d: f.output_dim,
+            sigma,
+            sigma_min: h.sigma_min,
+        };
         let mdn = network_of("mdn", &f.mdn, f.input_dim, head.outputs())?;
         let baseline = network_of("baseline", &f.baseline, f.input_dim, f.output_dim)?;
-        let bs = f.baseline.sigma.clone().ok_or("baseline.sigma is missing")?;
+        let bs = f
+            .baseline
+            .sigma
+            .clone()
+            .ok_or("baseline.sigma is missing")?;
         if bs.len() != f.output_dim || bs.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
             return Err("baseline.sigma must hold output_dim positive numbers".into());
         }
-        Ok((Model { input_mean: f.input_mean, input_std: f.input_std, head, mdn, baseline, baseline_sigma: bs }, f.spec))
+        Ok((
+            Model {
+                input_mean: f.input_mean,
+                input_std: f.input_std,
+                head,
+                mdn,
+                baseline,
+                baseline_sigma: bs,
+            },
+            f.spec,
+        ))
     }
 }
 
@@ -175,7 +218,12 @@ fn layers_of<R: Real + Kernels>(net: &Network<R>) -> Vec<LayerFile> {
     (0..net.layers())
         .map(|l| {
             let (din, dout) = (net.sizes[l], net.sizes[l + 1]);
-            let off: usize = net.sizes.windows(2).take(l).map(|w| w[0] * w[1] + w[1]).sum();
+            let off: usize = net
+                .sizes
+                .windows(2)
+                .take(l)
+                .map(|w| w[0] * w[1] + w[1])
+                .sum();
             let f = |v: &[R]| v.iter().map(|x| x.f64()).collect::<Vec<f64>>();
             let w = &net.params[off..off + din * dout];
             LayerFile {
@@ -188,30 +236,47 @@ fn layers_of<R: Real + Kernels>(net: &Network<R>) -> Vec<LayerFile> {
         .collect()
 }
 
-fn network_of<R: Real>(name: &str, f: &NetFile, din: usize, dout: usize) -> Result<Network<R>, String> {
+fn network_of<R: Real>(
+    name: &str,
+    f: &NetFile,
+    din: usize,
+    dout: usize,
+) -> Result<Network<R>, String> {
     let act = match f.activation.as_str() {
         "tanh" => Activation::Tanh,
         "relu" => Activation::Relu,
         _ => return Err(format!("{name}.activation must be \"tanh\" or \"relu\"")),
     };
     if f.layers.is_empty() || f.layers.len() > crate::spec::LAYERS_MAX + 1 {
-        return Err(format!("{name}.layers must hold 1 to {} layers", crate::spec::LAYERS_MAX + 1));
+        return Err(format!(
+            "{name}.layers must hold 1 to {} layers",
+            crate::spec::LAYERS_MAX + 1
+        ));
     }
     let mut sizes = vec![din];
     let mut params = Vec::new();
     for (i, l) in f.layers.iter().enumerate() {
         let want_in = *sizes.last().unwrap();
         if l.inputs != want_in {
-            return Err(format!("{name}.layers[{i}].inputs is {}, expected {want_in}", l.inputs));
+            return Err(format!(
+                "{name}.layers[{i}].inputs is {}, expected {want_in}",
+                l.inputs
+            ));
         }
         if l.outputs == 0 || l.outputs > 1024 {
             return Err(format!("{name}.layers[{i}].outputs must be 1 to 1024"));
         }
         if l.weights.len() != l.inputs || l.weights.iter().any(|r| r.len() != l.outputs) {
-            return Err(format!("{name}.layers[{i}].weights must be {} rows of {} numbers", l.inputs, l.outputs));
+            return Err(format!(
+                "{name}.layers[{i}].weights must be {} rows of {} numbers",
+                l.inputs, l.outputs
+            ));
         }
         if l.bias.len() != l.outputs {
-            return Err(format!("{name}.layers[{i}].bias must hold {} numbers", l.outputs));
+            return Err(format!(
+                "{name}.layers[{i}].bias must hold {} numbers",
+                l.outputs
+            ));
         }
         for r in &l.weights {
             params.extend_from_slice(r);
@@ -220,11 +285,16 @@ fn network_of<R: Real>(name: &str, f: &NetFile, din: usize, dout: usize) -> Resu
         sizes.push(l.outputs);
     }
     if *sizes.last().unwrap() != dout {
-        return Err(format!("{name}: the last layer has {} outputs, expected {dout}", sizes.last().unwrap()));
+        return Err(format!(
+            "{name}: the last layer has {} outputs, expected {dout}",
+            sizes.last().unwrap()
+        ));
     }
     let params: Vec<R> = params.into_iter().map(R::of).collect();
     if params.iter().any(|p| !p.f64().is_finite()) {
-        return Err(format!("{name}: every weight and bias must be a finite number in the model's precision"));
+        return Err(format!(
+            "{name}: every weight and bias must be a finite number in the model's precision"
+        ));
     }
     Ok(Network { sizes, act, params })
 }

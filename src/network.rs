@@ -39,9 +39,20 @@ pub struct Workspace<R: Real> {
 
 impl<R: Real> Workspace<R> {
     pub fn new(sizes: &[usize]) -> Self {
-        let v = || sizes.iter().map(|&s| vec![R::ZERO; s * BLOCK]).collect::<Vec<_>>();
+        let v = |pad: usize| {
+            sizes
+                .iter()
+                .map(|&s| vec![R::ZERO; s.div_ceil(pad) * pad * BLOCK])
+                .collect::<Vec<_>>()
+        };
         let widest = sizes.iter().copied().max().unwrap_or(0);
-        Workspace { acts: v(), grads: v(), t: vec![R::ZERO; widest * BLOCK] }
+        // Gradient rows are padded to a multiple of 4 with rows that stay zero, so that
+        // the narrow outer products can always work four columns at a time.
+        Workspace {
+            acts: v(1),
+            grads: v(4),
+            t: vec![R::ZERO; widest * BLOCK],
+        }
     }
 
     pub fn output(&self) -> &[R] {
@@ -63,17 +74,53 @@ const ROWS_F64: usize = 4;
 /// The block kernels, instantiated with the vector width that suits each float type.
 pub trait Kernels: Real {
     #[allow(clippy::too_many_arguments)]
-    fn mat_block(out: &mut [Self], init: Option<&[Self]>, w: &[Self], rs: usize, cs: usize, rows: usize, cols: usize, inp: &[Self], n: usize);
-    fn outer_block(g: &mut [Self], a: &[Self], dz: &[Self], din: usize, dout: usize, nb: usize, t: &mut [Self]);
+    fn mat_block(
+        out: &mut [Self],
+        init: Option<&[Self]>,
+        w: &[Self],
+        rs: usize,
+        cs: usize,
+        rows: usize,
+        cols: usize,
+        inp: &[Self],
+        n: usize,
+    );
+    fn outer_block(
+        g: &mut [Self],
+        a: &[Self],
+        dz: &[Self],
+        din: usize,
+        dout: usize,
+        nb: usize,
+        t: &mut [Self],
+    );
 }
 
 impl Kernels for f64 {
     #[inline(always)]
-    fn mat_block(out: &mut [f64], init: Option<&[f64]>, w: &[f64], rs: usize, cs: usize, rows: usize, cols: usize, inp: &[f64], n: usize) {
+    fn mat_block(
+        out: &mut [f64],
+        init: Option<&[f64]>,
+        w: &[f64],
+        rs: usize,
+        cs: usize,
+        rows: usize,
+        cols: usize,
+        inp: &[f64],
+        n: usize,
+    ) {
         mat_block::<f64, ROWS_F64, LANES>(out, init, w, rs, cs, rows, cols, inp, n)
     }
     #[inline(always)]
-    fn outer_block(g: &mut [f64], a: &[f64], dz: &[f64], din: usize, dout: usize, nb: usize, t: &mut [f64]) {
+    fn outer_block(
+        g: &mut [f64],
+        a: &[f64],
+        dz: &[f64],
+        din: usize,
+        dout: usize,
+        nb: usize,
+        t: &mut [f64],
+    ) {
         outer_block::<f64, ROWS_F64, LANES>(g, a, dz, din, dout, nb, t)
     }
 }
@@ -81,7 +128,17 @@ impl Kernels for f64 {
 /// f32, the training type, has explicit 16-wide kernels (two [`V8`] per row).
 impl Kernels for f32 {
     #[inline(always)]
-    fn mat_block(out: &mut [f32], init: Option<&[f32]>, w: &[f32], rs: usize, cs: usize, rows: usize, cols: usize, inp: &[f32], n: usize) {
+    fn mat_block(
+        out: &mut [f32],
+        init: Option<&[f32]>,
+        w: &[f32],
+        rs: usize,
+        cs: usize,
+        rows: usize,
+        cols: usize,
+        inp: &[f32],
+        n: usize,
+    ) {
         let mut r0 = 0;
         while r0 + V_ROWS <= rows {
             mat_tile_v::<V_ROWS>(out, init, w, rs, cs, r0, cols, inp, n);
@@ -93,13 +150,93 @@ impl Kernels for f32 {
         }
     }
     #[inline(always)]
-    fn outer_block(g: &mut [f32], a: &[f32], dz: &[f32], din: usize, dout: usize, nb: usize, t: &mut [f32]) {
-        transpose(t, dz, dout, nb);
-        let o1 = outer_cols_v(g, a, t, din, dout, nb);
-        let o2 = outer_cols::<f32, ROWS_F32, 8>(g, a, t, o1, din, dout, nb);
-        let o3 = outer_cols::<f32, ROWS_F32, 4>(g, a, t, o2, din, dout, nb);
-        let o4 = outer_cols::<f32, ROWS_F32, 2>(g, a, t, o3, din, dout, nb);
-        outer_cols::<f32, ROWS_F32, 1>(g, a, t, o4, din, dout, nb);
+    fn outer_block(
+        g: &mut [f32],
+        a: &[f32],
+        dz: &[f32],
+        din: usize,
+        dout: usize,
+        nb: usize,
+        t: &mut [f32],
+    ) {
+        if dout >= 16 {
+            // Wide layers: lanes along o, each sum over the samples in ascending order.
+            transpose(t, dz, dout, nb);
+            let o1 = outer_cols_v(g, a, t, din, dout, nb);
+            let o2 = outer_cols::<f32, ROWS_F32, 8>(g, a, t, o1, din, dout, nb);
+            let o3 = outer_cols::<f32, ROWS_F32, 4>(g, a, t, o2, din, dout, nb);
+            let o4 = outer_cols::<f32, ROWS_F32, 2>(g, a, t, o3, din, dout, nb);
+            outer_cols::<f32, ROWS_F32, 1>(g, a, t, o4, din, dout, nb);
+        } else {
+            // Narrow layers: lanes along the samples, then a fixed tree.
+            outer_dot_v(g, a, dz, din, dout, nb, 0);
+        }
+    }
+}
+
+/// `g[j][o] += Σ_i a[j][i] dz[o][i]` for columns `o1..dout`, as dot products across the
+/// samples: eight lane sums, added in a fixed tree ([`V8::sum`]). The lanes past `nb` must
+/// hold zero in `dz` (see `Network::backward`).
+#[inline(always)]
+fn outer_dot_v(
+    g: &mut [f32],
+    a: &[f32],
+    dz: &[f32],
+    din: usize,
+    dout: usize,
+    nb: usize,
+    o1: usize,
+) {
+    let n8 = nb.div_ceil(8) * 8;
+    assert!(
+        n8 <= BLOCK && a.len() >= din * BLOCK && dz.len() >= dout * BLOCK && g.len() >= din * dout
+    );
+    // dz has zero rows up to a multiple of 4 (Workspace::new); their sums are not stored.
+    assert!(dz.len() >= dout.div_ceil(4) * 4 * BLOCK);
+    let mut j0 = 0;
+    while j0 + 2 <= din {
+        for o0 in (o1..dout).step_by(4) {
+            dot_tile::<2, 4>(g, a, dz, j0, o0, dout, n8);
+        }
+        j0 += 2;
+    }
+    if j0 < din {
+        for o0 in (o1..dout).step_by(4) {
+            dot_tile::<1, 4>(g, a, dz, j0, o0, dout, n8);
+        }
+    }
+}
+
+#[inline(always)]
+fn dot_tile<const RJ: usize, const RO: usize>(
+    g: &mut [f32],
+    a: &[f32],
+    dz: &[f32],
+    j0: usize,
+    o0: usize,
+    dout: usize,
+    n8: usize,
+) {
+    let mut acc = [[V8::splat(0.0); RO]; RJ];
+    for i0 in (0..n8).step_by(8) {
+        // SAFETY: rows j0 + RJ <= din and o0 + RO <= dout, i0 + 8 <= n8 <= BLOCK
+        // (asserted by the caller against the buffers' lengths).
+        unsafe {
+            let av: [V8; RJ] =
+                std::array::from_fn(|r| V8::load(a.as_ptr().add((j0 + r) * BLOCK + i0)));
+            let dv: [V8; RO] =
+                std::array::from_fn(|c| V8::load(dz.as_ptr().add((o0 + c) * BLOCK + i0)));
+            for r in 0..RJ {
+                for c in 0..RO {
+                    acc[r][c] = acc[r][c].add_mul(av[r], dv[c]);
+                }
+            }
+        }
+    }
+    for r in 0..RJ {
+        for c in 0..RO.min(dout - o0) {
+            g[(j0 + r) * dout + o0 + c] += acc[r][c].sum();
+        }
     }
 }
 
@@ -112,9 +249,21 @@ const V_ROWS: usize = 2;
 /// [`mat_tile`] for f32 with explicit vectors: rows `r0 .. r0 + R`, 16 samples at a time.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn mat_tile_v<const R: usize>(out: &mut [f32], init: Option<&[f32]>, w: &[f32], rs: usize, cs: usize, r0: usize, cols: usize, inp: &[f32], n16: usize) {
+fn mat_tile_v<const R: usize>(
+    out: &mut [f32],
+    init: Option<&[f32]>,
+    w: &[f32],
+    rs: usize,
+    cs: usize,
+    r0: usize,
+    cols: usize,
+    inp: &[f32],
+    n16: usize,
+) {
     // Every access below stays inside these bounds.
-    assert!(n16 % 16 == 0 && n16 <= BLOCK && inp.len() >= cols * BLOCK && out.len() >= (r0 + R) * BLOCK);
+    assert!(
+        n16 % 16 == 0 && n16 <= BLOCK && inp.len() >= cols * BLOCK && out.len() >= (r0 + R) * BLOCK
+    );
     assert!(cols == 0 || (r0 + R - 1) * rs + (cols - 1) * cs < w.len());
     for i0 in (0..n16).step_by(16) {
         let mut acc = [[V8::splat(0.0); 2]; R];
@@ -217,7 +366,17 @@ fn round_up(nb: usize) -> usize {
 /// whatever the tiling, so the result does not depend on the vector width.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn mat_block<T: Real, const RT: usize, const L: usize>(out: &mut [T], init: Option<&[T]>, w: &[T], rs: usize, cs: usize, rows: usize, cols: usize, inp: &[T], n4: usize) {
+fn mat_block<T: Real, const RT: usize, const L: usize>(
+    out: &mut [T],
+    init: Option<&[T]>,
+    w: &[T],
+    rs: usize,
+    cs: usize,
+    rows: usize,
+    cols: usize,
+    inp: &[T],
+    n4: usize,
+) {
     let mut r0 = 0;
     while r0 + RT <= rows {
         mat_tile::<T, RT, L>(out, init, w, rs, cs, r0, cols, inp, n4);
@@ -235,7 +394,17 @@ fn mat_block<T: Real, const RT: usize, const L: usize>(out: &mut [T], init: Opti
 /// Rows `r0 .. r0 + R` of [`mat_block`], `R × LANES` accumulators held in registers.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn mat_tile<T: Real, const R: usize, const L: usize>(out: &mut [T], init: Option<&[T]>, w: &[T], rs: usize, cs: usize, r0: usize, cols: usize, inp: &[T], n4: usize) {
+fn mat_tile<T: Real, const R: usize, const L: usize>(
+    out: &mut [T],
+    init: Option<&[T]>,
+    w: &[T],
+    rs: usize,
+    cs: usize,
+    r0: usize,
+    cols: usize,
+    inp: &[T],
+    n4: usize,
+) {
     let inp = &inp[..cols * BLOCK];
     for i0 in (0..n4).step_by(L) {
         let mut acc = [[T::ZERO; L]; R];
@@ -263,7 +432,15 @@ fn mat_tile<T: Real, const R: usize, const L: usize>(out: &mut [T], init: Option
 /// (sample-major), so that the vector lanes run along o and every element's sum runs
 /// over the samples in ascending order: no horizontal sums, and the order is fixed.
 #[inline(always)]
-fn outer_block<T: Real, const RT: usize, const L: usize>(g: &mut [T], a: &[T], dz: &[T], din: usize, dout: usize, nb: usize, t: &mut [T]) {
+fn outer_block<T: Real, const RT: usize, const L: usize>(
+    g: &mut [T],
+    a: &[T],
+    dz: &[T],
+    din: usize,
+    dout: usize,
+    nb: usize,
+    t: &mut [T],
+) {
     transpose(t, dz, dout, nb);
     // Full-width tiles, then narrower ones for the remaining columns.
     let o1 = outer_cols::<T, RT, L>(g, a, t, 0, din, dout, nb);
@@ -275,7 +452,15 @@ fn outer_block<T: Real, const RT: usize, const L: usize>(g: &mut [T], a: &[T], d
 /// The columns `o0..` of [`outer_block`] in tiles `W` wide, as many as fit; returns
 /// where it stopped.
 #[inline(always)]
-fn outer_cols<T: Real, const RT: usize, const W: usize>(g: &mut [T], a: &[T], t: &[T], o_start: usize, din: usize, dout: usize, nb: usize) -> usize {
+fn outer_cols<T: Real, const RT: usize, const W: usize>(
+    g: &mut [T],
+    a: &[T],
+    t: &[T],
+    o_start: usize,
+    din: usize,
+    dout: usize,
+    nb: usize,
+) -> usize {
     let mut o0 = o_start;
     while o0 + W <= dout {
         let mut j0 = 0;
@@ -374,7 +559,11 @@ impl<R: Real + Kernels> Network<R> {
             }
             params.extend(std::iter::repeat(R::ZERO).take(w[1]));
         }
-        Network { sizes: sizes.to_vec(), act, params }
+        Network {
+            sizes: sizes.to_vec(),
+            act,
+            params,
+        }
     }
 
     pub fn din(&self) -> usize {
@@ -391,7 +580,11 @@ impl<R: Real + Kernels> Network<R> {
 
     /// Offset of layer l's weights in `params`; its biases follow them.
     pub fn offset(&self, l: usize) -> usize {
-        self.sizes.windows(2).take(l).map(|w| w[0] * w[1] + w[1]).sum()
+        self.sizes
+            .windows(2)
+            .take(l)
+            .map(|w| w[0] * w[1] + w[1])
+            .sum()
     }
 
     /// Forward pass over the first `nb` samples of `ws.acts[0]`.
@@ -404,7 +597,17 @@ impl<R: Real + Kernels> Network<R> {
             let (w, b) = self.params[off..off + din * dout + dout].split_at(din * dout);
             let (before, after) = ws.acts.split_at_mut(l + 1);
             // z[o] = b[o] + Σ_j w[j][o] a[j]
-            R::mat_block(&mut after[0], Some(b), w, 1, dout, dout, din, &before[l], n4);
+            R::mat_block(
+                &mut after[0],
+                Some(b),
+                w,
+                1,
+                dout,
+                dout,
+                din,
+                &before[l],
+                n4,
+            );
             if l < last {
                 let z = &mut after[0];
                 for o in 0..dout {
@@ -422,6 +625,13 @@ impl<R: Real + Kernels> Network<R> {
     /// gradient into `grad`, for the first `nb` samples of the block.
     pub fn backward(&self, ws: &mut Workspace<R>, nb: usize, grad: &mut [R]) {
         let n4 = round_up(nb);
+        // Lanes past nb take part in whole-vector sums over samples: make them zero. (The
+        // gradients of earlier layers then come out zero there too.)
+        let last = self.layers();
+        let dout = self.sizes[last];
+        for o in 0..dout {
+            ws.grads[last][o * BLOCK + nb..o * BLOCK + n4].fill(R::ZERO);
+        }
         for l in (0..self.layers()).rev() {
             let (din, dout) = (self.sizes[l], self.sizes[l + 1]);
             let off = self.offset(l);
@@ -467,6 +677,8 @@ impl<R: Real + Kernels> Network<R> {
             ws.acts[0][j * BLOCK] = R::of(*v);
         }
         self.forward(ws, 1);
-        (0..self.dout()).map(|o| ws.output()[o * BLOCK].f64()).collect()
+        (0..self.dout())
+            .map(|o| ws.output()[o * BLOCK].f64())
+            .collect()
     }
 }

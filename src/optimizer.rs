@@ -32,7 +32,17 @@ impl Optimizer {
             OptimizerKind::Adam => vec![0.0; n],
             OptimizerKind::Sgd => Vec::new(),
         };
-        Optimizer { kind, lr, momentum, clip, t: 0, b1t: 1.0, b2t: 1.0, m: vec![0.0; n], v }
+        Optimizer {
+            kind,
+            lr,
+            momentum,
+            clip,
+            t: 0,
+            b1t: 1.0,
+            b2t: 1.0,
+            m: vec![0.0; n],
+            v,
+        }
     }
 
     /// Applies one update (the gradient scaled down first if clipping applies).
@@ -43,7 +53,11 @@ impl Optimizer {
             sq += g.f64() * g.f64();
         }
         let norm = sq.sqrt();
-        let f = if self.clip > 0.0 && norm > self.clip { self.clip / norm } else { 1.0 };
+        let f = if self.clip > 0.0 && norm > self.clip {
+            self.clip / norm
+        } else {
+            1.0
+        };
         self.t += 1;
         match self.kind {
             OptimizerKind::Adam => {
@@ -53,7 +67,12 @@ impl Optimizer {
                 let bc2 = 1.0 - self.b2t;
                 let step = self.lr / bc1;
                 let inv_bc2 = 1.0 / bc2;
-                for (((p, g), m), v) in params.iter_mut().zip(grad.iter()).zip(self.m.iter_mut()).zip(self.v.iter_mut()) {
+                for (((p, g), m), v) in params
+                    .iter_mut()
+                    .zip(grad.iter())
+                    .zip(self.m.iter_mut())
+                    .zip(self.v.iter_mut())
+                {
                     let g = g.f64() * f;
                     *m = BETA1 * *m + (1.0 - BETA1) * g;
                     *v = BETA2 * *v + (1.0 - BETA2) * g * g;

@@ -32,6 +32,12 @@ mod imp {
         pub fn add_mul(self, m: V8, a: V8) -> V8 {
             unsafe { V8(_mm256_add_ps(self.0, _mm256_mul_ps(m.0, a.0))) }
         }
+        #[inline(always)]
+        pub fn to_array(self) -> [f32; 8] {
+            let mut out = [0.0f32; 8];
+            unsafe { _mm256_storeu_ps(out.as_mut_ptr(), self.0) };
+            out
+        }
     }
 }
 
@@ -51,7 +57,10 @@ mod imp {
         /// `p .. p + 8` must be readable.
         #[inline(always)]
         pub unsafe fn load(p: *const f32) -> V8 {
-            V8(v128_load(p as *const v128), v128_load(p.add(4) as *const v128))
+            V8(
+                v128_load(p as *const v128),
+                v128_load(p.add(4) as *const v128),
+            )
         }
         /// # Safety
         /// `p .. p + 8` must be writable.
@@ -62,12 +71,24 @@ mod imp {
         }
         #[inline(always)]
         pub fn add_mul(self, m: V8, a: V8) -> V8 {
-            V8(f32x4_add(self.0, f32x4_mul(m.0, a.0)), f32x4_add(self.1, f32x4_mul(m.1, a.1)))
+            V8(
+                f32x4_add(self.0, f32x4_mul(m.0, a.0)),
+                f32x4_add(self.1, f32x4_mul(m.1, a.1)),
+            )
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [f32; 8] {
+            let mut out = [0.0f32; 8];
+            unsafe { self.store(out.as_mut_ptr()) };
+            out
         }
     }
 }
 
-#[cfg(not(any(all(target_arch = "x86_64", target_feature = "avx"), all(target_arch = "wasm32", target_feature = "simd128"))))]
+#[cfg(not(any(
+    all(target_arch = "x86_64", target_feature = "avx"),
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
 mod imp {
     #[derive(Clone, Copy)]
     pub struct V8([f32; 8]);
@@ -97,7 +118,20 @@ mod imp {
             }
             V8(r)
         }
+        #[inline(always)]
+        pub fn to_array(self) -> [f32; 8] {
+            self.0
+        }
     }
 }
 
 pub use imp::V8;
+
+impl V8 {
+    /// The sum of the eight lanes, in a fixed order.
+    #[inline(always)]
+    pub fn sum(self) -> f32 {
+        let a = self.to_array();
+        ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]))
+    }
+}

@@ -160,25 +160,103 @@ pub const CLIP_RANGE: (f64, f64) = (0.0, 1e6);
 
 /// Every key, in the order `format` writes them. The README's table is this list.
 pub const KEYS: &[KeyDoc] = &[
-    KeyDoc { key: "data", accepts: "bishop-inverse | bishop-forward", default: "bishop-inverse", meaning: "data set" },
-    KeyDoc { key: "n", accepts: "10 to 50000", default: "8000", meaning: "training points (the validation set has 10000 more)" },
-    KeyDoc { key: "seed", accepts: "0 to 9007199254740991", default: "1", meaning: "seed of data, initialisation and batches" },
-    KeyDoc { key: "k", accepts: "1 to 30", default: "12", meaning: "mixture components" },
-    KeyDoc { key: "hidden", accepts: "1 to 4 widths of 1 to 256, comma-separated", default: "16,16,16", meaning: "hidden layer widths" },
-    KeyDoc { key: "act", accepts: "tanh | relu", default: "tanh", meaning: "hidden activation" },
-    KeyDoc { key: "sigma", accepts: "exp | softplus", default: "exp", meaning: "map from raw output to σ" },
-    KeyDoc { key: "sigma_min", accepts: "0 to 1", default: "0.01", meaning: "floor added to every σ" },
-    KeyDoc { key: "opt", accepts: "adam | sgd", default: "adam", meaning: "optimizer (sgd has momentum)" },
-    KeyDoc { key: "lr", accepts: "0.000001 to 1", default: "0.01", meaning: "learning rate" },
-    KeyDoc { key: "schedule", accepts: "constant | cosine", default: "cosine", meaning: "learning-rate schedule (cosine: down to lr/100 at `steps`)" },
-    KeyDoc { key: "momentum", accepts: "0 to 0.999", default: "0.9", meaning: "SGD momentum" },
-    KeyDoc { key: "batch", accepts: "all | 1 to 50000", default: "1000", meaning: "mini-batch size (capped at n)" },
-    KeyDoc { key: "steps", accepts: "0 to 1000000", default: "4000", meaning: "steps `mdn train` runs" },
-    KeyDoc { key: "clip", accepts: "0 to 1000000", default: "0", meaning: "gradient-norm clip (0: off)" },
+    KeyDoc {
+        key: "data",
+        accepts: "bishop-inverse | bishop-forward",
+        default: "bishop-inverse",
+        meaning: "data set",
+    },
+    KeyDoc {
+        key: "n",
+        accepts: "10 to 50000",
+        default: "8000",
+        meaning: "training points (the validation set has 10000 more)",
+    },
+    KeyDoc {
+        key: "seed",
+        accepts: "0 to 9007199254740991",
+        default: "1",
+        meaning: "seed of data, initialisation and batches",
+    },
+    KeyDoc {
+        key: "k",
+        accepts: "1 to 30",
+        default: "12",
+        meaning: "mixture components",
+    },
+    KeyDoc {
+        key: "hidden",
+        accepts: "1 to 4 widths of 1 to 256, comma-separated",
+        default: "16,16,16",
+        meaning: "hidden layer widths",
+    },
+    KeyDoc {
+        key: "act",
+        accepts: "tanh | relu",
+        default: "tanh",
+        meaning: "hidden activation",
+    },
+    KeyDoc {
+        key: "sigma",
+        accepts: "exp | softplus",
+        default: "exp",
+        meaning: "map from raw output to σ",
+    },
+    KeyDoc {
+        key: "sigma_min",
+        accepts: "0 to 1",
+        default: "0.01",
+        meaning: "floor added to every σ",
+    },
+    KeyDoc {
+        key: "opt",
+        accepts: "adam | sgd",
+        default: "adam",
+        meaning: "optimizer (sgd has momentum)",
+    },
+    KeyDoc {
+        key: "lr",
+        accepts: "0.000001 to 1",
+        default: "0.01",
+        meaning: "learning rate",
+    },
+    KeyDoc {
+        key: "schedule",
+        accepts: "constant | cosine",
+        default: "cosine",
+        meaning: "learning-rate schedule (cosine: down to lr/100 at `steps`)",
+    },
+    KeyDoc {
+        key: "momentum",
+        accepts: "0 to 0.999",
+        default: "0.9",
+        meaning: "SGD momentum",
+    },
+    KeyDoc {
+        key: "batch",
+        accepts: "all | 1 to 50000",
+        default: "1000",
+        meaning: "mini-batch size (capped at n)",
+    },
+    KeyDoc {
+        key: "steps",
+        accepts: "0 to 1000000",
+        default: "4000",
+        meaning: "steps `mdn train` runs",
+    },
+    KeyDoc {
+        key: "clip",
+        accepts: "0 to 1000000",
+        default: "0",
+        meaning: "gradient-norm clip (0: off)",
+    },
 ];
 
 fn accepted(key: &str) -> &'static str {
-    KEYS.iter().find(|d| d.key == key).map(|d| d.accepts).unwrap_or("")
+    KEYS.iter()
+        .find(|d| d.key == key)
+        .map(|d| d.accepts)
+        .unwrap_or("")
 }
 
 fn key_list() -> String {
@@ -237,7 +315,11 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn issue(&mut self, key: &str, message: String, action: &str) {
-        self.issues.push(SpecIssue { key: key.to_string(), message, action: action.to_string() });
+        self.issues.push(SpecIssue {
+            key: key.to_string(),
+            message,
+            action: action.to_string(),
+        });
     }
 
     fn choice<T: Copy>(&mut self, key: &str, v: &str, options: &[(&str, T)], default: T) -> T {
@@ -245,7 +327,11 @@ impl Reader<'_> {
         match options.iter().find(|(name, _)| *name == lower) {
             Some((_, t)) => *t,
             None => {
-                self.issue(key, format!("{key}: {} is not one of {}", quote(v), accepted(key)), "using the default");
+                self.issue(
+                    key,
+                    format!("{key}: {} is not one of {}", quote(v), accepted(key)),
+                    "using the default",
+                );
                 default
             }
         }
@@ -259,9 +345,19 @@ impl Reader<'_> {
                 // A number too large for u64, a float, or a negative one: clamp if numeric.
                 match t.parse::<f64>() {
                     Ok(f) if f.is_finite() && f < 0.0 => self.clamp_int(key, 0, lo, hi),
-                    Ok(f) if f.is_finite() && f.fract() == 0.0 => self.clamp_int(key, u64::MAX, lo, hi),
+                    Ok(f) if f.is_finite() && f.fract() == 0.0 => {
+                        self.clamp_int(key, u64::MAX, lo, hi)
+                    }
                     _ => {
-                        self.issue(key, format!("{key}: {} is not a whole number (accepted: {})", quote(v), accepted(key)), "using the default");
+                        self.issue(
+                            key,
+                            format!(
+                                "{key}: {} is not a whole number (accepted: {})",
+                                quote(v),
+                                accepted(key)
+                            ),
+                            "using the default",
+                        );
                         default
                     }
                 }
@@ -271,10 +367,18 @@ impl Reader<'_> {
 
     fn clamp_int(&mut self, key: &str, x: u64, lo: u64, hi: u64) -> u64 {
         if x < lo {
-            self.issue(key, format!("{key}: below the minimum {lo}"), &format!("using {lo}"));
+            self.issue(
+                key,
+                format!("{key}: below the minimum {lo}"),
+                &format!("using {lo}"),
+            );
             lo
         } else if x > hi {
-            self.issue(key, format!("{key}: above the maximum {hi}"), &format!("using {hi}"));
+            self.issue(
+                key,
+                format!("{key}: above the maximum {hi}"),
+                &format!("using {hi}"),
+            );
             hi
         } else {
             x
@@ -285,10 +389,18 @@ impl Reader<'_> {
         match v.trim().parse::<f64>() {
             Ok(x) if x.is_finite() => {
                 if x < lo {
-                    self.issue(key, format!("{key}: {x} is below the minimum {lo}"), &format!("using {lo}"));
+                    self.issue(
+                        key,
+                        format!("{key}: {x} is below the minimum {lo}"),
+                        &format!("using {lo}"),
+                    );
                     lo
                 } else if x > hi {
-                    self.issue(key, format!("{key}: {x} is above the maximum {hi}"), &format!("using {hi}"));
+                    self.issue(
+                        key,
+                        format!("{key}: {x} is above the maximum {hi}"),
+                        &format!("using {hi}"),
+                    );
                     hi
                 } else if x == 0.0 {
                     0.0 // normalise -0
@@ -297,7 +409,15 @@ impl Reader<'_> {
                 }
             }
             _ => {
-                self.issue(key, format!("{key}: {} is not a finite number (accepted: {})", quote(v), accepted(key)), "using the default");
+                self.issue(
+                    key,
+                    format!(
+                        "{key}: {} is not a finite number (accepted: {})",
+                        quote(v),
+                        accepted(key)
+                    ),
+                    "using the default",
+                );
                 default
             }
         }
@@ -328,7 +448,11 @@ impl Spec {
                 continue;
             }
             if issues.len() >= 20 {
-                issues.push(SpecIssue { key: String::new(), message: "too many problems".into(), action: "the rest of the link was ignored".into() });
+                issues.push(SpecIssue {
+                    key: String::new(),
+                    message: "too many problems".into(),
+                    action: "the rest of the link was ignored".into(),
+                });
                 break;
             }
             let (k, v) = match piece.find('=') {
@@ -340,33 +464,101 @@ impl Spec {
             if ignore.contains(&key.as_str()) {
                 continue;
             }
-            let mut r = Reader { issues: &mut issues };
+            let mut r = Reader {
+                issues: &mut issues,
+            };
             if KEYS.iter().any(|d| d.key == key) {
                 if seen.contains(&key) {
-                    r.issue(&key, format!("{key}: given more than once"), "the last value is used");
+                    r.issue(
+                        &key,
+                        format!("{key}: given more than once"),
+                        "the last value is used",
+                    );
                 }
                 seen.push(key.clone());
             }
             match key.as_str() {
                 "data" => {
-                    spec.data = r.choice(&key, &value, &[("bishop-inverse", Data::BishopInverse), ("bishop-forward", Data::BishopForward)], d.data)
+                    spec.data = r.choice(
+                        &key,
+                        &value,
+                        &[
+                            ("bishop-inverse", Data::BishopInverse),
+                            ("bishop-forward", Data::BishopForward),
+                        ],
+                        d.data,
+                    )
                 }
-                "n" => spec.n = r.int(&key, &value, N_RANGE.0 as u64, N_RANGE.1 as u64, d.n as u64) as usize,
+                "n" => {
+                    spec.n =
+                        r.int(&key, &value, N_RANGE.0 as u64, N_RANGE.1 as u64, d.n as u64) as usize
+                }
                 "seed" => spec.seed = r.int(&key, &value, 0, SEED_MAX, d.seed),
-                "k" => spec.k = r.int(&key, &value, K_RANGE.0 as u64, K_RANGE.1 as u64, d.k as u64) as usize,
+                "k" => {
+                    spec.k =
+                        r.int(&key, &value, K_RANGE.0 as u64, K_RANGE.1 as u64, d.k as u64) as usize
+                }
                 "hidden" => spec.hidden = read_hidden(&mut r, &value, &d.hidden),
-                "act" => spec.act = r.choice(&key, &value, &[("tanh", Activation::Tanh), ("relu", Activation::Relu)], d.act),
-                "sigma" => spec.sigma = r.choice(&key, &value, &[("exp", SigmaMap::Exp), ("softplus", SigmaMap::Softplus)], d.sigma),
-                "sigma_min" => spec.sigma_min = r.float(&key, &value, SIGMA_MIN_RANGE.0, SIGMA_MIN_RANGE.1, d.sigma_min),
-                "opt" => spec.opt = r.choice(&key, &value, &[("adam", OptimizerKind::Adam), ("sgd", OptimizerKind::Sgd)], d.opt),
+                "act" => {
+                    spec.act = r.choice(
+                        &key,
+                        &value,
+                        &[("tanh", Activation::Tanh), ("relu", Activation::Relu)],
+                        d.act,
+                    )
+                }
+                "sigma" => {
+                    spec.sigma = r.choice(
+                        &key,
+                        &value,
+                        &[("exp", SigmaMap::Exp), ("softplus", SigmaMap::Softplus)],
+                        d.sigma,
+                    )
+                }
+                "sigma_min" => {
+                    spec.sigma_min = r.float(
+                        &key,
+                        &value,
+                        SIGMA_MIN_RANGE.0,
+                        SIGMA_MIN_RANGE.1,
+                        d.sigma_min,
+                    )
+                }
+                "opt" => {
+                    spec.opt = r.choice(
+                        &key,
+                        &value,
+                        &[("adam", OptimizerKind::Adam), ("sgd", OptimizerKind::Sgd)],
+                        d.opt,
+                    )
+                }
                 "lr" => spec.lr = r.float(&key, &value, LR_RANGE.0, LR_RANGE.1, d.lr),
-                "schedule" => spec.schedule = r.choice(&key, &value, &[("constant", Schedule::Constant), ("cosine", Schedule::Cosine)], d.schedule),
-                "momentum" => spec.momentum = r.float(&key, &value, MOMENTUM_RANGE.0, MOMENTUM_RANGE.1, d.momentum),
+                "schedule" => {
+                    spec.schedule = r.choice(
+                        &key,
+                        &value,
+                        &[
+                            ("constant", Schedule::Constant),
+                            ("cosine", Schedule::Cosine),
+                        ],
+                        d.schedule,
+                    )
+                }
+                "momentum" => {
+                    spec.momentum =
+                        r.float(&key, &value, MOMENTUM_RANGE.0, MOMENTUM_RANGE.1, d.momentum)
+                }
                 "batch" => {
                     spec.batch = if value.trim().eq_ignore_ascii_case("all") {
                         Batch::All
                     } else {
-                        Batch::Size(r.int(&key, &value, BATCH_RANGE.0 as u64, BATCH_RANGE.1 as u64, 0) as usize)
+                        Batch::Size(r.int(
+                            &key,
+                            &value,
+                            BATCH_RANGE.0 as u64,
+                            BATCH_RANGE.1 as u64,
+                            0,
+                        ) as usize)
                     };
                     if spec.batch == Batch::Size(0) {
                         spec.batch = d.batch;
@@ -374,7 +566,15 @@ impl Spec {
                 }
                 "steps" => spec.steps = r.int(&key, &value, 0, STEPS_MAX, d.steps),
                 "clip" => spec.clip = r.float(&key, &value, CLIP_RANGE.0, CLIP_RANGE.1, d.clip),
-                _ => r.issue(&key, format!("unknown key {} (accepted keys: {})", quote(&key), key_list()), "ignored"),
+                _ => r.issue(
+                    &key,
+                    format!(
+                        "unknown key {} (accepted keys: {})",
+                        quote(&key),
+                        key_list()
+                    ),
+                    "ignored",
+                ),
             }
         }
         (spec, issues)
@@ -383,7 +583,12 @@ impl Spec {
     /// The canonical query string: every key, in the order of [`KEYS`].
     pub fn format(&self) -> String {
         let data = self.data.name();
-        let hidden = self.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(",");
+        let hidden = self
+            .hidden
+            .iter()
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         let batch = match self.batch {
             Batch::All => "all".to_string(),
             Batch::Size(b) => b.to_string(),
@@ -419,15 +624,29 @@ fn read_hidden(r: &mut Reader, v: &str, default: &[usize]) -> Vec<usize> {
     let mut out = Vec::new();
     for p in &parts {
         match p.parse::<u64>() {
-            Ok(w) => out.push(r.clamp_int("hidden", w, WIDTH_RANGE.0 as u64, WIDTH_RANGE.1 as u64) as usize),
+            Ok(w) => out.push(
+                r.clamp_int("hidden", w, WIDTH_RANGE.0 as u64, WIDTH_RANGE.1 as u64) as usize,
+            ),
             Err(_) => {
-                r.issue("hidden", format!("hidden: {} is not a comma list of widths (accepted: {})", quote(v), accepted("hidden")), "using the default");
+                r.issue(
+                    "hidden",
+                    format!(
+                        "hidden: {} is not a comma list of widths (accepted: {})",
+                        quote(v),
+                        accepted("hidden")
+                    ),
+                    "using the default",
+                );
                 return default.to_vec();
             }
         }
     }
     if out.len() > LAYERS_MAX {
-        r.issue("hidden", format!("hidden: at most {LAYERS_MAX} layers"), &format!("using the first {LAYERS_MAX}"));
+        r.issue(
+            "hidden",
+            format!("hidden: at most {LAYERS_MAX} layers"),
+            &format!("using the first {LAYERS_MAX}"),
+        );
         out.truncate(LAYERS_MAX);
     }
     out
@@ -464,7 +683,11 @@ impl Schedule {
         match self {
             Schedule::Constant => lr,
             Schedule::Cosine => {
-                let f = if steps == 0 { 1.0 } else { (step.min(steps) as f64) / steps as f64 };
+                let f = if steps == 0 {
+                    1.0
+                } else {
+                    (step.min(steps) as f64) / steps as f64
+                };
                 let c = 0.5 * (1.0 + libm::cos(std::f64::consts::PI * f));
                 lr * (0.01 + 0.99 * c)
             }

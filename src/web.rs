@@ -25,7 +25,10 @@ impl Playground {
     #[wasm_bindgen(constructor)]
     pub fn new(hash: &str) -> Playground {
         let (spec, issues) = Spec::parse_lenient(hash, &["play", "embed"]);
-        Playground { exp: Experiment::new(&spec), issues: issues.iter().map(|i| i.to_string()).collect() }
+        Playground {
+            exp: Experiment::new(&spec),
+            issues: issues.iter().map(|i| i.to_string()).collect(),
+        }
     }
 
     /// Problems found in the hash.

@@ -18,8 +18,16 @@ fn short_training_learns() {
 fn golden_bits() {
     let got = shared::golden_fingerprint();
     if std::env::var_os("MDN_BLESS").is_some() {
-        let text = format!("# {}\n# recorded natively by MDN_BLESS=1 cargo test --test core golden\n{}\n", shared::GOLDEN_SPEC, got.join("\n"));
-        std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/golden.txt"), text).unwrap();
+        let text = format!(
+            "# {}\n# recorded natively by MDN_BLESS=1 cargo test --test core golden\n{}\n",
+            shared::GOLDEN_SPEC,
+            got.join("\n")
+        );
+        std::fs::write(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/golden.txt"),
+            text,
+        )
+        .unwrap();
         return;
     }
     assert_eq!(got, shared::golden_expected());

@@ -13,11 +13,27 @@ use mdn_playground::spec::{Activation, SigmaMap};
 use ndarray::Array2;
 
 fn data(din: usize, dout: usize, n: usize, rng: &mut Rng) -> Dataset {
-    Dataset { x: Array2::from_shape_fn((din, n), |_| rng.range(-1.0, 1.0)), y: Array2::from_shape_fn((dout, n), |_| rng.range(-1.5, 1.5)) }
+    Dataset {
+        x: Array2::from_shape_fn((din, n), |_| rng.range(-1.0, 1.0)),
+        y: Array2::from_shape_fn((dout, n), |_| rng.range(-1.5, 1.5)),
+    }
 }
 
-fn model(din: usize, hidden: &[usize], k: usize, d: usize, sigma: SigmaMap, act: Activation, rng: &mut Rng) -> Model<f64> {
-    let head = Head { k, d, sigma, sigma_min: 0.01 };
+fn model(
+    din: usize,
+    hidden: &[usize],
+    k: usize,
+    d: usize,
+    sigma: SigmaMap,
+    act: Activation,
+    rng: &mut Rng,
+) -> Model<f64> {
+    let head = Head {
+        k,
+        d,
+        sigma,
+        sigma_min: 0.01,
+    };
     let mut sizes = vec![din];
     sizes.extend(hidden);
     let mut s_mdn = sizes.clone();
@@ -29,21 +45,40 @@ fn model(din: usize, hidden: &[usize], k: usize, d: usize, sigma: SigmaMap, act:
         *p += rng.range(-0.3, 0.3);
     }
     let baseline = Network::new(&sizes, act, rng, 1.0);
-    Model { input_mean: vec![0.0; din], input_std: vec![1.0; din], head, mdn, baseline, baseline_sigma: vec![1.0; d] }
+    Model {
+        input_mean: vec![0.0; din],
+        input_std: vec![1.0; din],
+        head,
+        mdn,
+        baseline,
+        baseline_sigma: vec![1.0; d],
+    }
 }
 
 /// Largest relative error between the analytic gradient and central differences.
 fn check(m: &Model<f64>, data: &Dataset, which: &str) -> f64 {
     let (_, g_mdn, _, g_base) = loss_and_gradients(m, data);
-    let (g, len) = if which == "mdn" { (g_mdn, m.mdn.params.len()) } else { (g_base, m.baseline.params.len()) };
+    let (g, len) = if which == "mdn" {
+        (g_mdn, m.mdn.params.len())
+    } else {
+        (g_base, m.baseline.params.len())
+    };
     let mut worst: f64 = 0.0;
     for i in 0..len {
         let h = 1e-6;
         let eval = |delta: f64| {
             let mut mm = m.clone();
-            if which == "mdn" { mm.mdn.params[i] += delta } else { mm.baseline.params[i] += delta }
+            if which == "mdn" {
+                mm.mdn.params[i] += delta
+            } else {
+                mm.baseline.params[i] += delta
+            }
             let (l1, _, l2, _) = loss_and_gradients(&mm, data);
-            if which == "mdn" { l1 } else { l2 }
+            if which == "mdn" {
+                l1
+            } else {
+                l2
+            }
         };
         let fd = (eval(h) - eval(-h)) / (2.0 * h);
         // Relative error, with a floor so that tiny gradients are not judged on rounding noise.
@@ -64,7 +99,10 @@ fn mdn_gradients_every_group_every_k_d_and_sigma_map() {
                 let data = data(2, d, 70, &mut rng);
                 let m = model(2, &[4, 3], k, d, sigma, Activation::Tanh, &mut rng);
                 let worst = check(&m, &data, "mdn");
-                assert!(worst < 1e-5, "sigma={sigma:?} d={d} k={k}: relative error {worst:e}");
+                assert!(
+                    worst < 1e-5,
+                    "sigma={sigma:?} d={d} k={k}: relative error {worst:e}"
+                );
             }
         }
     }
@@ -96,12 +134,24 @@ fn baseline_gradients() {
 fn head_groups_receive_gradient() {
     let mut rng = Rng::new(10, 0);
     let data = data(1, 2, 30, &mut rng);
-    let m = model(1, &[3], 3, 2, SigmaMap::Softplus, Activation::Tanh, &mut rng);
+    let m = model(
+        1,
+        &[3],
+        3,
+        2,
+        SigmaMap::Softplus,
+        Activation::Tanh,
+        &mut rng,
+    );
     let (_, g, _, _) = loss_and_gradients(&m, &data);
     let last = m.mdn.offset(m.mdn.layers() - 1);
     let dout = m.head.outputs();
     let bias = &g[last + 3 * dout..last + 3 * dout + dout];
     for (name, rows) in [("logits", 0..3), ("means", 3..9), ("scales", 9..15)] {
-        assert!(bias[rows.clone()].iter().all(|v| v.abs() > 1e-9), "{name} bias gradients: {:?}", &bias[rows]);
+        assert!(
+            bias[rows.clone()].iter().all(|v| v.abs() > 1e-9),
+            "{name} bias gradients: {:?}",
+            &bias[rows]
+        );
     }
 }

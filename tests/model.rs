@@ -37,17 +37,27 @@ fn the_documented_format_is_enough_to_rebuild_the_density() {
     let v: serde_json::Value = serde_json::from_str(&e.model.to_json("")).unwrap();
     let x = 0.37f64;
     let y = 0.61f64;
-    let mut h = vec![(x - v["input_mean"][0].as_f64().unwrap()) / v["input_std"][0].as_f64().unwrap()];
+    let mut h =
+        vec![(x - v["input_mean"][0].as_f64().unwrap()) / v["input_std"][0].as_f64().unwrap()];
     let layers = v["mdn"]["layers"].as_array().unwrap();
     for (li, l) in layers.iter().enumerate() {
         let outs = l["outputs"].as_u64().unwrap() as usize;
-        let mut z: Vec<f64> = l["bias"].as_array().unwrap().iter().map(|b| b.as_f64().unwrap()).collect();
+        let mut z: Vec<f64> = l["bias"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_f64().unwrap())
+            .collect();
         for (j, row) in l["weights"].as_array().unwrap().iter().enumerate() {
             for o in 0..outs {
                 z[o] += row[o].as_f64().unwrap() * h[j];
             }
         }
-        h = if li + 1 < layers.len() { z.iter().map(|v| v.tanh()).collect() } else { z };
+        h = if li + 1 < layers.len() {
+            z.iter().map(|v| v.tanh()).collect()
+        } else {
+            z
+        };
     }
     let k = v["mdn"]["head"]["components"].as_u64().unwrap() as usize;
     let floor = v["mdn"]["head"]["sigma_min"].as_f64().unwrap();
@@ -59,7 +69,8 @@ fn the_documented_format_is_enough_to_rebuild_the_density() {
             let pi = (h[c] - mx).exp() / zsum;
             let mu = h[k + c];
             let s = floor + (1.0 + h[2 * k + c].exp()).ln();
-            pi * (-(y - mu) * (y - mu) / (2.0 * s * s)).exp() / (s * (2.0 * std::f64::consts::PI).sqrt())
+            pi * (-(y - mu) * (y - mu) / (2.0 * s * s)).exp()
+                / (s * (2.0 * std::f64::consts::PI).sqrt())
         })
         .sum();
     let mut ws = Workspace::new(&e.model.mdn.sizes);
@@ -83,17 +94,52 @@ fn broken_files_are_refused_with_a_reason() {
         ("".into(), "not a model file"),
         ("[]".into(), "not a model file"),
         (good.replace("mdn-playground-model", "other"), "format"),
-        (good.replace("\"version\": 1", "\"version\": 9"), "version 9"),
-        (good.replace("\"activation\": \"tanh\"", "\"activation\": \"gelu\""), "activation"),
-        (good.replace("\"sigma_map\": \"softplus\"", "\"sigma_map\": \"cube\""), "sigma_map"),
-        (good.replacen("\"components\": 3", "\"components\": 4", 1), "last layer has 9 outputs, expected 12"),
-        (good.replacen("\"inputs\": 6", "\"inputs\": 7", 1), "inputs is 7, expected 6"),
-        (edit(&good, |v| v["input_std"][0] = (-1.0).into()), "input_std"),
-        (edit(&good, |v| v["mdn"]["layers"][0]["bias"][0] = "NaN".into()), "not a model file"),
-        (edit(&good, |v| v["mdn"]["layers"][1]["weights"][2] = serde_json::json!([1.0])), "weights must be 6 rows of 5 numbers"),
-        (edit(&good, |v| v["baseline"]["sigma"] = serde_json::json!([0.0])), "baseline.sigma"),
-        (edit(&good, |v| v["mdn"]["head"]["sigma_min"] = 5.0.into()), "sigma_min"),
-        (good.replacen("\"format\"", "\"extra\": 1, \"format\"", 1), "unknown field"),
+        (
+            good.replace("\"version\": 1", "\"version\": 9"),
+            "version 9",
+        ),
+        (
+            good.replace("\"activation\": \"tanh\"", "\"activation\": \"gelu\""),
+            "activation",
+        ),
+        (
+            good.replace("\"sigma_map\": \"softplus\"", "\"sigma_map\": \"cube\""),
+            "sigma_map",
+        ),
+        (
+            good.replacen("\"components\": 3", "\"components\": 4", 1),
+            "last layer has 9 outputs, expected 12",
+        ),
+        (
+            good.replacen("\"inputs\": 6", "\"inputs\": 7", 1),
+            "inputs is 7, expected 6",
+        ),
+        (
+            edit(&good, |v| v["input_std"][0] = (-1.0).into()),
+            "input_std",
+        ),
+        (
+            edit(&good, |v| v["mdn"]["layers"][0]["bias"][0] = "NaN".into()),
+            "not a model file",
+        ),
+        (
+            edit(&good, |v| {
+                v["mdn"]["layers"][1]["weights"][2] = serde_json::json!([1.0])
+            }),
+            "weights must be 6 rows of 5 numbers",
+        ),
+        (
+            edit(&good, |v| v["baseline"]["sigma"] = serde_json::json!([0.0])),
+            "baseline.sigma",
+        ),
+        (
+            edit(&good, |v| v["mdn"]["head"]["sigma_min"] = 5.0.into()),
+            "sigma_min",
+        ),
+        (
+            good.replacen("\"format\"", "\"extra\": 1, \"format\"", 1),
+            "unknown field",
+        ),
     ];
     for (text, want) in cases {
         let err = Model::<f32>::from_json(&text).expect_err(want);

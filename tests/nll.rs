@@ -27,8 +27,17 @@ fn cases() -> Vec<Case> {
 }
 
 fn head(c: &Case) -> Head {
-    let sigma = if c.sigma_map == "exp" { SigmaMap::Exp } else { SigmaMap::Softplus };
-    Head { k: c.k, d: c.d, sigma, sigma_min: c.sigma_min }
+    let sigma = if c.sigma_map == "exp" {
+        SigmaMap::Exp
+    } else {
+        SigmaMap::Softplus
+    };
+    Head {
+        k: c.k,
+        d: c.d,
+        sigma,
+        sigma_min: c.sigma_min,
+    }
 }
 
 fn close(got: f64, want: f64) -> bool {
@@ -70,8 +79,16 @@ fn log_density_in_f32_matches_reference_to_single_precision() {
     for c in cases() {
         let want: f64 = c.log_p.parse().unwrap();
         let (got, grad) = block_log_p_in::<f32>(&c);
-        assert!(got.is_finite() && (got - want).abs() <= 1e-5 * want.abs().max(1.0), "{}: f32 block {got} vs reference {want}", c.name);
-        assert!(grad.iter().all(|g| g.is_finite()), "{}: gradient {grad:?}", c.name);
+        assert!(
+            got.is_finite() && (got - want).abs() <= 1e-5 * want.abs().max(1.0),
+            "{}: f32 block {got} vs reference {want}",
+            c.name
+        );
+        assert!(
+            grad.iter().all(|g| g.is_finite()),
+            "{}: gradient {grad:?}",
+            c.name
+        );
     }
 }
 
@@ -81,10 +98,22 @@ fn log_density_matches_independent_reference() {
         let want: f64 = c.log_p.parse().unwrap();
         let mix = head(&c).mixture(&c.raw);
         let got = mix.log_prob(&c.y);
-        assert!(close(got, want), "{}: per-sample {got} vs reference {want}", c.name);
+        assert!(
+            close(got, want),
+            "{}: per-sample {got} vs reference {want}",
+            c.name
+        );
         let (got_block, grad) = block_log_p(&c);
-        assert!(close(got_block, want), "{}: block {got_block} vs reference {want}", c.name);
-        assert!(grad.iter().all(|g| g.is_finite()), "{}: gradient {grad:?}", c.name);
+        assert!(
+            close(got_block, want),
+            "{}: block {got_block} vs reference {want}",
+            c.name
+        );
+        assert!(
+            grad.iter().all(|g| g.is_finite()),
+            "{}: gradient {grad:?}",
+            c.name
+        );
     }
 }
 
@@ -92,19 +121,49 @@ fn log_density_matches_independent_reference() {
 /// ½ ln 2π + ln σ + (y − μ)² / 2σ², and the gradient is the familiar one.
 #[test]
 fn single_component_is_heteroscedastic_gaussian() {
-    for (mu, raw_s, y, map) in [(0.3f64, -1.2f64, 0.9f64, SigmaMap::Exp), (-2.0, 0.7, 1.5, SigmaMap::Softplus), (5.0, -4.0, 5.01, SigmaMap::Exp)] {
-        let h = Head { k: 1, d: 1, sigma: map, sigma_min: 0.0 };
+    for (mu, raw_s, y, map) in [
+        (0.3f64, -1.2f64, 0.9f64, SigmaMap::Exp),
+        (-2.0, 0.7, 1.5, SigmaMap::Softplus),
+        (5.0, -4.0, 5.01, SigmaMap::Exp),
+    ] {
+        let h = Head {
+            k: 1,
+            d: 1,
+            sigma: map,
+            sigma_min: 0.0,
+        };
         let s = match map {
             SigmaMap::Exp => raw_s.exp(),
             SigmaMap::Softplus => (1.0f64 + raw_s.exp()).ln(),
         };
-        let closed = 0.5 * (2.0 * std::f64::consts::PI).ln() + s.ln() + (y - mu) * (y - mu) / (2.0 * s * s);
-        let c = Case { name: "k1".into(), k: 1, d: 1, sigma_map: if map == SigmaMap::Exp { "exp".into() } else { "softplus".into() }, sigma_min: 0.0, raw: vec![7.0, mu, raw_s], y: vec![y], log_p: String::new() };
+        let closed =
+            0.5 * (2.0 * std::f64::consts::PI).ln() + s.ln() + (y - mu) * (y - mu) / (2.0 * s * s);
+        let c = Case {
+            name: "k1".into(),
+            k: 1,
+            d: 1,
+            sigma_map: if map == SigmaMap::Exp {
+                "exp".into()
+            } else {
+                "softplus".into()
+            },
+            sigma_min: 0.0,
+            raw: vec![7.0, mu, raw_s],
+            y: vec![y],
+            log_p: String::new(),
+        };
         let (lp, grad) = block_log_p(&c);
-        assert!((-lp - closed).abs() < 1e-13 * closed.abs().max(1.0), "{lp} vs {closed}");
+        assert!(
+            (-lp - closed).abs() < 1e-13 * closed.abs().max(1.0),
+            "{lp} vs {closed}"
+        );
         assert_eq!(grad[0], 0.0, "a single logit has no gradient");
         let dmu = -(y - mu) / (s * s);
-        assert!((grad[1] - dmu).abs() < 1e-12 * dmu.abs().max(1.0), "dμ {} vs {dmu}", grad[1]);
+        assert!(
+            (grad[1] - dmu).abs() < 1e-12 * dmu.abs().max(1.0),
+            "dμ {} vs {dmu}",
+            grad[1]
+        );
         let _ = h;
     }
 }
@@ -136,12 +195,19 @@ fn kernels_match_libm_within_a_few_ulp() {
         let u = x.abs();
         worst[4] = worst[4].max(ulps(math::ln_1p(u), u.ln_1p()));
     }
-    assert!(worst[0] <= 1 && worst[1] <= 3 && worst[2] <= 2 && worst[3] <= 1 && worst[4] <= 1, "worst ulps exp, tanh, expm1, ln, ln_1p: {worst:?}");
+    assert!(
+        worst[0] <= 1 && worst[1] <= 3 && worst[2] <= 2 && worst[3] <= 1 && worst[4] <= 1,
+        "worst ulps exp, tanh, expm1, ln, ln_1p: {worst:?}"
+    );
     // Special values.
     assert_eq!(math::exp(f64::NEG_INFINITY), 0.0);
     assert_eq!(math::exp(f64::INFINITY), f64::INFINITY);
     assert_eq!(math::exp(710.0), f64::INFINITY);
-    assert!(math::exp(f64::NAN).is_nan() && math::ln(f64::NAN).is_nan() && math::tanh(f64::NAN).is_nan());
+    assert!(
+        math::exp(f64::NAN).is_nan()
+            && math::ln(f64::NAN).is_nan()
+            && math::tanh(f64::NAN).is_nan()
+    );
     assert_eq!(math::exp(-745.0), (-745.0f64).exp()); // subnormal result
     assert_eq!(math::ln(0.0), f64::NEG_INFINITY);
     assert!(math::ln(-1.0).is_nan());
@@ -179,7 +245,10 @@ fn f32_kernels_are_within_a_few_ulp() {
         let u = x.abs();
         worst[3] = worst[3].max(ulps(math::ln_1p_f32(u), (u as f64).ln_1p() as f32));
     }
-    assert!(worst.iter().all(|&w| w <= 3), "worst ulps exp, tanh, ln, ln_1p (f32): {worst:?}");
+    assert!(
+        worst.iter().all(|&w| w <= 3),
+        "worst ulps exp, tanh, ln, ln_1p (f32): {worst:?}"
+    );
     assert_eq!(math::exp_f32(f32::NEG_INFINITY), 0.0);
     assert_eq!(math::exp_f32(89.0), f32::INFINITY);
     assert!(math::exp_f32(-100.0) > 0.0); // subnormal

@@ -2,7 +2,9 @@
 //! any input (a seeded fuzz run over random and adversarial strings).
 
 use mdn_playground::rng::Rng;
-use mdn_playground::spec::{Activation, Batch, Data, OptimizerKind, Schedule, SigmaMap, Spec, KEYS};
+use mdn_playground::spec::{
+    Activation, Batch, Data, OptimizerKind, Schedule, SigmaMap, Spec, KEYS,
+};
 
 #[test]
 fn empty_text_is_the_default_and_format_round_trips() {
@@ -14,7 +16,10 @@ fn empty_text_is_the_default_and_format_round_trips() {
     assert_eq!(Spec::parse(&link).unwrap(), d);
     // format writes every documented key, in the documented order.
     let f = d.format();
-    let keys: Vec<&str> = f.split('&').map(|kv| kv.split('=').next().unwrap()).collect();
+    let keys: Vec<&str> = f
+        .split('&')
+        .map(|kv| kv.split('=').next().unwrap())
+        .collect();
     assert_eq!(keys, KEYS.iter().map(|k| k.key).collect::<Vec<_>>());
 }
 
@@ -33,7 +38,11 @@ fn random_spec(r: &mut Rng) -> Spec {
         lr: 1e-6 + (1.0 - 1e-6) * r.uniform(),
         schedule: [Schedule::Constant, Schedule::Cosine][pick(r, 2)],
         momentum: 0.999 * r.uniform(),
-        batch: if r.uniform() < 0.5 { Batch::All } else { Batch::Size(1 + pick(r, 50_000)) },
+        batch: if r.uniform() < 0.5 {
+            Batch::All
+        } else {
+            Batch::Size(1 + pick(r, 50_000))
+        },
         steps: r.below(1_000_001),
         clip: [0.0, 1e6 * r.uniform()][pick(r, 2)],
     }
@@ -52,7 +61,10 @@ fn parse_of_format_is_identity_for_random_specs() {
 
 #[test]
 fn out_of_range_values_are_clamped_and_named() {
-    let (s, issues) = Spec::parse_lenient("n=3&k=999&lr=5&sigma_min=-1&hidden=0,300,2,2,2&batch=0&steps=99999999999999999999999", &[]);
+    let (s, issues) = Spec::parse_lenient(
+        "n=3&k=999&lr=5&sigma_min=-1&hidden=0,300,2,2,2&batch=0&steps=99999999999999999999999",
+        &[],
+    );
     assert_eq!(s.n, 10);
     assert_eq!(s.k, 30);
     assert_eq!(s.lr, 1.0);
@@ -64,7 +76,10 @@ fn out_of_range_values_are_clamped_and_named() {
     for k in ["n", "k", "lr", "sigma_min", "hidden", "batch", "steps"] {
         assert!(keys.contains(&k), "no issue for {k}: {issues:?}");
     }
-    assert!(Spec::parse("n=3").unwrap_err().to_string().contains("n: below the minimum 10"));
+    assert!(Spec::parse("n=3")
+        .unwrap_err()
+        .to_string()
+        .contains("n: below the minimum 10"));
 }
 
 #[test]
@@ -78,7 +93,10 @@ fn malformed_values_and_unknown_keys_name_the_key_and_what_it_accepts() {
     let e = Spec::parse("k=three").unwrap_err().to_string();
     assert!(e.contains("k:") && e.contains("1 to 30"), "{e}");
     let e = Spec::parse("colour=red").unwrap_err().to_string();
-    assert!(e.contains("unknown key 'colour'") && e.contains("sigma_min"), "{e}");
+    assert!(
+        e.contains("unknown key 'colour'") && e.contains("sigma_min"),
+        "{e}"
+    );
     let e = Spec::parse("hidden=20,x").unwrap_err().to_string();
     assert!(e.contains("hidden"), "{e}");
     // Lenient: the rest of the spec is kept.
@@ -94,7 +112,9 @@ fn malformed_values_and_unknown_keys_name_the_key_and_what_it_accepts() {
 #[test]
 fn user_text_in_messages_is_shortened_and_stripped_of_control_characters() {
     let long = "x".repeat(10_000);
-    let e = Spec::parse(&format!("data={long}")).unwrap_err().to_string();
+    let e = Spec::parse(&format!("data={long}"))
+        .unwrap_err()
+        .to_string();
     assert!(e.len() < 300, "{}", e.len());
     let e = Spec::parse("data=%0a%1b[31m").unwrap_err().to_string();
     assert!(!e.chars().any(|c| c.is_control()), "{e:?}");
@@ -112,8 +132,39 @@ fn percent_encoding_and_case_are_accepted() {
 #[test]
 fn fuzz_never_panics() {
     let mut r = Rng::new(12, 0);
-    let keys: Vec<&str> = KEYS.iter().map(|k| k.key).chain(["", "x", "play", "%", "&&"]).collect();
-    let atoms = ["", "0", "-1", "1e308", "-0", "NaN", "inf", "all", "%", "%zz", "%ff%fe", "+", "=", "#", "?", "é", "\u{0}", "<script>alert(1)</script>", "\"'><img src=x onerror=alert(1)>", "64,64", ",,,", "9999999999999999999999999", "0.5", "1e-320", "tanh", "softplus"];
+    let keys: Vec<&str> = KEYS
+        .iter()
+        .map(|k| k.key)
+        .chain(["", "x", "play", "%", "&&"])
+        .collect();
+    let atoms = [
+        "",
+        "0",
+        "-1",
+        "1e308",
+        "-0",
+        "NaN",
+        "inf",
+        "all",
+        "%",
+        "%zz",
+        "%ff%fe",
+        "+",
+        "=",
+        "#",
+        "?",
+        "é",
+        "\u{0}",
+        "<script>alert(1)</script>",
+        "\"'><img src=x onerror=alert(1)>",
+        "64,64",
+        ",,,",
+        "9999999999999999999999999",
+        "0.5",
+        "1e-320",
+        "tanh",
+        "softplus",
+    ];
     for i in 0..30_000 {
         let text = if i % 3 == 0 {
             // Random bytes, lossily made text.
@@ -123,16 +174,33 @@ fn fuzz_never_panics() {
         } else {
             let parts = r.below(8) as usize;
             (0..parts)
-                .map(|_| format!("{}={}{}", keys[r.below(keys.len() as u64) as usize], atoms[r.below(atoms.len() as u64) as usize], atoms[r.below(atoms.len() as u64) as usize]))
+                .map(|_| {
+                    format!(
+                        "{}={}{}",
+                        keys[r.below(keys.len() as u64) as usize],
+                        atoms[r.below(atoms.len() as u64) as usize],
+                        atoms[r.below(atoms.len() as u64) as usize]
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(if r.uniform() < 0.9 { "&" } else { "#" })
         };
         let strict = std::panic::catch_unwind(|| Spec::parse(&text));
         assert!(strict.is_ok(), "panic on {text:?}");
-        let (s, _) = std::panic::catch_unwind(|| Spec::parse_lenient(&text, &[])).unwrap_or_else(|_| panic!("panic on {text:?}"));
+        let (s, _) = std::panic::catch_unwind(|| Spec::parse_lenient(&text, &[]))
+            .unwrap_or_else(|_| panic!("panic on {text:?}"));
         // Whatever came in, the result is inside every range and round-trips.
-        assert!((10..=50_000).contains(&s.n) && (1..=30).contains(&s.k) && s.lr.is_finite() && s.lr > 0.0);
-        assert!(!s.hidden.is_empty() && s.hidden.len() <= 4 && s.hidden.iter().all(|w| (1..=256).contains(w)));
+        assert!(
+            (10..=50_000).contains(&s.n)
+                && (1..=30).contains(&s.k)
+                && s.lr.is_finite()
+                && s.lr > 0.0
+        );
+        assert!(
+            !s.hidden.is_empty()
+                && s.hidden.len() <= 4
+                && s.hidden.iter().all(|w| (1..=256).contains(w))
+        );
         assert_eq!(Spec::parse(&s.format()).unwrap(), s);
     }
 }

@@ -13,8 +13,16 @@ fn default_spec_fits_the_inverse_problem() {
     e.train(spec.steps);
     let m = e.metrics();
     eprintln!("{m:?}");
-    assert!(m.val_nll <= -1.10, "validation NLL {} (Bayes optimum -1.280)", m.val_nll);
-    assert!(m.baseline_val_nll > -0.25, "the MSE baseline cannot beat the best homoscedastic Gaussian (-0.215): {}", m.baseline_val_nll);
+    assert!(
+        m.val_nll <= -1.10,
+        "validation NLL {} (Bayes optimum -1.280)",
+        m.val_nll
+    );
+    assert!(
+        m.baseline_val_nll > -0.25,
+        "the MSE baseline cannot beat the best homoscedastic Gaussian (-0.215): {}",
+        m.baseline_val_nll
+    );
     assert!(m.val_nll < m.baseline_val_nll - 0.8);
 
     // x = 0.5: the preimage of x is t ≈ 0.15 (± noise), 0.5 and 0.85.
@@ -22,15 +30,31 @@ fn default_spec_fits_the_inverse_problem() {
     let mix = e.model.mixture(&[0.5], &mut ws);
     let mut wsb = Workspace::new(&e.model.baseline.sizes);
     let mse = e.model.baseline_predict(&[0.5], &mut wsb)[0];
-    let strong: Vec<(f64, f64)> = (0..mix.k).filter(|&c| mix.pi[c] >= 0.1).map(|c| (mix.pi[c], mix.mu[c])).collect();
+    let strong: Vec<(f64, f64)> = (0..mix.k)
+        .filter(|&c| mix.pi[c] >= 0.1)
+        .map(|c| (mix.pi[c], mix.mu[c]))
+        .collect();
     eprintln!("x=0.5: MSE {mse}, components with π ≥ 0.1: {strong:?}");
     let lo = strong.iter().map(|s| s.1).fold(f64::INFINITY, f64::min);
     let hi = strong.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
-    assert!(strong.len() >= 2, "fewer than two components with π ≥ 0.1: {strong:?}");
-    assert!(hi - lo > 0.4, "the strong components' means are not clearly apart: {strong:?}");
-    assert!(lo < mse && mse < hi, "the MSE prediction {mse} is not between the branches {lo}..{hi}");
+    assert!(
+        strong.len() >= 2,
+        "fewer than two components with π ≥ 0.1: {strong:?}"
+    );
+    assert!(
+        hi - lo > 0.4,
+        "the strong components' means are not clearly apart: {strong:?}"
+    );
+    assert!(
+        lo < mse && mse < hi,
+        "the MSE prediction {mse} is not between the branches {lo}..{hi}"
+    );
     // The regressor's answer is (close to) the mixture's mean, as theory says.
-    assert!((mse - mix.mean()[0]).abs() < 0.1, "MSE {mse} vs mixture mean {}", mix.mean()[0]);
+    assert!(
+        (mse - mix.mean()[0]).abs() < 0.1,
+        "MSE {mse} vs mixture mean {}",
+        mix.mean()[0]
+    );
 }
 
 #[test]
@@ -45,7 +69,10 @@ fn forward_problem_is_unimodal_and_both_models_agree() {
     for t in [0.2, 0.5, 0.8] {
         let mean = e.model.mixture(&[t], &mut ws).mean()[0];
         let mse = e.model.baseline_predict(&[t], &mut wsb)[0];
-        assert!((mean - mse).abs() < 0.05, "t={t}: mixture mean {mean}, MSE {mse}");
+        assert!(
+            (mean - mse).abs() < 0.05,
+            "t={t}: mixture mean {mean}, MSE {mse}"
+        );
     }
     // Uniform noise of width 0.2: Bayes NLL is -ln 5 = -1.609; a Gaussian fit gets ~-1.43.
     assert!(m.val_nll < -1.3, "{m:?}");

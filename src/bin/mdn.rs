@@ -52,11 +52,16 @@ fn main() -> ExitCode {
         Some("eval") => eval(&args[1..]),
         Some("keys") => {
             for k in mdn_playground::spec::KEYS {
-                println!("{:<10} {:<45} default {:<15} {}", k.key, k.accepts, k.default, k.meaning);
+                println!(
+                    "{:<10} {:<45} default {:<15} {}",
+                    k.key, k.accepts, k.default, k.meaning
+                );
             }
             Ok(())
         }
-        Some(other) => fail(format!("unknown command {other:?}; expected train, eval or keys (see mdn --help)")),
+        Some(other) => fail(format!(
+            "unknown command {other:?}; expected train, eval or keys (see mdn --help)"
+        )),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -68,7 +73,10 @@ fn main() -> ExitCode {
 }
 
 /// Splits arguments into positionals and `--flag value` options (from `allowed`).
-fn options<'a>(args: &'a [String], allowed: &[&str]) -> Result<(Vec<&'a str>, Vec<(&'a str, &'a str)>), Fail> {
+fn options<'a>(
+    args: &'a [String],
+    allowed: &[&str],
+) -> Result<(Vec<&'a str>, Vec<(&'a str, &'a str)>), Fail> {
     let mut pos = Vec::new();
     let mut opts = Vec::new();
     let mut i = 0;
@@ -76,7 +84,14 @@ fn options<'a>(args: &'a [String], allowed: &[&str]) -> Result<(Vec<&'a str>, Ve
         let a = args[i].as_str();
         if let Some(name) = a.strip_prefix("--") {
             if !allowed.contains(&name) {
-                return fail(format!("unknown option --{name}; accepted: {}", allowed.iter().map(|o| format!("--{o}")).collect::<Vec<_>>().join(", ")));
+                return fail(format!(
+                    "unknown option --{name}; accepted: {}",
+                    allowed
+                        .iter()
+                        .map(|o| format!("--{o}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
             }
             let Some(v) = args.get(i + 1) else {
                 return fail(format!("--{name} needs a value"));
@@ -121,9 +136,14 @@ fn train(args: &[String]) -> Result<(), Fail> {
     if pos.len() > 1 {
         return fail("train takes one SPEC (quote a share link: it contains '&')");
     }
-    let spec = Spec::parse(pos.first().copied().unwrap_or("")).map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
+    let spec = Spec::parse(pos.first().copied().unwrap_or(""))
+        .map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
     let every = match opt(&opts, "every") {
-        Some(v) => v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| Fail(format!("--every: {v:?} is not a whole number ≥ 1"), 2))?,
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| Fail(format!("--every: {v:?} is not a whole number ≥ 1"), 2))?,
         None => (spec.steps / 10).max(1),
     };
     let save = opt(&opts, "save");
@@ -136,14 +156,33 @@ fn train(args: &[String]) -> Result<(), Fail> {
         seconds += t.elapsed().as_secs_f64();
         if exp.step < spec.steps {
             let m = exp.metrics();
-            println!("{}", json(&Progress { batch_nll: exp.last.nll, metrics: &m }));
+            println!(
+                "{}",
+                json(&Progress {
+                    batch_nll: exp.last.nll,
+                    metrics: &m
+                })
+            );
         }
     }
     let m = exp.metrics();
-    let steps_per_s = if seconds > 0.0 { exp.step as f64 / seconds } else { 0.0 };
-    println!("{}", json(&Final { spec: spec.format(), metrics: &m, seconds, steps_per_s }));
+    let steps_per_s = if seconds > 0.0 {
+        exp.step as f64 / seconds
+    } else {
+        0.0
+    };
+    println!(
+        "{}",
+        json(&Final {
+            spec: spec.format(),
+            metrics: &m,
+            seconds,
+            steps_per_s
+        })
+    );
     if let Some(path) = save {
-        std::fs::write(path, exp.model.to_json(&spec.format())).map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
+        std::fs::write(path, exp.model.to_json(&spec.format()))
+            .map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
     }
     Ok(())
 }
@@ -152,7 +191,9 @@ fn numbers(name: &str, v: &str, want: usize) -> Result<Vec<f64>, Fail> {
     let xs: Result<Vec<f64>, _> = v.split(',').map(|s| s.trim().parse::<f64>()).collect();
     match xs {
         Ok(xs) if xs.len() == want && xs.iter().all(|x| x.is_finite()) => Ok(xs),
-        _ => fail(format!("--{name}: {v:?} is not {want} finite number(s), comma-separated")),
+        _ => fail(format!(
+            "--{name}: {v:?} is not {want} finite number(s), comma-separated"
+        )),
     }
 }
 
@@ -174,13 +215,24 @@ struct EvalOut {
 fn eval(args: &[String]) -> Result<(), Fail> {
     let (pos, opts) = options(args, &["model", "x", "y"])?;
     if !pos.is_empty() {
-        return fail(format!("eval takes no positional argument (got {:?})", pos[0]));
+        return fail(format!(
+            "eval takes no positional argument (got {:?})",
+            pos[0]
+        ));
     }
     let path = opt(&opts, "model").ok_or_else(|| Fail("eval needs --model FILE".into(), 2))?;
-    let text = std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {path}: {e}"), 1))?;
-    let (model, _spec) = Model::<Precision>::from_json(&text).map_err(|e| Fail(format!("{path}: {e}"), 2))?;
-    let x = numbers("x", opt(&opts, "x").ok_or_else(|| Fail("eval needs --x X".into(), 2))?, model.din())?;
-    let y = opt(&opts, "y").map(|v| numbers("y", v, model.dout())).transpose()?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {path}: {e}"), 1))?;
+    let (model, _spec) =
+        Model::<Precision>::from_json(&text).map_err(|e| Fail(format!("{path}: {e}"), 2))?;
+    let x = numbers(
+        "x",
+        opt(&opts, "x").ok_or_else(|| Fail("eval needs --x X".into(), 2))?,
+        model.din(),
+    )?;
+    let y = opt(&opts, "y")
+        .map(|v| numbers("y", v, model.dout()))
+        .transpose()?;
     let mut ws = Workspace::new(&model.mdn.sizes);
     let mix = model.mixture(&x, &mut ws);
     let mut wsb = Workspace::new(&model.baseline.sizes);

@@ -22,13 +22,29 @@ struct Case {
 
 /// Every reference case of tests/data/nll_reference.json, to ~1e-14 relative.
 pub fn nll_matches_reference() {
-    let cases: Vec<Case> = serde_json::from_str(include_str!("../data/nll_reference.json")).unwrap();
+    let cases: Vec<Case> =
+        serde_json::from_str(include_str!("../data/nll_reference.json")).unwrap();
     assert!(cases.len() >= 10);
     for c in cases {
         let want: f64 = c.log_p.parse().unwrap();
-        let sigma = if c.sigma_map == "exp" { SigmaMap::Exp } else { SigmaMap::Softplus };
-        let got = Head { k: c.k, d: c.d, sigma, sigma_min: c.sigma_min }.mixture(&c.raw).log_prob(&c.y);
-        assert!(got.is_finite() && (got - want).abs() <= 1e-14 * want.abs().max(1.0), "{}: {got} vs {want}", c.name);
+        let sigma = if c.sigma_map == "exp" {
+            SigmaMap::Exp
+        } else {
+            SigmaMap::Softplus
+        };
+        let got = Head {
+            k: c.k,
+            d: c.d,
+            sigma,
+            sigma_min: c.sigma_min,
+        }
+        .mixture(&c.raw)
+        .log_prob(&c.y);
+        assert!(
+            got.is_finite() && (got - want).abs() <= 1e-14 * want.abs().max(1.0),
+            "{}: {got} vs {want}",
+            c.name
+        );
     }
 }
 
@@ -58,7 +74,11 @@ pub fn golden_fingerprint() -> Vec<String> {
 
 /// The fingerprint recorded natively (x86_64), committed in tests/data/golden.txt.
 pub fn golden_expected() -> Vec<String> {
-    include_str!("../data/golden.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).map(String::from).collect()
+    include_str!("../data/golden.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// Training lowers the loss, on any platform.
@@ -68,5 +88,8 @@ pub fn short_training_learns() {
     let before = e.metrics().val_nll;
     e.train(spec.steps);
     let after = e.metrics().val_nll;
-    assert!(after < before - 0.5 && after < -0.3, "val NLL {before} -> {after}");
+    assert!(
+        after < before - 0.5 && after < -0.3,
+        "val NLL {before} -> {after}"
+    );
 }
