@@ -15,7 +15,7 @@ use crate::simd::V8;
 use crate::spec::Activation;
 
 /// Samples per block.
-pub const BLOCK: usize = 64;
+pub const BLOCK: usize = 128;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Network<R: Real> {

@@ -32,3 +32,8 @@ fn golden_bits() {
     }
     assert_eq!(got, shared::golden_expected());
 }
+
+#[test]
+fn gradient_check_small() {
+    shared::gradient_check_small();
+}

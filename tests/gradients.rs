@@ -95,8 +95,8 @@ fn mdn_gradients_every_group_every_k_d_and_sigma_map() {
     for sigma in [SigmaMap::Exp, SigmaMap::Softplus] {
         for d in 1..=3 {
             for k in 1..=5 {
-                // 70 points: more than one block (64), so block accumulation is covered.
-                let data = data(2, d, 70, &mut rng);
+                // 140 points: more than one block (128), so block accumulation is covered.
+                let data = data(2, d, 140, &mut rng);
                 let m = model(2, &[4, 3], k, d, sigma, Activation::Tanh, &mut rng);
                 let worst = check(&m, &data, "mdn");
                 assert!(
@@ -121,7 +121,7 @@ fn mdn_gradients_relu() {
 fn baseline_gradients() {
     let mut rng = Rng::new(9, 0);
     for d in 1..=3 {
-        let data = data(1, d, 70, &mut rng);
+        let data = data(1, d, 140, &mut rng);
         let m = model(1, &[5, 4], 2, d, SigmaMap::Exp, Activation::Tanh, &mut rng);
         let worst = check(&m, &data, "baseline");
         assert!(worst < 1e-5, "d={d}: relative error {worst:e}");

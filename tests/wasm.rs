@@ -21,3 +21,8 @@ fn short_training_learns() {
 fn golden_bits_match_native() {
     assert_eq!(shared::golden_fingerprint(), shared::golden_expected());
 }
+
+#[wasm_bindgen_test]
+fn gradient_check_small() {
+    shared::gradient_check_small();
+}

@@ -93,3 +93,54 @@ pub fn short_training_learns() {
         "val NLL {before} -> {after}"
     );
 }
+
+/// A compact gradient check (f64, central differences) for the platform at hand: every
+/// parameter of a small MDN with K = 3, D = 2, softplus scales.
+pub fn gradient_check_small() {
+    use mdn_playground::dataset::Dataset;
+    use mdn_playground::experiment::loss_and_gradients;
+    use mdn_playground::model::Model;
+    use mdn_playground::network::Network;
+    use mdn_playground::rng::Rng;
+    use mdn_playground::spec::Activation;
+    let mut r = Rng::new(5, 0);
+    let n = 150;
+    let data = Dataset {
+        x: ndarray::Array2::from_shape_fn((1, n), |_| r.range(-1.0, 1.0)),
+        y: ndarray::Array2::from_shape_fn((2, n), |_| r.range(-1.0, 1.0)),
+    };
+    let head = Head {
+        k: 3,
+        d: 2,
+        sigma: SigmaMap::Softplus,
+        sigma_min: 0.01,
+    };
+    let mut mdn = Network::<f64>::new(&[1, 5, head.outputs()], Activation::Tanh, &mut r, 1.0);
+    for p in mdn.params.iter_mut() {
+        *p += r.range(-0.3, 0.3);
+    }
+    let baseline = Network::<f64>::new(&[1, 5, 2], Activation::Tanh, &mut r, 1.0);
+    let m = Model {
+        input_mean: vec![0.0],
+        input_std: vec![1.0],
+        head,
+        mdn,
+        baseline,
+        baseline_sigma: vec![1.0; 2],
+    };
+    let (_, g, _, _) = loss_and_gradients(&m, &data);
+    for i in 0..m.mdn.params.len() {
+        let at = |d: f64| {
+            let mut mm = m.clone();
+            mm.mdn.params[i] += d;
+            loss_and_gradients(&mm, &data).0
+        };
+        let fd = (at(1e-6) - at(-1e-6)) / 2e-6;
+        let err = (fd - g[i]).abs() / (1e-4 + fd.abs().max(g[i].abs()));
+        assert!(
+            err < 1e-5,
+            "parameter {i}: analytic {} vs numeric {fd}",
+            g[i]
+        );
+    }
+}
