@@ -43,11 +43,11 @@ impl Head {
         match self.sigma {
             SigmaMap::Exp => {
                 let e = raw.exp();
-                (floor + e, e)
+                (floor + e, e.flush())
             }
             SigmaMap::Softplus => {
                 let (sp, sig) = raw.softplus_sigmoid();
-                (floor + sp, sig)
+                (floor + sp, sig.flush())
             }
         }
     }

@@ -9,7 +9,8 @@
 //! with ln π_k = logit_k − LSE(logits), so neither π_k → 0 nor |z| → ∞ produces NaN.
 //! With responsibilities r_k = p(k | y), the gradient of −ln p(y) is
 //! ∂/∂logit_k = π_k − r_k, ∂/∂μ_kd = −r_k z_kd / σ_kd, ∂/∂σ_kd = r_k (1 − z_kd²) / σ_kd,
-//! and ∂σ/∂raw comes from the σ map.
+//! and ∂σ/∂raw comes from the σ map. Terms below `Real::TINY` are flushed to zero (see
+//! [`Real::flush`]): subnormal numbers would slow the arithmetic down many times over.
 
 use crate::head::Head;
 use crate::math::Real;
@@ -92,7 +93,7 @@ pub fn mixture_nll<R: Real>(
             .zip(m.iter())
             .zip(s.iter_mut())
         {
-            *p = (*l - *mi).exp();
+            *p = (*l - *mi).exp().flush();
             *si += *p;
         }
     }
@@ -149,7 +150,7 @@ pub fn mixture_nll<R: Real>(
     for c in 0..k {
         let l = &mut lp[c * BLOCK..c * BLOCK + nb];
         for ((li, mi), si) in l.iter_mut().zip(m.iter()).zip(s.iter_mut()) {
-            *li = (*li - *mi).exp();
+            *li = (*li - *mi).exp().flush();
             *si += *li;
         }
     }
@@ -168,7 +169,7 @@ pub fn mixture_nll<R: Real>(
             let p = &pi[c * BLOCK..c * BLOCK + nb];
             let g = &mut dz[c * BLOCK..c * BLOCK + nb];
             for i in 0..nb {
-                g[i] = p[i] * scale - l[i] * s[i];
+                g[i] = (p[i] * scale - l[i] * s[i]).flush();
             }
             for j in 0..d {
                 let r = c * d + j;
@@ -183,8 +184,8 @@ pub fn mixture_nll<R: Real>(
                 for i in 0..nb {
                     let rk = l[i] * s[i];
                     let inv_s = R::ONE / sr[i];
-                    gm[i] = -rk * zr[i] * inv_s;
-                    gs[i] = rk * (R::ONE - zr[i] * zr[i]) * inv_s * dr[i];
+                    gm[i] = (-rk * zr[i] * inv_s).flush();
+                    gs[i] = (rk * (R::ONE - zr[i] * zr[i]) * inv_s * dr[i]).flush();
                 }
             }
         }

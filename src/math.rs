@@ -194,11 +194,15 @@ fn pow2_f(n: f32) -> f32 {
     f32::from_bits((n + SHIFTER_F).to_bits().wrapping_add(127) << 23)
 }
 
-/// e^x in f32.
+/// ln(f32::MIN_POSITIVE): below it e^x would be subnormal.
+const EXP_F32_MIN: f32 = -87.336_55;
+
+/// e^x in f32. Results that would be subnormal (x < −87.34) are flushed to 0: subnormal
+/// arithmetic is many times slower on x86, and the flush is the same on every platform.
 #[inline(always)]
 pub fn exp_f32(x: f32) -> f32 {
-    let xc = if x < -104.0 {
-        -104.0
+    let xc = if x < EXP_F32_MIN {
+        EXP_F32_MIN
     } else if x > 89.0 {
         89.0
     } else {
@@ -207,7 +211,12 @@ pub fn exp_f32(x: f32) -> f32 {
     let (n, p) = exp_reduce_f(xc);
     let n1 = (n * 0.5 + SHIFTER_F) - SHIFTER_F;
     let n2 = n - n1;
-    ((1.0 + p) * pow2_f(n1)) * pow2_f(n2)
+    let v = ((1.0 + p) * pow2_f(n1)) * pow2_f(n2);
+    if x < EXP_F32_MIN {
+        0.0
+    } else {
+        v
+    }
 }
 
 /// e^x - 1 in f32, full relative precision near 0.
@@ -334,6 +343,23 @@ pub trait Real:
     fn softplus_sigmoid(self) -> (Self, Self);
     fn sqrt(self) -> Self;
     fn max(self, other: Self) -> Self;
+    /// Magnitudes below this are flushed to zero on the training path.
+    const TINY: Self;
+    /// `x`, or 0 where |x| < TINY. Subnormal numbers make x86 arithmetic up to a hundred
+    /// times slower, and a CPU's flush-to-zero mode is not portable (wasm has none), so
+    /// the code flushes explicitly, the same way everywhere, before products of small
+    /// terms can underflow. In f32 the threshold is 1e-15: responsibilities and weights
+    /// that small are below the precision of the sums they enter, and a gradient that
+    /// small moves Adam (ε = 1e-8) by less than 1e-7 of a step.
+    #[inline(always)]
+    fn flush(self) -> Self {
+        let a = if self < Self::ZERO { -self } else { self };
+        if a < Self::TINY {
+            Self::ZERO
+        } else {
+            self
+        }
+    }
 }
 
 impl Real for f64 {
@@ -341,6 +367,7 @@ impl Real for f64 {
     const ONE: f64 = 1.0;
     const NEG_INFINITY: f64 = f64::NEG_INFINITY;
     const HALF_LN_2PI: f64 = HALF_LN_2PI;
+    const TINY: f64 = 1e-300;
     #[inline(always)]
     fn of(v: f64) -> f64 {
         v
@@ -380,6 +407,7 @@ impl Real for f32 {
     const ONE: f32 = 1.0;
     const NEG_INFINITY: f32 = f32::NEG_INFINITY;
     const HALF_LN_2PI: f32 = HALF_LN_2PI as f32;
+    const TINY: f32 = 1e-15;
     #[inline(always)]
     fn of(v: f64) -> f32 {
         v as f32

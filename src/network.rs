@@ -658,7 +658,7 @@ impl<R: Real + Kernels> Network<R> {
                 match self.act {
                     Activation::Tanh => {
                         for (d, h) in daj.iter_mut().zip(aj) {
-                            *d *= R::ONE - *h * *h;
+                            *d = (*d * (R::ONE - *h * *h)).flush();
                         }
                     }
                     Activation::Relu => {
