@@ -186,10 +186,10 @@ impl Experiment {
             &mut self.s,
         );
         self.mdn_opt
-            .step(&mut self.model.mdn.params, &mut self.s.grad_mdn);
+            .step(&mut self.model.mdn.params, &self.s.grad_mdn);
         if self.train_baseline {
             self.base_opt
-                .step(&mut self.model.baseline.params, &mut self.s.grad_base);
+                .step(&mut self.model.baseline.params, &self.s.grad_base);
         }
         self.step += 1;
         self.last = StepLoss {

@@ -17,6 +17,9 @@
 //! | portable exp/ln/tanh | [`math`] |
 //! | seeded randomness | [`rng`] |
 
+// Index loops over blocks are deliberate: they are what vectorizes.
+#![allow(clippy::needless_range_loop, clippy::too_many_arguments)]
+
 pub mod dataset;
 pub mod experiment;
 pub mod head;

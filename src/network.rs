@@ -557,7 +557,7 @@ impl<R: Real + Kernels> Network<R> {
             for _ in 0..w[0] * w[1] {
                 params.push(R::of(rng.range(-limit, limit)));
             }
-            params.extend(std::iter::repeat(R::ZERO).take(w[1]));
+            params.extend(std::iter::repeat_n(R::ZERO, w[1]));
         }
         Network {
             sizes: sizes.to_vec(),

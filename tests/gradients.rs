@@ -3,6 +3,8 @@
 //! and every hidden layer's weights and biases; both σ maps, K = 1..5, D = 1..3.
 //! Training runs in f32; the same generic code is instantiated here in f64.
 
+#![allow(clippy::needless_range_loop)]
+
 use mdn_playground::dataset::Dataset;
 use mdn_playground::experiment::loss_and_gradients;
 use mdn_playground::head::Head;

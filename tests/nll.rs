@@ -8,36 +8,13 @@ use mdn_playground::loss::{mixture_nll, LossScratch};
 use mdn_playground::math::{self, Real};
 use mdn_playground::network::BLOCK;
 use mdn_playground::spec::SigmaMap;
-use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    k: usize,
-    d: usize,
-    sigma_map: String,
-    sigma_min: f64,
-    raw: Vec<f64>,
-    y: Vec<f64>,
-    log_p: String,
-}
+mod shared;
 
-fn cases() -> Vec<Case> {
-    serde_json::from_str(include_str!("data/nll_reference.json")).unwrap()
-}
+use shared::{cases, Case};
 
 fn head(c: &Case) -> Head {
-    let sigma = if c.sigma_map == "exp" {
-        SigmaMap::Exp
-    } else {
-        SigmaMap::Softplus
-    };
-    Head {
-        k: c.k,
-        d: c.d,
-        sigma,
-        sigma_min: c.sigma_min,
-    }
+    c.head()
 }
 
 fn close(got: f64, want: f64) -> bool {

@@ -72,11 +72,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// Positional arguments and `(name, value)` options.
+type Parsed<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
 /// Splits arguments into positionals and `--flag value` options (from `allowed`).
-fn options<'a>(
-    args: &'a [String],
-    allowed: &[&str],
-) -> Result<(Vec<&'a str>, Vec<(&'a str, &'a str)>), Fail> {
+fn options<'a>(args: &'a [String], allowed: &[&str]) -> Result<Parsed<'a>, Fail> {
     let mut pos = Vec::new();
     let mut opts = Vec::new();
     let mut i = 0;

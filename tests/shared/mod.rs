@@ -1,6 +1,7 @@
 //! Checks shared by the native tests (tests/core.rs) and the same checks under
 //! wasm-bindgen-test in headless Chromium (tests/wasm.rs): one body, two platforms.
 
+#![allow(clippy::needless_range_loop)]
 #![allow(dead_code)]
 
 use mdn_playground::head::Head;
@@ -8,38 +9,46 @@ use mdn_playground::spec::{SigmaMap, Spec};
 use mdn_playground::Experiment;
 use serde::Deserialize;
 
+/// One case of tests/data/nll_reference.json (written by tests/reference/nll_reference.py).
 #[derive(Deserialize)]
-struct Case {
-    name: String,
-    k: usize,
-    d: usize,
-    sigma_map: String,
-    sigma_min: f64,
-    raw: Vec<f64>,
-    y: Vec<f64>,
-    log_p: String,
+pub struct Case {
+    pub name: String,
+    pub k: usize,
+    pub d: usize,
+    pub sigma_map: String,
+    pub sigma_min: f64,
+    pub raw: Vec<f64>,
+    pub y: Vec<f64>,
+    pub log_p: String,
 }
 
-/// Every reference case of tests/data/nll_reference.json, to ~1e-14 relative.
-pub fn nll_matches_reference() {
-    let cases: Vec<Case> =
-        serde_json::from_str(include_str!("../data/nll_reference.json")).unwrap();
-    assert!(cases.len() >= 10);
-    for c in cases {
-        let want: f64 = c.log_p.parse().unwrap();
-        let sigma = if c.sigma_map == "exp" {
+impl Case {
+    pub fn head(&self) -> Head {
+        let sigma = if self.sigma_map == "exp" {
             SigmaMap::Exp
         } else {
             SigmaMap::Softplus
         };
-        let got = Head {
-            k: c.k,
-            d: c.d,
+        Head {
+            k: self.k,
+            d: self.d,
             sigma,
-            sigma_min: c.sigma_min,
+            sigma_min: self.sigma_min,
         }
-        .mixture(&c.raw)
-        .log_prob(&c.y);
+    }
+}
+
+pub fn cases() -> Vec<Case> {
+    serde_json::from_str(include_str!("../data/nll_reference.json")).unwrap()
+}
+
+/// Every reference case of tests/data/nll_reference.json, to ~1e-14 relative.
+pub fn nll_matches_reference() {
+    let cases = cases();
+    assert!(cases.len() >= 10);
+    for c in cases {
+        let want: f64 = c.log_p.parse().unwrap();
+        let got = c.head().mixture(&c.raw).log_prob(&c.y);
         assert!(
             got.is_finite() && (got - want).abs() <= 1e-14 * want.abs().max(1.0),
             "{}: {got} vs {want}",
