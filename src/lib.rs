@@ -29,6 +29,7 @@ pub mod mixture;
 pub mod model;
 pub mod network;
 pub mod optimizer;
+pub mod plot;
 pub mod rng;
 mod simd;
 pub mod spec;

@@ -1,0 +1,356 @@
+//! The plots. Dense images (the p(y|x) heatmap) are computed here into RGBA buffers that
+//! the page blits with `putImageData`; axes, lines, points and text are drawn with
+//! plotters, generic over its `DrawingBackend`, so the same code draws on the page
+//! (CanvasBackend) and natively (BitMapBackend, in the tests).
+
+use crate::mixture::Mixture;
+use crate::model::Model;
+use ndarray::Array2;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The data range a plot shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+}
+
+/// Viridis, sampled at 9 points (matplotlib's values) and interpolated.
+const VIRIDIS: [[f64; 3]; 9] = [
+    [68.0, 1.0, 84.0],
+    [71.0, 44.0, 122.0],
+    [59.0, 81.0, 139.0],
+    [44.0, 113.0, 142.0],
+    [33.0, 144.0, 141.0],
+    [39.0, 173.0, 129.0],
+    [92.0, 200.0, 99.0],
+    [170.0, 220.0, 50.0],
+    [253.0, 231.0, 37.0],
+];
+
+/// The colour of `t` in [0, 1] (clamped; NaN is the bottom colour).
+pub fn viridis(t: f64) -> [u8; 3] {
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) } * 8.0;
+    let i = (t.floor() as usize).min(7);
+    let f = t - i as f64;
+    let mut c = [0u8; 3];
+    for (ch, out) in c.iter_mut().enumerate() {
+        *out = (VIRIDIS[i][ch] * (1.0 - f) + VIRIDIS[i + 1][ch] * f).round() as u8;
+    }
+    c
+}
+
+/// How many nats of log density the colour scale spans below its top.
+pub const COLOUR_SPAN: f64 = 8.0;
+
+/// ln p(y|x) over a `w × h` grid covering `view`: pixel (col, row) is at the centre of
+/// its cell, row 0 at the top (largest y). One input and one output dimension.
+pub fn log_density(model: &Model, view: &View, w: usize, h: usize) -> Array2<f64> {
+    let xs: Vec<f64> = (0..w).map(|c| view.x.0 + (c as f64 + 0.5) / w as f64 * (view.x.1 - view.x.0)).collect();
+    let ys: Vec<f64> = (0..h).map(|r| view.y.1 - (r as f64 + 0.5) / h as f64 * (view.y.1 - view.y.0)).collect();
+    model.log_density_grid(&xs, &ys)
+}
+
+/// The heatmap as RGBA pixels, and the colour scale's range (lo, hi) in ln p: the top
+/// of the scale follows the densest cell (capped at 6), the bottom is COLOUR_SPAN lower.
+/// Cells that are not finite get the bottom colour: never a NaN on screen.
+pub fn density_rgba(grid: &Array2<f64>) -> (Vec<u8>, f64, f64) {
+    let top = grid.iter().cloned().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);
+    let hi = if top.is_finite() { top.min(6.0) } else { 0.0 };
+    let lo = hi - COLOUR_SPAN;
+    let mut out = Vec::with_capacity(grid.len() * 4);
+    for v in grid.iter() {
+        let t = if v.is_finite() { (v - lo) / COLOUR_SPAN } else { 0.0 };
+        let [r, g, b] = viridis(t);
+        out.extend_from_slice(&[r, g, b, 255]);
+    }
+    (out, lo, hi)
+}
+
+/// The model as functions of x: the baseline's prediction and each component's π, μ, σ.
+#[derive(Clone, Debug)]
+pub struct Curves {
+    pub xs: Vec<f64>,
+    pub baseline: Vec<f64>,
+    pub mixtures: Vec<Mixture>,
+}
+
+pub fn curves(model: &Model, view: &View, n: usize) -> Curves {
+    let xs: Vec<f64> = (0..n).map(|i| view.x.0 + i as f64 / (n - 1).max(1) as f64 * (view.x.1 - view.x.0)).collect();
+    let grid = Array2::from_shape_fn((n, 1), |(i, _)| xs[i]);
+    let mixtures = model.mixtures(&grid);
+    let mut ws = crate::network::Workspace::new(&model.baseline.sizes);
+    let baseline = xs.iter().map(|x| model.baseline_predict(&[*x], &mut ws)[0]).collect();
+    Curves { xs, baseline, mixtures }
+}
+
+/// Component colours (Tableau 10), for lines that sit on the dark heatmap.
+pub const PALETTE: [(u8, u8, u8); 10] = [
+    (255, 127, 14),
+    (214, 39, 40),
+    (148, 103, 189),
+    (227, 119, 194),
+    (188, 189, 34),
+    (23, 190, 207),
+    (140, 86, 75),
+    (31, 119, 180),
+    (44, 160, 44),
+    (127, 127, 127),
+];
+
+pub fn component_colour(k: usize) -> RGBColor {
+    let (r, g, b) = PALETTE[k % PALETTE.len()];
+    RGBColor(r, g, b)
+}
+
+/// What the main plot shows besides the heatmap.
+pub struct MainPlot<'a> {
+    pub view: View,
+    /// Training points (x, y), drawn small.
+    pub points: &'a [(f64, f64)],
+    pub curves: &'a Curves,
+    /// The colour scale (ln p) of the heatmap underneath.
+    pub colour: (f64, f64),
+    pub x_label: &'a str,
+    pub y_label: &'a str,
+    /// Draw text (axis labels, legend, colour bar labels). Off where no font is at hand.
+    pub text: bool,
+    /// Draw the legend inside the plot (off on small screens: the caption explains).
+    pub legend: bool,
+    /// Pixel scale (devicePixelRatio): fonts and strokes are multiplied by it.
+    pub scale: f64,
+}
+
+/// The plot area's pixel rectangle (x0, y0, x1, y1), where the heatmap goes.
+pub type Rect = (i32, i32, i32, i32);
+
+/// Draws axes, data, the MSE regressor's curve, the component means (opacity π), a
+/// legend and the colour bar onto a transparent `root`, and returns the plot area.
+pub fn draw_main<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, p: &MainPlot) -> Result<Rect, String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let s = p.scale;
+    let px = |v: f64| (v * s).round() as i32;
+    let (w, _h) = root.dim_in_pixel();
+    let bar_w = px(70.0).min(w as i32 / 5);
+    let (main, bar) = root.split_horizontally(w as i32 - bar_w);
+    let font = ("sans-serif", 13.0 * s).into_font();
+    let mut b = ChartBuilder::on(&main);
+    b.margin(px(8.0));
+    if p.text {
+        b.x_label_area_size(px(36.0)).y_label_area_size(px(44.0));
+    } else {
+        b.x_label_area_size(px(4.0)).y_label_area_size(px(4.0));
+    }
+    let mut chart = b.build_cartesian_2d(p.view.x.0..p.view.x.1, p.view.y.0..p.view.y.1).map_err(e)?;
+    if p.text {
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(p.x_label)
+            .y_desc(p.y_label)
+            .label_style(font.clone().color(&BLACK))
+            .axis_desc_style(font.clone().color(&BLACK))
+            .x_labels(6)
+            .y_labels(6)
+            .x_label_formatter(&|v| format!("{v:.1}"))
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .draw()
+            .map_err(e)?;
+    }
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let rect = (xr.start, yr.start, xr.end, yr.end);
+
+    // Data: small translucent white dots.
+    let dot = px(1.5).max(1) as u32;
+    chart
+        .draw_series(p.points.iter().map(|&(x, y)| Circle::new((x, y), dot, WHITE.mix(0.35).filled())))
+        .map_err(e)?;
+
+    // Component means, each segment as opaque as the component's weight there
+    // (√π, so that a component with a quarter of the weight is still half visible).
+    let c = p.curves;
+    for k in 0..c.mixtures.first().map_or(0, |m| m.k) {
+        let colour = component_colour(k);
+        for i in 1..c.xs.len() {
+            let (m0, m1) = (&c.mixtures[i - 1], &c.mixtures[i]);
+            let pi = 0.5 * (m0.pi[k] + m1.pi[k]);
+            if pi < 0.01 {
+                continue;
+            }
+            let seg = [(c.xs[i - 1], m0.mu[k * m0.d]), (c.xs[i], m1.mu[k * m1.d])];
+            chart
+                .draw_series(std::iter::once(PathElement::new(seg, colour.mix(pi.sqrt().min(1.0)).stroke_width(px(2.5) as u32))))
+                .map_err(e)?;
+        }
+    }
+    // The MSE regressor: what it predicts is the conditional mean.
+    let mse: Vec<(f64, f64)> = c.xs.iter().cloned().zip(c.baseline.iter().cloned()).collect();
+    chart
+        .draw_series(std::iter::once(PathElement::new(mse, WHITE.stroke_width(px(3.0) as u32))))
+        .map_err(e)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            c.xs.iter().cloned().zip(c.baseline.iter().cloned()).collect::<Vec<_>>(),
+            BLACK.stroke_width(px(1.0) as u32),
+        )))
+        .map_err(e)?;
+
+    if p.text && p.legend {
+        // Legend, top left inside the plot.
+        let (x0, y0) = (rect.0 + px(10.0), rect.1 + px(10.0));
+        let items: [(&str, RGBColor); 3] = [
+            ("MSE regressor (conditional mean)", WHITE),
+            ("component means μ_k(x), opacity π_k(x)", component_colour(0)),
+            ("training data", RGBColor(200, 200, 200)),
+        ];
+        let lh = px(18.0);
+        main.draw(&Rectangle::new([(x0 - px(4.0), y0 - px(4.0)), (x0 + px(280.0), y0 + lh * 3)], BLACK.mix(0.55).filled()))
+            .map_err(e)?;
+        for (i, (label, colour)) in items.iter().enumerate() {
+            let y = y0 + lh * i as i32 + lh / 2;
+            main.draw(&PathElement::new(vec![(x0, y), (x0 + px(22.0), y)], colour.stroke_width(px(3.0) as u32)))
+                .map_err(e)?;
+            main.draw(&Text::new(label.to_string(), (x0 + px(28.0), y - px(7.0)), font.clone().color(&WHITE))).map_err(e)?;
+        }
+    }
+
+    // Colour bar, beside the plot, over the plot area's height.
+    let bx = px(8.0);
+    let bw = px(14.0);
+    let steps = 64;
+    let height = (rect.3 - rect.1).max(1);
+    for i in 0..steps {
+        let t0 = rect.1 + height * i / steps;
+        let t1 = rect.1 + height * (i + 1) / steps;
+        let [r, g, bb] = viridis(1.0 - (i as f64 + 0.5) / steps as f64);
+        bar.draw(&Rectangle::new([(bx, t0), (bx + bw, t1)], RGBColor(r, g, bb).filled())).map_err(e)?;
+    }
+    if p.text {
+        let (lo, hi) = p.colour;
+        for i in 0..=4 {
+            let v = hi - (hi - lo) * i as f64 / 4.0;
+            let y = rect.1 + height * i / 4;
+            bar.draw(&Text::new(format!("{v:.1}"), (bx + bw + px(4.0), y - px(6.0)), font.clone().color(&BLACK))).map_err(e)?;
+        }
+        bar.draw(&Text::new("ln p", (bx, rect.3 + px(6.0)), font.clone().color(&BLACK))).map_err(e)?;
+    }
+    Ok(rect)
+}
+
+/// A loss history kept short: when it reaches `cap` points, neighbours are averaged in
+/// pairs, so a long run costs the same to draw as a short one.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    pub points: Vec<(f64, f64)>,
+    pending: Option<(f64, f64, u32)>,
+    stride: u32,
+}
+
+impl History {
+    pub const CAP: usize = 1000;
+
+    pub fn push(&mut self, step: f64, v: f64) {
+        if !v.is_finite() {
+            return;
+        }
+        if self.stride == 0 {
+            self.stride = 1;
+        }
+        let (s, a, n) = self.pending.map_or((step, 0.0, 0), |p| p);
+        let (s, a, n) = (s.max(step), a + v, n + 1);
+        if n >= self.stride {
+            self.points.push((s, a / n as f64));
+            self.pending = None;
+        } else {
+            self.pending = Some((s, a, n));
+        }
+        if self.points.len() >= Self::CAP {
+            self.points = self.points.chunks(2).map(|c| (c[c.len() - 1].0, c.iter().map(|p| p.1).sum::<f64>() / c.len() as f64)).collect();
+            self.stride *= 2;
+        }
+    }
+}
+
+/// The loss panel: MDN training (batch) and validation NLL, the baseline's validation NLL,
+/// and the Bayes-optimal line where known.
+pub struct LossPlot<'a> {
+    pub train: &'a [(f64, f64)],
+    pub val: &'a [(f64, f64)],
+    pub baseline: &'a [(f64, f64)],
+    pub bayes: Option<f64>,
+    pub text: bool,
+    pub scale: f64,
+}
+
+pub fn draw_loss<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, p: &LossPlot) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let s = p.scale;
+    let px = |v: f64| (v * s).round() as i32;
+    let all = p.train.iter().chain(p.val).chain(p.baseline);
+    let x1 = all.clone().map(|q| q.0).fold(1.0, f64::max);
+    let mut ylo = all.clone().map(|q| q.1).fold(f64::INFINITY, f64::min);
+    let mut yhi = all.map(|q| q.1).fold(f64::NEG_INFINITY, f64::max);
+    if let Some(b) = p.bayes {
+        ylo = ylo.min(b);
+    }
+    if !(ylo.is_finite() && yhi.is_finite()) {
+        ylo = -1.5;
+        yhi = 1.0;
+    }
+    yhi = yhi.min(ylo + 4.0).max(ylo + 0.1); // the first steps' large losses would flatten the rest
+    let pad = 0.05 * (yhi - ylo);
+    let font = ("sans-serif", 12.0 * s).into_font();
+    let mut b = ChartBuilder::on(root);
+    b.margin(px(8.0));
+    if p.text {
+        b.x_label_area_size(px(30.0)).y_label_area_size(px(44.0));
+    }
+    let mut chart = b.build_cartesian_2d(0.0..x1, (ylo - pad)..(yhi + pad)).map_err(e)?;
+    if p.text {
+        chart
+            .configure_mesh()
+            .light_line_style(BLACK.mix(0.05))
+            .x_desc("step")
+            .y_desc("NLL (nats)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .label_style(font.clone())
+            .axis_desc_style(font.clone())
+            .x_labels(5)
+            .y_labels(5)
+            .draw()
+            .map_err(e)?;
+    }
+    let w = px(2.0) as u32;
+    let series: [(&[(f64, f64)], RGBColor, &str); 3] = [
+        (p.train, RGBColor(31, 119, 180), "MDN, training batch"),
+        (p.val, RGBColor(255, 127, 14), "MDN, validation"),
+        (p.baseline, RGBColor(120, 120, 120), "MSE regressor, validation"),
+    ];
+    for (pts, colour, label) in series {
+        let clipped: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, y.min(yhi + pad))).collect();
+        let s = chart.draw_series(LineSeries::new(clipped, colour.stroke_width(w))).map_err(e)?;
+        if p.text {
+            s.label(label).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+        }
+    }
+    if let Some(bayes) = p.bayes {
+        let s = chart
+            .draw_series(LineSeries::new(vec![(0.0, bayes), (x1, bayes)], RGBColor(44, 160, 44).stroke_width(px(1.0) as u32)))
+            .map_err(e)?;
+        if p.text {
+            s.label("Bayes optimum").legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RGBColor(44, 160, 44).stroke_width(2)));
+        }
+    }
+    if p.text {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK.mix(0.2))
+            .label_font(font)
+            .draw()
+            .map_err(e)?;
+    }
+    Ok(())
+}
