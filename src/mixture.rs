@@ -49,6 +49,20 @@ impl Mixture {
 
     /// ln p(y).
     pub fn log_prob(&self, y: &[f64]) -> f64 {
+        if self.k <= 32 {
+            // No allocation: this runs for every cell of the page's heatmap.
+            let mut lp = [0.0f64; 32];
+            for (c, v) in lp.iter_mut().enumerate().take(self.k) {
+                let mut l = self.log_pi[c] - self.d as f64 * math::HALF_LN_2PI;
+                for j in 0..self.d {
+                    let s = self.sigma[c * self.d + j];
+                    let z = (y[j] - self.mu[c * self.d + j]) / s;
+                    l -= 0.5 * z * z + math::ln(s);
+                }
+                *v = l;
+            }
+            return log_sum_exp(&lp[..self.k]);
+        }
         log_sum_exp(&self.component_log_probs(y))
     }
 

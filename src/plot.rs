@@ -47,8 +47,12 @@ pub const COLOUR_SPAN: f64 = 8.0;
 /// ln p(y|x) over a `w × h` grid covering `view`: pixel (col, row) is at the centre of
 /// its cell, row 0 at the top (largest y). One input and one output dimension.
 pub fn log_density(model: &Model, view: &View, w: usize, h: usize) -> Array2<f64> {
-    let xs: Vec<f64> = (0..w).map(|c| view.x.0 + (c as f64 + 0.5) / w as f64 * (view.x.1 - view.x.0)).collect();
-    let ys: Vec<f64> = (0..h).map(|r| view.y.1 - (r as f64 + 0.5) / h as f64 * (view.y.1 - view.y.0)).collect();
+    let xs: Vec<f64> = (0..w)
+        .map(|c| view.x.0 + (c as f64 + 0.5) / w as f64 * (view.x.1 - view.x.0))
+        .collect();
+    let ys: Vec<f64> = (0..h)
+        .map(|r| view.y.1 - (r as f64 + 0.5) / h as f64 * (view.y.1 - view.y.0))
+        .collect();
     model.log_density_grid(&xs, &ys)
 }
 
@@ -56,12 +60,20 @@ pub fn log_density(model: &Model, view: &View, w: usize, h: usize) -> Array2<f64
 /// of the scale follows the densest cell (capped at 6), the bottom is COLOUR_SPAN lower.
 /// Cells that are not finite get the bottom colour: never a NaN on screen.
 pub fn density_rgba(grid: &Array2<f64>) -> (Vec<u8>, f64, f64) {
-    let top = grid.iter().cloned().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);
+    let top = grid
+        .iter()
+        .cloned()
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
     let hi = if top.is_finite() { top.min(6.0) } else { 0.0 };
     let lo = hi - COLOUR_SPAN;
     let mut out = Vec::with_capacity(grid.len() * 4);
     for v in grid.iter() {
-        let t = if v.is_finite() { (v - lo) / COLOUR_SPAN } else { 0.0 };
+        let t = if v.is_finite() {
+            (v - lo) / COLOUR_SPAN
+        } else {
+            0.0
+        };
         let [r, g, b] = viridis(t);
         out.extend_from_slice(&[r, g, b, 255]);
     }
@@ -77,12 +89,21 @@ pub struct Curves {
 }
 
 pub fn curves(model: &Model, view: &View, n: usize) -> Curves {
-    let xs: Vec<f64> = (0..n).map(|i| view.x.0 + i as f64 / (n - 1).max(1) as f64 * (view.x.1 - view.x.0)).collect();
+    let xs: Vec<f64> = (0..n)
+        .map(|i| view.x.0 + i as f64 / (n - 1).max(1) as f64 * (view.x.1 - view.x.0))
+        .collect();
     let grid = Array2::from_shape_fn((n, 1), |(i, _)| xs[i]);
     let mixtures = model.mixtures(&grid);
     let mut ws = crate::network::Workspace::new(&model.baseline.sizes);
-    let baseline = xs.iter().map(|x| model.baseline_predict(&[*x], &mut ws)[0]).collect();
-    Curves { xs, baseline, mixtures }
+    let baseline = xs
+        .iter()
+        .map(|x| model.baseline_predict(&[*x], &mut ws)[0])
+        .collect();
+    Curves {
+        xs,
+        baseline,
+        mixtures,
+    }
 }
 
 /// Component colours (Tableau 10), for lines that sit on the dark heatmap.
@@ -120,14 +141,46 @@ pub struct MainPlot<'a> {
     pub legend: bool,
     /// Pixel scale (devicePixelRatio): fonts and strokes are multiplied by it.
     pub scale: f64,
+    /// Where the plot area was last drawn (for [`draw_points`]).
+    pub rect_hint: Rect,
 }
 
 /// The plot area's pixel rectangle (x0, y0, x1, y1), where the heatmap goes.
 pub type Rect = (i32, i32, i32, i32);
 
+/// Draws the training points alone (a layer that changes only with the data), on a
+/// transparent `root` laid out like [`draw_main`].
+pub fn draw_points<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &MainPlot,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let (x0, y0, x1, y1) = p.rect_hint;
+    let area = root.margin(
+        y0,
+        root.dim_in_pixel().1 as i32 - y1,
+        x0,
+        root.dim_in_pixel().0 as i32 - x1,
+    );
+    let chart = ChartBuilder::on(&area)
+        .build_cartesian_2d(p.view.x.0..p.view.x.1, p.view.y.0..p.view.y.1)
+        .map_err(e)?;
+    let dot = ((1.5 * p.scale).round() as u32).max(1);
+    for &(x, y) in p.points {
+        chart
+            .plotting_area()
+            .draw(&Circle::new((x, y), dot, WHITE.mix(0.35).filled()))
+            .map_err(e)?;
+    }
+    Ok(())
+}
+
 /// Draws axes, data, the MSE regressor's curve, the component means (opacity π), a
 /// legend and the colour bar onto a transparent `root`, and returns the plot area.
-pub fn draw_main<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, p: &MainPlot) -> Result<Rect, String> {
+pub fn draw_main<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &MainPlot,
+) -> Result<Rect, String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let s = p.scale;
     let px = |v: f64| (v * s).round() as i32;
@@ -142,7 +195,9 @@ pub fn draw_main<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, p: &MainPlot
     } else {
         b.x_label_area_size(px(4.0)).y_label_area_size(px(4.0));
     }
-    let mut chart = b.build_cartesian_2d(p.view.x.0..p.view.x.1, p.view.y.0..p.view.y.1).map_err(e)?;
+    let mut chart = b
+        .build_cartesian_2d(p.view.x.0..p.view.x.1, p.view.y.0..p.view.y.1)
+        .map_err(e)?;
     if p.text {
         chart
             .configure_mesh()
@@ -161,11 +216,17 @@ pub fn draw_main<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, p: &MainPlot
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let rect = (xr.start, yr.start, xr.end, yr.end);
 
-    // Data: small translucent white dots.
-    let dot = px(1.5).max(1) as u32;
-    chart
-        .draw_series(p.points.iter().map(|&(x, y)| Circle::new((x, y), dot, WHITE.mix(0.35).filled())))
-        .map_err(e)?;
+    if !p.points.is_empty() {
+        // Data: small translucent white dots.
+        let dot = px(1.5).max(1) as u32;
+        chart
+            .draw_series(
+                p.points
+                    .iter()
+                    .map(|&(x, y)| Circle::new((x, y), dot, WHITE.mix(0.35).filled())),
+            )
+            .map_err(e)?;
+    }
 
     // Component means, each segment as opaque as the component's weight there
     // (√π, so that a component with a quarter of the weight is still half visible).
@@ -180,18 +241,31 @@ pub fn draw_main<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, p: &MainPlot
             }
             let seg = [(c.xs[i - 1], m0.mu[k * m0.d]), (c.xs[i], m1.mu[k * m1.d])];
             chart
-                .draw_series(std::iter::once(PathElement::new(seg, colour.mix(pi.sqrt().min(1.0)).stroke_width(px(2.5) as u32))))
+                .draw_series(std::iter::once(PathElement::new(
+                    seg,
+                    colour.mix(pi.sqrt().min(1.0)).stroke_width(px(2.5) as u32),
+                )))
                 .map_err(e)?;
         }
     }
     // The MSE regressor: what it predicts is the conditional mean.
-    let mse: Vec<(f64, f64)> = c.xs.iter().cloned().zip(c.baseline.iter().cloned()).collect();
+    let mse: Vec<(f64, f64)> =
+        c.xs.iter()
+            .cloned()
+            .zip(c.baseline.iter().cloned())
+            .collect();
     chart
-        .draw_series(std::iter::once(PathElement::new(mse, WHITE.stroke_width(px(3.0) as u32))))
+        .draw_series(std::iter::once(PathElement::new(
+            mse,
+            WHITE.stroke_width(px(3.0) as u32),
+        )))
         .map_err(e)?;
     chart
         .draw_series(std::iter::once(PathElement::new(
-            c.xs.iter().cloned().zip(c.baseline.iter().cloned()).collect::<Vec<_>>(),
+            c.xs.iter()
+                .cloned()
+                .zip(c.baseline.iter().cloned())
+                .collect::<Vec<_>>(),
             BLACK.stroke_width(px(1.0) as u32),
         )))
         .map_err(e)?;
@@ -201,17 +275,31 @@ pub fn draw_main<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, p: &MainPlot
         let (x0, y0) = (rect.0 + px(10.0), rect.1 + px(10.0));
         let items: [(&str, RGBColor); 3] = [
             ("MSE regressor (conditional mean)", WHITE),
-            ("component means μ_k(x), opacity π_k(x)", component_colour(0)),
+            (
+                "component means μ_k(x), opacity π_k(x)",
+                component_colour(0),
+            ),
             ("training data", RGBColor(200, 200, 200)),
         ];
         let lh = px(18.0);
-        main.draw(&Rectangle::new([(x0 - px(4.0), y0 - px(4.0)), (x0 + px(280.0), y0 + lh * 3)], BLACK.mix(0.55).filled()))
-            .map_err(e)?;
+        main.draw(&Rectangle::new(
+            [(x0 - px(4.0), y0 - px(4.0)), (x0 + px(280.0), y0 + lh * 3)],
+            BLACK.mix(0.55).filled(),
+        ))
+        .map_err(e)?;
         for (i, (label, colour)) in items.iter().enumerate() {
             let y = y0 + lh * i as i32 + lh / 2;
-            main.draw(&PathElement::new(vec![(x0, y), (x0 + px(22.0), y)], colour.stroke_width(px(3.0) as u32)))
-                .map_err(e)?;
-            main.draw(&Text::new(label.to_string(), (x0 + px(28.0), y - px(7.0)), font.clone().color(&WHITE))).map_err(e)?;
+            main.draw(&PathElement::new(
+                vec![(x0, y), (x0 + px(22.0), y)],
+                colour.stroke_width(px(3.0) as u32),
+            ))
+            .map_err(e)?;
+            main.draw(&Text::new(
+                label.to_string(),
+                (x0 + px(28.0), y - px(7.0)),
+                font.clone().color(&WHITE),
+            ))
+            .map_err(e)?;
         }
     }
 
@@ -224,16 +312,30 @@ pub fn draw_main<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, p: &MainPlot
         let t0 = rect.1 + height * i / steps;
         let t1 = rect.1 + height * (i + 1) / steps;
         let [r, g, bb] = viridis(1.0 - (i as f64 + 0.5) / steps as f64);
-        bar.draw(&Rectangle::new([(bx, t0), (bx + bw, t1)], RGBColor(r, g, bb).filled())).map_err(e)?;
+        bar.draw(&Rectangle::new(
+            [(bx, t0), (bx + bw, t1)],
+            RGBColor(r, g, bb).filled(),
+        ))
+        .map_err(e)?;
     }
     if p.text {
         let (lo, hi) = p.colour;
         for i in 0..=4 {
             let v = hi - (hi - lo) * i as f64 / 4.0;
             let y = rect.1 + height * i / 4;
-            bar.draw(&Text::new(format!("{v:.1}"), (bx + bw + px(4.0), y - px(6.0)), font.clone().color(&BLACK))).map_err(e)?;
+            bar.draw(&Text::new(
+                format!("{v:.1}"),
+                (bx + bw + px(4.0), y - px(6.0)),
+                font.clone().color(&BLACK),
+            ))
+            .map_err(e)?;
         }
-        bar.draw(&Text::new("ln p", (bx, rect.3 + px(6.0)), font.clone().color(&BLACK))).map_err(e)?;
+        bar.draw(&Text::new(
+            "ln p",
+            (bx, rect.3 + px(6.0)),
+            font.clone().color(&BLACK),
+        ))
+        .map_err(e)?;
     }
     Ok(rect)
 }
@@ -266,7 +368,16 @@ impl History {
             self.pending = Some((s, a, n));
         }
         if self.points.len() >= Self::CAP {
-            self.points = self.points.chunks(2).map(|c| (c[c.len() - 1].0, c.iter().map(|p| p.1).sum::<f64>() / c.len() as f64)).collect();
+            self.points = self
+                .points
+                .chunks(2)
+                .map(|c| {
+                    (
+                        c[c.len() - 1].0,
+                        c.iter().map(|p| p.1).sum::<f64>() / c.len() as f64,
+                    )
+                })
+                .collect();
             self.stride *= 2;
         }
     }
@@ -283,7 +394,10 @@ pub struct LossPlot<'a> {
     pub scale: f64,
 }
 
-pub fn draw_loss<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, p: &LossPlot) -> Result<(), String> {
+pub fn draw_loss<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &LossPlot,
+) -> Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let s = p.scale;
     let px = |v: f64| (v * s).round() as i32;
@@ -306,7 +420,9 @@ pub fn draw_loss<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, p: &LossPlot
     if p.text {
         b.x_label_area_size(px(30.0)).y_label_area_size(px(44.0));
     }
-    let mut chart = b.build_cartesian_2d(0.0..x1, (ylo - pad)..(yhi + pad)).map_err(e)?;
+    let mut chart = b
+        .build_cartesian_2d(0.0..x1, (ylo - pad)..(yhi + pad))
+        .map_err(e)?;
     if p.text {
         chart
             .configure_mesh()
@@ -325,21 +441,37 @@ pub fn draw_loss<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, p: &LossPlot
     let series: [(&[(f64, f64)], RGBColor, &str); 3] = [
         (p.train, RGBColor(31, 119, 180), "MDN, training batch"),
         (p.val, RGBColor(255, 127, 14), "MDN, validation"),
-        (p.baseline, RGBColor(120, 120, 120), "MSE regressor, validation"),
+        (
+            p.baseline,
+            RGBColor(120, 120, 120),
+            "MSE regressor, validation",
+        ),
     ];
     for (pts, colour, label) in series {
         let clipped: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, y.min(yhi + pad))).collect();
-        let s = chart.draw_series(LineSeries::new(clipped, colour.stroke_width(w))).map_err(e)?;
+        let s = chart
+            .draw_series(LineSeries::new(clipped, colour.stroke_width(w)))
+            .map_err(e)?;
         if p.text {
-            s.label(label).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+            s.label(label).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+            });
         }
     }
     if let Some(bayes) = p.bayes {
         let s = chart
-            .draw_series(LineSeries::new(vec![(0.0, bayes), (x1, bayes)], RGBColor(44, 160, 44).stroke_width(px(1.0) as u32)))
+            .draw_series(LineSeries::new(
+                vec![(0.0, bayes), (x1, bayes)],
+                RGBColor(44, 160, 44).stroke_width(px(1.0) as u32),
+            ))
             .map_err(e)?;
         if p.text {
-            s.label("Bayes optimum").legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RGBColor(44, 160, 44).stroke_width(2)));
+            s.label("Bayes optimum").legend(|(x, y)| {
+                PathElement::new(
+                    vec![(x, y), (x + 16, y)],
+                    RGBColor(44, 160, 44).stroke_width(2),
+                )
+            });
         }
     }
     if p.text {

@@ -9,6 +9,7 @@ use crate::Experiment;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 /// The crate version, for the page's footer.
@@ -20,15 +21,22 @@ pub fn version() -> String {
 /// The spec keys as `[key, accepts, default, meaning]` rows, to build the form.
 #[wasm_bindgen]
 pub fn spec_keys() -> Result<JsValue, JsValue> {
-    let rows: Vec<[&str; 4]> = KEYS.iter().map(|k| [k.key, k.accepts, k.default, k.meaning]).collect();
+    let rows: Vec<[&str; 4]> = KEYS
+        .iter()
+        .map(|k| [k.key, k.accepts, k.default, k.meaning])
+        .collect();
     serde_wasm_bindgen::to_value(&rows).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
 /// Keys of the URL hash that belong to the page, not to the experiment.
 const PAGE_KEYS: &[&str] = &["play", "embed"];
 
+/// Milliseconds from `performance.now()`, on the page or in a worker.
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 fn js_err(e: impl ToString) -> JsValue {
@@ -47,12 +55,17 @@ pub struct Playground {
     base_hist: Vec<(f64, f64)>,
     /// Colour range of the last heatmap, for the colour bar.
     colour: (f64, f64),
+    /// The step of the last snapshot shown (on the page's drawing copy).
+    shown_step: f64,
 }
 
 fn points_of(data: &Dataset) -> Vec<(f64, f64)> {
     let n = data.len();
     let every = n.div_ceil(2000).max(1);
-    (0..n).step_by(every).map(|i| (data.x[[0, i]], data.y[[0, i]])).collect()
+    (0..n)
+        .step_by(every)
+        .map(|i| (data.x[[0, i]], data.y[[0, i]]))
+        .collect()
 }
 
 #[wasm_bindgen]
@@ -72,6 +85,7 @@ impl Playground {
             val_hist: Vec::new(),
             base_hist: Vec::new(),
             colour: (-8.0, 0.0),
+            shown_step: 0.0,
         }
     }
 
@@ -125,9 +139,9 @@ impl Playground {
         self.train_hist.push(self.exp.step as f64, l.nll);
     }
 
-    /// Steps taken so far.
+    /// Steps taken so far (on a drawing copy: the step of the last snapshot).
     pub fn steps(&self) -> f64 {
-        self.exp.step as f64
+        (self.exp.step as f64).max(self.shown_step)
     }
 
     /// The metrics, with the same fields as the CLI's final line (also recorded for the
@@ -141,6 +155,65 @@ impl Playground {
         serde_wasm_bindgen::to_value(&m).map_err(js_err)
     }
 
+    /// The MDN's parameters (to send a snapshot from the training worker to the page).
+    pub fn mdn_params(&self) -> Vec<f32> {
+        self.exp.model.mdn.params.clone()
+    }
+
+    /// The baseline's parameters, and its fitted noise scale last.
+    pub fn baseline_params(&self) -> Vec<f32> {
+        let mut v = self.exp.model.baseline.params.clone();
+        v.extend(self.exp.model.baseline_sigma.iter().map(|s| *s as f32));
+        v
+    }
+
+    /// Takes a snapshot from the training worker: both models' parameters (as from
+    /// `mdn_params` and `baseline_params` of an experiment with the same spec), the step,
+    /// and the loss histories as flat [step, value, ...] arrays. Ignored if the shapes differ.
+    pub fn set_snapshot(
+        &mut self,
+        mdn: &[f32],
+        baseline: &[f32],
+        step: f64,
+        train: &[f64],
+        val: &[f64],
+        base: &[f64],
+    ) -> bool {
+        let m = &mut self.exp.model;
+        let nb = m.baseline.params.len();
+        if mdn.len() != m.mdn.params.len()
+            || baseline.len() != nb + m.baseline_sigma.len()
+            || mdn.iter().chain(baseline).any(|v| !v.is_finite())
+        {
+            return false;
+        }
+        m.mdn.params.copy_from_slice(mdn);
+        m.baseline.params.copy_from_slice(&baseline[..nb]);
+        m.baseline_sigma = baseline[nb..].iter().map(|v| *v as f64).collect();
+        self.shown_step = step;
+        let pairs = |v: &[f64]| {
+            v.chunks_exact(2)
+                .map(|c| (c[0], c[1]))
+                .filter(|p| p.1.is_finite())
+                .collect::<Vec<_>>()
+        };
+        self.train_hist.points = pairs(train);
+        self.val_hist = pairs(val);
+        self.base_hist = pairs(base);
+        true
+    }
+
+    /// The loss histories as flat [step, value, ...] arrays: training batches, validation,
+    /// baseline validation (index 0, 1, 2).
+    pub fn history(&self, which: u32) -> Vec<f64> {
+        let v: &[(f64, f64)] = match which {
+            0 => &self.train_hist.points,
+            1 => &self.val_hist,
+            _ => &self.base_hist,
+        };
+        v.iter().flat_map(|p| [p.0, p.1]).collect()
+    }
+
     /// The p(y|x) heatmap at `w × h` cells over the main plot's view, as RGBA bytes.
     pub fn heatmap(&mut self, w: u32, h: u32) -> Vec<u8> {
         let (w, h) = (w.clamp(1, 1024) as usize, h.clamp(1, 1024) as usize);
@@ -150,35 +223,88 @@ impl Playground {
         rgba
     }
 
-    fn view(&self) -> View {
-        View { x: self.exp.info.x_range, y: self.exp.info.y_range }
-    }
-
-    /// Draws the main plot's axes, data and curves on `canvas` (transparent, over the
-    /// heatmap); returns the plot area [x0, y0, x1, y1] in canvas pixels.
-    pub fn draw_main(&self, canvas: HtmlCanvasElement, scale: f64, legend: bool) -> Result<Vec<i32>, JsValue> {
-        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2d context"))?;
-        let root = backend.into_drawing_area();
-        let curves = plot::curves(&self.exp.model, &self.view(), 200);
-        let p = MainPlot {
+    fn main_plot<'a>(
+        &'a self,
+        curves: &'a plot::Curves,
+        points: &'a [(f64, f64)],
+        scale: f64,
+        legend: bool,
+        rect_hint: plot::Rect,
+    ) -> MainPlot<'a> {
+        MainPlot {
             view: self.view(),
-            points: &self.points,
-            curves: &curves,
+            points,
+            curves,
             colour: self.colour,
             x_label: self.exp.info.x_label,
             y_label: self.exp.info.y_label,
             text: true,
             legend,
             scale,
-        };
+            rect_hint,
+        }
+    }
+
+    fn view(&self) -> View {
+        View {
+            x: self.exp.info.x_range,
+            y: self.exp.info.y_range,
+        }
+    }
+
+    /// Draws the main plot's axes and curves on `canvas` (transparent, over the heatmap
+    /// and the points layer); returns the plot area [x0, y0, x1, y1] in canvas pixels.
+    pub fn draw_main(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        legend: bool,
+    ) -> Result<Vec<i32>, JsValue> {
+        let backend =
+            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2d context"))?;
+        let root = backend.into_drawing_area();
+        let curves = plot::curves(&self.exp.model, &self.view(), 160);
+        let p = self.main_plot(&curves, &[], scale, legend, (0, 0, 0, 0));
         let r = plot::draw_main(&root, &p).map_err(js_err)?;
         root.present().map_err(js_err)?;
         Ok(vec![r.0, r.1, r.2, r.3])
     }
 
+    /// Draws the training points on `canvas`, inside the plot area `rect` returned by
+    /// `draw_main`. They only change with the data: the page draws them once.
+    pub fn draw_points(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        rect: &[i32],
+    ) -> Result<(), JsValue> {
+        if rect.len() != 4 {
+            return Err(js_err("rect needs 4 numbers"));
+        }
+        let backend =
+            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2d context"))?;
+        let root = backend.into_drawing_area();
+        let curves = plot::Curves {
+            xs: Vec::new(),
+            baseline: Vec::new(),
+            mixtures: Vec::new(),
+        };
+        let p = self.main_plot(
+            &curves,
+            &self.points,
+            scale,
+            false,
+            (rect[0], rect[1], rect[2], rect[3]),
+        );
+        plot::draw_points(&root, &p).map_err(js_err)?;
+        root.present().map_err(js_err)?;
+        Ok(())
+    }
+
     /// Draws the loss panel on `canvas`.
     pub fn draw_loss(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
-        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2d context"))?;
+        let backend =
+            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2d context"))?;
         let root = backend.into_drawing_area();
         root.fill(&WHITE).map_err(js_err)?;
         let p = LossPlot {

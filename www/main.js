@@ -7,13 +7,52 @@ const $ = (id) => document.getElementById(id);
 const PAGE_KEYS = ['play', 'embed'];
 const HEAT_CELL = 4; // CSS pixels per heatmap cell
 
-let pg = null;
+let pg = null; // the page's copy of the experiment: draws the worker's snapshots
 let keys = [];
 let playing = false;
 let lastMetrics = null;
-let lastMetricsAt = 0;
 let lastLossAt = 0;
+let dirty = true;
 let stepsWindow = []; // [time, steps] samples for steps/s
+let generation = 0; // which spec the worker's snapshots belong to
+
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+let nextId = 1;
+const pending = new Map();
+
+/** Sends a message to the worker; resolves with its snapshot's metrics. */
+function ask(msg) {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ ...msg, id, generation });
+  });
+}
+
+worker.onmessage = (e) => {
+  const m = e.data;
+  const waiter = m.id ? pending.get(m.id) : null;
+  if (m.id) pending.delete(m.id);
+  if (m.type === 'error') {
+    showIssues([`Training stopped: ${m.message}`]);
+    waiter?.reject(new Error(m.message));
+    return;
+  }
+  if (m.gen !== generation) {
+    waiter?.resolve(m.metrics); // a snapshot of a spec the page has left
+    return;
+  }
+  pg.set_snapshot(m.mdn, m.base, m.step, m.train, m.val, m.bh);
+  lastMetrics = m.metrics;
+  playing = m.playing;
+  showPlaying();
+  const now = performance.now();
+  stepsWindow.push([now, m.step]);
+  while (stepsWindow.length > 2 && now - stepsWindow[0][0] > 2000) stepsWindow.shift();
+  dirty = true;
+  updateStatus();
+  waiter?.resolve(m.metrics);
+};
 
 function hashParams() {
   const raw = location.hash.replace(/^#/, '');
@@ -100,20 +139,27 @@ function applyForm() {
 }
 
 function rebuild(hash) {
-  setPlaying(false);
   if (pg) pg.free();
   pg = new Playground(hash);
+  generation++;
   showIssues(pg.issues());
   writeHash();
   syncForm();
   lastMetrics = null;
   stepsWindow = [];
-  refreshMetrics(true);
-  drawAll(true);
+  playing = false;
+  showPlaying();
+  dirty = true;
+  return ask({ type: 'spec', hash: '#' + pg.spec() });
 }
 
 function setPlaying(on) {
-  playing = on && pg && pg.steps() < pg.planned_steps();
+  playing = on && pg.steps() < pg.planned_steps();
+  showPlaying();
+  worker.postMessage({ type: 'play', on: playing });
+}
+
+function showPlaying() {
   $('play').setAttribute('aria-pressed', String(playing));
   $('play').textContent = playing ? '❚❚ Pause' : '▶ Play';
 }
@@ -122,19 +168,11 @@ function fmt(v) {
   return Number.isFinite(v) ? v.toFixed(3) : '—';
 }
 
-function refreshMetrics(force) {
-  const now = performance.now();
-  if (!force && now - lastMetricsAt < 400) return;
-  lastMetricsAt = now;
-  lastMetrics = pg.metrics();
-  updateStatus();
-}
-
 function updateStatus() {
   const m = lastMetrics;
   if (!m) return;
   let rate = '';
-  if (stepsWindow.length > 1) {
+  if (playing && stepsWindow.length > 1) {
     const [t0, s0] = stepsWindow[0];
     const [t1, s1] = stepsWindow[stepsWindow.length - 1];
     if (t1 > t0) rate = ` · ${Math.round(((s1 - s0) * 1000) / (t1 - t0))} steps/s`;
@@ -157,12 +195,15 @@ function sizeCanvas(c) {
 
 const heatSource = document.createElement('canvas');
 let plotRect = null;
+let pointsKey = ''; // what the points layer was drawn for
 
 function drawMain() {
   const overlay = $('overlay');
   const heat = $('heat');
+  const points = $('points');
   const dpr = sizeCanvas(overlay);
   sizeCanvas(heat);
+  sizeCanvas(points);
   // The overlay first: it tells where the plot area is.
   overlay.getContext('2d').clearRect(0, 0, overlay.width, overlay.height);
   const rect = plotRect ?? [0, 0, overlay.width, overlay.height];
@@ -178,6 +219,12 @@ function drawMain() {
   ctx.imageSmoothingEnabled = true;
   const [x0, y0, x1, y1] = plotRect;
   ctx.drawImage(heatSource, x0, y0, x1 - x0, y1 - y0);
+  const key = `${generation}:${points.width}x${points.height}:${plotRect.join(',')}`;
+  if (key !== pointsKey) {
+    pointsKey = key;
+    points.getContext('2d').clearRect(0, 0, points.width, points.height);
+    pg.draw_points(points, dpr, Int32Array.from(plotRect));
+  }
 }
 
 function drawLoss() {
@@ -186,29 +233,26 @@ function drawLoss() {
   pg.draw_loss(c, dpr);
 }
 
+const stats = { draws: 0, maxMainMs: 0, maxLossMs: 0, totalMainMs: 0 };
+
 function drawAll(force) {
+  const t0 = performance.now();
   drawMain();
-  const now = performance.now();
-  if (force || now - lastLossAt > 250) {
-    lastLossAt = now;
+  const t1 = performance.now();
+  stats.draws++;
+  stats.maxMainMs = Math.max(stats.maxMainMs, t1 - t0);
+  stats.totalMainMs += t1 - t0;
+  if (force || t1 - lastLossAt > 250) {
+    lastLossAt = t1;
     drawLoss();
+    stats.maxLossMs = Math.max(stats.maxLossMs, performance.now() - t1);
   }
 }
 
 function frame() {
-  if (playing) {
-    const left = pg.planned_steps() - pg.steps();
-    pg.train_for(12, Math.max(1, Math.min(left, 100000)));
-    const now = performance.now();
-    stepsWindow.push([now, pg.steps()]);
-    while (stepsWindow.length > 2 && now - stepsWindow[0][0] > 2000) stepsWindow.shift();
-    if (pg.steps() >= pg.planned_steps()) {
-      setPlaying(false);
-      refreshMetrics(true);
-    } else {
-      refreshMetrics(false);
-    }
-    drawAll(false);
+  if (dirty) {
+    dirty = false;
+    drawAll(!playing);
   }
   requestAnimationFrame(frame);
 }
@@ -218,14 +262,9 @@ async function main() {
   $('version').textContent = version();
   keys = spec_keys();
   buildForm();
-  rebuild(location.hash);
+  const first = rebuild(location.hash);
   $('play').addEventListener('click', () => setPlaying(!playing));
-  $('stepbtn').addEventListener('click', () => {
-    setPlaying(false);
-    pg.step(1);
-    refreshMetrics(true);
-    drawAll(true);
-  });
+  $('stepbtn').addEventListener('click', () => ask({ type: 'step', n: 1 }));
   $('reset').addEventListener('click', () => rebuild('#' + pg.spec()));
   $('copy').addEventListener('click', async () => {
     try {
@@ -236,22 +275,22 @@ async function main() {
     }
     setTimeout(() => ($('copy').textContent = 'Copy link'), 1500);
   });
-  window.addEventListener('resize', () => drawAll(true));
+  window.addEventListener('resize', () => (dirty = true));
   window.addEventListener('hashchange', () => {
-    if ('#' + pg.spec() !== location.hash.split('&').filter((p) => !PAGE_KEYS.includes(p.split('=')[0].replace('#', ''))).join('&')) rebuild(location.hash);
+    const spec = location.hash.replace(/^#/, '').split('&').filter((p) => !PAGE_KEYS.includes(p.split('=')[0])).join('&');
+    if (spec !== pg.spec()) rebuild(location.hash);
   });
+  // The documented API for embedding pages and automation (see README).
   window.mdn = {
     version: version(),
-    ready: Promise.resolve(),
+    ready: first.then(() => undefined),
     spec: () => pg.spec(),
-    metrics: () => pg.metrics(),
-    step: (n) => {
-      pg.step(n);
-      refreshMetrics(true);
-      drawAll(true);
-      return pg.metrics();
-    },
+    metrics: () => ask({ type: 'metrics' }),
+    step: (n) => ask({ type: 'step', n }),
+    /** Drawing statistics: plot updates so far and the slowest ones, in ms. */
+    stats: () => ({ ...stats }),
   };
+  await first;
   if (hashParams().play === '1') setPlaying(true);
   requestAnimationFrame(frame);
 }

@@ -1,0 +1,110 @@
+// The playground page in headless Chromium: it loads clean, trains live, reproduces
+// share links exactly (against a fresh load and against `mdn train`), and stays
+// responsive while training. Screenshots go to tests/browser/artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { serve, launch, open, screenshotPath } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve('/'); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function ready(page) {
+  await page.waitForFunction(() => document.getElementById('status')?.dataset.ready === '1', null, { timeout: 60_000 });
+  await page.evaluate(() => window.mdn.ready);
+}
+
+/** Fraction of the main plot's pixels that are not the background: the plot is drawn. */
+async function inked(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('heat');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) n++;
+    return n / (d.length / 4);
+  });
+}
+
+test('the default page loads without errors and draws; screenshots at desktop and phone width', async () => {
+  for (const [name, width, height] of [['desktop', 1280, 900], ['phone-360', 360, 800]]) {
+    const { page, log } = await open(browser, server.url, { width, height });
+    await ready(page);
+    assert.ok((await inked(page)) > 0.3, `${name}: the heatmap is not drawn`);
+    assert.match(await page.textContent('#outputs'), /36 numbers: 12 mixing logits \+ 12 means \+ 12 scales/);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), true, `${name}: horizontal scroll`);
+    await page.evaluate(() => window.mdn.step(1500));
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: screenshotPath(`page-${name}.png`), fullPage: true });
+    assert.deepEqual(log.errors, [], name);
+    assert.deepEqual(log.foreign, [], name);
+    await page.close();
+  }
+});
+
+test('play trains live: validation NLL below -1.0 within 10 s, the page stays responsive', async () => {
+  const { page, log } = await open(browser, server.url, { width: 1280, height: 900 });
+  await ready(page);
+  // Raw speed of the engine in this browser (in the worker, no drawing).
+  const raw = await page.evaluate(async () => {
+    await window.mdn.step(20);
+    const t0 = performance.now();
+    await window.mdn.step(1500);
+    return 1500 / ((performance.now() - t0) / 1000);
+  });
+  await page.click('#reset');
+  await ready(page);
+  await page.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); }).observe({ type: 'longtask' });
+    window.__draws0 = window.mdn.stats().draws;
+  });
+  const t0 = Date.now();
+  await page.click('#play');
+  await page.waitForFunction(() => {
+    const m = /MDN (-?\d+\.\d+)/.exec(document.getElementById('status').textContent);
+    return m && Number(m[1]) < -1.0;
+  }, null, { timeout: 10_000 });
+  const seconds = (Date.now() - t0) / 1000;
+  await page.waitForTimeout(Math.max(0, 3000 - (Date.now() - t0)));
+  const r = await page.evaluate(() => ({ long: window.__long, draws: window.mdn.stats().draws - window.__draws0, status: document.getElementById('status').textContent }));
+  const elapsed = (Date.now() - t0) / 1000;
+  const rate = Number(/(\d+) steps\/s/.exec(r.status)?.[1] ?? 0);
+  console.log(`validation NLL < -1.0 after ${seconds.toFixed(1)} s; ${(r.draws / elapsed).toFixed(1)} plot updates/s; longest tasks ${JSON.stringify(r.long)}; training ${rate} steps/s while drawing vs ${raw.toFixed(0)} raw (${((100 * rate) / raw).toFixed(0)}%)`);
+  assert.ok(r.draws / elapsed >= 20, `only ${(r.draws / elapsed).toFixed(1)} plot updates per second`);
+  assert.deepEqual(r.long.filter((d) => d > 50), [], 'main-thread tasks over 50 ms while training');
+  assert.ok(rate >= 0.8 * raw, `training at ${rate} steps/s while drawing, ${raw.toFixed(0)} raw`);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('a share link reproduces exactly: a fresh load, and mdn train with the same link', async () => {
+  const spec = '#data=bishop-inverse&n=600&seed=7&k=4&hidden=12,12&lr=0.02&batch=100&steps=300';
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const { page, log } = await open(browser, server.url + spec);
+    await ready(page);
+    assert.equal(await page.evaluate(() => document.getElementById('play').getAttribute('aria-pressed')), 'false', 'a link opens paused');
+    const m = await page.evaluate(() => window.mdn.step(300));
+    runs.push(m);
+    assert.deepEqual(log.errors, []);
+    await page.close();
+  }
+  assert.deepEqual(runs[0], runs[1]);
+  const root = path.resolve(import.meta.dirname, '../..');
+  const out = execFileSync('cargo', ['run', '--quiet', '--bin', 'mdn', '--', 'train', server.url + spec, '--every', '1000'], { cwd: root, encoding: 'utf8' });
+  const cli = JSON.parse(out.trim().split('\n').pop());
+  for (const k of ['step', 'train_nll', 'val_nll', 'baseline_train_mse', 'baseline_val_mse', 'baseline_val_nll']) {
+    assert.equal(runs[0][k], cli[k], `${k}: page ${runs[0][k]} vs mdn train ${cli[k]}`);
+  }
+});
+
+test('play=1 in a link starts training by itself', async () => {
+  const { page } = await open(browser, server.url + '#n=500&k=3&hidden=8&steps=100000&play=1');
+  await ready(page);
+  await page.waitForFunction(() => /step [1-9]/.test(document.getElementById('status').textContent), null, { timeout: 10_000 });
+  assert.equal(await page.evaluate(() => document.getElementById('play').getAttribute('aria-pressed')), 'true');
+  assert.match(await page.evaluate(() => location.hash), /&play=1$/);
+  await page.close();
+});

@@ -1,0 +1,76 @@
+// The training worker: owns the experiment that trains, so that the page never freezes.
+// It posts a snapshot (both models' parameters, loss histories, metrics) after every
+// slice of training; the page draws the latest one. Same wasm module as the page.
+import init, { Playground } from '../mdn-playground.js';
+
+const SLICE_MS = 30; // training per slice: about 30 snapshots a second
+const METRICS_MS = 1000; // validation metrics cost several milliseconds: not every slice
+
+let pg = null;
+let gen = 0; // the page's generation of the spec this worker trains
+let playing = false;
+let metrics = null;
+let metricsAt = 0;
+const ready = init();
+
+function snapshot(id) {
+  const mdn = pg.mdn_params();
+  const base = pg.baseline_params();
+  const train = pg.history(0);
+  const val = pg.history(1);
+  const bh = pg.history(2);
+  postMessage(
+    { type: 'snapshot', id, gen, step: pg.steps(), planned: pg.planned_steps(), playing, metrics, mdn, base, train, val, bh },
+    [mdn.buffer, base.buffer, train.buffer, val.buffer, bh.buffer],
+  );
+}
+
+function freshMetrics() {
+  metrics = pg.metrics();
+  metricsAt = performance.now();
+}
+
+function loop() {
+  if (!playing) return;
+  const left = pg.planned_steps() - pg.steps();
+  if (left <= 0) {
+    playing = false;
+    freshMetrics();
+    snapshot();
+    return;
+  }
+  pg.train_for(SLICE_MS, left);
+  if (performance.now() - metricsAt > METRICS_MS) freshMetrics();
+  snapshot();
+  setTimeout(loop, 0);
+}
+
+onmessage = async (e) => {
+  await ready;
+  const m = e.data;
+  try {
+    if (m.type === 'spec') {
+      playing = false;
+      gen = m.generation;
+      if (pg) pg.free();
+      pg = new Playground(m.hash);
+      freshMetrics();
+      snapshot(m.id);
+    } else if (m.type === 'play') {
+      const was = playing;
+      playing = m.on && pg.steps() < pg.planned_steps();
+      if (playing && !was) loop();
+      if (!playing) snapshot(m.id);
+    } else if (m.type === 'step') {
+      playing = false;
+      pg.step(Math.max(0, Math.min(m.n | 0, 1_000_000)));
+      freshMetrics();
+      snapshot(m.id);
+    } else if (m.type === 'metrics') {
+      freshMetrics();
+      snapshot(m.id);
+    }
+  } catch (err) {
+    postMessage({ type: 'error', id: m.id, message: String(err) });
+  }
+};
