@@ -141,39 +141,22 @@ pub struct MainPlot<'a> {
     pub legend: bool,
     /// Pixel scale (devicePixelRatio): fonts and strokes are multiplied by it.
     pub scale: f64,
-    /// Where the plot area was last drawn (for [`draw_points`]).
-    pub rect_hint: Rect,
+    /// Which layer to draw: the static one (axes, labels, legend, data, colour bar)
+    /// changes only with the data and the canvas size; the live one (curves, colour
+    /// scale numbers) with every snapshot.
+    pub layer: Layer,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layer {
+    Static,
+    Live,
+    /// Both, on one canvas (natively rendered images).
+    All,
 }
 
 /// The plot area's pixel rectangle (x0, y0, x1, y1), where the heatmap goes.
 pub type Rect = (i32, i32, i32, i32);
-
-/// Draws the training points alone (a layer that changes only with the data), on a
-/// transparent `root` laid out like [`draw_main`].
-pub fn draw_points<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    p: &MainPlot,
-) -> Result<(), String> {
-    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let (x0, y0, x1, y1) = p.rect_hint;
-    let area = root.margin(
-        y0,
-        root.dim_in_pixel().1 as i32 - y1,
-        x0,
-        root.dim_in_pixel().0 as i32 - x1,
-    );
-    let chart = ChartBuilder::on(&area)
-        .build_cartesian_2d(p.view.x.0..p.view.x.1, p.view.y.0..p.view.y.1)
-        .map_err(e)?;
-    let dot = ((1.5 * p.scale).round() as u32).max(1);
-    for &(x, y) in p.points {
-        chart
-            .plotting_area()
-            .draw(&Circle::new((x, y), dot, WHITE.mix(0.35).filled()))
-            .map_err(e)?;
-    }
-    Ok(())
-}
 
 /// Draws axes, data, the MSE regressor's curve, the component means (opacity π), a
 /// legend and the colour bar onto a transparent `root`, and returns the plot area.
@@ -198,7 +181,9 @@ pub fn draw_main<DB: DrawingBackend>(
     let mut chart = b
         .build_cartesian_2d(p.view.x.0..p.view.x.1, p.view.y.0..p.view.y.1)
         .map_err(e)?;
-    if p.text {
+    let stat = p.layer != Layer::Live;
+    let live = p.layer != Layer::Static;
+    if p.text && stat {
         chart
             .configure_mesh()
             .disable_mesh()
@@ -216,7 +201,7 @@ pub fn draw_main<DB: DrawingBackend>(
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let rect = (xr.start, yr.start, xr.end, yr.end);
 
-    if !p.points.is_empty() {
+    if stat && !p.points.is_empty() {
         // Data: small translucent white dots.
         let dot = px(1.5).max(1) as u32;
         chart
@@ -308,7 +293,7 @@ pub fn draw_main<DB: DrawingBackend>(
     let bw = px(14.0);
     let steps = 64;
     let height = (rect.3 - rect.1).max(1);
-    for i in 0..steps {
+    for i in (0..steps).filter(|_| stat) {
         let t0 = rect.1 + height * i / steps;
         let t1 = rect.1 + height * (i + 1) / steps;
         let [r, g, bb] = viridis(1.0 - (i as f64 + 0.5) / steps as f64);
@@ -318,7 +303,7 @@ pub fn draw_main<DB: DrawingBackend>(
         ))
         .map_err(e)?;
     }
-    if p.text {
+    if p.text && live {
         let (lo, hi) = p.colour;
         for i in 0..=4 {
             let v = hi - (hi - lo) * i as f64 / 4.0;
@@ -479,6 +464,238 @@ pub fn draw_loss<DB: DrawingBackend>(
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.8))
+            .border_style(BLACK.mix(0.2))
+            .label_font(font)
+            .draw()
+            .map_err(e)?;
+    }
+    Ok(())
+}
+
+fn light_chart_style(s: f64) -> FontDesc<'static> {
+    ("sans-serif", 12.0 * s).into_font()
+}
+
+/// The mixture's parameters as functions of x: π_k(x) on top, μ_k(x) ± σ_k(x) below.
+pub fn draw_components<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    view: &View,
+    c: &Curves,
+    text: bool,
+    scale: f64,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * scale).round() as i32;
+    let font = light_chart_style(scale);
+    let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 as i32 * 2 / 5);
+    let k = c.mixtures.first().map_or(0, |m| m.k);
+    for (area, which) in [(&top, 0), (&bottom, 1)] {
+        let yr = if which == 0 {
+            0.0..1.0
+        } else {
+            view.y.0..view.y.1
+        };
+        let mut b = ChartBuilder::on(area);
+        b.margin(px(6.0));
+        if text {
+            b.x_label_area_size(px(if which == 0 { 6.0 } else { 28.0 }))
+                .y_label_area_size(px(44.0));
+        }
+        let mut chart = b.build_cartesian_2d(view.x.0..view.x.1, yr).map_err(e)?;
+        if text {
+            let mut mesh = chart.configure_mesh();
+            mesh.light_line_style(BLACK.mix(0.04))
+                .label_style(font.clone())
+                .axis_desc_style(font.clone())
+                .y_labels(3)
+                .x_labels(6);
+            mesh.y_label_formatter(&|v| format!("{v:.1}"))
+                .x_label_formatter(&|v| format!("{v:.1}"));
+            if which == 0 {
+                mesh.y_desc("π_k(x)").x_labels(0);
+            } else {
+                mesh.y_desc("μ_k ± σ_k").x_desc("x");
+            }
+            mesh.draw().map_err(e)?;
+        }
+        for j in 0..k {
+            let colour = component_colour(j);
+            if which == 0 {
+                let pts: Vec<(f64, f64)> =
+                    c.xs.iter()
+                        .zip(&c.mixtures)
+                        .map(|(x, m)| (*x, m.pi[j]))
+                        .collect();
+                chart
+                    .draw_series(LineSeries::new(pts, colour.stroke_width(px(2.0) as u32)))
+                    .map_err(e)?;
+            } else {
+                // Band and mean only where the component carries weight (π > 0.05).
+                let mut i = 0;
+                while i < c.xs.len() {
+                    if c.mixtures[i].pi[j] <= 0.05 {
+                        i += 1;
+                        continue;
+                    }
+                    let start = i;
+                    while i < c.xs.len() && c.mixtures[i].pi[j] > 0.05 {
+                        i += 1;
+                    }
+                    let run = start..i;
+                    let at = |t: usize, f: f64| {
+                        let m = &c.mixtures[t];
+                        (
+                            c.xs[t],
+                            (m.mu[j * m.d] + f * m.sigma[j * m.d]).clamp(view.y.0, view.y.1),
+                        )
+                    };
+                    let poly: Vec<(f64, f64)> = run
+                        .clone()
+                        .map(|t| at(t, 1.0))
+                        .chain(run.clone().rev().map(|t| at(t, -1.0)))
+                        .collect();
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(
+                            poly,
+                            colour.mix(0.25).filled(),
+                        )))
+                        .map_err(e)?;
+                    let mean: Vec<(f64, f64)> = run.map(|t| at(t, 0.0)).collect();
+                    chart
+                        .draw_series(LineSeries::new(mean, colour.stroke_width(px(2.0) as u32)))
+                        .map_err(e)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The slice p(y | x0): the mixture density, each component's share π_k N(y; μ_k, σ_k),
+/// the MSE regressor's prediction and the mixture mean marked.
+pub struct Slice<'a> {
+    pub x0: f64,
+    pub mixture: &'a Mixture,
+    pub baseline: f64,
+    pub y: (f64, f64),
+    pub y_label: &'a str,
+    pub text: bool,
+    pub scale: f64,
+}
+
+pub fn draw_slice<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &Slice,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * p.scale).round() as i32;
+    let font = light_chart_style(p.scale);
+    let m = p.mixture;
+    let n = 300;
+    let ys: Vec<f64> = (0..n)
+        .map(|i| p.y.0 + (p.y.1 - p.y.0) * i as f64 / (n - 1) as f64)
+        .collect();
+    let dens: Vec<f64> = ys
+        .iter()
+        .map(|y| crate::math::exp(m.log_prob(&[*y])))
+        .collect();
+    let top = dens
+        .iter()
+        .cloned()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+        .max(1e-3)
+        * 1.08;
+    let mut b = ChartBuilder::on(root);
+    b.margin(px(6.0));
+    if p.text {
+        b.x_label_area_size(px(28.0))
+            .y_label_area_size(px(44.0))
+            .caption(format!("p(y | x = {:.2})", p.x0), font.clone());
+    }
+    let mut chart = b.build_cartesian_2d(p.y.0..p.y.1, 0.0..top).map_err(e)?;
+    if p.text {
+        chart
+            .configure_mesh()
+            .light_line_style(BLACK.mix(0.04))
+            .label_style(font.clone())
+            .axis_desc_style(font.clone())
+            .x_desc(p.y_label)
+            .y_desc("density")
+            .x_labels(6)
+            .y_labels(4)
+            .x_label_formatter(&|v| format!("{v:.1}"))
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .draw()
+            .map_err(e)?;
+    }
+    for k in 0..m.k {
+        let (mu, s, pi) = (m.mu[k * m.d], m.sigma[k * m.d], m.pi[k]);
+        if pi < 1e-3 {
+            continue;
+        }
+        let part: Vec<(f64, f64)> = ys
+            .iter()
+            .map(|y| {
+                let z = (y - mu) / s;
+                (
+                    *y,
+                    (pi * crate::math::exp(-0.5 * z * z)
+                        / (s * (2.0 * std::f64::consts::PI).sqrt()))
+                    .min(top),
+                )
+            })
+            .collect();
+        chart
+            .draw_series(LineSeries::new(
+                part,
+                component_colour(k).mix(0.8).stroke_width(px(1.0) as u32),
+            ))
+            .map_err(e)?;
+    }
+    let total: Vec<(f64, f64)> = ys
+        .iter()
+        .cloned()
+        .zip(dens.iter().map(|v| v.min(top)))
+        .collect();
+    chart
+        .draw_series(AreaSeries::new(
+            total.clone(),
+            0.0,
+            RGBColor(31, 119, 180).mix(0.15),
+        ))
+        .map_err(e)?;
+    chart
+        .draw_series(LineSeries::new(
+            total,
+            RGBColor(31, 119, 180).stroke_width(px(2.0) as u32),
+        ))
+        .map_err(e)?;
+    let mean = m.mean()[0];
+    for (v, colour, label) in [
+        (p.baseline, BLACK, "MSE prediction"),
+        (mean, RGBColor(214, 39, 40), "mixture mean"),
+    ] {
+        if !(p.y.0..=p.y.1).contains(&v) {
+            continue;
+        }
+        let s = chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(v, 0.0), (v, top)],
+                colour.stroke_width(px(2.0) as u32),
+            )))
+            .map_err(e)?;
+        if p.text {
+            s.label(label).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2))
+            });
+        }
+    }
+    if p.text {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.2))
             .label_font(font)
             .draw()

@@ -229,7 +229,7 @@ impl Playground {
         points: &'a [(f64, f64)],
         scale: f64,
         legend: bool,
-        rect_hint: plot::Rect,
+        layer: plot::Layer,
     ) -> MainPlot<'a> {
         MainPlot {
             view: self.view(),
@@ -241,7 +241,7 @@ impl Playground {
             text: true,
             legend,
             scale,
-            rect_hint,
+            layer,
         }
     }
 
@@ -252,51 +252,89 @@ impl Playground {
         }
     }
 
-    /// Draws the main plot's axes and curves on `canvas` (transparent, over the heatmap
-    /// and the points layer); returns the plot area [x0, y0, x1, y1] in canvas pixels.
+    /// Draws one layer of the main plot on `canvas` (transparent): `live` = the curves and
+    /// colour-scale numbers (every snapshot), otherwise the axes, labels, legend, data and
+    /// colour bar (once per data set and size). Returns the plot area [x0, y0, x1, y1] in
+    /// canvas pixels, where the heatmap goes.
     pub fn draw_main(
         &self,
         canvas: HtmlCanvasElement,
         scale: f64,
         legend: bool,
+        live: bool,
     ) -> Result<Vec<i32>, JsValue> {
         let backend =
             CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2d context"))?;
         let root = backend.into_drawing_area();
-        let curves = plot::curves(&self.exp.model, &self.view(), 160);
-        let p = self.main_plot(&curves, &[], scale, legend, (0, 0, 0, 0));
+        let curves = if live {
+            plot::curves(&self.exp.model, &self.view(), 160)
+        } else {
+            plot::Curves {
+                xs: Vec::new(),
+                baseline: Vec::new(),
+                mixtures: Vec::new(),
+            }
+        };
+        let layer = if live {
+            plot::Layer::Live
+        } else {
+            plot::Layer::Static
+        };
+        let p = self.main_plot(&curves, &self.points, scale, legend, layer);
         let r = plot::draw_main(&root, &p).map_err(js_err)?;
         root.present().map_err(js_err)?;
         Ok(vec![r.0, r.1, r.2, r.3])
     }
 
-    /// Draws the training points on `canvas`, inside the plot area `rect` returned by
-    /// `draw_main`. They only change with the data: the page draws them once.
-    pub fn draw_points(
-        &self,
-        canvas: HtmlCanvasElement,
-        scale: f64,
-        rect: &[i32],
-    ) -> Result<(), JsValue> {
-        if rect.len() != 4 {
-            return Err(js_err("rect needs 4 numbers"));
-        }
+    /// The main plot's data range: [x0, x1, y0, y1].
+    pub fn view_range(&self) -> Vec<f64> {
+        let v = self.view();
+        vec![v.x.0, v.x.1, v.y.0, v.y.1]
+    }
+
+    /// Draws π_k(x) and μ_k(x) ± σ_k(x) on `canvas`.
+    pub fn draw_components(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
         let backend =
             CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2d context"))?;
         let root = backend.into_drawing_area();
-        let curves = plot::Curves {
-            xs: Vec::new(),
-            baseline: Vec::new(),
-            mixtures: Vec::new(),
+        root.fill(&WHITE).map_err(js_err)?;
+        let curves = plot::curves(&self.exp.model, &self.view(), 160);
+        plot::draw_components(&root, &self.view(), &curves, true, scale).map_err(js_err)?;
+        root.present().map_err(js_err)?;
+        Ok(())
+    }
+
+    /// Draws the slice p(y | x0) on `canvas` (x0 is clamped to the plot's range).
+    pub fn draw_slice(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        x0: f64,
+    ) -> Result<(), JsValue> {
+        let v = self.view();
+        let x0 = if x0.is_finite() {
+            x0.clamp(v.x.0, v.x.1)
+        } else {
+            0.5 * (v.x.0 + v.x.1)
         };
-        let p = self.main_plot(
-            &curves,
-            &self.points,
+        let backend =
+            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2d context"))?;
+        let root = backend.into_drawing_area();
+        root.fill(&WHITE).map_err(js_err)?;
+        let mut ws = crate::network::Workspace::new(&self.exp.model.mdn.sizes);
+        let mixture = self.exp.model.mixture(&[x0], &mut ws);
+        let mut wsb = crate::network::Workspace::new(&self.exp.model.baseline.sizes);
+        let baseline = self.exp.model.baseline_predict(&[x0], &mut wsb)[0];
+        let p = plot::Slice {
+            x0,
+            mixture: &mixture,
+            baseline,
+            y: v.y,
+            y_label: self.exp.info.y_label,
+            text: true,
             scale,
-            false,
-            (rect[0], rect[1], rect[2], rect[3]),
-        );
-        plot::draw_points(&root, &p).map_err(js_err)?;
+        };
+        plot::draw_slice(&root, &p).map_err(js_err)?;
         root.present().map_err(js_err)?;
         Ok(())
     }

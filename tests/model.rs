@@ -146,3 +146,29 @@ fn broken_files_are_refused_with_a_reason() {
         assert!(err.contains(want), "{want:?} not in {err:?}");
     }
 }
+
+/// The page's fast heatmap path agrees with the mixture's own density.
+#[test]
+fn heatmap_log_density_matches_the_mixture() {
+    use mdn_playground::plot::{log_density, View};
+    let e = trained();
+    let view = View {
+        x: (-0.2, 1.2),
+        y: (-0.1, 1.1),
+    };
+    let g = log_density(&e.model, &view, 7, 5);
+    let mut ws = Workspace::new(&e.model.mdn.sizes);
+    for c in 0..7 {
+        let x = -0.2 + (c as f64 + 0.5) / 7.0 * 1.4;
+        let m = e.model.mixture(&[x], &mut ws);
+        for r in 0..5 {
+            let y = 1.1 - (r as f64 + 0.5) / 5.0 * 1.2;
+            let want = m.log_prob(&[y]);
+            assert!(
+                (g[[r, c]] - want).abs() < 1e-12 * want.abs().max(1.0),
+                "{} vs {want}",
+                g[[r, c]]
+            );
+        }
+    }
+}

@@ -50,6 +50,7 @@ worker.onmessage = (e) => {
   stepsWindow.push([now, m.step]);
   while (stepsWindow.length > 2 && now - stepsWindow[0][0] > 2000) stepsWindow.shift();
   dirty = true;
+  panelsDue = panelsDue || !playing;
   updateStatus();
   waiter?.resolve(m.metrics);
 };
@@ -195,36 +196,41 @@ function sizeCanvas(c) {
 
 const heatSource = document.createElement('canvas');
 let plotRect = null;
-let pointsKey = ''; // what the points layer was drawn for
+let staticKey = ''; // what the static layer was drawn for
 
 function drawMain() {
   const overlay = $('overlay');
   const heat = $('heat');
-  const points = $('points');
+  const base = $('points');
   const dpr = sizeCanvas(overlay);
   sizeCanvas(heat);
-  sizeCanvas(points);
-  // The overlay first: it tells where the plot area is.
-  overlay.getContext('2d').clearRect(0, 0, overlay.width, overlay.height);
-  const rect = plotRect ?? [0, 0, overlay.width, overlay.height];
-  const cw = Math.max(1, Math.round((rect[2] - rect[0]) / (HEAT_CELL * dpr)));
-  const ch = Math.max(1, Math.round((rect[3] - rect[1]) / (HEAT_CELL * dpr)));
+  sizeCanvas(base);
+  const legend = overlay.clientWidth >= 560;
+  // The static layer (axes, labels, legend, data): once per data set and size.
+  const key = `${generation}:${base.width}x${base.height}:${legend}`;
+  if (key !== staticKey || !plotRect) {
+    staticKey = key;
+    base.getContext('2d').clearRect(0, 0, base.width, base.height);
+    plotRect = pg.draw_main(base, dpr, legend, false);
+  }
+  const [x0, y0, x1, y1] = plotRect;
+  const cw = Math.max(1, Math.round((x1 - x0) / (HEAT_CELL * dpr)));
+  const ch = Math.max(1, Math.round((y1 - y0) / (HEAT_CELL * dpr)));
+  const ta = performance.now();
   const rgba = pg.heatmap(cw, ch);
-  plotRect = pg.draw_main(overlay, dpr, overlay.clientWidth >= 560);
+  const tb = performance.now();
+  overlay.getContext('2d').clearRect(0, 0, overlay.width, overlay.height);
+  pg.draw_main(overlay, dpr, legend, true);
+  const tc = performance.now();
+  stats.maxHeatMs = Math.max(stats.maxHeatMs ?? 0, tb - ta);
+  stats.maxOverlayMs = Math.max(stats.maxOverlayMs ?? 0, tc - tb);
   heatSource.width = cw;
   heatSource.height = ch;
   heatSource.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), cw, ch), 0, 0);
   const ctx = heat.getContext('2d');
   ctx.clearRect(0, 0, heat.width, heat.height);
   ctx.imageSmoothingEnabled = true;
-  const [x0, y0, x1, y1] = plotRect;
   ctx.drawImage(heatSource, x0, y0, x1 - x0, y1 - y0);
-  const key = `${generation}:${points.width}x${points.height}:${plotRect.join(',')}`;
-  if (key !== pointsKey) {
-    pointsKey = key;
-    points.getContext('2d').clearRect(0, 0, points.width, points.height);
-    pg.draw_points(points, dpr, Int32Array.from(plotRect));
-  }
 }
 
 function drawLoss() {
@@ -233,26 +239,73 @@ function drawLoss() {
   pg.draw_loss(c, dpr);
 }
 
+let sliceX = null; // x0 of the slice panel, in data units (null: the middle)
+
+function drawPanels() {
+  const s = $('slice');
+  const dpr = sizeCanvas(s);
+  const [vx0, vx1] = pg.view_range();
+  if (sliceX === null) sliceX = 0.5 * (vx0 + vx1);
+  pg.draw_slice(s, dpr, sliceX);
+  const c = $('components');
+  sizeCanvas(c);
+  pg.draw_components(c, dpr);
+}
+
+/** Sets the slice's x0 from a pointer position over the main plot. */
+function pointAt(ev) {
+  if (!plotRect) return;
+  const overlay = $('overlay');
+  const r = overlay.getBoundingClientRect();
+  const dpr = overlay.width / r.width;
+  const px = (ev.clientX - r.left) * dpr;
+  const [x0, , x1] = plotRect;
+  const [vx0, vx1] = pg.view_range();
+  const t = Math.min(1, Math.max(0, (px - x0) / (x1 - x0)));
+  sliceX = vx0 + t * (vx1 - vx0);
+  drawPanels();
+}
+
 const stats = { draws: 0, maxMainMs: 0, maxLossMs: 0, totalMainMs: 0 };
 
-function drawAll(force) {
+// The main plot is drawn for every snapshot; the panels (loss, slice, parameters) four
+// times a second, in frames of their own, so that no single task grows long.
+let panelsDue = true;
+
+function drawMainTimed() {
   const t0 = performance.now();
   drawMain();
-  const t1 = performance.now();
+  const dt = performance.now() - t0;
   stats.draws++;
-  stats.maxMainMs = Math.max(stats.maxMainMs, t1 - t0);
-  stats.totalMainMs += t1 - t0;
-  if (force || t1 - lastLossAt > 250) {
-    lastLossAt = t1;
-    drawLoss();
-    stats.maxLossMs = Math.max(stats.maxLossMs, performance.now() - t1);
-  }
+  stats.maxMainMs = Math.max(stats.maxMainMs, dt);
+  stats.totalMainMs += dt;
+}
+
+function drawPanelsTimed() {
+  const t0 = performance.now();
+  lastLossAt = t0;
+  drawLoss();
+  const t1 = performance.now();
+  drawPanels();
+  const t2 = performance.now();
+  stats.maxLossMs = Math.max(stats.maxLossMs, t1 - t0);
+  stats.maxPanelsMs = Math.max(stats.maxPanelsMs ?? 0, t2 - t1);
+  panelsDue = false;
+}
+
+function drawAll() {
+  drawMainTimed();
+  drawPanelsTimed();
 }
 
 function frame() {
-  if (dirty) {
+  const now = performance.now();
+  if (dirty && now - lastLossAt > 250) panelsDue = true;
+  if (panelsDue && (!playing || now - lastLossAt > 250)) {
+    drawPanelsTimed();
+  } else if (dirty) {
     dirty = false;
-    drawAll(!playing);
+    drawMainTimed();
   }
   requestAnimationFrame(frame);
 }
@@ -276,6 +329,16 @@ async function main() {
     setTimeout(() => ($('copy').textContent = 'Copy link'), 1500);
   });
   window.addEventListener('resize', () => (dirty = true));
+  $('stack').addEventListener('pointermove', pointAt);
+  $('stack').addEventListener('pointerdown', pointAt);
+  $('stack').addEventListener('keydown', (ev) => {
+    if (ev.key !== 'ArrowLeft' && ev.key !== 'ArrowRight') return;
+    ev.preventDefault();
+    const [vx0, vx1] = pg.view_range();
+    const step = (vx1 - vx0) / 50;
+    sliceX = Math.min(vx1, Math.max(vx0, (sliceX ?? 0.5) + (ev.key === 'ArrowLeft' ? -step : step)));
+    drawPanels();
+  });
   window.addEventListener('hashchange', () => {
     const spec = location.hash.replace(/^#/, '').split('&').filter((p) => !PAGE_KEYS.includes(p.split('=')[0])).join('&');
     if (spec !== pg.spec()) rebuild(location.hash);
@@ -289,8 +352,17 @@ async function main() {
     step: (n) => ask({ type: 'step', n }),
     /** Drawing statistics: plot updates so far and the slowest ones, in ms. */
     stats: () => ({ ...stats }),
+    resetStats: () => Object.assign(stats, { draws: 0, maxMainMs: 0, maxLossMs: 0, totalMainMs: 0, maxPanelsMs: 0, maxHeatMs: 0, maxOverlayMs: 0 }),
   };
   await first;
+  // Warm up: WebAssembly code starts in a quick baseline compiler and is optimised once
+  // it has run a few times; drawing a few times now, one task each, keeps those slow
+  // first frames out of the training that follows.
+  for (let i = 0; i < 4; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+    drawMain();
+    drawPanels();
+  }
   if (hashParams().play === '1') setPlaying(true);
   requestAnimationFrame(frame);
 }
