@@ -423,7 +423,8 @@ pub fn draw_loss<DB: DrawingBackend>(
             .map_err(e)?;
     }
     let w = px(2.0) as u32;
-    let series: [(&[(f64, f64)], RGBColor, &str); 3] = [
+    type Series<'s> = (&'s [(f64, f64)], RGBColor, &'s str);
+    let series: [Series; 3] = [
         (p.train, RGBColor(31, 119, 180), "MDN, training batch"),
         (p.val, RGBColor(255, 127, 14), "MDN, validation"),
         (

@@ -148,7 +148,7 @@ impl Playground {
     /// loss panel).
     pub fn metrics(&mut self) -> Result<JsValue, JsValue> {
         let m = self.exp.metrics();
-        if self.val_hist.last().map_or(true, |p| p.0 < m.step as f64) {
+        if self.val_hist.last().is_none_or(|p| p.0 < m.step as f64) {
             self.val_hist.push((m.step as f64, m.val_nll));
             self.base_hist.push((m.step as f64, m.baseline_val_nll));
         }

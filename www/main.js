@@ -69,6 +69,29 @@ function writeHash() {
   const page = hashParams();
   const extra = PAGE_KEYS.filter((k) => k in page).map((k) => `&${k}=${encodeURIComponent(page[k])}`).join('');
   history.replaceState(null, '', '#' + pg.spec() + extra);
+  // The full playground for this experiment, without the page keys.
+  const full = new URL(location.href);
+  full.hash = '#' + pg.spec();
+  $('openfull').href = full.href;
+}
+
+/** The iframe snippet that embeds this experiment. */
+function embedCode() {
+  const u = new URL(location.href);
+  u.hash = '#' + pg.spec() + '&embed=1';
+  const src = u.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  return `<iframe src="${src}" width="640" height="400" style="border:0" title="MDN Playground" loading="lazy"></iframe>`;
+}
+
+async function copyText(button, text, label) {
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Copy failed';
+    window.prompt('Copy this:', text);
+  }
+  setTimeout(() => (button.textContent = label), 1500);
 }
 
 function showIssues(list) {
@@ -311,6 +334,7 @@ function frame() {
 }
 
 async function main() {
+  if (hashParams().embed === '1') document.body.classList.add('embed');
   await init();
   $('version').textContent = version();
   keys = spec_keys();
@@ -319,15 +343,8 @@ async function main() {
   $('play').addEventListener('click', () => setPlaying(!playing));
   $('stepbtn').addEventListener('click', () => ask({ type: 'step', n: 1 }));
   $('reset').addEventListener('click', () => rebuild('#' + pg.spec()));
-  $('copy').addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(location.href);
-      $('copy').textContent = 'Copied';
-    } catch {
-      $('copy').textContent = 'Copy failed: use the address bar';
-    }
-    setTimeout(() => ($('copy').textContent = 'Copy link'), 1500);
-  });
+  $('copy').addEventListener('click', () => copyText($('copy'), location.href, 'Copy link'));
+  $('embedcode').addEventListener('click', () => copyText($('embedcode'), embedCode(), 'Copy embed code'));
   window.addEventListener('resize', () => (dirty = true));
   $('stack').addEventListener('pointermove', pointAt);
   $('stack').addEventListener('pointerdown', pointAt);
@@ -350,6 +367,8 @@ async function main() {
     spec: () => pg.spec(),
     metrics: () => ask({ type: 'metrics' }),
     step: (n) => ask({ type: 'step', n }),
+    /** The iframe snippet for this experiment. */
+    embedCode: () => embedCode(),
     /** Drawing statistics: plot updates so far and the slowest ones, in ms. */
     stats: () => ({ ...stats }),
     resetStats: () => Object.assign(stats, { draws: 0, maxMainMs: 0, maxLossMs: 0, totalMainMs: 0, maxPanelsMs: 0, maxHeatMs: 0, maxOverlayMs: 0 }),

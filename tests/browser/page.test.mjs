@@ -108,3 +108,28 @@ test('play=1 in a link starts training by itself', async () => {
   assert.match(await page.evaluate(() => location.hash), /&play=1$/);
   await page.close();
 });
+
+test('embed=1 fits a 640×400 iframe: the plot, play, reset and a link to the full playground', async () => {
+  const { page, log } = await open(browser, server.url + '#k=3&n=500&hidden=8&embed=1', { width: 640, height: 400 });
+  await ready(page);
+  const r = await page.evaluate(() => ({
+    sw: document.documentElement.scrollWidth,
+    sh: document.documentElement.scrollHeight,
+    heat: document.getElementById('heat').getBoundingClientRect().height,
+    full: document.getElementById('openfull').href,
+    visible: ['play', 'reset', 'openfull'].map((id) => document.getElementById(id).offsetParent !== null),
+    hidden: ['spec', 'loss', 'slice'].map((id) => document.getElementById(id).offsetParent === null),
+  }));
+  assert.ok(r.sw <= 640 && r.sh <= 400, `scrolls: ${r.sw}×${r.sh}`);
+  assert.ok(r.heat >= 250, `plot only ${r.heat}px tall`);
+  assert.deepEqual(r.visible, [true, true, true]);
+  assert.deepEqual(r.hidden, [true, true, true]);
+  assert.ok(!r.full.includes('embed=1') && r.full.includes('k=3'), r.full);
+  assert.ok((await inked(page)) > 0.3);
+  await page.screenshot({ path: screenshotPath('embed-640x400.png') });
+  // The embed snippet from the full page.
+  const code = await page.evaluate(() => window.mdn.embedCode());
+  assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#data=bishop-inverse&amp;n=500&amp;.*&amp;embed=1" width="640" height="400"/);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
