@@ -75,11 +75,60 @@ impl Playground {
     #[wasm_bindgen(constructor)]
     pub fn new(hash: &str) -> Playground {
         let (spec, issues) = Spec::parse_lenient(hash, PAGE_KEYS);
-        let exp = Experiment::new(&spec);
+        Playground::with_spec(&spec, issues.iter().map(|i| i.to_string()).collect())
+    }
+
+    /// An experiment from a model file (the CLI's format): the file's spec, with the
+    /// file's parameters in place of fresh ones. The error says what is wrong with the file.
+    pub fn from_model(text: &str) -> Result<Playground, JsValue> {
+        let (model, spec_text) = crate::model::Model::<f32>::from_json(text).map_err(js_err)?;
+        let (spec, issues) = Spec::parse_lenient(&spec_text, PAGE_KEYS);
+        let mut pg = Playground::with_spec(
+            &spec,
+            issues.iter().map(|i| format!("model file: {i}")).collect(),
+        );
+        let m = &pg.exp.model;
+        if model.mdn.sizes != m.mdn.sizes
+            || model.baseline.sizes != m.baseline.sizes
+            || model.head != m.head
+            || model.mdn.act != m.mdn.act
+        {
+            return Err(js_err(
+                "the model's layers do not match the spec stored in the file",
+            ));
+        }
+        pg.exp.model = model;
+        Ok(pg)
+    }
+
+    /// The model as JSON, in the CLI's model-file format.
+    pub fn model_json(&self) -> String {
+        self.exp.model.to_json(&self.exp.spec.format())
+    }
+
+    /// The loss histories as CSV: `step,series,nll` rows.
+    pub fn history_csv(&self) -> String {
+        let mut out = String::from("step,series,nll\n");
+        for (name, v) in [
+            ("mdn_train_batch", &self.train_hist.points),
+            ("mdn_validation", &self.val_hist),
+            ("mse_validation", &self.base_hist),
+        ] {
+            for (s, x) in v.iter() {
+                out.push_str(&format!("{s},{name},{x}\n"));
+            }
+        }
+        out
+    }
+}
+
+impl Playground {
+    fn with_spec(spec: &Spec, issues: Vec<String>) -> Playground {
+        let exp = Experiment::new(spec);
         let points = points_of(&exp.train);
         Playground {
             exp,
-            issues: issues.iter().map(|i| i.to_string()).collect(),
+            issues,
             points,
             train_hist: History::default(),
             val_hist: Vec::new(),
@@ -88,7 +137,10 @@ impl Playground {
             shown_step: 0.0,
         }
     }
+}
 
+#[wasm_bindgen]
+impl Playground {
     /// Problems found in the hash.
     pub fn issues(&self) -> Vec<String> {
         self.issues.clone()

@@ -177,6 +177,53 @@ function rebuild(hash) {
   return ask({ type: 'spec', hash: '#' + pg.spec() });
 }
 
+/** Loads a model file: the page shows it, the worker takes it on (training can go on). */
+async function importModel(text) {
+  let next;
+  try {
+    next = Playground.from_model(text);
+  } catch (err) {
+    $('fileerror').textContent = `Not loaded: ${err}`;
+    return;
+  }
+  $('fileerror').textContent = '';
+  if (pg) pg.free();
+  pg = next;
+  generation++;
+  showIssues(pg.issues());
+  writeHash();
+  syncForm();
+  lastMetrics = null;
+  playing = false;
+  showPlaying();
+  dirty = true;
+  await ask({ type: 'import', text });
+}
+
+function download(name, type, data) {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The main plot's three layers composed into one canvas. */
+function composedPlot() {
+  const out = document.createElement('canvas');
+  const overlay = $('overlay');
+  out.width = overlay.width;
+  out.height = overlay.height;
+  const ctx = out.getContext('2d');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, out.width, out.height);
+  for (const id of ['heat', 'points', 'overlay']) ctx.drawImage($(id), 0, 0);
+  return out;
+}
+
 function setPlaying(on) {
   playing = on && pg.steps() < pg.planned_steps();
   showPlaying();
@@ -344,6 +391,19 @@ async function main() {
   $('stepbtn').addEventListener('click', () => ask({ type: 'step', n: 1 }));
   $('reset').addEventListener('click', () => rebuild('#' + pg.spec()));
   $('copy').addEventListener('click', () => copyText($('copy'), location.href, 'Copy link'));
+  $('savepng').addEventListener('click', () => composedPlot().toBlob((b) => download('mdn-playground.png', 'image/png', b)));
+  $('savemodel').addEventListener('click', () => download('mdn-model.json', 'application/json', pg.model_json()));
+  $('savecsv').addEventListener('click', () => download('mdn-loss.csv', 'text/csv', pg.history_csv()));
+  $('loadmodel').addEventListener('change', async (ev) => {
+    const file = ev.target.files?.[0];
+    ev.target.value = '';
+    if (!file) return;
+    if (file.size > 20 * 1024 * 1024) {
+      $('fileerror').textContent = `Not loaded: ${file.name} is larger than 20 MB.`;
+      return;
+    }
+    await importModel(await file.text());
+  });
   $('embedcode').addEventListener('click', () => copyText($('embedcode'), embedCode(), 'Copy embed code'));
   window.addEventListener('resize', () => (dirty = true));
   $('stack').addEventListener('pointermove', pointAt);
@@ -367,6 +427,10 @@ async function main() {
     spec: () => pg.spec(),
     metrics: () => ask({ type: 'metrics' }),
     step: (n) => ask({ type: 'step', n }),
+    /** Loads a model file's text (the CLI's format). */
+    loadModel: (text) => importModel(text),
+    /** The model in the CLI's JSON format. */
+    modelJson: () => pg.model_json(),
     /** The iframe snippet for this experiment. */
     embedCode: () => embedCode(),
     /** Drawing statistics: plot updates so far and the slowest ones, in ms. */

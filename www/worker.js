@@ -56,6 +56,14 @@ onmessage = async (e) => {
       pg = new Playground(m.hash);
       freshMetrics();
       snapshot(m.id);
+    } else if (m.type === 'import') {
+      playing = false;
+      gen = m.generation;
+      const next = Playground.from_model(m.text); // throws with a message on a bad file
+      if (pg) pg.free();
+      pg = next;
+      freshMetrics();
+      snapshot(m.id);
     } else if (m.type === 'play') {
       const was = playing;
       playing = m.on && pg.steps() < pg.planned_steps();

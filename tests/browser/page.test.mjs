@@ -133,3 +133,41 @@ test('embed=1 fits a 640×400 iframe: the plot, play, reset and a link to the fu
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+test('export and import: a model saved by mdn train loads and shows its density; broken files get a message', async () => {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const file = path.join(import.meta.dirname, 'artifacts', 'cli-model.json');
+  execFileSync('cargo', ['run', '--quiet', '--bin', 'mdn', '--', 'train', 'n=500&k=3&hidden=10&steps=400&lr=0.02', '--save', file, '--every', '1000'], { cwd: root });
+  const { page, log } = await open(browser, server.url);
+  await ready(page);
+  // A broken file: a message, nothing changes.
+  await page.setInputFiles('#loadmodel', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "<img src=x onerror=alert(1)>"}') });
+  await page.waitForFunction(() => document.getElementById('fileerror').textContent.length > 0);
+  assert.match(await page.textContent('#fileerror'), /^Not loaded: /);
+  assert.equal(await page.$$eval('#fileerror img', (e) => e.length), 0);
+  assert.match(await page.evaluate(() => window.mdn.spec()), /n=8000/);
+  // The CLI's model: the page takes its spec and parameters.
+  await page.setInputFiles('#loadmodel', file);
+  await page.waitForFunction(() => /n=500&/.test(window.mdn.spec()));
+  await ready(page);
+  const fs = await import('node:fs');
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const shown = JSON.parse(await page.evaluate(() => window.mdn.modelJson()));
+  assert.deepEqual(shown.mdn.layers, saved.mdn.layers, 'the page holds the file\'s parameters');
+  // Its metrics equal the CLI's final line.
+  const m = await page.evaluate(() => window.mdn.metrics());
+  const cli = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'mdn', '--', 'train', 'n=500&k=3&hidden=10&steps=400&lr=0.02', '--every', '1000'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop());
+  assert.equal(m.val_nll, cli.val_nll);
+  // Exports produce files.
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  for (const id of ['savepng', 'savemodel', 'savecsv']) {
+    const dl = page.waitForEvent('download');
+    await page.click('#' + id);
+    await dl;
+  }
+  assert.deepEqual(downloads.sort(), ['mdn-loss.csv', 'mdn-model.json', 'mdn-playground.png']);
+  assert.deepEqual(log.dialogs, []);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
