@@ -22,6 +22,9 @@ usage:
       playground's default experiment). Prints a JSON line of progress every N steps
       (default: steps/10) and a final JSON line with the metrics.
       --save FILE   write the trained model (MDN and baseline) as JSON
+  mdn render [SPEC] [--out FILE] [--width W] [--height H]
+      Train SPEC like `mdn train`, then draw the page's main plot (p(y|x) heatmap, data,
+      the MSE regressor, the component means) into a PNG (default main.png, 1200×750).
   mdn eval --model FILE --x X [--y Y]
       Print π, μ, σ of p(y|x) at input X (comma-separated for several dimensions),
       the mixture mean, the baseline's prediction, and with --y, ln p(y|x).
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         }
         Some("train") => train(&args[1..]),
         Some("eval") => eval(&args[1..]),
+        Some("render") => render(&args[1..]),
         Some("keys") => {
             for k in mdn_playground::spec::KEYS {
                 println!(
@@ -60,7 +64,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some(other) => fail(format!(
-            "unknown command {other:?}; expected train, eval or keys (see mdn --help)"
+            "unknown command {other:?}; expected train, render, eval or keys (see mdn --help)"
         )),
     };
     match result {
@@ -249,5 +253,67 @@ fn eval(args: &[String]) -> Result<(), Fail> {
         x,
     };
     println!("{}", json(&out));
+    Ok(())
+}
+
+fn render(args: &[String]) -> Result<(), Fail> {
+    let (pos, opts) = options(args, &["out", "width", "height"])?;
+    if pos.len() > 1 {
+        return fail("render takes one SPEC (quote a share link: it contains '&')");
+    }
+    let spec = Spec::parse(pos.first().copied().unwrap_or(""))
+        .map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
+    let size = |name: &str, default: u32| -> Result<u32, Fail> {
+        match opt(&opts, name) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (200..=4000).contains(n))
+                .ok_or_else(|| {
+                    Fail(
+                        format!("--{name}: {v:?} is not a whole number from 200 to 4000"),
+                        2,
+                    )
+                }),
+        }
+    };
+    let (w, h) = (size("width", 1200)?, size("height", 750)?);
+    let out = opt(&opts, "out").unwrap_or("main.png");
+    if !out.to_ascii_lowercase().ends_with(".png") {
+        return fail(format!("--out: {out:?} must end in .png"));
+    }
+    let mut exp = Experiment::new(&spec);
+    exp.train(spec.steps);
+    let m = exp.metrics();
+    let n = exp.train.len();
+    let every = n.div_ceil(2000).max(1);
+    let points: Vec<(f64, f64)> = (0..n)
+        .step_by(every)
+        .map(|i| (exp.train.x[[0, i]], exp.train.y[[0, i]]))
+        .collect();
+    let view = mdn_playground::plot::View {
+        x: exp.info.x_range,
+        y: exp.info.y_range,
+    };
+    mdn_playground::plot::native::main_plot_png(
+        std::path::Path::new(out),
+        &exp.model,
+        &points,
+        view,
+        (exp.info.x_label, exp.info.y_label),
+        w,
+        h,
+    )
+    .map_err(|e| Fail(format!("cannot write {out}: {e}"), 1))?;
+    println!(
+        "{}",
+        json(&Final {
+            spec: spec.format(),
+            metrics: &m,
+            seconds: 0.0,
+            steps_per_s: 0.0
+        })
+    );
     Ok(())
 }

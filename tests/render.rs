@@ -1,0 +1,83 @@
+//! The plots drawn natively (the same code the page runs with plotters-canvas): the main
+//! plot into an RGB buffer, checked by its pixels, and `mdn render` writing a PNG.
+
+use mdn_playground::plot::{self, View};
+use mdn_playground::{Experiment, Spec};
+
+#[test]
+fn main_plot_pixels_show_heatmap_regressor_and_text() {
+    let spec = Spec::parse("n=800&k=4&hidden=12&steps=600&lr=0.02").unwrap();
+    let mut e = Experiment::new(&spec);
+    e.train(spec.steps);
+    let view = View {
+        x: e.info.x_range,
+        y: e.info.y_range,
+    };
+    let (w, h) = (900u32, 560u32);
+    let buf = plot::native::main_plot_rgb(&e.model, &[(0.5, 0.5)], view, ("x", "t"), w, h).unwrap();
+    let px = |x: u32, y: u32| {
+        let i = ((y * w + x) * 3) as usize;
+        (buf[i], buf[i + 1], buf[i + 2])
+    };
+    let mut bright = 0; // yellow-green: high density
+    let mut dark = 0; // deep purple: low density
+    let mut white = 0;
+    for y in 0..h {
+        for x in 0..w {
+            let (r, g, b) = px(x, y);
+            if g > 180 && b < 120 {
+                bright += 1;
+            }
+            if r < 80 && g < 20 && b > 70 {
+                dark += 1;
+            }
+            if r > 245 && g > 245 && b > 245 && x > 80 && x < w - 100 && y > 20 && y < h - 60 {
+                white += 1;
+            }
+        }
+    }
+    assert!(bright > 5_000, "high-density cells: {bright}");
+    assert!(dark > 50_000, "low-density background: {dark}");
+    assert!(
+        white > 300,
+        "the MSE regressor's white line: {white} pixels"
+    );
+    // Axis labels: dark text pixels in the left margin.
+    let text = (0..h)
+        .flat_map(|y| (0..40).map(move |x| (x, y)))
+        .filter(|&(x, y)| px(x, y).0 < 100)
+        .count();
+    assert!(text > 50, "no axis text drawn ({text} dark pixels)");
+}
+
+#[test]
+fn mdn_render_writes_a_png() {
+    let out = std::env::temp_dir().join(format!("mdn-render-{}.png", std::process::id()));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_mdn"))
+        .args([
+            "render",
+            "n=300&k=2&hidden=6&steps=50",
+            "--out",
+            out.to_str().unwrap(),
+            "--width",
+            "400",
+            "--height",
+            "300",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_mdn"))
+        .args(["render", "--out", "x.jpg"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("must end in .png"));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_mdn"))
+        .args(["render", "--width", "5"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--width"));
+}
