@@ -256,6 +256,12 @@ fn eval(args: &[String]) -> Result<(), Fail> {
     Ok(())
 }
 
+#[cfg(target_arch = "wasm32")]
+fn render(_: &[String]) -> Result<(), Fail> {
+    fail("render needs a native build")
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn render(args: &[String]) -> Result<(), Fail> {
     let (pos, opts) = options(args, &["out", "width", "height"])?;
     if pos.len() > 1 {
