@@ -36,11 +36,14 @@ test-wasm: tools
 test-browser: browser-tools
 	cd $(BROWSER_DIR) && node --test --test-concurrency=1 *.test.mjs
 
-# Engine speed; then, where JAX is installed (pip install "jax[cpu]"), the same MDN in JAX
-# on the same machine, for a side-by-side comparison.
-bench:
+# Engine speed natively; where JAX is installed (pip install "jax[cpu]"), the same MDN in
+# JAX; then, in one headless Chromium session, this engine against TF.js 4.22 (wasm and
+# cpu backends). Each prints JSON.
+bench: build
 	cargo bench --bench train
 	@if python3 -c "import jax" 2>/dev/null; then python3 benches/jax_mdn.py; else echo "(JAX not installed: skipping the JAX comparison)"; fi
+	@[ -d benches/browser/node_modules/@tensorflow/tfjs ] || (cd benches/browser && npm ci --no-audit --no-fund)
+	node benches/browser/run.mjs
 
 tools: rust-tools browser-tools
 
@@ -59,4 +62,4 @@ Cargo.lock:
 
 clean:
 	cargo clean
-	rm -rf dist $(BROWSER_DIR)/node_modules
+	rm -rf dist $(BROWSER_DIR)/node_modules benches/browser/node_modules

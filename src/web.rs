@@ -28,6 +28,15 @@ pub fn spec_keys() -> Result<JsValue, JsValue> {
     serde_wasm_bindgen::to_value(&rows).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
+/// A fresh random seed from the browser's cryptographic generator (getrandom), within
+/// the spec's range and exact in JavaScript.
+#[wasm_bindgen]
+pub fn new_seed() -> Result<f64, JsValue> {
+    let mut b = [0u8; 8];
+    getrandom::getrandom(&mut b).map_err(js_err)?;
+    Ok((u64::from_le_bytes(b) % (crate::spec::SEED_MAX + 1)) as f64)
+}
+
 /// Keys of the URL hash that belong to the page, not to the experiment.
 const PAGE_KEYS: &[&str] = &["play", "embed"];
 
@@ -189,6 +198,12 @@ impl Playground {
     fn one_step(&mut self) {
         let l = self.exp.train_step();
         self.train_hist.push(self.exp.step as f64, l.nll);
+    }
+
+    /// Train the MSE baseline alongside (default true). Off only to time the MDN alone,
+    /// as the benchmark against TF.js does.
+    pub fn set_train_baseline(&mut self, on: bool) {
+        self.exp.train_baseline = on;
     }
 
     /// Steps taken so far (on a drawing copy: the step of the last snapshot).

@@ -1,7 +1,7 @@
 // The page: controls, the animation loop, and calls into the wasm engine.
 // All maths and drawing live in Rust (src/web.rs, src/plot.rs); this file only wires
 // them to the DOM. User text is only ever set with textContent.
-import init, { version, spec_keys, Playground } from '../mdn-playground.js';
+import init, { version, spec_keys, new_seed, Playground } from '../mdn-playground.js';
 
 const $ = (id) => document.getElementById(id);
 const PAGE_KEYS = ['play', 'embed'];
@@ -141,7 +141,7 @@ function buildForm() {
   seed.type = 'button';
   seed.textContent = 'New seed';
   seed.addEventListener('click', () => {
-    $('spec-seed').value = String(Math.floor(Math.random() * 2 ** 32));
+    $('spec-seed').value = String(new_seed());
     applyForm();
   });
   form.appendChild(seed);

@@ -171,3 +171,20 @@ test('export and import: a model saved by mdn train loads and shows its density;
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+test('new seed draws a fresh seed from the browser (getrandom) and rebuilds the experiment', async () => {
+  const { page, log } = await open(browser, server.url + '#n=300&k=2&hidden=4&seed=5');
+  await ready(page);
+  const seeds = new Set();
+  for (let i = 0; i < 3; i++) {
+    await page.click('text=New seed');
+    await page.waitForFunction(() => !/seed=5&/.test(window.mdn.spec()));
+    const seed = /seed=(\d+)&/.exec(await page.evaluate(() => window.mdn.spec()))[1];
+    assert.ok(Number(seed) <= Number.MAX_SAFE_INTEGER);
+    seeds.add(seed);
+    assert.match(await page.evaluate(() => location.hash), new RegExp(`seed=${seed}&`));
+  }
+  assert.equal(seeds.size, 3);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
