@@ -194,16 +194,19 @@ fn outer_dot_v(
     // dz has zero rows up to a multiple of 4 (Workspace::new); their sums are not stored.
     assert!(dz.len() >= dout.div_ceil(4) * 4 * BLOCK);
     let mut j0 = 0;
-    while j0 + 2 <= din {
+    // Two rows at a time natively (16 registers of 8 lanes); wasm's 128-bit registers
+    // hold half as much, so one row there. The sums are the same either way.
+    while DOT_ROWS == 2 && j0 + 2 <= din {
         for o0 in (o1..dout).step_by(4) {
             dot_tile::<2, 4>(g, a, dz, j0, o0, dout, n8);
         }
         j0 += 2;
     }
-    if j0 < din {
+    while j0 < din {
         for o0 in (o1..dout).step_by(4) {
             dot_tile::<1, 4>(g, a, dz, j0, o0, dout, n8);
         }
+        j0 += 1;
     }
 }
 
@@ -239,6 +242,12 @@ fn dot_tile<const RJ: usize, const RO: usize>(
         }
     }
 }
+
+/// Rows of the narrow-layer dot-product tiles (see `outer_dot_v`).
+#[cfg(not(target_arch = "wasm32"))]
+const DOT_ROWS: usize = 2;
+#[cfg(target_arch = "wasm32")]
+const DOT_ROWS: usize = 1;
 
 /// Rows per explicit-vector tile: 4 × 2 registers natively, 2 × 4 in wasm (eight in all).
 #[cfg(not(target_arch = "wasm32"))]
