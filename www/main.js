@@ -5,7 +5,7 @@ import init, { version, spec_keys, new_seed, Playground } from '../mdn-playgroun
 
 const $ = (id) => document.getElementById(id);
 const PAGE_KEYS = ['play', 'embed'];
-const HEAT_CELL = 4; // CSS pixels per heatmap cell
+const HEAT_CELL = 5; // CSS pixels per heatmap cell (smoothed when scaled up)
 
 let pg = null; // the page's copy of the experiment: draws the worker's snapshots
 let keys = [];
@@ -214,13 +214,13 @@ function download(name, type, data) {
 /** The main plot's three layers composed into one canvas. */
 function composedPlot() {
   const out = document.createElement('canvas');
-  const overlay = $('overlay');
-  out.width = overlay.width;
-  out.height = overlay.height;
+  const top = $('points');
+  out.width = top.width;
+  out.height = top.height;
   const ctx = out.getContext('2d');
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, out.width, out.height);
-  for (const id of ['heat', 'points', 'overlay']) ctx.drawImage($(id), 0, 0);
+  for (const id of ['heat', 'points']) ctx.drawImage($(id), 0, 0);
   return out;
 }
 
@@ -268,15 +268,15 @@ const heatSource = document.createElement('canvas');
 let plotRect = null;
 let staticKey = ''; // what the static layer was drawn for
 
+// Two layers: the live one (the heatmap with the curves over it) changes with every
+// snapshot; the static one on top (axes, labels, legend, data, colour bar) only with the
+// data and the size. One changing canvas keeps the browser's compositing cheap.
 function drawMain() {
-  const overlay = $('overlay');
-  const heat = $('heat');
+  const live = $('heat');
   const base = $('points');
-  const dpr = sizeCanvas(overlay);
-  sizeCanvas(heat);
+  const dpr = sizeCanvas(live);
   sizeCanvas(base);
-  const legend = overlay.clientWidth >= 560;
-  // The static layer (axes, labels, legend, data): once per data set and size.
+  const legend = live.clientWidth >= 560;
   const key = `${generation}:${base.width}x${base.height}:${legend}`;
   if (key !== staticKey || !plotRect) {
     staticKey = key;
@@ -289,18 +289,17 @@ function drawMain() {
   const ta = performance.now();
   const rgba = pg.heatmap(cw, ch);
   const tb = performance.now();
-  overlay.getContext('2d').clearRect(0, 0, overlay.width, overlay.height);
-  pg.draw_main(overlay, dpr, legend, true);
-  const tc = performance.now();
-  stats.maxHeatMs = Math.max(stats.maxHeatMs ?? 0, tb - ta);
-  stats.maxOverlayMs = Math.max(stats.maxOverlayMs ?? 0, tc - tb);
   heatSource.width = cw;
   heatSource.height = ch;
   heatSource.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), cw, ch), 0, 0);
-  const ctx = heat.getContext('2d');
-  ctx.clearRect(0, 0, heat.width, heat.height);
+  const ctx = live.getContext('2d');
+  ctx.clearRect(0, 0, live.width, live.height);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(heatSource, x0, y0, x1 - x0, y1 - y0);
+  pg.draw_main(live, dpr, legend, true);
+  const tc = performance.now();
+  stats.maxHeatMs = Math.max(stats.maxHeatMs ?? 0, tb - ta);
+  stats.maxOverlayMs = Math.max(stats.maxOverlayMs ?? 0, tc - tb);
 }
 
 function drawLoss() {
@@ -325,9 +324,9 @@ function drawPanels() {
 /** Sets the slice's x0 from a pointer position over the main plot. */
 function pointAt(ev) {
   if (!plotRect) return;
-  const overlay = $('overlay');
-  const r = overlay.getBoundingClientRect();
-  const dpr = overlay.width / r.width;
+  const top = $('points');
+  const r = top.getBoundingClientRect();
+  const dpr = top.width / r.width;
   const px = (ev.clientX - r.left) * dpr;
   const [x0, , x1] = plotRect;
   const [vx0, vx1] = pg.view_range();
@@ -368,13 +367,20 @@ function drawAll() {
   drawPanelsTimed();
 }
 
+// While training, the main plot is redrawn at most about 30 times a second: more would not be
+// seen, and every millisecond the page spends drawing is one the training worker may lose
+// on a two-core machine.
+const MIN_FRAME_MS = 30;
+let lastMainAt = 0;
+
 function frame() {
   const now = performance.now();
   if (dirty && now - lastLossAt > 250) panelsDue = true;
   if (panelsDue && (!playing || now - lastLossAt > 250)) {
     drawPanelsTimed();
-  } else if (dirty) {
+  } else if (dirty && (!playing || now - lastMainAt >= MIN_FRAME_MS)) {
     dirty = false;
+    lastMainAt = now;
     drawMainTimed();
   }
   requestAnimationFrame(frame);
