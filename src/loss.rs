@@ -22,6 +22,7 @@ pub struct LossScratch<R: Real> {
     lp: Vec<R>,
     pi: Vec<R>,
     z: Vec<R>,
+    /// 1/σ of each component and dimension.
     sig: Vec<R>,
     dsig: Vec<R>,
     m: Vec<R>,
@@ -127,10 +128,12 @@ pub fn mixture_nll<R: Real>(
             );
             for i in 0..nb {
                 let (sg, ds) = head.scale(rs[i]);
-                let zi = (yj[i] - mu[i]) / sg;
+                // One division per component, reused for z and for the gradient.
+                let inv = R::ONE / sg;
+                let zi = (yj[i] - mu[i]) * inv;
                 l[i] -= half * zi * zi + sg.ln();
                 zr[i] = zi;
-                sr[i] = sg;
+                sr[i] = inv;
                 dr[i] = ds;
             }
         }
@@ -183,7 +186,7 @@ pub fn mixture_nll<R: Real>(
                 };
                 for i in 0..nb {
                     let rk = l[i] * s[i];
-                    let inv_s = R::ONE / sr[i];
+                    let inv_s = sr[i];
                     gm[i] = (-rk * zr[i] * inv_s).flush();
                     gs[i] = (rk * (R::ONE - zr[i] * zr[i]) * inv_s * dr[i]).flush();
                 }
