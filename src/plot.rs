@@ -368,6 +368,20 @@ impl History {
     }
 }
 
+/// The legend of a panel's labelled series, top right on a light box.
+fn series_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    font: FontDesc<'a>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.2))
+        .label_font(font)
+        .draw()
+}
+
 /// The loss panel: MDN training (batch) and validation NLL, the baseline's validation NLL,
 /// and the Bayes-optimal line where known.
 pub struct LossPlot<'a> {
@@ -461,14 +475,7 @@ pub fn draw_loss<DB: DrawingBackend>(
         }
     }
     if p.text {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK.mix(0.2))
-            .label_font(font)
-            .draw()
-            .map_err(e)?;
+        series_legend(&mut chart, font).map_err(e)?;
     }
     Ok(())
 }
@@ -693,14 +700,7 @@ pub fn draw_slice<DB: DrawingBackend>(
         }
     }
     if p.text {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.2))
-            .label_font(font)
-            .draw()
-            .map_err(e)?;
+        series_legend(&mut chart, font).map_err(e)?;
     }
     Ok(())
 }

@@ -48,6 +48,15 @@ fn now_ms() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
+/// A plotters drawing area on a canvas element.
+fn area(
+    canvas: HtmlCanvasElement,
+) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsValue> {
+    Ok(CanvasBackend::with_canvas_object(canvas)
+        .ok_or_else(|| js_err("no 2d context"))?
+        .into_drawing_area())
+}
+
 fn js_err(e: impl ToString) -> JsValue {
     JsValue::from_str(&e.to_string())
 }
@@ -330,9 +339,7 @@ impl Playground {
         legend: bool,
         live: bool,
     ) -> Result<Vec<i32>, JsValue> {
-        let backend =
-            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2d context"))?;
-        let root = backend.into_drawing_area();
+        let root = area(canvas)?;
         let curves = if live {
             plot::curves(&self.exp.model, &self.view(), 160)
         } else {
@@ -361,9 +368,7 @@ impl Playground {
 
     /// Draws π_k(x) and μ_k(x) ± σ_k(x) on `canvas`.
     pub fn draw_components(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
-        let backend =
-            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2d context"))?;
-        let root = backend.into_drawing_area();
+        let root = area(canvas)?;
         root.fill(&WHITE).map_err(js_err)?;
         let curves = plot::curves(&self.exp.model, &self.view(), 160);
         plot::draw_components(&root, &self.view(), &curves, true, scale).map_err(js_err)?;
@@ -384,9 +389,7 @@ impl Playground {
         } else {
             0.5 * (v.x.0 + v.x.1)
         };
-        let backend =
-            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2d context"))?;
-        let root = backend.into_drawing_area();
+        let root = area(canvas)?;
         root.fill(&WHITE).map_err(js_err)?;
         let mut ws = crate::network::Workspace::new(&self.exp.model.mdn.sizes);
         let mixture = self.exp.model.mixture(&[x0], &mut ws);
@@ -408,9 +411,7 @@ impl Playground {
 
     /// Draws the loss panel on `canvas`.
     pub fn draw_loss(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
-        let backend =
-            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2d context"))?;
-        let root = backend.into_drawing_area();
+        let root = area(canvas)?;
         root.fill(&WHITE).map_err(js_err)?;
         let p = LossPlot {
             train: &self.train_hist.points,
