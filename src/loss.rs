@@ -15,6 +15,7 @@
 use crate::head::Head;
 use crate::math::Real;
 use crate::network::{sum, BLOCK};
+use crate::spec::SigmaMap;
 
 /// Scratch buffers for one block, reused across steps.
 #[derive(Clone, Debug)]
@@ -22,7 +23,7 @@ pub struct LossScratch<R: Real> {
     lp: Vec<R>,
     pi: Vec<R>,
     z: Vec<R>,
-    /// 1/σ of each component and dimension.
+    /// σ of each component and dimension.
     sig: Vec<R>,
     dsig: Vec<R>,
     m: Vec<R>,
@@ -126,15 +127,30 @@ pub fn mixture_nll<R: Real>(
                 &mut sig[r * BLOCK..r * BLOCK + nb],
                 &mut dsig[r * BLOCK..r * BLOCK + nb],
             );
+            // σ and dσ/draw first, the σ map chosen once outside the loop (a branch
+            // inside would keep the loop from vectorizing).
+            let floor = R::of(head.sigma_min);
+            match head.sigma {
+                SigmaMap::Exp => {
+                    for i in 0..nb {
+                        let e = rs[i].exp();
+                        sr[i] = floor + e;
+                        dr[i] = e.flush();
+                    }
+                }
+                SigmaMap::Softplus => {
+                    for i in 0..nb {
+                        let (sp, sg) = rs[i].softplus_sigmoid();
+                        sr[i] = floor + sp;
+                        dr[i] = sg.flush();
+                    }
+                }
+            }
             for i in 0..nb {
-                let (sg, ds) = head.scale(rs[i]);
-                // One division per component, reused for z and for the gradient.
-                let inv = R::ONE / sg;
-                let zi = (yj[i] - mu[i]) * inv;
+                let sg = sr[i];
+                let zi = (yj[i] - mu[i]) / sg;
                 l[i] -= half * zi * zi + sg.ln();
                 zr[i] = zi;
-                sr[i] = inv;
-                dr[i] = ds;
             }
         }
     }
@@ -186,7 +202,7 @@ pub fn mixture_nll<R: Real>(
                 };
                 for i in 0..nb {
                     let rk = l[i] * s[i];
-                    let inv_s = sr[i];
+                    let inv_s = R::ONE / sr[i];
                     gm[i] = (-rk * zr[i] * inv_s).flush();
                     gs[i] = (rk * (R::ONE - zr[i] * zr[i]) * inv_s * dr[i]).flush();
                 }
