@@ -34,8 +34,8 @@ export async function launch() {
 }
 
 /** A page that records console errors, page errors, dialogs and requests to other origins. */
-export async function open(browser, url, { width = 1280, height = 800 } = {}) {
-  const page = await browser.newPage({ viewport: { width, height } });
+export async function open(browser, url, { width = 1280, height = 800, scale = 1 } = {}) {
+  const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: scale });
   const log = { errors: [], dialogs: [], foreign: [] };
   page.on('console', (m) => { if (m.type() === 'error') log.errors.push(m.text()); });
   page.on('pageerror', (e) => log.errors.push(String(e)));

@@ -28,10 +28,13 @@ async function inked(page) {
 }
 
 test('the default page loads without errors and draws; screenshots at desktop and phone width', async () => {
-  for (const [name, width, height] of [['desktop', 1280, 900], ['phone-360', 360, 800]]) {
-    const { page, log } = await open(browser, server.url, { width, height });
+  for (const [name, width, height, scale] of [['desktop', 1280, 900, 1], ['phone-360', 360, 800, 1], ['hidpi-2x', 800, 700, 2]]) {
+    const { page, log } = await open(browser, server.url, { width, height, scale });
     await ready(page);
     assert.ok((await inked(page)) > 0.3, `${name}: the heatmap is not drawn`);
+    // Sharp on HiDPI: the canvases' backing stores are devicePixelRatio times their CSS size.
+    const backing = await page.evaluate(() => { const c = document.getElementById('heat'); return c.width / c.getBoundingClientRect().width; });
+    assert.ok(Math.abs(backing - scale) < 0.02, `${name}: backing store ${backing}× the CSS size`);
     assert.match(await page.textContent('#outputs'), /36 numbers: 12 mixing logits \+ 12 means \+ 12 scales/);
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), true, `${name}: horizontal scroll`);
     await page.evaluate(() => window.mdn.step(1500));

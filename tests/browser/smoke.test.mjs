@@ -44,6 +44,15 @@ test('hostile hashes are reported as escaped text and never execute', async () =
     assert.equal(await page.$$eval('#issues img, #issues svg, #issues script', (e) => e.length), 0, h);
     const items = await page.$$eval('#issues li', (e) => e.map((x) => x.textContent));
     assert.ok(items.length > 0, `no message for ${h}`);
+    // Not a blank page: the plot is drawn.
+    const inked = await page.evaluate(() => {
+      const c = document.getElementById('heat');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n / (d.length / 4);
+    });
+    assert.ok(inked > 0.3, `${h}: the plot is blank`);
     assert.deepEqual(log.errors, [], h);
     await page.close();
   }
