@@ -69,8 +69,8 @@ pub struct Playground {
     /// Training points to draw (x, y), at most 2000.
     points: Vec<(f64, f64)>,
     train_hist: History,
-    val_hist: Vec<(f64, f64)>,
-    base_hist: Vec<(f64, f64)>,
+    val_hist: History,
+    base_hist: History,
     /// Colour range of the last heatmap, for the colour bar.
     colour: (f64, f64),
     /// The step of the last snapshot shown (on the page's drawing copy).
@@ -129,8 +129,8 @@ impl Playground {
         let mut out = String::from("step,series,nll\n");
         for (name, v) in [
             ("mdn_train_batch", &self.train_hist.points),
-            ("mdn_validation", &self.val_hist),
-            ("mse_validation", &self.base_hist),
+            ("mdn_validation", &self.val_hist.points),
+            ("mse_validation", &self.base_hist.points),
         ] {
             for (s, x) in v.iter() {
                 out.push_str(&format!("{s},{name},{x}\n"));
@@ -149,8 +149,8 @@ impl Playground {
             issues,
             points,
             train_hist: History::default(),
-            val_hist: Vec::new(),
-            base_hist: Vec::new(),
+            val_hist: History::default(),
+            base_hist: History::default(),
             colour: (-8.0, 0.0),
             shown_step: 0.0,
         }
@@ -224,9 +224,14 @@ impl Playground {
     /// loss panel).
     pub fn metrics(&mut self) -> Result<JsValue, JsValue> {
         let m = self.exp.metrics();
-        if self.val_hist.last().is_none_or(|p| p.0 < m.step as f64) {
-            self.val_hist.push((m.step as f64, m.val_nll));
-            self.base_hist.push((m.step as f64, m.baseline_val_nll));
+        if self
+            .val_hist
+            .points
+            .last()
+            .is_none_or(|p| p.0 < m.step as f64)
+        {
+            self.val_hist.push(m.step as f64, m.val_nll);
+            self.base_hist.push(m.step as f64, m.baseline_val_nll);
         }
         serde_wasm_bindgen::to_value(&m).map_err(js_err)
     }
@@ -274,8 +279,8 @@ impl Playground {
                 .collect::<Vec<_>>()
         };
         self.train_hist.points = pairs(train);
-        self.val_hist = pairs(val);
-        self.base_hist = pairs(base);
+        self.val_hist.points = pairs(val);
+        self.base_hist.points = pairs(base);
         true
     }
 
@@ -284,8 +289,8 @@ impl Playground {
     pub fn history(&self, which: u32) -> Vec<f64> {
         let v: &[(f64, f64)] = match which {
             0 => &self.train_hist.points,
-            1 => &self.val_hist,
-            _ => &self.base_hist,
+            1 => &self.val_hist.points,
+            _ => &self.base_hist.points,
         };
         v.iter().flat_map(|p| [p.0, p.1]).collect()
     }
@@ -415,8 +420,8 @@ impl Playground {
         root.fill(&WHITE).map_err(js_err)?;
         let p = LossPlot {
             train: &self.train_hist.points,
-            val: &self.val_hist,
-            baseline: &self.base_hist,
+            val: &self.val_hist.points,
+            baseline: &self.base_hist.points,
             bayes: self.exp.info.bayes_nll,
             text: true,
             scale,

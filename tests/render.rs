@@ -81,3 +81,28 @@ fn mdn_render_writes_a_png() {
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stderr).contains("--width"));
 }
+
+/// Loss histories stay short however long a run is, and keep the curve's shape.
+#[test]
+fn history_is_decimated() {
+    let mut h = plot::History::default();
+    for i in 0..100_000 {
+        h.push(i as f64, 1.0 + (i as f64) * 1e-5);
+        h.push(i as f64 + 0.5, f64::NAN); // never stored
+    }
+    assert!(
+        h.points.len() <= plot::History::CAP && h.points.len() >= plot::History::CAP / 2,
+        "{}",
+        h.points.len()
+    );
+    assert!(
+        h.points.windows(2).all(|w| w[0].0 < w[1].0),
+        "steps increase"
+    );
+    let last = h.points.last().unwrap();
+    assert!(
+        last.0 > 99_000.0 && (last.1 - (1.0 + last.0 * 1e-5)).abs() < 0.01,
+        "{last:?}"
+    );
+    assert!(h.points.iter().all(|p| p.1.is_finite()));
+}
