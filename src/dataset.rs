@@ -41,6 +41,16 @@ impl Dataset {
         self.len() == 0
     }
 
+    /// At most `max` points (x, y) of the first input and output dimension, evenly
+    /// thinned: what a plot draws.
+    pub fn points(&self, max: usize) -> Vec<(f64, f64)> {
+        let every = self.len().div_ceil(max.max(1)).max(1);
+        (0..self.len())
+            .step_by(every)
+            .map(|i| (self.x[[0, i]], self.y[[0, i]]))
+            .collect()
+    }
+
     /// The training and validation sets of a data set for `seed`.
     pub fn generate(data: Data, n: usize, seed: u64) -> (Dataset, Dataset) {
         let train = sample(data, n, &mut Rng::new(seed, stream::TRAIN_DATA));

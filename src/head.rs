@@ -41,14 +41,24 @@ impl Head {
     pub fn scale<R: Real>(&self, raw: R) -> (R, R) {
         let floor = R::of(self.sigma_min);
         match self.sigma {
-            SigmaMap::Exp => {
-                let e = raw.exp();
-                (floor + e, e.flush())
+            SigmaMap::Exp => exp_map(raw, floor),
+            SigmaMap::Softplus => softplus_map(raw, floor),
+        }
+    }
+
+    /// [`Head::scale`] over a run of raw outputs, into `sigma` and `dsigma`. The map is
+    /// chosen once, outside the loop: a branch inside would keep it from vectorizing.
+    #[inline(always)]
+    pub fn scales<R: Real>(&self, raw: &[R], sigma: &mut [R], dsigma: &mut [R]) {
+        let floor = R::of(self.sigma_min);
+        let run = |map: fn(R, R) -> (R, R), sigma: &mut [R], dsigma: &mut [R]| {
+            for ((r, s), d) in raw.iter().zip(sigma.iter_mut()).zip(dsigma.iter_mut()) {
+                (*s, *d) = map(*r, floor);
             }
-            SigmaMap::Softplus => {
-                let (sp, sig) = raw.softplus_sigmoid();
-                (floor + sp, sig.flush())
-            }
+        };
+        match self.sigma {
+            SigmaMap::Exp => run(exp_map, sigma, dsigma),
+            SigmaMap::Softplus => run(softplus_map, sigma, dsigma),
         }
     }
 
@@ -75,4 +85,18 @@ impl Head {
             sigma,
         }
     }
+}
+
+/// σ = floor + e^r, dσ/dr = e^r (flushed: see `Real::flush`).
+#[inline(always)]
+fn exp_map<R: Real>(raw: R, floor: R) -> (R, R) {
+    let e = raw.exp();
+    (floor + e, e.flush())
+}
+
+/// σ = floor + ln(1 + e^r), dσ/dr = sigmoid(r).
+#[inline(always)]
+fn softplus_map<R: Real>(raw: R, floor: R) -> (R, R) {
+    let (sp, sig) = raw.softplus_sigmoid();
+    (floor + sp, sig.flush())
 }

@@ -15,7 +15,6 @@
 use crate::head::Head;
 use crate::math::Real;
 use crate::network::{sum, BLOCK};
-use crate::spec::SigmaMap;
 
 /// Scratch buffers for one block, reused across steps.
 #[derive(Clone, Debug)]
@@ -127,25 +126,7 @@ pub fn mixture_nll<R: Real>(
                 &mut sig[r * BLOCK..r * BLOCK + nb],
                 &mut dsig[r * BLOCK..r * BLOCK + nb],
             );
-            // σ and dσ/draw first, the σ map chosen once outside the loop (a branch
-            // inside would keep the loop from vectorizing).
-            let floor = R::of(head.sigma_min);
-            match head.sigma {
-                SigmaMap::Exp => {
-                    for i in 0..nb {
-                        let e = rs[i].exp();
-                        sr[i] = floor + e;
-                        dr[i] = e.flush();
-                    }
-                }
-                SigmaMap::Softplus => {
-                    for i in 0..nb {
-                        let (sp, sg) = rs[i].softplus_sigmoid();
-                        sr[i] = floor + sp;
-                        dr[i] = sg.flush();
-                    }
-                }
-            }
+            head.scales(rs, sr, dr);
             for i in 0..nb {
                 let sg = sr[i];
                 let zi = (yj[i] - mu[i]) / sg;

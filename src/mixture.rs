@@ -32,45 +32,33 @@ pub fn log_sum_exp(v: &[f64]) -> f64 {
 }
 
 impl Mixture {
-    /// ln N(y; μ_k, diag σ_k²) + ln π_k for each component.
+    /// ln π_k + ln N(y; μ_k, diag σ_k²) of component `c`.
+    fn component_log_prob(&self, c: usize, y: &[f64]) -> f64 {
+        let mut lp = self.log_pi[c] - self.d as f64 * math::HALF_LN_2PI;
+        for j in 0..self.d {
+            let s = self.sigma[c * self.d + j];
+            let z = (y[j] - self.mu[c * self.d + j]) / s;
+            lp -= 0.5 * z * z + math::ln(s);
+        }
+        lp
+    }
+
+    /// ln π_k + ln N(y; μ_k, diag σ_k²) for each component.
     pub fn component_log_probs(&self, y: &[f64]) -> Vec<f64> {
-        (0..self.k)
-            .map(|c| {
-                let mut lp = self.log_pi[c] - self.d as f64 * math::HALF_LN_2PI;
-                for j in 0..self.d {
-                    let s = self.sigma[c * self.d + j];
-                    let z = (y[j] - self.mu[c * self.d + j]) / s;
-                    lp -= 0.5 * z * z + math::ln(s);
-                }
-                lp
-            })
-            .collect()
+        (0..self.k).map(|c| self.component_log_prob(c, y)).collect()
     }
 
     /// ln p(y).
     pub fn log_prob(&self, y: &[f64]) -> f64 {
-        if self.k <= 32 {
-            // No allocation: this runs for every cell of the page's heatmap.
-            let mut lp = [0.0f64; 32];
-            for (c, v) in lp.iter_mut().enumerate().take(self.k) {
-                let mut l = self.log_pi[c] - self.d as f64 * math::HALF_LN_2PI;
-                for j in 0..self.d {
-                    let s = self.sigma[c * self.d + j];
-                    let z = (y[j] - self.mu[c * self.d + j]) / s;
-                    l -= 0.5 * z * z + math::ln(s);
-                }
-                *v = l;
-            }
-            return log_sum_exp(&lp[..self.k]);
+        // Without allocating for the usual K (this runs for every cell of the heatmap).
+        let mut buf = [0.0f64; 32];
+        if self.k > buf.len() {
+            return log_sum_exp(&self.component_log_probs(y));
         }
-        log_sum_exp(&self.component_log_probs(y))
-    }
-
-    /// Posterior responsibilities p(k | y).
-    pub fn responsibilities(&self, y: &[f64]) -> Vec<f64> {
-        let lp = self.component_log_probs(y);
-        let lse = log_sum_exp(&lp);
-        lp.iter().map(|v| math::exp(v - lse)).collect()
+        for (c, v) in buf.iter_mut().enumerate().take(self.k) {
+            *v = self.component_log_prob(c, y);
+        }
+        log_sum_exp(&buf[..self.k])
     }
 
     /// E[y] = Σ π_k μ_k: what a regressor trained with squared error estimates.
@@ -99,22 +87,6 @@ impl Mixture {
     pub fn mode_mean(&self) -> Vec<f64> {
         let c = self.top();
         self.mu[c * self.d..(c + 1) * self.d].to_vec()
-    }
-
-    /// Per-dimension variance: Σ π_k (σ_k² + μ_k²) − mean².
-    pub fn variance(&self) -> Vec<f64> {
-        let mean = self.mean();
-        (0..self.d)
-            .map(|j| {
-                let second: f64 = (0..self.k)
-                    .map(|c| {
-                        let (m, s) = (self.mu[c * self.d + j], self.sigma[c * self.d + j]);
-                        self.pi[c] * (s * s + m * m)
-                    })
-                    .sum();
-                (second - mean[j] * mean[j]).max(0.0)
-            })
-            .collect()
     }
 
     /// One draw: a component by π, then a Gaussian around its mean.

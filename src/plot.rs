@@ -16,6 +16,19 @@ pub struct View {
     pub y: (f64, f64),
 }
 
+impl View {
+    /// A data set's plot range.
+    pub fn of(info: &crate::dataset::DataInfo) -> View {
+        View {
+            x: info.x_range,
+            y: info.y_range,
+        }
+    }
+}
+
+/// Training points a plot draws at most (more only hides the density under them).
+pub const MAX_POINTS: usize = 2000;
+
 /// Viridis, sampled at 9 points (matplotlib's values) and interpolated.
 const VIRIDIS: [[f64; 3]; 9] = [
     [68.0, 1.0, 84.0],

@@ -2,7 +2,6 @@
 //! experiment; the page calls it to train and to draw. No maths lives here: it calls the
 //! core and the plot module.
 
-use crate::dataset::Dataset;
 use crate::plot::{self, History, LossPlot, MainPlot, View};
 use crate::spec::{Spec, KEYS};
 use crate::Experiment;
@@ -77,15 +76,6 @@ pub struct Playground {
     shown_step: f64,
 }
 
-fn points_of(data: &Dataset) -> Vec<(f64, f64)> {
-    let n = data.len();
-    let every = n.div_ceil(2000).max(1);
-    (0..n)
-        .step_by(every)
-        .map(|i| (data.x[[0, i]], data.y[[0, i]]))
-        .collect()
-}
-
 #[wasm_bindgen]
 impl Playground {
     /// Builds the experiment of a share-link hash. Never fails: problems in the hash are
@@ -143,7 +133,7 @@ impl Playground {
 impl Playground {
     fn with_spec(spec: &Spec, issues: Vec<String>) -> Playground {
         let exp = Experiment::new(spec);
-        let points = points_of(&exp.train);
+        let points = exp.train.points(plot::MAX_POINTS);
         Playground {
             exp,
             issues,
@@ -327,10 +317,7 @@ impl Playground {
     }
 
     fn view(&self) -> View {
-        View {
-            x: self.exp.info.x_range,
-            y: self.exp.info.y_range,
-        }
+        View::of(&self.exp.info)
     }
 
     /// Draws one layer of the main plot on `canvas` (transparent): `live` = the curves and

@@ -362,11 +362,6 @@ function drawPanelsTimed() {
   panelsDue = false;
 }
 
-function drawAll() {
-  drawMainTimed();
-  drawPanelsTimed();
-}
-
 // While training, the main plot is redrawn at most about 30 times a second: more would not be
 // seen, and every millisecond the page spends drawing is one the training worker may lose
 // on a two-core machine.

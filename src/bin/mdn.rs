@@ -292,16 +292,8 @@ fn render(args: &[String]) -> Result<(), Fail> {
     let mut exp = Experiment::new(&spec);
     exp.train(spec.steps);
     let m = exp.metrics();
-    let n = exp.train.len();
-    let every = n.div_ceil(2000).max(1);
-    let points: Vec<(f64, f64)> = (0..n)
-        .step_by(every)
-        .map(|i| (exp.train.x[[0, i]], exp.train.y[[0, i]]))
-        .collect();
-    let view = mdn_playground::plot::View {
-        x: exp.info.x_range,
-        y: exp.info.y_range,
-    };
+    let points = exp.train.points(mdn_playground::plot::MAX_POINTS);
+    let view = mdn_playground::plot::View::of(&exp.info);
     mdn_playground::plot::native::main_plot_png(
         std::path::Path::new(out),
         &exp.model,
