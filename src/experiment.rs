@@ -9,7 +9,7 @@ use crate::model::{Model, Precision};
 use crate::network::{Kernels, Network, Workspace, BLOCK};
 use crate::optimizer::Optimizer;
 use crate::rng::{stream, Rng};
-use crate::spec::{Batch, Spec};
+use crate::spec::{Batch, Data, Spec};
 use serde::Serialize;
 
 pub struct Experiment {
@@ -55,6 +55,13 @@ pub struct Metrics {
     pub baseline_val_nll: f64,
     /// The true conditional density's validation NLL, where known.
     pub bayes_nll: Option<f64>,
+    /// Robot arm only: mean distance between a validation target and where the arm's
+    /// end effector lands for the most probable component's mean angles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mdn_fk_error: Option<f64>,
+    /// The same for the MSE regressor's predicted angles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_fk_error: Option<f64>,
 }
 
 /// What one pass over some data measured.
@@ -101,6 +108,7 @@ impl Experiment {
         let head = Head {
             k: spec.k,
             d: info.dout,
+            cov: spec.cov,
             sigma: spec.sigma,
             sigma_min: spec.sigma_min,
         };
@@ -110,12 +118,25 @@ impl Experiment {
             s.push(dout);
             s
         };
-        let mdn = Network::new(
+        let mut mdn = Network::new(
             &sizes(head.outputs()),
             spec.act,
             &mut Rng::new(spec.seed, stream::MDN_INIT),
             1.0,
         );
+        // A full covariance starts diagonal (N = 0): correlations are learnt where the
+        // data show them, instead of starting every component tilted at random.
+        let (last, outs) = (mdn.offset(mdn.layers() - 1), head.outputs());
+        let fan_in = mdn.sizes[mdn.layers() - 1];
+        for c in 0..head.k {
+            for t in 0..head.off_params() {
+                let r = head.scale_row(c, head.d) + t;
+                for j in 0..fan_in {
+                    mdn.params[last + j * outs + r] = 0.0;
+                }
+                mdn.params[last + fan_in * outs + r] = 0.0;
+            }
+        }
         let baseline = Network::new(
             &sizes(info.dout),
             spec.act,
@@ -238,6 +259,13 @@ impl Experiment {
             })
             .sum();
         let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let (mdn_fk_error, baseline_fk_error) = match self.spec.data {
+            Data::Arm => {
+                let (fk_mdn, fk_base) = self.fk_errors(&self.val);
+                (Some(fk_mdn), Some(fk_base))
+            }
+            _ => (None, None),
+        };
         Metrics {
             step: self.step,
             train_nll: tr.nll,
@@ -246,7 +274,23 @@ impl Experiment {
             baseline_val_mse: mean(&va.mse),
             baseline_val_nll,
             bayes_nll: self.info.bayes_nll,
+            mdn_fk_error,
+            baseline_fk_error,
         }
+    }
+
+    /// Mean end-effector miss distance on `data` (robot arm): for the most probable
+    /// component's mean and for the MSE regressor's prediction.
+    pub fn fk_errors(&self, data: &Dataset) -> (f64, f64) {
+        let (top, base) = self.model.point_predictions(&data.x);
+        let n = data.len();
+        let mut sum = (0.0, 0.0);
+        for i in 0..n {
+            let target = [data.x[[0, i]], data.x[[1, i]]];
+            sum.0 += dataset::arm_miss(&target, &[top[[0, i]], top[[1, i]]]);
+            sum.1 += dataset::arm_miss(&target, &[base[[0, i]], base[[1, i]]]);
+        }
+        (sum.0 / n as f64, sum.1 / n as f64)
     }
 }
 

@@ -9,7 +9,15 @@
 //! with ln π_k = logit_k − LSE(logits), so neither π_k → 0 nor |z| → ∞ produces NaN.
 //! With responsibilities r_k = p(k | y), the gradient of −ln p(y) is
 //! ∂/∂logit_k = π_k − r_k, ∂/∂μ_kd = −r_k z_kd / σ_kd, ∂/∂σ_kd = r_k (1 − z_kd²) / σ_kd,
-//! and ∂σ/∂raw comes from the σ map. Terms below `Real::TINY` are flushed to zero (see
+//! and ∂σ/∂raw comes from the σ map.
+//!
+//! With a full covariance Σ_k = L_k L_kᵀ, L_k = diag(s_k)(I + N_k) ([`crate::head`]), the
+//! Gaussian term is found by forward substitution, z_k = L_k⁻¹(y − μ_k), i.e.
+//! z_ka = u_ka − Σ_b<a N_k,ab z_kb with u_ka = (y_a − μ_ka)/s_ka, and ln det Σ_k =
+//! 2 Σ_a ln s_ka. With w_k = L_k⁻ᵀ z_k (back substitution), the gradient of −ln p(y) is
+//! ∂/∂μ_ka = −r_k w_ka, ∂/∂s_ka = r_k (1 − w_ka u_ka s_ka)/s_ka and
+//! ∂/∂N_k,ab = −r_k s_ka w_ka z_kb (a > b). For a diagonal L (N = 0, w = z/s, u = z)
+//! these are the formulas above. Terms below `Real::TINY` are flushed to zero (see
 //! [`Real::flush`]): subnormal numbers would slow the arithmetic down many times over.
 
 use crate::head::Head;
@@ -25,6 +33,8 @@ pub struct LossScratch<R: Real> {
     /// σ of each component and dimension.
     sig: Vec<R>,
     dsig: Vec<R>,
+    /// w = L⁻ᵀ z of one component (full covariance only).
+    w: Vec<R>,
     m: Vec<R>,
     s: Vec<R>,
     /// Per-sample loss of the last block.
@@ -41,6 +51,7 @@ impl<R: Real> LossScratch<R> {
             z: v(kd),
             sig: v(kd),
             dsig: v(kd),
+            w: v(if head.off_params() > 0 { head.d } else { 0 }),
             m: v(1),
             s: v(1),
             nll: v(1),
@@ -72,10 +83,12 @@ pub fn mixture_nll<R: Real>(
         z,
         sig,
         dsig,
+        w,
         m,
         s,
         nll,
     } = sc;
+    let full = head.off_params() > 0;
     let (m, s, nll) = (&mut m[..nb], &mut s[..nb], &mut nll[..nb]);
 
     // ln π_k by a stable log-softmax; π_k kept for the gradient.
@@ -121,12 +134,19 @@ pub fn mixture_nll<R: Real>(
             let rs = rows(raw, head.scale_row(c, j), nb);
             let yj = rows(y, j, nb);
             let l = &mut lp[c * BLOCK..c * BLOCK + nb];
-            let (zr, sr, dr) = (
-                &mut z[r * BLOCK..r * BLOCK + nb],
+            let (sr, dr) = (
                 &mut sig[r * BLOCK..r * BLOCK + nb],
                 &mut dsig[r * BLOCK..r * BLOCK + nb],
             );
             head.scales(rs, sr, dr);
+            if full {
+                // z of this component's earlier dimensions are rows c·d .. r of z.
+                let (before, rest) = z.split_at_mut(r * BLOCK);
+                let zc = &before[c * d * BLOCK..];
+                full_z(head, c, j, nb, raw, yj, mu, sr, zc, &mut rest[..nb], l);
+                continue;
+            }
+            let zr = &mut z[r * BLOCK..r * BLOCK + nb];
             for i in 0..nb {
                 let sg = sr[i];
                 let zi = (yj[i] - mu[i]) / sg;
@@ -171,6 +191,10 @@ pub fn mixture_nll<R: Real>(
             for i in 0..nb {
                 g[i] = (p[i] * scale - l[i] * s[i]).flush();
             }
+            if full {
+                full_gradient(head, c, nb, raw, l, s, z, sig, dsig, w, dz);
+                continue;
+            }
             for j in 0..d {
                 let r = c * d + j;
                 let (zr, sr, dr) = (rows(z, r, nb), rows(sig, r, nb), rows(dsig, r, nb));
@@ -191,6 +215,106 @@ pub fn mixture_nll<R: Real>(
         }
     }
     total
+}
+
+/// Forward substitution for dimension `j` of a full-covariance component `c`:
+/// z_j = (y_j − μ_j)/s_j − Σ_b<j N_jb z_b (`before` holds z_0..z_j−1), and its Gaussian
+/// term subtracted from `l`. Kept out of line so that the diagonal loop stays as lean.
+#[inline(never)]
+fn full_z<R: Real>(
+    head: &Head,
+    c: usize,
+    j: usize,
+    nb: usize,
+    raw: &[R],
+    yj: &[R],
+    mu: &[R],
+    sr: &[R],
+    before: &[R],
+    zr: &mut [R],
+    l: &mut [R],
+) {
+    let half = R::of(0.5);
+    for i in 0..nb {
+        zr[i] = (yj[i] - mu[i]) / sr[i];
+    }
+    for b in 0..j {
+        let nab = rows(raw, head.off_row(c, j, b), nb);
+        let zb = &before[b * BLOCK..b * BLOCK + nb];
+        for i in 0..nb {
+            zr[i] -= nab[i] * zb[i];
+        }
+    }
+    for i in 0..nb {
+        l[i] -= half * zr[i] * zr[i] + sr[i].ln();
+    }
+}
+
+/// The gradient of a full-covariance component `c` with respect to its means, scales
+/// s_a and off-diagonal entries N_ab: w = L⁻ᵀ z by back substitution, then the formulas
+/// of the module comment. `l[i] * s[i]` is the responsibility r_k times the loss scale.
+#[inline(never)]
+fn full_gradient<R: Real>(
+    head: &Head,
+    c: usize,
+    nb: usize,
+    raw: &[R],
+    l: &[R],
+    s: &[R],
+    z: &[R],
+    sig: &[R],
+    dsig: &[R],
+    w: &mut [R],
+    dz: &mut [R],
+) {
+    let d = head.d;
+    // w_a = (z_a − Σ_b>a L_ba w_b) / s_a with L_ba = s_b N_ba.
+    for a in (0..d).rev() {
+        let (wa, after) = w[a * BLOCK..].split_at_mut(BLOCK);
+        let wa = &mut wa[..nb];
+        wa.copy_from_slice(rows(z, c * d + a, nb));
+        for b in a + 1..d {
+            let nba = rows(raw, head.off_row(c, b, a), nb);
+            let sb = rows(sig, c * d + b, nb);
+            let wb = &after[(b - a - 1) * BLOCK..(b - a - 1) * BLOCK + nb];
+            for i in 0..nb {
+                wa[i] -= sb[i] * nba[i] * wb[i];
+            }
+        }
+        let sr = rows(sig, c * d + a, nb);
+        for i in 0..nb {
+            wa[i] = wa[i] / sr[i];
+        }
+    }
+    for a in 0..d {
+        let r = c * d + a;
+        let (za, sr, dr, wa) = (
+            rows(z, r, nb),
+            rows(sig, r, nb),
+            rows(dsig, r, nb),
+            rows(w, a, nb),
+        );
+        let gm = &mut dz[head.mean_row(c, a) * BLOCK..][..nb];
+        for i in 0..nb {
+            gm[i] = (-(l[i] * s[i]) * wa[i]).flush();
+        }
+        // u_a = z_a + Σ_b<a N_ab z_b, accumulated in the scale row's gradient slot.
+        let srow = head.scale_row(c, a) * BLOCK;
+        dz[srow..srow + nb].copy_from_slice(za);
+        for b in 0..a {
+            let (zb, nab) = (rows(z, c * d + b, nb), rows(raw, head.off_row(c, a, b), nb));
+            let orow = head.off_row(c, a, b) * BLOCK;
+            for i in 0..nb {
+                dz[srow + i] += nab[i] * zb[i];
+                dz[orow + i] = (-(l[i] * s[i]) * sr[i] * wa[i] * zb[i]).flush();
+            }
+        }
+        let gs = &mut dz[srow..srow + nb];
+        for i in 0..nb {
+            let rk = l[i] * s[i];
+            gs[i] = (rk * (R::ONE - wa[i] * gs[i] * sr[i]) / sr[i] * dr[i]).flush();
+        }
+    }
 }
 
 /// Squared error of the first `nb` samples: `pred` and `y` have `d` rows. Adds each

@@ -5,11 +5,11 @@
 
 use crate::head::Head;
 use crate::math::Real;
-use crate::mixture::Mixture;
+use crate::mixture::{Mixture, Temperature};
 use crate::network::Kernels;
 use crate::network::{Network, Workspace, BLOCK};
 use crate::rng::Rng;
-use crate::spec::{Activation, SigmaMap};
+use crate::spec::{Activation, Covariance, SigmaMap};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
@@ -91,6 +91,44 @@ impl<R: Real + Kernels> Model<R> {
         out
     }
 
+    /// For each input (a column of `x`, shape (din, n), as in a [`crate::dataset::Dataset`]):
+    /// the mean of the most probable component and the baseline's prediction, each as
+    /// (dout, n). Cheaper than [`Model::mixtures`]: the component is the largest logit.
+    pub fn point_predictions(&self, x: &Array2<f64>) -> (Array2<f64>, Array2<f64>) {
+        let n = x.ncols();
+        let (d, k) = (self.dout(), self.head.k);
+        let mut ws = Workspace::<R>::new(&self.mdn.sizes);
+        let mut wsb = Workspace::<R>::new(&self.baseline.sizes);
+        let mut top = Array2::zeros((d, n));
+        let mut base = Array2::zeros((d, n));
+        for start in (0..n).step_by(BLOCK) {
+            let nb = BLOCK.min(n - start);
+            for j in 0..self.din() {
+                for i in 0..nb {
+                    let v = R::of(self.standardize(j, x[[j, start + i]]));
+                    ws.acts[0][j * BLOCK + i] = v;
+                    wsb.acts[0][j * BLOCK + i] = v;
+                }
+            }
+            self.mdn.forward(&mut ws, nb);
+            self.baseline.forward(&mut wsb, nb);
+            let out = ws.output();
+            for i in 0..nb {
+                let mut best = 0;
+                for c in 1..k {
+                    if out[c * BLOCK + i].f64() > out[best * BLOCK + i].f64() {
+                        best = c;
+                    }
+                }
+                for a in 0..d {
+                    top[[a, start + i]] = out[self.head.mean_row(best, a) * BLOCK + i].f64();
+                    base[[a, start + i]] = wsb.output()[a * BLOCK + i].f64();
+                }
+            }
+        }
+        (top, base)
+    }
+
     /// ln p(y | x) on a grid, for one input and one output dimension:
     /// `out[[iy, ix]]` at x = xs[ix], y = ys[iy].
     pub fn log_density_grid(&self, xs: &[f64], ys: &[f64]) -> Array2<f64> {
@@ -100,11 +138,16 @@ impl<R: Real + Kernels> Model<R> {
         Array2::from_shape_fn((ys.len(), xs.len()), |(iy, ix)| mix[ix].log_prob(&[ys[iy]]))
     }
 
-    /// `n` samples of y given x.
-    pub fn sample(&self, x: &[f64], n: usize, rng: &mut Rng) -> Vec<Vec<f64>> {
+    /// `n` samples of y given x at temperature `t`, each with its component.
+    pub fn sample(
+        &self,
+        x: &[f64],
+        n: usize,
+        t: Temperature,
+        rng: &mut Rng,
+    ) -> Vec<(usize, Vec<f64>)> {
         let mut ws = Workspace::<R>::new(&self.mdn.sizes);
-        let m = self.mixture(x, &mut ws);
-        (0..n).map(|_| m.sample(rng)).collect()
+        self.mixture(x, &mut ws).samples(n, t, rng)
     }
 
     pub fn to_file(&self, spec: &str) -> ModelFile {
@@ -121,6 +164,7 @@ impl<R: Real + Kernels> Model<R> {
                 layers: layers_of(&self.mdn),
                 head: Some(HeadFile {
                     components: self.head.k,
+                    covariance: self.head.cov.name().into(),
                     sigma_map: self.head.sigma.name().into(),
                     sigma_min: self.head.sigma_min,
                 }),
@@ -184,9 +228,15 @@ impl<R: Real + Kernels> Model<R> {
         {
             return Err("input_std must hold input_dim positive numbers".into());
         }
+        let cov = match h.covariance.as_str() {
+            "diag" => Covariance::Diagonal,
+            "full" => Covariance::Full,
+            _ => return Err("mdn.head.covariance must be \"diag\" or \"full\"".into()),
+        };
         let head = Head {
             k: h.components,
             d: f.output_dim,
+            cov,
             sigma,
             sigma_min: h.sigma_min,
         };
@@ -340,6 +390,14 @@ pub struct LayerFile {
 #[serde(deny_unknown_fields)]
 pub struct HeadFile {
     pub components: usize,
+    /// "diag" (σ per dimension) or "full" (a Cholesky factor per component); files
+    /// written before full covariances existed have no such field and are diagonal.
+    #[serde(default = "diagonal")]
+    pub covariance: String,
     pub sigma_map: String,
     pub sigma_min: f64,
+}
+
+fn diagonal() -> String {
+    "diag".into()
 }

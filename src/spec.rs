@@ -16,6 +16,9 @@ pub enum Data {
     BishopInverse,
     /// The same curve, forward: predict x from t (one mode).
     BishopForward,
+    /// Bishop's two-joint robot arm, inverse kinematics: predict the joint angles
+    /// (θ1, θ2) from the end effector's position (x1, x2). Elbow up or elbow down.
+    Arm,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +32,15 @@ pub enum Activation {
 pub enum SigmaMap {
     Exp,
     Softplus,
+}
+
+/// The covariance of each component (for outputs of more than one dimension).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Covariance {
+    /// Σ = diag(σ_1², ..., σ_D²): the dimensions are independent within a component.
+    Diagonal,
+    /// Σ = L Lᵀ with L lower triangular (a Cholesky factor): any correlation.
+    Full,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,8 +79,9 @@ pub struct Spec {
     pub hidden: Vec<usize>,
     pub act: Activation,
     pub sigma: SigmaMap,
-    /// Floor added to every σ.
+    /// Floor added to every σ (with `cov=full`, to the Cholesky factor's diagonal).
     pub sigma_min: f64,
+    pub cov: Covariance,
     pub opt: OptimizerKind,
     pub lr: f64,
     pub schedule: Schedule,
@@ -92,6 +105,7 @@ impl Default for Spec {
             act: Activation::Tanh,
             sigma: SigmaMap::Exp,
             sigma_min: 0.01,
+            cov: Covariance::Diagonal,
             opt: OptimizerKind::Adam,
             lr: 0.01,
             schedule: Schedule::Cosine,
@@ -162,7 +176,7 @@ pub const CLIP_RANGE: (f64, f64) = (0.0, 1e6);
 pub const KEYS: &[KeyDoc] = &[
     KeyDoc {
         key: "data",
-        accepts: "bishop-inverse | bishop-forward",
+        accepts: "bishop-inverse | bishop-forward | arm",
         default: "bishop-inverse",
         meaning: "data set",
     },
@@ -209,6 +223,12 @@ pub const KEYS: &[KeyDoc] = &[
         meaning: "floor added to every σ",
     },
     KeyDoc {
+        key: "cov",
+        accepts: "diag | full",
+        default: "diag",
+        meaning: "covariance of each component for 2-D outputs (full: Cholesky factor)",
+    },
+    KeyDoc {
         key: "opt",
         accepts: "adam | sgd",
         default: "adam",
@@ -251,6 +271,22 @@ pub const KEYS: &[KeyDoc] = &[
         meaning: "gradient-norm clip (0: off)",
     },
 ];
+
+/// The keys as the README's Markdown table (`mdn keys --markdown` prints it).
+pub fn keys_markdown() -> String {
+    let cell = |s: &str| s.replace('|', "\\|");
+    let mut out = String::from("| key | accepts | default | meaning |\n|---|---|---|---|\n");
+    for k in KEYS {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            k.key,
+            cell(k.accepts),
+            cell(k.default),
+            cell(k.meaning)
+        ));
+    }
+    out
+}
 
 fn accepted(key: &str) -> &'static str {
     KEYS.iter()
@@ -485,6 +521,7 @@ impl Spec {
                         &[
                             ("bishop-inverse", Data::BishopInverse),
                             ("bishop-forward", Data::BishopForward),
+                            ("arm", Data::Arm),
                         ],
                         d.data,
                     )
@@ -522,6 +559,14 @@ impl Spec {
                         SIGMA_MIN_RANGE.0,
                         SIGMA_MIN_RANGE.1,
                         d.sigma_min,
+                    )
+                }
+                "cov" => {
+                    spec.cov = r.choice(
+                        &key,
+                        &value,
+                        &[("diag", Covariance::Diagonal), ("full", Covariance::Full)],
+                        d.cov,
                     )
                 }
                 "opt" => {
@@ -594,13 +639,14 @@ impl Spec {
             Batch::Size(b) => b.to_string(),
         };
         format!(
-            "data={data}&n={}&seed={}&k={}&hidden={hidden}&act={}&sigma={}&sigma_min={}&opt={}&lr={}&schedule={}&momentum={}&batch={batch}&steps={}&clip={}",
+            "data={data}&n={}&seed={}&k={}&hidden={hidden}&act={}&sigma={}&sigma_min={}&cov={}&opt={}&lr={}&schedule={}&momentum={}&batch={batch}&steps={}&clip={}",
             self.n,
             self.seed,
             self.k,
             self.act.name(),
             self.sigma.name(),
             self.sigma_min,
+            self.cov.name(),
             self.opt.name(),
             self.lr,
             self.schedule.name(),
@@ -670,6 +716,15 @@ impl SigmaMap {
     }
 }
 
+impl Covariance {
+    pub fn name(self) -> &'static str {
+        match self {
+            Covariance::Diagonal => "diag",
+            Covariance::Full => "full",
+        }
+    }
+}
+
 impl Schedule {
     pub fn name(self) -> &'static str {
         match self {
@@ -709,6 +764,7 @@ impl Data {
         match self {
             Data::BishopInverse => "bishop-inverse",
             Data::BishopForward => "bishop-forward",
+            Data::Arm => "arm",
         }
     }
 }

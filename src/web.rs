@@ -2,6 +2,8 @@
 //! experiment; the page calls it to train and to draw. No maths lives here: it calls the
 //! core and the plot module.
 
+use crate::mixture::Temperature;
+use crate::plot::plane::{self, InputPlot, OutputPlot, Sampling, Scene};
 use crate::plot::{self, History, LossPlot, MainPlot, View};
 use crate::spec::{Spec, KEYS};
 use crate::Experiment;
@@ -74,6 +76,14 @@ pub struct Playground {
     colour: (f64, f64),
     /// The step of the last snapshot shown (on the page's drawing copy).
     shown_step: f64,
+    /// How the views sample the model.
+    sampling: Sampling,
+    /// The input the 2-D views show (clamped to the data's input range).
+    target: Vec<f64>,
+    /// The scene at `target` for the current parameters, built on first use.
+    scene: Option<Scene>,
+    /// Colour range of the last output-plane heatmap.
+    plane_colour: (f64, f64),
 }
 
 #[wasm_bindgen]
@@ -90,6 +100,14 @@ impl Playground {
     /// file's parameters in place of fresh ones. The error says what is wrong with the file.
     pub fn from_model(text: &str) -> Result<Playground, JsValue> {
         let (model, spec_text) = crate::model::Model::<f32>::from_json(text).map_err(js_err)?;
+        if model.din() > 2 || model.dout() > 2 {
+            return Err(js_err(format!(
+                "this model has {} input and {} output dimensions; the page shows models with \
+                 at most 2 of each (the command line takes any: mdn eval, mdn sample)",
+                model.din(),
+                model.dout()
+            )));
+        }
         let (spec, issues) = Spec::parse_lenient(&spec_text, PAGE_KEYS);
         let mut pg = Playground::with_spec(
             &spec,
@@ -133,8 +151,19 @@ impl Playground {
 impl Playground {
     fn with_spec(spec: &Spec, issues: Vec<String>) -> Playground {
         let exp = Experiment::new(spec);
-        let points = exp.train.points(plot::MAX_POINTS);
+        let points = if exp.info.dout == 1 && exp.info.din == 1 {
+            exp.train.points(plot::MAX_POINTS)
+        } else if exp.info.din == 2 {
+            exp.train.input_points(plot::MAX_POINTS)
+        } else {
+            exp.train.points(plot::MAX_POINTS)
+        };
+        let target = exp.info.target.to_vec();
         Playground {
+            sampling: Sampling::default(),
+            target,
+            scene: None,
+            plane_colour: (-8.0, 0.0),
             exp,
             issues,
             points,
@@ -164,11 +193,13 @@ impl Playground {
         self.exp.spec.steps as f64
     }
 
-    /// The network's outputs: [mixing logits, means, scales, total].
+    /// The network's outputs: [mixing logits, means, scales (diagonal entries of the
+    /// Cholesky factors), entries below the diagonal (full covariance), total].
     pub fn outputs(&self) -> Vec<u32> {
         let h = &self.exp.model.head;
         let (k, kd) = (h.k as u32, (h.k * h.d) as u32);
-        vec![k, kd, kd, h.outputs() as u32]
+        let off = (h.k * h.off_params()) as u32;
+        vec![k, kd, kd, off, h.outputs() as u32]
     }
 
     /// Runs `n` training steps; returns the last step's batch NLL.
@@ -195,6 +226,7 @@ impl Playground {
     }
 
     fn one_step(&mut self) {
+        self.scene = None;
         let l = self.exp.train_step();
         self.train_hist.push(self.exp.step as f64, l.nll);
     }
@@ -262,6 +294,7 @@ impl Playground {
         m.baseline.params.copy_from_slice(&baseline[..nb]);
         m.baseline_sigma = baseline[nb..].iter().map(|v| *v as f64).collect();
         self.shown_step = step;
+        self.scene = None;
         let pairs = |v: &[f64]| {
             v.chunks_exact(2)
                 .map(|c| (c[0], c[1]))
@@ -297,6 +330,8 @@ impl Playground {
     fn main_plot<'a>(
         &'a self,
         curves: &'a plot::Curves,
+        samples: &'a [(f64, f64)],
+        modes: &'a [(f64, f64)],
         points: &'a [(f64, f64)],
         scale: f64,
         legend: bool,
@@ -306,9 +341,11 @@ impl Playground {
             view: self.view(),
             points,
             curves,
+            samples,
+            modes,
             colour: self.colour,
-            x_label: self.exp.info.x_label,
-            y_label: self.exp.info.y_label,
+            x_label: self.exp.info.x_labels[0],
+            y_label: self.exp.info.y_labels[0],
             text: true,
             legend,
             scale,
@@ -346,7 +383,20 @@ impl Playground {
         } else {
             plot::Layer::Static
         };
-        let p = self.main_plot(&curves, &self.points, scale, legend, layer);
+        let (samples, modes) = if live {
+            plot::samples_and_modes(&self.exp.model, &self.view(), &curves, self.sampling)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let p = self.main_plot(
+            &curves,
+            &samples,
+            &modes,
+            &self.points,
+            scale,
+            legend,
+            layer,
+        );
         let r = plot::draw_main(&root, &p).map_err(js_err)?;
         root.present().map_err(js_err)?;
         Ok(vec![r.0, r.1, r.2, r.3])
@@ -392,7 +442,7 @@ impl Playground {
             mixture: &mixture,
             baseline,
             y: v.y,
-            y_label: self.exp.info.y_label,
+            y_label: self.exp.info.y_labels[0],
             text: true,
             scale,
         };
@@ -416,5 +466,172 @@ impl Playground {
         plot::draw_loss(&root, &p).map_err(js_err)?;
         root.present().map_err(js_err)?;
         Ok(())
+    }
+}
+
+/// The sampling controls and the views of two-dimensional outputs.
+#[wasm_bindgen]
+impl Playground {
+    /// [input dimensions, output dimensions].
+    pub fn dims(&self) -> Vec<u32> {
+        vec![self.exp.info.din as u32, self.exp.info.dout as u32]
+    }
+
+    /// Sets how the views sample the model: the temperatures of the mixing weights and
+    /// of the scales (each clamped to 0..10; not a number: 1), the number of samples
+    /// (at most 2000; 0: none) and whether to show the most probable point.
+    pub fn set_sampling(&mut self, temp_pi: f64, temp_sigma: f64, n: u32, mode: bool) {
+        let t = |v: f64| {
+            if v.is_finite() {
+                v.clamp(Temperature::RANGE.0, Temperature::RANGE.1)
+            } else {
+                1.0
+            }
+        };
+        self.sampling = Sampling {
+            temp: Temperature {
+                pi: t(temp_pi),
+                sigma: t(temp_sigma),
+            },
+            n: (n as usize).min(plane::SAMPLES_MAX),
+            mode,
+            seed: self.sampling.seed,
+        };
+        self.scene = None;
+    }
+
+    /// Moves the 2-D views' input to `x` (clamped to the data's input range; values that
+    /// are not numbers keep the old ones) and returns where it went.
+    pub fn set_target(&mut self, x: &[f64]) -> Vec<f64> {
+        for (j, t) in self.target.iter_mut().enumerate() {
+            if let Some(v) = x.get(j).filter(|v| v.is_finite()) {
+                let r = self.exp.info.x_ranges[j];
+                *t = v.clamp(r.0, r.1);
+            }
+        }
+        self.scene = None;
+        self.target.clone()
+    }
+
+    pub fn target(&self) -> Vec<f64> {
+        self.target.clone()
+    }
+
+    /// What the 2-D views show at the target: π, means and covariances of the likely
+    /// components, the MSE prediction, and for the arm each pose with its miss distance.
+    pub fn target_report(&mut self) -> Result<JsValue, JsValue> {
+        serde_wasm_bindgen::to_value(&self.scene().report()).map_err(js_err)
+    }
+
+    /// The output-plane heatmap (ln p(y1, y2 | target)) at `w × h` cells, as RGBA.
+    pub fn plane_heatmap(&mut self, w: u32, h: u32) -> Vec<u8> {
+        let (w, h) = (w.clamp(1, 1024) as usize, h.clamp(1, 1024) as usize);
+        let view = self.out_view();
+        let (rgba, lo, hi) = plane::density_rgba(&self.scene().mixture, &view, w, h);
+        self.plane_colour = (lo, hi);
+        rgba
+    }
+
+    /// Draws one layer of the input plane (static: axes and data; live: target, poses,
+    /// legend). Returns [x0, y0, x1, y1] of the plot area in canvas pixels and the data
+    /// range shown [vx0, vx1, vy0, vy1] (widened to keep the arm's proportions).
+    pub fn draw_inputs(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        legend: bool,
+        live: bool,
+    ) -> Result<Vec<f64>, JsValue> {
+        let root = area(canvas)?;
+        self.scene();
+        let info = &self.exp.info;
+        let (view, y_label) = if info.din >= 2 {
+            (
+                View {
+                    x: info.x_ranges[0],
+                    y: info.x_ranges[1],
+                },
+                info.x_labels[1],
+            )
+        } else {
+            (View::of(info), info.y_labels[0])
+        };
+        let p = InputPlot {
+            view,
+            equal_aspect: self.exp.spec.data == crate::spec::Data::Arm,
+            points: &self.points,
+            scene: self.scene.as_ref().expect("built above"),
+            x_label: info.x_labels[0],
+            y_label,
+            text: true,
+            legend,
+            scale,
+            layer: if live {
+                plot::Layer::Live
+            } else {
+                plot::Layer::Static
+            },
+        };
+        let (r, v) = plane::draw_inputs(&root, &p).map_err(js_err)?;
+        root.present().map_err(js_err)?;
+        Ok(vec![
+            r.0 as f64, r.1 as f64, r.2 as f64, r.3 as f64, v.x.0, v.x.1, v.y.0, v.y.1,
+        ])
+    }
+
+    /// Draws one layer of the output plane (static: axes and colour bar; live: ellipses,
+    /// MSE prediction, samples, mode, colour-scale numbers). Returns the plot area.
+    pub fn draw_outputs(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        legend: bool,
+        live: bool,
+    ) -> Result<Vec<i32>, JsValue> {
+        let root = area(canvas)?;
+        let view = self.out_view();
+        self.scene();
+        let info = &self.exp.info;
+        let p = OutputPlot {
+            view,
+            scene: self.scene.as_ref().expect("built above"),
+            colour: self.plane_colour,
+            x_label: info.y_labels[0],
+            y_label: info.y_labels.get(1).copied().unwrap_or(""),
+            text: true,
+            legend,
+            scale,
+            layer: if live {
+                plot::Layer::Live
+            } else {
+                plot::Layer::Static
+            },
+        };
+        let r = plane::draw_outputs(&root, &p).map_err(js_err)?;
+        root.present().map_err(js_err)?;
+        Ok(vec![r.0, r.1, r.2, r.3])
+    }
+}
+
+impl Playground {
+    fn scene(&mut self) -> &Scene {
+        if self.scene.is_none() {
+            let arm = self.exp.spec.data == crate::spec::Data::Arm;
+            self.scene = Some(Scene::new(
+                &self.exp.model,
+                &self.target,
+                self.sampling,
+                arm,
+            ));
+        }
+        self.scene.as_ref().expect("just built")
+    }
+
+    fn out_view(&self) -> View {
+        let r = self.exp.info.y_ranges;
+        View {
+            x: r[0],
+            y: r.get(1).copied().unwrap_or(r[0]),
+        }
     }
 }

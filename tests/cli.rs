@@ -150,3 +150,103 @@ fn help_and_keys() {
         assert!(out.contains(k.key), "{}", k.key);
     }
 }
+
+const ARM: &str = "data=arm&n=2000&seed=2&k=6&hidden=16,16&steps=1500&lr=0.02&cov=full";
+
+/// `mdn sample`: reproducible draws at temperatures, the mode, and the errors.
+#[test]
+fn sample_draws_at_temperatures_and_finds_the_mode() {
+    let path = tmp("arm-model.json");
+    let p = path.to_str().unwrap();
+    let (code, _, err) = mdn(&["train", ARM, "--save", p]);
+    assert_eq!(code, 0, "{err}");
+    let run = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["sample", "--model", p, "--x", "0.78,0.53"];
+        all.extend_from_slice(args);
+        let (code, out, err) = mdn(&all);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        serde_json::from_str(out.trim()).unwrap()
+    };
+    let s = run(&["--n", "500"]);
+    let samples = s["samples"].as_array().unwrap();
+    assert_eq!(samples.len(), 500);
+    assert!(samples.iter().all(|y| y.as_array().unwrap().len() == 2));
+    assert_eq!(s["components"].as_array().unwrap().len(), 500);
+    assert_eq!(s, run(&["--n", "500"]), "the same seed, the same samples");
+    assert_ne!(s, run(&["--n", "500", "--seed", "7"]));
+    // Temperatures 0: every sample is the most probable component's mean.
+    let zero = run(&["--n", "5", "--temp-pi", "0", "--temp-sigma", "0"]);
+    let mode = run(&["--mode"]);
+    for y in zero["samples"].as_array().unwrap() {
+        assert_eq!(y, &mode["mode_mean"]);
+    }
+    assert!(mode["log_p"].as_f64().unwrap().is_finite());
+    // The mode is at least as probable as the most probable component's mean, and the
+    // eval command agrees on that density.
+    let at = |y: &serde_json::Value| {
+        let yy: Vec<String> = y
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.to_string())
+            .collect();
+        let (code, out, err) = mdn(&[
+            "eval",
+            "--model",
+            p,
+            "--x",
+            "0.78,0.53",
+            "--y",
+            &yy.join(","),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(
+            v["covariance"].as_array().unwrap().len(),
+            6,
+            "full Σ per component"
+        );
+        v["log_p"].as_f64().unwrap()
+    };
+    let (lp_mode, lp_mean) = (at(&mode["mode"]), at(&mode["mode_mean"]));
+    assert!((lp_mode - mode["log_p"].as_f64().unwrap()).abs() < 1e-9);
+    assert!(lp_mode >= lp_mean - 1e-12, "{lp_mode} < {lp_mean}");
+    // A wider scale temperature spreads the samples.
+    let spread = |v: &serde_json::Value| {
+        let ys: Vec<f64> = v["samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|y| y[0].as_f64().unwrap())
+            .collect();
+        let m = ys.iter().sum::<f64>() / ys.len() as f64;
+        ys.iter().map(|y| (y - m).powi(2)).sum::<f64>() / ys.len() as f64
+    };
+    let one_pi = ["--n", "2000", "--temp-pi", "0"];
+    let narrow = run(&[&one_pi[..], &["--temp-sigma", "1"]].concat());
+    let wide = run(&[&one_pi[..], &["--temp-sigma", "3"]].concat());
+    let ratio = spread(&wide) / spread(&narrow);
+    assert!((ratio - 9.0).abs() < 1.5, "variance ratio {ratio} (want 9)");
+
+    for (args, want) in [
+        (vec!["--temp-pi", "11"], "--temp-pi"),
+        (vec!["--temp-sigma", "-0.5"], "--temp-sigma"),
+        (vec!["--n", "0"], "--n"),
+        (vec!["--n", "100001"], "--n"),
+        (vec!["--n", "1.5"], "--n"),
+        (vec!["--seed", "x"], "--seed"),
+        (vec!["--bogus", "1"], "unknown option --bogus"),
+    ] {
+        let mut all = vec!["sample", "--model", p, "--x", "0.78,0.53"];
+        all.extend_from_slice(&args);
+        let (code, _, err) = mdn(&all);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(
+            err.contains(want) && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
+    let (code, _, err) = mdn(&["sample", "--model", p, "--x", "0.5"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--x") && err.contains("2 finite"), "{err}");
+}

@@ -19,8 +19,9 @@ fn golden_bits() {
     let got = shared::golden_fingerprint();
     if std::env::var_os("MDN_BLESS").is_some() {
         let text = format!(
-            "# {}\n# recorded natively by MDN_BLESS=1 cargo test --test core golden\n{}\n",
+            "# {}\n# full: {}\n# recorded natively by MDN_BLESS=1 cargo test --test core golden\n{}\n",
             shared::GOLDEN_SPEC,
+            shared::GOLDEN_FULL_SPEC,
             got.join("\n")
         );
         std::fs::write(

@@ -3,7 +3,7 @@
 //! and every hidden layer's weights and biases; both σ maps, K = 1..5, D = 1..3.
 //! Training runs in f32; the same generic code is instantiated here in f64.
 
-#![allow(clippy::needless_range_loop)]
+#![allow(clippy::needless_range_loop, clippy::too_many_arguments)]
 
 use mdn_playground::dataset::Dataset;
 use mdn_playground::experiment::loss_and_gradients;
@@ -11,7 +11,7 @@ use mdn_playground::head::Head;
 use mdn_playground::model::Model;
 use mdn_playground::network::Network;
 use mdn_playground::rng::Rng;
-use mdn_playground::spec::{Activation, SigmaMap};
+use mdn_playground::spec::{Activation, Covariance, SigmaMap};
 use ndarray::Array2;
 
 fn data(din: usize, dout: usize, n: usize, rng: &mut Rng) -> Dataset {
@@ -30,11 +30,25 @@ fn model(
     act: Activation,
     rng: &mut Rng,
 ) -> Model<f64> {
+    model_cov(din, hidden, k, d, sigma, Covariance::Diagonal, act, rng)
+}
+
+fn model_cov(
+    din: usize,
+    hidden: &[usize],
+    k: usize,
+    d: usize,
+    sigma: SigmaMap,
+    cov: Covariance,
+    act: Activation,
+    rng: &mut Rng,
+) -> Model<f64> {
     let head = Head {
         k,
         d,
         sigma,
         sigma_min: 0.01,
+        cov,
     };
     let mut sizes = vec![din];
     sizes.extend(hidden);
@@ -104,6 +118,57 @@ fn mdn_gradients_every_group_every_k_d_and_sigma_map() {
                 assert!(
                     worst < 1e-5,
                     "sigma={sigma:?} d={d} k={k}: relative error {worst:e}"
+                );
+            }
+        }
+    }
+}
+
+/// Full covariance (Cholesky heads): means, diagonal and off-diagonal entries of L, and
+/// every layer below, for D = 2 and 3, both σ maps. The off-diagonal raw outputs are
+/// pushed to ±3 (|ρ| ≈ 0.95) so that the components are strongly correlated.
+#[test]
+fn mdn_gradients_full_covariance() {
+    let mut rng = Rng::new(11, 0);
+    for sigma in [SigmaMap::Exp, SigmaMap::Softplus] {
+        for d in 2..=3 {
+            for k in [1, 3] {
+                let data = data(2, d, 140, &mut rng);
+                let mut m = model_cov(
+                    2,
+                    &[4, 3],
+                    k,
+                    d,
+                    sigma,
+                    Covariance::Full,
+                    Activation::Tanh,
+                    &mut rng,
+                );
+                assert_eq!(m.head.outputs(), k + k * d + k * d * (d + 1) / 2);
+                // Bias of each off-diagonal output: strong correlations.
+                let last = m.mdn.offset(m.mdn.layers() - 1);
+                let dout = m.head.outputs();
+                let bias = last + m.mdn.sizes[m.mdn.layers() - 1] * dout;
+                for c in 0..k {
+                    for a in 1..d {
+                        for b in 0..a {
+                            let r = m.head.off_row(c, a, b);
+                            m.mdn.params[bias + r] = if (a + b + c) % 2 == 0 { 3.0 } else { -3.0 };
+                        }
+                    }
+                }
+                // The off-diagonal entries matter (the checks below would pass vacuously
+                // if the loss ignored them).
+                let (_, g, _, _) = loss_and_gradients(&m, &data);
+                assert!(
+                    (0..k).all(|c| m.mdn.params.len() > bias
+                        && g[bias + m.head.off_row(c, d - 1, 0)].abs() > 1e-6),
+                    "off-diagonal gradients vanish"
+                );
+                let worst = check(&m, &data, "mdn");
+                assert!(
+                    worst < 1e-5,
+                    "full sigma={sigma:?} d={d} k={k}: relative error {worst:e}"
                 );
             }
         }

@@ -28,17 +28,16 @@ fn saved_model_reloads_bit_for_bit() {
     }
 }
 
-/// The README's recipe rebuilds the density from the file with nothing but the
-/// documented fields: here done by hand, in plain f64 with std's exp/ln, and compared.
-/// (A misread field, layer order or head layout would be off by far more than 1e-5.)
-#[test]
-fn the_documented_format_is_enough_to_rebuild_the_density() {
-    let e = trained();
-    let v: serde_json::Value = serde_json::from_str(&e.model.to_json("")).unwrap();
-    let x = 0.37f64;
-    let y = 0.61f64;
-    let mut h =
-        vec![(x - v["input_mean"][0].as_f64().unwrap()) / v["input_std"][0].as_f64().unwrap()];
+/// The network of a model file run by hand in f64 on input `x`, from the README's
+/// recipe: standardise, then each layer (tanh between layers, the last one linear).
+fn forward_by_hand(v: &serde_json::Value, x: &[f64]) -> Vec<f64> {
+    let mut h: Vec<f64> = x
+        .iter()
+        .enumerate()
+        .map(|(j, xj)| {
+            (xj - v["input_mean"][j].as_f64().unwrap()) / v["input_std"][j].as_f64().unwrap()
+        })
+        .collect();
     let layers = v["mdn"]["layers"].as_array().unwrap();
     for (li, l) in layers.iter().enumerate() {
         let outs = l["outputs"].as_u64().unwrap() as usize;
@@ -59,6 +58,19 @@ fn the_documented_format_is_enough_to_rebuild_the_density() {
             z
         };
     }
+    h
+}
+
+/// The README's recipe rebuilds the density from the file with nothing but the
+/// documented fields: here done by hand, in plain f64 with std's exp/ln, and compared.
+/// (A misread field, layer order or head layout would be off by far more than 1e-5.)
+#[test]
+fn the_documented_format_is_enough_to_rebuild_the_density() {
+    let e = trained();
+    let v: serde_json::Value = serde_json::from_str(&e.model.to_json("")).unwrap();
+    let x = 0.37f64;
+    let y = 0.61f64;
+    let h = forward_by_hand(&v, &[x]);
     let k = v["mdn"]["head"]["components"].as_u64().unwrap() as usize;
     let floor = v["mdn"]["head"]["sigma_min"].as_f64().unwrap();
     assert_eq!(v["mdn"]["head"]["sigma_map"], "softplus");
@@ -171,4 +183,75 @@ fn heatmap_log_density_matches_the_mixture() {
             );
         }
     }
+}
+
+fn trained_full() -> Experiment {
+    let spec = Spec::parse("data=arm&n=300&hidden=6&k=2&steps=60&cov=full").unwrap();
+    let mut e = Experiment::new(&spec);
+    e.train(spec.steps);
+    e.metrics();
+    e
+}
+
+/// A full-covariance model reloads to the same mixtures, and files written before the
+/// `covariance` field existed still load (as diagonal); a bad value is refused.
+#[test]
+fn full_covariance_files() {
+    let e = trained_full();
+    let text = e.model.to_json(&e.spec.format());
+    assert!(text.contains("\"covariance\": \"full\""));
+    let (m, _) = Model::<f32>::from_json(&text).unwrap();
+    assert_eq!(m.head, e.model.head);
+    let mut ws = Workspace::new(&m.mdn.sizes);
+    let mut ws2 = Workspace::new(&m.mdn.sizes);
+    for x in [[0.5, 0.5], [0.2, 0.9]] {
+        assert_eq!(m.mixture(&x, &mut ws), e.model.mixture(&x, &mut ws2));
+    }
+    let bad = text.replace("\"covariance\": \"full\"", "\"covariance\": \"cube\"");
+    let err = Model::<f32>::from_json(&bad).unwrap_err();
+    assert!(err.contains("covariance"), "{err}");
+    // An old diagonal file: no covariance field at all.
+    let old = trained().model.to_json("");
+    let old = edit(&old, |v| {
+        v["mdn"]["head"]
+            .as_object_mut()
+            .unwrap()
+            .remove("covariance");
+    });
+    let (m, _) = Model::<f32>::from_json(&old).unwrap();
+    assert_eq!(m.head.cov, mdn_playground::spec::Covariance::Diagonal);
+}
+
+/// The README's recipe for a full covariance, by hand in f64: per component the raw
+/// diagonal entries (σ map + floor), then the raw off-diagonal ones times their row's
+/// diagonal entry; Σ = L Lᵀ; the 2-D Gaussian by its explicit inverse and determinant.
+#[test]
+fn the_documented_full_covariance_layout_rebuilds_the_density() {
+    let e = trained_full();
+    let v: serde_json::Value = serde_json::from_str(&e.model.to_json("")).unwrap();
+    let x = [0.55, 0.62];
+    let y = [0.6, 3.3];
+    let h = forward_by_hand(&v, &x);
+    let k = 2;
+    let floor = v["mdn"]["head"]["sigma_min"].as_f64().unwrap();
+    assert_eq!(h.len(), k + 2 * k + 3 * k);
+    let mx = h[..k].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let zsum: f64 = h[..k].iter().map(|l| (l - mx).exp()).sum();
+    let p: f64 = (0..k)
+        .map(|c| {
+            let pi = (h[c] - mx).exp() / zsum;
+            let (m0, m1) = (h[k + 2 * c], h[k + 2 * c + 1]);
+            let t = &h[3 * k + 3 * c..3 * k + 3 * c + 3];
+            let (l00, l11) = (floor + t[0].exp(), floor + t[1].exp());
+            let l10 = l11 * t[2];
+            let (s00, s01, s11) = (l00 * l00, l00 * l10, l10 * l10 + l11 * l11);
+            let det = s00 * s11 - s01 * s01;
+            let (e0, e1) = (y[0] - m0, y[1] - m1);
+            let q = (s11 * e0 * e0 - 2.0 * s01 * e0 * e1 + s00 * e1 * e1) / det;
+            pi * (-0.5 * q).exp() / (2.0 * std::f64::consts::PI * det.sqrt())
+        })
+        .sum();
+    let mut ws = Workspace::new(&e.model.mdn.sizes);
+    let ours = e.model.mixture(&x, &mut ws).log_prob(&y);
+    assert!((p.ln() - ours).abs() < 1e-4, "{} vs {ours}", p.ln());
 }

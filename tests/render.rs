@@ -10,8 +10,8 @@ fn main_plot_pixels_show_heatmap_regressor_and_text() {
     let mut e = Experiment::new(&spec);
     e.train(spec.steps);
     let view = View {
-        x: e.info.x_range,
-        y: e.info.y_range,
+        x: e.info.x_ranges[0],
+        y: e.info.y_ranges[0],
     };
     let (w, h) = (900u32, 560u32);
     let buf = plot::native::main_plot_rgb(&e.model, &[(0.5, 0.5)], view, ("x", "t"), w, h).unwrap();
@@ -105,4 +105,72 @@ fn history_is_decimated() {
         "{last:?}"
     );
     assert!(h.points.iter().all(|p| p.1.is_finite()));
+}
+
+/// The 2-D views, natively: the arm's workspace with the poses, and the output plane
+/// with its density, checked by pixels where the model puts them.
+#[test]
+fn arm_views_show_poses_and_the_density_at_the_components() {
+    use mdn_playground::plot::plane::{self, Sampling};
+    let spec = Spec::parse("data=arm&n=2000&k=6&hidden=16,16&steps=1500&lr=0.02").unwrap();
+    let mut e = Experiment::new(&spec);
+    e.train(spec.steps);
+    let (w, h) = (1200u32, 600u32);
+    let target = e.info.target.to_vec();
+    let points = e.train.input_points(500);
+    let buf = plane::native::planes_rgb(
+        &e.model,
+        &e.info,
+        &points,
+        &target,
+        Sampling::default(),
+        true,
+        w,
+        h,
+    )
+    .unwrap();
+    let px = |x: u32, y: u32| {
+        let i = ((y * w + x) * 3) as usize;
+        (buf[i], buf[i + 1], buf[i + 2])
+    };
+    let count = |x0: u32, x1: u32, f: &dyn Fn((u8, u8, u8)) -> bool| {
+        (0..h)
+            .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+            .filter(|&(x, y)| f(px(x, y)))
+            .count()
+    };
+    // Left: the MSE arm (near-black, thick) and coloured component arms.
+    let black = count(0, w / 2, &|(r, g, b)| r < 40 && g < 40 && b < 40);
+    assert!(black > 1500, "MSE arm: {black} near-black pixels");
+    let scene = plane::Scene::new(&e.model, &target, Sampling::default(), true);
+    assert!(scene.arms.len() >= 3, "MSE + at least two component poses");
+    // Right: a purple background with bright spots (the two elbow solutions).
+    let dark = count(w / 2, w, &|(r, g, b)| r < 80 && g < 20 && b > 70);
+    let bright = count(w / 2, w, &|(r, g, b)| g > 150 && b < 160 && r > 60);
+    assert!(dark > 100_000, "background: {dark}");
+    assert!(bright > 20, "density peaks: {bright}");
+}
+
+#[test]
+fn mdn_render_draws_the_arm_views() {
+    let out = std::env::temp_dir().join(format!("mdn-render-arm-{}.png", std::process::id()));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_mdn"))
+        .args([
+            "render",
+            "data=arm&n=300&k=2&hidden=6&steps=50",
+            "--out",
+            out.to_str().unwrap(),
+            "--target",
+            "0.6,0.5",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(&std::fs::read(&out).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_mdn"))
+        .args(["render", "data=arm&n=300&steps=5", "--target", "0.5"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--target"));
 }

@@ -3,7 +3,7 @@
 
 use mdn_playground::rng::Rng;
 use mdn_playground::spec::{
-    Activation, Batch, Data, OptimizerKind, Schedule, SigmaMap, Spec, KEYS,
+    Activation, Batch, Covariance, Data, OptimizerKind, Schedule, SigmaMap, Spec, KEYS,
 };
 
 #[test]
@@ -26,7 +26,7 @@ fn empty_text_is_the_default_and_format_round_trips() {
 fn random_spec(r: &mut Rng) -> Spec {
     let pick = |r: &mut Rng, n: u64| r.below(n) as usize;
     Spec {
-        data: [Data::BishopInverse, Data::BishopForward][pick(r, 2)],
+        data: [Data::BishopInverse, Data::BishopForward, Data::Arm][pick(r, 3)],
         n: 10 + pick(r, 49_991),
         seed: r.below(9_007_199_254_740_992),
         k: 1 + pick(r, 30),
@@ -34,6 +34,7 @@ fn random_spec(r: &mut Rng) -> Spec {
         act: [Activation::Tanh, Activation::Relu][pick(r, 2)],
         sigma: [SigmaMap::Exp, SigmaMap::Softplus][pick(r, 2)],
         sigma_min: [0.0, 1.0, r.uniform(), 1e-7 * r.uniform()][pick(r, 4)],
+        cov: [Covariance::Diagonal, Covariance::Full][pick(r, 2)],
         opt: [OptimizerKind::Adam, OptimizerKind::Sgd][pick(r, 2)],
         lr: 1e-6 + (1.0 - 1e-6) * r.uniform(),
         schedule: [Schedule::Constant, Schedule::Cosine][pick(r, 2)],
@@ -214,4 +215,15 @@ fn documented_defaults_match_spec_default() {
         assert_eq!(k, doc.key);
         assert_eq!(v, doc.default, "default of {k}");
     }
+}
+
+/// The README's table of keys is the key table itself.
+#[test]
+fn readme_lists_every_key_as_documented() {
+    let readme = include_str!("../README.md");
+    let table = mdn_playground::spec::keys_markdown();
+    assert!(
+        readme.contains(&table),
+        "README.md's key table is stale; replace it with the output of `mdn keys --markdown`:\n{table}"
+    );
 }

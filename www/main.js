@@ -15,6 +15,7 @@ let lastLossAt = 0;
 let dirty = true;
 let stepsWindow = []; // [time, steps] samples for steps/s
 let generation = 0; // which spec the worker's snapshots belong to
+let twoD = false; // two output dimensions: the input and output planes instead of the main plot
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 let nextId = 1;
@@ -153,8 +154,10 @@ function syncForm() {
     const f = $('spec-' + key);
     if (f) f.value = decodeURIComponent(values[key] ?? '');
   }
-  const [k, means, scales, total] = pg.outputs();
-  $('outputs').textContent = `The network outputs ${total} numbers: ${k} mixing logits + ${means} means + ${scales} scales.`;
+  const [k, means, scales, off, total] = pg.outputs();
+  $('outputs').textContent = off > 0
+    ? `The network outputs ${total} numbers: ${k} mixing logits + ${means} means + ${scales + off} Cholesky entries (${scales} on the diagonal, the scales; ${off} below it, the correlations).`
+    : `The network outputs ${total} numbers: ${k} mixing logits + ${means} means + ${scales} scales.`;
 }
 
 function applyForm() {
@@ -162,10 +165,36 @@ function applyForm() {
   rebuild('#' + parts.join('&'));
 }
 
+/** Shows the views that fit the experiment's dimensions and applies the sampling controls. */
+function showViews() {
+  const [din, dout] = pg.dims();
+  twoD = dout === 2;
+  document.querySelector('.main-plot').hidden = twoD;
+  document.querySelector('.panels').hidden = twoD;
+  document.querySelector('.plane-plot').hidden = !twoD;
+  for (const e of document.querySelectorAll('.arm-only')) e.hidden = !pg.spec().startsWith('data=arm&');
+  for (const e of document.querySelectorAll('.plane-only')) e.hidden = pg.spec().startsWith('data=arm&');
+  $('instack').setAttribute('aria-label', din === 2
+    ? 'Input plane: click or drag to choose the target input; arrow keys move it'
+    : 'Inputs: click or drag to choose the input x; arrow keys move it');
+  applySampling();
+}
+
+function applySampling() {
+  const tpi = Number($('samp-tpi').value);
+  const ts = Number($('samp-ts').value);
+  $('samp-tpi-out').textContent = tpi.toFixed(2);
+  $('samp-ts-out').textContent = ts.toFixed(2);
+  pg.set_sampling(tpi, ts, Number($('samp-n').value), $('samp-mode').checked);
+  dirty = true;
+  panelsDue = true;
+}
+
 function rebuild(hash) {
   if (pg) pg.free();
   pg = new Playground(hash);
   generation++;
+  showViews();
   showIssues(pg.issues());
   writeHash();
   syncForm();
@@ -190,6 +219,7 @@ async function importModel(text) {
   if (pg) pg.free();
   pg = next;
   generation++;
+  showViews();
   showIssues(pg.issues());
   writeHash();
   syncForm();
@@ -214,10 +244,21 @@ function download(name, type, data) {
 /** The main plot's three layers composed into one canvas. */
 function composedPlot() {
   const out = document.createElement('canvas');
+  const ctx = out.getContext('2d');
+  if (twoD) {
+    const a = $('in-live');
+    const b = $('out-static');
+    out.width = a.width + b.width;
+    out.height = Math.max(a.height, b.height);
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, out.width, out.height);
+    for (const id of ['in-static', 'in-live']) ctx.drawImage($(id), 0, 0);
+    for (const id of ['out-heat', 'out-static']) ctx.drawImage($(id), a.width, 0);
+    return out;
+  }
   const top = $('points');
   out.width = top.width;
   out.height = top.height;
-  const ctx = out.getContext('2d');
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, out.width, out.height);
   for (const id of ['heat', 'points']) ctx.drawImage($(id), 0, 0);
@@ -249,7 +290,10 @@ function updateStatus() {
     if (t1 > t0) rate = ` · ${Math.round(((s1 - s0) * 1000) / (t1 - t0))} steps/s`;
   }
   const done = pg.steps() >= pg.planned_steps() ? ' (planned steps done)' : '';
-  $('status').textContent = `step ${pg.steps()} of ${pg.planned_steps()}${done}${rate} · validation NLL: MDN ${fmt(m.val_nll)}, MSE regressor ${fmt(m.baseline_val_nll)} nats`;
+  const fk = m.mdn_fk_error !== undefined
+    ? ` · end effector misses by: MDN ${fmt(m.mdn_fk_error)}, MSE ${fmt(m.baseline_fk_error)}`
+    : '';
+  $('status').textContent = `step ${pg.steps()} of ${pg.planned_steps()}${done}${rate} · validation NLL: MDN ${fmt(m.val_nll)}, MSE regressor ${fmt(m.baseline_val_nll)} nats${fk}`;
   $('status').dataset.ready = '1';
 }
 
@@ -272,6 +316,10 @@ let staticKey = ''; // what the static layer was drawn for
 // snapshot; the static one on top (axes, labels, legend, data, colour bar) only with the
 // data and the size. One changing canvas keeps the browser's compositing cheap.
 function drawMain() {
+  if (twoD) {
+    drawPlanes();
+    return;
+  }
   const live = $('heat');
   const base = $('points');
   const dpr = sizeCanvas(live);
@@ -302,6 +350,89 @@ function drawMain() {
   stats.maxOverlayMs = Math.max(stats.maxOverlayMs ?? 0, tc - tb);
 }
 
+let planeKey = '';
+let inRect = null; // input plane: [x0, y0, x1, y1] in canvas pixels and [vx0, vx1, vy0, vy1]
+let outRect = null;
+const planeSource = document.createElement('canvas');
+
+/** The 2-D views: the input plane (static data below, live target and arms above) and the
+ * output plane (live heatmap with ellipses below, static axes above). */
+function drawPlanes() {
+  const ids = ['in-static', 'in-live', 'out-heat', 'out-static'];
+  let dpr = 1;
+  for (const id of ids) dpr = sizeCanvas($(id));
+  const legend = $('instack').clientWidth >= 420;
+  const key = `${generation}:${$('in-static').width}x${$('in-static').height}:${$('out-static').width}:${legend}`;
+  if (key !== planeKey || !inRect || !outRect) {
+    planeKey = key;
+    for (const id of ['in-static', 'out-static']) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
+    inRect = pg.draw_inputs($('in-static'), dpr, legend, false);
+    outRect = pg.draw_outputs($('out-static'), dpr, legend, false);
+  }
+  const live = $('in-live');
+  live.getContext('2d').clearRect(0, 0, live.width, live.height);
+  pg.draw_inputs(live, dpr, legend, true);
+  const [x0, y0, x1, y1] = outRect;
+  const cw = Math.max(1, Math.round((x1 - x0) / (3 * dpr)));
+  const ch = Math.max(1, Math.round((y1 - y0) / (3 * dpr)));
+  const rgba = pg.plane_heatmap(cw, ch);
+  planeSource.width = cw;
+  planeSource.height = ch;
+  planeSource.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), cw, ch), 0, 0);
+  const heat = $('out-heat');
+  const ctx = heat.getContext('2d');
+  ctx.clearRect(0, 0, heat.width, heat.height);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(planeSource, x0, y0, x1 - x0, y1 - y0);
+  pg.draw_outputs(heat, dpr, legend, true);
+}
+
+/** The numbers behind the 2-D views, as a list with the drawing's colours (textContent only). */
+function showTargetReport() {
+  const r = pg.target_report();
+  const f = (v) => Array.from(v, (x) => x.toFixed(3)).join(', ');
+  const list = $('targetreport');
+  list.replaceChildren();
+  const item = (colour, text) => {
+    const li = document.createElement('li');
+    if (colour) {
+      const sw = document.createElement('span');
+      sw.className = 'swatch';
+      sw.style.background = colour; // a #rrggbb from the engine, never user text
+      li.appendChild(sw);
+    }
+    li.append(text);
+    list.appendChild(li);
+  };
+  item(null, `Target input (${f(r.target)})`);
+  if (r.arms.length) {
+    for (const a of r.arms) {
+      const who = a.component == null ? 'MSE regressor' : `Component ${a.component + 1} (π ${a.pi.toFixed(2)})`;
+      item(a.colour, `${who}: θ = (${f(a.theta)}) — the hand misses the target by ${a.miss.toFixed(3)}`);
+    }
+  } else {
+    item('#141414', `MSE prediction (${f(r.baseline)})`);
+    for (const c of r.components) item(c.colour, `Component ${c.k + 1}: π ${c.pi.toFixed(2)}, mean (${f(c.mean)})`);
+  }
+  if (r.mode) item('#ffd700', `Most probable point (${f(r.mode)})`);
+}
+
+/** Moves the 2-D views' input to the pointer's position on the input plane. */
+function targetAt(ev) {
+  if (!inRect) return;
+  const c = $('in-live');
+  const r = c.getBoundingClientRect();
+  const k = c.width / r.width;
+  const [x0, y0, x1, y1, vx0, vx1, vy0, vy1] = inRect;
+  const tx = ((ev.clientX - r.left) * k - x0) / (x1 - x0);
+  const ty = ((ev.clientY - r.top) * k - y0) / (y1 - y0);
+  const x = vx0 + tx * (vx1 - vx0);
+  const y = vy1 - ty * (vy1 - vy0);
+  pg.set_target(pg.dims()[0] === 2 ? [x, y] : [x]);
+  dirty = true;
+  panelsDue = true;
+}
+
 function drawLoss() {
   const c = $('loss');
   const dpr = sizeCanvas(c);
@@ -311,6 +442,10 @@ function drawLoss() {
 let sliceX = null; // x0 of the slice panel, in data units (null: the middle)
 
 function drawPanels() {
+  if (twoD) {
+    showTargetReport();
+    return;
+  }
   const s = $('slice');
   const dpr = sizeCanvas(s);
   const [vx0, vx1] = pg.view_range();
@@ -417,6 +552,27 @@ async function main() {
     sliceX = Math.min(vx1, Math.max(vx0, (sliceX ?? 0.5) + (ev.key === 'ArrowLeft' ? -step : step)));
     drawPanels();
   });
+  $('instack').addEventListener('pointerdown', (ev) => {
+    $('instack').setPointerCapture(ev.pointerId);
+    targetAt(ev);
+  });
+  $('instack').addEventListener('pointermove', (ev) => {
+    if (ev.buttons & 1) targetAt(ev);
+  });
+  $('instack').addEventListener('keydown', (ev) => {
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    const m = moves[ev.key];
+    if (!m || !inRect) return;
+    ev.preventDefault();
+    const [, , , , vx0, vx1, vy0, vy1] = inRect;
+    const t = pg.target();
+    t[0] += (m[0] * (vx1 - vx0)) / 50;
+    if (t.length > 1) t[1] += (m[1] * (vy1 - vy0)) / 50;
+    pg.set_target(t);
+    dirty = true;
+    panelsDue = true;
+  });
+  for (const id of ['samp-n', 'samp-tpi', 'samp-ts', 'samp-mode']) $(id).addEventListener('input', applySampling);
   window.addEventListener('hashchange', () => {
     const spec = location.hash.replace(/^#/, '').split('&').filter((p) => !PAGE_KEYS.includes(p.split('=')[0])).join('&');
     if (spec !== pg.spec()) rebuild(location.hash);
@@ -432,6 +588,18 @@ async function main() {
     loadModel: (text) => importModel(text),
     /** The model in the CLI's JSON format. */
     modelJson: () => pg.model_json(),
+    /** The 2-D views' input: get it, or move it (clamped to the data's range). */
+    target: (x) => (x === undefined ? Array.from(pg.target()) : Array.from(pg.set_target(x))),
+    /** What the 2-D views show at the target (components, poses and miss distances). */
+    targetReport: () => pg.target_report(),
+    /** Sampling settings of the views: temperatures, number of samples, mode. */
+    setSampling: ({ tempPi = 1, tempSigma = 1, n = 0, mode = false } = {}) => {
+      $('samp-tpi').value = tempPi;
+      $('samp-ts').value = tempSigma;
+      $('samp-n').value = String(n);
+      $('samp-mode').checked = mode;
+      applySampling();
+    },
     /** The iframe snippet for this experiment. */
     embedCode: () => embedCode(),
     /** Drawing statistics: plot updates so far and the slowest ones, in ms. */

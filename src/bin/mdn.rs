@@ -3,11 +3,14 @@
 //! ```text
 //! mdn train [SPEC] [--save model.json] [--every N]
 //! mdn eval --model model.json --x X [--y Y]
+//! mdn sample --model model.json --x X [--n N] [--temp-pi T] [--temp-sigma T] [--mode]
 //! ```
 //! SPEC is a share link (`http://…/#data=…`) or the text after `#`. Output is JSON lines.
 
+use mdn_playground::mixture::Temperature;
 use mdn_playground::model::{Model, Precision};
 use mdn_playground::network::Workspace;
+use mdn_playground::rng::{stream, Rng};
 use mdn_playground::{Experiment, Metrics, Spec, VERSION};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -22,14 +25,28 @@ usage:
       playground's default experiment). Prints a JSON line of progress every N steps
       (default: steps/10) and a final JSON line with the metrics.
       --save FILE   write the trained model (MDN and baseline) as JSON
-  mdn render [SPEC] [--out FILE] [--width W] [--height H]
+  mdn render [SPEC] [--out FILE] [--width W] [--height H] [--target X]
       Train SPEC like `mdn train`, then draw the page's main plot (p(y|x) heatmap, data,
       the MSE regressor, the component means) into a PNG (default main.png, 1200×750).
+      For two outputs (data=arm) it draws the page's two views instead: the inputs (the
+      arm's workspace with its poses) and p(y1, y2 | X) at the input --target X
+      (comma-separated; default the page's starting target).
   mdn eval --model FILE --x X [--y Y]
       Print π, μ, σ of p(y|x) at input X (comma-separated for several dimensions),
-      the mixture mean, the baseline's prediction, and with --y, ln p(y|x).
-  mdn keys
-      List the spec keys, their accepted values and defaults.
+      the mixture mean, the baseline's prediction, and with --y, ln p(y|x). With a
+      full covariance, σ is the diagonal of each Cholesky factor and each Σ_k is given.
+  mdn sample --model FILE --x X [--n N] [--temp-pi T] [--temp-sigma T] [--seed S] [--mode]
+      Draw N samples (default 10, at most 100000) of y from p(y|x) as JSON.
+      --temp-pi T     0 to 10 (default 1): below 1 the likelier components are chosen
+                      more often, above 1 the choice evens out; 0 always takes the most
+                      probable component
+      --temp-sigma T  0 to 10 (default 1): scales each component's spread; 0 gives the
+                      component's mean itself
+      --seed S        the sampler's seed (default 1): the same seed, the same samples
+      --mode          instead of sampling, print the most probable point of p(y|x) (the
+                      highest mode) and the most probable component's mean
+  mdn keys [--markdown]
+      List the spec keys, their accepted values and defaults (as the README's table).
   mdn --version | --help
 ";
 
@@ -53,7 +70,12 @@ fn main() -> ExitCode {
         }
         Some("train") => train(&args[1..]),
         Some("eval") => eval(&args[1..]),
+        Some("sample") => sample(&args[1..]),
         Some("render") => render(&args[1..]),
+        Some("keys") if args.get(1).map(String::as_str) == Some("--markdown") => {
+            print!("{}", mdn_playground::spec::keys_markdown());
+            Ok(())
+        }
         Some("keys") => {
             for k in mdn_playground::spec::KEYS {
                 println!(
@@ -64,7 +86,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some(other) => fail(format!(
-            "unknown command {other:?}; expected train, render, eval or keys (see mdn --help)"
+            "unknown command {other:?}; expected train, render, eval, sample or keys (see mdn --help)"
         )),
     };
     match result {
@@ -81,17 +103,30 @@ type Parsed<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
 
 /// Splits arguments into positionals and `--flag value` options (from `allowed`).
 fn options<'a>(args: &'a [String], allowed: &[&str]) -> Result<Parsed<'a>, Fail> {
+    options_and_flags(args, allowed, &[])
+}
+
+/// As [`options`], with `--flag`s that take no value (reported with the value "").
+fn options_and_flags<'a>(
+    args: &'a [String],
+    allowed: &[&str],
+    flags: &[&str],
+) -> Result<Parsed<'a>, Fail> {
     let mut pos = Vec::new();
     let mut opts = Vec::new();
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
-        if let Some(name) = a.strip_prefix("--") {
+        if let Some(name) = a.strip_prefix("--").filter(|n| flags.contains(n)) {
+            opts.push((name, ""));
+            i += 1;
+        } else if let Some(name) = a.strip_prefix("--") {
             if !allowed.contains(&name) {
                 return fail(format!(
                     "unknown option --{name}; accepted: {}",
                     allowed
                         .iter()
+                        .chain(flags)
                         .map(|o| format!("--{o}"))
                         .collect::<Vec<_>>()
                         .join(", ")
@@ -210,6 +245,9 @@ struct EvalOut {
     mean: Vec<f64>,
     mode_mean: Vec<f64>,
     baseline: Vec<f64>,
+    /// Full covariance only: each Σ_k, row-major.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    covariance: Option<Vec<Vec<f64>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     y: Option<Vec<f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -218,22 +256,7 @@ struct EvalOut {
 
 fn eval(args: &[String]) -> Result<(), Fail> {
     let (pos, opts) = options(args, &["model", "x", "y"])?;
-    if !pos.is_empty() {
-        return fail(format!(
-            "eval takes no positional argument (got {:?})",
-            pos[0]
-        ));
-    }
-    let path = opt(&opts, "model").ok_or_else(|| Fail("eval needs --model FILE".into(), 2))?;
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {path}: {e}"), 1))?;
-    let (model, _spec) =
-        Model::<Precision>::from_json(&text).map_err(|e| Fail(format!("{path}: {e}"), 2))?;
-    let x = numbers(
-        "x",
-        opt(&opts, "x").ok_or_else(|| Fail("eval needs --x X".into(), 2))?,
-        model.din(),
-    )?;
+    let (model, x) = model_and_x("eval", &pos, &opts)?;
     let y = opt(&opts, "y")
         .map(|v| numbers("y", v, model.dout()))
         .transpose()?;
@@ -245,12 +268,135 @@ fn eval(args: &[String]) -> Result<(), Fail> {
         pi: mix.pi.clone(),
         mu: mix.mu.chunks(d).map(<[f64]>::to_vec).collect(),
         sigma: mix.sigma.chunks(d).map(<[f64]>::to_vec).collect(),
+        covariance: (!mix.off.is_empty()).then(|| (0..mix.k).map(|c| mix.covariance(c)).collect()),
         mean: mix.mean(),
         mode_mean: mix.mode_mean(),
         baseline: model.baseline_predict(&x, &mut wsb),
         log_p: y.as_ref().map(|y| mix.log_prob(y)),
         y,
         x,
+    };
+    println!("{}", json(&out));
+    Ok(())
+}
+
+/// The model of `--model` and the input of `--x`, for `eval` and `sample`.
+fn model_and_x(
+    cmd: &str,
+    pos: &[&str],
+    opts: &[(&str, &str)],
+) -> Result<(Model<Precision>, Vec<f64>), Fail> {
+    if let Some(p) = pos.first() {
+        return fail(format!("{cmd} takes no positional argument (got {p:?})"));
+    }
+    let path = opt(opts, "model").ok_or_else(|| Fail(format!("{cmd} needs --model FILE"), 2))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {path}: {e}"), 1))?;
+    let (model, _spec) =
+        Model::<Precision>::from_json(&text).map_err(|e| Fail(format!("{path}: {e}"), 2))?;
+    let x = numbers(
+        "x",
+        opt(opts, "x").ok_or_else(|| Fail(format!("{cmd} needs --x X"), 2))?,
+        model.din(),
+    )?;
+    Ok((model, x))
+}
+
+/// A number option within `range` (inclusive), or its default.
+fn number_in(
+    opts: &[(&str, &str)],
+    name: &str,
+    range: (f64, f64),
+    default: f64,
+) -> Result<f64, Fail> {
+    match opt(opts, name) {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<f64>() {
+            Ok(t) if t.is_finite() && t >= range.0 && t <= range.1 => Ok(t),
+            _ => fail(format!(
+                "--{name}: {v:?} is not a number from {} to {}",
+                range.0, range.1
+            )),
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct SampleOut {
+    x: Vec<f64>,
+    temp_pi: f64,
+    temp_sigma: f64,
+    seed: u64,
+    /// The drawn points.
+    samples: Vec<Vec<f64>>,
+    /// The component each was drawn from.
+    components: Vec<usize>,
+}
+
+#[derive(Serialize)]
+struct ModeOut {
+    x: Vec<f64>,
+    /// The highest mode of p(y|x) and its log-density.
+    mode: Vec<f64>,
+    log_p: f64,
+    /// The mean of the most probable component (what temp-pi = temp-sigma = 0 draws).
+    mode_mean: Vec<f64>,
+}
+
+fn sample(args: &[String]) -> Result<(), Fail> {
+    let (pos, opts) = options_and_flags(
+        args,
+        &["model", "x", "n", "temp-pi", "temp-sigma", "seed"],
+        &["mode"],
+    )?;
+    let (model, x) = model_and_x("sample", &pos, &opts)?;
+    let mut ws = Workspace::new(&model.mdn.sizes);
+    let mix = model.mixture(&x, &mut ws);
+    if opt(&opts, "mode").is_some() {
+        let mode = mix.mode();
+        let out = ModeOut {
+            log_p: mix.log_prob(&mode),
+            mode,
+            mode_mean: mix.mode_mean(),
+            x,
+        };
+        println!("{}", json(&out));
+        return Ok(());
+    }
+    let n = number_in(&opts, "n", (1.0, 100_000.0), 10.0)?;
+    if n.fract() != 0.0 {
+        return fail(format!("--n: {n} is not a whole number"));
+    }
+    let t = Temperature {
+        pi: number_in(&opts, "temp-pi", Temperature::RANGE, 1.0)?,
+        sigma: number_in(&opts, "temp-sigma", Temperature::RANGE, 1.0)?,
+    };
+    let seed = match opt(&opts, "seed") {
+        None => 1,
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|s| *s <= mdn_playground::spec::SEED_MAX)
+            .ok_or_else(|| {
+                Fail(
+                    format!(
+                        "--seed: {v:?} is not a whole number from 0 to {}",
+                        mdn_playground::spec::SEED_MAX
+                    ),
+                    2,
+                )
+            })?,
+    };
+    let mut rng = Rng::new(seed, stream::SAMPLES);
+    let (components, samples) = mix.samples(n as usize, t, &mut rng).into_iter().unzip();
+    let out = SampleOut {
+        x,
+        temp_pi: t.pi,
+        temp_sigma: t.sigma,
+        seed,
+        samples,
+        components,
     };
     println!("{}", json(&out));
     Ok(())
@@ -263,7 +409,7 @@ fn render(_: &[String]) -> Result<(), Fail> {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn render(args: &[String]) -> Result<(), Fail> {
-    let (pos, opts) = options(args, &["out", "width", "height"])?;
+    let (pos, opts) = options(args, &["out", "width", "height", "target"])?;
     if pos.len() > 1 {
         return fail("render takes one SPEC (quote a share link: it contains '&')");
     }
@@ -290,20 +436,46 @@ fn render(args: &[String]) -> Result<(), Fail> {
         return fail(format!("--out: {out:?} must end in .png"));
     }
     let mut exp = Experiment::new(&spec);
+    let target = match opt(&opts, "target") {
+        Some(v) => numbers("target", v, exp.info.din)?,
+        None => exp.info.target.to_vec(),
+    };
     exp.train(spec.steps);
     let m = exp.metrics();
-    let points = exp.train.points(mdn_playground::plot::MAX_POINTS);
-    let view = mdn_playground::plot::View::of(&exp.info);
-    mdn_playground::plot::native::main_plot_png(
-        std::path::Path::new(out),
-        &exp.model,
-        &points,
-        view,
-        (exp.info.x_label, exp.info.y_label),
-        w,
-        h,
-    )
-    .map_err(|e| Fail(format!("cannot write {out}: {e}"), 1))?;
+    let written = if exp.info.dout == 2 {
+        use mdn_playground::plot::plane;
+        let points = if exp.info.din == 2 {
+            exp.train.input_points(mdn_playground::plot::MAX_POINTS)
+        } else {
+            exp.train.points(mdn_playground::plot::MAX_POINTS)
+        };
+        plane::native::planes_rgb(
+            &exp.model,
+            &exp.info,
+            &points,
+            &target,
+            plane::Sampling::default(),
+            spec.data == mdn_playground::spec::Data::Arm,
+            w,
+            h,
+        )
+        .and_then(|buf| {
+            mdn_playground::plot::native::write_png(std::path::Path::new(out), &buf, w, h)
+        })
+    } else {
+        let points = exp.train.points(mdn_playground::plot::MAX_POINTS);
+        let view = mdn_playground::plot::View::of(&exp.info);
+        mdn_playground::plot::native::main_plot_png(
+            std::path::Path::new(out),
+            &exp.model,
+            &points,
+            view,
+            (exp.info.x_labels[0], exp.info.y_labels[0]),
+            w,
+            h,
+        )
+    };
+    written.map_err(|e| Fail(format!("cannot write {out}: {e}"), 1))?;
     println!(
         "{}",
         json(&Final {

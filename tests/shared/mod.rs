@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use mdn_playground::head::Head;
-use mdn_playground::spec::{SigmaMap, Spec};
+use mdn_playground::spec::{Covariance, SigmaMap, Spec};
 use mdn_playground::Experiment;
 use serde::Deserialize;
 
@@ -17,9 +17,19 @@ pub struct Case {
     pub d: usize,
     pub sigma_map: String,
     pub sigma_min: f64,
+    /// "diag" or "full" (see src/head.rs for the raw layout of each).
+    #[serde(default = "diag")]
+    pub cov: String,
     pub raw: Vec<f64>,
     pub y: Vec<f64>,
     pub log_p: String,
+    /// Relative tolerance of the f64 paths: 1e-14, or more where rounding the inputs alone
+    /// moves ln p further (ill-conditioned covariances; see the reference script).
+    #[serde(default = "default_tol")]
+    pub rel_tol: f64,
+    /// The reference at the inputs rounded to f32 (for the f32 training path).
+    #[serde(default)]
+    pub log_p_f32_inputs: String,
 }
 
 impl Case {
@@ -34,8 +44,21 @@ impl Case {
             d: self.d,
             sigma,
             sigma_min: self.sigma_min,
+            cov: if self.cov == "full" {
+                Covariance::Full
+            } else {
+                Covariance::Diagonal
+            },
         }
     }
+}
+
+fn default_tol() -> f64 {
+    1e-14
+}
+
+fn diag() -> String {
+    "diag".into()
 }
 
 pub fn cases() -> Vec<Case> {
@@ -50,7 +73,7 @@ pub fn nll_matches_reference() {
         let want: f64 = c.log_p.parse().unwrap();
         let got = c.head().mixture(&c.raw).log_prob(&c.y);
         assert!(
-            got.is_finite() && (got - want).abs() <= 1e-14 * want.abs().max(1.0),
+            got.is_finite() && (got - want).abs() <= c.rel_tol * want.abs().max(1.0),
             "{}: {got} vs {want}",
             c.name
         );
@@ -60,10 +83,24 @@ pub fn nll_matches_reference() {
 /// The fixed experiment whose bits must agree on every platform.
 pub const GOLDEN_SPEC: &str = "data=bishop-inverse&n=300&seed=42&k=3&hidden=8,8&act=tanh&sigma=softplus&sigma_min=0.01&opt=adam&lr=0.01&batch=64&steps=150";
 
+/// The same for a full covariance (Cholesky heads) on the robot arm: two outputs.
+pub const GOLDEN_FULL_SPEC: &str = "data=arm&n=300&seed=42&k=3&hidden=8,8&act=tanh&sigma=exp&sigma_min=0.01&cov=full&opt=adam&lr=0.01&batch=64&steps=150";
+
+/// The fingerprints of both golden experiments.
+pub fn golden_fingerprint() -> Vec<String> {
+    let mut v = fingerprint(GOLDEN_SPEC);
+    v.extend(
+        fingerprint(GOLDEN_FULL_SPEC)
+            .into_iter()
+            .map(|l| format!("full {l}")),
+    );
+    v
+}
+
 /// A fingerprint of an experiment after training: metric bits and a hash of every
 /// parameter's bits (FNV-1a), as hex strings.
-pub fn golden_fingerprint() -> Vec<String> {
-    let spec = Spec::parse(GOLDEN_SPEC).unwrap();
+fn fingerprint(text: &str) -> Vec<String> {
+    let spec = Spec::parse(text).unwrap();
     let mut e = Experiment::new(&spec);
     e.train(spec.steps);
     let m = e.metrics();
@@ -123,6 +160,7 @@ pub fn gradient_check_small() {
         d: 2,
         sigma: SigmaMap::Softplus,
         sigma_min: 0.01,
+        cov: Covariance::Diagonal,
     };
     let mut mdn = Network::<f64>::new(&[1, 5, head.outputs()], Activation::Tanh, &mut r, 1.0);
     for p in mdn.params.iter_mut() {

@@ -5,6 +5,8 @@
 
 use crate::mixture::Mixture;
 use crate::model::Model;
+
+pub mod plane;
 use ndarray::Array2;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -20,8 +22,8 @@ impl View {
     /// A data set's plot range.
     pub fn of(info: &crate::dataset::DataInfo) -> View {
         View {
-            x: info.x_range,
-            y: info.y_range,
+            x: info.x_ranges[0],
+            y: info.y_ranges[0],
         }
     }
 }
@@ -119,6 +121,49 @@ pub fn curves(model: &Model, view: &View, n: usize) -> Curves {
     }
 }
 
+/// Points (x, y) in data units.
+pub type Points = Vec<(f64, f64)>;
+
+/// Samples for the main plot (one per x, the x drawn uniformly over the view) and the
+/// most probable y at each of the curves' x, as asked by `sampling`.
+pub fn samples_and_modes(
+    model: &Model,
+    view: &View,
+    curves: &Curves,
+    sampling: plane::Sampling,
+) -> (Points, Points) {
+    let mut rng = crate::rng::Rng::new(sampling.seed, crate::rng::stream::SAMPLES);
+    let n = sampling.n.min(plane::SAMPLES_MAX);
+    let xs = Array2::from_shape_fn((n, 1), |_| rng.range(view.x.0, view.x.1));
+    let samples = model
+        .mixtures(&xs)
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let w = m.tempered_weights(sampling.temp.pi);
+            (
+                xs[[i, 0]],
+                m.sample_tempered(&w, sampling.temp.sigma, &mut rng).1[0],
+            )
+        })
+        .collect();
+    let modes = if sampling.mode {
+        curves
+            .xs
+            .iter()
+            .zip(&curves.mixtures)
+            .map(|(x, m)| (*x, m.mode()[0]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (samples, modes)
+}
+
+/// Samples drawn from the model, and the mode (most probable y), in every view.
+pub const SAMPLE_COLOUR: RGBColor = RGBColor(255, 160, 210);
+pub const MODE_COLOUR: RGBColor = RGBColor(255, 215, 0);
+
 /// Component colours (Tableau 10), for lines that sit on the dark heatmap.
 pub const PALETTE: [(u8, u8, u8); 10] = [
     (255, 127, 14),
@@ -144,6 +189,10 @@ pub struct MainPlot<'a> {
     /// Training points (x, y), drawn small.
     pub points: &'a [(f64, f64)],
     pub curves: &'a Curves,
+    /// Samples (x, y) drawn from the model (see [`plane::Sampling`]); may be empty.
+    pub samples: &'a [(f64, f64)],
+    /// The most probable y at each x (the highest mode of p(y|x)); may be empty.
+    pub modes: &'a [(f64, f64)],
     /// The colour scale (ln p) of the heatmap underneath.
     pub colour: (f64, f64),
     pub x_label: &'a str,
@@ -195,7 +244,7 @@ pub fn draw_main<DB: DrawingBackend>(
         .build_cartesian_2d(p.view.x.0..p.view.x.1, p.view.y.0..p.view.y.1)
         .map_err(e)?;
     let stat = p.layer != Layer::Live;
-    let live = p.layer != Layer::Static;
+
     if p.text && stat {
         chart
             .configure_mesh()
@@ -246,6 +295,29 @@ pub fn draw_main<DB: DrawingBackend>(
                 .map_err(e)?;
         }
     }
+    // Samples and the mode curve (on request): what a generator built on the model draws.
+    let dot = px(2.0).max(1) as u32;
+    chart
+        .draw_series(
+            p.samples
+                .iter()
+                .map(|&(x, y)| Circle::new((x, y), dot, SAMPLE_COLOUR.filled())),
+        )
+        .map_err(e)?;
+    let jump = 0.1 * (p.view.y.1 - p.view.y.0);
+    for (colour, width) in [(BLACK, 5.0), (MODE_COLOUR, 3.0)] {
+        for w in p.modes.windows(2) {
+            // Broken where the mode jumps from one branch to another.
+            if (w[1].1 - w[0].1).abs() < jump {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![w[0], w[1]],
+                        colour.stroke_width(px(width) as u32),
+                    )))
+                    .map_err(e)?;
+            }
+        }
+    }
     // The MSE regressor: what it predicts is the conditional mean.
     let mse: Vec<(f64, f64)> =
         c.xs.iter()
@@ -271,7 +343,7 @@ pub fn draw_main<DB: DrawingBackend>(
     if p.text && p.legend {
         // Legend, top left inside the plot.
         let (x0, y0) = (rect.0 + px(10.0), rect.1 + px(10.0));
-        let items: [(&str, RGBColor); 3] = [
+        let mut items: Vec<(&str, RGBColor)> = vec![
             ("MSE regressor (conditional mean)", WHITE),
             (
                 "component means μ_k(x), opacity π_k(x)",
@@ -279,45 +351,95 @@ pub fn draw_main<DB: DrawingBackend>(
             ),
             ("training data", RGBColor(200, 200, 200)),
         ];
-        let lh = px(18.0);
-        main.draw(&Rectangle::new(
-            [(x0 - px(4.0), y0 - px(4.0)), (x0 + px(280.0), y0 + lh * 3)],
-            BLACK.mix(0.55).filled(),
-        ))
-        .map_err(e)?;
-        for (i, (label, colour)) in items.iter().enumerate() {
-            let y = y0 + lh * i as i32 + lh / 2;
-            main.draw(&PathElement::new(
-                vec![(x0, y), (x0 + px(22.0), y)],
-                colour.stroke_width(px(3.0) as u32),
-            ))
-            .map_err(e)?;
-            main.draw(&Text::new(
-                label.to_string(),
-                (x0 + px(28.0), y - px(7.0)),
-                font.clone().color(&WHITE),
-            ))
-            .map_err(e)?;
+        if !p.samples.is_empty() {
+            items.push(("samples from the model", SAMPLE_COLOUR));
         }
+        if !p.modes.is_empty() {
+            items.push(("most probable y (mode)", MODE_COLOUR));
+        }
+        legend_box(&main, (x0, y0), px(280.0), &items, true, s).map_err(e)?;
     }
 
-    // Colour bar, beside the plot, over the plot area's height.
+    colour_bar(&bar, rect, p.colour, p.layer, p.text, s).map_err(e)?;
+    Ok(rect)
+}
+
+/// A legend box with its top left at `at` (in `area`'s own pixels), `width` wide: one
+/// line per item, a stroke of its colour and its label. `dark`: a translucent black box
+/// with white text (over a heatmap), else a white one with black text.
+fn legend_box<DB: DrawingBackend, S: AsRef<str>>(
+    area: &DrawingArea<DB, Shift>,
+    at: (i32, i32),
+    width: i32,
+    items: &[(S, RGBColor)],
+    dark: bool,
+    s: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |v: f64| (v * s).round() as i32;
+    let font = ("sans-serif", 13.0 * s).into_font();
+    let (x0, y0) = at;
+    let lh = px(18.0);
+    let (fill, text) = if dark {
+        (BLACK.mix(0.55), WHITE)
+    } else {
+        (WHITE.mix(0.85), BLACK)
+    };
+    area.draw(&Rectangle::new(
+        [
+            (x0 - px(4.0), y0 - px(4.0)),
+            (x0 + width, y0 + lh * items.len() as i32),
+        ],
+        fill.filled(),
+    ))?;
+    for (i, (label, colour)) in items.iter().enumerate() {
+        let y = y0 + lh * i as i32 + lh / 2;
+        area.draw(&PathElement::new(
+            vec![(x0, y), (x0 + px(22.0), y)],
+            colour.stroke_width(px(3.0) as u32),
+        ))?;
+        area.draw(&Text::new(
+            label.as_ref().to_string(),
+            (x0 + px(28.0), y - px(7.0)),
+            font.clone().color(&text),
+        ))?;
+    }
+    Ok(())
+}
+
+/// The colour bar of a heatmap, in `bar` beside the plot area `rect`: the colours with
+/// the static layer, the ln p numbers (which move with the model) with the live one.
+fn colour_bar<DB: DrawingBackend>(
+    bar: &DrawingArea<DB, Shift>,
+    rect: Rect,
+    colour: (f64, f64),
+    layer: Layer,
+    text: bool,
+    s: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |v: f64| (v * s).round() as i32;
+    let font = ("sans-serif", 13.0 * s).into_font();
+    // `rect` is in the backend's pixels, the drawing below in the bar's own.
+    let rect = {
+        let (bx, by) = bar.get_base_pixel();
+        (rect.0 - bx, rect.1 - by, rect.2 - bx, rect.3 - by)
+    };
     let bx = px(8.0);
     let bw = px(14.0);
     let steps = 64;
     let height = (rect.3 - rect.1).max(1);
-    for i in (0..steps).filter(|_| stat) {
-        let t0 = rect.1 + height * i / steps;
-        let t1 = rect.1 + height * (i + 1) / steps;
-        let [r, g, bb] = viridis(1.0 - (i as f64 + 0.5) / steps as f64);
-        bar.draw(&Rectangle::new(
-            [(bx, t0), (bx + bw, t1)],
-            RGBColor(r, g, bb).filled(),
-        ))
-        .map_err(e)?;
+    if layer != Layer::Live {
+        for i in 0..steps {
+            let t0 = rect.1 + height * i / steps;
+            let t1 = rect.1 + height * (i + 1) / steps;
+            let [r, g, bb] = viridis(1.0 - (i as f64 + 0.5) / steps as f64);
+            bar.draw(&Rectangle::new(
+                [(bx, t0), (bx + bw, t1)],
+                RGBColor(r, g, bb).filled(),
+            ))?;
+        }
     }
-    if p.text && live {
-        let (lo, hi) = p.colour;
+    if text && layer != Layer::Static {
+        let (lo, hi) = colour;
         for i in 0..=4 {
             let v = hi - (hi - lo) * i as f64 / 4.0;
             let y = rect.1 + height * i / 4;
@@ -325,17 +447,15 @@ pub fn draw_main<DB: DrawingBackend>(
                 format!("{v:.1}"),
                 (bx + bw + px(4.0), y - px(6.0)),
                 font.clone().color(&BLACK),
-            ))
-            .map_err(e)?;
+            ))?;
         }
         bar.draw(&Text::new(
             "ln p",
             (bx, rect.3 + px(6.0)),
             font.clone().color(&BLACK),
-        ))
-        .map_err(e)?;
+        ))?;
     }
-    Ok(rect)
+    Ok(())
 }
 
 /// A loss history kept short: when it reaches `cap` points, neighbours are averaged in
@@ -727,7 +847,7 @@ pub mod native {
 
     static FONT: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
 
-    fn register_font() {
+    pub(crate) fn register_font() {
         static ONCE: std::sync::Once = std::sync::Once::new();
         ONCE.call_once(|| {
             // The bundled file is a valid TrueType font: registering it cannot fail.
@@ -751,6 +871,8 @@ pub mod native {
             view,
             points,
             curves: &curves,
+            samples: &[],
+            modes: &[],
             colour: (-8.0, 0.0),
             x_label: labels.0,
             y_label: labels.1,
@@ -773,16 +895,7 @@ pub mod native {
         plot.layer = Layer::All;
         let mut buf = vec![255u8; (w * h * 3) as usize];
         // The heatmap, one cell per pixel, straight into the image.
-        for r in 0..ch {
-            for c in 0..cw {
-                let (px, py) = (x0 as usize + c, y0 as usize + r);
-                if px < w as usize && py < h as usize {
-                    let i = (py * w as usize + px) * 3;
-                    let j = (r * cw + c) * 4;
-                    buf[i..i + 3].copy_from_slice(&rgba[j..j + 3]);
-                }
-            }
-        }
+        blit(&mut buf, w, h, &rgba, cw, ch, x0, y0);
         {
             let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
             draw_main(&root, &plot)?;
@@ -801,7 +914,16 @@ pub mod native {
         w: u32,
         h: u32,
     ) -> Result<(), String> {
-        let buf = main_plot_rgb(model, points, view, labels, w, h)?;
+        write_png(
+            path,
+            &main_plot_rgb(model, points, view, labels, w, h)?,
+            w,
+            h,
+        )
+    }
+
+    /// Writes an RGB buffer of `w × h` pixels as a PNG file.
+    pub fn write_png(path: &std::path::Path, buf: &[u8], w: u32, h: u32) -> Result<(), String> {
         let img = plotters::backend::BitMapBackend::new(path, (w, h));
         let area = img.into_drawing_area();
         // Blit the finished pixels into the file backend.
@@ -816,5 +938,29 @@ pub mod native {
             }
         }
         area.present().map_err(|e| e.to_string())
+    }
+
+    /// Copies an RGBA heatmap of `cw × ch` cells, one cell per pixel, into the RGB
+    /// buffer `buf` (`w` pixels wide) at (x0, y0).
+    pub fn blit(
+        buf: &mut [u8],
+        w: u32,
+        h: u32,
+        rgba: &[u8],
+        cw: usize,
+        ch: usize,
+        x0: i32,
+        y0: i32,
+    ) {
+        for r in 0..ch {
+            for c in 0..cw {
+                let (px, py) = (x0 as usize + c, y0 as usize + r);
+                if px < w as usize && py < h as usize {
+                    let i = (py * w as usize + px) * 3;
+                    let j = (r * cw + c) * 4;
+                    buf[i..i + 3].copy_from_slice(&rgba[j..j + 3]);
+                }
+            }
+        }
     }
 }
