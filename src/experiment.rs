@@ -9,7 +9,7 @@ use crate::model::{Model, Precision};
 use crate::network::{Kernels, Network, Workspace, BLOCK};
 use crate::optimizer::Optimizer;
 use crate::rng::{stream, Rng};
-use crate::spec::{Batch, Data, Spec};
+use crate::spec::{Batch, Data, Init, Spec};
 use serde::Serialize;
 
 pub struct Experiment {
@@ -21,6 +21,7 @@ pub struct Experiment {
     mdn_opt: Optimizer,
     base_opt: Optimizer,
     batch_rng: Rng,
+    noise_rng: Rng,
     order: Vec<usize>,
     cursor: usize,
     /// Steps taken.
@@ -29,8 +30,33 @@ pub struct Experiment {
     pub last: StepLoss,
     /// Train the MSE baseline alongside (default). Off only to time the MDN alone.
     pub train_baseline: bool,
+    /// Why training stopped, if it did: a step gave a loss, gradient or parameter that is
+    /// not a finite number. The models were rolled back to the step before.
+    pub halted: Option<String>,
+    /// The best validation NLL seen by [`Experiment::metrics`] (for the divergence alarm).
+    best_val: f64,
+    /// Components moved by `reinit_dead` so far.
+    pub reinitialised: u64,
+    /// The smallest standard deviation of a target dimension in the training set.
+    target_std: f64,
+    /// Both models' parameters before the last step, to roll back to.
+    last_good: (Vec<Precision>, Vec<Precision>),
     s: Scratch<Precision>,
 }
+
+/// A component whose π, averaged over the training inputs, is below this is dead: it
+/// explains nothing and gets almost no gradient to come back.
+pub const DEAD_PI: f64 = 1e-3;
+/// σ is watched only where its component carries at least this much weight.
+pub const LIVE_PI: f64 = 0.01;
+/// Variance collapse: the smallest σ within this factor of the floor, or below this
+/// fraction of the targets' standard deviation, while the training NLL is
+/// [`COLLAPSE_GAP`] nats below the validation NLL.
+pub const COLLAPSE_SIGMA: f64 = 1.05;
+pub const COLLAPSE_FRACTION: f64 = 0.01;
+pub const COLLAPSE_GAP: f64 = 0.5;
+/// Divergence: the validation NLL this many nats above its best so far.
+pub const DIVERGENCE_RISE: f64 = 1.0;
 
 /// The losses of one training step, on its batch (before the update).
 #[derive(Clone, Copy, Debug, Default, Serialize, PartialEq)]
@@ -55,6 +81,20 @@ pub struct Metrics {
     pub baseline_val_nll: f64,
     /// The true conditional density's validation NLL, where known.
     pub bayes_nll: Option<f64>,
+    /// Each component's π averaged over the training inputs.
+    pub component_pi: Vec<f64>,
+    /// Components with average π below [`DEAD_PI`].
+    pub dead_components: usize,
+    /// The smallest σ of any component with π ≥ [`LIVE_PI`] on a training input.
+    pub min_sigma: f64,
+    /// What looks wrong, in words: dead components, variance collapse, divergence, a
+    /// halted run. Empty when nothing does.
+    pub alarms: Vec<String>,
+    /// Components moved onto badly explained data by `reinit_dead` so far.
+    pub reinitialised: u64,
+    /// Why training stopped early, if it did (see [`Experiment::halted`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub halted: Option<String>,
     /// Robot arm only: mean distance between a validation target and where the arm's
     /// end effector lands for the most probable component's mean angles.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,6 +110,10 @@ pub struct Evaluation {
     pub nll: f64,
     /// Mean squared error per output dimension.
     pub mse: Vec<f64>,
+    /// Each component's π averaged over the data (evaluation passes only).
+    pub component_pi: Vec<f64>,
+    /// The smallest σ of a component with π ≥ [`LIVE_PI`] (evaluation passes only).
+    pub min_sigma: f64,
 }
 
 #[derive(Clone)]
@@ -111,6 +155,7 @@ impl Experiment {
             cov: spec.cov,
             sigma: spec.sigma,
             sigma_min: spec.sigma_min,
+            pi_floor: spec.pi_floor,
         };
         let sizes = |dout: usize| {
             let mut s = vec![info.din];
@@ -124,6 +169,9 @@ impl Experiment {
             &mut Rng::new(spec.seed, stream::MDN_INIT),
             1.0,
         );
+        if spec.init == Init::Diverse {
+            spread_means(&mut mdn, &head, &train);
+        }
         // A full covariance starts diagonal (N = 0): correlations are learnt where the
         // data show them, instead of starting every component tilted at random.
         let (last, outs) = (mdn.offset(mdn.layers() - 1), head.outputs());
@@ -143,7 +191,7 @@ impl Experiment {
             &mut Rng::new(spec.seed, stream::BASELINE_INIT),
             1.0,
         );
-        let opt = |n| Optimizer::new(spec.opt, spec.lr, spec.momentum, spec.clip, n);
+        let opt = |n| Optimizer::new(&spec, n);
         let model = Model {
             input_mean,
             input_std,
@@ -157,11 +205,25 @@ impl Experiment {
             mdn_opt: opt(model.mdn.params.len()),
             base_opt: opt(model.baseline.params.len()),
             batch_rng: Rng::new(spec.seed, stream::BATCHES),
+            noise_rng: Rng::new(spec.seed, stream::NOISE),
             order: (0..spec.n).collect(),
             cursor: spec.n, // shuffle before the first mini-batch
             step: 0,
             last: StepLoss::default(),
             train_baseline: true,
+            halted: None,
+            reinitialised: 0,
+            best_val: f64::INFINITY,
+            target_std: train
+                .y
+                .rows()
+                .into_iter()
+                .map(|r| {
+                    let m = r.iter().sum::<f64>() / r.len() as f64;
+                    (r.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / r.len() as f64).sqrt()
+                })
+                .fold(f64::INFINITY, f64::min),
+            last_good: (Vec::new(), Vec::new()),
             model,
             info,
             train,
@@ -171,7 +233,13 @@ impl Experiment {
     }
 
     /// One training step of both models on the same batch; returns the batch's losses.
+    /// A step whose loss, gradient or resulting parameters are not all finite is undone:
+    /// the models go back to where they were, the optimizers restart, and
+    /// [`Experiment::halted`] says why; later steps do nothing until [`Experiment::resume`].
     pub fn train_step(&mut self) -> StepLoss {
+        if self.halted.is_some() {
+            return self.last;
+        }
         let n = self.train.len();
         let b = self.spec.batch_size();
         let (start, len) = match self.spec.batch {
@@ -198,21 +266,59 @@ impl Experiment {
             mdn: true,
             baseline: self.train_baseline,
         };
+        let noise = (self.spec.noise_x > 0.0 || self.spec.noise_y > 0.0).then_some(Noise {
+            x: self.spec.noise_x,
+            y: self.spec.noise_y,
+            rng: &mut self.noise_rng,
+        });
         let ev = run(
             &self.model,
             &self.train,
             &self.order[start..start + len],
             !full,
             Some(with),
+            noise,
             &mut self.s,
         );
+        let finite = |v: &[Precision]| v.iter().all(|x| x.is_finite());
+        let mse_ok = ev.mse.iter().all(|v| v.is_finite());
+        if !ev.nll.is_finite() || !mse_ok || !finite(&self.s.grad_mdn) || !finite(&self.s.grad_base)
+        {
+            let what = if !ev.nll.is_finite() {
+                format!("the MDN's loss ({})", ev.nll)
+            } else if !mse_ok {
+                "the MSE regressor's loss".to_string()
+            } else {
+                "a gradient".to_string()
+            };
+            self.halt(format!(
+                "step {}: {what} was not a finite number; the step was not taken",
+                self.step + 1
+            ));
+            return self.last;
+        }
+        self.last_good.0.clone_from(&self.model.mdn.params);
+        self.last_good.1.clone_from(&self.model.baseline.params);
         self.mdn_opt
             .step(&mut self.model.mdn.params, &self.s.grad_mdn);
         if self.train_baseline {
             self.base_opt
                 .step(&mut self.model.baseline.params, &self.s.grad_base);
         }
+        if !finite(&self.model.mdn.params) || !finite(&self.model.baseline.params) {
+            self.model.mdn.params.clone_from(&self.last_good.0);
+            self.model.baseline.params.clone_from(&self.last_good.1);
+            self.halt(format!(
+                "step {}: the update made a parameter overflow; rolled back to step {}",
+                self.step + 1,
+                self.step
+            ));
+            return self.last;
+        }
         self.step += 1;
+        if self.spec.reinit_dead > 0 && self.step % self.spec.reinit_dead == 0 {
+            self.reinit_dead();
+        }
         self.last = StepLoss {
             nll: ev.nll,
             mse: ev.mse.iter().sum::<f64>() / ev.mse.len() as f64,
@@ -220,11 +326,101 @@ impl Experiment {
         self.last
     }
 
-    /// Runs `steps` training steps.
+    /// Runs `steps` training steps (fewer if the run halts).
     pub fn train(&mut self, steps: u64) {
         for _ in 0..steps {
+            if self.halted.is_some() {
+                break;
+            }
             self.train_step();
         }
+    }
+
+    /// Stops training with a reason; the optimizers restart, so that a resumed run does
+    /// not replay the moments that led here.
+    fn halt(&mut self, why: String) {
+        let spec = &self.spec;
+        let opt = |n| Optimizer::new(spec, n);
+        self.mdn_opt = opt(self.model.mdn.params.len());
+        self.base_opt = opt(self.model.baseline.params.len());
+        self.halted = Some(format!(
+            "{why}. Training paused with the models as they were before it. Lower lr, \
+             set clip, or raise sigma_min, then go on."
+        ));
+    }
+
+    /// `reinit_dead`: components whose average π over (up to 2000) training points is
+    /// below [`DEAD_PI`] (beyond the π floor) are moved onto the worst-explained of those
+    /// points, one each, by splitting the component most responsible there: the dead one
+    /// takes a copy of its logit, mean and scale rows (so it follows the same shape in x),
+    /// with the mean shifted onto that point's target and both logits lowered by ln 2, so
+    /// that together they keep the weight the live one had. The optimizer forgets the
+    /// moments of every row it changed.
+    fn reinit_dead(&mut self) {
+        let n = self.train.len();
+        let every = n.div_ceil(2000).max(1);
+        let idx: Vec<usize> = (0..n).step_by(every).collect();
+        let din = self.info.din;
+        let xs =
+            ndarray::Array2::from_shape_fn((idx.len(), din), |(i, j)| self.train.x[[j, idx[i]]]);
+        let mixtures = self.model.mixtures(&xs);
+        let head = self.model.head;
+        let mut pi = vec![0.0; head.k];
+        let mut worst: Vec<(f64, usize)> = Vec::with_capacity(idx.len());
+        for (q, m) in mixtures.iter().enumerate() {
+            for (c, p) in m.pi.iter().enumerate() {
+                pi[c] += p / idx.len() as f64;
+            }
+            let y: Vec<f64> = (0..head.d).map(|a| self.train.y[[a, idx[q]]]).collect();
+            worst.push((-m.log_prob(&y), q));
+        }
+        let floor = head.pi_floor / head.k as f64;
+        let dead: Vec<usize> = (0..head.k).filter(|&c| pi[c] < DEAD_PI + floor).collect();
+        if dead.is_empty() || dead.len() == head.k {
+            return;
+        }
+        worst.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mdn = &mut self.model.mdn;
+        let (last, outs) = (mdn.offset(mdn.layers() - 1), head.outputs());
+        let fan_in = mdn.sizes[mdn.layers() - 1];
+        let w = |j: usize, r: usize| last + j * outs + r;
+        let b = |r: usize| last + fan_in * outs + r;
+        let mut touched = Vec::new();
+        for (&c, &(_, q)) in dead.iter().zip(worst.iter()) {
+            let m = &mixtures[q];
+            // The live component most responsible for the point.
+            let y: Vec<f64> = (0..head.d).map(|a| self.train.y[[a, idx[q]]]).collect();
+            let lp = m.component_log_probs(&y);
+            let Some(src) = (0..head.k)
+                .filter(|k| !dead.contains(k))
+                .max_by(|a, b| lp[*a].total_cmp(&lp[*b]))
+            else {
+                continue;
+            };
+            let (rows_src, rows_dst) = (head.component_rows(src), head.component_rows(c));
+            for (&rs, &rd) in rows_src.iter().zip(&rows_dst) {
+                for j in 0..fan_in {
+                    mdn.params[w(j, rd)] = mdn.params[w(j, rs)];
+                }
+                mdn.params[b(rd)] = mdn.params[b(rs)];
+                touched.extend((0..fan_in).map(|j| w(j, rd)).chain([b(rd)]));
+            }
+            let half = std::f64::consts::LN_2 as Precision;
+            mdn.params[b(c)] -= half;
+            mdn.params[b(src)] -= half;
+            touched.extend((0..fan_in).map(|j| w(j, src)).chain([b(src)]));
+            for a in 0..head.d {
+                let shift = y[a] - m.mu[src * head.d + a];
+                mdn.params[b(head.mean_row(c, a))] += shift as Precision;
+            }
+            self.reinitialised += 1;
+        }
+        self.mdn_opt.reset(touched.into_iter());
+    }
+
+    /// Lets a halted run train again (from the rolled-back models).
+    pub fn resume(&mut self) {
+        self.halted = None;
     }
 
     /// NLL and per-dimension MSE on a whole data set (no training).
@@ -239,6 +435,7 @@ impl Experiment {
             &self.order[..0],
             false,
             None,
+            None,
             &mut self.s,
         )
     }
@@ -248,7 +445,18 @@ impl Experiment {
     pub fn metrics(&mut self) -> Metrics {
         let tr = self.evaluate(Which::Train);
         let va = self.evaluate(Which::Val);
-        self.model.baseline_sigma = tr.mse.iter().map(|v| v.sqrt().max(1e-12)).collect();
+        // Kept a finite f32 even if the regressor has run away (its NLL then says so).
+        self.model.baseline_sigma = tr
+            .mse
+            .iter()
+            .map(|v| {
+                if v.is_finite() {
+                    v.sqrt().clamp(1e-12, 1e30)
+                } else {
+                    1e30
+                }
+            })
+            .collect();
         let baseline_val_nll = tr
             .mse
             .iter()
@@ -259,6 +467,10 @@ impl Experiment {
             })
             .sum();
         let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let alarms = self.alarms(&tr, va.nll);
+        if va.nll.is_finite() {
+            self.best_val = self.best_val.min(va.nll);
+        }
         let (mdn_fk_error, baseline_fk_error) = match self.spec.data {
             Data::Arm => {
                 let (fk_mdn, fk_base) = self.fk_errors(&self.val);
@@ -276,7 +488,59 @@ impl Experiment {
             bayes_nll: self.info.bayes_nll,
             mdn_fk_error,
             baseline_fk_error,
+            dead_components: self.dead(&tr.component_pi),
+            component_pi: tr.component_pi,
+            min_sigma: tr.min_sigma,
+            alarms,
+            reinitialised: self.reinitialised,
+            halted: self.halted.clone(),
         }
+    }
+
+    /// Components whose average π is below [`DEAD_PI`] beyond the π floor's ε/K.
+    fn dead(&self, component_pi: &[f64]) -> usize {
+        let floor = self.spec.pi_floor / self.spec.k as f64;
+        component_pi
+            .iter()
+            .filter(|p| **p < DEAD_PI + floor)
+            .count()
+    }
+
+    /// The alarms for a training-set evaluation `tr` and the validation NLL `val`.
+    fn alarms(&self, tr: &Evaluation, val: f64) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(h) = &self.halted {
+            out.push(format!("halted: {h}"));
+        }
+        let k = tr.component_pi.len();
+        let dead = self.dead(&tr.component_pi);
+        // A few dead components are spare capacity; an alarm when more than a third are.
+        if dead * 3 > k {
+            out.push(format!(
+                "dead components: {dead} of {k} have average π below {DEAD_PI} — they \
+                 explain no data and get almost no gradient to recover (try reinit_dead \
+                 or init=diverse)"
+            ));
+        }
+        let floor = self.spec.sigma_min;
+        let at_floor =
+            tr.min_sigma <= (floor * COLLAPSE_SIGMA).max(COLLAPSE_FRACTION * self.target_std);
+        if at_floor && tr.nll < val - COLLAPSE_GAP {
+            out.push(format!(
+                "variance collapse: a component's σ is down to {:.2e} (floor {floor}) and \
+                 the training NLL ({:.2}) is far below the validation NLL ({val:.2}): \
+                 components are sitting on single training points (try noise_x and \
+                 noise_y, a larger sigma_min, or more data)",
+                tr.min_sigma, tr.nll
+            ));
+        }
+        if !val.is_finite() || val > self.best_val + DIVERGENCE_RISE {
+            out.push(format!(
+                "divergence: the validation NLL rose to {val:.2} from its best {:.2}",
+                self.best_val
+            ));
+        }
+        out
     }
 
     /// Mean end-effector miss distance on `data` (robot arm): for the most probable
@@ -291,6 +555,68 @@ impl Experiment {
             sum.1 += dataset::arm_miss(&target, &[base[[0, i]], base[[1, i]]]);
         }
         (sum.0 / n as f64, sum.1 / n as f64)
+    }
+}
+
+/// `init=diverse`: the components' means start on K training targets far apart from each
+/// other (farthest-point sampling, in units of each dimension's spread), nearly flat in x
+/// (the means' incoming weights scaled down by 10).
+fn spread_means(mdn: &mut Network<Precision>, head: &Head, train: &Dataset) {
+    let (d, n) = (head.d, train.len());
+    let every = n.div_ceil(2000).max(1);
+    let idx: Vec<usize> = (0..n).step_by(every).collect();
+    let spread: Vec<f64> = (0..d)
+        .map(|a| {
+            let r = train.y.row(a);
+            let m = r.iter().sum::<f64>() / n as f64;
+            (r.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n as f64)
+                .sqrt()
+                .max(1e-12)
+        })
+        .collect();
+    let dist = |i: usize, j: usize| -> f64 {
+        (0..d)
+            .map(|a| ((train.y[[a, i]] - train.y[[a, j]]) / spread[a]).powi(2))
+            .sum()
+    };
+    // Start from the point nearest the middle, then always the farthest from those taken.
+    let mid: Vec<f64> = (0..d)
+        .map(|a| idx.iter().map(|&i| train.y[[a, i]]).sum::<f64>() / idx.len() as f64)
+        .collect();
+    let first = *idx
+        .iter()
+        .min_by(|&&i, &&j| {
+            let e = |i: usize| {
+                (0..d)
+                    .map(|a| (train.y[[a, i]] - mid[a]).powi(2))
+                    .sum::<f64>()
+            };
+            e(i).total_cmp(&e(j))
+        })
+        .expect("at least one point");
+    let mut chosen = vec![first];
+    let mut near: Vec<f64> = idx.iter().map(|&i| dist(i, first)).collect();
+    while chosen.len() < head.k {
+        let (best, _) = near
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .expect("at least one point");
+        chosen.push(idx[best]);
+        for (q, &i) in idx.iter().enumerate() {
+            near[q] = near[q].min(dist(i, idx[best]));
+        }
+    }
+    let (last, outs) = (mdn.offset(mdn.layers() - 1), head.outputs());
+    let fan_in = mdn.sizes[mdn.layers() - 1];
+    for (c, &p) in chosen.iter().enumerate() {
+        for a in 0..d {
+            let r = head.mean_row(c, a);
+            for j in 0..fan_in {
+                mdn.params[last + j * outs + r] *= 0.1;
+            }
+            mdn.params[last + fan_in * outs + r] = train.y[[a, p]] as Precision;
+        }
     }
 }
 
@@ -314,6 +640,14 @@ pub enum Which {
     Val,
 }
 
+/// Noise regularization for one training pass: standard deviations on the standardised
+/// inputs and on the targets, and the generator.
+struct Noise<'a> {
+    x: f64,
+    y: f64,
+    rng: &'a mut Rng,
+}
+
 /// Which models a training pass computes gradients for.
 #[derive(Clone, Copy)]
 struct Models {
@@ -330,6 +664,7 @@ fn run<R: Real + Kernels>(
     idx: &[usize],
     gather: bool,
     grads: Option<Models>,
+    mut noise: Option<Noise<'_>>,
     s: &mut Scratch<R>,
 ) -> Evaluation {
     let (do_mdn, do_base) = grads.map_or((true, true), |m| (m.mdn, m.baseline));
@@ -340,18 +675,29 @@ fn run<R: Real + Kernels>(
     let base_scale = R::of(1.0 / (n * dout) as f64);
     let mut nll = 0.0;
     s.sse.fill(0.0);
+    let k = model.head.k;
+    let mut pi_sum = vec![0.0; if grads { 0 } else { k }];
+    let mut min_sigma = f64::INFINITY;
     for start in (0..n).step_by(BLOCK) {
         let nb = BLOCK.min(n - start);
         // Gather the block, feature-major, into both networks' inputs.
         for i in 0..nb {
             let p = if gather { idx[start + i] } else { start + i };
             for j in 0..din {
-                let v = R::of(model.standardize(j, data.x[[j, p]]));
+                let mut v = model.standardize(j, data.x[[j, p]]);
+                if let Some(nz) = noise.as_mut().filter(|nz| nz.x > 0.0) {
+                    v += nz.x * nz.rng.normal();
+                }
+                let v = R::of(v);
                 s.ws_mdn.acts[0][j * BLOCK + i] = v;
                 s.ws_base.acts[0][j * BLOCK + i] = v;
             }
             for j in 0..dout {
-                s.y[j * BLOCK + i] = R::of(data.y[[j, p]]);
+                let mut t = data.y[[j, p]];
+                if let Some(nz) = noise.as_mut().filter(|nz| nz.y > 0.0) {
+                    t += nz.y * nz.rng.normal();
+                }
+                s.y[j * BLOCK + i] = R::of(t);
             }
         }
         if do_mdn {
@@ -370,6 +716,9 @@ fn run<R: Real + Kernels>(
             .f64();
             if grads {
                 model.mdn.backward(&mut s.ws_mdn, nb, &mut s.grad_mdn);
+            } else {
+                s.loss
+                    .component_stats(&model.head, nb, LIVE_PI, &mut pi_sum, &mut min_sigma);
             }
         }
         if do_base {
@@ -396,6 +745,8 @@ fn run<R: Real + Kernels>(
     Evaluation {
         nll: nll / n as f64,
         mse: s.sse.iter().map(|v| v / n as f64).collect(),
+        component_pi: pi_sum.iter().map(|v| v / n as f64).collect(),
+        min_sigma,
     }
 }
 
@@ -415,6 +766,7 @@ pub fn loss_and_gradients<R: Real + Kernels>(
             mdn: true,
             baseline: true,
         }),
+        None,
         &mut s,
     );
     let mse = ev.mse.iter().sum::<f64>() / ev.mse.len() as f64;

@@ -35,6 +35,9 @@ pub struct Head {
     pub cov: Covariance,
     pub sigma: SigmaMap,
     pub sigma_min: f64,
+    /// ε: π = (1 − ε) softmax(logits) + ε/K, so that no component's weight goes below
+    /// ε/K (0: the plain softmax).
+    pub pi_floor: f64,
 }
 
 impl Head {
@@ -97,6 +100,24 @@ impl Head {
         }
     }
 
+    /// The raw output that the σ map turns into `sigma` (which must exceed the floor).
+    pub fn raw_for_sigma(&self, sigma: f64) -> f64 {
+        let t = (sigma - self.sigma_min).max(1e-12);
+        match self.sigma {
+            SigmaMap::Exp => math::ln(t),
+            // softplus⁻¹(t) = ln(e^t − 1) = t + ln(1 − e^−t)
+            SigmaMap::Softplus => t + math::ln(-math::expm1(-t)),
+        }
+    }
+
+    /// The rows of component `c`'s raw outputs: its logit, means and covariance entries.
+    pub fn component_rows(&self, c: usize) -> Vec<usize> {
+        let mut r = vec![c];
+        r.extend((0..self.d).map(|a| self.mean_row(c, a)));
+        r.extend((0..self.cov_params()).map(|t| self.scale_row(c, 0) + t));
+        r
+    }
+
     /// The mixture described by one sample's raw outputs.
     pub fn mixture(&self, raw: &[f64]) -> Mixture {
         let (k, d) = (self.k, self.d);
@@ -105,8 +126,16 @@ impl Head {
         let e: Vec<f64> = logits.iter().map(|l| math::exp(l - m)).collect();
         let s: f64 = e.iter().sum();
         let ln_s = math::ln(s);
-        let log_pi = logits.iter().map(|l| (l - m) - ln_s).collect();
-        let pi = e.iter().map(|x| x / s).collect();
+        let (log_pi, pi) = if self.pi_floor > 0.0 {
+            let (a, b) = (1.0 - self.pi_floor, self.pi_floor / k as f64);
+            let pi: Vec<f64> = e.iter().map(|x| a * (x / s) + b).collect();
+            (pi.iter().map(|p| math::ln(*p)).collect(), pi)
+        } else {
+            (
+                logits.iter().map(|l| (l - m) - ln_s).collect(),
+                e.iter().map(|x| x / s).collect(),
+            )
+        };
         let mu = (0..k * d).map(|r| raw[k + r]).collect();
         let sigma = (0..k * d)
             .map(|r| self.scale(raw[self.scale_row(r / d, r % d)]).0)

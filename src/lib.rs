@@ -14,6 +14,7 @@
 //! | optimizers | [`optimizer`] |
 //! | training both models side by side | [`experiment`] |
 //! | trained model, queries, model file | [`model`] |
+//! | the pathology lab: failures and their remedies | [`lab`] |
 //! | portable exp/ln/tanh | [`math`] |
 //! | seeded randomness | [`rng`] |
 
@@ -23,6 +24,7 @@
 pub mod dataset;
 pub mod experiment;
 pub mod head;
+pub mod lab;
 pub mod loss;
 pub mod math;
 pub mod mixture;

@@ -59,6 +59,36 @@ impl<R: Real> LossScratch<R> {
     }
 }
 
+impl<R: Real> LossScratch<R> {
+    /// After [`mixture_nll`] on a block of `nb` samples: adds each component's π over the
+    /// block to `pi_sum`, and lowers `min_sigma` to the smallest σ (diagonal Cholesky
+    /// entry) of any component that has π ≥ `live` at that sample.
+    pub fn component_stats(
+        &self,
+        head: &Head,
+        nb: usize,
+        live: f64,
+        pi_sum: &mut [f64],
+        min_sigma: &mut f64,
+    ) {
+        // π = (1 − ε) p + ε/K with a floor (the buffer holds the softmax p).
+        let (a, b) = (1.0 - head.pi_floor, head.pi_floor / head.k as f64);
+        let live = (live - b) / a;
+        for c in 0..head.k {
+            let p = rows(&self.pi, c, nb);
+            pi_sum[c] += a * p.iter().map(|v| v.f64()).sum::<f64>() + b * nb as f64;
+            for j in 0..head.d {
+                let sg = rows(&self.sig, c * head.d + j, nb);
+                for i in 0..nb {
+                    if p[i].f64() >= live && sg[i].f64() < *min_sigma {
+                        *min_sigma = sg[i].f64();
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[inline(always)]
 fn rows<R: Real>(buf: &[R], r: usize, nb: usize) -> &[R] {
     &buf[r * BLOCK..r * BLOCK + nb]
@@ -117,12 +147,20 @@ pub fn mixture_nll<R: Real>(
         *si = si.ln();
     }
     let half_d_ln2pi = R::of(d as f64) * R::HALF_LN_2PI;
+    // With a π floor, ln π_k = ln((1 − ε) p_k + ε/K) (π ≥ ε/K > 0: no underflow).
+    let floor = (head.pi_floor > 0.0)
+        .then(|| (R::of(1.0 - head.pi_floor), R::of(head.pi_floor / k as f64)));
     for c in 0..k {
         let p = &mut pi[c * BLOCK..c * BLOCK + nb];
         let l = &mut lp[c * BLOCK..c * BLOCK + nb];
         for i in 0..nb {
             p[i] *= nll[i];
             l[i] = ((raw[c * BLOCK + i] - m[i]) - s[i]) - half_d_ln2pi;
+        }
+        if let Some((a, b)) = floor {
+            for i in 0..nb {
+                l[i] = (a * p[i] + b).ln() - half_d_ln2pi;
+            }
         }
     }
     // Gaussian terms.
@@ -184,12 +222,29 @@ pub fn mixture_nll<R: Real>(
         for si in s.iter_mut() {
             *si = scale / *si;
         }
+        // With a π floor the logits' gradient is (1 − ε) p_j (A − r_j / π_j) (times the
+        // scale), A = Σ_k r_k p_k / π_k; m holds A (its maxima are no longer needed).
+        if let Some((a, b)) = floor {
+            m.fill(R::ZERO);
+            for c in 0..k {
+                let (l, p) = (rows(lp, c, nb), rows(pi, c, nb));
+                for i in 0..nb {
+                    m[i] += l[i] * s[i] * p[i] / (a * p[i] + b);
+                }
+            }
+        }
         for c in 0..k {
             let l = &lp[c * BLOCK..c * BLOCK + nb];
             let p = &pi[c * BLOCK..c * BLOCK + nb];
             let g = &mut dz[c * BLOCK..c * BLOCK + nb];
-            for i in 0..nb {
-                g[i] = (p[i] * scale - l[i] * s[i]).flush();
+            if let Some((a, b)) = floor {
+                for i in 0..nb {
+                    g[i] = (a * p[i] * (m[i] - l[i] * s[i] / (a * p[i] + b))).flush();
+                }
+            } else {
+                for i in 0..nb {
+                    g[i] = (p[i] * scale - l[i] * s[i]).flush();
+                }
             }
             if full {
                 full_gradient(head, c, nb, raw, l, s, z, sig, dsig, w, dz);

@@ -167,6 +167,7 @@ impl<R: Real + Kernels> Model<R> {
                     covariance: self.head.cov.name().into(),
                     sigma_map: self.head.sigma.name().into(),
                     sigma_min: self.head.sigma_min,
+                    pi_floor: self.head.pi_floor,
                 }),
                 sigma: None,
             },
@@ -217,6 +218,9 @@ impl<R: Real + Kernels> Model<R> {
             "softplus" => SigmaMap::Softplus,
             _ => return Err("mdn.head.sigma_map must be \"exp\" or \"softplus\"".into()),
         };
+        if !(h.pi_floor.is_finite() && (0.0..=0.5).contains(&h.pi_floor)) {
+            return Err("mdn.head.pi_floor must be a number from 0 to 0.5".into());
+        }
         if !(h.sigma_min.is_finite() && (0.0..=1.0).contains(&h.sigma_min)) {
             return Err("mdn.head.sigma_min must be a number from 0 to 1".into());
         }
@@ -239,6 +243,7 @@ impl<R: Real + Kernels> Model<R> {
             cov,
             sigma,
             sigma_min: h.sigma_min,
+            pi_floor: h.pi_floor,
         };
         let mdn = network_of("mdn", &f.mdn, f.input_dim, head.outputs())?;
         let baseline = network_of("baseline", &f.baseline, f.input_dim, f.output_dim)?;
@@ -396,6 +401,9 @@ pub struct HeadFile {
     pub covariance: String,
     pub sigma_map: String,
     pub sigma_min: f64,
+    /// ε: π = (1 − ε) softmax(logits) + ε/K (0 in files written before it existed).
+    #[serde(default)]
+    pub pi_floor: f64,
 }
 
 fn diagonal() -> String {

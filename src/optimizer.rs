@@ -11,6 +11,8 @@ pub struct Optimizer {
     pub momentum: f64,
     /// Clip the gradient's Euclidean norm to this; 0 = off.
     pub clip: f64,
+    /// Decoupled weight decay (AdamW): p ← p − lr · weight_decay · p each step.
+    pub weight_decay: f64,
     /// Steps taken.
     pub t: u64,
     /// β1^t and β2^t, kept as running products (portable, unlike `powi`).
@@ -27,16 +29,19 @@ pub const BETA2: f64 = 0.999;
 pub const EPS: f64 = 1e-8;
 
 impl Optimizer {
-    pub fn new(kind: OptimizerKind, lr: f64, momentum: f64, clip: f64, n: usize) -> Self {
+    /// The optimizer a spec asks for, over `n` parameters.
+    pub fn new(spec: &crate::spec::Spec, n: usize) -> Self {
+        let kind = spec.opt;
         let v = match kind {
             OptimizerKind::Adam => vec![0.0; n],
             OptimizerKind::Sgd => Vec::new(),
         };
         Optimizer {
             kind,
-            lr,
-            momentum,
-            clip,
+            lr: spec.lr,
+            momentum: spec.momentum,
+            clip: spec.clip,
+            weight_decay: spec.weight_decay,
             t: 0,
             b1t: 1.0,
             b2t: 1.0,
@@ -59,6 +64,12 @@ impl Optimizer {
             1.0
         };
         self.t += 1;
+        if self.weight_decay > 0.0 {
+            let keep = 1.0 - self.lr * self.weight_decay;
+            for p in params.iter_mut() {
+                *p = R::of(p.f64() * keep);
+            }
+        }
         match self.kind {
             OptimizerKind::Adam => {
                 self.b1t *= BETA1;
@@ -87,5 +98,17 @@ impl Optimizer {
             }
         }
         norm
+    }
+}
+
+impl Optimizer {
+    /// Forgets the moments of the parameters `idx` (after they were set anew).
+    pub fn reset(&mut self, idx: impl Iterator<Item = usize>) {
+        for i in idx {
+            self.m[i] = 0.0;
+            if let Some(v) = self.v.get_mut(i) {
+                *v = 0.0;
+            }
+        }
     }
 }

@@ -69,4 +69,6 @@ pub mod stream {
     pub const BASELINE_INIT: u64 = 4;
     pub const BATCHES: u64 = 5;
     pub const SAMPLES: u64 = 6;
+    pub const NOISE: u64 = 7;
+    pub const REINIT: u64 = 8;
 }

@@ -92,6 +92,39 @@ pub struct Spec {
     pub steps: u64,
     /// Gradient-norm clipping threshold; 0 turns clipping off.
     pub clip: f64,
+    /// Remedy for dead components: every π is at least ε/K, π = (1 − ε) softmax + ε/K.
+    pub pi_floor: f64,
+    /// Remedy for dead components: every this many steps, components with average π
+    /// below [`crate::experiment::DEAD_PI`] are moved onto the worst-explained data
+    /// (0: never).
+    pub reinit_dead: u64,
+    /// How the components' means start.
+    pub init: Init,
+    /// Noise regularization (Rothfuss et al. 2019): standard deviation of Gaussian noise
+    /// added to the standardised inputs, and to the targets, at every training step.
+    pub noise_x: f64,
+    pub noise_y: f64,
+    /// Decoupled weight decay (AdamW): every step, each parameter shrinks by lr × this.
+    pub weight_decay: f64,
+}
+
+/// How the components' means start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Init {
+    /// As the network's random initialisation puts them (all near the same value).
+    Plain,
+    /// Spread over the training targets (farthest-point sampling), so that each
+    /// component starts on a different part of the data.
+    Diverse,
+}
+
+impl Init {
+    pub fn name(self) -> &'static str {
+        match self {
+            Init::Plain => "plain",
+            Init::Diverse => "diverse",
+        }
+    }
 }
 
 impl Default for Spec {
@@ -113,6 +146,12 @@ impl Default for Spec {
             batch: Batch::Size(1000),
             steps: 4000,
             clip: 0.0,
+            pi_floor: 0.0,
+            reinit_dead: 0,
+            init: Init::Plain,
+            noise_x: 0.0,
+            noise_y: 0.0,
+            weight_decay: 0.0,
         }
     }
 }
@@ -171,6 +210,9 @@ pub const MOMENTUM_RANGE: (f64, f64) = (0.0, 0.999);
 pub const BATCH_RANGE: (usize, usize) = (1, 50_000);
 pub const STEPS_MAX: u64 = 1_000_000;
 pub const CLIP_RANGE: (f64, f64) = (0.0, 1e6);
+pub const PI_FLOOR_RANGE: (f64, f64) = (0.0, 0.5);
+pub const NOISE_RANGE: (f64, f64) = (0.0, 1.0);
+pub const WEIGHT_DECAY_RANGE: (f64, f64) = (0.0, 0.1);
 
 /// Every key, in the order `format` writes them. The README's table is this list.
 pub const KEYS: &[KeyDoc] = &[
@@ -269,6 +311,42 @@ pub const KEYS: &[KeyDoc] = &[
         accepts: "0 to 1000000",
         default: "0",
         meaning: "gradient-norm clip (0: off)",
+    },
+    KeyDoc {
+        key: "pi_floor",
+        accepts: "0 to 0.5",
+        default: "0",
+        meaning: "ε: every π is at least ε/K (π = (1−ε) softmax + ε/K)",
+    },
+    KeyDoc {
+        key: "reinit_dead",
+        accepts: "0 to 1000000",
+        default: "0",
+        meaning: "every N steps, move dead components onto badly explained data (0: off)",
+    },
+    KeyDoc {
+        key: "init",
+        accepts: "plain | diverse",
+        default: "plain",
+        meaning: "initial means: as initialised, or spread over the targets",
+    },
+    KeyDoc {
+        key: "noise_x",
+        accepts: "0 to 1",
+        default: "0",
+        meaning: "noise regularization: std of noise on the standardised inputs",
+    },
+    KeyDoc {
+        key: "noise_y",
+        accepts: "0 to 1",
+        default: "0",
+        meaning: "noise regularization: std of noise on the targets",
+    },
+    KeyDoc {
+        key: "weight_decay",
+        accepts: "0 to 0.1",
+        default: "0",
+        meaning: "decoupled weight decay per step (× lr)",
     },
 ];
 
@@ -611,6 +689,36 @@ impl Spec {
                 }
                 "steps" => spec.steps = r.int(&key, &value, 0, STEPS_MAX, d.steps),
                 "clip" => spec.clip = r.float(&key, &value, CLIP_RANGE.0, CLIP_RANGE.1, d.clip),
+                "pi_floor" => {
+                    spec.pi_floor =
+                        r.float(&key, &value, PI_FLOOR_RANGE.0, PI_FLOOR_RANGE.1, d.pi_floor)
+                }
+                "reinit_dead" => {
+                    spec.reinit_dead = r.int(&key, &value, 0, STEPS_MAX, d.reinit_dead)
+                }
+                "init" => {
+                    spec.init = r.choice(
+                        &key,
+                        &value,
+                        &[("plain", Init::Plain), ("diverse", Init::Diverse)],
+                        d.init,
+                    )
+                }
+                "noise_x" => {
+                    spec.noise_x = r.float(&key, &value, NOISE_RANGE.0, NOISE_RANGE.1, d.noise_x)
+                }
+                "noise_y" => {
+                    spec.noise_y = r.float(&key, &value, NOISE_RANGE.0, NOISE_RANGE.1, d.noise_y)
+                }
+                "weight_decay" => {
+                    spec.weight_decay = r.float(
+                        &key,
+                        &value,
+                        WEIGHT_DECAY_RANGE.0,
+                        WEIGHT_DECAY_RANGE.1,
+                        d.weight_decay,
+                    )
+                }
                 _ => r.issue(
                     &key,
                     format!(
@@ -639,7 +747,7 @@ impl Spec {
             Batch::Size(b) => b.to_string(),
         };
         format!(
-            "data={data}&n={}&seed={}&k={}&hidden={hidden}&act={}&sigma={}&sigma_min={}&cov={}&opt={}&lr={}&schedule={}&momentum={}&batch={batch}&steps={}&clip={}",
+            "data={data}&n={}&seed={}&k={}&hidden={hidden}&act={}&sigma={}&sigma_min={}&cov={}&opt={}&lr={}&schedule={}&momentum={}&batch={batch}&steps={}&clip={}&pi_floor={}&reinit_dead={}&init={}&noise_x={}&noise_y={}&weight_decay={}",
             self.n,
             self.seed,
             self.k,
@@ -652,7 +760,13 @@ impl Spec {
             self.schedule.name(),
             self.momentum,
             self.steps,
-            self.clip
+            self.clip,
+            self.pi_floor,
+            self.reinit_dead,
+            self.init.name(),
+            self.noise_x,
+            self.noise_y,
+            self.weight_decay
         )
     }
 

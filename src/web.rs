@@ -29,6 +29,24 @@ pub fn spec_keys() -> Result<JsValue, JsValue> {
     serde_wasm_bindgen::to_value(&rows).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
+/// The pathology lab as `[id, title, spec, shows, [fix label, fix spec]...]` rows.
+#[wasm_bindgen]
+pub fn presets() -> Result<JsValue, JsValue> {
+    let rows: Vec<(&str, &str, &str, &str, Vec<[&str; 2]>)> = crate::lab::PRESETS
+        .iter()
+        .map(|p| {
+            (
+                p.id,
+                p.title,
+                p.spec,
+                p.shows,
+                p.fixes.iter().map(|f| [f.0, f.1]).collect(),
+            )
+        })
+        .collect();
+    serde_wasm_bindgen::to_value(&rows).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
 /// A fresh random seed from the browser's cryptographic generator (getrandom), within
 /// the spec's range and exact in JavaScript.
 #[wasm_bindgen]
@@ -229,6 +247,17 @@ impl Playground {
         self.scene = None;
         let l = self.exp.train_step();
         self.train_hist.push(self.exp.step as f64, l.nll);
+    }
+
+    /// Why training stopped, if a step gave a number that is not finite (the models were
+    /// rolled back to the step before); empty otherwise.
+    pub fn halted(&self) -> String {
+        self.exp.halted.clone().unwrap_or_default()
+    }
+
+    /// Lets a halted run train again.
+    pub fn resume(&mut self) {
+        self.exp.resume();
     }
 
     /// Train the MSE baseline alongside (default true). Off only to time the MDN alone,

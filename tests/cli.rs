@@ -250,3 +250,41 @@ fn sample_draws_at_temperatures_and_finds_the_mode() {
     assert_eq!(code, 2);
     assert!(err.contains("--x") && err.contains("2 finite"), "{err}");
 }
+
+/// Diagnostics in every progress line; a run that blows up exits with 3, says why, and
+/// its final line (and saved model) hold the last finite state.
+#[test]
+fn diagnostics_in_progress_lines_and_a_halted_run() {
+    let (code, out, err) = mdn(&["train", "k=30&n=600&hidden=8&steps=300", "--every", "100"]);
+    assert_eq!(code, 0, "{err}");
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["component_pi"].as_array().unwrap().len(), 30);
+        assert!(v["dead_components"].as_u64().is_some());
+        assert!(v["min_sigma"].as_f64().unwrap() > 0.0);
+        assert!(v["alarms"].is_array());
+    }
+    let path = tmp("halted.json");
+    let (code, out, err) = mdn(&[
+        "train",
+        "opt=sgd&lr=1&momentum=0.99&sigma_min=0&n=200&steps=500",
+        "--save",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        err.contains("training halted: step") && !err.contains("panicked"),
+        "{err}"
+    );
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert!(last["step"].as_u64().unwrap() < 100);
+    assert!(last["val_nll"].as_f64().unwrap().is_finite());
+    assert!(last["halted"]
+        .as_str()
+        .unwrap()
+        .contains("not a finite number"));
+    let (m, _) =
+        mdn_playground::model::Model::<f32>::from_json(&std::fs::read_to_string(&path).unwrap())
+            .unwrap();
+    assert!(m.mdn.params.iter().all(|v| v.is_finite()));
+}

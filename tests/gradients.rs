@@ -43,11 +43,26 @@ fn model_cov(
     act: Activation,
     rng: &mut Rng,
 ) -> Model<f64> {
+    model_full(din, hidden, k, d, sigma, cov, 0.0, act, rng)
+}
+
+fn model_full(
+    din: usize,
+    hidden: &[usize],
+    k: usize,
+    d: usize,
+    sigma: SigmaMap,
+    cov: Covariance,
+    pi_floor: f64,
+    act: Activation,
+    rng: &mut Rng,
+) -> Model<f64> {
     let head = Head {
         k,
         d,
         sigma,
         sigma_min: 0.01,
+        pi_floor,
         cov,
     };
     let mut sizes = vec![din];
@@ -171,6 +186,30 @@ fn mdn_gradients_full_covariance() {
                     "full sigma={sigma:?} d={d} k={k}: relative error {worst:e}"
                 );
             }
+        }
+    }
+}
+
+/// The π floor (π = (1 − ε) softmax + ε/K): the logits' gradient goes through it.
+#[test]
+fn mdn_gradients_with_a_pi_floor() {
+    let mut rng = Rng::new(12, 0);
+    for (cov, d) in [(Covariance::Diagonal, 1), (Covariance::Full, 2)] {
+        for eps in [0.05, 0.5] {
+            let data = data(1, d, 140, &mut rng);
+            let m = model_full(
+                1,
+                &[5],
+                4,
+                d,
+                SigmaMap::Exp,
+                cov,
+                eps,
+                Activation::Tanh,
+                &mut rng,
+            );
+            let worst = check(&m, &data, "mdn");
+            assert!(worst < 1e-5, "ε={eps} d={d}: relative error {worst:e}");
         }
     }
 }

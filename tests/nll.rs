@@ -110,6 +110,7 @@ fn single_component_is_heteroscedastic_gaussian() {
             sigma: map,
             sigma_min: 0.0,
             cov: Covariance::Diagonal,
+            pi_floor: 0.0,
         };
         let s = match map {
             SigmaMap::Exp => raw_s.exp(),
@@ -128,6 +129,7 @@ fn single_component_is_heteroscedastic_gaussian() {
             },
             sigma_min: 0.0,
             cov: "diag".into(),
+            pi_floor: 0.0,
             raw: vec![7.0, mu, raw_s],
             y: vec![y],
             log_p: String::new(),

@@ -3,7 +3,7 @@
 
 use mdn_playground::rng::Rng;
 use mdn_playground::spec::{
-    Activation, Batch, Covariance, Data, OptimizerKind, Schedule, SigmaMap, Spec, KEYS,
+    Activation, Batch, Covariance, Data, Init, OptimizerKind, Schedule, SigmaMap, Spec, KEYS,
 };
 
 #[test]
@@ -46,6 +46,12 @@ fn random_spec(r: &mut Rng) -> Spec {
         },
         steps: r.below(1_000_001),
         clip: [0.0, 1e6 * r.uniform()][pick(r, 2)],
+        pi_floor: [0.0, 0.5, 0.5 * r.uniform()][pick(r, 3)],
+        reinit_dead: [0, 1, r.below(1_000_001)][pick(r, 3)],
+        init: [Init::Plain, Init::Diverse][pick(r, 2)],
+        noise_x: [0.0, 1.0, r.uniform()][pick(r, 3)],
+        noise_y: [0.0, r.uniform()][pick(r, 2)],
+        weight_decay: [0.0, 0.1, 0.1 * r.uniform()][pick(r, 3)],
     }
 }
 

@@ -1,7 +1,7 @@
 // The page: controls, the animation loop, and calls into the wasm engine.
 // All maths and drawing live in Rust (src/web.rs, src/plot.rs); this file only wires
 // them to the DOM. User text is only ever set with textContent.
-import init, { version, spec_keys, new_seed, Playground } from '../mdn-playground.js';
+import init, { version, spec_keys, new_seed, presets, Playground } from '../mdn-playground.js';
 
 const $ = (id) => document.getElementById(id);
 const PAGE_KEYS = ['play', 'embed'];
@@ -148,6 +148,32 @@ function buildForm() {
   form.appendChild(seed);
 }
 
+/** The pathology lab: each failure and its fixes as share links (text set with textContent). */
+function buildLab() {
+  const list = $('lab');
+  list.replaceChildren();
+  const link = (text, spec) => {
+    const a = document.createElement('a');
+    a.textContent = text;
+    a.href = '#' + spec;
+    return a;
+  };
+  for (const [id, title, spec, shows, fixes] of presets()) {
+    const li = document.createElement('li');
+    li.dataset.preset = id;
+    const head = link(title, spec);
+    const what = document.createElement('span');
+    what.textContent = ` — ${shows}. Fix: `;
+    li.append(head, what);
+    fixes.forEach(([label, fix], i) => {
+      if (i) li.append('; ');
+      li.append(link(label, fix));
+    });
+    li.append('.');
+    list.appendChild(li);
+  }
+}
+
 function syncForm() {
   const values = Object.fromEntries(pg.spec().split('&').map((kv) => kv.split('=')));
   for (const [key] of keys) {
@@ -280,9 +306,25 @@ function fmt(v) {
   return Number.isFinite(v) ? v.toFixed(3) : '—';
 }
 
+/** The diagnostics: each component's average π, the smallest σ, and the alarms (text only). */
+function showDiagnostics(m) {
+  const dead = m.dead_components;
+  const k = m.component_pi.length;
+  const pis = Array.from(m.component_pi, (p) => p.toFixed(3)).join(' ');
+  $('diag').textContent = `Components: ${k - dead} of ${k} alive (average π: ${pis}) · smallest σ in use ${Number.isFinite(m.min_sigma) ? m.min_sigma.toPrecision(3) : '—'}${m.reinitialised ? ` · ${m.reinitialised} dead components moved so far` : ''}`;
+  const ul = $('alarms');
+  ul.replaceChildren();
+  for (const a of m.alarms) {
+    const li = document.createElement('li');
+    li.textContent = a;
+    ul.appendChild(li);
+  }
+}
+
 function updateStatus() {
   const m = lastMetrics;
   if (!m) return;
+  showDiagnostics(m);
   let rate = '';
   if (playing && stepsWindow.length > 1) {
     const [t0, s0] = stepsWindow[0];
@@ -522,6 +564,7 @@ async function main() {
   $('version').textContent = version();
   keys = spec_keys();
   buildForm();
+  buildLab();
   const first = rebuild(location.hash);
   $('play').addEventListener('click', () => setPlaying(!playing));
   $('stepbtn').addEventListener('click', () => ask({ type: 'step', n: 1 }));

@@ -40,6 +40,13 @@ function loop() {
     return;
   }
   pg.train_for(SLICE_MS, left);
+  if (pg.halted()) {
+    // A step gave a number that is not finite: the engine rolled back; pause and say why.
+    playing = false;
+    freshMetrics();
+    snapshot();
+    return;
+  }
   if (performance.now() - metricsAt > METRICS_MS) freshMetrics();
   snapshot();
   // Yield (so that pause and step messages get through), then go on at once:
@@ -70,12 +77,14 @@ onmessage = async (e) => {
       freshMetrics();
       snapshot(m.id);
     } else if (m.type === 'play') {
+      if (m.on && pg.halted()) pg.resume();
       const was = playing;
       playing = m.on && pg.steps() < pg.planned_steps();
       if (playing && !was) loop();
       if (!playing) snapshot(m.id);
     } else if (m.type === 'step') {
       playing = false;
+      if (pg.halted()) pg.resume();
       pg.step(Math.max(0, Math.min(m.n | 0, 1_000_000)));
       freshMetrics();
       snapshot(m.id);

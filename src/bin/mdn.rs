@@ -23,7 +23,11 @@ usage:
   mdn train [SPEC] [--save FILE] [--every N]
       Train the experiment SPEC (a share link, or the text after '#'; default: the
       playground's default experiment). Prints a JSON line of progress every N steps
-      (default: steps/10) and a final JSON line with the metrics.
+      (default: steps/10) and a final JSON line with the metrics, the diagnostics
+      (each component's average π, dead components, the smallest σ) and alarms.
+      A step that gives a loss or parameter that is not a finite number is undone and
+      training stops there: the final line and --save hold the last finite state, and
+      the exit status is 3.
       --save FILE   write the trained model (MDN and baseline) as JSON
   mdn render [SPEC] [--out FILE] [--width W] [--height H] [--target X]
       Train SPEC like `mdn train`, then draw the page's main plot (p(y|x) heatmap, data,
@@ -193,6 +197,9 @@ fn train(args: &[String]) -> Result<(), Fail> {
         let t = Instant::now();
         exp.train(chunk);
         seconds += t.elapsed().as_secs_f64();
+        if exp.halted.is_some() {
+            break;
+        }
         if exp.step < spec.steps {
             let m = exp.metrics();
             println!(
@@ -223,7 +230,11 @@ fn train(args: &[String]) -> Result<(), Fail> {
         std::fs::write(path, exp.model.to_json(&spec.format()))
             .map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
     }
-    Ok(())
+    match &exp.halted {
+        // The final line (and the saved model) hold the last finite state.
+        Some(why) => Err(Fail(format!("training halted: {why}"), 3)),
+        None => Ok(()),
+    }
 }
 
 fn numbers(name: &str, v: &str, want: usize) -> Result<Vec<f64>, Fail> {

@@ -37,12 +37,13 @@ def sigma_of(raw, smap, floor):
     return mpf(floor) + log(1 + exp(raw))
 
 
-def log_p(k, d, smap, floor, raw, y):
+def log_p(k, d, smap, floor, raw, y, eps=0):
     logits = [mpf(v) for v in raw[:k]]
     z = sum(exp(l) for l in logits)
     total = mpf(0)
     for c in range(k):
-        pi_c = exp(logits[c]) / z
+        # The π floor: π = (1 - ε) softmax + ε/K.
+        pi_c = (1 - mpf(eps)) * exp(logits[c]) / z + mpf(eps) / k
         dens = mpf(1)
         for j in range(d):
             mu = mpf(raw[k + c * d + j])
@@ -164,6 +165,22 @@ cases = [
     case("D=3 softplus", 2, 3, "softplus", 0.01, [0.5, 0.1, 0.0, 0.1, 0.2, -0.3, 0.4, 0.1, 0.5, -1.0, 0.2, -0.4, 1.5, 0.0], [0.1, 0.2, 0.3]),
     case("D=3 far tail", 1, 3, "exp", 0.0, [0.0, 0.0, 0.0, 0.0, -5.0, -5.0, -5.0], [1.0, -1.0, 0.5]),
     case("K=5 spread", 5, 1, "exp", 0.001, [0.1, 0.2, 0.3, 0.4, 0.5, -1.0, -0.5, 0.0, 0.5, 1.0, -2.0, -2.5, -3.0, -3.5, -4.0], [0.51]),
+]
+
+def floor_case(name, k, d, smap, floor, eps, raw, y):
+    c = case(name, k, d, smap, floor, raw, y)
+    lp = log_p(k, d, smap, floor, raw, y, eps)
+    c.update({"pi_floor": eps, "log_p": mp.nstr(lp, 30),
+              "log_p_f32_inputs": mp.nstr(at_f32(lambda *a: log_p(*a, eps=eps), k, d, smap, floor, raw, y), 30)})
+    return c
+
+
+cases += [
+    # The π floor lifts a suppressed component (π ≈ 1e-300 → ε/K) that sits on y.
+    floor_case("pi floor 0.05, y at the suppressed component", 2, 1, "exp", 0.0, 0.05,
+               [0.0, -690.7755278982137, 0.0, 10.0, -2.0, -3.0], [10.0]),
+    floor_case("pi floor 0.5, D=2", 2, 2, "softplus", 0.01, 0.5,
+               [0.2, -0.3, 0.1, 0.2, -0.4, 0.5, -1.0, -0.5, -0.2, 0.1], [0.0, 0.3]),
 ]
 
 cases += [

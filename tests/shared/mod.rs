@@ -17,6 +17,9 @@ pub struct Case {
     pub d: usize,
     pub sigma_map: String,
     pub sigma_min: f64,
+    /// ε of the π floor (0 when absent).
+    #[serde(default)]
+    pub pi_floor: f64,
     /// "diag" or "full" (see src/head.rs for the raw layout of each).
     #[serde(default = "diag")]
     pub cov: String,
@@ -44,6 +47,7 @@ impl Case {
             d: self.d,
             sigma,
             sigma_min: self.sigma_min,
+            pi_floor: self.pi_floor,
             cov: if self.cov == "full" {
                 Covariance::Full
             } else {
@@ -160,6 +164,7 @@ pub fn gradient_check_small() {
         d: 2,
         sigma: SigmaMap::Softplus,
         sigma_min: 0.01,
+        pi_floor: 0.0,
         cov: Covariance::Diagonal,
     };
     let mut mdn = Network::<f64>::new(&[1, 5, head.outputs()], Activation::Tanh, &mut r, 1.0);

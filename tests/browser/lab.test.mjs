@@ -1,0 +1,65 @@
+// The pathology lab in headless Chromium: the presets are links that load their
+// experiment, the diagnostics and alarms show what went wrong, and a run that blows up
+// stops with a message — never a NaN on screen.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, open, screenshotPath } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve('/'); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function ready(page) {
+  await page.waitForFunction(() => document.getElementById('status')?.dataset.ready === '1', null, { timeout: 60_000 });
+  await page.evaluate(() => window.mdn.ready);
+}
+
+test('a preset link loads its experiment; the collapse shows in the alarms, the fix clears it', async () => {
+  const { page, log } = await open(browser, server.url, { width: 1280, height: 900 });
+  await ready(page);
+  const links = await page.$$eval('#lab li', (l) => l.map((e) => e.dataset.preset));
+  assert.deepEqual(links, ['collapse', 'dead', 'one', 'stretched', 'blowup']);
+  await page.click('#lab li[data-preset="collapse"] > a:first-child');
+  await page.waitForFunction(() => /&n=30&/.test(window.mdn.spec()));
+  await ready(page);
+  assert.equal(await page.inputValue('#spec-sigma_min'), '0');
+  const bad = await page.evaluate(() => window.mdn.step(3000));
+  assert.ok(bad.alarms.some((a) => a.startsWith('variance collapse')), JSON.stringify(bad.alarms));
+  await page.waitForFunction(() => /variance collapse/.test(document.getElementById('alarms').textContent));
+  assert.match(await page.textContent('#diag'), /Components: \d+ of 12 alive/);
+  await page.screenshot({ path: screenshotPath('lab-collapse.png'), fullPage: true });
+  // The fix: noise regularization.
+  await page.click('#lab li[data-preset="collapse"] a:nth-of-type(2)');
+  await page.waitForFunction(() => /noise_x=0.2/.test(window.mdn.spec()));
+  await ready(page);
+  const good = await page.evaluate(() => window.mdn.step(3000));
+  assert.ok(!good.alarms.some((a) => a.startsWith('variance collapse')), JSON.stringify(good.alarms));
+  assert.ok(good.val_nll < 0, `${good.val_nll}`);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('a run that blows up stops, says why, and shows no NaN; play goes on after a fix', async () => {
+  const { page, log } = await open(browser, server.url + '#opt=sgd&lr=1&momentum=0.99&sigma_min=0&n=200&steps=500');
+  await ready(page);
+  await page.click('#play');
+  await page.waitForFunction(() => /halted/.test(document.getElementById('alarms').textContent), null, { timeout: 20_000 });
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false', 'paused');
+  const text = await page.textContent('body');
+  assert.ok(!/NaN|Infinity/.test(text), 'no NaN or Infinity on the page');
+  const m = await page.evaluate(() => window.mdn.metrics());
+  assert.ok(m.step < 100 && Number.isFinite(m.val_nll), JSON.stringify(m));
+  assert.match(m.halted, /not a finite number|overflow/);
+  // The plot is still drawn from the last finite state.
+  const inked = await page.evaluate(() => {
+    const c = document.getElementById('heat');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n / (d.length / 4);
+  });
+  assert.ok(inked > 0.3, `heatmap drawn: ${inked}`);
+  await page.screenshot({ path: screenshotPath('lab-halted.png'), fullPage: true });
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
