@@ -33,6 +33,8 @@ pub struct DataInfo {
     pub bayes_nll: Option<f64>,
     /// The input the page's views start at.
     pub target: &'static [f64],
+    /// What is special about the data, for the page (plain text).
+    pub note: &'static str,
 }
 
 impl Dataset {
@@ -111,6 +113,58 @@ pub fn arm_miss(target: &[f64], theta: &[f64]) -> f64 {
     libm::hypot(hand.0 - target[0], hand.1 - target[1])
 }
 
+/// Noise of the ring's branches.
+pub const RING_NOISE: f64 = 0.05;
+
+/// The regimes at market feature m: P(bull), and (mean, sd) of the bull and the bear.
+pub fn regimes(m: f64) -> (f64, (f64, f64), (f64, f64)) {
+    let p = 1.0 / (1.0 + libm::exp(-1.5 * m));
+    (p, (0.6 + 0.2 * m, 0.35), (-0.9 + 0.1 * m, 0.8))
+}
+
+/// Rain at humidity h: P(wet), and the log-normal amount's (μ, σ) of ln(amount).
+pub fn rain(h: f64) -> (f64, f64, f64) {
+    let p = 1.0 / (1.0 + libm::exp(-8.0 * (h - 0.55)));
+    (p, -0.3 + 1.8 * h, 0.5)
+}
+
+fn ln_normal(y: f64, mu: f64, sd: f64) -> f64 {
+    let z = (y - mu) / sd;
+    -0.5 * z * z - libm::log(sd) - crate::math::HALF_LN_2PI
+}
+
+/// ln p(y | x) of the true conditional density, where it has one (ring, regimes).
+pub fn true_log_density(data: Data, x: f64, y: f64) -> Option<f64> {
+    match data {
+        Data::Ring => {
+            let r = libm::sqrt((1.0 - x * x).max(0.0));
+            let (a, b) = (ln_normal(y, r, RING_NOISE), ln_normal(y, -r, RING_NOISE));
+            let m = a.max(b);
+            Some(m + libm::log(0.5 * libm::exp(a - m) + 0.5 * libm::exp(b - m)))
+        }
+        Data::Regimes => {
+            let (p, bull, bear) = regimes(x);
+            let (a, b) = (
+                libm::log(p) + ln_normal(y, bull.0, bull.1),
+                libm::log(1.0 - p) + ln_normal(y, bear.0, bear.1),
+            );
+            let m = a.max(b);
+            Some(m + libm::log(libm::exp(a - m) + libm::exp(b - m)))
+        }
+        _ => None,
+    }
+}
+
+/// The true conditional density's NLL on `val` (nats per point), where it has one and
+/// the data set has no constant for it.
+pub fn bayes_nll(data: Data, val: &Dataset) -> Option<f64> {
+    let mut sum = 0.0;
+    for i in 0..val.len() {
+        sum -= true_log_density(data, val.x[[0, i]], val.y[[0, i]])?;
+    }
+    Some(sum / val.len() as f64)
+}
+
 fn sample(data: Data, n: usize, rng: &mut Rng) -> Dataset {
     let info = info(data);
     let mut x = Array2::zeros((info.din, n));
@@ -126,6 +180,27 @@ fn sample(data: Data, n: usize, rng: &mut Rng) -> Dataset {
                 };
                 x[[0, i]] = input;
                 y[[0, i]] = output;
+            }
+            Data::Ring => {
+                let x0 = rng.range(-1.0, 1.0);
+                let sign = if rng.uniform() < 0.5 { 1.0 } else { -1.0 };
+                x[[0, i]] = x0;
+                y[[0, i]] = sign * libm::sqrt(1.0 - x0 * x0) + RING_NOISE * rng.normal();
+            }
+            Data::Regimes => {
+                let m = rng.range(-2.0, 2.0);
+                let (p, bull, bear) = regimes(m);
+                let (mu, sd) = if rng.uniform() < p { bull } else { bear };
+                x[[0, i]] = m;
+                y[[0, i]] = mu + sd * rng.normal();
+            }
+            Data::Rain => {
+                let h = rng.uniform();
+                let (p_wet, mu, sd) = rain(h);
+                let wet = rng.uniform() < p_wet;
+                let z = rng.normal();
+                x[[0, i]] = h;
+                y[[0, i]] = if wet { libm::exp(mu + sd * z) } else { 0.0 };
             }
             Data::Arm => {
                 let t1 = rng.range(ARM_THETA1.0, ARM_THETA1.1);
@@ -152,6 +227,7 @@ pub fn info(data: Data) -> DataInfo {
             y_ranges: &[(-0.1, 1.1)],
             bayes_nll: Some(-1.280),
             target: &[0.5],
+            note: "Bishop's inverted sine: up to three valid t for one x.",
         },
         Data::BishopForward => DataInfo {
             din: 1,
@@ -163,6 +239,7 @@ pub fn info(data: Data) -> DataInfo {
             // Uniform noise of width 0.2: -ln 5.
             bayes_nll: Some(-1.609),
             target: &[0.5],
+            note: "The forward problem: one x for each t, so one component is enough.",
         },
         Data::Arm => DataInfo {
             din: 2,
@@ -176,6 +253,49 @@ pub fn info(data: Data) -> DataInfo {
             bayes_nll: None,
             // Reached with the elbow either way: θ = (0.75, 2.30) or about (0.43, 3.98).
             target: &[0.78, 0.53],
+            note: "Inverse kinematics: most targets are reached with the elbow up or down.",
+        },
+        Data::Ring => DataInfo {
+            din: 1,
+            dout: 1,
+            x_labels: &["x"],
+            y_labels: &["y = ±√(1 − x²) + noise"],
+            x_ranges: &[(-1.1, 1.1)],
+            y_ranges: &[(-1.3, 1.3)],
+            // The true density is known: measured on each validation set (bayes_nll()).
+            bayes_nll: None,
+            target: &[0.0],
+            note: "A ring: two branches, ±√(1 − x²) with noise of σ = 0.05, that merge at x = ±1.",
+        },
+        Data::Regimes => DataInfo {
+            din: 1,
+            dout: 1,
+            x_labels: &["market feature m"],
+            y_labels: &["return"],
+            x_ranges: &[(-2.1, 2.1)],
+            y_ranges: &[(-3.5, 2.5)],
+            bayes_nll: None,
+            target: &[0.0],
+            note: "Returns from a bull regime N(0.6 + 0.2m, 0.35²) with probability \
+                   1/(1 + e^(−1.5m)), otherwise from a bear regime N(−0.9 + 0.1m, 0.8²): two \
+                   components whose weights move with m.",
+        },
+        Data::Rain => DataInfo {
+            din: 1,
+            dout: 1,
+            x_labels: &["humidity"],
+            y_labels: &["rain (mm)"],
+            x_ranges: &[(-0.02, 1.02)],
+            y_ranges: &[(-0.5, 8.0)],
+            // A point mass at zero has no density: no finite Bayes NLL.
+            bayes_nll: None,
+            target: &[0.7],
+            note: "Rain is exactly zero on dry days (more often when the humidity is low) and a \
+                   skewed positive amount otherwise. A Gaussian mixture has no point mass: it can \
+                   only squeeze one component onto zero until its σ hits the floor, so the \
+                   likelihood of the dry days — and the NLL — is set by sigma_min, not by the \
+                   data, and the amounts' component leaks below zero. A Bernoulli–gamma mixture \
+                   (Cannon 2008) models this properly.",
         },
     }
 }

@@ -146,8 +146,11 @@ impl<R: Real> Scratch<R> {
 impl Experiment {
     pub fn new(spec: &Spec) -> Self {
         let spec = spec.clone();
-        let info = dataset::info(spec.data);
+        let mut info = dataset::info(spec.data);
         let (train, val) = Dataset::generate(spec.data, spec.n, spec.seed);
+        if info.bayes_nll.is_none() {
+            info.bayes_nll = dataset::bayes_nll(spec.data, &val);
+        }
         let (input_mean, input_std) = standardization(&train);
         let head = Head {
             k: spec.k,

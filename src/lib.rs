@@ -15,6 +15,7 @@
 //! | training both models side by side | [`experiment`] |
 //! | trained model, queries, model file | [`model`] |
 //! | the pathology lab: failures and their remedies | [`lab`] |
+//! | choosing K: sweeps, validation NLL and BIC | [`sweep`] |
 //! | portable exp/ln/tanh | [`math`] |
 //! | seeded randomness | [`rng`] |
 
@@ -35,6 +36,7 @@ pub mod plot;
 pub mod rng;
 mod simd;
 pub mod spec;
+pub mod sweep;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

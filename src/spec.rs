@@ -19,6 +19,13 @@ pub enum Data {
     /// Bishop's two-joint robot arm, inverse kinematics: predict the joint angles
     /// (θ1, θ2) from the end effector's position (x1, x2). Elbow up or elbow down.
     Arm,
+    /// A ring: y = ±√(1 − x²) plus noise, two branches that meet at x = ±1.
+    Ring,
+    /// Returns from a bull or a bear regime, whose probability depends on a market feature.
+    Regimes,
+    /// Rain: zero with a probability that depends on the humidity, otherwise a skewed
+    /// positive amount. A point mass a Gaussian mixture cannot represent.
+    Rain,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,7 +225,7 @@ pub const WEIGHT_DECAY_RANGE: (f64, f64) = (0.0, 0.1);
 pub const KEYS: &[KeyDoc] = &[
     KeyDoc {
         key: "data",
-        accepts: "bishop-inverse | bishop-forward | arm",
+        accepts: "bishop-inverse | bishop-forward | arm | ring | regimes | rain",
         default: "bishop-inverse",
         meaning: "data set",
     },
@@ -600,6 +607,9 @@ impl Spec {
                             ("bishop-inverse", Data::BishopInverse),
                             ("bishop-forward", Data::BishopForward),
                             ("arm", Data::Arm),
+                            ("ring", Data::Ring),
+                            ("regimes", Data::Regimes),
+                            ("rain", Data::Rain),
                         ],
                         d.data,
                     )
@@ -879,6 +889,9 @@ impl Data {
             Data::BishopInverse => "bishop-inverse",
             Data::BishopForward => "bishop-forward",
             Data::Arm => "arm",
+            Data::Ring => "ring",
+            Data::Regimes => "regimes",
+            Data::Rain => "rain",
         }
     }
 }

@@ -501,6 +501,11 @@ impl Playground {
 /// The sampling controls and the views of two-dimensional outputs.
 #[wasm_bindgen]
 impl Playground {
+    /// What is special about the data set, in a sentence or two (plain text).
+    pub fn data_note(&self) -> String {
+        self.exp.info.note.to_string()
+    }
+
     /// [input dimensions, output dimensions].
     pub fn dims(&self) -> Vec<u32> {
         vec![self.exp.info.din as u32, self.exp.info.dout as u32]
@@ -663,4 +668,57 @@ impl Playground {
             y: r.get(1).copied().unwrap_or(r[0]),
         }
     }
+}
+
+/// A K sweep, run by the training worker in slices (see [`crate::sweep`]).
+#[wasm_bindgen]
+pub struct SweepRun {
+    sweep: crate::sweep::Sweep,
+}
+
+#[wasm_bindgen]
+impl SweepRun {
+    /// The sweep of the spec in `hash` over K = 1…k_max with `seeds` seeds (both clamped).
+    #[wasm_bindgen(constructor)]
+    pub fn new(hash: &str, k_max: u32, seeds: u32) -> SweepRun {
+        let (spec, _) = Spec::parse_lenient(hash, PAGE_KEYS);
+        SweepRun {
+            sweep: crate::sweep::Sweep::new(&spec, 1, k_max as usize, seeds as u64),
+        }
+    }
+
+    /// Trains for about `ms` milliseconds; returns true when the sweep is done.
+    pub fn advance_for(&mut self, ms: f64) -> bool {
+        let t0 = now_ms();
+        loop {
+            if self.sweep.advance(25) {
+                return true;
+            }
+            if now_ms() - t0 >= ms {
+                return false;
+            }
+        }
+    }
+
+    /// [experiments done, experiments in all].
+    pub fn progress(&self) -> Vec<u32> {
+        let (a, b) = self.sweep.progress();
+        vec![a as u32, b as u32]
+    }
+
+    /// The report so far (rows, means per K, chosen K) as JSON.
+    pub fn report_json(&self) -> String {
+        serde_json::to_string(&self.sweep.report()).unwrap_or_default()
+    }
+}
+
+/// Draws a sweep report (as from `SweepRun::report_json`) on `canvas`.
+#[wasm_bindgen]
+pub fn draw_sweep(canvas: HtmlCanvasElement, scale: f64, report: &str) -> Result<(), JsValue> {
+    let r: crate::sweep::Report = serde_json::from_str(report).map_err(js_err)?;
+    let root = area(canvas)?;
+    root.fill(&WHITE).map_err(js_err)?;
+    plot::draw_sweep(&root, &r, true, scale).map_err(js_err)?;
+    root.present().map_err(js_err)?;
+    Ok(())
 }

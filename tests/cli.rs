@@ -288,3 +288,44 @@ fn diagnostics_in_progress_lines_and_a_halted_run() {
             .unwrap();
     assert!(m.mdn.params.iter().all(|v| v.is_finite()));
 }
+
+/// `mdn sweep`: the table as JSON, BIC by its formula, and clear errors.
+#[test]
+fn sweep_prints_the_table_and_the_chosen_k() {
+    let (code, out, err) = mdn(&[
+        "sweep",
+        "n=200&hidden=4&steps=60",
+        "--k",
+        "1..3",
+        "--seeds",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.lines().count(), 6, "one progress line per run: {err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 6);
+    for r in rows {
+        let (nll, p, bic) = (
+            r["train_nll"].as_f64().unwrap(),
+            r["params"].as_f64().unwrap(),
+            r["bic"].as_f64().unwrap(),
+        );
+        assert!((bic - (2.0 * 200.0 * nll + p * 200f64.ln())).abs() < 1e-6 * bic.abs().max(1.0));
+    }
+    assert_eq!(v["summary"].as_array().unwrap().len(), 3);
+    let k = v["chosen_by_bic"].as_u64().unwrap();
+    assert!((1..=3).contains(&k));
+    for (args, want) in [
+        (vec!["--k", "0..3"], "--k"),
+        (vec!["--k", "5..2"], "--k"),
+        (vec!["--k", "31"], "--k"),
+        (vec!["--seeds", "11"], "--seeds"),
+    ] {
+        let mut all = vec!["sweep", "n=200&steps=5"];
+        all.extend_from_slice(&args);
+        let (code, _, err) = mdn(&all);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+}

@@ -1,7 +1,7 @@
 // The page: controls, the animation loop, and calls into the wasm engine.
 // All maths and drawing live in Rust (src/web.rs, src/plot.rs); this file only wires
 // them to the DOM. User text is only ever set with textContent.
-import init, { version, spec_keys, new_seed, presets, Playground } from '../mdn-playground.js';
+import init, { version, spec_keys, new_seed, presets, draw_sweep, Playground } from '../mdn-playground.js';
 
 const $ = (id) => document.getElementById(id);
 const PAGE_KEYS = ['play', 'embed'];
@@ -30,8 +30,70 @@ function ask(msg) {
   });
 }
 
+let sweepGen = 0;
+let sweepReport = null; // the last sweep report (JSON text), drawn in the sweep panel
+let sweepWaiter = null;
+
+/** Starts a K sweep of the current spec in the worker (training pauses). */
+function startSweep(kMax, seeds) {
+  kMax = Math.min(30, Math.max(1, Math.round(Number(kMax)) || 8));
+  seeds = Math.min(10, Math.max(1, Math.round(Number(seeds)) || 3));
+  $('sweep-k').value = kMax;
+  $('sweep-seeds').value = seeds;
+  sweepGen++;
+  $('sweep-cancel').hidden = false;
+  $('sweep-run').disabled = true;
+  $('sweep-status').textContent = 'Starting…';
+  sweepWaiter?.reject(new Error('replaced by a new sweep'));
+  const done = new Promise((resolve, reject) => { sweepWaiter = { resolve, reject }; });
+  done.catch(() => {});
+  ask({ type: 'sweep', hash: '#' + pg.spec(), kMax, seeds, sweepGen });
+  return done;
+}
+
+function drawSweep() {
+  if (!sweepReport) return;
+  const c = $('sweep-plot');
+  c.hidden = false;
+  const dpr = sizeCanvas(c);
+  draw_sweep(c, dpr, sweepReport);
+}
+
+function onSweep(m) {
+  if (m.gen !== sweepGen) return;
+  if (m.cancelled) {
+    $('sweep-status').textContent = 'Cancelled.';
+  } else {
+    sweepReport = m.report;
+    const r = JSON.parse(m.report);
+    const [doneRuns, total] = m.progress;
+    const s = r.summary;
+    let text = `${doneRuns} of ${total} runs trained.`;
+    if (s.length) {
+      const p1 = s[0].params;
+      const dp = s.length > 1 ? (s[1].params - s[0].params) / (s[1].k - s[0].k) : null;
+      text += ` Lowest BIC at K = ${r.chosen_by_bic}, lowest validation NLL at K = ${r.chosen_by_val_nll}.`;
+      text += dp ? ` P (the MDN's weights and biases) = ${p1} at K = ${s[0].k}, ${dp} more per component.` : ` P = ${p1}.`;
+    }
+    $('sweep-status').textContent = text;
+    drawSweep();
+  }
+  if (m.done) {
+    $('sweep-cancel').hidden = true;
+    $('sweep-run').disabled = false;
+    const w = sweepWaiter;
+    sweepWaiter = null;
+    if (m.cancelled) w?.reject(new Error('cancelled'));
+    else w?.resolve(JSON.parse(m.report));
+  }
+}
+
 worker.onmessage = (e) => {
   const m = e.data;
+  if (m.type === 'sweep') {
+    onSweep(m);
+    return;
+  }
   const waiter = m.id ? pending.get(m.id) : null;
   if (m.id) pending.delete(m.id);
   if (m.type === 'error') {
@@ -207,6 +269,7 @@ function showViews() {
 }
 
 function applySampling() {
+  $('datanote').textContent = pg.data_note();
   const tpi = Number($('samp-tpi').value);
   const ts = Number($('samp-ts').value);
   $('samp-tpi-out').textContent = tpi.toFixed(2);
@@ -583,8 +646,13 @@ async function main() {
     }
     await importModel(await file.text());
   });
+  $('sweep-run').addEventListener('click', () => startSweep($('sweep-k').value, $('sweep-seeds').value));
+  $('sweep-cancel').addEventListener('click', () => worker.postMessage({ type: 'sweep-cancel', sweepGen }));
   $('embedcode').addEventListener('click', () => copyText($('embedcode'), embedCode(), 'Copy embed code'));
-  window.addEventListener('resize', () => (dirty = true));
+  window.addEventListener('resize', () => {
+    dirty = true;
+    drawSweep();
+  });
   $('stack').addEventListener('pointermove', pointAt);
   $('stack').addEventListener('pointerdown', pointAt);
   $('stack').addEventListener('keydown', (ev) => {
@@ -631,6 +699,8 @@ async function main() {
     loadModel: (text) => importModel(text),
     /** The model in the CLI's JSON format. */
     modelJson: () => pg.model_json(),
+    /** Runs a K sweep (K = 1…kMax, `seeds` seeds) in the background; a promise of its report. */
+    sweep: ({ kMax = 8, seeds = 3 } = {}) => startSweep(kMax, seeds),
     /** The 2-D views' input: get it, or move it (clamped to the data's range). */
     target: (x) => (x === undefined ? Array.from(pg.target()) : Array.from(pg.set_target(x))),
     /** What the 2-D views show at the target (components, poses and miss distances). */

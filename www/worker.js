@@ -1,7 +1,7 @@
 // The training worker: owns the experiment that trains, so that the page never freezes.
 // It posts a snapshot (both models' parameters, loss histories, metrics) after every
 // slice of training; the page draws the latest one. Same wasm module as the page.
-import init, { Playground } from '../mdn-playground.js';
+import init, { Playground, SweepRun } from '../mdn-playground.js';
 
 const SLICE_MS = 30; // training per slice: about 30 snapshots a second
 const METRICS_MS = 1000; // validation metrics cost several milliseconds: not every slice
@@ -57,11 +57,46 @@ function loop() {
 const tick = new MessageChannel();
 tick.port1.onmessage = loop;
 
+// A K sweep runs in the same slices, between messages, while training is paused.
+let sweep = null;
+let sweepGen = 0;
+
+function sweepLoop() {
+  if (!sweep) return;
+  const done = sweep.advance_for(SLICE_MS);
+  postMessage({ type: 'sweep', gen: sweepGen, done, progress: Array.from(sweep.progress()), report: sweep.report_json() });
+  if (done) {
+    sweep.free();
+    sweep = null;
+    return;
+  }
+  sweepTick.port2.postMessage(0);
+}
+
+const sweepTick = new MessageChannel();
+sweepTick.port1.onmessage = sweepLoop;
+
+function stopSweep() {
+  if (sweep) sweep.free();
+  sweep = null;
+}
+
 onmessage = async (e) => {
   await ready;
   const m = e.data;
   try {
-    if (m.type === 'spec') {
+    if (m.type === 'sweep') {
+      playing = false;
+      stopSweep();
+      sweepGen = m.sweepGen;
+      sweep = new SweepRun(m.hash, m.kMax, m.seeds);
+      snapshot(m.id);
+      sweepLoop();
+    } else if (m.type === 'sweep-cancel') {
+      stopSweep();
+      postMessage({ type: 'sweep', gen: m.sweepGen, done: true, cancelled: true });
+    } else if (m.type === 'spec') {
+      stopSweep();
       playing = false;
       gen = m.generation;
       if (pg) pg.free();
@@ -77,6 +112,7 @@ onmessage = async (e) => {
       freshMetrics();
       snapshot(m.id);
     } else if (m.type === 'play') {
+      if (m.on) stopSweep();
       if (m.on && pg.halted()) pg.resume();
       const was = playing;
       playing = m.on && pg.steps() < pg.planned_steps();

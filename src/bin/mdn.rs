@@ -49,6 +49,12 @@ usage:
       --seed S        the sampler's seed (default 1): the same seed, the same samples
       --mode          instead of sampling, print the most probable point of p(y|x) (the
                       highest mode) and the most probable component's mean
+  mdn sweep [SPEC] [--k K1..K2] [--seeds S]
+      Train SPEC for each K in K1..K2 (default 1..8; a single number means 1..K) with S
+      seeds (default 3, at most 10: seed, seed+1, ...), and print one JSON object: each
+      run's training and validation NLL and BIC = 2n·(training NLL) + P ln n (P: the MDN's
+      weights and biases), the mean per K, and the K each criterion chooses. Progress
+      goes to standard error.
   mdn keys [--markdown]
       List the spec keys, their accepted values and defaults (as the README's table).
   mdn --version | --help
@@ -75,6 +81,7 @@ fn main() -> ExitCode {
         Some("train") => train(&args[1..]),
         Some("eval") => eval(&args[1..]),
         Some("sample") => sample(&args[1..]),
+        Some("sweep") => sweep(&args[1..]),
         Some("render") => render(&args[1..]),
         Some("keys") if args.get(1).map(String::as_str) == Some("--markdown") => {
             print!("{}", mdn_playground::spec::keys_markdown());
@@ -90,7 +97,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some(other) => fail(format!(
-            "unknown command {other:?}; expected train, render, eval, sample or keys (see mdn --help)"
+            "unknown command {other:?}; expected train, render, eval, sample, sweep or keys (see mdn --help)"
         )),
     };
     match result {
@@ -410,6 +417,74 @@ fn sample(args: &[String]) -> Result<(), Fail> {
         components,
     };
     println!("{}", json(&out));
+    Ok(())
+}
+
+fn sweep(args: &[String]) -> Result<(), Fail> {
+    let (pos, opts) = options(args, &["k", "seeds"])?;
+    if pos.len() > 1 {
+        return fail("sweep takes one SPEC (quote a share link: it contains '&')");
+    }
+    let spec = Spec::parse(pos.first().copied().unwrap_or(""))
+        .map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
+    let (lo, hi) = mdn_playground::spec::K_RANGE;
+    let bad_k = |v: &str| {
+        Fail(
+            format!("--k: {v:?} is not K or K1..K2 with {lo} ≤ K1 ≤ K2 ≤ {hi}"),
+            2,
+        )
+    };
+    let (k1, k2) = match opt(&opts, "k") {
+        None => (1, 8),
+        Some(v) => {
+            let num = |t: &str| {
+                t.trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|k| (lo..=hi).contains(k))
+            };
+            match v.split_once("..") {
+                Some((a, b)) => match (num(a), num(b)) {
+                    (Some(a), Some(b)) if a <= b => (a, b),
+                    _ => return Err(bad_k(v)),
+                },
+                None => (1, num(v).ok_or_else(|| bad_k(v))?),
+            }
+        }
+    };
+    let seeds = match opt(&opts, "seeds") {
+        None => 3,
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|s| (1..=mdn_playground::sweep::SEEDS_MAX).contains(s))
+            .ok_or_else(|| {
+                Fail(
+                    format!(
+                        "--seeds: {v:?} is not a whole number from 1 to {}",
+                        mdn_playground::sweep::SEEDS_MAX
+                    ),
+                    2,
+                )
+            })?,
+    };
+    let mut s = mdn_playground::sweep::Sweep::new(&spec, k1, k2, seeds);
+    let mut shown = 0;
+    while !s.advance(u64::MAX) || shown < s.progress().0 {
+        let r = s.report();
+        for row in &r.rows[shown..] {
+            eprintln!(
+                "k={} seed={}: validation NLL {:.4}, BIC {:.1}",
+                row.k, row.seed, row.val_nll, row.bic
+            );
+        }
+        shown = r.rows.len();
+        if s.done() {
+            break;
+        }
+    }
+    println!("{}", json(&s.report()));
     Ok(())
 }
 

@@ -3,6 +3,8 @@
 // stops with a message — never a NaN on screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { serve, launch, open, screenshotPath } from './harness.mjs';
 
 let server, browser;
@@ -60,6 +62,30 @@ test('a run that blows up stops, says why, and shows no NaN; play goes on after 
   });
   assert.ok(inked > 0.3, `heatmap drawn: ${inked}`);
   await page.screenshot({ path: screenshotPath('lab-halted.png'), fullPage: true });
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('a K sweep runs in the background, matches mdn sweep exactly, and is plotted', async () => {
+  const spec = 'n=300&hidden=8&steps=200&lr=0.02&batch=100';
+  const { page, log } = await open(browser, server.url + '#' + spec, { width: 1280, height: 900 });
+  await ready(page);
+  await page.evaluate(() => window.mdn.resetStats());
+  const started = Date.now();
+  const report = await page.evaluate(() => window.mdn.sweep({ kMax: 4, seeds: 2 }));
+  const seconds = (Date.now() - started) / 1000;
+  assert.equal(report.rows.length, 8);
+  // The page kept drawing while the worker trained (the sweep never ran on the main thread).
+  const stats = await page.evaluate(() => window.mdn.stats());
+  assert.ok(stats.maxMainMs < 200, `slowest draw ${stats.maxMainMs} ms during a ${seconds} s sweep`);
+  assert.match(await page.textContent('#sweep-status'), /8 of 8 runs trained\. Lowest BIC at K = \d, lowest validation NLL at K = \d\. P \(the MDN's weights and biases\) = \d+ at K = 1, \d+ more per component\./);
+  assert.equal(await page.isVisible('#sweep-plot'), true);
+  const root = path.resolve(import.meta.dirname, '../..');
+  const cli = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'mdn', '--', 'sweep', spec, '--k', '1..4', '--seeds', '2'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  assert.deepEqual(report.rows, cli.rows, 'page and CLI sweeps agree to the bit');
+  assert.equal(report.chosen_by_bic, cli.chosen_by_bic);
+  await page.locator('#sweep-plot').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshotPath('lab-sweep.png'), fullPage: true });
   assert.deepEqual(log.errors, []);
   await page.close();
 });

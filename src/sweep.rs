@@ -1,0 +1,182 @@
+//! Choosing K: train the same spec for K = 1…Kmax with several seeds and compare the
+//! validation NLL and the Bayesian information criterion,
+//!
+//! BIC = 2 n · (training NLL per point) + P ln n,
+//!
+//! with n the training points and P the MDN's parameter count (every weight and bias of
+//! the network, whose last layer grows with K). Lower is better for both; the chosen K
+//! is the one with the lowest mean over seeds.
+//!
+//! [`Sweep`] advances one experiment at a time, so that the page can run it in slices
+//! without blocking; [`Sweep::run`] is the whole thing at once (`mdn sweep`).
+
+use crate::spec::Spec;
+use crate::Experiment;
+use serde::{Deserialize, Serialize};
+
+/// One trained experiment of a sweep.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Row {
+    pub k: usize,
+    pub seed: u64,
+    /// The MDN's parameters (weights and biases).
+    pub params: usize,
+    pub train_nll: f64,
+    pub val_nll: f64,
+    pub bic: f64,
+}
+
+/// The mean over seeds for one K.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    pub k: usize,
+    pub params: usize,
+    pub val_nll_mean: f64,
+    /// Smallest and largest over seeds.
+    pub val_nll_range: (f64, f64),
+    pub bic_mean: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    pub spec: String,
+    pub k_max: usize,
+    pub seeds: u64,
+    pub rows: Vec<Row>,
+    pub summary: Vec<Summary>,
+    /// K with the lowest mean BIC, and with the lowest mean validation NLL.
+    pub chosen_by_bic: Option<usize>,
+    pub chosen_by_val_nll: Option<usize>,
+}
+
+/// A sweep in progress: K = k_min…k_max, seeds spec.seed … spec.seed + seeds − 1.
+pub struct Sweep {
+    spec: Spec,
+    k_min: usize,
+    k_max: usize,
+    seeds: u64,
+    /// The (k, seed) pairs still to train, next first (reversed order).
+    todo: Vec<(usize, u64)>,
+    current: Option<Experiment>,
+    rows: Vec<Row>,
+}
+
+pub const SEEDS_MAX: u64 = 10;
+
+impl Sweep {
+    /// K is clamped to the spec's range, seeds to 1…SEEDS_MAX.
+    pub fn new(spec: &Spec, k_min: usize, k_max: usize, seeds: u64) -> Sweep {
+        let (lo, hi) = crate::spec::K_RANGE;
+        let k_max = k_max.clamp(lo, hi);
+        let k_min = k_min.clamp(lo, k_max);
+        let seeds = seeds.clamp(1, SEEDS_MAX);
+        let mut todo = Vec::new();
+        for k in k_min..=k_max {
+            for s in 0..seeds {
+                todo.push((k, spec.seed.saturating_add(s).min(crate::spec::SEED_MAX)));
+            }
+        }
+        todo.reverse();
+        Sweep {
+            spec: spec.clone(),
+            k_min,
+            k_max,
+            seeds,
+            todo,
+            current: None,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Experiments trained so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        let total = (self.k_max - self.k_min + 1) * self.seeds as usize;
+        (self.rows.len(), total)
+    }
+
+    pub fn done(&self) -> bool {
+        self.todo.is_empty() && self.current.is_none()
+    }
+
+    /// Trains up to `steps` steps of the current experiment (starting the next one if
+    /// none is under way); returns true when the whole sweep is done.
+    pub fn advance(&mut self, steps: u64) -> bool {
+        if self.current.is_none() {
+            let Some((k, seed)) = self.todo.pop() else {
+                return true;
+            };
+            let mut spec = self.spec.clone();
+            spec.k = k;
+            spec.seed = seed;
+            self.current = Some(Experiment::new(&spec));
+        }
+        let e = self.current.as_mut().expect("set above");
+        let left = e.spec.steps.saturating_sub(e.step);
+        e.train(steps.min(left));
+        if e.step >= e.spec.steps || e.halted.is_some() {
+            let mut e = self.current.take().expect("set above");
+            self.rows.push(row(&mut e));
+        }
+        self.done()
+    }
+
+    /// The whole sweep at once.
+    pub fn run(spec: &Spec, k_min: usize, k_max: usize, seeds: u64) -> Report {
+        let mut s = Sweep::new(spec, k_min, k_max, seeds);
+        while !s.advance(u64::MAX) {}
+        s.report()
+    }
+
+    /// The rows so far, their summary per K and the chosen K.
+    pub fn report(&self) -> Report {
+        let mut summary = Vec::new();
+        for k in self.k_min..=self.k_max {
+            let rows: Vec<&Row> = self.rows.iter().filter(|r| r.k == k).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let n = rows.len() as f64;
+            let val: Vec<f64> = rows.iter().map(|r| r.val_nll).collect();
+            summary.push(Summary {
+                k,
+                params: rows[0].params,
+                val_nll_mean: val.iter().sum::<f64>() / n,
+                val_nll_range: (
+                    val.iter().cloned().fold(f64::INFINITY, f64::min),
+                    val.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+                ),
+                bic_mean: rows.iter().map(|r| r.bic).sum::<f64>() / n,
+            });
+        }
+        let best = |f: fn(&Summary) -> f64| {
+            summary
+                .iter()
+                .filter(|s| f(s).is_finite())
+                .min_by(|a, b| f(a).total_cmp(&f(b)))
+                .map(|s| s.k)
+        };
+        Report {
+            spec: self.spec.format(),
+            k_max: self.k_max,
+            seeds: self.seeds,
+            rows: self.rows.clone(),
+            chosen_by_bic: best(|s| s.bic_mean),
+            chosen_by_val_nll: best(|s| s.val_nll_mean),
+            summary,
+        }
+    }
+}
+
+fn row(e: &mut Experiment) -> Row {
+    let m = e.metrics();
+    let n = e.train.len() as f64;
+    let params = e.model.mdn.params.len();
+    Row {
+        k: e.spec.k,
+        seed: e.spec.seed,
+        params,
+        train_nll: m.train_nll,
+        val_nll: m.val_nll,
+        bic: 2.0 * n * m.train_nll + params as f64 * crate::math::ln(n),
+    }
+}
