@@ -370,11 +370,19 @@ function fmt(v) {
 }
 
 /** The diagnostics: each component's average π, the smallest σ, and the alarms (text only). */
+let shownDiag = '';
+
 function showDiagnostics(m) {
   const dead = m.dead_components;
   const k = m.component_pi.length;
   const pis = Array.from(m.component_pi, (p) => p.toFixed(3)).join(' ');
-  $('diag').textContent = `Components: ${k - dead} of ${k} alive (average π: ${pis}) · smallest σ in use ${Number.isFinite(m.min_sigma) ? m.min_sigma.toPrecision(3) : '—'}${m.reinitialised ? ` · ${m.reinitialised} dead components moved so far` : ''}`;
+  const text = `Components: ${k - dead} of ${k} alive (average π: ${pis}) · smallest σ in use ${Number.isFinite(m.min_sigma) ? m.min_sigma.toPrecision(3) : '—'}${m.reinitialised ? ` · ${m.reinitialised} dead components moved so far` : ''}`;
+  // Snapshots come 30 times a second but the diagnostics change once a second: touching
+  // the DOM only then keeps layout work (and CPU taken from the training worker) down.
+  const key = text + '\n' + m.alarms.join('\n');
+  if (key === shownDiag) return;
+  shownDiag = key;
+  $('diag').textContent = text;
   const ul = $('alarms');
   ul.replaceChildren();
   for (const a of m.alarms) {
