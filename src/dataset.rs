@@ -5,6 +5,7 @@
 
 use crate::rng::{stream, Rng};
 use crate::spec::Data;
+use crate::userdata::UserData;
 use ndarray::Array2;
 
 /// Size of every validation set.
@@ -27,12 +28,12 @@ pub struct DataInfo {
     pub x_labels: &'static [&'static str],
     pub y_labels: &'static [&'static str],
     /// Plot range of each input and output dimension.
-    pub x_ranges: &'static [(f64, f64)],
-    pub y_ranges: &'static [(f64, f64)],
+    pub x_ranges: Vec<(f64, f64)>,
+    pub y_ranges: Vec<(f64, f64)>,
     /// Validation NLL of the true conditional density (nats per point), where known.
     pub bayes_nll: Option<f64>,
     /// The input the page's views start at.
-    pub target: &'static [f64],
+    pub target: Vec<f64>,
     /// What is special about the data, for the page (plain text).
     pub note: &'static str,
 }
@@ -69,12 +70,33 @@ impl Dataset {
         (0..self.len()).step_by(every).map(f).collect()
     }
 
+    /// The training and validation sets of a spec: drawn for its seed, or, for
+    /// `data=custom`, its points shuffled by the seed, one in five held out.
+    pub fn of(spec: &crate::Spec) -> (Dataset, Dataset) {
+        match (spec.data, &spec.points) {
+            (Data::Custom, Some(u)) => split(u, spec.seed),
+            (Data::Custom, None) => Dataset::generate(Data::BishopInverse, spec.n, spec.seed),
+            _ => Dataset::generate(spec.data, spec.n, spec.seed),
+        }
+    }
+
     /// The training and validation sets of a data set for `seed`.
     pub fn generate(data: Data, n: usize, seed: u64) -> (Dataset, Dataset) {
         let train = sample(data, n, &mut Rng::new(seed, stream::TRAIN_DATA));
         let val = sample(data, N_VAL, &mut Rng::new(seed, stream::VAL_DATA));
         (train, val)
     }
+}
+
+fn split(u: &UserData, seed: u64) -> (Dataset, Dataset) {
+    let mut order: Vec<usize> = (0..u.len()).collect();
+    Rng::new(seed, stream::TRAIN_DATA).shuffle(&mut order);
+    let n_val = (u.len() / 5).max(1);
+    let make = |idx: &[usize]| Dataset {
+        x: Array2::from_shape_fn((1, idx.len()), |(_, i)| u.row(idx[i])[0]),
+        y: Array2::from_shape_fn((u.cols - 1, idx.len()), |(j, i)| u.row(idx[i])[j + 1]),
+    };
+    (make(&order[n_val..]), make(&order[..n_val]))
 }
 
 /// Bishop's curve: x = t + 0.3 sin(2πt) + U(-0.1, 0.1) for t ~ U(0, 1).
@@ -166,7 +188,7 @@ pub fn bayes_nll(data: Data, val: &Dataset) -> Option<f64> {
 }
 
 fn sample(data: Data, n: usize, rng: &mut Rng) -> Dataset {
-    let info = info(data);
+    let info = builtin_info(data);
     let mut x = Array2::zeros((info.din, n));
     let mut y = Array2::zeros((info.dout, n));
     for i in 0..n {
@@ -202,6 +224,12 @@ fn sample(data: Data, n: usize, rng: &mut Rng) -> Dataset {
                 x[[0, i]] = h;
                 y[[0, i]] = if wet { libm::exp(mu + sd * z) } else { 0.0 };
             }
+            // Custom data are split (see `Dataset::of`), not sampled: Bishop's if asked.
+            Data::Custom => {
+                let (t, s) = bishop(rng);
+                x[[0, i]] = s;
+                y[[0, i]] = t;
+            }
             Data::Arm => {
                 let t1 = rng.range(ARM_THETA1.0, ARM_THETA1.1);
                 let t2 = rng.range(ARM_THETA2.0, ARM_THETA2.1);
@@ -216,17 +244,53 @@ fn sample(data: Data, n: usize, rng: &mut Rng) -> Dataset {
     Dataset { x, y }
 }
 
-pub fn info(data: Data) -> DataInfo {
+/// What is known about the data of `spec` (its own points for `data=custom`).
+pub fn info(spec: &crate::Spec) -> DataInfo {
+    if let (Data::Custom, Some(u)) = (spec.data, &spec.points) {
+        return custom_info(u);
+    }
+    builtin_info(spec.data)
+}
+
+/// Ranges padded by 5% around the points, labels by column.
+fn custom_info(u: &UserData) -> DataInfo {
+    let range = |j: usize| {
+        let (lo, hi) = (0..u.len())
+            .map(|i| u.row(i)[j])
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        let pad = 0.05 * (hi - lo).max(1e-6);
+        (lo - pad, hi + pad)
+    };
+    let x = range(0);
+    DataInfo {
+        din: 1,
+        dout: u.cols - 1,
+        x_labels: &["x"],
+        y_labels: if u.cols == 2 { &["y"] } else { &["y1", "y2"] },
+        x_ranges: vec![x],
+        y_ranges: (1..u.cols).map(range).collect(),
+        bayes_nll: None,
+        target: vec![0.5 * (x.0 + x.1)],
+        note: "Your own points: 80% train the models, a fifth (chosen by the seed) is held \
+               out for validation.",
+    }
+}
+
+fn builtin_info(data: Data) -> DataInfo {
     match data {
+        // Without points (the parser never gives that) custom data fall back to Bishop's.
+        Data::Custom => builtin_info(Data::BishopInverse),
         Data::BishopInverse => DataInfo {
             din: 1,
             dout: 1,
             x_labels: &["x = t + 0.3 sin 2πt + noise"],
             y_labels: &["t"],
-            x_ranges: &[(-0.2, 1.2)],
-            y_ranges: &[(-0.1, 1.1)],
+            x_ranges: vec![(-0.2, 1.2)],
+            y_ranges: vec![(-0.1, 1.1)],
             bayes_nll: Some(-1.280),
-            target: &[0.5],
+            target: vec![0.5],
             note: "Bishop's inverted sine: up to three valid t for one x.",
         },
         Data::BishopForward => DataInfo {
@@ -234,11 +298,11 @@ pub fn info(data: Data) -> DataInfo {
             dout: 1,
             x_labels: &["t"],
             y_labels: &["x = t + 0.3 sin 2πt + noise"],
-            x_ranges: &[(-0.05, 1.05)],
-            y_ranges: &[(-0.2, 1.2)],
+            x_ranges: vec![(-0.05, 1.05)],
+            y_ranges: vec![(-0.2, 1.2)],
             // Uniform noise of width 0.2: -ln 5.
             bayes_nll: Some(-1.609),
-            target: &[0.5],
+            target: vec![0.5],
             note: "The forward problem: one x for each t, so one component is enough.",
         },
         Data::Arm => DataInfo {
@@ -247,12 +311,12 @@ pub fn info(data: Data) -> DataInfo {
             x_labels: &["x1 (end effector)", "x2 (end effector)"],
             y_labels: &["θ1 (shoulder)", "θ2 (elbow)"],
             // The workspace with the arm's base at the origin.
-            x_ranges: &[(-0.1, 1.1), (-0.1, 1.1)],
-            y_ranges: &[(0.0, 1.5), (1.2, 5.1)],
+            x_ranges: vec![(-0.1, 1.1), (-0.1, 1.1)],
+            y_ranges: vec![(0.0, 1.5), (1.2, 5.1)],
             // Without noise the true conditional is two points: its NLL is −∞.
             bayes_nll: None,
             // Reached with the elbow either way: θ = (0.75, 2.30) or about (0.43, 3.98).
-            target: &[0.78, 0.53],
+            target: vec![0.78, 0.53],
             note: "Inverse kinematics: most targets are reached with the elbow up or down.",
         },
         Data::Ring => DataInfo {
@@ -260,11 +324,11 @@ pub fn info(data: Data) -> DataInfo {
             dout: 1,
             x_labels: &["x"],
             y_labels: &["y = ±√(1 − x²) + noise"],
-            x_ranges: &[(-1.1, 1.1)],
-            y_ranges: &[(-1.3, 1.3)],
+            x_ranges: vec![(-1.1, 1.1)],
+            y_ranges: vec![(-1.3, 1.3)],
             // The true density is known: measured on each validation set (bayes_nll()).
             bayes_nll: None,
-            target: &[0.0],
+            target: vec![0.0],
             note: "A ring: two branches, ±√(1 − x²) with noise of σ = 0.05, that merge at x = ±1.",
         },
         Data::Regimes => DataInfo {
@@ -272,10 +336,10 @@ pub fn info(data: Data) -> DataInfo {
             dout: 1,
             x_labels: &["market feature m"],
             y_labels: &["return"],
-            x_ranges: &[(-2.1, 2.1)],
-            y_ranges: &[(-3.5, 2.5)],
+            x_ranges: vec![(-2.1, 2.1)],
+            y_ranges: vec![(-3.5, 2.5)],
             bayes_nll: None,
-            target: &[0.0],
+            target: vec![0.0],
             note: "Returns from a bull regime N(0.6 + 0.2m, 0.35²) with probability \
                    1/(1 + e^(−1.5m)), otherwise from a bear regime N(−0.9 + 0.1m, 0.8²): two \
                    components whose weights move with m.",
@@ -285,11 +349,11 @@ pub fn info(data: Data) -> DataInfo {
             dout: 1,
             x_labels: &["humidity"],
             y_labels: &["rain (mm)"],
-            x_ranges: &[(-0.02, 1.02)],
-            y_ranges: &[(-0.5, 8.0)],
+            x_ranges: vec![(-0.02, 1.02)],
+            y_ranges: vec![(-0.5, 8.0)],
             // A point mass at zero has no density: no finite Bayes NLL.
             bayes_nll: None,
-            target: &[0.7],
+            target: vec![0.7],
             note: "Rain is exactly zero on dry days (more often when the humidity is low) and a \
                    skewed positive amount otherwise. A Gaussian mixture has no point mass: it can \
                    only squeeze one component onto zero until its σ hits the floor, so the \

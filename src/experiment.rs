@@ -146,8 +146,8 @@ impl<R: Real> Scratch<R> {
 impl Experiment {
     pub fn new(spec: &Spec) -> Self {
         let spec = spec.clone();
-        let mut info = dataset::info(spec.data);
-        let (train, val) = Dataset::generate(spec.data, spec.n, spec.seed);
+        let mut info = dataset::info(&spec);
+        let (train, val) = Dataset::of(&spec);
         if info.bayes_nll.is_none() {
             info.bayes_nll = dataset::bayes_nll(spec.data, &val);
         }
@@ -209,8 +209,8 @@ impl Experiment {
             base_opt: opt(model.baseline.params.len()),
             batch_rng: Rng::new(spec.seed, stream::BATCHES),
             noise_rng: Rng::new(spec.seed, stream::NOISE),
-            order: (0..spec.n).collect(),
-            cursor: spec.n, // shuffle before the first mini-batch
+            order: (0..train.len()).collect(),
+            cursor: train.len(), // shuffle before the first mini-batch
             step: 0,
             last: StepLoss::default(),
             train_baseline: true,

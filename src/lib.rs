@@ -7,6 +7,7 @@
 //! |---|---|
 //! | experiment spec (share links, CLI) | [`spec`] |
 //! | data sets | [`dataset`] |
+//! | your own data: CSV, link form | [`userdata`] |
 //! | network (MLP, backprop) | [`network`] |
 //! | mixture head (raw outputs → π, μ, σ) | [`head`] |
 //! | the mixture distribution | [`mixture`] |
@@ -37,6 +38,7 @@ pub mod rng;
 mod simd;
 pub mod spec;
 pub mod sweep;
+pub mod userdata;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

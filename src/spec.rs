@@ -7,6 +7,7 @@
 //! and returns one [`SpecIssue`] per problem, naming the key and what it accepts.
 //! `parse` is the strict form used by the CLI: any issue is an error.
 
+use crate::userdata::{self, UserData};
 use std::fmt;
 
 /// Which data set an experiment trains on.
@@ -26,6 +27,8 @@ pub enum Data {
     /// Rain: zero with a probability that depends on the humidity, otherwise a skewed
     /// positive amount. A point mass a Gaussian mixture cannot represent.
     Rain,
+    /// Your own points (`pts`).
+    Custom,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,6 +116,8 @@ pub struct Spec {
     pub noise_y: f64,
     /// Decoupled weight decay (AdamW): every step, each parameter shrinks by lr × this.
     pub weight_decay: f64,
+    /// `data=custom`: the points (carried in links as `pts=`, see [`crate::userdata`]).
+    pub points: Option<UserData>,
 }
 
 /// How the components' means start.
@@ -159,6 +164,7 @@ impl Default for Spec {
             noise_x: 0.0,
             noise_y: 0.0,
             weight_decay: 0.0,
+            points: None,
         }
     }
 }
@@ -225,7 +231,7 @@ pub const WEIGHT_DECAY_RANGE: (f64, f64) = (0.0, 0.1);
 pub const KEYS: &[KeyDoc] = &[
     KeyDoc {
         key: "data",
-        accepts: "bishop-inverse | bishop-forward | arm | ring | regimes | rain",
+        accepts: "bishop-inverse | bishop-forward | arm | ring | regimes | rain | custom",
         default: "bishop-inverse",
         meaning: "data set",
     },
@@ -354,6 +360,12 @@ pub const KEYS: &[KeyDoc] = &[
         accepts: "0 to 0.1",
         default: "0",
         meaning: "decoupled weight decay per step (× lr)",
+    },
+    KeyDoc {
+        key: "pts",
+        accepts: "points written by the page (z1.…)",
+        default: "(none)",
+        meaning: "data=custom: your points, compressed; n is their training part",
     },
 ];
 
@@ -610,6 +622,7 @@ impl Spec {
                             ("ring", Data::Ring),
                             ("regimes", Data::Regimes),
                             ("rain", Data::Rain),
+                            ("custom", Data::Custom),
                         ],
                         d.data,
                     )
@@ -720,6 +733,10 @@ impl Spec {
                 "noise_y" => {
                     spec.noise_y = r.float(&key, &value, NOISE_RANGE.0, NOISE_RANGE.1, d.noise_y)
                 }
+                "pts" => match crate::userdata::decode(value.trim()) {
+                    Ok(u) => spec.points = Some(u),
+                    Err(e) => r.issue(&key, e, "ignored"),
+                },
                 "weight_decay" => {
                     spec.weight_decay = r.float(
                         &key,
@@ -739,6 +756,40 @@ impl Spec {
                     "ignored",
                 ),
             }
+        }
+        // Points belong to data=custom, and custom data need enough of them.
+        let issue = |key: &str, message: String, action: &str| SpecIssue {
+            key: key.into(),
+            message,
+            action: action.into(),
+        };
+        match (spec.data, spec.points.as_ref().map(|u| u.len())) {
+            (Data::Custom, Some(n)) if n >= userdata::MIN_POINTS => {
+                // n is the training part of the points (a fifth are held out).
+                spec.n = n - (n / 5).max(1);
+            }
+            (Data::Custom, got) => {
+                issues.push(issue(
+                    "data",
+                    format!(
+                        "data=custom needs at least {} points in pts (got {})",
+                        userdata::MIN_POINTS,
+                        got.unwrap_or(0)
+                    ),
+                    "using bishop-inverse",
+                ));
+                spec.data = Data::BishopInverse;
+                spec.points = None;
+            }
+            (_, Some(_)) => {
+                issues.push(issue(
+                    "pts",
+                    "pts: points are used only with data=custom".into(),
+                    "ignored",
+                ));
+                spec.points = None;
+            }
+            _ => {}
         }
         (spec, issues)
     }
@@ -777,7 +828,11 @@ impl Spec {
             self.noise_x,
             self.noise_y,
             self.weight_decay
-        )
+        ) + &self
+            .points
+            .as_ref()
+            .map(|u| format!("&pts={}", userdata::encode(u)))
+            .unwrap_or_default()
     }
 
     /// Batch size actually used with `n` training points.
@@ -892,6 +947,7 @@ impl Data {
             Data::Ring => "ring",
             Data::Regimes => "regimes",
             Data::Rain => "rain",
+            Data::Custom => "custom",
         }
     }
 }

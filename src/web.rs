@@ -47,6 +47,42 @@ pub fn presets() -> Result<JsValue, JsValue> {
     serde_wasm_bindgen::to_value(&rows).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
+/// Reads points from CSV text (pasted or uploaded). Returns `{pts, count, cols,
+/// skipped, skipped_count}` — `pts` is the link form for the spec — or throws a message.
+#[wasm_bindgen]
+pub fn parse_points(text: &str) -> Result<JsValue, JsValue> {
+    let p = crate::userdata::parse_csv(text).map_err(|e| JsValue::from_str(&e))?;
+    if p.data.len() < crate::userdata::MIN_POINTS {
+        return Err(JsValue::from_str(&format!(
+            "only {} usable points; at least {} are needed",
+            p.data.len(),
+            crate::userdata::MIN_POINTS
+        )));
+    }
+    #[derive(serde::Serialize)]
+    struct Out {
+        pts: String,
+        count: usize,
+        cols: usize,
+        skipped: Vec<String>,
+        skipped_count: usize,
+    }
+    serde_wasm_bindgen::to_value(&Out {
+        pts: crate::userdata::encode(&p.data),
+        count: p.data.len(),
+        cols: p.data.cols,
+        skipped: p.skipped,
+        skipped_count: p.skipped_count,
+    })
+    .map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// The longest `pts=` a link the page offers may carry.
+#[wasm_bindgen]
+pub fn link_limit() -> u32 {
+    crate::userdata::LINK_LIMIT as u32
+}
+
 /// A fresh random seed from the browser's cryptographic generator (getrandom), within
 /// the spec's range and exact in JavaScript.
 #[wasm_bindgen]
@@ -501,6 +537,39 @@ impl Playground {
 /// The sampling controls and the views of two-dimensional outputs.
 #[wasm_bindgen]
 impl Playground {
+    /// `data=custom`: the points as CSV (empty for the built-in data sets).
+    pub fn points_csv(&self) -> String {
+        self.exp
+            .spec
+            .points
+            .as_ref()
+            .map(|u| u.to_csv())
+            .unwrap_or_default()
+    }
+
+    /// Length of the `pts=` value in this experiment's link (0 without own points).
+    pub fn pts_length(&self) -> u32 {
+        self.exp
+            .spec
+            .points
+            .as_ref()
+            .map_or(0, |u| crate::userdata::encode(u).len() as u32)
+    }
+
+    /// Up to `max` training points (x, y) as a flat array, evenly thinned (one input and
+    /// one output only; empty otherwise): where editing the data by hand starts from.
+    pub fn train_points(&self, max: u32) -> Vec<f64> {
+        if self.exp.info.din != 1 || self.exp.info.dout != 1 {
+            return Vec::new();
+        }
+        self.exp
+            .train
+            .points(max as usize)
+            .into_iter()
+            .flat_map(|(x, y)| [x, y])
+            .collect()
+    }
+
     /// What is special about the data set, in a sentence or two (plain text).
     pub fn data_note(&self) -> String {
         self.exp.info.note.to_string()
@@ -662,7 +731,7 @@ impl Playground {
     }
 
     fn out_view(&self) -> View {
-        let r = self.exp.info.y_ranges;
+        let r = &self.exp.info.y_ranges;
         View {
             x: r[0],
             y: r.get(1).copied().unwrap_or(r[0]),

@@ -1,7 +1,7 @@
 // The page: controls, the animation loop, and calls into the wasm engine.
 // All maths and drawing live in Rust (src/web.rs, src/plot.rs); this file only wires
 // them to the DOM. User text is only ever set with textContent.
-import init, { version, spec_keys, new_seed, presets, draw_sweep, Playground } from '../mdn-playground.js';
+import init, { version, spec_keys, new_seed, presets, draw_sweep, parse_points, link_limit, Playground } from '../mdn-playground.js';
 
 const $ = (id) => document.getElementById(id);
 const PAGE_KEYS = ['play', 'embed'];
@@ -171,6 +171,7 @@ function buildForm() {
   const form = $('spec');
   form.replaceChildren();
   for (const [key, accepts, , meaning] of keys) {
+    if (key === 'pts') continue; // own points: the "Your data" panel
     const label = document.createElement('label');
     const name = document.createElement('span');
     name.textContent = key;
@@ -249,8 +250,117 @@ function syncForm() {
 }
 
 function applyForm() {
-  const parts = keys.map(([key]) => `${key}=${encodeURIComponent($('spec-' + key).value.trim())}`);
+  const parts = keys.filter(([key]) => key !== 'pts').map(([key]) => `${key}=${encodeURIComponent($('spec-' + key).value.trim())}`);
+  // Own points stay with data=custom (from this experiment, or from the browser's storage).
+  if ($('spec-data').value === 'custom') {
+    const pts = currentPts() ?? storedPts();
+    if (pts) parts.push('pts=' + pts);
+  }
   rebuild('#' + parts.join('&'));
+}
+
+// ---- Your own data: CSV, drawing on the plot, localStorage, links ----
+
+const STORE = 'mdn-playground-points';
+
+/** The pts= value of the current experiment, if it has own points. */
+function currentPts() {
+  const m = /(?:^|&)pts=([^&]*)/.exec(pg?.spec() ?? '');
+  return m ? m[1] : null;
+}
+
+/** The link form of the points kept in this browser, if any. */
+function storedPts() {
+  try {
+    const csv = localStorage.getItem(STORE);
+    return csv ? parse_points(csv).pts : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A hash asking for data=custom without points gets the stored ones (nothing is lost on reload). */
+function withStoredPoints(hash) {
+  if (/(?:^#?|&)data=custom(?:&|$)/.test(hash) && !/(?:^#?|&)pts=/.test(hash)) {
+    const pts = storedPts();
+    if (pts) return hash + '&pts=' + pts;
+  }
+  return hash;
+}
+
+function rememberPoints() {
+  const csv = pg.points_csv();
+  if (!csv) return;
+  try {
+    localStorage.setItem(STORE, csv);
+  } catch {
+    $('dataerror').textContent = 'This browser did not let the page keep the points (storage full or blocked); save them as CSV.';
+  }
+}
+
+/** Uses CSV text as the data: reports skipped lines and limits, never inserts text as HTML. */
+function usePoints(text, source) {
+  let p;
+  try {
+    p = parse_points(text);
+  } catch (err) {
+    $('dataerror').textContent = `${source}: not used: ${err}`;
+    $('dataerror').classList.remove('ok');
+    return false;
+  }
+  const msgs = [`${source}: ${p.count} points with ${p.cols} columns${p.cols === 3 ? ' (x, y1, y2)' : ' (x, y)'}.`];
+  if (p.skipped_count) msgs.push(`${p.skipped_count} line(s) skipped: ${p.skipped.join('; ')}${p.skipped_count > p.skipped.length ? '; …' : ''}`);
+  $('dataerror').textContent = msgs.join(' ');
+  $('dataerror').classList.toggle('ok', !p.skipped_count);
+  const spec = pg.spec().replace(/(^|&)data=[^&]*/, '$1data=custom').replace(/&pts=[^&]*/, '');
+  rebuild('#' + spec + '&pts=' + p.pts);
+  return true;
+}
+
+let userPoints = null; // [[x, y], ...] while drawing on the plot
+let lastEdit = 0;
+
+/** Adds or erases a point at the pointer on the main plot (one input and one output). */
+function editAt(ev) {
+  if (!plotRect || !$('draw-on').checked || twoD) return false;
+  const now = performance.now();
+  if (ev.type === 'pointermove' && now - lastEdit < 60) return true;
+  lastEdit = now;
+  const top = $('points');
+  const r = top.getBoundingClientRect();
+  const k = top.width / r.width;
+  const [x0, y0, x1, y1] = plotRect;
+  const [vx0, vx1, vy0, vy1] = pg.view_range();
+  const tx = ((ev.clientX - r.left) * k - x0) / (x1 - x0);
+  const ty = ((ev.clientY - r.top) * k - y0) / (y1 - y0);
+  if (tx < 0 || tx > 1 || ty < 0 || ty > 1) return true;
+  const x = vx0 + tx * (vx1 - vx0);
+  const y = vy1 - ty * (vy1 - vy0);
+  if (!userPoints) {
+    const flat = pg.train_points(300);
+    userPoints = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) userPoints.push([flat[i], flat[i + 1]]);
+  }
+  if ($('draw-mode').value === 'erase') {
+    const rx = 0.03 * (vx1 - vx0);
+    const ry = 0.03 * (vy1 - vy0);
+    const before = userPoints.length;
+    userPoints = userPoints.filter(([px, py]) => ((px - x) / rx) ** 2 + ((py - y) / ry) ** 2 > 1);
+    if (userPoints.length === before) return true;
+  } else {
+    userPoints.push([x, y]);
+  }
+  const csv = 'x,y\n' + userPoints.map((p) => p.join(',')).join('\n');
+  usePoints(csv, 'Drawn points');
+  return true;
+}
+
+/** Copy link / embed code: refused, with the reason, when the points are too many for a link. */
+function linkTooLong() {
+  const n = pg.pts_length();
+  if (n <= link_limit()) return false;
+  $('dataerror').textContent = `These points are too many for a link (${n} characters compressed; the limit is ${link_limit()}): a shorter link would be a different experiment. Save them as CSV and share the file; this browser keeps them for the page.`;
+  return true;
 }
 
 /** Shows the views that fit the experiment's dimensions and applies the sampling controls. */
@@ -281,7 +391,9 @@ function applySampling() {
 
 function rebuild(hash) {
   if (pg) pg.free();
-  pg = new Playground(hash);
+  pg = new Playground(withStoredPoints(hash));
+  rememberPoints();
+  if (!/(?:^|&)data=custom&/.test(pg.spec())) userPoints = null;
   generation++;
   showViews();
   showIssues(pg.issues());
@@ -640,7 +752,29 @@ async function main() {
   $('play').addEventListener('click', () => setPlaying(!playing));
   $('stepbtn').addEventListener('click', () => ask({ type: 'step', n: 1 }));
   $('reset').addEventListener('click', () => rebuild('#' + pg.spec()));
-  $('copy').addEventListener('click', () => copyText($('copy'), location.href, 'Copy link'));
+  $('copy').addEventListener('click', () => {
+    if (!linkTooLong()) copyText($('copy'), location.href, 'Copy link');
+  });
+  $('usecsv').addEventListener('click', () => usePoints($('csvtext').value, 'Pasted text'));
+  $('loadcsv').addEventListener('change', async (ev) => {
+    const file = ev.target.files?.[0];
+    ev.target.value = '';
+    if (!file) return;
+    if (file.size > 2 * 1024 * 1024) {
+      $('dataerror').textContent = `${file.name}: not used: larger than 2 MB (at most 20000 points are accepted).`;
+      return;
+    }
+    usePoints(await file.text(), file.name);
+  });
+  $('savecsvpts').addEventListener('click', () => {
+    const csv = pg.points_csv() || (() => {
+      const f = pg.train_points(100000);
+      let out = 'x,y\n';
+      for (let i = 0; i + 1 < f.length; i += 2) out += `${f[i]},${f[i + 1]}\n`;
+      return out;
+    })();
+    download('mdn-points.csv', 'text/csv', csv);
+  });
   $('savepng').addEventListener('click', () => composedPlot().toBlob((b) => download('mdn-playground.png', 'image/png', b)));
   $('savemodel').addEventListener('click', () => download('mdn-model.json', 'application/json', pg.model_json()));
   $('savecsv').addEventListener('click', () => download('mdn-loss.csv', 'text/csv', pg.history_csv()));
@@ -656,13 +790,23 @@ async function main() {
   });
   $('sweep-run').addEventListener('click', () => startSweep($('sweep-k').value, $('sweep-seeds').value));
   $('sweep-cancel').addEventListener('click', () => worker.postMessage({ type: 'sweep-cancel', sweepGen }));
-  $('embedcode').addEventListener('click', () => copyText($('embedcode'), embedCode(), 'Copy embed code'));
+  $('embedcode').addEventListener('click', () => {
+    if (!linkTooLong()) copyText($('embedcode'), embedCode(), 'Copy embed code');
+  });
   window.addEventListener('resize', () => {
     dirty = true;
     drawSweep();
   });
-  $('stack').addEventListener('pointermove', pointAt);
-  $('stack').addEventListener('pointerdown', pointAt);
+  $('stack').addEventListener('pointermove', (ev) => {
+    if (ev.buttons & 1 && $('draw-on').checked) editAt(ev);
+    else pointAt(ev);
+  });
+  $('stack').addEventListener('pointerdown', (ev) => {
+    if ($('draw-on').checked) {
+      $('stack').setPointerCapture(ev.pointerId);
+      editAt(ev);
+    } else pointAt(ev);
+  });
   $('stack').addEventListener('keydown', (ev) => {
     if (ev.key !== 'ArrowLeft' && ev.key !== 'ArrowRight') return;
     ev.preventDefault();
@@ -721,6 +865,8 @@ async function main() {
       $('samp-mode').checked = mode;
       applySampling();
     },
+    /** Uses CSV text (2 or 3 columns) as the data; false with a message if it cannot. */
+    usePoints: (text) => usePoints(text, 'Points'),
     /** The iframe snippet for this experiment. */
     embedCode: () => embedCode(),
     /** Drawing statistics: plot updates so far and the slowest ones, in ms. */

@@ -1,0 +1,194 @@
+//! Your own data: CSV reading (with line-numbered complaints), the link form (exact, and
+//! safe against damaged or oversized input), and custom-data specs and experiments.
+
+use mdn_playground::rng::Rng;
+use mdn_playground::spec::{Data, Spec};
+use mdn_playground::userdata::{self, decode, encode, parse_csv, UserData};
+use mdn_playground::Experiment;
+
+#[test]
+fn csv_with_header_separators_comments_and_bad_lines() {
+    let text = "x;y\n# a comment\n0.1;0.5\n\n0.2\t0.7\n0.3 , 0.9\nabc,1\n0.4,0.1,0.2\n1e7,1\n0.5,nan\n0.6,-2.5e-3\n";
+    let p = parse_csv(text).unwrap();
+    assert_eq!(p.data.cols, 2);
+    assert_eq!(
+        p.data.values,
+        vec![0.1, 0.5, 0.2, 0.7, 0.3, 0.9, 0.6, -2.5e-3]
+    );
+    assert_eq!(p.skipped_count, 4);
+    assert_eq!(
+        p.skipped,
+        vec![
+            "line 7: 'abc' is not a number within ±1000000",
+            "line 8: 3 values, but the first point had 2",
+            "line 9: '1e7' is not a number within ±1000000",
+            "line 10: 'nan' is not a number within ±1000000",
+        ]
+    );
+    let three = parse_csv("1,2,3\n4,5,6\n").unwrap();
+    assert_eq!((three.data.cols, three.data.len()), (3, 2));
+    for (bad, want) in [
+        ("", "no points"),
+        ("a,b\nc,d\n", "no points"),
+        ("1,2,3,4\n", "no points"),
+    ] {
+        let err = parse_csv(bad).unwrap_err();
+        assert!(err.contains(want), "{bad:?}: {err}");
+    }
+    let many: String = (0..userdata::MAX_POINTS + 1)
+        .map(|i| format!("{i},1\n"))
+        .collect();
+    assert!(parse_csv(&many)
+        .unwrap_err()
+        .contains("more than 20000 points"));
+    let huge = "1,2\n".repeat(userdata::MAX_TEXT / 4 + 1);
+    assert!(parse_csv(&huge).unwrap_err().contains("KB"));
+}
+
+#[test]
+fn link_form_round_trips_exactly_and_refuses_damage() {
+    let mut r = Rng::new(3, 0);
+    for cols in [2, 3] {
+        let values: Vec<f64> = (0..cols * 500)
+            .map(|i| match i % 4 {
+                0 => r.normal() * 1e-300,
+                1 => r.range(-1e6, 1e6),
+                2 => r.uniform(),
+                _ => (r.uniform() * 100.0).round() / 10.0,
+            })
+            .collect();
+        let u = UserData { cols, values };
+        let text = encode(&u);
+        assert!(
+            text.starts_with("z1.")
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        );
+        let back = decode(&text).unwrap();
+        assert_eq!(back.cols, u.cols);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&back.values), bits(&u.values), "bit for bit");
+    }
+    // Compression pays on the usual small sets.
+    let u = UserData {
+        cols: 2,
+        values: (0..400).map(|i| (i as f64 * 0.37).sin()).collect(),
+    };
+    assert!(encode(&u).len() < u.to_csv().len());
+    for (bad, want) in [
+        ("abc", "start with z1."),
+        ("z1.@@@", "base64url"),
+        ("z1.AAAA", "decompress"),
+    ] {
+        let err = decode(bad).unwrap_err();
+        assert!(err.contains(want), "{bad}: {err}");
+    }
+    // A deflate bomb: 3 MB of text packed small is refused, not inflated.
+    let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b'1'; 3 << 20], 9);
+    let b64 = {
+        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut s = String::new();
+        for c in bomb.chunks(3) {
+            let b = [c[0], *c.get(1).unwrap_or(&0), *c.get(2).unwrap_or(&0)];
+            let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+            for k in 0..=c.len() {
+                s.push(T[(n >> (18 - 6 * k) & 63) as usize] as char);
+            }
+        }
+        s
+    };
+    assert!(decode(&format!("z1.{b64}"))
+        .unwrap_err()
+        .contains("too large"));
+}
+
+fn points(n: usize) -> UserData {
+    UserData {
+        cols: 2,
+        values: (0..n)
+            .flat_map(|i| [i as f64 / n as f64, ((i * 7) % 13) as f64 / 13.0])
+            .collect(),
+    }
+}
+
+#[test]
+fn custom_specs_round_trip_and_complain_clearly() {
+    let u = points(100);
+    let text = format!("data=custom&k=3&pts={}", encode(&u));
+    let s = Spec::parse(&text).unwrap();
+    assert_eq!(s.data, Data::Custom);
+    assert_eq!(s.n, 80, "n is the training part");
+    assert_eq!(s.points.as_ref(), Some(&u));
+    assert_eq!(Spec::parse(&s.format()).unwrap(), s);
+    // Too few points, or none: Bishop's data, and a message.
+    let (s, issues) = Spec::parse_lenient(&format!("data=custom&pts={}", encode(&points(5))), &[]);
+    assert_eq!(s.data, Data::BishopInverse);
+    assert!(
+        issues[0].message.contains("at least 12 points")
+            && issues[0].action == "using bishop-inverse"
+    );
+    let (s, issues) = Spec::parse_lenient("data=custom", &[]);
+    assert_eq!((s.data, s.points.is_none()), (Data::BishopInverse, true));
+    assert!(issues[0].message.contains("got 0"));
+    // Points without data=custom are ignored, with a message; damaged points too.
+    let (s, issues) = Spec::parse_lenient(&format!("data=ring&pts={}", encode(&u)), &[]);
+    assert!(s.points.is_none() && issues[0].key == "pts");
+    let (_, issues) = Spec::parse_lenient("data=custom&pts=z1.@@", &[]);
+    assert!(issues
+        .iter()
+        .any(|i| i.key == "pts" && i.message.contains("damaged")));
+}
+
+#[test]
+fn a_custom_experiment_splits_by_seed_and_trains() {
+    let u = points(200);
+    let spec = Spec::parse(&format!(
+        "data=custom&k=3&hidden=8&steps=200&pts={}",
+        encode(&u)
+    ))
+    .unwrap();
+    let e = Experiment::new(&spec);
+    assert_eq!((e.train.len(), e.val.len()), (160, 40));
+    // Every point is in exactly one of the two sets.
+    let mut all: Vec<(u64, u64)> = (0..e.train.len())
+        .map(|i| (e.train.x[[0, i]].to_bits(), e.train.y[[0, i]].to_bits()))
+        .chain((0..e.val.len()).map(|i| (e.val.x[[0, i]].to_bits(), e.val.y[[0, i]].to_bits())))
+        .collect();
+    all.sort();
+    let mut want: Vec<(u64, u64)> = (0..u.len())
+        .map(|i| (u.row(i)[0].to_bits(), u.row(i)[1].to_bits()))
+        .collect();
+    want.sort();
+    assert_eq!(all, want);
+    let mut e = e;
+    let before = e.metrics().val_nll;
+    e.train(spec.steps);
+    assert!(e.metrics().val_nll < before);
+    // Another seed, another split.
+    let other =
+        Experiment::new(&Spec::parse(&spec.format().replace("seed=1&", "seed=9&")).unwrap());
+    assert_ne!(other.val.x, Experiment::new(&spec).val.x);
+}
+
+#[test]
+fn mdn_train_takes_a_custom_link() {
+    let u = points(60);
+    let link = format!(
+        "http://127.0.0.1:8080/#data=custom&k=2&hidden=4&steps=30&pts={}",
+        encode(&u)
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mdn"))
+        .args(["train", &link])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap();
+    assert_eq!(last["step"], 30);
+    assert!(last["spec"].as_str().unwrap().contains("&pts=z1."));
+}
