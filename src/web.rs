@@ -32,7 +32,8 @@ pub fn spec_keys() -> Result<JsValue, JsValue> {
 /// The pathology lab as `[id, title, spec, shows, [fix label, fix spec]...]` rows.
 #[wasm_bindgen]
 pub fn presets() -> Result<JsValue, JsValue> {
-    let rows: Vec<(&str, &str, &str, &str, Vec<[&str; 2]>)> = crate::lab::PRESETS
+    type Row<'a> = (&'a str, &'a str, &'a str, &'a str, Vec<[&'a str; 2]>);
+    let rows: Vec<Row> = crate::lab::PRESETS
         .iter()
         .map(|p| {
             (
@@ -443,11 +444,7 @@ impl Playground {
                 mixtures: Vec::new(),
             }
         };
-        let layer = if live {
-            plot::Layer::Live
-        } else {
-            plot::Layer::Static
-        };
+        let layer = plot::Layer::of(live);
         let (samples, modes) = if live {
             plot::samples_and_modes(&self.exp.model, &self.view(), &curves, self.sampling)
         } else {
@@ -669,11 +666,7 @@ impl Playground {
             text: true,
             legend,
             scale,
-            layer: if live {
-                plot::Layer::Live
-            } else {
-                plot::Layer::Static
-            },
+            layer: plot::Layer::of(live),
         };
         let (r, v) = plane::draw_inputs(&root, &p).map_err(js_err)?;
         root.present().map_err(js_err)?;
@@ -704,11 +697,7 @@ impl Playground {
             text: true,
             legend,
             scale,
-            layer: if live {
-                plot::Layer::Live
-            } else {
-                plot::Layer::Static
-            },
+            layer: plot::Layer::of(live),
         };
         let r = plane::draw_outputs(&root, &p).map_err(js_err)?;
         root.present().map_err(js_err)?;

@@ -218,6 +218,17 @@ pub enum Layer {
     All,
 }
 
+impl Layer {
+    /// The live layer or the static one.
+    pub fn of(live: bool) -> Layer {
+        if live {
+            Layer::Live
+        } else {
+            Layer::Static
+        }
+    }
+}
+
 /// The plot area's pixel rectangle (x0, y0, x1, y1), where the heatmap goes.
 pub type Rect = (i32, i32, i32, i32);
 

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { serve, launch, open, screenshotPath } from './harness.mjs';
+import { serve, launch, open, screenshotPath, ready } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve('/'); browser = await launch(); });
@@ -13,10 +13,6 @@ after(async () => { await browser?.close(); await server?.close(); });
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-async function ready(page) {
-  await page.waitForFunction(() => document.getElementById('status')?.dataset.ready === '1', null, { timeout: 60_000 });
-  await page.evaluate(() => window.mdn.ready);
-}
 
 /** Pixels of a canvas with some ink (alpha > 0), and of them the near-black ones. */
 async function ink(page, id) {

@@ -49,3 +49,9 @@ export function screenshotPath(name) {
   fs.mkdirSync(artifacts, { recursive: true });
   return path.join(artifacts, name);
 }
+
+/** Waits until the page has loaded the engine and built its experiment. */
+export async function ready(page) {
+  await page.waitForFunction(() => document.getElementById('status')?.dataset.ready === '1', null, { timeout: 60_000 });
+  await page.evaluate(() => window.mdn.ready);
+}

@@ -5,16 +5,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { serve, launch, open, screenshotPath } from './harness.mjs';
+import { serve, launch, open, screenshotPath, ready } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve('/'); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-async function ready(page) {
-  await page.waitForFunction(() => document.getElementById('status')?.dataset.ready === '1', null, { timeout: 60_000 });
-  await page.evaluate(() => window.mdn.ready);
-}
 
 test('a preset link loads its experiment; the collapse shows in the alarms, the fix clears it', async () => {
   const { page, log } = await open(browser, server.url, { width: 1280, height: 900 });
