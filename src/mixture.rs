@@ -231,18 +231,19 @@ impl Mixture {
 
     /// The most probable point of the density: the highest of the modes found by the
     /// fixed-point iteration y ← (Σ_k r_k(y) Σ_k⁻¹)⁻¹ Σ_k r_k(y) Σ_k⁻¹ μ_k
-    /// (Carreira-Perpiñán 2000), started from every component's mean with π_k ≥ 10⁻³.
+    /// (Carreira-Perpiñán 2000), started from every component's mean with π_k ≥ 0.01
+    /// (at most 100 iterations each).
     pub fn mode(&self) -> Vec<f64> {
         let d = self.d;
         let prec: Vec<Vec<f64>> = (0..self.k).map(|c| self.precision(c)).collect();
         let mut best = self.mode_mean();
         let mut best_lp = self.log_prob(&best);
         for c0 in 0..self.k {
-            if self.pi[c0] < 1e-3 {
+            if self.pi[c0] < 0.01 {
                 continue;
             }
             let mut y = self.component_mean(c0);
-            for _ in 0..200 {
+            for _ in 0..100 {
                 let lps = self.component_log_probs(&y);
                 let lse = log_sum_exp(&lps);
                 let mut a = vec![0.0; d * d];

@@ -487,7 +487,9 @@ let shownDiag = '';
 function showDiagnostics(m) {
   const dead = m.dead_components;
   const k = m.component_pi.length;
-  const pis = Array.from(m.component_pi, (p) => p.toFixed(3)).join(' ');
+  // Dead: average π below 0.001 beyond the π floor's ε/K (as the engine counts them).
+  const eps = Number(/(?:^|&)pi_floor=([^&]*)/.exec(pg.spec())?.[1] ?? 0) || 0;
+  const pis = Array.from(m.component_pi, (p, i) => `${i + 1}: ${p.toFixed(3)}${p < 0.001 + eps / k ? ' dead' : ''}`).join(', ');
   const text = `Components: ${k - dead} of ${k} alive (average π: ${pis}) · smallest σ in use ${Number.isFinite(m.min_sigma) ? m.min_sigma.toPrecision(3) : '—'}${m.reinitialised ? ` · ${m.reinitialised} dead components moved so far` : ''}`;
   // Snapshots come 30 times a second but the diagnostics change once a second: touching
   // the DOM only then keeps layout work (and CPU taken from the training worker) down.
