@@ -94,7 +94,7 @@ pub fn new_seed() -> Result<f64, JsValue> {
 }
 
 /// Keys of the URL hash that belong to the page, not to the experiment.
-const PAGE_KEYS: &[&str] = &["play", "embed"];
+const PAGE_KEYS: &[&str] = &["play", "embed", "target", "tpi", "tsigma", "samples", "mode"];
 
 /// Milliseconds from `performance.now()`, on the page or in a worker.
 fn now_ms() -> f64 {

@@ -4,7 +4,11 @@
 import init, { version, spec_keys, new_seed, presets, draw_sweep, parse_points, link_limit, Playground } from '../mdn-playground.js';
 
 const $ = (id) => document.getElementById(id);
-const PAGE_KEYS = ['play', 'embed'];
+// Keys of the hash that belong to the page, not to the experiment: how it opens, and the
+// view (the 2-D views' target, the sampling settings), so that a link shows what you saw.
+const PAGE_KEYS = ['play', 'embed', 'target', 'tpi', 'tsigma', 'samples', 'mode'];
+const VIEW_KEYS = ['target', 'tpi', 'tsigma', 'samples', 'mode'];
+const SAMPLE_COUNTS = [0, 50, 300, 1000];
 const HEAT_CELL = 5; // CSS pixels per heatmap cell (smoothed when scaled up)
 
 let pg = null; // the page's copy of the experiment: draws the worker's snapshots
@@ -118,23 +122,64 @@ worker.onmessage = (e) => {
   waiter?.resolve(m.metrics);
 };
 
-function hashParams() {
-  const raw = location.hash.replace(/^#/, '');
+function hashParams(hash = location.hash) {
+  const raw = hash.replace(/^#/, '');
   const page = {};
   for (const part of raw.split('&')) {
     const [k, v = ''] = part.split('=');
-    if (PAGE_KEYS.includes(k)) page[k] = v;
+    if (!PAGE_KEYS.includes(k)) continue;
+    try {
+      page[k] = decodeURIComponent(v);
+    } catch {
+      page[k] = '';
+    }
   }
   return page;
 }
 
+let targetMoved = false; // the 2-D views' target was set by the user or a link
+
+/** The view keys for the hash: only what differs from the defaults. */
+function viewParams() {
+  const v = [];
+  if (targetMoved && twoD) v.push(['target', Array.from(pg.target(), (t) => Number(t.toPrecision(6))).join(',')]);
+  if (Number($('samp-tpi').value) !== 1) v.push(['tpi', $('samp-tpi').value]);
+  if (Number($('samp-ts').value) !== 1) v.push(['tsigma', $('samp-ts').value]);
+  if ($('samp-n').value !== '0') v.push(['samples', $('samp-n').value]);
+  if ($('samp-mode').checked) v.push(['mode', '1']);
+  return v;
+}
+
+/** Sets the view from a hash's view keys; every value is checked, clamped or ignored. */
+function applyView(hash) {
+  const page = hashParams(hash);
+  const temp = (v) => {
+    const t = Number(v);
+    return Number.isFinite(t) ? Math.min(3, Math.max(0, t)) : 1;
+  };
+  if ('tpi' in page) $('samp-tpi').value = String(temp(page.tpi));
+  if ('tsigma' in page) $('samp-ts').value = String(temp(page.tsigma));
+  if ('samples' in page) {
+    const n = Number(page.samples);
+    const ok = Number.isFinite(n) ? n : 0;
+    $('samp-n').value = String(SAMPLE_COUNTS.reduce((a, b) => (Math.abs(b - ok) < Math.abs(a - ok) ? b : a)));
+  }
+  if ('mode' in page) $('samp-mode').checked = page.mode === '1';
+  if ('target' in page) {
+    const t = page.target.split(',').slice(0, 2).map(Number);
+    pg.set_target(Float64Array.from(t)); // not-a-number values keep the old target
+    targetMoved = true;
+  }
+}
+
 function writeHash() {
   const page = hashParams();
-  const extra = PAGE_KEYS.filter((k) => k in page).map((k) => `&${k}=${encodeURIComponent(page[k])}`).join('');
+  const keep = ['play', 'embed'].filter((k) => k in page).map((k) => [k, page[k]]);
+  const extra = [...keep, ...viewParams()].map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('');
   history.replaceState(null, '', '#' + pg.spec() + extra);
   // The full playground for this experiment, without the page keys.
   const full = new URL(location.href);
-  full.hash = '#' + pg.spec();
+  full.hash = '#' + pg.spec() + viewParams().map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('');
   $('openfull').href = full.href;
 }
 
@@ -387,6 +432,7 @@ function applySampling() {
   pg.set_sampling(tpi, ts, Number($('samp-n').value), $('samp-mode').checked);
   dirty = true;
   panelsDue = true;
+  if (keys.length) writeHash();
 }
 
 function rebuild(hash) {
@@ -395,6 +441,8 @@ function rebuild(hash) {
   rememberPoints();
   if (!/(?:^|&)data=custom&/.test(pg.spec())) userPoints = null;
   generation++;
+  targetMoved = false;
+  applyView(hash);
   showViews();
   showIssues(pg.issues());
   writeHash();
@@ -656,6 +704,8 @@ function targetAt(ev) {
   const x = vx0 + tx * (vx1 - vx0);
   const y = vy1 - ty * (vy1 - vy0);
   pg.set_target(pg.dims()[0] === 2 ? [x, y] : [x]);
+  targetMoved = true;
+  writeHash();
   dirty = true;
   panelsDue = true;
 }
@@ -834,6 +884,8 @@ async function main() {
     t[0] += (m[0] * (vx1 - vx0)) / 50;
     if (t.length > 1) t[1] += (m[1] * (vy1 - vy0)) / 50;
     pg.set_target(t);
+    targetMoved = true;
+    writeHash();
     dirty = true;
     panelsDue = true;
   });
@@ -841,6 +893,11 @@ async function main() {
   window.addEventListener('hashchange', () => {
     const spec = location.hash.replace(/^#/, '').split('&').filter((p) => !PAGE_KEYS.includes(p.split('=')[0])).join('&');
     if (spec !== pg.spec()) rebuild(location.hash);
+    else {
+      // Only the view changed (target, sampling): apply it, checked like everything else.
+      applyView(location.hash);
+      applySampling();
+    }
   });
   // The documented API for embedding pages and automation (see README).
   window.mdn = {
@@ -856,7 +913,15 @@ async function main() {
     /** Runs a K sweep (K = 1…kMax, `seeds` seeds) in the background; a promise of its report. */
     sweep: ({ kMax = 8, seeds = 3 } = {}) => startSweep(kMax, seeds),
     /** The 2-D views' input: get it, or move it (clamped to the data's range). */
-    target: (x) => (x === undefined ? Array.from(pg.target()) : Array.from(pg.set_target(x))),
+    target: (x) => {
+      if (x === undefined) return Array.from(pg.target());
+      const t = Array.from(pg.set_target(Float64Array.from(x, Number)));
+      targetMoved = true;
+      writeHash();
+      dirty = true;
+      panelsDue = true;
+      return t;
+    },
     /** What the 2-D views show at the target (components, poses and miss distances). */
     targetReport: () => pg.target_report(),
     /** Sampling settings of the views: temperatures, number of samples, mode. */

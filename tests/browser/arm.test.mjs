@@ -130,3 +130,40 @@ test('a model with three outputs is refused with a clear message; the page keeps
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+test('the view travels in the link: target and sampling; hostile view values are clamped', async () => {
+  const base = '#data=arm&n=600&seed=1&k=4&hidden=12&steps=100';
+  const { page, log } = await open(browser, server.url + base + '&target=0.6,0.5&tpi=0.5&tsigma=2&samples=300&mode=1', { width: 1280, height: 900 });
+  await ready(page);
+  const t = await page.evaluate(() => window.mdn.target());
+  assert.ok(Math.abs(t[0] - 0.6) < 1e-12 && Math.abs(t[1] - 0.5) < 1e-12, `${t}`);
+  assert.equal(await page.inputValue('#samp-tpi'), '0.5');
+  assert.equal(await page.inputValue('#samp-ts'), '2');
+  assert.equal(await page.inputValue('#samp-n'), '300');
+  assert.equal(await page.isChecked('#samp-mode'), true);
+  const r = await page.evaluate(() => window.mdn.targetReport());
+  assert.equal(r.samples, 300);
+  // Moving the target rewrites the link; a fresh load of it shows the same view.
+  await page.evaluate(() => window.mdn.target([0.7, 0.45]));
+  const link = page.url();
+  assert.match(link, /&target=0\.7%2C0\.45&tpi=0\.5&tsigma=2&samples=300&mode=1$/);
+  const p2 = await browser.newPage();
+  await p2.goto(link);
+  await ready(p2);
+  assert.deepEqual(await p2.evaluate(() => window.mdn.target()), [0.7, 0.45]);
+  await p2.close();
+  // Hostile or out-of-range view values: clamped, defaulted, never a NaN.
+  const { page: p3, log: log3 } = await open(browser, server.url + base + '&target=abc,1e308&tpi=NaN&tsigma=-5&samples=99999&mode=<b>x</b>');
+  await ready(p3);
+  const t3 = await p3.evaluate(() => window.mdn.target());
+  assert.ok(t3.every(Number.isFinite) && t3[1] <= 1.1, `${t3}`);
+  assert.equal(await p3.inputValue('#samp-tpi'), '1');
+  assert.equal(await p3.inputValue('#samp-ts'), '0');
+  assert.equal(await p3.inputValue('#samp-n'), '1000');
+  assert.equal(await p3.isChecked('#samp-mode'), false);
+  assert.deepEqual(await p3.$$eval('b', (e) => e.length), 0);
+  assert.deepEqual(log3.errors, []);
+  assert.deepEqual(log.errors, []);
+  await p3.close();
+  await page.close();
+});
