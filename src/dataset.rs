@@ -53,6 +53,26 @@ impl Dataset {
         self.thinned(max, |i| (self.x[[0, i]], self.y[[0, i]]))
     }
 
+    /// The points a view of the data draws: the input plane for two inputs, otherwise
+    /// (x, first output).
+    pub fn view_points(&self, max: usize) -> Vec<(f64, f64)> {
+        if self.x.nrows() >= 2 {
+            self.input_points(max)
+        } else {
+            self.points(max)
+        }
+    }
+
+    /// Mean and standard deviation of each input dimension.
+    pub fn input_spread(&self) -> Vec<(f64, f64)> {
+        self.x.rows().into_iter().map(mean_sd).collect()
+    }
+
+    /// Mean and standard deviation of each target dimension.
+    pub fn target_spread(&self) -> Vec<(f64, f64)> {
+        self.y.rows().into_iter().map(mean_sd).collect()
+    }
+
     /// At most `max` points of the first two input dimensions (the input plane).
     pub fn input_points(&self, max: usize) -> Vec<(f64, f64)> {
         let j = 1.min(self.x.nrows() - 1);
@@ -105,6 +125,14 @@ fn bishop(rng: &mut Rng) -> (f64, f64) {
     let noise = rng.range(-0.1, 0.1);
     let x = t + 0.3 * libm::sin(2.0 * std::f64::consts::PI * t) + noise;
     (t, x)
+}
+
+/// Mean and (population) standard deviation of some values.
+pub fn mean_sd(values: ndarray::ArrayView1<f64>) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    (mean, var.sqrt())
 }
 
 /// Link lengths of Bishop's two-joint arm.

@@ -177,15 +177,12 @@ impl Experiment {
         }
         // A full covariance starts diagonal (N = 0): correlations are learnt where the
         // data show them, instead of starting every component tilted at random.
-        let (last, outs) = (mdn.offset(mdn.layers() - 1), head.outputs());
-        let fan_in = mdn.sizes[mdn.layers() - 1];
         for c in 0..head.k {
             for t in 0..head.off_params() {
-                let r = head.scale_row(c, head.d) + t;
-                for j in 0..fan_in {
-                    mdn.params[last + j * outs + r] = 0.0;
+                let (weights, bias) = mdn.output_row(head.scale_row(c, head.d) + t);
+                for p in weights.chain([bias]) {
+                    mdn.params[p] = 0.0;
                 }
-                mdn.params[last + fan_in * outs + r] = 0.0;
             }
         }
         let baseline = Network::new(
@@ -218,13 +215,9 @@ impl Experiment {
             reinitialised: 0,
             best_val: f64::INFINITY,
             target_std: train
-                .y
-                .rows()
-                .into_iter()
-                .map(|r| {
-                    let m = r.iter().sum::<f64>() / r.len() as f64;
-                    (r.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / r.len() as f64).sqrt()
-                })
+                .target_spread()
+                .iter()
+                .map(|t| t.1)
                 .fold(f64::INFINITY, f64::min),
             last_good: (Vec::new(), Vec::new()),
             model,
@@ -384,10 +377,6 @@ impl Experiment {
         }
         worst.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mdn = &mut self.model.mdn;
-        let (last, outs) = (mdn.offset(mdn.layers() - 1), head.outputs());
-        let fan_in = mdn.sizes[mdn.layers() - 1];
-        let w = |j: usize, r: usize| last + j * outs + r;
-        let b = |r: usize| last + fan_in * outs + r;
         let mut touched = Vec::new();
         for (&c, &(_, q)) in dead.iter().zip(worst.iter()) {
             let m = &mixtures[q];
@@ -402,19 +391,22 @@ impl Experiment {
             };
             let (rows_src, rows_dst) = (head.component_rows(src), head.component_rows(c));
             for (&rs, &rd) in rows_src.iter().zip(&rows_dst) {
-                for j in 0..fan_in {
-                    mdn.params[w(j, rd)] = mdn.params[w(j, rs)];
+                let ((ws, bs), (wd, bd)) = (mdn.output_row(rs), mdn.output_row(rd));
+                for (from, to) in ws.chain([bs]).zip(wd.chain([bd])) {
+                    mdn.params[to] = mdn.params[from];
+                    touched.push(to);
                 }
-                mdn.params[b(rd)] = mdn.params[b(rs)];
-                touched.extend((0..fan_in).map(|j| w(j, rd)).chain([b(rd)]));
             }
             let half = std::f64::consts::LN_2 as Precision;
-            mdn.params[b(c)] -= half;
-            mdn.params[b(src)] -= half;
-            touched.extend((0..fan_in).map(|j| w(j, src)).chain([b(src)]));
+            let (ws, bs) = mdn.output_row(src);
+            let bc = mdn.output_row(c).1;
+            mdn.params[bc] -= half;
+            mdn.params[bs] -= half;
+            touched.extend(ws.chain([bs]));
             for a in 0..head.d {
                 let shift = y[a] - m.mu[src * head.d + a];
-                mdn.params[b(head.mean_row(c, a))] += shift as Precision;
+                let bm = mdn.output_row(head.mean_row(c, a)).1;
+                mdn.params[bm] += shift as Precision;
             }
             self.reinitialised += 1;
         }
@@ -568,14 +560,10 @@ fn spread_means(mdn: &mut Network<Precision>, head: &Head, train: &Dataset) {
     let (d, n) = (head.d, train.len());
     let every = n.div_ceil(2000).max(1);
     let idx: Vec<usize> = (0..n).step_by(every).collect();
-    let spread: Vec<f64> = (0..d)
-        .map(|a| {
-            let r = train.y.row(a);
-            let m = r.iter().sum::<f64>() / n as f64;
-            (r.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n as f64)
-                .sqrt()
-                .max(1e-12)
-        })
+    let spread: Vec<f64> = train
+        .target_spread()
+        .iter()
+        .map(|t| t.1.max(1e-12))
         .collect();
     let dist = |i: usize, j: usize| -> f64 {
         (0..d)
@@ -610,30 +598,22 @@ fn spread_means(mdn: &mut Network<Precision>, head: &Head, train: &Dataset) {
             near[q] = near[q].min(dist(i, idx[best]));
         }
     }
-    let (last, outs) = (mdn.offset(mdn.layers() - 1), head.outputs());
-    let fan_in = mdn.sizes[mdn.layers() - 1];
     for (c, &p) in chosen.iter().enumerate() {
         for a in 0..d {
-            let r = head.mean_row(c, a);
-            for j in 0..fan_in {
-                mdn.params[last + j * outs + r] *= 0.1;
+            let (weights, bias) = mdn.output_row(head.mean_row(c, a));
+            for w in weights {
+                mdn.params[w] *= 0.1;
             }
-            mdn.params[last + fan_in * outs + r] = train.y[[a, p]] as Precision;
+            mdn.params[bias] = train.y[[a, p]] as Precision;
         }
     }
 }
 
 /// Mean and standard deviation of each input dimension (std floored at 1e-12).
 fn standardization(data: &Dataset) -> (Vec<f64>, Vec<f64>) {
-    let n = data.len() as f64;
-    data.x
-        .rows()
+    data.input_spread()
         .into_iter()
-        .map(|r| {
-            let mean = r.iter().sum::<f64>() / n;
-            let var = r.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
-            (mean, var.sqrt().max(1e-12))
-        })
+        .map(|(m, sd)| (m, sd.max(1e-12)))
         .unzip()
 }
 

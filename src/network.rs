@@ -587,6 +587,17 @@ impl<R: Real + Kernels> Network<R> {
         self.sizes.len() - 1
     }
 
+    /// Where output `r` of the last layer lives in `params`: the indices of its incoming
+    /// weights (one per unit of the layer below), and of its bias.
+    pub fn output_row(&self, r: usize) -> (std::iter::StepBy<std::ops::Range<usize>>, usize) {
+        let last = self.offset(self.layers() - 1);
+        let (fan_in, outs) = (self.sizes[self.layers() - 1], self.dout());
+        (
+            (last + r..last + fan_in * outs + r).step_by(outs),
+            last + fan_in * outs + r,
+        )
+    }
+
     /// Offset of layer l's weights in `params`; its biases follow them.
     pub fn offset(&self, l: usize) -> usize {
         self.sizes

@@ -94,6 +94,11 @@ impl Sweep {
         (self.rows.len(), total)
     }
 
+    /// The experiments trained so far.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
     pub fn done(&self) -> bool {
         self.todo.is_empty() && self.current.is_none()
     }

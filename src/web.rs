@@ -94,7 +94,9 @@ pub fn new_seed() -> Result<f64, JsValue> {
 }
 
 /// Keys of the URL hash that belong to the page, not to the experiment.
-const PAGE_KEYS: &[&str] = &["play", "embed", "target", "tpi", "tsigma", "samples", "mode"];
+const PAGE_KEYS: &[&str] = &[
+    "play", "embed", "target", "tpi", "tsigma", "samples", "mode",
+];
 
 /// Milliseconds from `performance.now()`, on the page or in a worker.
 fn now_ms() -> f64 {
@@ -206,13 +208,7 @@ impl Playground {
 impl Playground {
     fn with_spec(spec: &Spec, issues: Vec<String>) -> Playground {
         let exp = Experiment::new(spec);
-        let points = if exp.info.dout == 1 && exp.info.din == 1 {
-            exp.train.points(plot::MAX_POINTS)
-        } else if exp.info.din == 2 {
-            exp.train.input_points(plot::MAX_POINTS)
-        } else {
-            exp.train.points(plot::MAX_POINTS)
-        };
+        let points = exp.train.view_points(plot::MAX_POINTS);
         let target = exp.info.target.to_vec();
         Playground {
             sampling: Sampling::default(),
@@ -645,17 +641,7 @@ impl Playground {
         let root = area(canvas)?;
         self.scene();
         let info = &self.exp.info;
-        let (view, y_label) = if info.din >= 2 {
-            (
-                View {
-                    x: info.x_ranges[0],
-                    y: info.x_ranges[1],
-                },
-                info.x_labels[1],
-            )
-        } else {
-            (View::of(info), info.y_labels[0])
-        };
+        let (view, y_label) = View::inputs(info);
         let p = InputPlot {
             view,
             equal_aspect: self.exp.spec.data == crate::spec::Data::Arm,
@@ -720,11 +706,7 @@ impl Playground {
     }
 
     fn out_view(&self) -> View {
-        let r = &self.exp.info.y_ranges;
-        View {
-            x: r[0],
-            y: r.get(1).copied().unwrap_or(r[0]),
-        }
+        View::outputs(&self.exp.info)
     }
 }
 

@@ -86,18 +86,7 @@ fn link_form_round_trips_exactly_and_refuses_damage() {
     }
     // A deflate bomb: 3 MB of text packed small is refused, not inflated.
     let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b'1'; 3 << 20], 9);
-    let b64 = {
-        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        let mut s = String::new();
-        for c in bomb.chunks(3) {
-            let b = [c[0], *c.get(1).unwrap_or(&0), *c.get(2).unwrap_or(&0)];
-            let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-            for k in 0..=c.len() {
-                s.push(T[(n >> (18 - 6 * k) & 63) as usize] as char);
-            }
-        }
-        s
-    };
+    let b64 = userdata::base64url(&bomb);
     assert!(decode(&format!("z1.{b64}"))
         .unwrap_err()
         .contains("too large"));

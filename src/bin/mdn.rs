@@ -471,16 +471,16 @@ fn sweep(args: &[String]) -> Result<(), Fail> {
     };
     let mut s = mdn_playground::sweep::Sweep::new(&spec, k1, k2, seeds);
     let mut shown = 0;
-    while !s.advance(u64::MAX) || shown < s.progress().0 {
-        let r = s.report();
-        for row in &r.rows[shown..] {
+    loop {
+        let done = s.advance(u64::MAX);
+        for row in &s.rows()[shown..] {
             eprintln!(
                 "k={} seed={}: validation NLL {:.4}, BIC {:.1}",
                 row.k, row.seed, row.val_nll, row.bic
             );
         }
-        shown = r.rows.len();
-        if s.done() {
+        shown = s.rows().len();
+        if done {
             break;
         }
     }
@@ -530,11 +530,7 @@ fn render(args: &[String]) -> Result<(), Fail> {
     let m = exp.metrics();
     let written = if exp.info.dout == 2 {
         use mdn_playground::plot::plane;
-        let points = if exp.info.din == 2 {
-            exp.train.input_points(mdn_playground::plot::MAX_POINTS)
-        } else {
-            exp.train.points(mdn_playground::plot::MAX_POINTS)
-        };
+        let points = exp.train.view_points(mdn_playground::plot::MAX_POINTS);
         plane::native::planes_rgb(
             &exp.model,
             &exp.info,

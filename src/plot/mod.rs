@@ -20,11 +20,34 @@ pub struct View {
 }
 
 impl View {
-    /// A data set's plot range.
+    /// A data set's plot range: the first input against the first output.
     pub fn of(info: &crate::dataset::DataInfo) -> View {
         View {
             x: info.x_ranges[0],
             y: info.y_ranges[0],
+        }
+    }
+
+    /// The input plane of the 2-D views: two inputs, or the input against the first
+    /// output; with the label of its vertical axis.
+    pub fn inputs(info: &crate::dataset::DataInfo) -> (View, &'static str) {
+        if info.din >= 2 {
+            let v = View {
+                x: info.x_ranges[0],
+                y: info.x_ranges[1],
+            };
+            (v, info.x_labels[1])
+        } else {
+            (View::of(info), info.y_labels[0])
+        }
+    }
+
+    /// The output plane of the 2-D views: the first two outputs.
+    pub fn outputs(info: &crate::dataset::DataInfo) -> View {
+        let r = &info.y_ranges;
+        View {
+            x: r[0],
+            y: r.get(1).copied().unwrap_or(r[0]),
         }
     }
 }
@@ -133,6 +156,9 @@ pub fn samples_and_modes(
     curves: &Curves,
     sampling: plane::Sampling,
 ) -> (Points, Points) {
+    if sampling.n == 0 && !sampling.mode {
+        return (Vec::new(), Vec::new()); // every frame, usually: no work
+    }
     let mut rng = crate::rng::Rng::new(sampling.seed, crate::rng::stream::SAMPLES);
     let n = sampling.n.min(plane::SAMPLES_MAX);
     let xs = Array2::from_shape_fn((n, 1), |_| rng.range(view.x.0, view.x.1));

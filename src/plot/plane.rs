@@ -557,18 +557,8 @@ pub mod native {
         let scene = Scene::new(model, target, sampling, arm);
         let scale = (w as f64 / 1200.0).clamp(1.0, 3.0);
         let half = w / 2;
-        let in_view = if info.din >= 2 {
-            View {
-                x: info.x_ranges[0],
-                y: info.x_ranges[1],
-            }
-        } else {
-            View::of(info)
-        };
-        let out_view = View {
-            x: info.y_ranges[0],
-            y: info.y_ranges.get(1).copied().unwrap_or(info.y_ranges[0]),
-        };
+        let (in_view, in_label) = View::inputs(info);
+        let out_view = View::outputs(info);
         let mut out = OutputPlot {
             view: out_view,
             scene: &scene,
@@ -605,11 +595,7 @@ pub mod native {
                 points,
                 scene: &scene,
                 x_label: info.x_labels[0],
-                y_label: if info.din >= 2 {
-                    info.x_labels[1]
-                } else {
-                    info.y_labels[0]
-                },
+                y_label: in_label,
                 text: true,
                 legend: true,
                 scale,

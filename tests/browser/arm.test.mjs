@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { serve, launch, open, screenshotPath, ready } from './harness.mjs';
+import { serve, launch, open, screenshotPath, ready, ink } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve('/'); browser = await launch(); });
@@ -14,20 +14,6 @@ after(async () => { await browser?.close(); await server?.close(); });
 const root = path.resolve(import.meta.dirname, '../..');
 
 
-/** Pixels of a canvas with some ink (alpha > 0), and of them the near-black ones. */
-async function ink(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let any = 0;
-    let black = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3] > 0) any++;
-      if (d[i + 3] > 200 && d[i] < 40 && d[i + 1] < 40 && d[i + 2] < 40) black++;
-    }
-    return { any, black, total: d.length / 4 };
-  }, id);
-}
 
 const ARM = '#data=arm&n=2000&seed=1&k=6&hidden=16,16&lr=0.02&steps=1500';
 

@@ -55,3 +55,24 @@ export async function ready(page) {
   await page.waitForFunction(() => document.getElementById('status')?.dataset.ready === '1', null, { timeout: 60_000 });
   await page.evaluate(() => window.mdn.ready);
 }
+
+/** Pixels of canvas `id` with any ink (alpha > 0), and of them the opaque near-black ones. */
+export async function ink(page, id = 'heat') {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let any = 0;
+    let black = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] > 0) any++;
+      if (d[i + 3] > 200 && d[i] < 40 && d[i + 1] < 40 && d[i + 2] < 40) black++;
+    }
+    return { any, black, total: d.length / 4 };
+  }, id);
+}
+
+/** The fraction of canvas `id` that is drawn on: not a blank plot. */
+export async function inked(page, id = 'heat') {
+  const r = await ink(page, id);
+  return r.any / r.total;
+}

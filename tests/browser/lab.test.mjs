@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { serve, launch, open, screenshotPath, ready } from './harness.mjs';
+import { serve, launch, open, screenshotPath, ready, inked } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve('/'); browser = await launch(); });
@@ -49,14 +49,8 @@ test('a run that blows up stops, says why, and shows no NaN; play goes on after 
   assert.ok(m.step < 100 && Number.isFinite(m.val_nll), JSON.stringify(m));
   assert.match(m.halted, /not a finite number|overflow/);
   // The plot is still drawn from the last finite state.
-  const inked = await page.evaluate(() => {
-    const c = document.getElementById('heat');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-    return n / (d.length / 4);
-  });
-  assert.ok(inked > 0.3, `heatmap drawn: ${inked}`);
+  const drawn = await inked(page);
+  assert.ok(drawn > 0.3, `heatmap drawn: ${drawn}`);
   await page.screenshot({ path: screenshotPath('lab-halted.png'), fullPage: true });
   assert.deepEqual(log.errors, []);
   await page.close();

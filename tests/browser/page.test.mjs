@@ -5,23 +5,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { serve, launch, open, screenshotPath, ready } from './harness.mjs';
+import { serve, launch, open, screenshotPath, ready, inked } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve('/'); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 
-/** Fraction of the main plot's pixels that are not the background: the plot is drawn. */
-async function inked(page) {
-  return page.evaluate(() => {
-    const c = document.getElementById('heat');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) n++;
-    return n / (d.length / 4);
-  });
-}
 
 test('the default page loads without errors and draws; screenshots at desktop and phone width', async () => {
   for (const [name, width, height, scale] of [['desktop', 1280, 900, 1], ['phone-360', 360, 800, 1], ['hidpi-2x', 800, 700, 2]]) {

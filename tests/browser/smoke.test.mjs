@@ -2,7 +2,7 @@
 // hostile hashes are shown as text, never run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open, screenshotPath } from './harness.mjs';
+import { serve, launch, open, screenshotPath, inked } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve('/sub/path/'); browser = await launch(); });
@@ -45,14 +45,8 @@ test('hostile hashes are reported as escaped text and never execute', async () =
     const items = await page.$$eval('#issues li', (e) => e.map((x) => x.textContent));
     assert.ok(items.length > 0, `no message for ${h}`);
     // Not a blank page: the plot is drawn.
-    const inked = await page.evaluate(() => {
-      const c = document.getElementById('heat');
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return n / (d.length / 4);
-    });
-    assert.ok(inked > 0.3, `${h}: the plot is blank`);
+    const drawn = await inked(page);
+    assert.ok(drawn > 0.3, `${h}: the plot is blank`);
     assert.deepEqual(log.errors, [], h);
     await page.close();
   }
