@@ -4,7 +4,7 @@
 
 use crate::mixture::Temperature;
 use crate::plot::plane::{self, InputPlot, OutputPlot, Sampling, Scene};
-use crate::plot::{self, History, LossPlot, MainPlot, View};
+use crate::plot::{self, Frame, History, LossPlot, MainPlot, View};
 use crate::spec::{Spec, KEYS};
 use crate::Experiment;
 use plotters::prelude::*;
@@ -400,18 +400,12 @@ impl Playground {
         layer: plot::Layer,
     ) -> MainPlot<'a> {
         MainPlot {
-            view: self.view(),
+            frame: Frame::main(&self.exp.info, legend, scale, layer),
             points,
             curves,
             samples,
             modes,
             colour: self.colour,
-            x_label: self.exp.info.x_labels[0],
-            y_label: self.exp.info.y_labels[0],
-            text: true,
-            legend,
-            scale,
-            layer,
         }
     }
 
@@ -640,19 +634,11 @@ impl Playground {
     ) -> Result<Vec<f64>, JsValue> {
         let root = area(canvas)?;
         self.scene();
-        let info = &self.exp.info;
-        let (view, y_label) = View::inputs(info);
         let p = InputPlot {
-            view,
+            frame: Frame::inputs(&self.exp.info, legend, scale, plot::Layer::of(live)),
             equal_aspect: self.exp.spec.data == crate::spec::Data::Arm,
             points: &self.points,
             scene: self.scene.as_ref().expect("built above"),
-            x_label: info.x_labels[0],
-            y_label,
-            text: true,
-            legend,
-            scale,
-            layer: plot::Layer::of(live),
         };
         let (r, v) = plane::draw_inputs(&root, &p).map_err(js_err)?;
         root.present().map_err(js_err)?;
@@ -671,19 +657,11 @@ impl Playground {
         live: bool,
     ) -> Result<Vec<i32>, JsValue> {
         let root = area(canvas)?;
-        let view = self.out_view();
         self.scene();
-        let info = &self.exp.info;
         let p = OutputPlot {
-            view,
+            frame: Frame::outputs(&self.exp.info, legend, scale, plot::Layer::of(live)),
             scene: self.scene.as_ref().expect("built above"),
             colour: self.plane_colour,
-            x_label: info.y_labels[0],
-            y_label: info.y_labels.get(1).copied().unwrap_or(""),
-            text: true,
-            legend,
-            scale,
-            layer: plot::Layer::of(live),
         };
         let r = plane::draw_outputs(&root, &p).map_err(js_err)?;
         root.present().map_err(js_err)?;

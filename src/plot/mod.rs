@@ -212,18 +212,11 @@ pub fn component_colour(k: usize) -> RGBColor {
     RGBColor(r, g, b)
 }
 
-/// What the main plot shows besides the heatmap.
-pub struct MainPlot<'a> {
+/// What every plot of the page's main area has: its data range, axis labels, and how to
+/// draw (text, legend, pixel scale, layer).
+#[derive(Clone, Copy, Debug)]
+pub struct Frame<'a> {
     pub view: View,
-    /// Training points (x, y), drawn small.
-    pub points: &'a [(f64, f64)],
-    pub curves: &'a Curves,
-    /// Samples (x, y) drawn from the model (see [`plane::Sampling`]); may be empty.
-    pub samples: &'a [(f64, f64)],
-    /// The most probable y at each x (the highest mode of p(y|x)); may be empty.
-    pub modes: &'a [(f64, f64)],
-    /// The colour scale (ln p) of the heatmap underneath.
-    pub colour: (f64, f64),
     pub x_label: &'a str,
     pub y_label: &'a str,
     /// Draw text (axis labels, legend, colour bar labels). Off where no font is at hand.
@@ -236,6 +229,61 @@ pub struct MainPlot<'a> {
     /// changes only with the data and the canvas size; the live one (curves, colour
     /// scale numbers) with every snapshot.
     pub layer: Layer,
+}
+
+impl Frame<'static> {
+    /// The main plot's frame for a data set (text on).
+    pub fn main(info: &crate::dataset::DataInfo, legend: bool, scale: f64, layer: Layer) -> Self {
+        Frame {
+            view: View::of(info),
+            x_label: info.x_labels[0],
+            y_label: info.y_labels[0],
+            text: true,
+            legend,
+            scale,
+            layer,
+        }
+    }
+
+    /// The input plane's frame (see [`View::inputs`]).
+    pub fn inputs(info: &crate::dataset::DataInfo, legend: bool, scale: f64, layer: Layer) -> Self {
+        let (view, y_label) = View::inputs(info);
+        Frame {
+            view,
+            x_label: info.x_labels[0],
+            y_label,
+            ..Frame::main(info, legend, scale, layer)
+        }
+    }
+
+    /// The output plane's frame (see [`View::outputs`]).
+    pub fn outputs(
+        info: &crate::dataset::DataInfo,
+        legend: bool,
+        scale: f64,
+        layer: Layer,
+    ) -> Self {
+        Frame {
+            view: View::outputs(info),
+            x_label: info.y_labels[0],
+            y_label: info.y_labels.get(1).copied().unwrap_or(""),
+            ..Frame::main(info, legend, scale, layer)
+        }
+    }
+}
+
+/// What the main plot shows besides the heatmap.
+pub struct MainPlot<'a> {
+    pub frame: Frame<'a>,
+    /// Training points (x, y), drawn small.
+    pub points: &'a [(f64, f64)],
+    pub curves: &'a Curves,
+    /// Samples (x, y) drawn from the model (see [`plane::Sampling`]); may be empty.
+    pub samples: &'a [(f64, f64)],
+    /// The most probable y at each x (the highest mode of p(y|x)); may be empty.
+    pub modes: &'a [(f64, f64)],
+    /// The colour scale (ln p) of the heatmap underneath.
+    pub colour: (f64, f64),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -267,7 +315,7 @@ pub fn draw_main<DB: DrawingBackend>(
     p: &MainPlot,
 ) -> Result<Rect, String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let s = p.scale;
+    let s = p.frame.scale;
     let px = |v: f64| (v * s).round() as i32;
     let (w, _h) = root.dim_in_pixel();
     let bar_w = px(70.0).min(w as i32 / 5);
@@ -275,22 +323,25 @@ pub fn draw_main<DB: DrawingBackend>(
     let font = ("sans-serif", 13.0 * s).into_font();
     let mut b = ChartBuilder::on(&main);
     b.margin(px(8.0));
-    if p.text {
+    if p.frame.text {
         b.x_label_area_size(px(36.0)).y_label_area_size(px(44.0));
     } else {
         b.x_label_area_size(px(4.0)).y_label_area_size(px(4.0));
     }
     let mut chart = b
-        .build_cartesian_2d(p.view.x.0..p.view.x.1, p.view.y.0..p.view.y.1)
+        .build_cartesian_2d(
+            p.frame.view.x.0..p.frame.view.x.1,
+            p.frame.view.y.0..p.frame.view.y.1,
+        )
         .map_err(e)?;
-    let stat = p.layer != Layer::Live;
+    let stat = p.frame.layer != Layer::Live;
 
-    if p.text && stat {
+    if p.frame.text && stat {
         chart
             .configure_mesh()
             .disable_mesh()
-            .x_desc(p.x_label)
-            .y_desc(p.y_label)
+            .x_desc(p.frame.x_label)
+            .y_desc(p.frame.y_label)
             .label_style(font.clone().color(&BLACK))
             .axis_desc_style(font.clone().color(&BLACK))
             .x_labels(6)
@@ -344,7 +395,7 @@ pub fn draw_main<DB: DrawingBackend>(
                 .map(|&(x, y)| Circle::new((x, y), dot, SAMPLE_COLOUR.filled())),
         )
         .map_err(e)?;
-    let jump = 0.1 * (p.view.y.1 - p.view.y.0);
+    let jump = 0.1 * (p.frame.view.y.1 - p.frame.view.y.0);
     for (colour, width) in [(BLACK, 5.0), (MODE_COLOUR, 3.0)] {
         for w in p.modes.windows(2) {
             // Broken where the mode jumps from one branch to another.
@@ -380,7 +431,7 @@ pub fn draw_main<DB: DrawingBackend>(
         )))
         .map_err(e)?;
 
-    if p.text && p.legend {
+    if p.frame.text && p.frame.legend {
         // Legend, top left inside the plot.
         let (x0, y0) = (rect.0 + px(10.0), rect.1 + px(10.0));
         let mut items: Vec<(&str, RGBColor)> = vec![
@@ -400,7 +451,7 @@ pub fn draw_main<DB: DrawingBackend>(
         legend_box(&main, (x0, y0), px(280.0), &items, true, s).map_err(e)?;
     }
 
-    colour_bar(&bar, rect, p.colour, p.layer, p.text, s).map_err(e)?;
+    colour_bar(&bar, rect, p.colour, p.frame.layer, p.frame.text, s).map_err(e)?;
     Ok(rect)
 }
 
@@ -1018,18 +1069,20 @@ pub mod native {
         register_font();
         let curves = curves(model, &view, 300);
         let mut plot = MainPlot {
-            view,
+            frame: Frame {
+                view,
+                x_label: labels.0,
+                y_label: labels.1,
+                text: true,
+                legend: w >= 560,
+                scale: (w as f64 / 900.0).clamp(1.0, 3.0),
+                layer: Layer::Static,
+            },
             points,
             curves: &curves,
             samples: &[],
             modes: &[],
             colour: (-8.0, 0.0),
-            x_label: labels.0,
-            y_label: labels.1,
-            text: true,
-            legend: w >= 560,
-            scale: (w as f64 / 900.0).clamp(1.0, 3.0),
-            layer: Layer::Static,
         };
         // Where the plot area falls (the layout does not depend on the data drawn).
         let mut scratch = vec![0u8; (w * h * 3) as usize];
@@ -1042,7 +1095,7 @@ pub mod native {
         let grid = log_density(model, &view, cw, ch);
         let (rgba, lo, hi) = density_rgba(&grid);
         plot.colour = (lo, hi);
-        plot.layer = Layer::All;
+        plot.frame.layer = Layer::All;
         let mut buf = vec![255u8; (w * h * 3) as usize];
         // The heatmap, one cell per pixel, straight into the image.
         blit(&mut buf, w, h, &rgba, cw, ch, x0, y0);

@@ -7,7 +7,7 @@
 //! `mdn render` build it the same way and draw it with [`draw_inputs`] and
 //! [`draw_outputs`], generic over plotters' backends like the rest of [`crate::plot`].
 
-use super::{colour_bar, component_colour, legend_box, Layer, Rect, View, MODE_COLOUR};
+use super::{colour_bar, component_colour, legend_box, Frame, Layer, Rect, View, MODE_COLOUR};
 use crate::dataset::{arm_forward, arm_miss};
 use crate::mixture::{Mixture, Temperature};
 use crate::model::Model;
@@ -203,21 +203,15 @@ pub fn log_density(mixture: &Mixture, view: &View, w: usize, h: usize) -> Array2
     })
 }
 
-/// The input plane: the data's inputs, the target, and (robot arm) the poses.
+/// The input plane: the data's inputs, the target, and (robot arm) the poses. Layers:
+/// static, the axes and data; live, the target and poses.
 pub struct InputPlot<'a> {
-    pub view: View,
+    pub frame: Frame<'a>,
     /// Keep one unit the same length on both axes (the arm's workspace).
     pub equal_aspect: bool,
     /// Points to show: the inputs (two input dimensions) or (x, y1) (one input).
     pub points: &'a [(f64, f64)],
     pub scene: &'a Scene,
-    pub x_label: &'a str,
-    pub y_label: &'a str,
-    pub text: bool,
-    pub legend: bool,
-    pub scale: f64,
-    /// Static: axes and data; Live: target and poses.
-    pub layer: Layer,
 }
 
 /// `view` widened along one axis so that its units have the same length on screen in
@@ -298,22 +292,22 @@ pub fn draw_inputs<DB: DrawingBackend>(
     p: &InputPlot,
 ) -> Result<(Rect, View), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let s = p.scale;
+    let s = p.frame.scale;
     let px = |v: f64| (v * s).round() as i32;
-    let mut view = p.view;
+    let mut view = p.frame.view;
     if p.equal_aspect {
         // The plot area's size does not depend on the range: measure it, then widen.
-        let probe = chart_on(root, view, p.text, s)?;
+        let probe = chart_on(root, view, p.frame.text, s)?;
         let (xr, yr) = probe.plotting_area().get_pixel_range();
         view = equal_aspect(view, (xr.end - xr.start) as f64, (yr.end - yr.start) as f64);
     }
-    let mut chart = chart_on(root, view, p.text, s)?;
+    let mut chart = chart_on(root, view, p.frame.text, s)?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let rect = (xr.start, yr.start, xr.end, yr.end);
     let scene = p.scene;
-    if p.layer != Layer::Live {
-        if p.text {
-            mesh(&mut chart, p.x_label, p.y_label, true, s)?;
+    if p.frame.layer != Layer::Live {
+        if p.frame.text {
+            mesh(&mut chart, p.frame.x_label, p.frame.y_label, true, s)?;
         }
         let dot = px(1.5).max(1) as u32;
         chart
@@ -324,7 +318,7 @@ pub fn draw_inputs<DB: DrawingBackend>(
             )
             .map_err(e)?;
     }
-    if p.layer == Layer::Static {
+    if p.frame.layer == Layer::Static {
         return Ok((rect, view));
     }
     // The target: a crosshair on the plane, or a vertical line for one input dimension.
@@ -384,7 +378,7 @@ pub fn draw_inputs<DB: DrawingBackend>(
                 .map_err(e)?;
         }
     }
-    if p.text && p.legend && !scene.arms.is_empty() {
+    if p.frame.text && p.frame.legend && !scene.arms.is_empty() {
         // Legend with each pose's miss distance, bottom right inside the plot.
         let lines: Vec<(String, RGBColor)> = scene
             .arms
@@ -412,19 +406,13 @@ pub fn draw_inputs<DB: DrawingBackend>(
 }
 
 /// The output plane: p(y | x) for the scene's input (the heatmap is blitted underneath),
-/// each component's 1σ and 2σ ellipse, the MSE prediction, samples and the mode.
+/// each component's 1σ and 2σ ellipse, the MSE prediction, samples and the mode. Layers:
+/// static, the axes and colour bar; live, the rest and the colour-scale numbers.
 pub struct OutputPlot<'a> {
-    pub view: View,
+    pub frame: Frame<'a>,
     pub scene: &'a Scene,
     /// The colour scale (ln p) of the heatmap underneath.
     pub colour: (f64, f64),
-    pub x_label: &'a str,
-    pub y_label: &'a str,
-    pub text: bool,
-    pub legend: bool,
-    pub scale: f64,
-    /// Static: axes and colour bar; Live: ellipses, points, colour-scale numbers.
-    pub layer: Layer,
 }
 
 /// Points of the ellipse (y − μ)ᵀ Σ⁻¹ (y − μ) = r²: μ + r L (cos t, sin t).
@@ -445,19 +433,19 @@ pub fn draw_outputs<DB: DrawingBackend>(
     p: &OutputPlot,
 ) -> Result<Rect, String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let s = p.scale;
+    let s = p.frame.scale;
     let px = |v: f64| (v * s).round() as i32;
     let (w, _) = root.dim_in_pixel();
     let bar_w = px(70.0).min(w as i32 / 5);
     let (main, bar) = root.split_horizontally(w as i32 - bar_w);
-    let mut chart = chart_on(&main, p.view, p.text, s)?;
+    let mut chart = chart_on(&main, p.frame.view, p.frame.text, s)?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let rect = (xr.start, yr.start, xr.end, yr.end);
-    if p.layer != Layer::Live && p.text {
-        mesh(&mut chart, p.x_label, p.y_label, false, s)?;
+    if p.frame.layer != Layer::Live && p.frame.text {
+        mesh(&mut chart, p.frame.x_label, p.frame.y_label, false, s)?;
     }
-    colour_bar(&bar, rect, p.colour, p.layer, p.text, s).map_err(e)?;
-    if p.layer == Layer::Static {
+    colour_bar(&bar, rect, p.colour, p.frame.layer, p.frame.text, s).map_err(e)?;
+    if p.frame.layer == Layer::Static {
         return Ok(rect);
     }
     let m = &p.scene.mixture;
@@ -508,7 +496,7 @@ pub fn draw_outputs<DB: DrawingBackend>(
                 .map_err(e)?;
         }
     }
-    if p.text && p.legend {
+    if p.frame.text && p.frame.legend {
         let mut items: Vec<(&str, RGBColor)> = vec![
             ("MSE prediction (between the modes)", WHITE),
             ("components: mean, 1σ and 2σ ellipses", component_colour(0)),
@@ -557,18 +545,10 @@ pub mod native {
         let scene = Scene::new(model, target, sampling, arm);
         let scale = (w as f64 / 1200.0).clamp(1.0, 3.0);
         let half = w / 2;
-        let (in_view, in_label) = View::inputs(info);
-        let out_view = View::outputs(info);
         let mut out = OutputPlot {
-            view: out_view,
+            frame: Frame::outputs(info, true, scale, Layer::Static),
             scene: &scene,
             colour: (-8.0, 0.0),
-            x_label: info.y_labels[0],
-            y_label: info.y_labels.get(1).copied().unwrap_or(""),
-            text: true,
-            legend: true,
-            scale,
-            layer: Layer::Static,
         };
         // Where the output plot's area falls (it does not depend on the data drawn).
         let mut scratch = vec![0u8; (w * h * 3) as usize];
@@ -581,25 +561,19 @@ pub mod native {
             (rect.2 - rect.0).max(1) as usize,
             (rect.3 - rect.1).max(1) as usize,
         );
-        let (rgba, lo, hi) = density_rgba(&scene.mixture, &out_view, cw, ch);
+        let (rgba, lo, hi) = density_rgba(&scene.mixture, &out.frame.view, cw, ch);
         out.colour = (lo, hi);
-        out.layer = Layer::All;
+        out.frame.layer = Layer::All;
         let mut buf = vec![255u8; (w * h * 3) as usize];
         blit(&mut buf, w, h, &rgba, cw, ch, rect.0, rect.1);
         {
             let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
             let (left, right) = root.split_horizontally(half as i32);
             let inp = InputPlot {
-                view: in_view,
+                frame: Frame::inputs(info, true, scale, Layer::All),
                 equal_aspect: arm,
                 points,
                 scene: &scene,
-                x_label: info.x_labels[0],
-                y_label: in_label,
-                text: true,
-                legend: true,
-                scale,
-                layer: Layer::All,
             };
             draw_inputs(&left, &inp)?;
             draw_outputs(&right, &out)?;
