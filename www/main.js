@@ -538,13 +538,15 @@ function showDiagnostics(m) {
   // Dead: average π below 0.001 beyond the π floor's ε/K (as the engine counts them).
   const eps = Number(/(?:^|&)pi_floor=([^&]*)/.exec(pg.spec())?.[1] ?? 0) || 0;
   const pis = Array.from(m.component_pi, (p, i) => `${i + 1}: ${p.toFixed(3)}${p < 0.001 + eps / k ? ' dead' : ''}`).join(', ');
-  const text = `Components: ${k - dead} of ${k} alive (average π: ${pis}) · smallest σ in use ${Number.isFinite(m.min_sigma) ? m.min_sigma.toPrecision(3) : '—'}${m.reinitialised ? ` · ${m.reinitialised} dead components moved so far` : ''}`;
+  const summary = `Components: ${k - dead} of ${k} alive · smallest σ in use ${Number.isFinite(m.min_sigma) ? m.min_sigma.toPrecision(3) : '—'}${m.reinitialised ? ` · ${m.reinitialised} dead components moved so far` : ''}`;
+  const text = `${summary}\n${pis}`;
   // Snapshots come 30 times a second but the diagnostics change once a second: touching
   // the DOM only then keeps layout work (and CPU taken from the training worker) down.
   const key = text + '\n' + m.alarms.join('\n');
   if (key === shownDiag) return;
   shownDiag = key;
-  $('diag').textContent = text;
+  $('diag-summary').textContent = summary;
+  $('diag-pi').textContent = `Average π per component: ${pis}`;
   const ul = $('alarms');
   ul.replaceChildren();
   for (const a of m.alarms) {
@@ -795,6 +797,8 @@ function frame() {
 
 async function main() {
   if (hashParams().embed === '1') document.body.classList.add('embed');
+  // The per-component list is open where there is room; on a phone it would push the plot down.
+  $('diag').open = window.innerWidth >= 820;
   await init();
   $('version').textContent = version();
   keys = spec_keys();
