@@ -38,6 +38,20 @@ pub struct DataInfo {
     pub note: &'static str,
 }
 
+impl DataInfo {
+    /// An input for the views moved to `x`: each dimension clamped to its plot range;
+    /// a value that is not a number (or missing) keeps the one in `from`.
+    pub fn clamp_input(&self, x: &[f64], from: &[f64]) -> Vec<f64> {
+        from.iter()
+            .enumerate()
+            .map(|(j, old)| match x.get(j).filter(|v| !v.is_nan()) {
+                Some(v) => v.clamp(self.x_ranges[j].0, self.x_ranges[j].1),
+                None => *old,
+            })
+            .collect()
+    }
+}
+
 impl Dataset {
     pub fn len(&self) -> usize {
         self.x.ncols()

@@ -41,6 +41,13 @@ pub struct Experiment {
     target_std: f64,
     /// Both models' parameters before the last step, to roll back to.
     last_good: (Vec<Precision>, Vec<Precision>),
+    /// The last state whose metrics were all finite numbers (step, both models'
+    /// parameters): where [`Experiment::metrics`] rolls back to if they no longer are.
+    checkpoint: Option<(u64, Vec<Precision>, Vec<Precision>)>,
+    /// A step under way (see [`Experiment::train_within`]).
+    pending: Option<PendingStep>,
+    /// Metrics under way (see [`Experiment::metrics_within`]).
+    pending_metrics: Option<PendingMetrics>,
     s: Scratch<Precision>,
 }
 
@@ -80,6 +87,7 @@ pub struct Metrics {
     /// Validation NLL of the baseline as a Gaussian whose variance is its training MSE.
     pub baseline_val_nll: f64,
     /// The true conditional density's validation NLL, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bayes_nll: Option<f64>,
     /// Each component's π averaged over the training inputs.
     pub component_pi: Vec<f64>,
@@ -124,7 +132,6 @@ struct Scratch<R: Real> {
     loss: LossScratch<R>,
     grad_mdn: Vec<R>,
     grad_base: Vec<R>,
-    sse: Vec<f64>,
     tmp: Vec<R>,
 }
 
@@ -137,7 +144,6 @@ impl<R: Real> Scratch<R> {
             loss: LossScratch::new(&model.head),
             grad_mdn: vec![R::ZERO; model.mdn.params.len()],
             grad_base: vec![R::ZERO; model.baseline.params.len()],
-            sse: vec![0.0; model.head.d],
             tmp: vec![R::ZERO; BLOCK],
         }
     }
@@ -220,6 +226,9 @@ impl Experiment {
                 .map(|t| t.1)
                 .fold(f64::INFINITY, f64::min),
             last_good: (Vec::new(), Vec::new()),
+            checkpoint: None,
+            pending: None,
+            pending_metrics: None,
             model,
             info,
             train,
@@ -233,9 +242,44 @@ impl Experiment {
     /// the models go back to where they were, the optimizers restart, and
     /// [`Experiment::halted`] says why; later steps do nothing until [`Experiment::resume`].
     pub fn train_step(&mut self) -> StepLoss {
+        self.advance_step(&mut || false)
+            .expect("a step never out of time runs to its end")
+    }
+
+    /// Works on the current step (starting one if none is under way) until it is done, or
+    /// until `out_of_time()` says stop after a block of samples: then it stays pending and
+    /// the next call goes on with it. The step's result has the same bits either way.
+    /// Returns the step's batch losses once it is done (or the run is halted).
+    fn advance_step(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> Option<StepLoss> {
         if self.halted.is_some() {
-            return self.last;
+            return Some(self.last);
         }
+        let mut p = match self.pending.take() {
+            Some(p) => p,
+            None => self.begin_step(),
+        };
+        let noise = (self.spec.noise_x > 0.0 || self.spec.noise_y > 0.0).then_some(Noise {
+            x: self.spec.noise_x,
+            y: self.spec.noise_y,
+            rng: &mut self.noise_rng,
+        });
+        let done = p.pass.blocks(
+            &self.model,
+            &self.train,
+            &self.order[p.start..p.start + p.len],
+            noise,
+            &mut self.s,
+            out_of_time,
+        );
+        if !done {
+            self.pending = Some(p);
+            return None;
+        }
+        Some(self.finish_step(p.pass.result()))
+    }
+
+    /// Picks the step's batch and learning rate, and clears the gradients.
+    fn begin_step(&mut self) -> PendingStep {
         let n = self.train.len();
         let b = self.spec.batch_size();
         let (start, len) = match self.spec.batch {
@@ -262,35 +306,42 @@ impl Experiment {
             mdn: true,
             baseline: self.train_baseline,
         };
-        let noise = (self.spec.noise_x > 0.0 || self.spec.noise_y > 0.0).then_some(Noise {
-            x: self.spec.noise_x,
-            y: self.spec.noise_y,
-            rng: &mut self.noise_rng,
-        });
-        let ev = run(
-            &self.model,
-            &self.train,
-            &self.order[start..start + len],
-            !full,
-            Some(with),
-            noise,
-            &mut self.s,
-        );
+        let m = &self.model;
+        PendingStep {
+            pass: Pass::new(len, !full, Some(with), m.head.k, m.dout()),
+            start,
+            len,
+        }
+    }
+
+    /// Checks the step's losses and gradients, and updates both models (or rolls back).
+    fn finish_step(&mut self, ev: Evaluation) -> StepLoss {
+        // Whatever happens, the parameters the metrics under way were measuring change.
+        self.pending_metrics = None;
         let finite = |v: &[Precision]| v.iter().all(|x| x.is_finite());
         let mse_ok = ev.mse.iter().all(|v| v.is_finite());
         if !ev.nll.is_finite() || !mse_ok || !finite(&self.s.grad_mdn) || !finite(&self.s.grad_base)
         {
             let what = if !ev.nll.is_finite() {
-                format!("the MDN's loss ({})", ev.nll)
+                "the MDN's loss".to_string()
             } else if !mse_ok {
                 "the MSE regressor's loss".to_string()
             } else {
                 "a gradient".to_string()
             };
-            self.halt(format!(
-                "step {}: {what} was not a finite number; the step was not taken",
-                self.step + 1
-            ));
+            // The state that gave it came from a finite step: go back to the one before,
+            // whose losses were finite for both models.
+            let at = self.step + 1;
+            let back = if self.step > 0 && !self.last_good.0.is_empty() {
+                self.model.mdn.params.clone_from(&self.last_good.0);
+                self.model.baseline.params.clone_from(&self.last_good.1);
+                self.last_good.0.clear();
+                self.step -= 1;
+                format!("; rolled back to step {}", self.step)
+            } else {
+                "; the step was not taken".to_string()
+            };
+            self.halt(format!("step {at}: {what} was not a finite number{back}"));
             return self.last;
         }
         self.last_good.0.clone_from(&self.model.mdn.params);
@@ -437,9 +488,79 @@ impl Experiment {
 
     /// Metrics on the full training and validation sets; also refreshes the baseline's
     /// fitted noise scale (the root of its training MSE).
+    ///
+    /// Every number in them is finite: if the models' losses on the whole data are not
+    /// (a step can be finite on its batch and still overflow elsewhere), both models go
+    /// back to the last state whose metrics were finite and the run halts, saying so.
     pub fn metrics(&mut self) -> Metrics {
-        let tr = self.evaluate(Which::Train);
-        let va = self.evaluate(Which::Val);
+        self.pending_metrics = None;
+        self.metrics_within(&mut || false)
+            .expect("metrics never out of time are done")
+    }
+
+    /// [`Experiment::metrics`] a piece at a time: works until they are done (`Some`) or
+    /// `out_of_time()` says stop after a block of samples (`None`: the next call goes on
+    /// where this one stopped). A training step in between starts them afresh.
+    pub fn metrics_within(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> Option<Metrics> {
+        let (k, d) = (self.model.head.k, self.model.dout());
+        let mut p = self
+            .pending_metrics
+            .take()
+            .unwrap_or_else(|| PendingMetrics {
+                train: Pass::new(self.train.len(), false, None, k, d),
+                val: Pass::new(self.val.len(), false, None, k, d),
+            });
+        let (m, s) = (&self.model, &mut self.s);
+        if !p.train.blocks(m, &self.train, &[], None, s, out_of_time)
+            || !p.val.blocks(m, &self.val, &[], None, s, out_of_time)
+        {
+            self.pending_metrics = Some(p);
+            return None;
+        }
+        Some(self.metrics_of(p.train.result(), p.val.result()))
+    }
+
+    /// Trains up to `steps` steps, stopping early when `out_of_time()` says so. It is asked
+    /// after every block of samples, so that even a step far longer than the caller's time
+    /// slice lets it act in between; a step cut short goes on at the next call, with the
+    /// same bits as in one go. Returns the steps completed.
+    pub fn train_within(&mut self, steps: u64, out_of_time: &mut dyn FnMut() -> bool) -> u64 {
+        let mut done = 0;
+        while done < steps && self.halted.is_none() {
+            if self.advance_step(out_of_time).is_none() {
+                break;
+            }
+            if self.halted.is_none() {
+                done += 1;
+            }
+            if out_of_time() {
+                break;
+            }
+        }
+        done
+    }
+
+    /// The metrics of the passes over the training set `tr` and the validation set `va`.
+    fn metrics_of(&mut self, mut tr: Evaluation, mut va: Evaluation) -> Metrics {
+        let finite = |e: &Evaluation| e.nll.is_finite() && e.mse.iter().all(|v| v.is_finite());
+        if finite(&tr) && finite(&va) {
+            let c = self.checkpoint.get_or_insert_with(Default::default);
+            c.0 = self.step;
+            c.1.clone_from(&self.model.mdn.params);
+            c.2.clone_from(&self.model.baseline.params);
+        } else if let Some((step, mdn, base)) = self.checkpoint.clone() {
+            let at = self.step;
+            self.model.mdn.params = mdn;
+            self.model.baseline.params = base;
+            self.step = step;
+            self.last_good.0.clear();
+            self.halt(format!(
+                "at step {at}, a model's loss on the whole data was not a finite number; \
+                 rolled back to step {step}"
+            ));
+            tr = self.evaluate(Which::Train);
+            va = self.evaluate(Which::Val);
+        }
         // Kept a finite f32 even if the regressor has run away (its NLL then says so).
         self.model.baseline_sigma = tr
             .mse
@@ -631,6 +752,19 @@ struct Noise<'a> {
     rng: &'a mut Rng,
 }
 
+/// A training step under way: its pass over the batch `order[start..start + len]`.
+struct PendingStep {
+    pass: Pass,
+    start: usize,
+    len: usize,
+}
+
+/// Metrics under way: the pass over the training set, then the one over the validation set.
+struct PendingMetrics {
+    train: Pass,
+    val: Pass,
+}
+
 /// Which models a training pass computes gradients for.
 #[derive(Clone, Copy)]
 struct Models {
@@ -640,97 +774,157 @@ struct Models {
 
 /// One pass over `data` (the points `idx`, or all of them in order when `gather` is false):
 /// mean NLL and MSE; with `grads`, the gradients of the chosen models' mean losses are
-/// accumulated (a model left out is not evaluated either).
+/// accumulated (a model left out is not evaluated either). A pass can stop after any
+/// block of [`BLOCK`] samples and go on later: the sums run in the same order either way,
+/// so the result has the same bits.
+struct Pass {
+    n: usize,
+    /// The first sample of the next block.
+    next: usize,
+    grads: Option<Models>,
+    gather: bool,
+    nll: f64,
+    sse: Vec<f64>,
+    pi_sum: Vec<f64>,
+    min_sigma: f64,
+}
+
+impl Pass {
+    fn new(n: usize, gather: bool, grads: Option<Models>, k: usize, dout: usize) -> Pass {
+        Pass {
+            n,
+            next: 0,
+            grads,
+            gather,
+            nll: 0.0,
+            sse: vec![0.0; dout],
+            pi_sum: vec![0.0; if grads.is_some() { 0 } else { k }],
+            min_sigma: f64::INFINITY,
+        }
+    }
+
+    /// Runs blocks until the pass is done (true) or `out_of_time()` says stop after one.
+    fn blocks<R: Real + Kernels>(
+        &mut self,
+        model: &Model<R>,
+        data: &Dataset,
+        idx: &[usize],
+        mut noise: Option<Noise<'_>>,
+        s: &mut Scratch<R>,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        let (do_mdn, do_base) = self.grads.map_or((true, true), |m| (m.mdn, m.baseline));
+        let grads = self.grads.is_some();
+        let n = self.n;
+        let (din, dout) = (model.din(), model.dout());
+        let mdn_scale = R::of(1.0 / n as f64);
+        let base_scale = R::of(1.0 / (n * dout) as f64);
+        while self.next < n {
+            let start = self.next;
+            let nb = BLOCK.min(n - start);
+            // Gather the block, feature-major, into both networks' inputs.
+            for i in 0..nb {
+                let p = if self.gather {
+                    idx[start + i]
+                } else {
+                    start + i
+                };
+                for j in 0..din {
+                    let mut v = model.standardize(j, data.x[[j, p]]);
+                    if let Some(nz) = noise.as_mut().filter(|nz| nz.x > 0.0) {
+                        v += nz.x * nz.rng.normal();
+                    }
+                    let v = R::of(v);
+                    s.ws_mdn.acts[0][j * BLOCK + i] = v;
+                    s.ws_base.acts[0][j * BLOCK + i] = v;
+                }
+                for j in 0..dout {
+                    let mut t = data.y[[j, p]];
+                    if let Some(nz) = noise.as_mut().filter(|nz| nz.y > 0.0) {
+                        t += nz.y * nz.rng.normal();
+                    }
+                    s.y[j * BLOCK + i] = R::of(t);
+                }
+            }
+            if do_mdn {
+                model.mdn.forward(&mut s.ws_mdn, nb);
+                let last = s.ws_mdn.acts.len() - 1;
+                let (acts, grads_buf) = (&s.ws_mdn.acts[last], &mut s.ws_mdn.grads[last]);
+                self.nll += loss::mixture_nll::<R>(
+                    &model.head,
+                    acts,
+                    &s.y,
+                    nb,
+                    mdn_scale,
+                    grads.then_some(&mut grads_buf[..]),
+                    &mut s.loss,
+                )
+                .f64();
+                if grads {
+                    model.mdn.backward(&mut s.ws_mdn, nb, &mut s.grad_mdn);
+                } else {
+                    s.loss.component_stats(
+                        &model.head,
+                        nb,
+                        LIVE_PI,
+                        &mut self.pi_sum,
+                        &mut self.min_sigma,
+                    );
+                }
+            }
+            if do_base {
+                model.baseline.forward(&mut s.ws_base, nb);
+                let last = s.ws_base.acts.len() - 1;
+                let (acts, grads_buf) = (&s.ws_base.acts[last], &mut s.ws_base.grads[last]);
+                loss::squared_error(
+                    acts,
+                    &s.y,
+                    dout,
+                    nb,
+                    base_scale,
+                    grads.then_some(&mut grads_buf[..]),
+                    &mut self.sse,
+                    &mut s.tmp,
+                );
+                if grads {
+                    model
+                        .baseline
+                        .backward(&mut s.ws_base, nb, &mut s.grad_base);
+                }
+            }
+            self.next += nb;
+            if self.next < n && out_of_time() {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn result(&self) -> Evaluation {
+        let n = self.n as f64;
+        Evaluation {
+            nll: self.nll / n,
+            mse: self.sse.iter().map(|v| v / n).collect(),
+            component_pi: self.pi_sum.iter().map(|v| v / n).collect(),
+            min_sigma: self.min_sigma,
+        }
+    }
+}
+
+/// A whole pass at once (see [`Pass`]).
 fn run<R: Real + Kernels>(
     model: &Model<R>,
     data: &Dataset,
     idx: &[usize],
     gather: bool,
     grads: Option<Models>,
-    mut noise: Option<Noise<'_>>,
+    noise: Option<Noise<'_>>,
     s: &mut Scratch<R>,
 ) -> Evaluation {
-    let (do_mdn, do_base) = grads.map_or((true, true), |m| (m.mdn, m.baseline));
-    let grads = grads.is_some();
     let n = if gather { idx.len() } else { data.len() };
-    let (din, dout) = (model.din(), model.dout());
-    let mdn_scale = R::of(1.0 / n as f64);
-    let base_scale = R::of(1.0 / (n * dout) as f64);
-    let mut nll = 0.0;
-    s.sse.fill(0.0);
-    let k = model.head.k;
-    let mut pi_sum = vec![0.0; if grads { 0 } else { k }];
-    let mut min_sigma = f64::INFINITY;
-    for start in (0..n).step_by(BLOCK) {
-        let nb = BLOCK.min(n - start);
-        // Gather the block, feature-major, into both networks' inputs.
-        for i in 0..nb {
-            let p = if gather { idx[start + i] } else { start + i };
-            for j in 0..din {
-                let mut v = model.standardize(j, data.x[[j, p]]);
-                if let Some(nz) = noise.as_mut().filter(|nz| nz.x > 0.0) {
-                    v += nz.x * nz.rng.normal();
-                }
-                let v = R::of(v);
-                s.ws_mdn.acts[0][j * BLOCK + i] = v;
-                s.ws_base.acts[0][j * BLOCK + i] = v;
-            }
-            for j in 0..dout {
-                let mut t = data.y[[j, p]];
-                if let Some(nz) = noise.as_mut().filter(|nz| nz.y > 0.0) {
-                    t += nz.y * nz.rng.normal();
-                }
-                s.y[j * BLOCK + i] = R::of(t);
-            }
-        }
-        if do_mdn {
-            model.mdn.forward(&mut s.ws_mdn, nb);
-            let last = s.ws_mdn.acts.len() - 1;
-            let (acts, grads_buf) = (&s.ws_mdn.acts[last], &mut s.ws_mdn.grads[last]);
-            nll += loss::mixture_nll::<R>(
-                &model.head,
-                acts,
-                &s.y,
-                nb,
-                mdn_scale,
-                grads.then_some(&mut grads_buf[..]),
-                &mut s.loss,
-            )
-            .f64();
-            if grads {
-                model.mdn.backward(&mut s.ws_mdn, nb, &mut s.grad_mdn);
-            } else {
-                s.loss
-                    .component_stats(&model.head, nb, LIVE_PI, &mut pi_sum, &mut min_sigma);
-            }
-        }
-        if do_base {
-            model.baseline.forward(&mut s.ws_base, nb);
-            let last = s.ws_base.acts.len() - 1;
-            let (acts, grads_buf) = (&s.ws_base.acts[last], &mut s.ws_base.grads[last]);
-            loss::squared_error(
-                acts,
-                &s.y,
-                dout,
-                nb,
-                base_scale,
-                grads.then_some(&mut grads_buf[..]),
-                &mut s.sse,
-                &mut s.tmp,
-            );
-            if grads {
-                model
-                    .baseline
-                    .backward(&mut s.ws_base, nb, &mut s.grad_base);
-            }
-        }
-    }
-    Evaluation {
-        nll: nll / n as f64,
-        mse: s.sse.iter().map(|v| v / n as f64).collect(),
-        component_pi: pi_sum.iter().map(|v| v / n as f64).collect(),
-        min_sigma,
-    }
+    let mut p = Pass::new(n, gather, grads, model.head.k, model.dout());
+    p.blocks(model, data, idx, noise, s, &mut || false);
+    p.result()
 }
 
 /// Mean losses of both models on all of `data` and their exact gradients

@@ -62,6 +62,24 @@ pub fn log_sum_exp(v: &[f64]) -> f64 {
 }
 
 impl Mixture {
+    /// Ok if every parameter is a finite number and every scale is positive; otherwise
+    /// the name of the first parameter that is not. Every query of a mixture that passes
+    /// (density, mean, mode, samples) gives finite numbers or a clear `-inf` density.
+    pub fn check(&self) -> Result<(), &'static str> {
+        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        if !finite(&self.pi) || self.log_pi.iter().any(|l| l.is_nan() || *l > 0.0) {
+            Err("mixing weights π")
+        } else if !finite(&self.mu) {
+            Err("means μ")
+        } else if !self.sigma.iter().all(|s| s.is_finite() && *s > 0.0) {
+            Err("scales σ")
+        } else if !finite(&self.off) {
+            Err("correlations")
+        } else {
+            Ok(())
+        }
+    }
+
     /// Off-diagonal entries per component (0 for a diagonal covariance).
     fn t(&self) -> usize {
         if self.off.is_empty() {
@@ -185,7 +203,10 @@ impl Mixture {
                 .map(|c| if c == top { 1.0 } else { 0.0 })
                 .collect();
         }
-        let v: Vec<f64> = self.log_pi.iter().map(|l| l / t).collect();
+        // Relative to the largest ln π, so that the most probable component stays at 0
+        // however small t is (1e-309 made every term −∞, then every weight NaN).
+        let top = self.log_pi[self.top()];
+        let v: Vec<f64> = self.log_pi.iter().map(|l| (l - top) / t).collect();
         let lse = log_sum_exp(&v);
         v.iter().map(|l| math::exp(l - lse)).collect()
     }

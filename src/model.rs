@@ -62,6 +62,90 @@ impl<R: Real + Kernels> Model<R> {
         self.head.mixture(&raw)
     }
 
+    /// The mixture p(y | x) for an input given by a user (any numbers): a clear refusal
+    /// when x is not finite or the model's outputs there are not finite numbers.
+    pub fn checked_mixture(&self, x: &[f64]) -> Result<Mixture, String> {
+        let at = || {
+            let mut t = String::new();
+            for (i, v) in x.iter().enumerate() {
+                if i > 0 {
+                    t.push(',');
+                }
+                crate::userdata::write_shortest(&mut t, *v);
+            }
+            t
+        };
+        if x.len() != self.din() || x.iter().any(|v| !v.is_finite()) {
+            return Err(format!(
+                "x = {} is not {} finite number(s)",
+                at(),
+                self.din()
+            ));
+        }
+        let mut ws = Workspace::<R>::new(&self.mdn.sizes);
+        let m = self.mixture(x, &mut ws);
+        m.check().map_err(|what| {
+            format!(
+                "at x = {} the model's {what} are not finite numbers (the input is too far \
+                 outside the data it was trained on for its arithmetic)",
+                at()
+            )
+        })?;
+        Ok(m)
+    }
+
+    /// Refuses a model whose outputs are not finite numbers over the region of the data
+    /// it was trained on (standardised inputs from −4 to 4 in every dimension): such a
+    /// file, e.g. with weights of ±1e38, would make every query fail. Checks the mixture
+    /// parameters and the baseline's prediction.
+    pub fn check_outputs(&self) -> Result<(), String> {
+        let din = self.din();
+        // A 9-point grid per dimension up to two inputs; beyond, the axes.
+        let zs: Vec<Vec<f64>> = if din <= 2 {
+            let g: Vec<f64> = (0..=8).map(|i| -4.0 + i as f64).collect();
+            if din == 1 {
+                g.iter().map(|z| vec![*z]).collect()
+            } else {
+                g.iter()
+                    .flat_map(|a| g.iter().map(move |b| vec![*a, *b]))
+                    .collect()
+            }
+        } else {
+            let mut v = vec![vec![0.0; din]];
+            for j in 0..din {
+                for z in [-4.0, -2.0, 2.0, 4.0] {
+                    let mut p = vec![0.0; din];
+                    p[j] = z;
+                    v.push(p);
+                }
+            }
+            v
+        };
+        let xs = Array2::from_shape_fn((zs.len(), din), |(i, j)| {
+            self.input_mean[j] + zs[i][j] * self.input_std[j]
+        });
+        let mixtures = self.mixtures(&xs);
+        let mut wsb = Workspace::<R>::new(&self.baseline.sizes);
+        for (i, m) in mixtures.iter().enumerate() {
+            let x: Vec<f64> = xs.row(i).to_vec();
+            let bad = m.check().err().or_else(|| {
+                let b = self.baseline_predict(&x, &mut wsb);
+                (!b.iter().all(|v| v.is_finite())).then_some("baseline predictions")
+            });
+            if let Some(what) = bad {
+                return Err(format!(
+                    "the model's {what} are not finite numbers at x = {} (within the range \
+                     of its training data): its weights are too large to evaluate",
+                    x.iter()
+                        .map(|v| format!("{v:.4}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The baseline's prediction (its estimate of E[y | x]).
     pub fn baseline_predict(&self, x: &[f64], ws: &mut Workspace<R>) -> Vec<f64> {
         self.baseline.predict(&self.standardized(x), ws)
@@ -255,17 +339,16 @@ impl<R: Real + Kernels> Model<R> {
         if bs.len() != f.output_dim || bs.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
             return Err("baseline.sigma must hold output_dim positive numbers".into());
         }
-        Ok((
-            Model {
-                input_mean: f.input_mean,
-                input_std: f.input_std,
-                head,
-                mdn,
-                baseline,
-                baseline_sigma: bs,
-            },
-            f.spec,
-        ))
+        let model = Model {
+            input_mean: f.input_mean,
+            input_std: f.input_std,
+            head,
+            mdn,
+            baseline,
+            baseline_sigma: bs,
+        };
+        model.check_outputs()?;
+        Ok((model, f.spec))
     }
 }
 

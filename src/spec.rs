@@ -212,6 +212,16 @@ pub struct KeyDoc {
     pub meaning: &'static str,
 }
 
+/// At most this many problems are listed for one link; the rest of it is ignored.
+const MAX_ISSUES: usize = 20;
+
+/// Keys of a share link that belong to the page, not to the experiment: how it opens
+/// (`play`, `embed`) and what it shows (the 2-D views' `target`, the sampling settings
+/// `tpi`, `tsigma`, `samples`, `mode`). They change no result: the CLI ignores them.
+pub const PAGE_KEYS: &[&str] = &[
+    "play", "embed", "target", "tpi", "tsigma", "samples", "mode",
+];
+
 pub const N_RANGE: (usize, usize) = (10, 50_000);
 pub const SEED_MAX: u64 = 9_007_199_254_740_991; // 2^53 - 1, exact in JavaScript
 pub const K_RANGE: (usize, usize) = (1, 30);
@@ -363,7 +373,7 @@ pub const KEYS: &[KeyDoc] = &[
     },
     KeyDoc {
         key: "pts",
-        accepts: "points written by the page (z1.…)",
+        accepts: "points written by the page (z2.…)",
         default: "(none)",
         meaning: "data=custom: your points, compressed; n is their training part",
     },
@@ -442,6 +452,45 @@ pub fn query_part(s: &str) -> &str {
     }
 }
 
+/// A whole number as read by [`whole`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Whole {
+    Value(u64),
+    /// Below zero.
+    Negative,
+    /// Above `u64::MAX`.
+    Huge,
+}
+
+/// Reads a whole number however it is written: `1000`, `1e3`, `1000.0`, `-0` are all whole
+/// numbers (the value decides, not the notation). The error says what the text is instead:
+/// "not a whole number" (e.g. `2.5`) or "not a number".
+pub fn whole(text: &str) -> Result<Whole, &'static str> {
+    let t = text.trim();
+    if let Ok(x) = t.parse::<u64>() {
+        return Ok(Whole::Value(x));
+    }
+    match t.parse::<f64>() {
+        Ok(f) if f.is_finite() && f.fract() == 0.0 => Ok(if f == 0.0 {
+            Whole::Value(0)
+        } else if f < 0.0 {
+            Whole::Negative
+        } else if f >= 18_446_744_073_709_551_616.0 {
+            Whole::Huge
+        } else {
+            Whole::Value(f as u64)
+        }),
+        Ok(f) if f.is_finite() => Err("not a whole number"),
+        // Digits beyond f64's range (1e400); "inf" and "NaN" are no whole numbers.
+        Ok(f) if t.bytes().any(|b| b.is_ascii_digit()) => Ok(if f > 0.0 {
+            Whole::Huge
+        } else {
+            Whole::Negative
+        }),
+        _ => Err("not a whole number"),
+    }
+}
+
 struct Reader<'a> {
     issues: &'a mut Vec<SpecIssue>,
 }
@@ -471,45 +520,38 @@ impl Reader<'_> {
     }
 
     fn int(&mut self, key: &str, v: &str, lo: u64, hi: u64, default: u64) -> u64 {
-        let t = v.trim();
-        match t.parse::<u64>() {
-            Ok(x) => self.clamp_int(key, x, lo, hi),
-            Err(_) => {
-                // A number too large for u64, a float, or a negative one: clamp if numeric.
-                match t.parse::<f64>() {
-                    Ok(f) if f.is_finite() && f < 0.0 => self.clamp_int(key, 0, lo, hi),
-                    Ok(f) if f.is_finite() && f.fract() == 0.0 => {
-                        self.clamp_int(key, u64::MAX, lo, hi)
-                    }
-                    _ => {
-                        self.issue(
-                            key,
-                            format!(
-                                "{key}: {} is not a whole number (accepted: {})",
-                                quote(v),
-                                accepted(key)
-                            ),
-                            "using the default",
-                        );
-                        default
-                    }
-                }
+        match whole(v) {
+            Ok(w) => self.clamp_int(key, w, lo, hi, v),
+            Err(why) => {
+                self.issue(
+                    key,
+                    format!("{key}: {} is {why} (accepted: {})", quote(v), accepted(key)),
+                    "using the default",
+                );
+                default
             }
         }
     }
 
-    fn clamp_int(&mut self, key: &str, x: u64, lo: u64, hi: u64) -> u64 {
-        if x < lo {
+    /// The whole number `w` (read from the text `v`) clamped to lo..=hi, with a message
+    /// when it is not within.
+    fn clamp_int(&mut self, key: &str, w: Whole, lo: u64, hi: u64, v: &str) -> u64 {
+        let x = match w {
+            Whole::Value(x) => x,
+            Whole::Negative => 0,
+            Whole::Huge => u64::MAX,
+        };
+        if x < lo || w == Whole::Negative {
             self.issue(
                 key,
-                format!("{key}: below the minimum {lo}"),
+                format!("{key}: {} is below the minimum {lo}", quote(v.trim())),
                 &format!("using {lo}"),
             );
             lo
         } else if x > hi {
             self.issue(
                 key,
-                format!("{key}: above the maximum {hi}"),
+                format!("{key}: {} is above the maximum {hi}", quote(v.trim())),
                 &format!("using {hi}"),
             );
             hi
@@ -560,7 +602,28 @@ impl Reader<'_> {
 impl Spec {
     /// Strict parse: any unknown key, malformed or out-of-range value is an error.
     pub fn parse(text: &str) -> Result<Spec, SpecError> {
-        let (spec, issues) = Spec::parse_lenient(text, &[]);
+        Spec::parse_ignoring(text, &[])
+    }
+
+    /// Strict parse of a link given to the command line: as [`Spec::parse`], but the
+    /// page's own keys ([`PAGE_KEYS`]) are accepted and ignored; their names are returned
+    /// (once each, in the order given) so that the caller can say so.
+    pub fn parse_link(text: &str) -> Result<(Spec, Vec<String>), SpecError> {
+        let spec = Spec::parse_ignoring(text, PAGE_KEYS)?;
+        let mut ignored: Vec<String> = Vec::new();
+        for piece in query_part(text).split('&') {
+            let key = percent_decode(piece.split('=').next().unwrap_or(""))
+                .trim()
+                .to_ascii_lowercase();
+            if PAGE_KEYS.contains(&key.as_str()) && !ignored.contains(&key) {
+                ignored.push(key);
+            }
+        }
+        Ok((spec, ignored))
+    }
+
+    fn parse_ignoring(text: &str, ignore: &[&str]) -> Result<Spec, SpecError> {
+        let (spec, issues) = Spec::parse_lenient(text, ignore);
         if issues.is_empty() {
             Ok(spec)
         } else {
@@ -573,14 +636,14 @@ impl Spec {
     pub fn parse_lenient(text: &str, ignore: &[&str]) -> (Spec, Vec<SpecIssue>) {
         let mut spec = Spec::default();
         let mut issues = Vec::new();
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: Vec<(String, usize)> = Vec::new();
         let d = Spec::default();
         let query = query_part(text);
         for piece in query.split('&') {
             if piece.trim().is_empty() {
                 continue;
             }
-            if issues.len() >= 20 {
+            if issues.len() >= MAX_ISSUES {
                 issues.push(SpecIssue {
                     key: String::new(),
                     message: "too many problems".into(),
@@ -601,14 +664,10 @@ impl Spec {
                 issues: &mut issues,
             };
             if KEYS.iter().any(|d| d.key == key) {
-                if seen.contains(&key) {
-                    r.issue(
-                        &key,
-                        format!("{key}: given more than once"),
-                        "the last value is used",
-                    );
+                match seen.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, times)) => *times += 1,
+                    None => seen.push((key.clone(), 1)),
                 }
-                seen.push(key.clone());
             }
             match key.as_str() {
                 "data" => {
@@ -757,6 +816,25 @@ impl Spec {
                 ),
             }
         }
+        // A key given more than once: one message, with the value in use (the last one,
+        // as read).
+        let canonical = spec.format();
+        for (key, times) in seen.iter().filter(|(_, t)| *t > 1) {
+            let used = canonical
+                .split('&')
+                .find_map(|kv| kv.strip_prefix(key.as_str())?.strip_prefix('='))
+                .unwrap_or("");
+            let used = if used.len() > 40 {
+                "(the last one)"
+            } else {
+                used
+            };
+            issues.push(SpecIssue {
+                key: key.clone(),
+                message: format!("{key}: given {times} times"),
+                action: format!("using the last value, {used}"),
+            });
+        }
         // Points belong to data=custom, and custom data need enough of them.
         let issue = |key: &str, message: String, action: &str| SpecIssue {
             key: key.into(),
@@ -848,10 +926,13 @@ fn read_hidden(r: &mut Reader, v: &str, default: &[usize]) -> Vec<usize> {
     let parts: Vec<&str> = v.split(',').map(str::trim).collect();
     let mut out = Vec::new();
     for p in &parts {
-        match p.parse::<u64>() {
-            Ok(w) => out.push(
-                r.clamp_int("hidden", w, WIDTH_RANGE.0 as u64, WIDTH_RANGE.1 as u64) as usize,
-            ),
+        match whole(p) {
+            Ok(w) => {
+                out.push(
+                    r.clamp_int("hidden", w, WIDTH_RANGE.0 as u64, WIDTH_RANGE.1 as u64, p)
+                        as usize,
+                )
+            }
             Err(_) => {
                 r.issue(
                     "hidden",

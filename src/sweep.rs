@@ -24,6 +24,10 @@ pub struct Row {
     pub train_nll: f64,
     pub val_nll: f64,
     pub bic: f64,
+    /// The run halted on a number that was not finite; its figures are those of the
+    /// last finite state it rolled back to.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub halted: bool,
 }
 
 /// The mean over seeds for one K.
@@ -44,8 +48,11 @@ pub struct Report {
     pub seeds: u64,
     pub rows: Vec<Row>,
     pub summary: Vec<Summary>,
-    /// K with the lowest mean BIC, and with the lowest mean validation NLL.
+    /// K with the lowest mean BIC, and with the lowest mean validation NLL (absent until
+    /// a run is done).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chosen_by_bic: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chosen_by_val_nll: Option<usize>,
 }
 
@@ -64,20 +71,32 @@ pub struct Sweep {
 pub const SEEDS_MAX: u64 = 10;
 
 impl Sweep {
-    /// K is clamped to the spec's range, seeds to 1…SEEDS_MAX.
-    pub fn new(spec: &Spec, k_min: usize, k_max: usize, seeds: u64) -> Sweep {
+    /// K is clamped to the spec's range, seeds to 1…SEEDS_MAX. Refused, with the reason,
+    /// when the seeds seed … seed + seeds − 1 go beyond the largest seed (they would not be
+    /// different seeds).
+    pub fn new(spec: &Spec, k_min: usize, k_max: usize, seeds: u64) -> Result<Sweep, String> {
         let (lo, hi) = crate::spec::K_RANGE;
         let k_max = k_max.clamp(lo, hi);
         let k_min = k_min.clamp(lo, k_max);
         let seeds = seeds.clamp(1, SEEDS_MAX);
+        let last = spec.seed.checked_add(seeds - 1);
+        if last.is_none_or(|l| l > crate::spec::SEED_MAX) {
+            return Err(format!(
+                "the seeds {} to {} + {} go beyond the largest seed, {}: use a smaller seed",
+                spec.seed,
+                spec.seed,
+                seeds - 1,
+                crate::spec::SEED_MAX
+            ));
+        }
         let mut todo = Vec::new();
         for k in k_min..=k_max {
             for s in 0..seeds {
-                todo.push((k, spec.seed.saturating_add(s).min(crate::spec::SEED_MAX)));
+                todo.push((k, spec.seed + s));
             }
         }
         todo.reverse();
-        Sweep {
+        Ok(Sweep {
             spec: spec.clone(),
             k_min,
             k_max,
@@ -85,7 +104,7 @@ impl Sweep {
             todo,
             current: None,
             rows: Vec::new(),
-        }
+        })
     }
 
     /// Experiments trained so far, and in all.
@@ -106,6 +125,13 @@ impl Sweep {
     /// Trains up to `steps` steps of the current experiment (starting the next one if
     /// none is under way); returns true when the whole sweep is done.
     pub fn advance(&mut self, steps: u64) -> bool {
+        self.advance_within(steps, &mut || false)
+    }
+
+    /// As [`Sweep::advance`], stopping early when `out_of_time()` says so (asked after
+    /// every block of samples; see [`Experiment::train_within`]), so that a sweep of large
+    /// networks can be cancelled at once. The rows have the same bits either way.
+    pub fn advance_within(&mut self, steps: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         if self.current.is_none() {
             let Some((k, seed)) = self.todo.pop() else {
                 return true;
@@ -117,19 +143,24 @@ impl Sweep {
         }
         let e = self.current.as_mut().expect("set above");
         let left = e.spec.steps.saturating_sub(e.step);
-        e.train(steps.min(left));
+        if left > 0 && e.halted.is_none() {
+            e.train_within(steps.min(left), out_of_time);
+        }
         if e.step >= e.spec.steps || e.halted.is_some() {
-            let mut e = self.current.take().expect("set above");
-            self.rows.push(row(&mut e));
+            let Some(m) = e.metrics_within(out_of_time) else {
+                return false;
+            };
+            let e = self.current.take().expect("set above");
+            self.rows.push(row(&e, &m));
         }
         self.done()
     }
 
     /// The whole sweep at once.
-    pub fn run(spec: &Spec, k_min: usize, k_max: usize, seeds: u64) -> Report {
-        let mut s = Sweep::new(spec, k_min, k_max, seeds);
+    pub fn run(spec: &Spec, k_min: usize, k_max: usize, seeds: u64) -> Result<Report, String> {
+        let mut s = Sweep::new(spec, k_min, k_max, seeds)?;
         while !s.advance(u64::MAX) {}
-        s.report()
+        Ok(s.report())
     }
 
     /// The rows so far, their summary per K and the chosen K.
@@ -172,8 +203,7 @@ impl Sweep {
     }
 }
 
-fn row(e: &mut Experiment) -> Row {
-    let m = e.metrics();
+fn row(e: &Experiment, m: &crate::Metrics) -> Row {
     let n = e.train.len() as f64;
     let params = e.model.mdn.params.len();
     Row {
@@ -183,5 +213,6 @@ fn row(e: &mut Experiment) -> Row {
         train_nll: m.train_nll,
         val_nll: m.val_nll,
         bic: 2.0 * n * m.train_nll + params as f64 * crate::math::ln(n),
+        halted: m.halted.is_some(),
     }
 }

@@ -2,10 +2,12 @@
 //! their compact form inside a share link (`pts=`), so that a link reproduces the
 //! experiment exactly, points and all.
 //!
-//! Link form: `z1.` + base64url(deflate(CSV text)), the CSV written with the shortest
-//! text that reads back to the same f64, so decoding gives the very same numbers.
-
-use std::fmt::Write;
+//! Link form: `z2.` + base64url(zlib(CSV text)), the CSV written with the shortest
+//! text that reads back to the same f64 (plain or exponent notation, whichever is
+//! shorter), so decoding gives the very same numbers. zlib's Adler-32 checksum of the
+//! text makes a damaged link fail to decode instead of giving other points; base64url
+//! text whose unused last bits are not zero is refused too. Links of the first form,
+//! `z1.` + base64url(raw deflate), still decode.
 
 /// Points of 2 columns (x, y) or 3 (x, y1, y2), row-major.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,12 +48,25 @@ impl UserData {
                 if j > 0 {
                     out.push(',');
                 }
-                let _ = write!(out, "{v}");
+                write_shortest(&mut out, *v);
             }
             out.push('\n');
         }
         out
     }
+}
+
+/// A short text that reads back to exactly `v`: Rust writes the fewest digits that
+/// round-trip, in either notation; the exponent form is taken where it is more than two
+/// characters shorter (`1e-300`, not 302 characters of zeros; but `1000`, `0.001`).
+pub fn write_shortest(out: &mut String, v: f64) {
+    let plain = format!("{v}");
+    let exp = format!("{v:e}");
+    out.push_str(if exp.len() + 2 < plain.len() {
+        &exp
+    } else {
+        &plain
+    });
 }
 
 /// What reading a CSV text gave: the points, and the lines that were skipped, each with
@@ -61,12 +76,81 @@ pub struct Parsed {
     pub data: UserData,
     pub skipped: Vec<String>,
     pub skipped_count: usize,
+    /// Why lines were skipped, with how many of each, most frequent first.
+    pub reasons: Vec<(String, usize)>,
+}
+
+impl Parsed {
+    /// The skipped lines in one sentence: how many and why, e.g. "3 lines were dropped:
+    /// 2 with a value that is not a finite number (NaN or infinity), 1 with 3 values
+    /// where the first point had 2". Empty if none were.
+    pub fn dropped(&self) -> String {
+        if self.skipped_count == 0 {
+            return String::new();
+        }
+        let why: Vec<String> = self
+            .reasons
+            .iter()
+            .map(|(r, n)| format!("{n} {r}"))
+            .collect();
+        let s = if self.skipped_count == 1 { "" } else { "s" };
+        let was = if self.skipped_count == 1 {
+            "was"
+        } else {
+            "were"
+        };
+        format!(
+            "{} line{s} {was} dropped: {}",
+            self.skipped_count,
+            why.join(", ")
+        )
+    }
+}
+
+/// Why a line was skipped: the text for the summary, and the one for the line itself.
+fn reason_of(fields: &[&str], nums: &[Option<f64>], cols: usize) -> Option<(String, String)> {
+    if !(2..=3).contains(&fields.len()) {
+        return Some((
+            format!("with {} values instead of 2 or 3", fields.len()),
+            format!(
+                "{} values; expected 2 (x, y) or 3 (x, y1, y2)",
+                fields.len()
+            ),
+        ));
+    }
+    if cols != 0 && fields.len() != cols {
+        return Some((
+            format!(
+                "with {} values where the first point had {cols}",
+                fields.len()
+            ),
+            format!("{} values, but the first point had {cols}", fields.len()),
+        ));
+    }
+    let j = nums.iter().position(|v| v.is_none())?;
+    let f = fields[j];
+    let quoted = crate::spec::quote(f);
+    Some(match f.parse::<f64>() {
+        Ok(v) if !v.is_finite() => (
+            "with a value that is not a finite number (NaN or infinity)".into(),
+            format!("{quoted} is not a finite number"),
+        ),
+        Ok(_) => (
+            format!("with a value beyond ±{MAX_ABS}"),
+            format!("{quoted} is beyond ±{MAX_ABS}"),
+        ),
+        Err(_) => (
+            "with a value that is not a number".into(),
+            format!("{quoted} is not a number"),
+        ),
+    })
 }
 
 /// Reads points from CSV text: two or three numeric columns separated by commas,
 /// semicolons, tabs or spaces; an optional header line; empty lines and `#` comments are
-/// ignored. Lines that cannot be read are skipped and reported with their numbers; the
-/// error is for a text with no usable points, too large, or with too many points.
+/// ignored, and so is a byte-order mark. Lines that cannot be read are skipped and
+/// reported with their numbers and, in [`Parsed::dropped`], counted by reason; the error
+/// is for a text with no usable points, too large, or with too many points.
 pub fn parse_csv(text: &str) -> Result<Parsed, String> {
     if text.len() > MAX_TEXT {
         return Err(format!(
@@ -75,10 +159,12 @@ pub fn parse_csv(text: &str) -> Result<Parsed, String> {
             MAX_TEXT / 1024
         ));
     }
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut cols = 0;
     let mut values = Vec::new();
     let mut skipped = Vec::new();
     let mut skipped_count = 0;
+    let mut reasons: Vec<(String, usize)> = Vec::new();
     let mut seen_data = false;
     for (no, line) in text.lines().enumerate() {
         let no = no + 1;
@@ -99,37 +185,21 @@ pub fn parse_csv(text: &str) -> Result<Parsed, String> {
                     .filter(|v| v.is_finite() && v.abs() <= MAX_ABS)
             })
             .collect();
-        if !seen_data && nums.iter().all(|v| v.is_none()) {
+        if !seen_data && fields.iter().all(|f| f.parse::<f64>().is_err()) {
             // A header line (only before the first point).
             seen_data = true;
             continue;
         }
         seen_data = true;
-        let mut skip = |why: String| {
+        if let Some((reason, line_why)) = reason_of(&fields, &nums, cols) {
             skipped_count += 1;
             if skipped.len() < 20 {
-                skipped.push(format!("line {no}: {why}"));
+                skipped.push(format!("line {no}: {line_why}"));
             }
-        };
-        if !(2..=3).contains(&fields.len()) {
-            skip(format!(
-                "{} values; expected 2 (x, y) or 3 (x, y1, y2)",
-                fields.len()
-            ));
-            continue;
-        }
-        if cols != 0 && fields.len() != cols {
-            skip(format!(
-                "{} values, but the first point had {cols}",
-                fields.len()
-            ));
-            continue;
-        }
-        if let Some(j) = nums.iter().position(|v| v.is_none()) {
-            skip(format!(
-                "{} is not a number within ±{MAX_ABS}",
-                crate::spec::quote(fields[j])
-            ));
+            match reasons.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, n)) => *n += 1,
+                None => reasons.push((reason, 1)),
+            }
             continue;
         }
         cols = fields.len();
@@ -140,6 +210,7 @@ pub fn parse_csv(text: &str) -> Result<Parsed, String> {
         }
         values.extend(nums.into_iter().flatten());
     }
+    reasons.sort_by(|a, b| b.1.cmp(&a.1));
     if values.is_empty() {
         let first = skipped
             .first()
@@ -153,6 +224,7 @@ pub fn parse_csv(text: &str) -> Result<Parsed, String> {
         data: UserData { cols, values },
         skipped,
         skipped_count,
+        reasons,
     })
 }
 
@@ -189,26 +261,45 @@ fn unbase64url(text: &str) -> Option<Vec<u8>> {
             acc &= (1 << bits) - 1;
         }
     }
-    Some(out)
+    // What is left must be the zero padding of the last byte (at most 4 bits): anything
+    // else is text that `base64url` never writes.
+    (bits <= 4 && acc == 0).then_some(out)
 }
 
 /// The link form of a data set.
 pub fn encode(data: &UserData) -> String {
-    let packed = miniz_oxide::deflate::compress_to_vec(data.to_csv().as_bytes(), 9);
-    format!("z1.{}", base64url(&packed))
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(data.to_csv().as_bytes(), 9);
+    format!("z2.{}", base64url(&packed))
 }
 
-/// Reads the link form back (the same numbers, bit for bit).
+/// Reads the link form back (the same numbers, bit for bit). A link changed by hand or cut
+/// short fails its checksum and is refused with the reason, never read as other points.
 pub fn decode(text: &str) -> Result<UserData, String> {
-    let body = text
-        .strip_prefix("z1.")
-        .ok_or("pts: not points written by the playground (they start with z1.)")?;
+    let (body, zlib) = if let Some(b) = text.strip_prefix("z2.") {
+        (b, true)
+    } else if let Some(b) = text.strip_prefix("z1.") {
+        (b, false)
+    } else {
+        return Err("pts: not points written by the playground (they start with z2.)".into());
+    };
     if body.len() > 4 * MAX_TEXT {
         return Err("pts: too long".into());
     }
-    let packed = unbase64url(body).ok_or("pts: damaged (not base64url)")?;
-    let csv = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_TEXT)
-        .map_err(|_| "pts: damaged or too large (it does not decompress)".to_string())?;
+    let packed = unbase64url(body).ok_or("pts: damaged (not base64url as the page writes it)")?;
+    let csv = if zlib {
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_TEXT)
+    } else {
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_TEXT)
+    };
+    let csv = csv.map_err(|e| match e.status {
+        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+            format!("pts: too large (over {} KB of text)", MAX_TEXT / 1024)
+        }
+        miniz_oxide::inflate::TINFLStatus::Adler32Mismatch => {
+            "pts: damaged (the checksum does not match: the link was changed or cut)".into()
+        }
+        _ => "pts: damaged or cut short (it does not decompress)".to_string(),
+    })?;
     let csv = String::from_utf8(csv).map_err(|_| "pts: damaged (not text)".to_string())?;
     let p = parse_csv(&csv).map_err(|e| format!("pts: {e}"))?;
     if p.skipped_count > 0 {

@@ -5,7 +5,7 @@
 use crate::mixture::Temperature;
 use crate::plot::plane::{self, InputPlot, OutputPlot, Sampling, Scene};
 use crate::plot::{self, Frame, History, LossPlot, MainPlot, View};
-use crate::spec::{Spec, KEYS};
+use crate::spec::{Spec, KEYS, PAGE_KEYS};
 use crate::Experiment;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -49,7 +49,7 @@ pub fn presets() -> Result<JsValue, JsValue> {
 }
 
 /// Reads points from CSV text (pasted or uploaded). Returns `{pts, count, cols,
-/// skipped, skipped_count}` — `pts` is the link form for the spec — or throws a message.
+/// skipped, skipped_count, dropped}` — `pts` is the link form for the spec — or throws a message.
 #[wasm_bindgen]
 pub fn parse_points(text: &str) -> Result<JsValue, JsValue> {
     let p = crate::userdata::parse_csv(text).map_err(|e| JsValue::from_str(&e))?;
@@ -67,15 +67,25 @@ pub fn parse_points(text: &str) -> Result<JsValue, JsValue> {
         cols: usize,
         skipped: Vec<String>,
         skipped_count: usize,
+        /// How many lines were dropped and why, in a sentence ("" if none were).
+        dropped: String,
     }
     serde_wasm_bindgen::to_value(&Out {
         pts: crate::userdata::encode(&p.data),
         count: p.data.len(),
         cols: p.data.cols,
+        dropped: p.dropped(),
         skipped: p.skipped,
         skipped_count: p.skipped_count,
     })
     .map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// Makes the engine trap, as a bug in it would: for the test that the page recovers
+/// (a fresh engine, the experiment rebuilt from the link) instead of staying dead.
+#[wasm_bindgen]
+pub fn debug_trap() {
+    panic!("debug_trap: a trap asked for by a test");
 }
 
 /// The longest `pts=` a link the page offers may carry.
@@ -94,16 +104,27 @@ pub fn new_seed() -> Result<f64, JsValue> {
 }
 
 /// Keys of the URL hash that belong to the page, not to the experiment.
-const PAGE_KEYS: &[&str] = &[
-    "play", "embed", "target", "tpi", "tsigma", "samples", "mode",
-];
+#[wasm_bindgen]
+pub fn page_keys() -> Vec<String> {
+    PAGE_KEYS.iter().map(|k| k.to_string()).collect()
+}
+
+thread_local! {
+    static PERFORMANCE: Option<web_sys::Performance> =
+        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+            .ok()
+            .and_then(|p| p.dyn_into::<web_sys::Performance>().ok());
+}
 
 /// Milliseconds from `performance.now()`, on the page or in a worker.
 fn now_ms() -> f64 {
-    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
-        .ok()
-        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
-        .map_or_else(js_sys::Date::now, |p| p.now())
+    PERFORMANCE.with(|p| p.as_ref().map_or_else(js_sys::Date::now, |p| p.now()))
+}
+
+/// A deadline `ms` from now, as the core's "out of time?" question.
+fn deadline(ms: f64) -> impl FnMut() -> bool {
+    let end = now_ms() + ms;
+    move || now_ms() >= end
 }
 
 /// A plotters drawing area on a canvas element.
@@ -181,6 +202,13 @@ impl Playground {
             ));
         }
         pg.exp.model = model;
+        let m = pg.exp.metrics();
+        if pg.exp.halted.is_some() || !(m.train_nll.is_finite() && m.val_nll.is_finite()) {
+            return Err(js_err(
+                "the model's loss on the data of its spec is not a finite number: its \
+                 numbers do not fit that data",
+            ));
+        }
         Ok(pg)
     }
 
@@ -261,15 +289,22 @@ impl Playground {
         self.exp.last.nll
     }
 
-    /// Trains for about `ms` milliseconds (at least one step, at most `max_steps`);
-    /// returns the number of steps taken.
+    /// Trains for about `ms` milliseconds, at most `max_steps` steps; returns the number
+    /// of steps completed. The time is checked after every block of samples, so a step
+    /// longer than `ms` is split over several calls (0 steps completed in between): the
+    /// caller gets control back within about `ms` whatever the network's size.
     pub fn train_for(&mut self, ms: f64, max_steps: u32) -> u32 {
-        let t0 = now_ms();
+        let mut out_of_time = deadline(ms);
         let mut n = 0;
-        while n < max_steps.max(1) {
-            self.one_step();
+        while n < max_steps {
+            if self.exp.train_within(1, &mut out_of_time) == 0 {
+                break;
+            }
             n += 1;
-            if now_ms() - t0 >= ms {
+            self.scene = None;
+            self.train_hist
+                .push(self.exp.step as f64, self.exp.last.nll);
+            if out_of_time() {
                 break;
             }
         }
@@ -280,6 +315,15 @@ impl Playground {
         self.scene = None;
         let l = self.exp.train_step();
         self.train_hist.push(self.exp.step as f64, l.nll);
+    }
+
+    /// The metrics, computed for about `ms` milliseconds at a time: `undefined` until
+    /// they are done (call again), then as [`Playground::metrics`].
+    pub fn metrics_for(&mut self, ms: f64) -> Result<JsValue, JsValue> {
+        match self.exp.metrics_within(&mut deadline(ms)) {
+            Some(m) => self.record_metrics(m),
+            None => Ok(JsValue::UNDEFINED),
+        }
     }
 
     /// Why training stopped, if a step gave a number that is not finite (the models were
@@ -308,6 +352,12 @@ impl Playground {
     /// loss panel).
     pub fn metrics(&mut self) -> Result<JsValue, JsValue> {
         let m = self.exp.metrics();
+        self.record_metrics(m)
+    }
+}
+
+impl Playground {
+    fn record_metrics(&mut self, m: crate::Metrics) -> Result<JsValue, JsValue> {
         if self
             .val_hist
             .points
@@ -319,7 +369,10 @@ impl Playground {
         }
         serde_wasm_bindgen::to_value(&m).map_err(js_err)
     }
+}
 
+#[wasm_bindgen]
+impl Playground {
     /// The MDN's parameters (to send a snapshot from the training worker to the page).
     pub fn mdn_params(&self) -> Vec<f32> {
         self.exp.model.mdn.params.clone()
@@ -543,8 +596,20 @@ impl Playground {
             .map_or(0, |u| crate::userdata::encode(u).len() as u32)
     }
 
+    /// Where editing the data by hand starts from, as a flat [x, y, ...] array (one input
+    /// and one output only; empty otherwise): with your own points, every one of them,
+    /// the held-out fifth too, exactly; with a built-in data set, up to `max` of its
+    /// training points, evenly thinned.
+    pub fn edit_points(&self, max: u32) -> Vec<f64> {
+        match &self.exp.spec.points {
+            Some(u) if u.cols == 2 => u.values.clone(),
+            Some(_) => Vec::new(),
+            None => self.train_points(max),
+        }
+    }
+
     /// Up to `max` training points (x, y) as a flat array, evenly thinned (one input and
-    /// one output only; empty otherwise): where editing the data by hand starts from.
+    /// one output only; empty otherwise).
     pub fn train_points(&self, max: u32) -> Vec<f64> {
         if self.exp.info.din != 1 || self.exp.info.dout != 1 {
             return Vec::new();
@@ -593,12 +658,7 @@ impl Playground {
     /// Moves the 2-D views' input to `x` (clamped to the data's input range; values that
     /// are not numbers keep the old ones) and returns where it went.
     pub fn set_target(&mut self, x: &[f64]) -> Vec<f64> {
-        for (j, t) in self.target.iter_mut().enumerate() {
-            if let Some(v) = x.get(j).filter(|v| v.is_finite()) {
-                let r = self.exp.info.x_ranges[j];
-                *t = v.clamp(r.0, r.1);
-            }
-        }
+        self.target = self.exp.info.clamp_input(x, &self.target);
         self.scene = None;
         self.target.clone()
     }
@@ -697,22 +757,25 @@ pub struct SweepRun {
 #[wasm_bindgen]
 impl SweepRun {
     /// The sweep of the spec in `hash` over K = 1…k_max with `seeds` seeds (both clamped).
+    /// Throws a message when the sweep cannot be run (seeds beyond the largest seed).
     #[wasm_bindgen(constructor)]
-    pub fn new(hash: &str, k_max: u32, seeds: u32) -> SweepRun {
+    pub fn new(hash: &str, k_max: u32, seeds: u32) -> Result<SweepRun, JsValue> {
         let (spec, _) = Spec::parse_lenient(hash, PAGE_KEYS);
-        SweepRun {
-            sweep: crate::sweep::Sweep::new(&spec, 1, k_max as usize, seeds as u64),
-        }
+        Ok(SweepRun {
+            sweep: crate::sweep::Sweep::new(&spec, 1, k_max as usize, seeds as u64)
+                .map_err(js_err)?,
+        })
     }
 
-    /// Trains for about `ms` milliseconds; returns true when the sweep is done.
+    /// Trains for about `ms` milliseconds (checked after every block of samples, so even
+    /// a sweep of large networks returns in time); returns true when the sweep is done.
     pub fn advance_for(&mut self, ms: f64) -> bool {
-        let t0 = now_ms();
+        let mut out_of_time = deadline(ms);
         loop {
-            if self.sweep.advance(25) {
+            if self.sweep.advance_within(u64::MAX, &mut out_of_time) {
                 return true;
             }
-            if now_ms() - t0 >= ms {
+            if out_of_time() {
                 return false;
             }
         }

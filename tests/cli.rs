@@ -3,16 +3,33 @@
 
 use std::process::Command;
 
+/// Runs `mdn` and returns (exit code, stdout, stderr). Every run in these tests is also
+/// checked for what must never be printed: a panic, or a number that is not finite in
+/// its JSON (serde_json writes NaN and infinities as `null`).
 fn mdn(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_mdn"))
         .args(args)
         .output()
         .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
+    let (stdout, stderr) = (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    );
+    assert_clean(args, &stdout, &stderr);
+    (out.status.code().unwrap_or(-1), stdout, stderr)
+}
+
+fn assert_clean(args: &[&str], stdout: &str, stderr: &str) {
+    for word in ["null", "NaN", "Infinity", "inf,", "undefined"] {
+        assert!(
+            !stdout.contains(word),
+            "mdn {args:?} printed {word:?}: {stdout}"
+        );
+    }
+    assert!(
+        !stderr.contains("panicked"),
+        "mdn {args:?} panicked: {stderr}"
+    );
 }
 
 fn tmp(name: &str) -> std::path::PathBuf {
@@ -328,4 +345,318 @@ fn sweep_prints_the_table_and_the_chosen_k() {
         assert_eq!(code, 2, "{args:?}");
         assert!(err.contains(want), "{args:?}: {err}");
     }
+}
+
+// ---- Issue 9: hardening. Each test failed before its fix. ----
+
+/// A model file from `mdn train` (small and quick), saved at `name`.
+fn trained(name: &str, spec: &str) -> String {
+    let path = tmp(name);
+    let (code, _, err) = mdn(&["train", spec, "--save", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn blow_ups_roll_back_to_finite_metrics_for_both_models() {
+    // 9.3: the rollback kept a state whose losses were already not finite (null NLLs).
+    for spec in [
+        "data=rain&opt=sgd&lr=1&momentum=0.999&sigma_min=0&n=200&act=relu&play=1",
+        "opt=sgd&lr=1&momentum=0.99&sigma_min=0&n=200&steps=500",
+    ] {
+        let (code, out, err) = mdn(&["train", spec, "--every", "1"]);
+        assert_eq!(code, 3, "{spec}: {err}");
+        let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        for k in [
+            "train_nll",
+            "val_nll",
+            "baseline_train_mse",
+            "baseline_val_mse",
+            "baseline_val_nll",
+        ] {
+            assert!(
+                last[k].as_f64().is_some_and(f64::is_finite),
+                "{spec}: {k} in {last}"
+            );
+        }
+        assert!(
+            last["halted"]
+                .as_str()
+                .unwrap()
+                .contains("rolled back to step"),
+            "{last}"
+        );
+        assert!(err.contains("training halted"), "{err}");
+    }
+}
+
+#[test]
+fn queries_far_outside_the_data_are_refused_not_printed_as_null() {
+    // 9.3: eval at --x 10000 (ReLU), --x 1e38,-1e38 (arm), --y 1e155 printed null or NaN.
+    let relu = trained("relu.json", "act=relu&n=300&hidden=8&k=3&steps=50");
+    let arm = trained("arm.json", "data=arm&n=300&hidden=8&k=3&steps=50");
+    for (model, x, y) in [
+        (&relu, "1e30", None),
+        (&arm, "1e38,-1e38", None),
+        (&relu, "0.5", Some("1e155")),
+        (&arm, "0.5,0.5", Some("1e300,-1e300")),
+    ] {
+        let mut args = vec!["eval", "--model", model, "--x", x];
+        if let Some(y) = y {
+            args.extend(["--y", y]);
+        }
+        let (code, out, err) = mdn(&args);
+        assert_eq!(code, 2, "{args:?}: {out}");
+        assert!(err.contains("--x:") || err.contains("--y:"), "{err}");
+        for cmd in [["sample", "--mode"], ["sample", "--n"]] {
+            let mut a = vec![cmd[0], "--model", model, "--x", x];
+            if cmd[1] == "--mode" {
+                a.push("--mode");
+            }
+            let (code, _, _) = mdn(&a);
+            assert!(code == 0 || code == 2, "{a:?}");
+        }
+    }
+    // Within the data, the answers are there.
+    let (code, out, _) = mdn(&["eval", "--model", &relu, "--x", "0.5", "--y", "0.3"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"log_p\""));
+}
+
+#[test]
+fn whole_numbers_in_any_notation_are_read_as_whole_numbers() {
+    // 9.5: n=1e3, k=3.0, steps=1e2, seed=1.0 were refused as "above the maximum".
+    let (code, out, err) = mdn(&["train", "n=1e3&k=3.0&steps=1e2&seed=1.0&hidden=8.0"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\"spec\":\"data=bishop-inverse&n=1000&seed=1&k=3&hidden=8&"),
+        "{out}"
+    );
+    let (code, _, err) = mdn(&["train", "n=2.5"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("n: '2.5' is not a whole number"), "{err}");
+    let (code, _, err) = mdn(&["train", "n=-0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("below the minimum 10"), "{err}");
+    let (code, out, err) = mdn(&["train", "n=200&hidden=4&k=2&steps=20", "--every", "1e1"]);
+    assert_eq!((code, out.lines().count()), (0, 2), "{err}");
+}
+
+#[test]
+fn links_copied_from_the_page_are_taken_with_their_view_keys_ignored() {
+    // 9.6: play, target, tpi, tsigma, samples and mode were refused as unknown keys.
+    let link = "http://127.0.0.1:8080/#n=200&hidden=4&k=2&steps=20&play=1&target=0.5&tpi=0.5&tsigma=2&samples=300&mode=1";
+    let (code, out, err) = mdn(&["train", link]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.matches("ignoring the page's own keys").count(),
+        1,
+        "said once: {err}"
+    );
+    assert!(
+        err.contains("play, target, tpi, tsigma, samples, mode"),
+        "{err}"
+    );
+    assert!(out.contains("\"step\":20"));
+    // Still strict about everything else.
+    let (code, _, err) = mdn(&["train", "n=200&colour=red"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown key 'colour'"), "{err}");
+}
+
+/// Runs `mdn ARGS | head -c BYTES` and returns mdn's exit code and its error output.
+fn into_short_pipe(args: &[&str], bytes: usize) -> (i32, String) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mdn"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = vec![0u8; bytes];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The reader has gone: the pipe is closed here.
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_and_a_full_disk_is_reported() {
+    // 9.9: `| head -1` and `> /dev/full` panicked with "failed printing to stdout".
+    let model = trained("pipe.json", "n=200&hidden=4&k=2&steps=20");
+    let cases: [&[&str]; 3] = [
+        &["train", "n=2000&hidden=16&steps=100000", "--every", "1"],
+        &["sample", "--model", &model, "--x", "0.5", "--n", "100000"],
+        &["keys"],
+    ];
+    for args in cases {
+        let (code, err) = into_short_pipe(args, 10);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
+    }
+    if std::path::Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_mdn"))
+            .arg("keys")
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("cannot write the output") && !err.contains("panicked"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn an_endless_model_file_is_read_only_up_to_the_limit() {
+    // 9.10: --model /dev/zero read without bound before the 64 MiB check.
+    if std::path::Path::new("/dev/zero").exists() {
+        let (code, _, err) = mdn(&["sample", "--model", "/dev/zero", "--x", "1"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("larger than 64 MiB"), "{err}");
+    }
+}
+
+#[test]
+fn a_missing_output_folder_is_said_before_training() {
+    // 9.11: render and --save trained first, then failed with a raw backend error.
+    let t = std::time::Instant::now();
+    let (code, out, err) = mdn(&[
+        "render",
+        "n=2000&steps=100000",
+        "--out",
+        "/nonexistent/dir/x.png",
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("the folder /nonexistent/dir does not exist"),
+        "{err}"
+    );
+    let (code, _, err) = mdn(&[
+        "train",
+        "n=2000&steps=100000",
+        "--save",
+        "/nonexistent/m.json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("the folder /nonexistent does not exist"),
+        "{err}"
+    );
+    assert!(t.elapsed().as_secs_f64() < 30.0, "it trained first");
+    // render's JSON line reports the training time.
+    let png = tmp("timed.png");
+    let (code, out, err) = mdn(&[
+        "render",
+        "n=300&hidden=8&k=3&steps=200",
+        "--out",
+        png.to_str().unwrap(),
+        "--width",
+        "300",
+        "--height",
+        "200",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(
+        v["seconds"].as_f64().unwrap() > 0.0 && v["steps_per_s"].as_f64().unwrap() > 0.0,
+        "{v}"
+    );
+}
+
+#[test]
+fn a_target_far_outside_is_moved_into_the_data_range() {
+    // 9.3: `render … --target 1e308,1e308` drew "misses by NaN".
+    let png = tmp("far.png");
+    let (code, _, err) = mdn(&[
+        "render",
+        "data=arm&n=300&hidden=8&k=3&steps=20",
+        "--target",
+        "1e308,1e308",
+        "--out",
+        png.to_str().unwrap(),
+        "--width",
+        "400",
+        "--height",
+        "250",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("--target moved into the data's range"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_mixing_temperature_below_the_smallest_double_acts_as_zero() {
+    // 9.13: --temp-pi 1e-309 picked the least probable component.
+    let model = trained("tiny-t.json", "n=400&hidden=8&k=4&steps=100");
+    let comps = |t: &str| {
+        let (code, out, err) = mdn(&[
+            "sample",
+            "--model",
+            &model,
+            "--x",
+            "0.5",
+            "--n",
+            "50",
+            "--temp-pi",
+            t,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        v["components"].clone()
+    };
+    assert_eq!(comps("1e-309"), comps("0"));
+    assert_eq!(comps("1e-300"), comps("0"));
+}
+
+#[test]
+fn a_sweep_refuses_seeds_beyond_the_largest_and_survives_a_blow_up() {
+    // 9.13: seeds past the largest were clamped, so duplicates were averaged.
+    let (code, _, err) = mdn(&[
+        "sweep",
+        "n=200&steps=10&seed=9007199254740990",
+        "--k",
+        "1",
+        "--seeds",
+        "3",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("beyond the largest seed"), "{err}");
+    // 9.4: a run that blows up gave "chosen_by_bic": null.
+    let (code, out, err) = mdn(&[
+        "sweep",
+        "opt=sgd&lr=1&momentum=0.99&sigma_min=0&n=200&steps=500",
+        "--k",
+        "1..2",
+        "--seeds",
+        "1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(r["chosen_by_bic"].as_u64().is_some(), "{r}");
+    assert!(
+        r["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|row| row["halted"] == true),
+        "{r}"
+    );
+    assert!(err.contains("halted"), "{err}");
 }

@@ -97,7 +97,7 @@ fn out_of_range_values_are_clamped_and_named() {
     assert!(Spec::parse("n=3")
         .unwrap_err()
         .to_string()
-        .contains("n: below the minimum 10"));
+        .contains("n: '3' is below the minimum 10"));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use mdn_playground::Spec;
 #[test]
 fn bic_picks_three_components_on_the_inverse_problem() {
     let spec = Spec::parse("n=2000&steps=1500").unwrap();
-    let r = Sweep::run(&spec, 1, 5, 2);
+    let r = Sweep::run(&spec, 1, 5, 2).unwrap();
     for s in &r.summary {
         eprintln!(
             "K={} P={} val {:.3} BIC {:.1}",

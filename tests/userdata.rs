@@ -19,11 +19,17 @@ fn csv_with_header_separators_comments_and_bad_lines() {
     assert_eq!(
         p.skipped,
         vec![
-            "line 7: 'abc' is not a number within ±1000000",
+            "line 7: 'abc' is not a number",
             "line 8: 3 values, but the first point had 2",
-            "line 9: '1e7' is not a number within ±1000000",
-            "line 10: 'nan' is not a number within ±1000000",
+            "line 9: '1e7' is beyond ±1000000",
+            "line 10: 'nan' is not a finite number",
         ]
+    );
+    assert_eq!(
+        p.dropped(),
+        "4 lines were dropped: 1 with a value that is not a number, 1 with 3 values where \
+         the first point had 2, 1 with a value beyond ±1000000, 1 with a value that is not a \
+         finite number (NaN or infinity)"
     );
     let three = parse_csv("1,2,3\n4,5,6\n").unwrap();
     assert_eq!((three.data.cols, three.data.len()), (3, 2));
@@ -60,7 +66,7 @@ fn link_form_round_trips_exactly_and_refuses_damage() {
         let u = UserData { cols, values };
         let text = encode(&u);
         assert!(
-            text.starts_with("z1.")
+            text.starts_with("z2.")
                 && text
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
@@ -77,7 +83,7 @@ fn link_form_round_trips_exactly_and_refuses_damage() {
     };
     assert!(encode(&u).len() < u.to_csv().len());
     for (bad, want) in [
-        ("abc", "start with z1."),
+        ("abc", "start with z2."),
         ("z1.@@@", "base64url"),
         ("z1.AAAA", "decompress"),
     ] {
@@ -179,5 +185,112 @@ fn mdn_train_takes_a_custom_link() {
     let last: serde_json::Value =
         serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap();
     assert_eq!(last["step"], 30);
-    assert!(last["spec"].as_str().unwrap().contains("&pts=z1."));
+    assert!(last["spec"].as_str().unwrap().contains("&pts=z2."));
+}
+
+#[test]
+fn csv_drops_are_counted_by_reason_and_a_byte_order_mark_is_ignored() {
+    // Issue 9.13: how many lines were dropped and why; a BOM is not a damaged first line.
+    let text = "\u{FEFF}x,y\n0.1,0.2\nNaN,1\n0.3,inf\n0.4,0.5,0.6\n-Infinity,2\n0.5,0.5\n";
+    let p = parse_csv(text).unwrap();
+    assert_eq!(p.data.values, vec![0.1, 0.2, 0.5, 0.5]);
+    assert_eq!(
+        p.dropped(),
+        "4 lines were dropped: 3 with a value that is not a finite number (NaN or \
+         infinity), 1 with 3 values where the first point had 2"
+    );
+    let no_header = parse_csv("\u{FEFF}0.1,0.2\n0.3,0.4\n").unwrap();
+    assert_eq!(no_header.data.values, vec![0.1, 0.2, 0.3, 0.4]);
+    assert_eq!(no_header.skipped_count, 0);
+    assert_eq!(no_header.dropped(), "");
+}
+
+#[test]
+fn tiny_and_huge_numbers_are_written_short_and_read_back_exactly() {
+    // Issue 9.7: 1e-300 was written as a 302-character decimal, so 4000 such rows made a
+    // link whose text no longer fitted the decoder's limit.
+    let u = UserData {
+        cols: 2,
+        values: (0..4000).flat_map(|_| [1e-300, 2e-300]).collect(),
+    };
+    let csv = u.to_csv();
+    assert!(
+        csv.lines().nth(1) == Some("1e-300,2e-300"),
+        "{:?}",
+        csv.lines().nth(1)
+    );
+    let back = decode(&encode(&u)).unwrap();
+    assert_eq!(back, u);
+    // The worst case: the most points, each value as long as an f64 gets, still decodes.
+    let mut r = Rng::new(5, 0);
+    let worst = UserData {
+        cols: 3,
+        values: (0..3 * userdata::MAX_POINTS)
+            .map(|_| -r.uniform() * 1e-200 - 1e-300)
+            .collect(),
+    };
+    assert!(worst.to_csv().len() < userdata::MAX_TEXT);
+    assert_eq!(decode(&encode(&worst)).unwrap(), worst);
+    // Ordinary numbers keep their plain form.
+    let plain = UserData {
+        cols: 2,
+        values: vec![0.25, -3.5, 1000.0, 0.001],
+    };
+    assert_eq!(plain.to_csv(), "x,y\n0.25,-3.5\n1000,0.001\n");
+}
+
+#[test]
+fn a_link_changed_by_one_character_is_refused_never_read_as_other_points() {
+    // Issue 9.12: about one in five one-character changes decoded to other data.
+    let u = points(40);
+    let text = encode(&u);
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // Each change is refused, or (rarely: bits zlib does not read) gives the same points.
+    let mut refused = 0;
+    let mut tried = 0;
+    for i in 3..text.len() {
+        for &c in alphabet.iter().step_by(7) {
+            if text.as_bytes()[i] == c {
+                continue;
+            }
+            let mut b = text.clone().into_bytes();
+            b[i] = c;
+            let changed = String::from_utf8(b).unwrap();
+            tried += 1;
+            match decode(&changed) {
+                Ok(v) => assert_eq!(v, u, "position {i}: other points without a warning"),
+                Err(e) => {
+                    assert!(e.starts_with("pts: "), "{e}");
+                    refused += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        refused * 100 >= tried * 99,
+        "{refused} of {tried} changes refused"
+    );
+    let cut = &text[..text.len() - 3];
+    assert!(decode(cut).unwrap_err().contains("pts: damaged"));
+    let flipped = {
+        let mut b = text.clone().into_bytes();
+        let n = b.len();
+        b[n - 8] = if b[n - 8] == b'A' { b'B' } else { b'A' };
+        String::from_utf8(b).unwrap()
+    };
+    assert!(decode(&flipped).is_err());
+}
+
+#[test]
+fn links_of_the_first_form_still_decode() {
+    // Links written before the checksum (z1: raw deflate) keep their points.
+    let u = points(30);
+    let z1 = format!(
+        "z1.{}",
+        userdata::base64url(&miniz_oxide::deflate::compress_to_vec(
+            u.to_csv().as_bytes(),
+            9
+        ))
+    );
+    assert_eq!(decode(&z1).unwrap(), u);
 }

@@ -1,13 +1,17 @@
 // The page: controls, the animation loop, and calls into the wasm engine.
-// All maths and drawing live in Rust (src/web.rs, src/plot.rs); this file only wires
+// All maths and drawing live in Rust (src/web.rs, src/plot/); this file only wires
 // them to the DOM. User text is only ever set with textContent.
-import init, { version, spec_keys, new_seed, presets, draw_sweep, parse_points, link_limit, Playground } from '../mdn-playground.js';
+import * as firstEngine from '../mdn-playground.js';
+
+// The engine module. If its WebAssembly instance ever traps (its memory is then in an
+// unknown state and every later call fails), `recoverEngine` loads a fresh instance and
+// rebuilds the experiment from the link: the page never stays dead.
+let E = firstEngine;
 
 const $ = (id) => document.getElementById(id);
 // Keys of the hash that belong to the page, not to the experiment: how it opens, and the
 // view (the 2-D views' target, the sampling settings), so that a link shows what you saw.
-const PAGE_KEYS = ['play', 'embed', 'target', 'tpi', 'tsigma', 'samples', 'mode'];
-const VIEW_KEYS = ['target', 'tpi', 'tsigma', 'samples', 'mode'];
+let PAGE_KEYS = []; // from the engine (spec::PAGE_KEYS)
 const SAMPLE_COUNTS = [0, 50, 300, 1000];
 const HEAT_CELL = 5; // CSS pixels per heatmap cell (smoothed when scaled up)
 
@@ -21,9 +25,16 @@ let stepsWindow = []; // [time, steps] samples for steps/s
 let generation = 0; // which spec the worker's snapshots belong to
 let twoD = false; // two output dimensions: the input and output planes instead of the main plot
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+let worker = null;
 let nextId = 1;
 const pending = new Map();
+
+/** Starts the training worker (again, after its engine failed: the experiment is sent anew). */
+function startWorker() {
+  worker?.terminate();
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = onWorkerMessage;
+}
 
 /** Sends a message to the worker; resolves with its snapshot's metrics. */
 function ask(msg) {
@@ -32,6 +43,17 @@ function ask(msg) {
     pending.set(id, { resolve, reject });
     worker.postMessage({ ...msg, id, generation });
   });
+}
+
+/** The waiters for the worker's answer to messages `ids`. */
+function waitersOf(ids = []) {
+  const out = [];
+  for (const id of ids) {
+    const w = pending.get(id);
+    pending.delete(id);
+    if (w) out.push(w);
+  }
+  return out;
 }
 
 let sweepGen = 0;
@@ -60,53 +82,70 @@ function drawSweep() {
   const c = $('sweep-plot');
   c.hidden = false;
   const dpr = sizeCanvas(c);
-  draw_sweep(c, dpr, sweepReport);
+  E.draw_sweep(c, dpr, sweepReport);
+}
+
+/** The sweep panel's line for a report: runs done, the chosen K, P; halted runs named. */
+function sweepText(r, [doneRuns, total]) {
+  const s = r.summary;
+  let text = `${doneRuns} of ${total} runs trained.`;
+  if (s.length && r.chosen_by_bic !== undefined) {
+    const p1 = s[0].params;
+    const dp = s.length > 1 ? (s[1].params - s[0].params) / (s[1].k - s[0].k) : null;
+    text += ` Lowest BIC at K = ${r.chosen_by_bic}, lowest validation NLL at K = ${r.chosen_by_val_nll}.`;
+    text += dp ? ` P (the MDN's weights and biases) = ${p1} at K = ${s[0].k}, ${dp} more per component.` : ` P = ${p1}.`;
+  }
+  const halted = r.rows.filter((row) => row.halted).length;
+  if (halted) text += ` ${halted} run(s) halted on a number that was not finite; their figures are from the last finite state.`;
+  return text;
 }
 
 function onSweep(m) {
   if (m.gen !== sweepGen) return;
   if (m.cancelled) {
-    $('sweep-status').textContent = 'Cancelled.';
+    $('sweep-status').textContent = m.reason === 'cancelled' ? 'Cancelled.' : `Stopped: ${m.reason}.`;
   } else {
     sweepReport = m.report;
-    const r = JSON.parse(m.report);
-    const [doneRuns, total] = m.progress;
-    const s = r.summary;
-    let text = `${doneRuns} of ${total} runs trained.`;
-    if (s.length) {
-      const p1 = s[0].params;
-      const dp = s.length > 1 ? (s[1].params - s[0].params) / (s[1].k - s[0].k) : null;
-      text += ` Lowest BIC at K = ${r.chosen_by_bic}, lowest validation NLL at K = ${r.chosen_by_val_nll}.`;
-      text += dp ? ` P (the MDN's weights and biases) = ${p1} at K = ${s[0].k}, ${dp} more per component.` : ` P = ${p1}.`;
+    $('sweep-status').textContent = sweepText(JSON.parse(m.report), m.progress);
+    try {
+      drawSweep();
+    } catch (err) {
+      if (err instanceof WebAssembly.RuntimeError) throw err;
+      $('sweep-status').textContent += ` (The plot could not be drawn: ${err}.)`;
     }
-    $('sweep-status').textContent = text;
-    drawSweep();
   }
   if (m.done) {
     $('sweep-cancel').hidden = true;
     $('sweep-run').disabled = false;
     const w = sweepWaiter;
     sweepWaiter = null;
-    if (m.cancelled) w?.reject(new Error('cancelled'));
+    if (m.cancelled) w?.reject(new Error(m.reason ?? 'cancelled'));
     else w?.resolve(JSON.parse(m.report));
   }
 }
 
-worker.onmessage = (e) => {
+function onWorkerMessage(e) {
   const m = e.data;
   if (m.type === 'sweep') {
     onSweep(m);
     return;
   }
-  const waiter = m.id ? pending.get(m.id) : null;
-  if (m.id) pending.delete(m.id);
+  const waiters = waitersOf(m.ids);
   if (m.type === 'error') {
-    showIssues([`Training stopped: ${m.message}`]);
-    waiter?.reject(new Error(m.message));
+    for (const w of waiters) w.reject(new Error(m.message));
+    if (m.fatal) {
+      // The worker's engine trapped: start a new one on the same experiment.
+      showIssues([`The training engine stopped (${m.message}) and was restarted; training starts again from step 0.`]);
+      startWorker();
+      if (sweepWaiter) onSweep({ gen: sweepGen, done: true, cancelled: true, reason: 'the training engine was restarted' });
+      rebuild('#' + pg.spec(), { keepIssues: true });
+    } else {
+      showIssues([`Training stopped: ${m.message}`]);
+    }
     return;
   }
   if (m.gen !== generation) {
-    waiter?.resolve(m.metrics); // a snapshot of a spec the page has left
+    for (const w of waiters) w.resolve(m.metrics); // a snapshot of a spec the page has left
     return;
   }
   pg.set_snapshot(m.mdn, m.base, m.step, m.train, m.val, m.bh);
@@ -119,15 +158,15 @@ worker.onmessage = (e) => {
   dirty = true;
   panelsDue = panelsDue || !playing;
   updateStatus();
-  waiter?.resolve(m.metrics);
-};
+  for (const w of waiters) w.resolve(m.metrics);
+}
 
+/** The keys of a hash and their decoded values (the page reads its own keys from it). */
 function hashParams(hash = location.hash) {
   const raw = hash.replace(/^#/, '');
-  const page = {};
+  const page = Object.create(null);
   for (const part of raw.split('&')) {
     const [k, v = ''] = part.split('=');
-    if (!PAGE_KEYS.includes(k)) continue;
     try {
       page[k] = decodeURIComponent(v);
     } catch {
@@ -250,7 +289,7 @@ function buildForm() {
   seed.type = 'button';
   seed.textContent = 'New seed';
   seed.addEventListener('click', () => {
-    $('spec-seed').value = String(new_seed());
+    $('spec-seed').value = String(E.new_seed());
     applyForm();
   });
   form.appendChild(seed);
@@ -266,7 +305,7 @@ function buildLab() {
     a.href = '#' + spec;
     return a;
   };
-  for (const [id, title, spec, shows, fixes] of presets()) {
+  for (const [id, title, spec, shows, fixes] of E.presets()) {
     const li = document.createElement('li');
     li.dataset.preset = id;
     const head = link(title, spec);
@@ -306,7 +345,9 @@ function applyForm() {
 
 // ---- Your own data: CSV, drawing on the plot, localStorage, links ----
 
-const STORE = 'mdn-playground-points';
+const STORE = 'mdn-playground-points'; // the user's own set (CSV)
+const STORE_PREV = 'mdn-playground-points-previous'; // the set it replaced
+let ownPoints = null; // the CSV of the set this page last kept or took from storage
 
 /** The pts= value of the current experiment, if it has own points. */
 function currentPts() {
@@ -314,11 +355,19 @@ function currentPts() {
   return m ? m[1] : null;
 }
 
+function storedCsv(key = STORE) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
 /** The link form of the points kept in this browser, if any. */
 function storedPts() {
   try {
-    const csv = localStorage.getItem(STORE);
-    return csv ? parse_points(csv).pts : null;
+    const csv = storedCsv();
+    return csv ? E.parse_points(csv).pts : null;
   } catch {
     return null;
   }
@@ -326,46 +375,74 @@ function storedPts() {
 
 /** A hash asking for data=custom without points gets the stored ones (nothing is lost on reload). */
 function withStoredPoints(hash) {
-  if (/(?:^#?|&)data=custom(?:&|$)/.test(hash) && !/(?:^#?|&)pts=/.test(hash)) {
+  if (/(?:^#?|&)data=custom(?:&|$)/i.test(hash) && !/(?:^#?|&)pts=/i.test(hash)) {
     const pts = storedPts();
     if (pts) return hash + '&pts=' + pts;
   }
   return hash;
 }
 
-function rememberPoints() {
+/** Keeps the user's own points in this browser. A different set kept before is never
+ * dropped silently: a new set (`kind` 'new': pasted, uploaded) or an edit of points that
+ * came from a link moves it to the previous slot, offered back by `offerRestore`. */
+function rememberPoints(kind) {
   const csv = pg.points_csv();
   if (!csv) return;
   try {
+    const old = localStorage.getItem(STORE);
+    if (old && old !== csv && (kind === 'new' || old !== ownPoints)) localStorage.setItem(STORE_PREV, old);
     localStorage.setItem(STORE, csv);
+    ownPoints = csv;
   } catch {
     $('dataerror').textContent = 'This browser did not let the page keep the points (storage full or blocked); save them as CSV.';
   }
 }
 
+/** Offers the kept set (or the one it replaced) when the experiment shows other points. */
+function offerRestore() {
+  const current = pg.points_csv();
+  const saved = storedCsv();
+  const prev = storedCsv(STORE_PREV);
+  if (current && current === saved) ownPoints = saved;
+  const [csv, which] = !current ? [null] : saved && saved !== current ? [saved, 'saved'] : prev && prev !== current ? [prev, 'previous'] : [null];
+  let count = 0;
+  try {
+    count = csv ? E.parse_points(csv).count : 0;
+  } catch {
+    count = 0;
+  }
+  $('restorepts').hidden = !count;
+  if (!count) return;
+  $('restorepts-text').textContent = `Your ${which} set of ${count} points is kept in this browser. `;
+  $('restorepts-use').onclick = () => usePoints(csv, `Your ${which} points`, 'new');
+}
+
 /** Uses CSV text as the data: reports skipped lines and limits, never inserts text as HTML. */
-function usePoints(text, source) {
+function usePoints(text, source, kind = 'new') {
   let p;
   try {
-    p = parse_points(text);
+    p = E.parse_points(text);
   } catch (err) {
     $('dataerror').textContent = `${source}: not used: ${err}`;
     $('dataerror').classList.remove('ok');
     return false;
   }
   const msgs = [`${source}: ${p.count} points with ${p.cols} columns${p.cols === 3 ? ' (x, y1, y2)' : ' (x, y)'}.`];
-  if (p.skipped_count) msgs.push(`${p.skipped_count} line(s) skipped: ${p.skipped.join('; ')}${p.skipped_count > p.skipped.length ? '; …' : ''}`);
+  if (p.skipped_count) msgs.push(`${p.dropped}. ${p.skipped.join('; ')}${p.skipped_count > p.skipped.length ? '; …' : ''}`);
   $('dataerror').textContent = msgs.join(' ');
   $('dataerror').classList.toggle('ok', !p.skipped_count);
   const spec = pg.spec().replace(/(^|&)data=[^&]*/, '$1data=custom').replace(/&pts=[^&]*/, '');
-  rebuild('#' + spec + '&pts=' + p.pts);
-  return true;
+  const done = rebuild('#' + spec + '&pts=' + p.pts);
+  rememberPoints(kind);
+  offerRestore();
+  return done.then(() => true);
 }
 
 let userPoints = null; // [[x, y], ...] while drawing on the plot
 let lastEdit = 0;
 
-/** Adds or erases a point at the pointer on the main plot (one input and one output). */
+/** Adds or erases a point at the pointer on the main plot (one input and one output).
+ * Editing starts from every one of the user's points (the held-out ones too). */
 function editAt(ev) {
   if (!plotRect || !$('draw-on').checked || twoD) return false;
   const now = performance.now();
@@ -381,30 +458,33 @@ function editAt(ev) {
   if (tx < 0 || tx > 1 || ty < 0 || ty > 1) return true;
   const x = vx0 + tx * (vx1 - vx0);
   const y = vy1 - ty * (vy1 - vy0);
-  if (!userPoints) {
-    const flat = pg.train_points(300);
-    userPoints = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) userPoints.push([flat[i], flat[i + 1]]);
+  let pts = userPoints;
+  if (!pts) {
+    const flat = pg.edit_points(300);
+    pts = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) pts.push([flat[i], flat[i + 1]]);
   }
   if ($('draw-mode').value === 'erase') {
     const rx = 0.03 * (vx1 - vx0);
     const ry = 0.03 * (vy1 - vy0);
-    const before = userPoints.length;
-    userPoints = userPoints.filter(([px, py]) => ((px - x) / rx) ** 2 + ((py - y) / ry) ** 2 > 1);
-    if (userPoints.length === before) return true;
+    const before = pts.length;
+    pts = pts.filter(([px, py]) => ((px - x) / rx) ** 2 + ((py - y) / ry) ** 2 > 1);
+    if (pts.length === before) return true;
   } else {
-    userPoints.push([x, y]);
+    pts.push([x, y]);
   }
-  const csv = 'x,y\n' + userPoints.map((p) => p.join(',')).join('\n');
-  usePoints(csv, 'Drawn points');
+  // String(x) is the shortest text that reads back to the same number: nothing is rounded.
+  const csv = 'x,y\n' + pts.map((p) => p.join(',')).join('\n');
+  usePoints(csv, 'Drawn points', 'edit');
+  userPoints = pts;
   return true;
 }
 
 /** Copy link / embed code: refused, with the reason, when the points are too many for a link. */
 function linkTooLong() {
   const n = pg.pts_length();
-  if (n <= link_limit()) return false;
-  $('dataerror').textContent = `These points are too many for a link (${n} characters compressed; the limit is ${link_limit()}): a shorter link would be a different experiment. Save them as CSV and share the file; this browser keeps them for the page.`;
+  if (n <= E.link_limit()) return false;
+  $('dataerror').textContent = `These points are too many for a link (${n} characters compressed; the limit is ${E.link_limit()}): a shorter link would be a different experiment. Save them as CSV and share the file; this browser keeps them for the page.`;
   return true;
 }
 
@@ -435,16 +515,16 @@ function applySampling() {
   if (keys.length) writeHash();
 }
 
-function rebuild(hash) {
+function rebuild(hash, { keepIssues = false } = {}) {
   if (pg) pg.free();
-  pg = new Playground(withStoredPoints(hash));
-  rememberPoints();
-  if (!/(?:^|&)data=custom&/.test(pg.spec())) userPoints = null;
+  pg = new E.Playground(withStoredPoints(hash));
+  userPoints = null; // an edit in progress goes on from the new points (editAt sets it back)
+  offerRestore();
   generation++;
   targetMoved = false;
   applyView(hash);
   showViews();
-  showIssues(pg.issues());
+  if (!keepIssues) showIssues(pg.issues());
   writeHash();
   syncForm();
   lastMetrics = null;
@@ -459,7 +539,7 @@ function rebuild(hash) {
 async function importModel(text) {
   let next;
   try {
-    next = Playground.from_model(text);
+    next = E.Playground.from_model(text);
   } catch (err) {
     $('fileerror').textContent = `Not loaded: ${err}`;
     return;
@@ -783,6 +863,17 @@ const MIN_FRAME_MS = 30;
 let lastMainAt = 0;
 
 function frame() {
+  try {
+    drawFrame();
+  } catch (err) {
+    if (!(err instanceof WebAssembly.RuntimeError)) throw err;
+    recoverEngine(err);
+  } finally {
+    requestAnimationFrame(frame);
+  }
+}
+
+function drawFrame() {
   const now = performance.now();
   if (dirty && now - lastLossAt > 250) panelsDue = true;
   if (panelsDue && (!playing || now - lastLossAt > 250)) {
@@ -792,16 +883,49 @@ function frame() {
     lastMainAt = now;
     drawMainTimed();
   }
-  requestAnimationFrame(frame);
 }
+
+let engineLoads = 0;
+let recovering = null;
+
+/** After a trap: a fresh engine instance (a new copy of the module, with memory of its
+ * own), the training worker started anew, and the experiment rebuilt from the link. */
+function recoverEngine(err) {
+  if (recovering) return recovering;
+  engineLoads++;
+  recovering = (async () => {
+    const fresh = await import(`../mdn-playground.js?engine=${engineLoads}`);
+    await fresh.default();
+    E = fresh;
+    pg = null; // its memory died with the old instance
+    sweepReport = null;
+    startWorker();
+    if (sweepWaiter) onSweep({ gen: sweepGen, done: true, cancelled: true, reason: 'the engine was restarted' });
+    await rebuild(location.hash, { keepIssues: true });
+    showIssues([`The engine stopped (${err.message}) and was restarted from the link; the experiment starts again from step 0.`]);
+  })().finally(() => {
+    recovering = null;
+  });
+  return recovering;
+}
+
+// A trap in an event handler (not only in drawing) is recovered from too.
+window.addEventListener('error', (e) => {
+  if (e.error instanceof WebAssembly.RuntimeError) recoverEngine(e.error);
+});
+window.addEventListener('unhandledrejection', (e) => {
+  if (e.reason instanceof WebAssembly.RuntimeError) recoverEngine(e.reason);
+});
 
 async function main() {
   if (hashParams().embed === '1') document.body.classList.add('embed');
   // The per-component list is open where there is room; on a phone it would push the plot down.
   $('diag').open = window.innerWidth >= 820;
-  await init();
-  $('version').textContent = version();
-  keys = spec_keys();
+  await E.default();
+  startWorker();
+  PAGE_KEYS = E.page_keys();
+  $('version').textContent = E.version();
+  keys = E.spec_keys();
   buildForm();
   buildLab();
   const first = rebuild(location.hash);
@@ -905,7 +1029,7 @@ async function main() {
   });
   // The documented API for embedding pages and automation (see README).
   window.mdn = {
-    version: version(),
+    version: E.version(),
     ready: first.then(() => undefined),
     spec: () => pg.spec(),
     metrics: () => ask({ type: 'metrics' }),
@@ -942,6 +1066,14 @@ async function main() {
     embedCode: () => embedCode(),
     /** Drawing statistics: plot updates so far and the slowest ones, in ms. */
     stats: () => ({ ...stats }),
+    /** For the tests: make the engine trap, as a bug in it would (the page recovers). */
+    trapForTest: () => {
+      try {
+        E.debug_trap();
+      } catch (err) {
+        return recoverEngine(err);
+      }
+    },
     resetStats: () => Object.assign(stats, { draws: 0, maxMainMs: 0, maxLossMs: 0, totalMainMs: 0, maxPanelsMs: 0, maxHeatMs: 0, maxOverlayMs: 0 }),
   };
   await first;

@@ -13,6 +13,7 @@ use mdn_playground::network::Workspace;
 use mdn_playground::rng::{stream, Rng};
 use mdn_playground::{Experiment, Metrics, Spec, VERSION};
 use serde::Serialize;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -67,35 +68,79 @@ fn fail<T>(msg: impl Into<String>) -> Result<T, Fail> {
     Err(Fail(msg.into(), 2))
 }
 
+/// Writes `text` to standard output. A reader that went away (`mdn … | head -1`) ends
+/// the program quietly; any other write error (a full disk) is reported.
+fn out(text: &str) -> Result<(), Fail> {
+    let mut o = std::io::stdout().lock();
+    o.write_all(text.as_bytes())
+        .and_then(|()| o.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Fail(String::new(), 0),
+            _ => Fail(format!("cannot write the output: {e}"), 1),
+        })
+}
+
+/// Prints `v` as one JSON line. Every number in it must be finite (serde_json writes
+/// NaN and infinities as `null`): one that is not is this program's fault, reported as
+/// such rather than printed.
+fn emit<T: Serialize>(v: &T) -> Result<(), Fail> {
+    let value = serde_json::to_value(v).expect("serializes");
+    if let Some(path) = null_at(&value, String::new()) {
+        return Err(Fail(
+            format!("internal error: {path} is not a finite number; nothing was printed"),
+            4,
+        ));
+    }
+    out(&format!("{value}\n"))
+}
+
+/// Where a JSON value holds a `null`, if anywhere.
+fn null_at(v: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    match v {
+        Value::Null => Some(if path.is_empty() {
+            "the result".into()
+        } else {
+            path
+        }),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| null_at(x, format!("{path}[{i}]"))),
+        Value::Object(o) => o.iter().find_map(|(k, x)| {
+            let p = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            null_at(x, p)
+        }),
+        _ => None,
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        None | Some("-h") | Some("--help") | Some("help") => {
-            print!("{USAGE}");
-            Ok(())
-        }
-        Some("-V") | Some("--version") => {
-            println!("mdn {VERSION}");
-            Ok(())
-        }
+        None | Some("-h") | Some("--help") | Some("help") => out(USAGE),
+        Some("-V") | Some("--version") => out(&format!("mdn {VERSION}\n")),
         Some("train") => train(&args[1..]),
         Some("eval") => eval(&args[1..]),
         Some("sample") => sample(&args[1..]),
         Some("sweep") => sweep(&args[1..]),
         Some("render") => render(&args[1..]),
         Some("keys") if args.get(1).map(String::as_str) == Some("--markdown") => {
-            print!("{}", mdn_playground::spec::keys_markdown());
-            Ok(())
+            out(&mdn_playground::spec::keys_markdown())
         }
-        Some("keys") => {
-            for k in mdn_playground::spec::KEYS {
-                println!(
-                    "{:<10} {:<45} default {:<15} {}",
+        Some("keys") => out(&mdn_playground::spec::KEYS
+            .iter()
+            .map(|k| {
+                format!(
+                    "{:<10} {:<45} default {:<15} {}\n",
                     k.key, k.accepts, k.default, k.meaning
-                );
-            }
-            Ok(())
-        }
+                )
+            })
+            .collect::<String>()),
         Some(other) => fail(format!(
             "unknown command {other:?}; expected train, render, eval, sample, sweep or keys (see mdn --help)"
         )),
@@ -103,7 +148,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Fail(msg, code)) => {
-            eprintln!("mdn: {msg}");
+            if !msg.is_empty() {
+                eprintln!("mdn: {msg}");
+            }
             ExitCode::from(code)
         }
     }
@@ -177,26 +224,72 @@ struct Final<'a> {
     steps_per_s: f64,
 }
 
-fn json<T: Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("serializes")
+/// The experiment of a command's SPEC argument: a share link as the page writes it (its
+/// view keys, which change no result, are ignored, and that is said once).
+fn spec_arg(cmd: &str, pos: &[&str]) -> Result<Spec, Fail> {
+    if pos.len() > 1 {
+        return fail(format!(
+            "{cmd} takes one SPEC (quote a share link: it contains '&')"
+        ));
+    }
+    let (spec, ignored) = Spec::parse_link(pos.first().copied().unwrap_or(""))
+        .map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
+    if !ignored.is_empty() {
+        eprintln!(
+            "mdn: ignoring the page's own keys {} (they change what the page shows, not the experiment)",
+            ignored.join(", ")
+        );
+    }
+    Ok(spec)
+}
+
+/// A whole-number option from `range` (inclusive), or its default; `1e3` and `1000.0` are
+/// whole numbers too.
+fn whole_in(
+    opts: &[(&str, &str)],
+    name: &str,
+    range: (u64, u64),
+    default: u64,
+) -> Result<u64, Fail> {
+    use mdn_playground::spec::{whole, Whole};
+    let Some(v) = opt(opts, name) else {
+        return Ok(default);
+    };
+    match whole(v) {
+        Ok(Whole::Value(x)) if (range.0..=range.1).contains(&x) => Ok(x),
+        Ok(_) => fail(format!(
+            "--{name}: {v:?} is outside {} to {}",
+            range.0, range.1
+        )),
+        Err(why) => fail(format!(
+            "--{name}: {v:?} is {why} (accepted: {} to {})",
+            range.0, range.1
+        )),
+    }
+}
+
+/// A file to write at the end of a command, opened (created) before the work starts, so
+/// that a missing folder or a read-only place is said at once, not after training.
+fn output_file(path: &str, what: &str) -> Result<std::fs::File, Fail> {
+    std::fs::File::create(path).map_err(|e| {
+        let dir = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty());
+        let why = match dir {
+            Some(d) if !d.is_dir() => format!("the folder {} does not exist", d.display()),
+            _ => e.to_string(),
+        };
+        Fail(format!("cannot write {what} to {path}: {why}"), 1)
+    })
 }
 
 fn train(args: &[String]) -> Result<(), Fail> {
     let (pos, opts) = options(args, &["save", "every"])?;
-    if pos.len() > 1 {
-        return fail("train takes one SPEC (quote a share link: it contains '&')");
-    }
-    let spec = Spec::parse(pos.first().copied().unwrap_or(""))
-        .map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
-    let every = match opt(&opts, "every") {
-        Some(v) => v
-            .parse::<u64>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| Fail(format!("--every: {v:?} is not a whole number ≥ 1"), 2))?,
-        None => (spec.steps / 10).max(1),
-    };
-    let save = opt(&opts, "save");
+    let spec = spec_arg("train", &pos)?;
+    let every = whole_in(&opts, "every", (1, u64::MAX), (spec.steps / 10).max(1))?;
+    let mut save = opt(&opts, "save")
+        .map(|p| Ok::<_, Fail>((p, output_file(p, "the model")?)))
+        .transpose()?;
     let mut exp = Experiment::new(&spec);
     let mut seconds = 0.0;
     while exp.step < spec.steps {
@@ -209,38 +302,39 @@ fn train(args: &[String]) -> Result<(), Fail> {
         }
         if exp.step < spec.steps {
             let m = exp.metrics();
-            println!(
-                "{}",
-                json(&Progress {
-                    batch_nll: exp.last.nll,
-                    metrics: &m
-                })
-            );
+            if exp.halted.is_some() {
+                break; // the metrics rolled back to the last finite state
+            }
+            emit(&Progress {
+                batch_nll: exp.last.nll,
+                metrics: &m,
+            })?;
         }
     }
     let m = exp.metrics();
-    let steps_per_s = if seconds > 0.0 {
-        exp.step as f64 / seconds
-    } else {
-        0.0
-    };
-    println!(
-        "{}",
-        json(&Final {
-            spec: spec.format(),
-            metrics: &m,
-            seconds,
-            steps_per_s
-        })
-    );
-    if let Some(path) = save {
-        std::fs::write(path, exp.model.to_json(&spec.format()))
+    emit(&Final {
+        spec: spec.format(),
+        metrics: &m,
+        seconds,
+        steps_per_s: rate(exp.step, seconds),
+    })?;
+    if let Some((path, file)) = save.as_mut() {
+        file.write_all(exp.model.to_json(&spec.format()).as_bytes())
             .map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
     }
     match &exp.halted {
         // The final line (and the saved model) hold the last finite state.
         Some(why) => Err(Fail(format!("training halted: {why}"), 3)),
         None => Ok(()),
+    }
+}
+
+/// Steps per second (0 when no time was measured).
+fn rate(steps: u64, seconds: f64) -> f64 {
+    if seconds > 0.0 {
+        steps as f64 / seconds
+    } else {
+        0.0
     }
 }
 
@@ -278,24 +372,65 @@ fn eval(args: &[String]) -> Result<(), Fail> {
     let y = opt(&opts, "y")
         .map(|v| numbers("y", v, model.dout()))
         .transpose()?;
-    let mut ws = Workspace::new(&model.mdn.sizes);
-    let mix = model.mixture(&x, &mut ws);
+    let mix = model
+        .checked_mixture(&x)
+        .map_err(|e| Fail(format!("--x: {e}"), 2))?;
     let mut wsb = Workspace::new(&model.baseline.sizes);
+    let baseline = model.baseline_predict(&x, &mut wsb);
+    if baseline.iter().any(|v| !v.is_finite()) {
+        return fail(format!(
+            "--x: at x = {x:?} the baseline's prediction is not a finite number (the input is \
+             too far outside its training data)"
+        ));
+    }
+    let log_p = match &y {
+        Some(y) => {
+            let lp = mix.log_prob(y);
+            if !lp.is_finite() {
+                return fail(format!(
+                    "--y: ln p(y|x) at y = {y:?} is below the smallest number a double holds \
+                     (y is too far from every component)"
+                ));
+            }
+            Some(lp)
+        }
+        None => None,
+    };
     let d = mix.d;
-    let out = EvalOut {
+    emit(&EvalOut {
         pi: mix.pi.clone(),
         mu: mix.mu.chunks(d).map(<[f64]>::to_vec).collect(),
         sigma: mix.sigma.chunks(d).map(<[f64]>::to_vec).collect(),
         covariance: (!mix.off.is_empty()).then(|| (0..mix.k).map(|c| mix.covariance(c)).collect()),
         mean: mix.mean(),
         mode_mean: mix.mode_mean(),
-        baseline: model.baseline_predict(&x, &mut wsb),
-        log_p: y.as_ref().map(|y| mix.log_prob(y)),
+        baseline,
+        log_p,
         y,
         x,
-    };
-    println!("{}", json(&out));
-    Ok(())
+    })
+}
+
+/// The largest model file read (the model reader's own limit).
+const MODEL_MAX: u64 = 64 << 20;
+
+/// A text file of at most `max` bytes, read without reading more (`/dev/zero` is refused
+/// once `max` bytes have come, not after memory runs out).
+fn read_limited(path: &str, max: u64) -> Result<String, Fail> {
+    let cannot = |e: std::io::Error| Fail(format!("cannot read {path}: {e}"), 1);
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(cannot)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > max {
+        return fail(format!(
+            "{path}: larger than {} MiB; not a model file",
+            max >> 20
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| Fail(format!("{path}: not text (UTF-8)"), 2))
 }
 
 /// The model of `--model` and the input of `--x`, for `eval` and `sample`.
@@ -308,8 +443,7 @@ fn model_and_x(
         return fail(format!("{cmd} takes no positional argument (got {p:?})"));
     }
     let path = opt(opts, "model").ok_or_else(|| Fail(format!("{cmd} needs --model FILE"), 2))?;
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {path}: {e}"), 1))?;
+    let text = read_limited(path, MODEL_MAX)?;
     let (model, _spec) =
         Model::<Precision>::from_json(&text).map_err(|e| Fail(format!("{path}: {e}"), 2))?;
     let x = numbers(
@@ -368,65 +502,51 @@ fn sample(args: &[String]) -> Result<(), Fail> {
         &["mode"],
     )?;
     let (model, x) = model_and_x("sample", &pos, &opts)?;
-    let mut ws = Workspace::new(&model.mdn.sizes);
-    let mix = model.mixture(&x, &mut ws);
+    let mix = model
+        .checked_mixture(&x)
+        .map_err(|e| Fail(format!("--x: {e}"), 2))?;
     if opt(&opts, "mode").is_some() {
         let mode = mix.mode();
-        let out = ModeOut {
-            log_p: mix.log_prob(&mode),
+        let log_p = mix.log_prob(&mode);
+        if !log_p.is_finite() {
+            return fail(
+                "the mixture at this x is too extreme for its mode's density to be a finite number",
+            );
+        }
+        return emit(&ModeOut {
+            log_p,
             mode,
             mode_mean: mix.mode_mean(),
             x,
-        };
-        println!("{}", json(&out));
-        return Ok(());
+        });
     }
-    let n = number_in(&opts, "n", (1.0, 100_000.0), 10.0)?;
-    if n.fract() != 0.0 {
-        return fail(format!("--n: {n} is not a whole number"));
-    }
+    let n = whole_in(&opts, "n", (1, 100_000), 10)?;
     let t = Temperature {
         pi: number_in(&opts, "temp-pi", Temperature::RANGE, 1.0)?,
         sigma: number_in(&opts, "temp-sigma", Temperature::RANGE, 1.0)?,
     };
-    let seed = match opt(&opts, "seed") {
-        None => 1,
-        Some(v) => v
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|s| *s <= mdn_playground::spec::SEED_MAX)
-            .ok_or_else(|| {
-                Fail(
-                    format!(
-                        "--seed: {v:?} is not a whole number from 0 to {}",
-                        mdn_playground::spec::SEED_MAX
-                    ),
-                    2,
-                )
-            })?,
-    };
+    let seed = whole_in(&opts, "seed", (0, mdn_playground::spec::SEED_MAX), 1)?;
     let mut rng = Rng::new(seed, stream::SAMPLES);
-    let (components, samples) = mix.samples(n as usize, t, &mut rng).into_iter().unzip();
-    let out = SampleOut {
+    let (components, samples): (Vec<usize>, Vec<Vec<f64>>) =
+        mix.samples(n as usize, t, &mut rng).into_iter().unzip();
+    if samples.iter().flatten().any(|v| !v.is_finite()) {
+        return fail(
+            "the samples at this x overflow (the model's scales are too large at this temperature)",
+        );
+    }
+    emit(&SampleOut {
         x,
         temp_pi: t.pi,
         temp_sigma: t.sigma,
         seed,
         samples,
         components,
-    };
-    println!("{}", json(&out));
-    Ok(())
+    })
 }
 
 fn sweep(args: &[String]) -> Result<(), Fail> {
     let (pos, opts) = options(args, &["k", "seeds"])?;
-    if pos.len() > 1 {
-        return fail("sweep takes one SPEC (quote a share link: it contains '&')");
-    }
-    let spec = Spec::parse(pos.first().copied().unwrap_or(""))
-        .map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
+    let spec = spec_arg("sweep", &pos)?;
     let (lo, hi) = mdn_playground::spec::K_RANGE;
     let bad_k = |v: &str| {
         Fail(
@@ -437,11 +557,11 @@ fn sweep(args: &[String]) -> Result<(), Fail> {
     let (k1, k2) = match opt(&opts, "k") {
         None => (1, 8),
         Some(v) => {
-            let num = |t: &str| {
-                t.trim()
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|k| (lo..=hi).contains(k))
+            let num = |t: &str| match mdn_playground::spec::whole(t) {
+                Ok(mdn_playground::spec::Whole::Value(k)) => {
+                    Some(k as usize).filter(|k| (lo..=hi).contains(k))
+                }
+                _ => None,
             };
             match v.split_once("..") {
                 Some((a, b)) => match (num(a), num(b)) {
@@ -452,31 +572,24 @@ fn sweep(args: &[String]) -> Result<(), Fail> {
             }
         }
     };
-    let seeds = match opt(&opts, "seeds") {
-        None => 3,
-        Some(v) => v
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|s| (1..=mdn_playground::sweep::SEEDS_MAX).contains(s))
-            .ok_or_else(|| {
-                Fail(
-                    format!(
-                        "--seeds: {v:?} is not a whole number from 1 to {}",
-                        mdn_playground::sweep::SEEDS_MAX
-                    ),
-                    2,
-                )
-            })?,
-    };
-    let mut s = mdn_playground::sweep::Sweep::new(&spec, k1, k2, seeds);
+    let seeds = whole_in(&opts, "seeds", (1, mdn_playground::sweep::SEEDS_MAX), 3)?;
+    let mut s = mdn_playground::sweep::Sweep::new(&spec, k1, k2, seeds)
+        .map_err(|e| Fail(format!("--seeds: {e}"), 2))?;
     let mut shown = 0;
     loop {
         let done = s.advance(u64::MAX);
         for row in &s.rows()[shown..] {
             eprintln!(
-                "k={} seed={}: validation NLL {:.4}, BIC {:.1}",
-                row.k, row.seed, row.val_nll, row.bic
+                "k={} seed={}: validation NLL {:.4}, BIC {:.1}{}",
+                row.k,
+                row.seed,
+                row.val_nll,
+                row.bic,
+                if row.halted {
+                    " (halted: a step was not finite; rolled back)"
+                } else {
+                    ""
+                }
             );
         }
         shown = s.rows().len();
@@ -484,8 +597,7 @@ fn sweep(args: &[String]) -> Result<(), Fail> {
             break;
         }
     }
-    println!("{}", json(&s.report()));
-    Ok(())
+    emit(&s.report())
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -496,37 +608,29 @@ fn render(_: &[String]) -> Result<(), Fail> {
 #[cfg(not(target_arch = "wasm32"))]
 fn render(args: &[String]) -> Result<(), Fail> {
     let (pos, opts) = options(args, &["out", "width", "height", "target"])?;
-    if pos.len() > 1 {
-        return fail("render takes one SPEC (quote a share link: it contains '&')");
-    }
-    let spec = Spec::parse(pos.first().copied().unwrap_or(""))
-        .map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
-    let size = |name: &str, default: u32| -> Result<u32, Fail> {
-        match opt(&opts, name) {
-            None => Ok(default),
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (200..=4000).contains(n))
-                .ok_or_else(|| {
-                    Fail(
-                        format!("--{name}: {v:?} is not a whole number from 200 to 4000"),
-                        2,
-                    )
-                }),
-        }
-    };
-    let (w, h) = (size("width", 1200)?, size("height", 750)?);
+    let spec = spec_arg("render", &pos)?;
+    let w = whole_in(&opts, "width", (200, 4000), 1200)? as u32;
+    let h = whole_in(&opts, "height", (200, 4000), 750)? as u32;
     let out = opt(&opts, "out").unwrap_or("main.png");
     if !out.to_ascii_lowercase().ends_with(".png") {
         return fail(format!("--out: {out:?} must end in .png"));
     }
+    drop(output_file(out, "the picture")?);
     let mut exp = Experiment::new(&spec);
     let target = match opt(&opts, "target") {
-        Some(v) => numbers("target", v, exp.info.din)?,
+        Some(v) => {
+            let asked = numbers("target", v, exp.info.din)?;
+            let t = exp.info.clamp_input(&asked, &exp.info.target);
+            if t != asked {
+                eprintln!("mdn: --target moved into the data's range: {t:?}");
+            }
+            t
+        }
         None => exp.info.target.to_vec(),
     };
+    let started = Instant::now();
     exp.train(spec.steps);
+    let seconds = started.elapsed().as_secs_f64();
     let m = exp.metrics();
     let written = if exp.info.dout == 2 {
         use mdn_playground::plot::plane;
@@ -558,14 +662,14 @@ fn render(args: &[String]) -> Result<(), Fail> {
         )
     };
     written.map_err(|e| Fail(format!("cannot write {out}: {e}"), 1))?;
-    println!(
-        "{}",
-        json(&Final {
-            spec: spec.format(),
-            metrics: &m,
-            seconds: 0.0,
-            steps_per_s: 0.0
-        })
-    );
-    Ok(())
+    emit(&Final {
+        spec: spec.format(),
+        metrics: &m,
+        seconds,
+        steps_per_s: rate(exp.step, seconds),
+    })?;
+    match &exp.halted {
+        Some(why) => Err(Fail(format!("training halted: {why}"), 3)),
+        None => Ok(()),
+    }
 }

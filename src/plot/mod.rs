@@ -873,14 +873,17 @@ pub fn draw_components<DB: DrawingBackend>(
                     .map_err(e)?;
             } else {
                 // Band and mean only where the component carries weight (π > 0.05).
+                // One test for both loops: with `<= 0.05` here and `> 0.05` below, a π that
+                // is not a number passed neither and the loop never advanced.
+                let carries = |i: usize| c.mixtures[i].pi[j] > 0.05;
                 let mut i = 0;
                 while i < c.xs.len() {
-                    if c.mixtures[i].pi[j] <= 0.05 {
+                    if !carries(i) {
                         i += 1;
                         continue;
                     }
                     let start = i;
-                    while i < c.xs.len() && c.mixtures[i].pi[j] > 0.05 {
+                    while i < c.xs.len() && carries(i) {
                         i += 1;
                     }
                     let run = start..i;
