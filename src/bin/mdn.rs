@@ -268,28 +268,43 @@ fn whole_in(
     }
 }
 
-/// A file to write at the end of a command, opened (created) before the work starts, so
-/// that a missing folder or a read-only place is said at once, not after training.
-fn output_file(path: &str, what: &str) -> Result<std::fs::File, Fail> {
-    std::fs::File::create(path).map_err(|e| {
-        let dir = std::path::Path::new(path)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty());
-        let why = match dir {
-            Some(d) if !d.is_dir() => format!("the folder {} does not exist", d.display()),
-            _ => e.to_string(),
-        };
-        Fail(format!("cannot write {what} to {path}: {why}"), 1)
-    })
+/// Checks that a file can be written at the end of a command, before the work starts, so
+/// that a missing folder or a read-only place is said at once, not after training. Leaves
+/// the place as it was (a file that did not exist is not left behind).
+fn check_writable(path: &str, what: &str) -> Result<(), Fail> {
+    let p = std::path::Path::new(path);
+    let existed = p.exists();
+    let opened = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(p);
+    match opened {
+        Ok(_) => {
+            if !existed {
+                let _ = std::fs::remove_file(p);
+            }
+            Ok(())
+        }
+        Err(e) => {
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+            let why = match dir {
+                Some(d) if !d.is_dir() => format!("the folder {} does not exist", d.display()),
+                _ => e.to_string(),
+            };
+            Err(Fail(format!("cannot write {what} to {path}: {why}"), 1))
+        }
+    }
 }
 
 fn train(args: &[String]) -> Result<(), Fail> {
     let (pos, opts) = options(args, &["save", "every"])?;
     let spec = spec_arg("train", &pos)?;
     let every = whole_in(&opts, "every", (1, u64::MAX), (spec.steps / 10).max(1))?;
-    let mut save = opt(&opts, "save")
-        .map(|p| Ok::<_, Fail>((p, output_file(p, "the model")?)))
-        .transpose()?;
+    let save = opt(&opts, "save");
+    if let Some(path) = save {
+        check_writable(path, "the model")?;
+    }
     let mut exp = Experiment::new(&spec);
     let mut seconds = 0.0;
     while exp.step < spec.steps {
@@ -318,8 +333,8 @@ fn train(args: &[String]) -> Result<(), Fail> {
         seconds,
         steps_per_s: rate(exp.step, seconds),
     })?;
-    if let Some((path, file)) = save.as_mut() {
-        file.write_all(exp.model.to_json(&spec.format()).as_bytes())
+    if let Some(path) = save {
+        std::fs::write(path, exp.model.to_json(&spec.format()))
             .map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
     }
     match &exp.halted {
@@ -615,7 +630,6 @@ fn render(args: &[String]) -> Result<(), Fail> {
     if !out.to_ascii_lowercase().ends_with(".png") {
         return fail(format!("--out: {out:?} must end in .png"));
     }
-    drop(output_file(out, "the picture")?);
     let mut exp = Experiment::new(&spec);
     let target = match opt(&opts, "target") {
         Some(v) => {
@@ -628,6 +642,7 @@ fn render(args: &[String]) -> Result<(), Fail> {
         }
         None => exp.info.target.to_vec(),
     };
+    check_writable(out, "the picture")?;
     let started = Instant::now();
     exp.train(spec.steps);
     let seconds = started.elapsed().as_secs_f64();
