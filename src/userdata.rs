@@ -82,7 +82,7 @@ pub struct Parsed {
 
 impl Parsed {
     /// The skipped lines in one sentence: how many and why, e.g. "3 lines were dropped:
-    /// 2 with a value that is not a finite number (NaN or infinity), 1 with 3 values
+    /// 2 with a value that is not a finite number (nan or inf), 1 with 3 values
     /// where the first point had 2". Empty if none were.
     pub fn dropped(&self) -> String {
         if self.skipped_count == 0 {
@@ -132,7 +132,7 @@ fn reason_of(fields: &[&str], nums: &[Option<f64>], cols: usize) -> Option<(Stri
     let quoted = crate::spec::quote(f);
     Some(match f.parse::<f64>() {
         Ok(v) if !v.is_finite() => (
-            "with a value that is not a finite number (NaN or infinity)".into(),
+            "with a value that is not a finite number (nan or inf)".into(),
             format!("{quoted} is not a finite number"),
         ),
         Ok(_) => (

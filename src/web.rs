@@ -54,10 +54,13 @@ pub fn presets() -> Result<JsValue, JsValue> {
 pub fn parse_points(text: &str) -> Result<JsValue, JsValue> {
     let p = crate::userdata::parse_csv(text).map_err(|e| JsValue::from_str(&e))?;
     if p.data.len() < crate::userdata::MIN_POINTS {
+        let dropped = p.dropped();
         return Err(JsValue::from_str(&format!(
-            "only {} usable points; at least {} are needed",
+            "only {} usable point{}; at least {} are needed{}{dropped}",
             p.data.len(),
-            crate::userdata::MIN_POINTS
+            if p.data.len() == 1 { "" } else { "s" },
+            crate::userdata::MIN_POINTS,
+            if dropped.is_empty() { "" } else { ". " },
         )));
     }
     #[derive(serde::Serialize)]

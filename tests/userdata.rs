@@ -29,7 +29,7 @@ fn csv_with_header_separators_comments_and_bad_lines() {
         p.dropped(),
         "4 lines were dropped: 1 with a value that is not a number, 1 with 3 values where \
          the first point had 2, 1 with a value beyond ±1000000, 1 with a value that is not a \
-         finite number (NaN or infinity)"
+         finite number (nan or inf)"
     );
     let three = parse_csv("1,2,3\n4,5,6\n").unwrap();
     assert_eq!((three.data.cols, three.data.len()), (3, 2));
@@ -196,8 +196,8 @@ fn csv_drops_are_counted_by_reason_and_a_byte_order_mark_is_ignored() {
     assert_eq!(p.data.values, vec![0.1, 0.2, 0.5, 0.5]);
     assert_eq!(
         p.dropped(),
-        "4 lines were dropped: 3 with a value that is not a finite number (NaN or \
-         infinity), 1 with 3 values where the first point had 2"
+        "4 lines were dropped: 3 with a value that is not a finite number (nan or \
+         inf), 1 with 3 values where the first point had 2"
     );
     let no_header = parse_csv("\u{FEFF}0.1,0.2\n0.3,0.4\n").unwrap();
     assert_eq!(no_header.data.values, vec![0.1, 0.2, 0.3, 0.4]);

@@ -864,7 +864,7 @@ let lastMainAt = 0;
 
 function frame() {
   try {
-    drawFrame();
+    if (pg && !recovering) drawFrame();
   } catch (err) {
     if (!(err instanceof WebAssembly.RuntimeError)) throw err;
     recoverEngine(err);

@@ -26,11 +26,56 @@ export async function serve(prefix = '/') {
   return { url: `http://127.0.0.1:${server.address().port}${prefix}`, close: () => new Promise((r) => server.close(r)) };
 }
 
+/** Debian's Chromium; every page of every context it opens watches its text (BAD_TEXT). */
 export async function launch() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const ctx = await newContext(options);
+    await ctx.addInitScript(watchText, BAD_TEXT.source);
+    return ctx;
+  };
+  browser.newPage = async (options) => {
+    const ctx = await browser.newContext(options);
+    const page = await ctx.newPage();
+    page.on('close', () => ctx.close().catch(() => {}));
+    return page;
+  };
+  return browser;
+}
+
+/** Words that must never reach the screen: a number that is not one, or a value that is
+ * missing. Every page opened here reports any text that shows one as a console error, so
+ * every test that checks `log.errors` checks this too. User text quoted back in a message
+ * ('NaN' is not a finite number) is what the user wrote, and is not counted. */
+export const BAD_TEXT = /\b(NaN|Infinity|undefined|null)\b/;
+
+function watchText(bad) {
+  const re = new RegExp(bad);
+  const check = (node) => {
+    const text = node.nodeType === Node.TEXT_NODE ? node.data : node.textContent;
+    if (text && re.test(text.replace(/'[^'\n]*'/g, "''"))) console.error(`bad text on the page: ${text.slice(0, 300)}`);
+  };
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'characterData') check(r.target);
+      for (const n of r.addedNodes) check(n);
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
+/** Throws if a JSON-like value holds a number that is not finite, null or undefined. */
+export function assertFinite(value, where = 'value') {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`${where} is ${value}`);
+  } else if (value === null || value === undefined) {
+    throw new Error(`${where} is ${value}`);
+  } else if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) assertFinite(v, `${where}.${k}`);
+  }
 }
 
 /** A page that records console errors, page errors, dialogs and requests to other origins. */
