@@ -26,6 +26,7 @@ let generation = 0; // which spec the worker's snapshots belong to
 let twoD = false; // two output dimensions: the input and output planes instead of the main plot
 
 let worker = null;
+let workerRestart = null; // the rebuild after the worker's engine failed
 let nextId = 1;
 const pending = new Map();
 
@@ -138,7 +139,7 @@ function onWorkerMessage(e) {
       showIssues([`The training engine stopped (${m.message}) and was restarted; training starts again from step 0.`]);
       startWorker();
       if (sweepWaiter) onSweep({ gen: sweepGen, done: true, cancelled: true, reason: 'the training engine was restarted' });
-      rebuild('#' + pg.spec(), { keepIssues: true });
+      workerRestart = rebuild('#' + pg.spec(), { keepIssues: true });
     } else {
       showIssues([`Training stopped: ${m.message}`]);
     }
@@ -1067,7 +1068,8 @@ async function main() {
     /** Drawing statistics: plot updates so far and the slowest ones, in ms. */
     stats: () => ({ ...stats }),
     /** For the tests: make the engine trap, as a bug in it would (the page recovers). */
-    trapForTest: () => {
+    trapForTest: ({ worker: inWorker = false } = {}) => {
+      if (inWorker) return ask({ type: 'debug-trap' }).catch(() => workerRestart);
       try {
         E.debug_trap();
       } catch (err) {

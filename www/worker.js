@@ -8,11 +8,11 @@
 // reset, cancel) is acted on at once.
 //
 // Messages from the page: spec, import, play, step, metrics, sweep, sweep-cancel (each
-// with an id). Replies: a 'snapshot' once the work asked for is done and the metrics
+// with an id), and debug-trap for the tests. Replies: a 'snapshot' once the work asked for is done and the metrics
 // are fresh (its `ids` are the messages it answers), 'sweep' for a sweep's progress or
 // end, and 'error' (`fatal` when the engine itself failed: the page then starts a new
 // worker).
-import init, { Playground, SweepRun } from '../mdn-playground.js';
+import init, { Playground, SweepRun, debug_trap } from '../mdn-playground.js';
 
 const SLICE_MS = 30; // work per slice: about 30 snapshots a second
 const METRICS_MS = 1000; // validation metrics cost several milliseconds: not every slice
@@ -166,6 +166,10 @@ const handlers = {
   },
   'sweep-cancel'() {
     stopSweep('cancelled');
+  },
+  /** For the tests: the engine traps, as a bug in it would (the page starts a new worker). */
+  'debug-trap'() {
+    debug_trap();
   },
 };
 

@@ -59,6 +59,11 @@ usage:
   mdn keys [--markdown]
       List the spec keys, their accepted values and defaults (as the README's table).
   mdn --version | --help
+
+SPEC may be a link copied from the page: its view keys (play, embed, target, tpi, tsigma,
+samples, mode) are ignored. Exit status: 0 done (or the output's reader went away),
+1 a file could not be read or written, 2 bad arguments, 3 training halted on a number that
+was not finite (the output holds the last finite state), 4 internal error.
 ";
 
 /// A command-line error: the message and the exit code.

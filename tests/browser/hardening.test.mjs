@@ -54,6 +54,13 @@ test('9.1 a model file whose outputs overflow is refused; a trap restarts the en
   assert.equal(m.step, 30);
   await page.waitForTimeout(300);
   assert.ok((await inked(page)) > 0.3, 'the plot is drawn again');
+  // The same in the training worker: a new worker takes the experiment on.
+  await within(30_000, page.evaluate(() => window.mdn.trapForTest({ worker: true })), 'worker recovery');
+  const w = await page.$$eval('#issues li', (e) => e.map((x) => x.textContent));
+  assert.ok(w.some((t) => /training engine stopped .* restarted/.test(t)), w.join('\n'));
+  const m3 = await page.evaluate(() => window.mdn.step(25));
+  assertFinite(m3, 'metrics after the worker was restarted');
+  assert.equal(m3.step, 25);
   assert.deepEqual(log.errors.filter((e) => !/debug_trap|unreachable|RuntimeError/.test(e)), []);
   await page.close();
 });
