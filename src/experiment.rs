@@ -54,6 +54,12 @@ pub struct Experiment {
 /// A component whose π, averaged over the training inputs, is below this is dead: it
 /// explains nothing and gets almost no gradient to come back.
 pub const DEAD_PI: f64 = 1e-3;
+/// The one rule for a dead component: its average π is below [`DEAD_PI`] beyond the π
+/// floor's ε/K (which every component has whatever it explains).
+pub fn is_dead(average_pi: f64, head: &Head) -> bool {
+    average_pi < DEAD_PI + head.pi_floor / head.k as f64
+}
+
 /// σ is watched only where its component carries at least this much weight.
 pub const LIVE_PI: f64 = 0.01;
 /// Variance collapse: the smallest σ within this factor of the floor, or below this
@@ -75,7 +81,7 @@ pub struct StepLoss {
 }
 
 /// Where an experiment stands: what `mdn train` prints and the page shows.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct Metrics {
     pub step: u64,
     /// MDN NLL on the whole training set (nats per point).
@@ -235,6 +241,31 @@ impl Experiment {
             val,
             spec,
         }
+    }
+
+    /// The experiment of `spec` with the parameters of `model` (a model file's) in place of
+    /// fresh ones: refused, with the reason, if the layers differ from the spec's or the
+    /// model's losses on the spec's data are not finite numbers.
+    pub fn with_model(spec: &Spec, model: Model<Precision>) -> Result<Experiment, String> {
+        let mut exp = Experiment::new(spec);
+        let m = &exp.model;
+        if model.mdn.sizes != m.mdn.sizes
+            || model.baseline.sizes != m.baseline.sizes
+            || model.head != m.head
+            || model.mdn.act != m.mdn.act
+        {
+            return Err("the model's layers do not match the spec stored in the file".into());
+        }
+        exp.model = model;
+        let metrics = exp.metrics();
+        if exp.halted.is_some() || !(metrics.train_nll.is_finite() && metrics.val_nll.is_finite()) {
+            return Err(
+                "the model's loss on the data of its spec is not a finite number: its \
+                        numbers do not fit that data"
+                    .into(),
+            );
+        }
+        Ok(exp)
     }
 
     /// One training step of both models on the same batch; returns the batch's losses.
@@ -421,8 +452,7 @@ impl Experiment {
             let y: Vec<f64> = (0..head.d).map(|a| self.train.y[[a, idx[q]]]).collect();
             worst.push((-m.log_prob(&y), q));
         }
-        let floor = head.pi_floor / head.k as f64;
-        let dead: Vec<usize> = (0..head.k).filter(|&c| pi[c] < DEAD_PI + floor).collect();
+        let dead: Vec<usize> = (0..head.k).filter(|&c| is_dead(pi[c], &head)).collect();
         if dead.is_empty() || dead.len() == head.k {
             return;
         }
@@ -615,11 +645,8 @@ impl Experiment {
 
     /// Components whose average π is below [`DEAD_PI`] beyond the π floor's ε/K.
     fn dead(&self, component_pi: &[f64]) -> usize {
-        let floor = self.spec.pi_floor / self.spec.k as f64;
-        component_pi
-            .iter()
-            .filter(|p| **p < DEAD_PI + floor)
-            .count()
+        let head = &self.model.head;
+        component_pi.iter().filter(|p| is_dead(**p, head)).count()
     }
 
     /// The alarms for a training-set evaluation `tr` and the validation NLL `val`.

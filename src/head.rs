@@ -25,7 +25,7 @@
 //! jumped between +4 and −5 nats and ended far worse than with a diagonal covariance.
 
 use crate::math::{self, Real};
-use crate::mixture::Mixture;
+use crate::mixture::{off_index, Mixture};
 use crate::spec::{Covariance, SigmaMap};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -154,13 +154,6 @@ impl Head {
             off,
         }
     }
-}
-
-/// Position of L_ab (a > b) among a component's off-diagonal entries, row by row:
-/// (1,0), (2,0), (2,1), (3,0), ...
-#[inline(always)]
-pub fn off_index(a: usize, b: usize) -> usize {
-    a * (a - 1) / 2 + b
 }
 
 /// σ = floor + e^r, dσ/dr = e^r (flushed: see `Real::flush`).

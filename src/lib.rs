@@ -26,7 +26,10 @@
 pub mod dataset;
 pub mod experiment;
 pub mod head;
+pub mod history;
+pub mod keys;
 pub mod lab;
+pub mod link;
 pub mod loss;
 pub mod math;
 pub mod mixture;
@@ -36,8 +39,10 @@ pub mod optimizer;
 pub mod plot;
 pub mod rng;
 mod simd;
+pub mod snapshot;
 pub mod spec;
 pub mod sweep;
+pub mod text;
 pub mod userdata;
 
 #[cfg(target_arch = "wasm32")]

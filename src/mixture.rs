@@ -1,7 +1,6 @@
 //! A Gaussian mixture: p(y) = Σ_k π_k N(y; μ_k, Σ_k), Σ_k = L_k L_kᵀ with L_k lower
 //! triangular (diagonal for a diagonal covariance). See [`crate::head`] for the layout.
 
-use crate::head::off_index;
 use crate::math;
 use crate::rng::Rng;
 use serde::Serialize;
@@ -41,8 +40,16 @@ impl Temperature {
         pi: 1.0,
         sigma: 1.0,
     };
-    /// The range both temperatures accept.
-    pub const RANGE: (f64, f64) = (0.0, 10.0);
+    /// The range both temperatures accept, in the page (its sliders, its links) and on
+    /// the command line alike.
+    pub const RANGE: (f64, f64) = (0.0, 3.0);
+}
+
+/// Position of L_ab (a > b) among a component's off-diagonal entries, row by row:
+/// (1,0), (2,0), (2,1), (3,0), ... (the layout of [`Mixture::off`] and of the head's rows).
+#[inline(always)]
+pub fn off_index(a: usize, b: usize) -> usize {
+    a * (a - 1) / 2 + b
 }
 
 /// The most components or dimensions handled without allocating.

@@ -9,7 +9,7 @@ use crate::mixture::{Mixture, Temperature};
 use crate::network::Kernels;
 use crate::network::{Network, Workspace, BLOCK};
 use crate::rng::Rng;
-use crate::spec::{Activation, Covariance, SigmaMap};
+use crate::spec::{Activation, Covariance, Named, SigmaMap, PI_FLOOR_RANGE, SIGMA_MIN_RANGE};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
@@ -278,7 +278,7 @@ impl<R: Real + Kernels> Model<R> {
         if f.format != FORMAT {
             return Err(format!(
                 "format is {:?}, expected {FORMAT:?}",
-                crate::spec::quote(&f.format)
+                crate::text::quote(&f.format)
             ));
         }
         if f.version != VERSION {
@@ -297,17 +297,9 @@ impl<R: Real + Kernels> Model<R> {
                 crate::spec::K_RANGE.1
             ));
         }
-        let sigma = match h.sigma_map.as_str() {
-            "exp" => SigmaMap::Exp,
-            "softplus" => SigmaMap::Softplus,
-            _ => return Err("mdn.head.sigma_map must be \"exp\" or \"softplus\"".into()),
-        };
-        if !(h.pi_floor.is_finite() && (0.0..=0.5).contains(&h.pi_floor)) {
-            return Err("mdn.head.pi_floor must be a number from 0 to 0.5".into());
-        }
-        if !(h.sigma_min.is_finite() && (0.0..=1.0).contains(&h.sigma_min)) {
-            return Err("mdn.head.sigma_min must be a number from 0 to 1".into());
-        }
+        let sigma = named::<SigmaMap>("mdn.head.sigma_map", &h.sigma_map)?;
+        in_range("mdn.head.pi_floor", h.pi_floor, PI_FLOOR_RANGE)?;
+        in_range("mdn.head.sigma_min", h.sigma_min, SIGMA_MIN_RANGE)?;
         if f.input_mean.len() != f.input_dim || f.input_mean.iter().any(|v| !v.is_finite()) {
             return Err("input_mean must hold input_dim finite numbers".into());
         }
@@ -316,11 +308,7 @@ impl<R: Real + Kernels> Model<R> {
         {
             return Err("input_std must hold input_dim positive numbers".into());
         }
-        let cov = match h.covariance.as_str() {
-            "diag" => Covariance::Diagonal,
-            "full" => Covariance::Full,
-            _ => return Err("mdn.head.covariance must be \"diag\" or \"full\"".into()),
-        };
+        let cov = named::<Covariance>("mdn.head.covariance", &h.covariance)?;
         let head = Head {
             k: h.components,
             d: f.output_dim,
@@ -352,6 +340,23 @@ impl<R: Real + Kernels> Model<R> {
     }
 }
 
+/// The value of an enum written by name in the file (the names of the spec's keys).
+fn named<T: Named>(field: &str, name: &str) -> Result<T, String> {
+    T::from_name(name).ok_or_else(|| {
+        let names: Vec<String> = T::NAMES.iter().map(|n| format!("{n:?}")).collect();
+        format!("{field} must be {}", names.join(" or "))
+    })
+}
+
+/// A number of the file within the range of the spec's key of the same meaning.
+fn in_range(field: &str, v: f64, (lo, hi): (f64, f64)) -> Result<(), String> {
+    if v.is_finite() && (lo..=hi).contains(&v) {
+        Ok(())
+    } else {
+        Err(format!("{field} must be a number from {lo} to {hi}"))
+    }
+}
+
 fn layers_of<R: Real + Kernels>(net: &Network<R>) -> Vec<LayerFile> {
     (0..net.layers())
         .map(|l| {
@@ -380,11 +385,7 @@ fn network_of<R: Real>(
     din: usize,
     dout: usize,
 ) -> Result<Network<R>, String> {
-    let act = match f.activation.as_str() {
-        "tanh" => Activation::Tanh,
-        "relu" => Activation::Relu,
-        _ => return Err(format!("{name}.activation must be \"tanh\" or \"relu\"")),
-    };
+    let act = named::<Activation>(&format!("{name}.activation"), &f.activation)?;
     if f.layers.is_empty() || f.layers.len() > crate::spec::LAYERS_MAX + 1 {
         return Err(format!(
             "{name}.layers must hold 1 to {} layers",

@@ -7,6 +7,9 @@
 //! and returns one [`SpecIssue`] per problem, naming the key and what it accepts.
 //! `parse` is the strict form used by the CLI: any issue is an error.
 
+use crate::keys::{self, Key, Kind, Reader, Value};
+pub use crate::keys::{whole, Whole};
+pub use crate::text::quote;
 use crate::userdata::{self, UserData};
 use std::fmt;
 
@@ -130,15 +133,6 @@ pub enum Init {
     Diverse,
 }
 
-impl Init {
-    pub fn name(self) -> &'static str {
-        match self {
-            Init::Plain => "plain",
-            Init::Diverse => "diverse",
-        }
-    }
-}
-
 impl Default for Spec {
     fn default() -> Self {
         Spec {
@@ -169,22 +163,8 @@ impl Default for Spec {
     }
 }
 
-/// One problem found while reading a spec. `key` is the key it concerns.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SpecIssue {
-    pub key: String,
-    /// What is wrong, naming the key and what it accepts.
-    pub message: String,
-    /// What the lenient parser did instead ("using 10", "ignored", ...).
-    pub action: String,
-}
-
-impl fmt::Display for SpecIssue {
-    /// The message and what was done about it: the form a share link's reader sees.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}; {}", self.message, self.action)
-    }
-}
+/// One problem found while reading a spec.
+pub type SpecIssue = keys::Issue;
 
 /// The strict parser's error: every issue found.
 #[derive(Clone, Debug, PartialEq)]
@@ -204,23 +184,16 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
-/// A documented key: its name, what it accepts, its default and what it means.
-pub struct KeyDoc {
-    pub key: &'static str,
-    pub accepts: &'static str,
-    pub default: &'static str,
-    pub meaning: &'static str,
-}
-
-/// At most this many problems are listed for one link; the rest of it is ignored.
-const MAX_ISSUES: usize = 20;
-
 /// Keys of a share link that belong to the page, not to the experiment: how it opens
-/// (`play`, `embed`) and what it shows (the 2-D views' `target`, the sampling settings
-/// `tpi`, `tsigma`, `samples`, `mode`). They change no result: the CLI ignores them.
-pub const PAGE_KEYS: &[&str] = &[
-    "play", "embed", "target", "tpi", "tsigma", "samples", "mode",
-];
+/// (`play`, `embed`) and what it shows ([`crate::link::VIEW_KEYS`]). They change no
+/// result: the CLI ignores them.
+pub fn page_keys() -> Vec<&'static str> {
+    crate::link::PAGE_KEYS
+        .iter()
+        .map(|k| k.name)
+        .chain(crate::link::VIEW_KEYS.iter().map(|k| k.name))
+        .collect()
+}
 
 pub const N_RANGE: (usize, usize) = (10, 50_000);
 pub const SEED_MAX: u64 = 9_007_199_254_740_991; // 2^53 - 1, exact in JavaScript
@@ -237,367 +210,211 @@ pub const PI_FLOOR_RANGE: (f64, f64) = (0.0, 0.5);
 pub const NOISE_RANGE: (f64, f64) = (0.0, 1.0);
 pub const WEIGHT_DECAY_RANGE: (f64, f64) = (0.0, 0.1);
 
-/// Every key, in the order `format` writes them. The README's table is this list.
-pub const KEYS: &[KeyDoc] = &[
-    KeyDoc {
-        key: "data",
-        accepts: "bishop-inverse | bishop-forward | arm | ring | regimes | rain | custom",
-        default: "bishop-inverse",
-        meaning: "data set",
-    },
-    KeyDoc {
-        key: "n",
-        accepts: "10 to 50000",
-        default: "8000",
-        meaning: "training points (the validation set has 10000 more)",
-    },
-    KeyDoc {
-        key: "seed",
-        accepts: "0 to 9007199254740991",
-        default: "1",
-        meaning: "seed of data, initialisation and batches",
-    },
-    KeyDoc {
-        key: "k",
-        accepts: "1 to 30",
-        default: "12",
-        meaning: "mixture components",
-    },
-    KeyDoc {
-        key: "hidden",
-        accepts: "1 to 4 widths of 1 to 256, comma-separated",
-        default: "16,16,16",
+/// A key of one of the spec's choices (an enum with [`Named`]).
+macro_rules! choice {
+    ($field:ident: $t:ty, $meaning:literal) => {
+        Key {
+            name: stringify!($field),
+            kind: Kind::Choice(<$t>::NAMES),
+            meaning: $meaning,
+            get: |s| Value::Choice(s.$field.index()),
+            set: |s, v| {
+                if let Value::Choice(i) = v {
+                    s.$field = <$t>::ALL[i]
+                }
+            },
+        }
+    };
+}
+
+/// A key of a whole number of the spec, from lo to hi.
+macro_rules! int {
+    ($field:ident: $t:ty, $lo:expr, $hi:expr, $meaning:literal) => {
+        Key {
+            name: stringify!($field),
+            kind: Kind::Int($lo as u64, $hi as u64),
+            meaning: $meaning,
+            get: |s| Value::Int(s.$field as u64),
+            set: |s, v| {
+                if let Value::Int(x) = v {
+                    s.$field = x as $t
+                }
+            },
+        }
+    };
+}
+
+/// A key of a number of the spec, within a range.
+macro_rules! float {
+    ($field:ident, $range:expr, $meaning:literal) => {
+        Key {
+            name: stringify!($field),
+            kind: Kind::Float($range.0, $range.1),
+            meaning: $meaning,
+            get: |s| Value::Float(s.$field),
+            set: |s, v| {
+                if let Value::Float(x) = v {
+                    s.$field = x
+                }
+            },
+        }
+    };
+}
+
+/// Every key of the spec, in the order links write them: the one declaration of each key,
+/// from which reading, writing, `mdn keys`, the README's table and the page's form follow.
+pub const KEYS: &[Key<Spec>] = &[
+    choice!(data: Data, "data set"),
+    int!(n: usize, N_RANGE.0, N_RANGE.1, "training points (the validation set has 10000 more)"),
+    int!(seed: u64, 0, SEED_MAX, "seed of data, initialisation and batches"),
+    int!(k: usize, K_RANGE.0, K_RANGE.1, "mixture components"),
+    Key {
+        name: "hidden",
+        kind: Kind::Widths {
+            layers: LAYERS_MAX,
+            lo: WIDTH_RANGE.0 as u64,
+            hi: WIDTH_RANGE.1 as u64,
+        },
         meaning: "hidden layer widths",
+        get: |s| Value::Widths(s.hidden.clone()),
+        set: |s, v| {
+            if let Value::Widths(w) = v {
+                s.hidden = w
+            }
+        },
     },
-    KeyDoc {
-        key: "act",
-        accepts: "tanh | relu",
-        default: "tanh",
-        meaning: "hidden activation",
-    },
-    KeyDoc {
-        key: "sigma",
-        accepts: "exp | softplus",
-        default: "exp",
-        meaning: "map from raw output to σ",
-    },
-    KeyDoc {
-        key: "sigma_min",
-        accepts: "0 to 1",
-        default: "0.01",
-        meaning: "floor added to every σ",
-    },
-    KeyDoc {
-        key: "cov",
-        accepts: "diag | full",
-        default: "diag",
-        meaning: "covariance of each component for 2-D outputs (full: Cholesky factor)",
-    },
-    KeyDoc {
-        key: "opt",
-        accepts: "adam | sgd",
-        default: "adam",
-        meaning: "optimizer (sgd has momentum)",
-    },
-    KeyDoc {
-        key: "lr",
-        accepts: "0.000001 to 1",
-        default: "0.01",
-        meaning: "learning rate",
-    },
-    KeyDoc {
-        key: "schedule",
-        accepts: "constant | cosine",
-        default: "cosine",
-        meaning: "learning-rate schedule (cosine: down to lr/100 at `steps`)",
-    },
-    KeyDoc {
-        key: "momentum",
-        accepts: "0 to 0.999",
-        default: "0.9",
-        meaning: "SGD momentum",
-    },
-    KeyDoc {
-        key: "batch",
-        accepts: "all | 1 to 50000",
-        default: "1000",
+    choice!(act: Activation, "hidden activation"),
+    choice!(sigma: SigmaMap, "map from raw output to σ"),
+    float!(sigma_min, SIGMA_MIN_RANGE, "floor added to every σ"),
+    choice!(
+        cov: Covariance,
+        "covariance of each component for 2-D outputs (full: Cholesky factor)"
+    ),
+    choice!(opt: OptimizerKind, "optimizer (sgd has momentum)"),
+    float!(lr, LR_RANGE, "learning rate"),
+    choice!(
+        schedule: Schedule,
+        "learning-rate schedule (cosine: down to lr/100 at `steps`)"
+    ),
+    float!(momentum, MOMENTUM_RANGE, "SGD momentum"),
+    Key {
+        name: "batch",
+        kind: Kind::AllOrInt(BATCH_RANGE.0 as u64, BATCH_RANGE.1 as u64),
         meaning: "mini-batch size (capped at n)",
+        get: |s| match s.batch {
+            Batch::All => Value::All,
+            Batch::Size(b) => Value::Int(b as u64),
+        },
+        set: |s, v| match v {
+            Value::All => s.batch = Batch::All,
+            Value::Int(b) => s.batch = Batch::Size(b as usize),
+            _ => {}
+        },
     },
-    KeyDoc {
-        key: "steps",
-        accepts: "0 to 1000000",
-        default: "4000",
-        meaning: "steps `mdn train` runs",
-    },
-    KeyDoc {
-        key: "clip",
-        accepts: "0 to 1000000",
-        default: "0",
-        meaning: "gradient-norm clip (0: off)",
-    },
-    KeyDoc {
-        key: "pi_floor",
-        accepts: "0 to 0.5",
-        default: "0",
-        meaning: "ε: every π is at least ε/K (π = (1−ε) softmax + ε/K)",
-    },
-    KeyDoc {
-        key: "reinit_dead",
-        accepts: "0 to 1000000",
-        default: "0",
-        meaning: "every N steps, move dead components onto badly explained data (0: off)",
-    },
-    KeyDoc {
-        key: "init",
-        accepts: "plain | diverse",
-        default: "plain",
-        meaning: "initial means: as initialised, or spread over the targets",
-    },
-    KeyDoc {
-        key: "noise_x",
-        accepts: "0 to 1",
-        default: "0",
-        meaning: "noise regularization: std of noise on the standardised inputs",
-    },
-    KeyDoc {
-        key: "noise_y",
-        accepts: "0 to 1",
-        default: "0",
-        meaning: "noise regularization: std of noise on the targets",
-    },
-    KeyDoc {
-        key: "weight_decay",
-        accepts: "0 to 0.1",
-        default: "0",
-        meaning: "decoupled weight decay per step (× lr)",
-    },
-    KeyDoc {
-        key: "pts",
-        accepts: "points written by the page (z2.…)",
-        default: "(none)",
+    int!(steps: u64, 0, STEPS_MAX, "steps `mdn train` runs"),
+    float!(clip, CLIP_RANGE, "gradient-norm clip (0: off)"),
+    float!(
+        pi_floor,
+        PI_FLOOR_RANGE,
+        "ε: every π is at least ε/K (π = (1−ε) softmax + ε/K)"
+    ),
+    int!(
+        reinit_dead: u64,
+        0,
+        STEPS_MAX,
+        "every N steps, move dead components onto badly explained data (0: off)"
+    ),
+    choice!(init: Init, "initial means: as initialised, or spread over the targets"),
+    float!(
+        noise_x,
+        NOISE_RANGE,
+        "noise regularization: std of noise on the standardised inputs"
+    ),
+    float!(
+        noise_y,
+        NOISE_RANGE,
+        "noise regularization: std of noise on the targets"
+    ),
+    float!(
+        weight_decay,
+        WEIGHT_DECAY_RANGE,
+        "decoupled weight decay per step (× lr)"
+    ),
+    Key {
+        name: "pts",
+        kind: Kind::Points,
         meaning: "data=custom: your points, compressed; n is their training part",
+        get: |s| Value::Points(s.points.clone()),
+        set: |s, v| {
+            if let Value::Points(p) = v {
+                s.points = p
+            }
+        },
     },
 ];
 
-/// The keys as the README's Markdown table (`mdn keys --markdown` prints it).
-pub fn keys_markdown() -> String {
-    let cell = |s: &str| s.replace('|', "\\|");
-    let mut out = String::from("| key | accepts | default | meaning |\n|---|---|---|---|\n");
-    for k in KEYS {
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
-            k.key,
-            cell(k.accepts),
-            cell(k.default),
-            cell(k.meaning)
-        ));
-    }
-    out
+/// The keys' documentation: name, accepts, default, meaning (`mdn keys`, the page).
+pub fn key_docs() -> Vec<[String; 4]> {
+    keys::docs(KEYS, &Spec::default())
 }
 
-fn accepted(key: &str) -> &'static str {
-    KEYS.iter()
-        .find(|d| d.key == key)
-        .map(|d| d.accepts)
-        .unwrap_or("")
+/// The keys as the README's Markdown table (`mdn keys --markdown` prints it).
+pub fn keys_markdown() -> String {
+    keys::markdown(&key_docs())
 }
 
 fn key_list() -> String {
-    KEYS.iter().map(|d| d.key).collect::<Vec<_>>().join(", ")
+    KEYS.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
 }
 
-/// User text quoted in a message: shortened, control characters replaced.
-/// (Messages are plain text; the page inserts them with `textContent`, never as HTML.)
-pub fn quote(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .take(40)
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect();
-    if s.chars().count() > 40 {
-        out.push('…');
+/// An enum of the spec written by name in links: its values and their names, in order.
+pub trait Named: Copy + PartialEq + 'static {
+    const ALL: &'static [Self];
+    const NAMES: &'static [&'static str];
+
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|v| *v == self).expect("listed")
     }
-    format!("'{out}'")
+
+    /// The value of a name (exact, lower case), if any.
+    fn from_name(name: &str) -> Option<Self> {
+        Self::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| Self::ALL[i])
+    }
 }
 
-/// Decodes `%XX` escapes and `+` (as a space); invalid escapes are kept as written.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = |c: u8| (c as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
+/// Declares an enum's names (and its `name()`), once.
+macro_rules! named {
+    ($t:ty { $($v:ident => $n:literal),* $(,)? }) => {
+        impl Named for $t {
+            const ALL: &'static [Self] = &[$(<$t>::$v),*];
+            const NAMES: &'static [&'static str] = &[$($n),*];
+        }
+        impl $t {
+            pub fn name(self) -> &'static str {
+                Self::NAMES[self.index()]
             }
         }
-        out.push(if b[i] == b'+' { b' ' } else { b[i] });
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    };
 }
 
-/// The part of a share URL or spec text that holds the keys: after `#`, else after `?`.
-pub fn query_part(s: &str) -> &str {
-    let s = s.trim();
-    if let Some(i) = s.find('#') {
-        &s[i + 1..]
-    } else if let Some(i) = s.find('?') {
-        &s[i + 1..]
-    } else {
-        s
-    }
-}
-
-/// A whole number as read by [`whole`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Whole {
-    Value(u64),
-    /// Below zero.
-    Negative,
-    /// Above `u64::MAX`.
-    Huge,
-}
-
-/// Reads a whole number however it is written: `1000`, `1e3`, `1000.0`, `-0` are all whole
-/// numbers (the value decides, not the notation). The error says what the text is instead:
-/// "not a whole number" (e.g. `2.5`) or "not a number".
-pub fn whole(text: &str) -> Result<Whole, &'static str> {
-    let t = text.trim();
-    if let Ok(x) = t.parse::<u64>() {
-        return Ok(Whole::Value(x));
-    }
-    match t.parse::<f64>() {
-        Ok(f) if f.is_finite() && f.fract() == 0.0 => Ok(if f == 0.0 {
-            Whole::Value(0)
-        } else if f < 0.0 {
-            Whole::Negative
-        } else if f >= 18_446_744_073_709_551_616.0 {
-            Whole::Huge
-        } else {
-            Whole::Value(f as u64)
-        }),
-        Ok(f) if f.is_finite() => Err("not a whole number"),
-        // Digits beyond f64's range (1e400); "inf" and "NaN" are no whole numbers.
-        Ok(f) if t.bytes().any(|b| b.is_ascii_digit()) => Ok(if f > 0.0 {
-            Whole::Huge
-        } else {
-            Whole::Negative
-        }),
-        _ => Err("not a whole number"),
-    }
-}
-
-struct Reader<'a> {
-    issues: &'a mut Vec<SpecIssue>,
-}
-
-impl Reader<'_> {
-    fn issue(&mut self, key: &str, message: String, action: &str) {
-        self.issues.push(SpecIssue {
-            key: key.to_string(),
-            message,
-            action: action.to_string(),
-        });
-    }
-
-    fn choice<T: Copy>(&mut self, key: &str, v: &str, options: &[(&str, T)], default: T) -> T {
-        let lower = v.trim().to_ascii_lowercase();
-        match options.iter().find(|(name, _)| *name == lower) {
-            Some((_, t)) => *t,
-            None => {
-                self.issue(
-                    key,
-                    format!("{key}: {} is not one of {}", quote(v), accepted(key)),
-                    "using the default",
-                );
-                default
-            }
-        }
-    }
-
-    fn int(&mut self, key: &str, v: &str, lo: u64, hi: u64, default: u64) -> u64 {
-        match whole(v) {
-            Ok(w) => self.clamp_int(key, w, lo, hi, v),
-            Err(why) => {
-                self.issue(
-                    key,
-                    format!("{key}: {} is {why} (accepted: {})", quote(v), accepted(key)),
-                    "using the default",
-                );
-                default
-            }
-        }
-    }
-
-    /// The whole number `w` (read from the text `v`) clamped to lo..=hi, with a message
-    /// when it is not within.
-    fn clamp_int(&mut self, key: &str, w: Whole, lo: u64, hi: u64, v: &str) -> u64 {
-        let x = match w {
-            Whole::Value(x) => x,
-            Whole::Negative => 0,
-            Whole::Huge => u64::MAX,
-        };
-        if x < lo || w == Whole::Negative {
-            self.issue(
-                key,
-                format!("{key}: {} is below the minimum {lo}", quote(v.trim())),
-                &format!("using {lo}"),
-            );
-            lo
-        } else if x > hi {
-            self.issue(
-                key,
-                format!("{key}: {} is above the maximum {hi}", quote(v.trim())),
-                &format!("using {hi}"),
-            );
-            hi
-        } else {
-            x
-        }
-    }
-
-    fn float(&mut self, key: &str, v: &str, lo: f64, hi: f64, default: f64) -> f64 {
-        match v.trim().parse::<f64>() {
-            Ok(x) if x.is_finite() => {
-                if x < lo {
-                    self.issue(
-                        key,
-                        format!("{key}: {x} is below the minimum {lo}"),
-                        &format!("using {lo}"),
-                    );
-                    lo
-                } else if x > hi {
-                    self.issue(
-                        key,
-                        format!("{key}: {x} is above the maximum {hi}"),
-                        &format!("using {hi}"),
-                    );
-                    hi
-                } else if x == 0.0 {
-                    0.0 // normalise -0
-                } else {
-                    x
-                }
-            }
-            _ => {
-                self.issue(
-                    key,
-                    format!(
-                        "{key}: {} is not a finite number (accepted: {})",
-                        quote(v),
-                        accepted(key)
-                    ),
-                    "using the default",
-                );
-                default
-            }
-        }
-    }
-}
+named!(Data {
+    BishopInverse => "bishop-inverse",
+    BishopForward => "bishop-forward",
+    Arm => "arm",
+    Ring => "ring",
+    Regimes => "regimes",
+    Rain => "rain",
+    Custom => "custom",
+});
+named!(Activation { Tanh => "tanh", Relu => "relu" });
+named!(SigmaMap { Exp => "exp", Softplus => "softplus" });
+named!(Covariance { Diagonal => "diag", Full => "full" });
+named!(OptimizerKind { Adam => "adam", Sgd => "sgd" });
+named!(Schedule { Constant => "constant", Cosine => "cosine" });
+named!(Init { Plain => "plain", Diverse => "diverse" });
 
 impl Spec {
     /// Strict parse: any unknown key, malformed or out-of-range value is an error.
@@ -606,16 +423,14 @@ impl Spec {
     }
 
     /// Strict parse of a link given to the command line: as [`Spec::parse`], but the
-    /// page's own keys ([`PAGE_KEYS`]) are accepted and ignored; their names are returned
+    /// page's own keys ([`page_keys`]) are accepted and ignored; their names are returned
     /// (once each, in the order given) so that the caller can say so.
     pub fn parse_link(text: &str) -> Result<(Spec, Vec<String>), SpecError> {
-        let spec = Spec::parse_ignoring(text, PAGE_KEYS)?;
+        let page = page_keys();
+        let spec = Spec::parse_ignoring(text, &page)?;
         let mut ignored: Vec<String> = Vec::new();
-        for piece in query_part(text).split('&') {
-            let key = percent_decode(piece.split('=').next().unwrap_or(""))
-                .trim()
-                .to_ascii_lowercase();
-            if PAGE_KEYS.contains(&key.as_str()) && !ignored.contains(&key) {
+        for (key, _) in keys::pairs(text) {
+            if page.contains(&key.as_str()) && !ignored.contains(&key) {
                 ignored.push(key);
             }
         }
@@ -634,178 +449,30 @@ impl Spec {
     /// Lenient parse for share links: always gives a valid spec, with the problems found.
     /// Keys in `ignore` (e.g. the page's own `play`, `embed`) are skipped silently.
     pub fn parse_lenient(text: &str, ignore: &[&str]) -> (Spec, Vec<SpecIssue>) {
+        Spec::parse_with_points(text, ignore, None)
+    }
+
+    /// As [`Spec::parse_lenient`]; a link that asks for `data=custom` without points of its
+    /// own takes `points` (the page's: the current experiment's, or the browser's).
+    pub fn parse_with_points(
+        text: &str,
+        ignore: &[&str],
+        points: Option<UserData>,
+    ) -> (Spec, Vec<SpecIssue>) {
         let mut spec = Spec::default();
         let mut issues = Vec::new();
-        let mut seen: Vec<(String, usize)> = Vec::new();
         let d = Spec::default();
-        let query = query_part(text);
-        for piece in query.split('&') {
-            if piece.trim().is_empty() {
-                continue;
-            }
-            if issues.len() >= MAX_ISSUES {
-                issues.push(SpecIssue {
-                    key: String::new(),
-                    message: "too many problems".into(),
-                    action: "the rest of the link was ignored".into(),
-                });
+        let mut r = Reader::new(&mut issues);
+        for (key, value) in keys::pairs(text) {
+            if r.full() {
                 break;
             }
-            let (k, v) = match piece.find('=') {
-                Some(i) => (&piece[..i], &piece[i + 1..]),
-                None => (piece, ""),
-            };
-            let key = percent_decode(k).trim().to_ascii_lowercase();
-            let value = percent_decode(v);
             if ignore.contains(&key.as_str()) {
                 continue;
             }
-            let mut r = Reader {
-                issues: &mut issues,
-            };
-            if KEYS.iter().any(|d| d.key == key) {
-                match seen.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, times)) => *times += 1,
-                    None => seen.push((key.clone(), 1)),
-                }
-            }
-            match key.as_str() {
-                "data" => {
-                    spec.data = r.choice(
-                        &key,
-                        &value,
-                        &[
-                            ("bishop-inverse", Data::BishopInverse),
-                            ("bishop-forward", Data::BishopForward),
-                            ("arm", Data::Arm),
-                            ("ring", Data::Ring),
-                            ("regimes", Data::Regimes),
-                            ("rain", Data::Rain),
-                            ("custom", Data::Custom),
-                        ],
-                        d.data,
-                    )
-                }
-                "n" => {
-                    spec.n =
-                        r.int(&key, &value, N_RANGE.0 as u64, N_RANGE.1 as u64, d.n as u64) as usize
-                }
-                "seed" => spec.seed = r.int(&key, &value, 0, SEED_MAX, d.seed),
-                "k" => {
-                    spec.k =
-                        r.int(&key, &value, K_RANGE.0 as u64, K_RANGE.1 as u64, d.k as u64) as usize
-                }
-                "hidden" => spec.hidden = read_hidden(&mut r, &value, &d.hidden),
-                "act" => {
-                    spec.act = r.choice(
-                        &key,
-                        &value,
-                        &[("tanh", Activation::Tanh), ("relu", Activation::Relu)],
-                        d.act,
-                    )
-                }
-                "sigma" => {
-                    spec.sigma = r.choice(
-                        &key,
-                        &value,
-                        &[("exp", SigmaMap::Exp), ("softplus", SigmaMap::Softplus)],
-                        d.sigma,
-                    )
-                }
-                "sigma_min" => {
-                    spec.sigma_min = r.float(
-                        &key,
-                        &value,
-                        SIGMA_MIN_RANGE.0,
-                        SIGMA_MIN_RANGE.1,
-                        d.sigma_min,
-                    )
-                }
-                "cov" => {
-                    spec.cov = r.choice(
-                        &key,
-                        &value,
-                        &[("diag", Covariance::Diagonal), ("full", Covariance::Full)],
-                        d.cov,
-                    )
-                }
-                "opt" => {
-                    spec.opt = r.choice(
-                        &key,
-                        &value,
-                        &[("adam", OptimizerKind::Adam), ("sgd", OptimizerKind::Sgd)],
-                        d.opt,
-                    )
-                }
-                "lr" => spec.lr = r.float(&key, &value, LR_RANGE.0, LR_RANGE.1, d.lr),
-                "schedule" => {
-                    spec.schedule = r.choice(
-                        &key,
-                        &value,
-                        &[
-                            ("constant", Schedule::Constant),
-                            ("cosine", Schedule::Cosine),
-                        ],
-                        d.schedule,
-                    )
-                }
-                "momentum" => {
-                    spec.momentum =
-                        r.float(&key, &value, MOMENTUM_RANGE.0, MOMENTUM_RANGE.1, d.momentum)
-                }
-                "batch" => {
-                    spec.batch = if value.trim().eq_ignore_ascii_case("all") {
-                        Batch::All
-                    } else {
-                        Batch::Size(r.int(
-                            &key,
-                            &value,
-                            BATCH_RANGE.0 as u64,
-                            BATCH_RANGE.1 as u64,
-                            0,
-                        ) as usize)
-                    };
-                    if spec.batch == Batch::Size(0) {
-                        spec.batch = d.batch;
-                    }
-                }
-                "steps" => spec.steps = r.int(&key, &value, 0, STEPS_MAX, d.steps),
-                "clip" => spec.clip = r.float(&key, &value, CLIP_RANGE.0, CLIP_RANGE.1, d.clip),
-                "pi_floor" => {
-                    spec.pi_floor =
-                        r.float(&key, &value, PI_FLOOR_RANGE.0, PI_FLOOR_RANGE.1, d.pi_floor)
-                }
-                "reinit_dead" => {
-                    spec.reinit_dead = r.int(&key, &value, 0, STEPS_MAX, d.reinit_dead)
-                }
-                "init" => {
-                    spec.init = r.choice(
-                        &key,
-                        &value,
-                        &[("plain", Init::Plain), ("diverse", Init::Diverse)],
-                        d.init,
-                    )
-                }
-                "noise_x" => {
-                    spec.noise_x = r.float(&key, &value, NOISE_RANGE.0, NOISE_RANGE.1, d.noise_x)
-                }
-                "noise_y" => {
-                    spec.noise_y = r.float(&key, &value, NOISE_RANGE.0, NOISE_RANGE.1, d.noise_y)
-                }
-                "pts" => match crate::userdata::decode(value.trim()) {
-                    Ok(u) => spec.points = Some(u),
-                    Err(e) => r.issue(&key, e, "ignored"),
-                },
-                "weight_decay" => {
-                    spec.weight_decay = r.float(
-                        &key,
-                        &value,
-                        WEIGHT_DECAY_RANGE.0,
-                        WEIGHT_DECAY_RANGE.1,
-                        d.weight_decay,
-                    )
-                }
-                _ => r.issue(
+            match KEYS.iter().find(|k| k.name == key) {
+                Some(k) => r.read(k, &value, &mut spec, &d),
+                None => r.issue(
                     &key,
                     format!(
                         "unknown key {} (accepted keys: {})",
@@ -816,26 +483,11 @@ impl Spec {
                 ),
             }
         }
-        // A key given more than once: one message, with the value in use (the last one,
-        // as read).
-        let canonical = spec.format();
-        for (key, times) in seen.iter().filter(|(_, t)| *t > 1) {
-            let used = canonical
-                .split('&')
-                .find_map(|kv| kv.strip_prefix(key.as_str())?.strip_prefix('='))
-                .unwrap_or("");
-            let used = if used.len() > 40 {
-                "(the last one)"
-            } else {
-                used
-            };
-            issues.push(SpecIssue {
-                key: key.clone(),
-                message: format!("{key}: given {times} times"),
-                action: format!("using the last value, {used}"),
-            });
-        }
+        r.repeated(KEYS, &spec);
         // Points belong to data=custom, and custom data need enough of them.
+        if spec.data == Data::Custom && spec.points.is_none() {
+            spec.points = points;
+        }
         let issue = |key: &str, message: String, action: &str| SpecIssue {
             key: key.into(),
             message,
@@ -872,45 +524,10 @@ impl Spec {
         (spec, issues)
     }
 
-    /// The canonical query string: every key, in the order of [`KEYS`].
+    /// The canonical query string: every key, in the order of [`KEYS`] (`pts` only with
+    /// own points).
     pub fn format(&self) -> String {
-        let data = self.data.name();
-        let hidden = self
-            .hidden
-            .iter()
-            .map(|w| w.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
-        let batch = match self.batch {
-            Batch::All => "all".to_string(),
-            Batch::Size(b) => b.to_string(),
-        };
-        format!(
-            "data={data}&n={}&seed={}&k={}&hidden={hidden}&act={}&sigma={}&sigma_min={}&cov={}&opt={}&lr={}&schedule={}&momentum={}&batch={batch}&steps={}&clip={}&pi_floor={}&reinit_dead={}&init={}&noise_x={}&noise_y={}&weight_decay={}",
-            self.n,
-            self.seed,
-            self.k,
-            self.act.name(),
-            self.sigma.name(),
-            self.sigma_min,
-            self.cov.name(),
-            self.opt.name(),
-            self.lr,
-            self.schedule.name(),
-            self.momentum,
-            self.steps,
-            self.clip,
-            self.pi_floor,
-            self.reinit_dead,
-            self.init.name(),
-            self.noise_x,
-            self.noise_y,
-            self.weight_decay
-        ) + &self
-            .points
-            .as_ref()
-            .map(|u| format!("&pts={}", userdata::encode(u)))
-            .unwrap_or_default()
+        keys::format(KEYS, self)
     }
 
     /// Batch size actually used with `n` training points.
@@ -922,77 +539,7 @@ impl Spec {
     }
 }
 
-fn read_hidden(r: &mut Reader, v: &str, default: &[usize]) -> Vec<usize> {
-    let parts: Vec<&str> = v.split(',').map(str::trim).collect();
-    let mut out = Vec::new();
-    for p in &parts {
-        match whole(p) {
-            Ok(w) => {
-                out.push(
-                    r.clamp_int("hidden", w, WIDTH_RANGE.0 as u64, WIDTH_RANGE.1 as u64, p)
-                        as usize,
-                )
-            }
-            Err(_) => {
-                r.issue(
-                    "hidden",
-                    format!(
-                        "hidden: {} is not a comma list of widths (accepted: {})",
-                        quote(v),
-                        accepted("hidden")
-                    ),
-                    "using the default",
-                );
-                return default.to_vec();
-            }
-        }
-    }
-    if out.len() > LAYERS_MAX {
-        r.issue(
-            "hidden",
-            format!("hidden: at most {LAYERS_MAX} layers"),
-            &format!("using the first {LAYERS_MAX}"),
-        );
-        out.truncate(LAYERS_MAX);
-    }
-    out
-}
-
-impl Activation {
-    pub fn name(self) -> &'static str {
-        match self {
-            Activation::Tanh => "tanh",
-            Activation::Relu => "relu",
-        }
-    }
-}
-
-impl SigmaMap {
-    pub fn name(self) -> &'static str {
-        match self {
-            SigmaMap::Exp => "exp",
-            SigmaMap::Softplus => "softplus",
-        }
-    }
-}
-
-impl Covariance {
-    pub fn name(self) -> &'static str {
-        match self {
-            Covariance::Diagonal => "diag",
-            Covariance::Full => "full",
-        }
-    }
-}
-
 impl Schedule {
-    pub fn name(self) -> &'static str {
-        match self {
-            Schedule::Constant => "constant",
-            Schedule::Cosine => "cosine",
-        }
-    }
-
     /// The learning rate at `step` of a run of `steps`.
     pub fn lr(self, lr: f64, step: u64, steps: u64) -> f64 {
         match self {
@@ -1006,29 +553,6 @@ impl Schedule {
                 let c = 0.5 * (1.0 + libm::cos(std::f64::consts::PI * f));
                 lr * (0.01 + 0.99 * c)
             }
-        }
-    }
-}
-
-impl OptimizerKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            OptimizerKind::Adam => "adam",
-            OptimizerKind::Sgd => "sgd",
-        }
-    }
-}
-
-impl Data {
-    pub fn name(self) -> &'static str {
-        match self {
-            Data::BishopInverse => "bishop-inverse",
-            Data::BishopForward => "bishop-forward",
-            Data::Arm => "arm",
-            Data::Ring => "ring",
-            Data::Regimes => "regimes",
-            Data::Rain => "rain",
-            Data::Custom => "custom",
         }
     }
 }

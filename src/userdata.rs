@@ -129,7 +129,7 @@ fn reason_of(fields: &[&str], nums: &[Option<f64>], cols: usize) -> Option<(Stri
     }
     let j = nums.iter().position(|v| v.is_none())?;
     let f = fields[j];
-    let quoted = crate::spec::quote(f);
+    let quoted = crate::text::quote(f);
     Some(match f.parse::<f64>() {
         Ok(v) if !v.is_finite() => (
             "with a value that is not a finite number (nan or inf)".into(),

@@ -1,14 +1,25 @@
-//! The web layer: the one module that talks to JavaScript. An opaque handle owns the
-//! experiment; the page calls it to train and to draw. No maths lives here: it calls the
-//! core and the plot module.
+//! The web layer: the one module that talks to JavaScript. Two opaque handles, one role
+//! each: a [`Trainer`] owns the experiment that trains (in the worker) and writes
+//! [`Snapshot`]s; a [`Viewer`] owns what the page shows (the model of the latest
+//! snapshot, the data's points, the view) and draws it. Links are read and written here,
+//! by [`Link`]; the page only applies the result. No maths lives here: it calls the core
+//! and the plot module.
 
+use crate::experiment::Metrics;
+use crate::history::History;
+use crate::keys::Kind;
+use crate::link::Link;
 use crate::mixture::Temperature;
+use crate::model::{Model, Precision};
 use crate::plot::plane::{self, InputPlot, OutputPlot, Sampling, Scene};
-use crate::plot::{self, Frame, History, LossPlot, MainPlot, View};
-use crate::spec::{Spec, KEYS, PAGE_KEYS};
+use crate::plot::{self, Frame, LossPlot, MainPlot, View};
+use crate::snapshot::Snapshot;
+use crate::spec::{Data, Spec, KEYS};
 use crate::Experiment;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
@@ -19,14 +30,38 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
-/// The spec keys as `[key, accepts, default, meaning]` rows, to build the form.
+/// One key of the form, as the page builds it: its kind decides the widget.
+#[derive(Serialize)]
+struct KeyRow {
+    name: &'static str,
+    /// `choice`, `int`, `float`, `widths`, `all-or-int`, `points`, ...
+    kind: &'static str,
+    /// The names of a choice.
+    options: Vec<&'static str>,
+    accepts: String,
+    default: String,
+    meaning: &'static str,
+}
+
+/// The spec's keys, one row each, to build the form (see [`crate::spec::KEYS`]).
 #[wasm_bindgen]
 pub fn spec_keys() -> Result<JsValue, JsValue> {
-    let rows: Vec<[&str; 4]> = KEYS
+    let defaults = Spec::default();
+    let rows: Vec<KeyRow> = KEYS
         .iter()
-        .map(|k| [k.key, k.accepts, k.default, k.meaning])
+        .map(|k| KeyRow {
+            name: k.name,
+            kind: k.kind.name(),
+            options: match k.kind {
+                Kind::Choice(names) => names.to_vec(),
+                _ => Vec::new(),
+            },
+            accepts: k.kind.accepts(),
+            default: k.text(&defaults).unwrap_or_default(),
+            meaning: k.meaning,
+        })
         .collect();
-    serde_wasm_bindgen::to_value(&rows).map_err(|e| JsValue::from_str(&e.to_string()))
+    to_js(&rows)
 }
 
 /// The pathology lab as `[id, title, spec, shows, [fix label, fix spec]...]` rows.
@@ -45,11 +80,12 @@ pub fn presets() -> Result<JsValue, JsValue> {
             )
         })
         .collect();
-    serde_wasm_bindgen::to_value(&rows).map_err(|e| JsValue::from_str(&e.to_string()))
+    to_js(&rows)
 }
 
 /// Reads points from CSV text (pasted or uploaded). Returns `{pts, count, cols,
-/// skipped, skipped_count, dropped}` — `pts` is the link form for the spec — or throws a message.
+/// skipped, skipped_count, dropped}` — `pts` is the link form for the spec — or throws a
+/// message.
 #[wasm_bindgen]
 pub fn parse_points(text: &str) -> Result<JsValue, JsValue> {
     let p = crate::userdata::parse_csv(text).map_err(|e| JsValue::from_str(&e))?;
@@ -63,7 +99,7 @@ pub fn parse_points(text: &str) -> Result<JsValue, JsValue> {
             if dropped.is_empty() { "" } else { ". " },
         )));
     }
-    #[derive(serde::Serialize)]
+    #[derive(Serialize)]
     struct Out {
         pts: String,
         count: usize,
@@ -73,7 +109,7 @@ pub fn parse_points(text: &str) -> Result<JsValue, JsValue> {
         /// How many lines were dropped and why, in a sentence ("" if none were).
         dropped: String,
     }
-    serde_wasm_bindgen::to_value(&Out {
+    to_js(&Out {
         pts: crate::userdata::encode(&p.data),
         count: p.data.len(),
         cols: p.data.cols,
@@ -81,7 +117,6 @@ pub fn parse_points(text: &str) -> Result<JsValue, JsValue> {
         skipped: p.skipped,
         skipped_count: p.skipped_count,
     })
-    .map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
 /// Makes the engine trap, as a bug in it would: for the test that the page recovers
@@ -91,25 +126,23 @@ pub fn debug_trap() {
     panic!("debug_trap: a trap asked for by a test");
 }
 
+/// The canonical spec of a link (to tell whether a new link is another experiment).
+#[wasm_bindgen]
+pub fn link_spec(hash: &str) -> String {
+    Link::parse(hash).0.spec.format()
+}
+
 /// The longest `pts=` a link the page offers may carry.
 #[wasm_bindgen]
 pub fn link_limit() -> u32 {
     crate::userdata::LINK_LIMIT as u32
 }
 
-/// A fresh random seed from the browser's cryptographic generator (getrandom), within
-/// the spec's range and exact in JavaScript.
+/// Draws a sweep report (as from `SweepRun::report_json`) on `canvas`.
 #[wasm_bindgen]
-pub fn new_seed() -> Result<f64, JsValue> {
-    let mut b = [0u8; 8];
-    getrandom::getrandom(&mut b).map_err(js_err)?;
-    Ok((u64::from_le_bytes(b) % (crate::spec::SEED_MAX + 1)) as f64)
-}
-
-/// Keys of the URL hash that belong to the page, not to the experiment.
-#[wasm_bindgen]
-pub fn page_keys() -> Vec<String> {
-    PAGE_KEYS.iter().map(|k| k.to_string()).collect()
+pub fn draw_sweep(canvas: HtmlCanvasElement, scale: f64, report: &str) -> Result<(), JsValue> {
+    let r: crate::sweep::Report = serde_json::from_str(report).map_err(js_err)?;
+    on_canvas(canvas, true, |root| plot::draw_sweep(root, &r, true, scale))
 }
 
 thread_local! {
@@ -130,172 +163,60 @@ fn deadline(ms: f64) -> impl FnMut() -> bool {
     move || now_ms() >= end
 }
 
-/// A plotters drawing area on a canvas element.
-fn area(
+/// Draws on `canvas` with plotters (on white first when `clear`), then shows it: the one
+/// way the page's canvases are drawn.
+fn on_canvas<R>(
     canvas: HtmlCanvasElement,
-) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsValue> {
-    Ok(CanvasBackend::with_canvas_object(canvas)
+    clear: bool,
+    draw: impl FnOnce(&DrawingArea<CanvasBackend, Shift>) -> Result<R, String>,
+) -> Result<R, JsValue> {
+    let root = CanvasBackend::with_canvas_object(canvas)
         .ok_or_else(|| js_err("no 2d context"))?
-        .into_drawing_area())
+        .into_drawing_area();
+    if clear {
+        root.fill(&WHITE).map_err(js_err)?;
+    }
+    let r = draw(&root).map_err(js_err)?;
+    root.present().map_err(js_err)?;
+    Ok(r)
 }
 
 fn js_err(e: impl ToString) -> JsValue {
     JsValue::from_str(&e.to_string())
 }
 
-/// An experiment owned by the page.
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    serde_wasm_bindgen::to_value(v).map_err(js_err)
+}
+
+/// The experiment that trains, in the worker.
 #[wasm_bindgen]
-pub struct Playground {
+pub struct Trainer {
     exp: Experiment,
-    issues: Vec<String>,
-    /// Training points to draw (x, y), at most 2000.
-    points: Vec<(f64, f64)>,
-    train_hist: History,
-    val_hist: History,
-    base_hist: History,
-    /// Colour range of the last heatmap, for the colour bar.
-    colour: (f64, f64),
-    /// The step of the last snapshot shown (on the page's drawing copy).
-    shown_step: f64,
-    /// How the views sample the model.
-    sampling: Sampling,
-    /// The input the 2-D views show (clamped to the data's input range).
-    target: Vec<f64>,
-    /// The scene at `target` for the current parameters, built on first use.
-    scene: Option<Scene>,
-    /// Colour range of the last output-plane heatmap.
-    plane_colour: (f64, f64),
+    histories: [History; 3],
+    metrics: Option<Metrics>,
 }
 
 #[wasm_bindgen]
-impl Playground {
-    /// Builds the experiment of a share-link hash. Never fails: problems in the hash are
-    /// clamped or ignored and listed by `issues()` (plain text, for `textContent`).
+impl Trainer {
+    /// The experiment of a link (its problems are the viewer's to show).
     #[wasm_bindgen(constructor)]
-    pub fn new(hash: &str) -> Playground {
-        let (spec, issues) = Spec::parse_lenient(hash, PAGE_KEYS);
-        Playground::with_spec(&spec, issues.iter().map(|i| i.to_string()).collect())
+    pub fn new(hash: &str) -> Trainer {
+        Trainer::of(Experiment::new(&Link::parse(hash).0.spec))
     }
 
-    /// An experiment from a model file (the CLI's format): the file's spec, with the
-    /// file's parameters in place of fresh ones. The error says what is wrong with the file.
-    pub fn from_model(text: &str) -> Result<Playground, JsValue> {
-        let (model, spec_text) = crate::model::Model::<f32>::from_json(text).map_err(js_err)?;
-        if model.din() > 2 || model.dout() > 2 {
-            return Err(js_err(format!(
-                "this model has {} input and {} output dimensions; the page shows models with \
-                 at most 2 of each (the command line takes any: mdn eval, mdn sample)",
-                model.din(),
-                model.dout()
-            )));
-        }
-        let (spec, issues) = Spec::parse_lenient(&spec_text, PAGE_KEYS);
-        let mut pg = Playground::with_spec(
-            &spec,
-            issues.iter().map(|i| format!("model file: {i}")).collect(),
-        );
-        let m = &pg.exp.model;
-        if model.mdn.sizes != m.mdn.sizes
-            || model.baseline.sizes != m.baseline.sizes
-            || model.head != m.head
-            || model.mdn.act != m.mdn.act
-        {
-            return Err(js_err(
-                "the model's layers do not match the spec stored in the file",
-            ));
-        }
-        pg.exp.model = model;
-        let m = pg.exp.metrics();
-        if pg.exp.halted.is_some() || !(m.train_nll.is_finite() && m.val_nll.is_finite()) {
-            return Err(js_err(
-                "the model's loss on the data of its spec is not a finite number: its \
-                 numbers do not fit that data",
-            ));
-        }
-        Ok(pg)
+    /// The experiment of a model file: its spec, with its parameters. Throws the reason
+    /// when the file cannot be used.
+    pub fn from_model(text: &str) -> Result<Trainer, JsValue> {
+        let (spec, model) = model_file(text)?;
+        Ok(Trainer::of(
+            Experiment::with_model(&spec, model).map_err(js_err)?,
+        ))
     }
 
-    /// The model as JSON, in the CLI's model-file format.
-    pub fn model_json(&self) -> String {
-        self.exp.model.to_json(&self.exp.spec.format())
-    }
-
-    /// The loss histories as CSV: `step,series,nll` rows.
-    pub fn history_csv(&self) -> String {
-        let mut out = String::from("step,series,nll\n");
-        for (name, v) in [
-            ("mdn_train_batch", &self.train_hist.points),
-            ("mdn_validation", &self.val_hist.points),
-            ("mse_validation", &self.base_hist.points),
-        ] {
-            for (s, x) in v.iter() {
-                out.push_str(&format!("{s},{name},{x}\n"));
-            }
-        }
-        out
-    }
-}
-
-impl Playground {
-    fn with_spec(spec: &Spec, issues: Vec<String>) -> Playground {
-        let exp = Experiment::new(spec);
-        let points = exp.train.view_points(plot::MAX_POINTS);
-        let target = exp.info.target.to_vec();
-        Playground {
-            sampling: Sampling::default(),
-            target,
-            scene: None,
-            plane_colour: (-8.0, 0.0),
-            exp,
-            issues,
-            points,
-            train_hist: History::default(),
-            val_hist: History::default(),
-            base_hist: History::default(),
-            colour: (-8.0, 0.0),
-            shown_step: 0.0,
-        }
-    }
-}
-
-#[wasm_bindgen]
-impl Playground {
-    /// Problems found in the hash.
-    pub fn issues(&self) -> Vec<String> {
-        self.issues.clone()
-    }
-
-    /// The canonical spec (for the URL hash).
-    pub fn spec(&self) -> String {
-        self.exp.spec.format()
-    }
-
-    /// The steps a run is planned for (`steps` in the spec).
-    pub fn planned_steps(&self) -> f64 {
-        self.exp.spec.steps as f64
-    }
-
-    /// The network's outputs: [mixing logits, means, scales (diagonal entries of the
-    /// Cholesky factors), entries below the diagonal (full covariance), total].
-    pub fn outputs(&self) -> Vec<u32> {
-        let h = &self.exp.model.head;
-        let (k, kd) = (h.k as u32, (h.k * h.d) as u32);
-        let off = (h.k * h.off_params()) as u32;
-        vec![k, kd, kd, off, h.outputs() as u32]
-    }
-
-    /// Runs `n` training steps; returns the last step's batch NLL.
-    pub fn step(&mut self, n: u32) -> f64 {
-        for _ in 0..n {
-            self.one_step();
-        }
-        self.exp.last.nll
-    }
-
-    /// Trains for about `ms` milliseconds, at most `max_steps` steps; returns the number
-    /// of steps completed. The time is checked after every block of samples, so a step
-    /// longer than `ms` is split over several calls (0 steps completed in between): the
-    /// caller gets control back within about `ms` whatever the network's size.
+    /// Trains for about `ms` milliseconds, at most `max_steps` steps; returns the steps
+    /// completed. The time is checked after every block of samples, so a step longer than
+    /// `ms` is split over several calls (0 steps completed in between).
     pub fn train_for(&mut self, ms: f64, max_steps: u32) -> u32 {
         let mut out_of_time = deadline(ms);
         let mut n = 0;
@@ -304,9 +225,7 @@ impl Playground {
                 break;
             }
             n += 1;
-            self.scene = None;
-            self.train_hist
-                .push(self.exp.step as f64, self.exp.last.nll);
+            self.histories[0].push(self.exp.step as f64, self.exp.last.nll);
             if out_of_time() {
                 break;
             }
@@ -314,30 +233,50 @@ impl Playground {
         n
     }
 
-    fn one_step(&mut self) {
-        self.scene = None;
-        let l = self.exp.train_step();
-        self.train_hist.push(self.exp.step as f64, l.nll);
-    }
-
-    /// The metrics, computed for about `ms` milliseconds at a time: `undefined` until
-    /// they are done (call again), then as [`Playground::metrics`].
-    pub fn metrics_for(&mut self, ms: f64) -> Result<JsValue, JsValue> {
-        match self.exp.metrics_within(&mut deadline(ms)) {
-            Some(m) => self.record_metrics(m),
-            None => Ok(JsValue::UNDEFINED),
+    /// Runs `n` steps at once (for the benchmark); returns the last batch NLL.
+    pub fn step(&mut self, n: u32) -> f64 {
+        for _ in 0..n {
+            self.exp.train_step();
         }
+        self.exp.last.nll
     }
 
-    /// Why training stopped, if a step gave a number that is not finite (the models were
-    /// rolled back to the step before); empty otherwise.
-    pub fn halted(&self) -> String {
-        self.exp.halted.clone().unwrap_or_default()
+    /// Works on the metrics for about `ms` milliseconds; true once they are fresh (they
+    /// go into the next snapshot, and into the validation histories).
+    pub fn metrics_for(&mut self, ms: f64) -> bool {
+        let Some(m) = self.exp.metrics_within(&mut deadline(ms)) else {
+            return false;
+        };
+        if self.histories[1]
+            .points
+            .last()
+            .is_none_or(|p| p.0 < m.step as f64)
+        {
+            self.histories[1].push(m.step as f64, m.val_nll);
+            self.histories[2].push(m.step as f64, m.baseline_val_nll);
+        }
+        self.metrics = Some(m);
+        true
+    }
+
+    /// Training stopped on a number that was not finite (the models were rolled back).
+    pub fn halted(&self) -> bool {
+        self.exp.halted.is_some()
     }
 
     /// Lets a halted run train again.
     pub fn resume(&mut self) {
         self.exp.resume();
+    }
+
+    /// The planned steps (`steps` of the spec) are done.
+    pub fn done(&self) -> bool {
+        self.exp.step >= self.exp.spec.steps
+    }
+
+    /// Steps still planned.
+    pub fn steps_left(&self) -> f64 {
+        self.exp.spec.steps.saturating_sub(self.exp.step) as f64
     }
 
     /// Train the MSE baseline alongside (default true). Off only to time the MDN alone,
@@ -346,127 +285,417 @@ impl Playground {
         self.exp.train_baseline = on;
     }
 
-    /// Steps taken so far (on a drawing copy: the step of the last snapshot).
-    pub fn steps(&self) -> f64 {
-        (self.exp.step as f64).max(self.shown_step)
-    }
-
-    /// The metrics, with the same fields as the CLI's final line (also recorded for the
-    /// loss panel).
-    pub fn metrics(&mut self) -> Result<JsValue, JsValue> {
-        let m = self.exp.metrics();
-        self.record_metrics(m)
+    /// Where training stands, as bytes for the page's [`Viewer::apply`].
+    pub fn snapshot(&self) -> Vec<u8> {
+        let m = &self.exp.model;
+        Snapshot {
+            step: self.exp.step,
+            planned: self.exp.spec.steps,
+            halted: self.exp.halted.clone(),
+            metrics: self.metrics.clone(),
+            mdn: m.mdn.params.clone(),
+            baseline: m.baseline.params.clone(),
+            baseline_sigma: m.baseline_sigma.clone(),
+            histories: self.histories.clone().map(|h| h.points),
+        }
+        .to_bytes()
     }
 }
 
-impl Playground {
-    fn record_metrics(&mut self, m: crate::Metrics) -> Result<JsValue, JsValue> {
-        if self
-            .val_hist
-            .points
-            .last()
-            .is_none_or(|p| p.0 < m.step as f64)
-        {
-            self.val_hist.push(m.step as f64, m.val_nll);
-            self.base_hist.push(m.step as f64, m.baseline_val_nll);
+impl Trainer {
+    fn of(exp: Experiment) -> Trainer {
+        Trainer {
+            exp,
+            histories: Default::default(),
+            metrics: None,
         }
-        serde_wasm_bindgen::to_value(&m).map_err(js_err)
     }
+}
+
+/// A model file's spec and model, or the reason it cannot be shown by the page.
+fn model_file(text: &str) -> Result<(Spec, Model<Precision>), JsValue> {
+    let (model, spec_text) = Model::<Precision>::from_json(text).map_err(js_err)?;
+    if model.din() > 2 || model.dout() > 2 {
+        return Err(js_err(format!(
+            "this model has {} input and {} output dimensions; the page shows models with \
+             at most 2 of each (the command line takes any: mdn eval, mdn sample)",
+            model.din(),
+            model.dout()
+        )));
+    }
+    Ok((Link::parse(&spec_text).0.spec, model))
+}
+
+/// What the page shows: the latest snapshot's models on the experiment's data, and the
+/// view (the 2-D views' target, the sampling settings).
+#[wasm_bindgen]
+pub struct Viewer {
+    link: Link,
+    issues: Vec<String>,
+    info: crate::dataset::DataInfo,
+    model: Model<Precision>,
+    /// The training points drawn (at most [`plot::MAX_POINTS`]).
+    points: Vec<(f64, f64)>,
+    /// Thinned training points of one input and one output (where drawing data starts
+    /// from for a built-in set).
+    train_points: Vec<(f64, f64)>,
+    /// The training points as CSV, for "Points as CSV" (one input and one output).
+    train_csv: String,
+    snapshot: Snapshot,
+    /// Colour range of the last heatmaps (main plot, output plane), for the colour bars.
+    colour: (f64, f64),
+    plane_colour: (f64, f64),
+    sampling: Sampling,
+    /// The input the 2-D views show (clamped to the data's input range).
+    target: Vec<f64>,
+    /// The scene at `target` for the current parameters, built on first use.
+    scene: Option<Scene>,
 }
 
 #[wasm_bindgen]
-impl Playground {
-    /// The MDN's parameters (to send a snapshot from the training worker to the page).
-    pub fn mdn_params(&self) -> Vec<f32> {
-        self.exp.model.mdn.params.clone()
+impl Viewer {
+    /// The view of a link. Never fails: problems in it are clamped or ignored and listed
+    /// by `issues()` (plain text, for `textContent`).
+    /// A link asking for `data=custom` without points takes `stored_pts` (the browser's
+    /// kept set, in the link form), so that a reload loses nothing.
+    #[wasm_bindgen(constructor)]
+    pub fn new(hash: &str, stored_pts: Option<String>) -> Viewer {
+        let stored = stored_pts.and_then(|p| crate::userdata::decode(&p).ok());
+        let (link, issues) = Link::parse_with_points(hash, stored);
+        let exp = Experiment::new(&link.spec);
+        Viewer::of(link, exp, issues.iter().map(|i| i.to_string()).collect())
     }
 
-    /// The baseline's parameters, and its fitted noise scale last.
-    pub fn baseline_params(&self) -> Vec<f32> {
-        let mut v = self.exp.model.baseline.params.clone();
-        v.extend(self.exp.model.baseline_sigma.iter().map(|s| *s as f32));
-        v
+    /// Takes the view of a link to the same experiment (its target and sampling keys,
+    /// checked and clamped); returns the problems found in it.
+    pub fn apply_view(&mut self, hash: &str) -> Vec<String> {
+        let (link, issues) = Link::parse(hash);
+        let v = link.view;
+        self.set_sampling(v.temp_pi, v.temp_sigma, v.samples as u32, v.mode);
+        if let Some(t) = &v.target {
+            self.set_target(t);
+        }
+        issues.iter().map(|i| i.to_string()).collect()
     }
 
-    /// Takes a snapshot from the training worker: both models' parameters (as from
-    /// `mdn_params` and `baseline_params` of an experiment with the same spec), the step,
-    /// and the loss histories as flat [step, value, ...] arrays. Ignored if the shapes differ.
-    pub fn set_snapshot(
-        &mut self,
-        mdn: &[f32],
-        baseline: &[f32],
-        step: f64,
-        train: &[f64],
-        val: &[f64],
-        base: &[f64],
-    ) -> bool {
-        let m = &mut self.exp.model;
-        let nb = m.baseline.params.len();
-        if mdn.len() != m.mdn.params.len()
-            || baseline.len() != nb + m.baseline_sigma.len()
-            || mdn.iter().chain(baseline).any(|v| !v.is_finite())
+    /// The view of a model file (its spec, its parameters); throws the reason when the
+    /// file cannot be used.
+    pub fn from_model(text: &str) -> Result<Viewer, JsValue> {
+        let (spec, model) = model_file(text)?;
+        let exp = Experiment::with_model(&spec, model).map_err(js_err)?;
+        let link = Link {
+            spec,
+            ..Link::default()
+        };
+        Ok(Viewer::of(link, exp, Vec::new()))
+    }
+
+    /// Takes a snapshot from the trainer (bytes from [`Trainer::snapshot`]); false (and
+    /// nothing changes) if it is not one for this experiment's shapes.
+    pub fn apply(&mut self, bytes: &[u8]) -> bool {
+        let Some(s) = Snapshot::from_bytes(bytes) else {
+            return false;
+        };
+        let m = &mut self.model;
+        if s.mdn.len() != m.mdn.params.len()
+            || s.baseline.len() != m.baseline.params.len()
+            || s.baseline_sigma.len() != m.baseline_sigma.len()
+            || s.mdn.iter().chain(&s.baseline).any(|v| !v.is_finite())
         {
             return false;
         }
-        m.mdn.params.copy_from_slice(mdn);
-        m.baseline.params.copy_from_slice(&baseline[..nb]);
-        m.baseline_sigma = baseline[nb..].iter().map(|v| *v as f64).collect();
-        self.shown_step = step;
+        m.mdn.params.copy_from_slice(&s.mdn);
+        m.baseline.params.copy_from_slice(&s.baseline);
+        m.baseline_sigma.clone_from(&s.baseline_sigma);
+        self.snapshot = s;
         self.scene = None;
-        let pairs = |v: &[f64]| {
-            v.chunks_exact(2)
-                .map(|c| (c[0], c[1]))
-                .filter(|p| p.1.is_finite())
-                .collect::<Vec<_>>()
-        };
-        self.train_hist.points = pairs(train);
-        self.val_hist.points = pairs(val);
-        self.base_hist.points = pairs(base);
         true
     }
 
-    /// The loss histories as flat [step, value, ...] arrays: training batches, validation,
-    /// baseline validation (index 0, 1, 2).
-    pub fn history(&self, which: u32) -> Vec<f64> {
-        let v: &[(f64, f64)] = match which {
-            0 => &self.train_hist.points,
-            1 => &self.val_hist.points,
-            _ => &self.base_hist.points,
+    /// Problems found in the link.
+    pub fn issues(&self) -> Vec<String> {
+        self.issues.clone()
+    }
+
+    /// The canonical spec.
+    pub fn spec(&self) -> String {
+        self.link.spec.format()
+    }
+
+    /// The link's text (after `#`): the spec, the view where it differs from the default,
+    /// and with `page`, `play` and `embed` as the link had them.
+    pub fn link(&self, page: bool) -> String {
+        self.link.format(page)
+    }
+
+    /// The link of this experiment in an embed (the spec and `embed=1`).
+    pub fn embed_link(&self) -> String {
+        let embed = Link {
+            spec: self.link.spec.clone(),
+            embed: true,
+            ..Link::default()
         };
-        v.iter().flat_map(|p| [p.0, p.1]).collect()
+        embed.format(true)
     }
 
-    /// The p(y|x) heatmap at `w × h` cells over the main plot's view, as RGBA bytes.
-    pub fn heatmap(&mut self, w: u32, h: u32) -> Vec<u8> {
-        let (w, h) = (w.clamp(1, 1024) as usize, h.clamp(1, 1024) as usize);
-        let grid = plot::log_density(&self.exp.model, &self.view(), w, h);
-        let (rgba, lo, hi) = plot::density_rgba(&grid);
-        self.colour = (lo, hi);
-        rgba
+    /// The link asked to start training at once (`play`).
+    pub fn play(&self) -> bool {
+        self.link.play
     }
 
-    fn main_plot<'a>(
-        &'a self,
-        curves: &'a plot::Curves,
-        samples: &'a [(f64, f64)],
-        modes: &'a [(f64, f64)],
-        points: &'a [(f64, f64)],
-        scale: f64,
-        legend: bool,
-        layer: plot::Layer,
-    ) -> MainPlot<'a> {
-        MainPlot {
-            frame: Frame::main(&self.exp.info, legend, scale, layer),
-            points,
-            curves,
-            samples,
-            modes,
-            colour: self.colour,
+    /// The link asked for the embedded page (`embed`).
+    pub fn embed(&self) -> bool {
+        self.link.embed
+    }
+
+    /// The link of the spec with the form's `key=value` pairs in place of its keys. With
+    /// `data=custom` and no points in the form, the points are this experiment's, else
+    /// `stored_pts` (the browser's).
+    pub fn link_from_form(&self, form: &str, stored_pts: Option<String>) -> String {
+        let points = self
+            .link
+            .spec
+            .points
+            .clone()
+            .or_else(|| stored_pts.and_then(|p| crate::userdata::decode(&p).ok()));
+        let page = crate::spec::page_keys();
+        self.relink(Spec::parse_with_points(form, &page, points).0)
+    }
+
+    /// The link of this experiment on points `pts` (their link form) as `data=custom`.
+    pub fn link_with_points(&self, pts: &str) -> String {
+        let mut spec = self.link.spec.clone();
+        spec.data = Data::Custom;
+        spec.points = crate::userdata::decode(pts).ok();
+        self.relink(Spec::parse_lenient(&spec.format(), &[]).0)
+    }
+
+    /// The link of this experiment with a fresh seed from the browser's cryptographic
+    /// generator (getrandom), exact in JavaScript.
+    pub fn link_with_new_seed(&self) -> Result<String, JsValue> {
+        let mut b = [0u8; 8];
+        getrandom::getrandom(&mut b).map_err(js_err)?;
+        let mut spec = self.link.spec.clone();
+        spec.seed = u64::from_le_bytes(b) % (crate::spec::SEED_MAX + 1);
+        Ok(self.relink(spec))
+    }
+
+    /// The form's values: `[key, value]` for every key but the points.
+    pub fn form(&self) -> Result<JsValue, JsValue> {
+        let rows: Vec<[String; 2]> = KEYS
+            .iter()
+            .filter(|k| k.kind != Kind::Points)
+            .map(|k| {
+                [
+                    k.name.to_string(),
+                    k.text(&self.link.spec).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        to_js(&rows)
+    }
+
+    /// The data set is the robot arm (its own views and labels).
+    pub fn is_arm(&self) -> bool {
+        self.link.spec.data == Data::Arm
+    }
+
+    /// The experiment trains on your own points.
+    pub fn is_custom(&self) -> bool {
+        self.link.spec.data == Data::Custom
+    }
+
+    /// The network's outputs: [mixing logits, means, scales (diagonal entries of the
+    /// Cholesky factors), entries below the diagonal (full covariance), total].
+    pub fn outputs(&self) -> Vec<u32> {
+        let h = &self.model.head;
+        let (k, kd) = (h.k as u32, (h.k * h.d) as u32);
+        let off = (h.k * h.off_params()) as u32;
+        vec![k, kd, kd, off, h.outputs() as u32]
+    }
+
+    /// [input dimensions, output dimensions].
+    pub fn dims(&self) -> Vec<u32> {
+        vec![self.info.din as u32, self.info.dout as u32]
+    }
+
+    /// What is special about the data set, in a sentence or two (plain text).
+    pub fn data_note(&self) -> String {
+        self.info.note.to_string()
+    }
+
+    /// Steps taken (of the latest snapshot), and planned.
+    pub fn steps(&self) -> f64 {
+        self.snapshot.step as f64
+    }
+
+    pub fn planned_steps(&self) -> f64 {
+        self.link.spec.steps as f64
+    }
+
+    /// The planned steps are done.
+    pub fn done(&self) -> bool {
+        self.snapshot.step >= self.link.spec.steps
+    }
+
+    /// The latest metrics (the fields of `mdn train`'s final line), or `undefined`.
+    pub fn metrics(&self) -> Result<JsValue, JsValue> {
+        match &self.snapshot.metrics {
+            Some(m) => to_js(m),
+            None => Ok(JsValue::UNDEFINED),
         }
     }
 
+    /// The diagnostics as the page shows them: `{summary, components, alarms}` (plain
+    /// text), by the engine's own rule for a dead component.
+    pub fn diagnostics(&self) -> Result<JsValue, JsValue> {
+        let Some(m) = &self.snapshot.metrics else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        #[derive(Serialize)]
+        struct Out {
+            summary: String,
+            components: String,
+            alarms: Vec<String>,
+        }
+        let k = m.component_pi.len();
+        let pis: Vec<String> = m
+            .component_pi
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let dead = crate::experiment::is_dead(*p, &self.model.head);
+                format!("{}: {p:.3}{}", i + 1, if dead { " dead" } else { "" })
+            })
+            .collect();
+        let moved = if m.reinitialised > 0 {
+            format!(" · {} dead components moved so far", m.reinitialised)
+        } else {
+            String::new()
+        };
+        to_js(&Out {
+            summary: format!(
+                "Components: {} of {k} alive · smallest σ in use {}{moved}",
+                k - m.dead_components,
+                significant(m.min_sigma, 3)
+            ),
+            components: format!("Average π per component: {}", pis.join(", ")),
+            alarms: m.alarms.clone(),
+        })
+    }
+
+    /// The model as JSON, in the CLI's model-file format.
+    pub fn model_json(&self) -> String {
+        self.model.to_json(&self.link.spec.format())
+    }
+
+    /// The loss histories as CSV: `step,series,nll` rows.
+    pub fn history_csv(&self) -> String {
+        let mut out = String::from("step,series,nll\n");
+        let names = ["mdn_train_batch", "mdn_validation", "mse_validation"];
+        for (name, v) in names.iter().zip(&self.snapshot.histories) {
+            for (s, x) in v.iter() {
+                out.push_str(&format!("{s},{name},{x}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// `v` with `digits` significant digits, as JavaScript's `toPrecision` writes it.
+fn significant(v: f64, digits: usize) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    let sci = format!("{:.*e}", digits - 1, v);
+    let (mantissa, e) = sci.split_once('e').expect("exponent form");
+    let e: i32 = e.parse().expect("an exponent");
+    if e < -6 || e >= digits as i32 {
+        return format!("{mantissa}e{}{}", if e < 0 { '-' } else { '+' }, e.abs());
+    }
+    let decimals = (digits as i32 - 1 - e).max(0) as usize;
+    format!("{v:.decimals$}")
+}
+
+impl Viewer {
+    fn of(link: Link, exp: Experiment, issues: Vec<String>) -> Viewer {
+        let target = exp
+            .info
+            .clamp_input(link.view.target.as_deref().unwrap_or(&[]), &exp.info.target);
+        let sampling = Sampling {
+            temp: Temperature {
+                pi: link.view.temp_pi,
+                sigma: link.view.temp_sigma,
+            },
+            n: link.view.samples,
+            mode: link.view.mode,
+            ..Sampling::default()
+        };
+        let snapshot = Snapshot {
+            planned: link.spec.steps,
+            ..Snapshot::default()
+        };
+        Viewer {
+            points: exp.train.view_points(plot::MAX_POINTS),
+            train_points: if exp.info.din == 1 && exp.info.dout == 1 {
+                exp.train.points(300)
+            } else {
+                Vec::new()
+            },
+            train_csv: if exp.info.din == 1 && exp.info.dout == 1 {
+                let mut out = String::from("x,y\n");
+                for (x, y) in exp.train.points(exp.train.len()) {
+                    out.push_str(&format!("{x},{y}\n"));
+                }
+                out
+            } else {
+                String::new()
+            },
+            info: exp.info,
+            model: exp.model,
+            link,
+            issues,
+            snapshot,
+            colour: (-8.0, 0.0),
+            plane_colour: (-8.0, 0.0),
+            sampling,
+            target,
+            scene: None,
+        }
+    }
+
+    /// The link of `spec` with this view.
+    fn relink(&self, spec: Spec) -> String {
+        Link {
+            spec,
+            ..self.link.clone()
+        }
+        .format(true)
+    }
+
     fn view(&self) -> View {
-        View::of(&self.exp.info)
+        View::of(&self.info)
+    }
+
+    fn scene(&mut self) -> &Scene {
+        if self.scene.is_none() {
+            let arm = self.is_arm();
+            self.scene = Some(Scene::new(&self.model, &self.target, self.sampling, arm));
+        }
+        self.scene.as_ref().expect("just built")
+    }
+}
+
+/// Drawing: the main plot, its panels, the 2-D views.
+#[wasm_bindgen]
+impl Viewer {
+    /// The p(y|x) heatmap at `w × h` cells over the main plot's view, as RGBA bytes.
+    pub fn heatmap(&mut self, w: u32, h: u32) -> Vec<u8> {
+        let (w, h) = (w.clamp(1, 1024) as usize, h.clamp(1, 1024) as usize);
+        let grid = plot::log_density(&self.model, &self.view(), w, h);
+        let (rgba, lo, hi) = plot::density_rgba(&grid);
+        self.colour = (lo, hi);
+        rgba
     }
 
     /// Draws one layer of the main plot on `canvas` (transparent): `live` = the curves and
@@ -480,9 +709,9 @@ impl Playground {
         legend: bool,
         live: bool,
     ) -> Result<Vec<i32>, JsValue> {
-        let root = area(canvas)?;
+        let view = self.view();
         let curves = if live {
-            plot::curves(&self.exp.model, &self.view(), 160)
+            plot::curves(&self.model, &view, 160)
         } else {
             plot::Curves {
                 xs: Vec::new(),
@@ -490,23 +719,20 @@ impl Playground {
                 mixtures: Vec::new(),
             }
         };
-        let layer = plot::Layer::of(live);
         let (samples, modes) = if live {
-            plot::samples_and_modes(&self.exp.model, &self.view(), &curves, self.sampling)
+            plot::samples_and_modes(&self.model, &view, &curves, self.sampling)
         } else {
             (Vec::new(), Vec::new())
         };
-        let p = self.main_plot(
-            &curves,
-            &samples,
-            &modes,
-            &self.points,
-            scale,
-            legend,
-            layer,
-        );
-        let r = plot::draw_main(&root, &p).map_err(js_err)?;
-        root.present().map_err(js_err)?;
+        let p = MainPlot {
+            frame: Frame::main(&self.info, legend, scale, plot::Layer::of(live)),
+            points: &self.points,
+            curves: &curves,
+            samples: &samples,
+            modes: &modes,
+            colour: self.colour,
+        };
+        let r = on_canvas(canvas, false, |root| plot::draw_main(root, &p))?;
         Ok(vec![r.0, r.1, r.2, r.3])
     }
 
@@ -518,12 +744,10 @@ impl Playground {
 
     /// Draws π_k(x) and μ_k(x) ± σ_k(x) on `canvas`.
     pub fn draw_components(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
-        let root = area(canvas)?;
-        root.fill(&WHITE).map_err(js_err)?;
-        let curves = plot::curves(&self.exp.model, &self.view(), 160);
-        plot::draw_components(&root, &self.view(), &curves, true, scale).map_err(js_err)?;
-        root.present().map_err(js_err)?;
-        Ok(())
+        let curves = plot::curves(&self.model, &self.view(), 160);
+        on_canvas(canvas, true, |root| {
+            plot::draw_components(root, &self.view(), &curves, true, scale)
+        })
     }
 
     /// Draws the slice p(y | x0) on `canvas` (x0 is clamped to the plot's range).
@@ -539,147 +763,40 @@ impl Playground {
         } else {
             0.5 * (v.x.0 + v.x.1)
         };
-        let root = area(canvas)?;
-        root.fill(&WHITE).map_err(js_err)?;
-        let mut ws = crate::network::Workspace::new(&self.exp.model.mdn.sizes);
-        let mixture = self.exp.model.mixture(&[x0], &mut ws);
-        let mut wsb = crate::network::Workspace::new(&self.exp.model.baseline.sizes);
-        let baseline = self.exp.model.baseline_predict(&[x0], &mut wsb)[0];
+        let mut ws = crate::network::Workspace::new(&self.model.mdn.sizes);
+        let mixture = self.model.mixture(&[x0], &mut ws);
+        let mut wsb = crate::network::Workspace::new(&self.model.baseline.sizes);
+        let baseline = self.model.baseline_predict(&[x0], &mut wsb)[0];
         let p = plot::Slice {
             x0,
             mixture: &mixture,
             baseline,
             y: v.y,
-            y_label: self.exp.info.y_labels[0],
+            y_label: self.info.y_labels[0],
             text: true,
             scale,
         };
-        plot::draw_slice(&root, &p).map_err(js_err)?;
-        root.present().map_err(js_err)?;
-        Ok(())
+        on_canvas(canvas, true, |root| plot::draw_slice(root, &p))
     }
 
     /// Draws the loss panel on `canvas`.
     pub fn draw_loss(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
-        let root = area(canvas)?;
-        root.fill(&WHITE).map_err(js_err)?;
+        let [train, val, baseline] = &self.snapshot.histories;
         let p = LossPlot {
-            train: &self.train_hist.points,
-            val: &self.val_hist.points,
-            baseline: &self.base_hist.points,
-            bayes: self.exp.info.bayes_nll,
+            train,
+            val,
+            baseline,
+            bayes: self.info.bayes_nll,
             text: true,
             scale,
         };
-        plot::draw_loss(&root, &p).map_err(js_err)?;
-        root.present().map_err(js_err)?;
-        Ok(())
-    }
-}
-
-/// The sampling controls and the views of two-dimensional outputs.
-#[wasm_bindgen]
-impl Playground {
-    /// `data=custom`: the points as CSV (empty for the built-in data sets).
-    pub fn points_csv(&self) -> String {
-        self.exp
-            .spec
-            .points
-            .as_ref()
-            .map(|u| u.to_csv())
-            .unwrap_or_default()
-    }
-
-    /// Length of the `pts=` value in this experiment's link (0 without own points).
-    pub fn pts_length(&self) -> u32 {
-        self.exp
-            .spec
-            .points
-            .as_ref()
-            .map_or(0, |u| crate::userdata::encode(u).len() as u32)
-    }
-
-    /// Where editing the data by hand starts from, as a flat [x, y, ...] array (one input
-    /// and one output only; empty otherwise): with your own points, every one of them,
-    /// the held-out fifth too, exactly; with a built-in data set, up to `max` of its
-    /// training points, evenly thinned.
-    pub fn edit_points(&self, max: u32) -> Vec<f64> {
-        match &self.exp.spec.points {
-            Some(u) if u.cols == 2 => u.values.clone(),
-            Some(_) => Vec::new(),
-            None => self.train_points(max),
-        }
-    }
-
-    /// Up to `max` training points (x, y) as a flat array, evenly thinned (one input and
-    /// one output only; empty otherwise).
-    pub fn train_points(&self, max: u32) -> Vec<f64> {
-        if self.exp.info.din != 1 || self.exp.info.dout != 1 {
-            return Vec::new();
-        }
-        self.exp
-            .train
-            .points(max as usize)
-            .into_iter()
-            .flat_map(|(x, y)| [x, y])
-            .collect()
-    }
-
-    /// What is special about the data set, in a sentence or two (plain text).
-    pub fn data_note(&self) -> String {
-        self.exp.info.note.to_string()
-    }
-
-    /// [input dimensions, output dimensions].
-    pub fn dims(&self) -> Vec<u32> {
-        vec![self.exp.info.din as u32, self.exp.info.dout as u32]
-    }
-
-    /// Sets how the views sample the model: the temperatures of the mixing weights and
-    /// of the scales (each clamped to 0..10; not a number: 1), the number of samples
-    /// (at most 2000; 0: none) and whether to show the most probable point.
-    pub fn set_sampling(&mut self, temp_pi: f64, temp_sigma: f64, n: u32, mode: bool) {
-        let t = |v: f64| {
-            if v.is_finite() {
-                v.clamp(Temperature::RANGE.0, Temperature::RANGE.1)
-            } else {
-                1.0
-            }
-        };
-        self.sampling = Sampling {
-            temp: Temperature {
-                pi: t(temp_pi),
-                sigma: t(temp_sigma),
-            },
-            n: (n as usize).min(plane::SAMPLES_MAX),
-            mode,
-            seed: self.sampling.seed,
-        };
-        self.scene = None;
-    }
-
-    /// Moves the 2-D views' input to `x` (clamped to the data's input range; values that
-    /// are not numbers keep the old ones) and returns where it went.
-    pub fn set_target(&mut self, x: &[f64]) -> Vec<f64> {
-        self.target = self.exp.info.clamp_input(x, &self.target);
-        self.scene = None;
-        self.target.clone()
-    }
-
-    pub fn target(&self) -> Vec<f64> {
-        self.target.clone()
-    }
-
-    /// What the 2-D views show at the target: π, means and covariances of the likely
-    /// components, the MSE prediction, and for the arm each pose with its miss distance.
-    pub fn target_report(&mut self) -> Result<JsValue, JsValue> {
-        serde_wasm_bindgen::to_value(&self.scene().report()).map_err(js_err)
+        on_canvas(canvas, true, |root| plot::draw_loss(root, &p))
     }
 
     /// The output-plane heatmap (ln p(y1, y2 | target)) at `w × h` cells, as RGBA.
     pub fn plane_heatmap(&mut self, w: u32, h: u32) -> Vec<u8> {
         let (w, h) = (w.clamp(1, 1024) as usize, h.clamp(1, 1024) as usize);
-        let view = self.out_view();
+        let view = View::outputs(&self.info);
         let (rgba, lo, hi) = plane::density_rgba(&self.scene().mixture, &view, w, h);
         self.plane_colour = (lo, hi);
         rgba
@@ -695,16 +812,14 @@ impl Playground {
         legend: bool,
         live: bool,
     ) -> Result<Vec<f64>, JsValue> {
-        let root = area(canvas)?;
         self.scene();
         let p = InputPlot {
-            frame: Frame::inputs(&self.exp.info, legend, scale, plot::Layer::of(live)),
-            equal_aspect: self.exp.spec.data == crate::spec::Data::Arm,
+            frame: Frame::inputs(&self.info, legend, scale, plot::Layer::of(live)),
+            equal_aspect: self.is_arm(),
             points: &self.points,
             scene: self.scene.as_ref().expect("built above"),
         };
-        let (r, v) = plane::draw_inputs(&root, &p).map_err(js_err)?;
-        root.present().map_err(js_err)?;
+        let (r, v) = on_canvas(canvas, false, |root| plane::draw_inputs(root, &p))?;
         Ok(vec![
             r.0 as f64, r.1 as f64, r.2 as f64, r.3 as f64, v.x.0, v.x.1, v.y.0, v.y.1,
         ])
@@ -719,36 +834,117 @@ impl Playground {
         legend: bool,
         live: bool,
     ) -> Result<Vec<i32>, JsValue> {
-        let root = area(canvas)?;
         self.scene();
         let p = OutputPlot {
-            frame: Frame::outputs(&self.exp.info, legend, scale, plot::Layer::of(live)),
+            frame: Frame::outputs(&self.info, legend, scale, plot::Layer::of(live)),
             scene: self.scene.as_ref().expect("built above"),
             colour: self.plane_colour,
         };
-        let r = plane::draw_outputs(&root, &p).map_err(js_err)?;
-        root.present().map_err(js_err)?;
+        let r = on_canvas(canvas, false, |root| plane::draw_outputs(root, &p))?;
         Ok(vec![r.0, r.1, r.2, r.3])
     }
 }
 
-impl Playground {
-    fn scene(&mut self) -> &Scene {
-        if self.scene.is_none() {
-            let arm = self.exp.spec.data == crate::spec::Data::Arm;
-            self.scene = Some(Scene::new(
-                &self.exp.model,
-                &self.target,
-                self.sampling,
-                arm,
-            ));
-        }
-        self.scene.as_ref().expect("just built")
+/// The view: sampling, the 2-D views' target, your own points.
+#[wasm_bindgen]
+impl Viewer {
+    /// Sets how the views sample the model: the temperatures of the mixing weights and
+    /// of the scales (each clamped to [`Temperature::RANGE`]; not a number: 1), the number
+    /// of samples (to the nearest the page offers) and whether to show the most probable
+    /// point. The link's view follows.
+    pub fn set_sampling(&mut self, temp_pi: f64, temp_sigma: f64, n: u32, mode: bool) {
+        let text = format!(
+            "tpi={temp_pi}&tsigma={temp_sigma}&samples={n}&mode={}",
+            mode as u8
+        );
+        let view = Link::parse(&text).0.view;
+        self.link.view = crate::link::View {
+            target: self.link.view.target.take(),
+            ..view
+        };
+        self.sampling.temp = Temperature {
+            pi: view.temp_pi,
+            sigma: view.temp_sigma,
+        };
+        self.sampling.n = view.samples;
+        self.sampling.mode = view.mode;
+        self.scene = None;
     }
 
-    fn out_view(&self) -> View {
-        View::outputs(&self.exp.info)
+    /// The sampling settings: [τ_π, τ_σ, samples, mode (0 or 1)].
+    pub fn sampling(&self) -> Vec<f64> {
+        let v = &self.link.view;
+        vec![
+            v.temp_pi,
+            v.temp_sigma,
+            v.samples as f64,
+            v.mode as u8 as f64,
+        ]
     }
+
+    /// Moves the 2-D views' input to `x` (clamped to the data's input range; values that
+    /// are not numbers keep the old ones) and returns where it went. The link's view
+    /// follows.
+    pub fn set_target(&mut self, x: &[f64]) -> Vec<f64> {
+        self.target = self.info.clamp_input(x, &self.target);
+        self.link.view.target = Some(self.target.iter().map(|t| round6(*t)).collect());
+        self.scene = None;
+        self.target.clone()
+    }
+
+    pub fn target(&self) -> Vec<f64> {
+        self.target.clone()
+    }
+
+    /// What the 2-D views show at the target: π, means and covariances of the likely
+    /// components, the MSE prediction, and for the arm each pose with its miss distance.
+    pub fn target_report(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.scene().report())
+    }
+
+    /// `data=custom`: the points as CSV (empty for the built-in data sets).
+    pub fn points_csv(&self) -> String {
+        self.link
+            .spec
+            .points
+            .as_ref()
+            .map(|u| u.to_csv())
+            .unwrap_or_default()
+    }
+
+    /// The points as CSV: your own, or the built-in set's training points.
+    pub fn data_csv(&self) -> String {
+        match self.points_csv() {
+            own if !own.is_empty() => own,
+            _ => self.train_csv.clone(),
+        }
+    }
+
+    /// Length of the `pts=` value in this experiment's link (0 without own points).
+    pub fn pts_length(&self) -> u32 {
+        self.link
+            .spec
+            .points
+            .as_ref()
+            .map_or(0, |u| crate::userdata::encode(u).len() as u32)
+    }
+
+    /// Where editing the data by hand starts from, as a flat [x, y, ...] array (one input
+    /// and one output only; empty otherwise): with your own points, every one of them,
+    /// the held-out fifth too, exactly; with a built-in data set, 300 of its training
+    /// points, evenly thinned.
+    pub fn edit_points(&self) -> Vec<f64> {
+        match &self.link.spec.points {
+            Some(u) if u.cols == 2 => u.values.clone(),
+            Some(_) => Vec::new(),
+            None => self.train_points.iter().flat_map(|p| [p.0, p.1]).collect(),
+        }
+    }
+}
+
+/// A target written in a link: 6 significant digits, as the page has always written it.
+fn round6(v: f64) -> f64 {
+    significant(v, 6).parse().unwrap_or(v)
 }
 
 /// A K sweep, run by the training worker in slices (see [`crate::sweep`]).
@@ -759,11 +955,11 @@ pub struct SweepRun {
 
 #[wasm_bindgen]
 impl SweepRun {
-    /// The sweep of the spec in `hash` over K = 1…k_max with `seeds` seeds (both clamped).
-    /// Throws a message when the sweep cannot be run (seeds beyond the largest seed).
+    /// The sweep of the spec in `hash` over K = 1…k_max with `seeds` seeds (both
+    /// clamped). Throws a message when it cannot be run (seeds beyond the largest seed).
     #[wasm_bindgen(constructor)]
     pub fn new(hash: &str, k_max: u32, seeds: u32) -> Result<SweepRun, JsValue> {
-        let (spec, _) = Spec::parse_lenient(hash, PAGE_KEYS);
+        let spec = Link::parse(hash).0.spec;
         Ok(SweepRun {
             sweep: crate::sweep::Sweep::new(&spec, 1, k_max as usize, seeds as u64)
                 .map_err(js_err)?,
@@ -794,15 +990,4 @@ impl SweepRun {
     pub fn report_json(&self) -> String {
         serde_json::to_string(&self.sweep.report()).unwrap_or_default()
     }
-}
-
-/// Draws a sweep report (as from `SweepRun::report_json`) on `canvas`.
-#[wasm_bindgen]
-pub fn draw_sweep(canvas: HtmlCanvasElement, scale: f64, report: &str) -> Result<(), JsValue> {
-    let r: crate::sweep::Report = serde_json::from_str(report).map_err(js_err)?;
-    let root = area(canvas)?;
-    root.fill(&WHITE).map_err(js_err)?;
-    plot::draw_sweep(&root, &r, true, scale).map_err(js_err)?;
-    root.present().map_err(js_err)?;
-    Ok(())
 }

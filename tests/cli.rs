@@ -164,7 +164,7 @@ fn help_and_keys() {
     let (code, out, _) = mdn(&["keys"]);
     assert_eq!(code, 0);
     for k in mdn_playground::spec::KEYS {
-        assert!(out.contains(k.key), "{}", k.key);
+        assert!(out.contains(k.name), "{}", k.name);
     }
 }
 

@@ -85,13 +85,14 @@ fn mdn_render_writes_a_png() {
 /// Loss histories stay short however long a run is, and keep the curve's shape.
 #[test]
 fn history_is_decimated() {
-    let mut h = plot::History::default();
+    let mut h = mdn_playground::history::History::default();
     for i in 0..100_000 {
         h.push(i as f64, 1.0 + (i as f64) * 1e-5);
         h.push(i as f64 + 0.5, f64::NAN); // never stored
     }
     assert!(
-        h.points.len() <= plot::History::CAP && h.points.len() >= plot::History::CAP / 2,
+        h.points.len() <= mdn_playground::history::History::CAP
+            && h.points.len() >= mdn_playground::history::History::CAP / 2,
         "{}",
         h.points.len()
     );

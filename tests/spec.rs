@@ -21,7 +21,11 @@ fn empty_text_is_the_default_and_format_round_trips() {
         .split('&')
         .map(|kv| kv.split('=').next().unwrap())
         .collect();
-    let documented: Vec<&str> = KEYS.iter().map(|k| k.key).filter(|k| *k != "pts").collect();
+    let documented: Vec<&str> = KEYS
+        .iter()
+        .map(|k| k.name)
+        .filter(|k| *k != "pts")
+        .collect();
     assert_eq!(keys, documented);
 }
 
@@ -152,7 +156,7 @@ fn fuzz_never_panics() {
     let mut r = Rng::new(12, 0);
     let keys: Vec<&str> = KEYS
         .iter()
-        .map(|k| k.key)
+        .map(|k| k.name)
         .chain(["", "x", "play", "%", "&&"])
         .collect();
     let atoms = [
@@ -227,10 +231,10 @@ fn fuzz_never_panics() {
 #[test]
 fn documented_defaults_match_spec_default() {
     let f = Spec::default().format();
-    for (kv, doc) in f.split('&').zip(KEYS) {
+    for (kv, [key, _, default, _]) in f.split('&').zip(mdn_playground::spec::key_docs()) {
         let (k, v) = kv.split_once('=').unwrap();
-        assert_eq!(k, doc.key);
-        assert_eq!(v, doc.default, "default of {k}");
+        assert_eq!(k, key);
+        assert_eq!(v, default, "default of {k}");
     }
 }
 

@@ -1,6 +1,6 @@
 // Runs in the page: the same MDN step (full-batch Adam, loss read back every step) in
 // this engine and in TF.js 4.22 (wasm and cpu backends), each for a few seconds.
-import init, { Playground } from './dist/mdn-playground.js';
+import init, { Trainer } from './dist/mdn-playground.js';
 
 const CONFIGS = [
   { name: 'small', n: 1000, hidden: [20], k: 5 },
@@ -33,7 +33,7 @@ function timeLoop(step) {
 }
 
 function engine(c) {
-  const pg = new Playground(`#data=bishop-inverse&n=${c.n}&k=${c.k}&hidden=${c.hidden.join(',')}&act=tanh&opt=adam&lr=0.01&batch=all&schedule=constant&steps=1000000`);
+  const pg = new Trainer(`#data=bishop-inverse&n=${c.n}&k=${c.k}&hidden=${c.hidden.join(',')}&act=tanh&opt=adam&lr=0.01&batch=all&schedule=constant&steps=1000000`);
   pg.set_train_baseline(false);
   let loss = 0;
   const rate = timeLoop(() => { loss = pg.step(1); });

@@ -42,10 +42,10 @@ usage:
       full covariance, σ is the diagonal of each Cholesky factor and each Σ_k is given.
   mdn sample --model FILE --x X [--n N] [--temp-pi T] [--temp-sigma T] [--seed S] [--mode]
       Draw N samples (default 10, at most 100000) of y from p(y|x) as JSON.
-      --temp-pi T     0 to 10 (default 1): below 1 the likelier components are chosen
+      --temp-pi T     0 to 3 (default 1): below 1 the likelier components are chosen
                       more often, above 1 the choice evens out; 0 always takes the most
                       probable component
-      --temp-sigma T  0 to 10 (default 1): scales each component's spread; 0 gives the
+      --temp-sigma T  0 to 3 (default 1): scales each component's spread; 0 gives the
                       component's mean itself
       --seed S        the sampler's seed (default 1): the same seed, the same samples
       --mode          instead of sampling, print the most probable point of p(y|x) (the
@@ -137,13 +137,10 @@ fn main() -> ExitCode {
         Some("keys") if args.get(1).map(String::as_str) == Some("--markdown") => {
             out(&mdn_playground::spec::keys_markdown())
         }
-        Some("keys") => out(&mdn_playground::spec::KEYS
+        Some("keys") => out(&mdn_playground::spec::key_docs()
             .iter()
-            .map(|k| {
-                format!(
-                    "{:<10} {:<45} default {:<15} {}\n",
-                    k.key, k.accepts, k.default, k.meaning
-                )
+            .map(|[key, accepts, default, meaning]| {
+                format!("{key:<10} {accepts:<45} default {default:<15} {meaning}\n")
             })
             .collect::<String>()),
         Some(other) => fail(format!(

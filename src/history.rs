@@ -1,0 +1,44 @@
+//! A training history (loss against step), kept short for drawing.
+
+/// A loss history kept short: when it reaches `cap` points, neighbours are averaged in
+/// pairs, so a long run costs the same to draw as a short one.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    pub points: Vec<(f64, f64)>,
+    pending: Option<(f64, f64, u32)>,
+    stride: u32,
+}
+
+impl History {
+    pub const CAP: usize = 1000;
+
+    pub fn push(&mut self, step: f64, v: f64) {
+        if !v.is_finite() {
+            return;
+        }
+        if self.stride == 0 {
+            self.stride = 1;
+        }
+        let (s, a, n) = self.pending.map_or((step, 0.0, 0), |p| p);
+        let (s, a, n) = (s.max(step), a + v, n + 1);
+        if n >= self.stride {
+            self.points.push((s, a / n as f64));
+            self.pending = None;
+        } else {
+            self.pending = Some((s, a, n));
+        }
+        if self.points.len() >= Self::CAP {
+            self.points = self
+                .points
+                .chunks(2)
+                .map(|c| {
+                    (
+                        c[c.len() - 1].0,
+                        c.iter().map(|p| p.1).sum::<f64>() / c.len() as f64,
+                    )
+                })
+                .collect();
+            self.stride *= 2;
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! A share link as a whole: the experiment ([`Spec`]), what the page shows of it (the
+//! view: the 2-D views' target, the sampling settings) and how the page opens (`play`,
+//! `embed`). Links are read and written here only; the page applies the result. The view
+//! and page keys are declared like the spec's ([`crate::keys`]) and get the same
+//! clamping and messages.
+
+use crate::keys::{self, Issue, Key, Kind, Reader, Value};
+use crate::mixture::Temperature;
+use crate::spec::Spec;
+use crate::userdata::UserData;
+
+/// The sample counts the page offers; a link's count goes to the nearest.
+pub const SAMPLE_COUNTS: [usize; 4] = [0, 50, 300, 1000];
+
+/// What the page shows of an experiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    /// The 2-D views' input (clamped to the data's range where it is used); `None`: the
+    /// data set's starting target.
+    pub target: Option<Vec<f64>>,
+    /// The sampling temperatures of the mixing weights and of the scales
+    /// ([`Temperature::RANGE`]).
+    pub temp_pi: f64,
+    pub temp_sigma: f64,
+    /// Samples drawn by the views (one of [`SAMPLE_COUNTS`]).
+    pub samples: usize,
+    /// Show the most probable point.
+    pub mode: bool,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            target: None,
+            temp_pi: 1.0,
+            temp_sigma: 1.0,
+            samples: 0,
+            mode: false,
+        }
+    }
+}
+
+/// A whole share link.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Link {
+    pub spec: Spec,
+    pub view: View,
+    /// Start training at once.
+    pub play: bool,
+    /// Show only the main plot and its controls, for an iframe.
+    pub embed: bool,
+}
+
+/// A view key of a temperature.
+macro_rules! temperature {
+    ($name:ident, $field:ident, $meaning:literal) => {
+        Key {
+            name: stringify!($name),
+            kind: Kind::Float(Temperature::RANGE.0, Temperature::RANGE.1),
+            meaning: $meaning,
+            get: |l| Value::Float(l.view.$field),
+            set: |l, v| {
+                if let Value::Float(t) = v {
+                    l.view.$field = t
+                }
+            },
+        }
+    };
+}
+
+/// A page key that is a flag.
+macro_rules! flag {
+    ($($path:ident).+, $meaning:literal) => {
+        Key {
+            name: last!($($path).+),
+            kind: Kind::Flag,
+            meaning: $meaning,
+            get: |l| if l.$($path).+ { Value::Flag(true) } else { Value::Absent },
+            set: |l, v| {
+                if let Value::Flag(b) = v {
+                    l.$($path).+ = b
+                }
+            },
+        }
+    };
+}
+
+macro_rules! last {
+    ($a:ident) => {
+        stringify!($a)
+    };
+    ($a:ident . $($rest:ident).+) => {
+        last!($($rest).+)
+    };
+}
+
+/// The view's keys, written only where they differ from the defaults.
+pub const VIEW_KEYS: &[Key<Link>] = &[
+    Key {
+        name: "target",
+        kind: Kind::Numbers(2),
+        meaning: "the 2-D views' input (moved into the data's range)",
+        get: |l| match &l.view.target {
+            Some(t) => Value::Numbers(t.clone()),
+            None => Value::Absent,
+        },
+        set: |l, v| {
+            if let Value::Numbers(t) = v {
+                l.view.target = Some(t)
+            }
+        },
+    },
+    temperature!(tpi, temp_pi, "sampling: temperature of the mixing weights"),
+    temperature!(tsigma, temp_sigma, "sampling: temperature of the scales"),
+    Key {
+        name: "samples",
+        kind: Kind::Int(0, 1000),
+        meaning: "sampling: samples drawn (0, 50, 300 or 1000; others go to the nearest)",
+        get: |l| match l.view.samples {
+            0 => Value::Absent,
+            n => Value::Int(n as u64),
+        },
+        set: |l, v| {
+            if let Value::Int(n) = v {
+                l.view.samples = nearest_count(n as usize)
+            }
+        },
+    },
+    flag!(view.mode, "sampling: show the most probable point"),
+];
+
+/// How the page opens.
+pub const PAGE_KEYS: &[Key<Link>] = &[
+    flag!(play, "start training at once"),
+    flag!(
+        embed,
+        "only the main plot and its controls, for an iframe of 640×400"
+    ),
+];
+
+fn nearest_count(n: usize) -> usize {
+    *SAMPLE_COUNTS
+        .iter()
+        .min_by_key(|c| c.abs_diff(n))
+        .expect("not empty")
+}
+
+impl Link {
+    /// Reads a link (a whole URL, or what follows `#`): never fails; every value is
+    /// checked and clamped like the spec's, and each problem is listed.
+    pub fn parse(text: &str) -> (Link, Vec<Issue>) {
+        Link::parse_with_points(text, None)
+    }
+
+    /// As [`Link::parse`]; a link that asks for `data=custom` without points of its own
+    /// takes `points` (the browser's: a reload loses nothing).
+    pub fn parse_with_points(text: &str, points: Option<UserData>) -> (Link, Vec<Issue>) {
+        let page = crate::spec::page_keys();
+        let (spec, mut issues) = Spec::parse_with_points(text, &page, points);
+        let mut link = Link {
+            spec,
+            ..Link::default()
+        };
+        let d = Link::default();
+        let mut r = Reader::new(&mut issues);
+        for (key, value) in keys::pairs(text) {
+            if let Some(k) = VIEW_KEYS.iter().chain(PAGE_KEYS).find(|k| k.name == key) {
+                if r.full() {
+                    break;
+                }
+                r.read(k, &value, &mut link, &d);
+            }
+        }
+        r.repeated(VIEW_KEYS, &link);
+        r.repeated(PAGE_KEYS, &link);
+        (link, issues)
+    }
+
+    /// The link's text (after `#`): the spec, the view where it differs from the default,
+    /// and with `page`, the page keys that are set.
+    pub fn format(&self, page: bool) -> String {
+        let mut out = self.spec.format();
+        let d = View::default();
+        for k in VIEW_KEYS {
+            let v = (k.get)(self);
+            let same = v
+                == (k.get)(&Link {
+                    view: d.clone(),
+                    ..Link::default()
+                });
+            if let (false, Some(t)) = (same, keys::format_value(&k.kind, &v)) {
+                out.push_str(&format!("&{}={}", k.name, t));
+            }
+        }
+        if page {
+            let rest = keys::format(PAGE_KEYS, self);
+            if !rest.is_empty() {
+                out.push('&');
+                out.push_str(&rest);
+            }
+        }
+        out
+    }
+
+    /// The keys of the view and the page, documented (name, accepts, default, meaning).
+    pub fn key_docs() -> Vec<[String; 4]> {
+        let d = Link::default();
+        let mut rows = keys::docs(VIEW_KEYS, &d);
+        rows.extend(keys::docs(PAGE_KEYS, &d));
+        rows
+    }
+}

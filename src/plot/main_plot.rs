@@ -1,0 +1,167 @@
+//! The main plot: p(y|x) with the data, the MSE regressor and the component means.
+
+use super::frame::Rect;
+use super::*;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// What the main plot shows besides the heatmap.
+pub struct MainPlot<'a> {
+    pub frame: Frame<'a>,
+    /// Training points (x, y), drawn small.
+    pub points: &'a [(f64, f64)],
+    pub curves: &'a Curves,
+    /// Samples (x, y) drawn from the model (see [`plane::Sampling`]); may be empty.
+    pub samples: &'a [(f64, f64)],
+    /// The most probable y at each x (the highest mode of p(y|x)); may be empty.
+    pub modes: &'a [(f64, f64)],
+    /// The colour scale (ln p) of the heatmap underneath.
+    pub colour: (f64, f64),
+}
+
+/// Draws axes, data, the MSE regressor's curve, the component means (opacity π), a
+/// legend and the colour bar onto a transparent `root`, and returns the plot area.
+pub fn draw_main<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &MainPlot,
+) -> Result<Rect, String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let s = p.frame.scale;
+    let px = |v: f64| (v * s).round() as i32;
+    let (w, _h) = root.dim_in_pixel();
+    let bar_w = px(70.0).min(w as i32 / 5);
+    let (main, bar) = root.split_horizontally(w as i32 - bar_w);
+    let font = ("sans-serif", 13.0 * s).into_font();
+    let mut b = ChartBuilder::on(&main);
+    b.margin(px(8.0));
+    if p.frame.text {
+        b.x_label_area_size(px(36.0)).y_label_area_size(px(44.0));
+    } else {
+        b.x_label_area_size(px(4.0)).y_label_area_size(px(4.0));
+    }
+    let mut chart = b
+        .build_cartesian_2d(
+            p.frame.view.x.0..p.frame.view.x.1,
+            p.frame.view.y.0..p.frame.view.y.1,
+        )
+        .map_err(e)?;
+    let stat = p.frame.layer != Layer::Live;
+
+    if p.frame.text && stat {
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(p.frame.x_label)
+            .y_desc(p.frame.y_label)
+            .label_style(font.clone().color(&BLACK))
+            .axis_desc_style(font.clone().color(&BLACK))
+            .x_labels(6)
+            .y_labels(6)
+            .x_label_formatter(&|v| format!("{v:.1}"))
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .draw()
+            .map_err(e)?;
+    }
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let rect = (xr.start, yr.start, xr.end, yr.end);
+
+    if stat && !p.points.is_empty() {
+        // Data: small translucent white dots.
+        let dot = px(1.5).max(1) as u32;
+        chart
+            .draw_series(
+                p.points
+                    .iter()
+                    .map(|&(x, y)| Circle::new((x, y), dot, WHITE.mix(0.35).filled())),
+            )
+            .map_err(e)?;
+    }
+
+    // Component means, each segment as opaque as the component's weight there
+    // (√π, so that a component with a quarter of the weight is still half visible).
+    let c = p.curves;
+    for k in 0..c.mixtures.first().map_or(0, |m| m.k) {
+        let colour = component_colour(k);
+        for i in 1..c.xs.len() {
+            let (m0, m1) = (&c.mixtures[i - 1], &c.mixtures[i]);
+            let pi = 0.5 * (m0.pi[k] + m1.pi[k]);
+            if pi < 0.01 {
+                continue;
+            }
+            let seg = [(c.xs[i - 1], m0.mu[k * m0.d]), (c.xs[i], m1.mu[k * m1.d])];
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    seg,
+                    colour.mix(pi.sqrt().min(1.0)).stroke_width(px(2.5) as u32),
+                )))
+                .map_err(e)?;
+        }
+    }
+    // Samples and the mode curve (on request): what a generator built on the model draws.
+    let dot = px(2.0).max(1) as u32;
+    chart
+        .draw_series(
+            p.samples
+                .iter()
+                .map(|&(x, y)| Circle::new((x, y), dot, SAMPLE_COLOUR.filled())),
+        )
+        .map_err(e)?;
+    let jump = 0.1 * (p.frame.view.y.1 - p.frame.view.y.0);
+    for (colour, width) in [(BLACK, 5.0), (MODE_COLOUR, 3.0)] {
+        for w in p.modes.windows(2) {
+            // Broken where the mode jumps from one branch to another.
+            if (w[1].1 - w[0].1).abs() < jump {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![w[0], w[1]],
+                        colour.stroke_width(px(width) as u32),
+                    )))
+                    .map_err(e)?;
+            }
+        }
+    }
+    // The MSE regressor: what it predicts is the conditional mean.
+    let mse: Vec<(f64, f64)> =
+        c.xs.iter()
+            .cloned()
+            .zip(c.baseline.iter().cloned())
+            .collect();
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            mse,
+            WHITE.stroke_width(px(3.0) as u32),
+        )))
+        .map_err(e)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            c.xs.iter()
+                .cloned()
+                .zip(c.baseline.iter().cloned())
+                .collect::<Vec<_>>(),
+            BLACK.stroke_width(px(1.0) as u32),
+        )))
+        .map_err(e)?;
+
+    if p.frame.text && p.frame.legend {
+        // Legend, top left inside the plot.
+        let (x0, y0) = (rect.0 + px(10.0), rect.1 + px(10.0));
+        let mut items: Vec<(&str, RGBColor)> = vec![
+            ("MSE regressor (conditional mean)", WHITE),
+            (
+                "component means μ_k(x), opacity π_k(x)",
+                component_colour(0),
+            ),
+            ("training data", RGBColor(200, 200, 200)),
+        ];
+        if !p.samples.is_empty() {
+            items.push(("samples from the model", SAMPLE_COLOUR));
+        }
+        if !p.modes.is_empty() {
+            items.push(("most probable y (mode)", MODE_COLOUR));
+        }
+        legend_box(&main, (x0, y0), px(280.0), &items, true, s).map_err(e)?;
+    }
+
+    colour_bar(&bar, rect, p.colour, p.frame.layer, p.frame.text, s).map_err(e)?;
+    Ok(rect)
+}

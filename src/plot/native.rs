@@ -1,0 +1,119 @@
+//! Native rendering of the main plot into an RGB image (`mdn render`), with the bundled
+//! DejaVu Sans for text.
+
+use super::*;
+use crate::model::Model;
+use plotters::backend::BitMapBackend;
+use plotters::prelude::*;
+
+static FONT: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
+
+pub(crate) fn register_font() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // The bundled file is a valid TrueType font: registering it cannot fail.
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+    });
+}
+
+/// Draws the main plot (heatmap, data, curves, legend, colour bar) into an RGB
+/// buffer of `w × h` pixels. `view` and labels as on the page.
+pub fn main_plot_rgb(
+    model: &Model,
+    points: &[(f64, f64)],
+    view: View,
+    labels: (&str, &str),
+    w: u32,
+    h: u32,
+) -> Result<Vec<u8>, String> {
+    register_font();
+    let curves = curves(model, &view, 300);
+    let mut plot = MainPlot {
+        frame: Frame {
+            view,
+            x_label: labels.0,
+            y_label: labels.1,
+            text: true,
+            legend: w >= 560,
+            scale: (w as f64 / 900.0).clamp(1.0, 3.0),
+            layer: Layer::Static,
+        },
+        points,
+        curves: &curves,
+        samples: &[],
+        modes: &[],
+        colour: (-8.0, 0.0),
+    };
+    // Where the plot area falls (the layout does not depend on the data drawn).
+    let mut scratch = vec![0u8; (w * h * 3) as usize];
+    let rect = {
+        let root = BitMapBackend::with_buffer(&mut scratch, (w, h)).into_drawing_area();
+        draw_main(&root, &plot)?
+    };
+    let (x0, y0, x1, y1) = rect;
+    let (cw, ch) = ((x1 - x0).max(1) as usize, (y1 - y0).max(1) as usize);
+    let grid = log_density(model, &view, cw, ch);
+    let (rgba, lo, hi) = density_rgba(&grid);
+    plot.colour = (lo, hi);
+    plot.frame.layer = Layer::All;
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    // The heatmap, one cell per pixel, straight into the image.
+    blit(&mut buf, w, h, &rgba, cw, ch, x0, y0);
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw_main(&root, &plot)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(buf)
+}
+
+/// Writes the main plot as a PNG file.
+pub fn main_plot_png(
+    path: &std::path::Path,
+    model: &Model,
+    points: &[(f64, f64)],
+    view: View,
+    labels: (&str, &str),
+    w: u32,
+    h: u32,
+) -> Result<(), String> {
+    write_png(
+        path,
+        &main_plot_rgb(model, points, view, labels, w, h)?,
+        w,
+        h,
+    )
+}
+
+/// Writes an RGB buffer of `w × h` pixels as a PNG file.
+pub fn write_png(path: &std::path::Path, buf: &[u8], w: u32, h: u32) -> Result<(), String> {
+    let img = plotters::backend::BitMapBackend::new(path, (w, h));
+    let area = img.into_drawing_area();
+    // Blit the finished pixels into the file backend.
+    for y in 0..h {
+        for x in 0..w {
+            let i = ((y * w + x) * 3) as usize;
+            area.draw_pixel(
+                (x as i32, y as i32),
+                &RGBColor(buf[i], buf[i + 1], buf[i + 2]),
+            )
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    area.present().map_err(|e| e.to_string())
+}
+
+/// Copies an RGBA heatmap of `cw × ch` cells, one cell per pixel, into the RGB
+/// buffer `buf` (`w` pixels wide) at (x0, y0).
+pub fn blit(buf: &mut [u8], w: u32, h: u32, rgba: &[u8], cw: usize, ch: usize, x0: i32, y0: i32) {
+    for r in 0..ch {
+        for c in 0..cw {
+            let (px, py) = (x0 as usize + c, y0 as usize + r);
+            if px < w as usize && py < h as usize {
+                let i = (py * w as usize + px) * 3;
+                let j = (r * cw + c) * 4;
+                buf[i..i + 3].copy_from_slice(&rgba[j..j + 3]);
+            }
+        }
+    }
+}

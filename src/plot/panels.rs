@@ -1,0 +1,329 @@
+//! The panels under the main plot: the loss curves, the parameters as functions of x,
+//! and the slice p(y | x0).
+
+use super::*;
+use crate::mixture::Mixture;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The loss panel: MDN training (batch) and validation NLL, the baseline's validation NLL,
+/// and the Bayes-optimal line where known.
+pub struct LossPlot<'a> {
+    pub train: &'a [(f64, f64)],
+    pub val: &'a [(f64, f64)],
+    pub baseline: &'a [(f64, f64)],
+    pub bayes: Option<f64>,
+    pub text: bool,
+    pub scale: f64,
+}
+
+pub fn draw_loss<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &LossPlot,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let s = p.scale;
+    let px = |v: f64| (v * s).round() as i32;
+    let all = p.train.iter().chain(p.val).chain(p.baseline);
+    let x1 = all.clone().map(|q| q.0).fold(1.0, f64::max);
+    let mut ylo = all.clone().map(|q| q.1).fold(f64::INFINITY, f64::min);
+    let mut yhi = all.map(|q| q.1).fold(f64::NEG_INFINITY, f64::max);
+    if let Some(b) = p.bayes {
+        ylo = ylo.min(b);
+    }
+    if !(ylo.is_finite() && yhi.is_finite()) {
+        ylo = -1.5;
+        yhi = 1.0;
+    }
+    yhi = yhi.min(ylo + 4.0).max(ylo + 0.1); // the first steps' large losses would flatten the rest
+    let pad = 0.05 * (yhi - ylo);
+    let font = ("sans-serif", 12.0 * s).into_font();
+    let mut b = ChartBuilder::on(root);
+    b.margin(px(8.0));
+    if p.text {
+        b.x_label_area_size(px(30.0)).y_label_area_size(px(44.0));
+    }
+    let mut chart = b
+        .build_cartesian_2d(0.0..x1, (ylo - pad)..(yhi + pad))
+        .map_err(e)?;
+    if p.text {
+        chart
+            .configure_mesh()
+            .light_line_style(BLACK.mix(0.05))
+            .x_desc("step")
+            .y_desc("NLL (nats)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .label_style(font.clone())
+            .axis_desc_style(font.clone())
+            .x_labels(5)
+            .y_labels(5)
+            .draw()
+            .map_err(e)?;
+    }
+    let w = px(2.0) as u32;
+    type Series<'s> = (&'s [(f64, f64)], RGBColor, &'s str);
+    let series: [Series; 3] = [
+        (p.train, RGBColor(31, 119, 180), "MDN, training batch"),
+        (p.val, RGBColor(255, 127, 14), "MDN, validation"),
+        (
+            p.baseline,
+            RGBColor(120, 120, 120),
+            "MSE regressor, validation",
+        ),
+    ];
+    for (pts, colour, label) in series {
+        let clipped: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, y.min(yhi + pad))).collect();
+        let s = chart
+            .draw_series(LineSeries::new(clipped, colour.stroke_width(w)))
+            .map_err(e)?;
+        if p.text {
+            s.label(label).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+            });
+        }
+    }
+    if let Some(bayes) = p.bayes {
+        let s = chart
+            .draw_series(LineSeries::new(
+                vec![(0.0, bayes), (x1, bayes)],
+                RGBColor(44, 160, 44).stroke_width(px(1.0) as u32),
+            ))
+            .map_err(e)?;
+        if p.text {
+            s.label("Bayes optimum").legend(|(x, y)| {
+                PathElement::new(
+                    vec![(x, y), (x + 16, y)],
+                    RGBColor(44, 160, 44).stroke_width(2),
+                )
+            });
+        }
+    }
+    if p.text {
+        series_legend(&mut chart, font).map_err(e)?;
+    }
+    Ok(())
+}
+
+/// The mixture's parameters as functions of x: π_k(x) on top, μ_k(x) ± σ_k(x) below.
+pub fn draw_components<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    view: &View,
+    c: &Curves,
+    text: bool,
+    scale: f64,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * scale).round() as i32;
+    let font = light_chart_style(scale);
+    let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 as i32 * 2 / 5);
+    let k = c.mixtures.first().map_or(0, |m| m.k);
+    for (area, which) in [(&top, 0), (&bottom, 1)] {
+        let yr = if which == 0 {
+            0.0..1.0
+        } else {
+            view.y.0..view.y.1
+        };
+        let mut b = ChartBuilder::on(area);
+        b.margin(px(6.0));
+        if text {
+            b.x_label_area_size(px(if which == 0 { 6.0 } else { 28.0 }))
+                .y_label_area_size(px(44.0));
+        }
+        let mut chart = b.build_cartesian_2d(view.x.0..view.x.1, yr).map_err(e)?;
+        if text {
+            let mut mesh = chart.configure_mesh();
+            mesh.light_line_style(BLACK.mix(0.04))
+                .label_style(font.clone())
+                .axis_desc_style(font.clone())
+                .y_labels(3)
+                .x_labels(6);
+            mesh.y_label_formatter(&|v| format!("{v:.1}"))
+                .x_label_formatter(&|v| format!("{v:.1}"));
+            if which == 0 {
+                mesh.y_desc("π_k(x)").x_labels(0);
+            } else {
+                mesh.y_desc("μ_k ± σ_k").x_desc("x");
+            }
+            mesh.draw().map_err(e)?;
+        }
+        for j in 0..k {
+            let colour = component_colour(j);
+            if which == 0 {
+                let pts: Vec<(f64, f64)> =
+                    c.xs.iter()
+                        .zip(&c.mixtures)
+                        .map(|(x, m)| (*x, m.pi[j]))
+                        .collect();
+                chart
+                    .draw_series(LineSeries::new(pts, colour.stroke_width(px(2.0) as u32)))
+                    .map_err(e)?;
+            } else {
+                // Band and mean only where the component carries weight (π > 0.05).
+                // One test for both loops: with `<= 0.05` here and `> 0.05` below, a π that
+                // is not a number passed neither and the loop never advanced.
+                let carries = |i: usize| c.mixtures[i].pi[j] > 0.05;
+                let mut i = 0;
+                while i < c.xs.len() {
+                    if !carries(i) {
+                        i += 1;
+                        continue;
+                    }
+                    let start = i;
+                    while i < c.xs.len() && carries(i) {
+                        i += 1;
+                    }
+                    let run = start..i;
+                    let at = |t: usize, f: f64| {
+                        let m = &c.mixtures[t];
+                        (
+                            c.xs[t],
+                            (m.mu[j * m.d] + f * m.sigma[j * m.d]).clamp(view.y.0, view.y.1),
+                        )
+                    };
+                    let poly: Vec<(f64, f64)> = run
+                        .clone()
+                        .map(|t| at(t, 1.0))
+                        .chain(run.clone().rev().map(|t| at(t, -1.0)))
+                        .collect();
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(
+                            poly,
+                            colour.mix(0.25).filled(),
+                        )))
+                        .map_err(e)?;
+                    let mean: Vec<(f64, f64)> = run.map(|t| at(t, 0.0)).collect();
+                    chart
+                        .draw_series(LineSeries::new(mean, colour.stroke_width(px(2.0) as u32)))
+                        .map_err(e)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The slice p(y | x0): the mixture density, each component's share π_k N(y; μ_k, σ_k),
+/// the MSE regressor's prediction and the mixture mean marked.
+pub struct Slice<'a> {
+    pub x0: f64,
+    pub mixture: &'a Mixture,
+    pub baseline: f64,
+    pub y: (f64, f64),
+    pub y_label: &'a str,
+    pub text: bool,
+    pub scale: f64,
+}
+
+pub fn draw_slice<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &Slice,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * p.scale).round() as i32;
+    let font = light_chart_style(p.scale);
+    let m = p.mixture;
+    let n = 300;
+    let ys: Vec<f64> = (0..n)
+        .map(|i| p.y.0 + (p.y.1 - p.y.0) * i as f64 / (n - 1) as f64)
+        .collect();
+    let dens: Vec<f64> = ys
+        .iter()
+        .map(|y| crate::math::exp(m.log_prob(&[*y])))
+        .collect();
+    let top = dens
+        .iter()
+        .cloned()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+        .max(1e-3)
+        * 1.08;
+    let mut b = ChartBuilder::on(root);
+    b.margin(px(6.0));
+    if p.text {
+        b.x_label_area_size(px(28.0))
+            .y_label_area_size(px(44.0))
+            .caption(format!("p(y | x = {:.2})", p.x0), font.clone());
+    }
+    let mut chart = b.build_cartesian_2d(p.y.0..p.y.1, 0.0..top).map_err(e)?;
+    if p.text {
+        chart
+            .configure_mesh()
+            .light_line_style(BLACK.mix(0.04))
+            .label_style(font.clone())
+            .axis_desc_style(font.clone())
+            .x_desc(p.y_label)
+            .y_desc("density")
+            .x_labels(6)
+            .y_labels(4)
+            .x_label_formatter(&|v| format!("{v:.1}"))
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .draw()
+            .map_err(e)?;
+    }
+    for k in 0..m.k {
+        let (mu, s, pi) = (m.mu[k * m.d], m.sigma[k * m.d], m.pi[k]);
+        if pi < 1e-3 {
+            continue;
+        }
+        let part: Vec<(f64, f64)> = ys
+            .iter()
+            .map(|y| {
+                let z = (y - mu) / s;
+                (
+                    *y,
+                    (pi * crate::math::exp(-0.5 * z * z)
+                        / (s * (2.0 * std::f64::consts::PI).sqrt()))
+                    .min(top),
+                )
+            })
+            .collect();
+        chart
+            .draw_series(LineSeries::new(
+                part,
+                component_colour(k).mix(0.8).stroke_width(px(1.0) as u32),
+            ))
+            .map_err(e)?;
+    }
+    let total: Vec<(f64, f64)> = ys
+        .iter()
+        .cloned()
+        .zip(dens.iter().map(|v| v.min(top)))
+        .collect();
+    chart
+        .draw_series(AreaSeries::new(
+            total.clone(),
+            0.0,
+            RGBColor(31, 119, 180).mix(0.15),
+        ))
+        .map_err(e)?;
+    chart
+        .draw_series(LineSeries::new(
+            total,
+            RGBColor(31, 119, 180).stroke_width(px(2.0) as u32),
+        ))
+        .map_err(e)?;
+    let mean = m.mean()[0];
+    for (v, colour, label) in [
+        (p.baseline, BLACK, "MSE prediction"),
+        (mean, RGBColor(214, 39, 40), "mixture mean"),
+    ] {
+        if !(p.y.0..=p.y.1).contains(&v) {
+            continue;
+        }
+        let s = chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(v, 0.0), (v, top)],
+                colour.stroke_width(px(2.0) as u32),
+            )))
+            .map_err(e)?;
+        if p.text {
+            s.label(label).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2))
+            });
+        }
+    }
+    if p.text {
+        series_legend(&mut chart, font).map_err(e)?;
+    }
+    Ok(())
+}

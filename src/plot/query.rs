@@ -1,0 +1,113 @@
+//! What the plots ask of a model: the density on a grid (as an RGBA image), the
+//! parameters as functions of x, samples and modes.
+
+use super::*;
+use crate::mixture::Mixture;
+use crate::model::Model;
+use ndarray::Array2;
+
+/// ln p(y|x) over a `w × h` grid covering `view`: pixel (col, row) is at the centre of
+/// its cell, row 0 at the top (largest y). One input and one output dimension.
+pub fn log_density(model: &Model, view: &View, w: usize, h: usize) -> Array2<f64> {
+    let xs: Vec<f64> = (0..w)
+        .map(|c| view.x.0 + (c as f64 + 0.5) / w as f64 * (view.x.1 - view.x.0))
+        .collect();
+    let ys: Vec<f64> = (0..h)
+        .map(|r| view.y.1 - (r as f64 + 0.5) / h as f64 * (view.y.1 - view.y.0))
+        .collect();
+    model.log_density_grid(&xs, &ys)
+}
+
+/// The heatmap as RGBA pixels, and the colour scale's range (lo, hi) in ln p: the top
+/// of the scale follows the densest cell (capped at 6), the bottom is COLOUR_SPAN lower.
+/// Cells that are not finite get the bottom colour: never a NaN on screen.
+pub fn density_rgba(grid: &Array2<f64>) -> (Vec<u8>, f64, f64) {
+    let top = grid
+        .iter()
+        .cloned()
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let hi = if top.is_finite() { top.min(6.0) } else { 0.0 };
+    let lo = hi - COLOUR_SPAN;
+    let mut out = Vec::with_capacity(grid.len() * 4);
+    for v in grid.iter() {
+        let t = if v.is_finite() {
+            (v - lo) / COLOUR_SPAN
+        } else {
+            0.0
+        };
+        let [r, g, b] = viridis(t);
+        out.extend_from_slice(&[r, g, b, 255]);
+    }
+    (out, lo, hi)
+}
+
+/// The model as functions of x: the baseline's prediction and each component's π, μ, σ.
+#[derive(Clone, Debug)]
+pub struct Curves {
+    pub xs: Vec<f64>,
+    pub baseline: Vec<f64>,
+    pub mixtures: Vec<Mixture>,
+}
+
+pub fn curves(model: &Model, view: &View, n: usize) -> Curves {
+    let xs: Vec<f64> = (0..n)
+        .map(|i| view.x.0 + i as f64 / (n - 1).max(1) as f64 * (view.x.1 - view.x.0))
+        .collect();
+    let grid = Array2::from_shape_fn((n, 1), |(i, _)| xs[i]);
+    let mixtures = model.mixtures(&grid);
+    let mut ws = crate::network::Workspace::new(&model.baseline.sizes);
+    let baseline = xs
+        .iter()
+        .map(|x| model.baseline_predict(&[*x], &mut ws)[0])
+        .collect();
+    Curves {
+        xs,
+        baseline,
+        mixtures,
+    }
+}
+
+/// Points (x, y) in data units.
+pub type Points = Vec<(f64, f64)>;
+
+/// Samples for the main plot (one per x, the x drawn uniformly over the view) and the
+/// most probable y at each of the curves' x, as asked by `sampling`.
+pub fn samples_and_modes(
+    model: &Model,
+    view: &View,
+    curves: &Curves,
+    sampling: plane::Sampling,
+) -> (Points, Points) {
+    if sampling.n == 0 && !sampling.mode {
+        return (Vec::new(), Vec::new()); // every frame, usually: no work
+    }
+    let mut rng = crate::rng::Rng::new(sampling.seed, crate::rng::stream::SAMPLES);
+    let n = sampling.n.min(plane::SAMPLES_MAX);
+    let xs = Array2::from_shape_fn((n, 1), |_| rng.range(view.x.0, view.x.1));
+    let samples = model
+        .mixtures(&xs)
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let w = m.tempered_weights(sampling.temp.pi);
+            (
+                xs[[i, 0]],
+                m.sample_tempered(&w, sampling.temp.sigma, &mut rng).1[0],
+            )
+        })
+        .collect();
+    let modes = if sampling.mode {
+        // Every other x of the curves: the mode is an iteration per start, not a formula.
+        curves
+            .xs
+            .iter()
+            .zip(&curves.mixtures)
+            .step_by(2)
+            .map(|(x, m)| (*x, m.mode()[0]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (samples, modes)
+}

@@ -1,0 +1,56 @@
+// The documented API for embedding pages and automation: window.mdn (see the README).
+import { S, $ } from './state.js';
+import { E } from './engine.js';
+import { MSG } from './protocol.js';
+import { ask, workerRestart } from './worker-client.js';
+import { importModel, embedCode } from './links.js';
+import { usePoints } from './points.js';
+import { startSweep } from './sweep.js';
+import { step, applySampling } from './controls.js';
+import { setTarget } from './pointer.js';
+import { resetStats } from './draw.js';
+import { recoverEngine } from './recovery.js';
+
+export function installApi(first) {
+  window.mdn = {
+    version: E().version(),
+    ready: first.then(() => undefined),
+    spec: () => S.viewer.spec(),
+    metrics: () => ask({ type: MSG.METRICS }),
+    step,
+    /** Loads a model file's text (the CLI's format). */
+    loadModel: (text) => importModel(text),
+    /** The model in the CLI's JSON format. */
+    modelJson: () => S.viewer.model_json(),
+    /** Runs a K sweep (K = 1…kMax, `seeds` seeds) in the background; a promise of its report. */
+    sweep: ({ kMax = 8, seeds = 3 } = {}) => startSweep(kMax, seeds),
+    /** The 2-D views' input: get it, or move it (clamped to the data's range). */
+    target: (x) => (x === undefined ? Array.from(S.viewer.target()) : setTarget(x)),
+    /** What the 2-D views show at the target (components, poses and miss distances). */
+    targetReport: () => S.viewer.target_report(),
+    /** Sampling settings of the views: temperatures, number of samples, mode. */
+    setSampling: ({ tempPi = 1, tempSigma = 1, n = 0, mode = false } = {}) => {
+      $('samp-tpi').value = tempPi;
+      $('samp-ts').value = tempSigma;
+      $('samp-n').value = String(n);
+      $('samp-mode').checked = mode;
+      applySampling();
+    },
+    /** Uses CSV text (2 or 3 columns) as the data; false with a message if it cannot. */
+    usePoints: (text) => usePoints(text, 'Points'),
+    /** The iframe snippet for this experiment. */
+    embedCode: () => embedCode(),
+    /** Drawing statistics: plot updates so far and the slowest ones, in ms. */
+    stats: () => ({ ...S.stats }),
+    resetStats,
+    /** For the tests: make the engine trap, as a bug in it would (the page recovers). */
+    trapForTest: ({ worker = false } = {}) => {
+      if (worker) return ask({ type: MSG.DEBUG_TRAP }).catch(() => workerRestart());
+      try {
+        E().debug_trap();
+      } catch (err) {
+        return recoverEngine(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,187 @@
+// The controls: the spec's form (built from the engine's key table: each key's kind
+// decides its widget), the pathology lab, play / step / reset, the sampling controls, and
+// what the page says about training (the status line and the diagnostics).
+import { S, $, redraw } from './state.js';
+import { E } from './engine.js';
+import { MSG } from './protocol.js';
+import { ask, tell } from './worker-client.js';
+import { rebuild, writeHash } from './links.js';
+import { storedPts } from './points.js';
+
+/** A form field for one key: a list for a choice, a text field for the rest. */
+function field(key) {
+  let f;
+  if (key.kind === 'choice') {
+    f = document.createElement('select');
+    for (const opt of key.options) {
+      const o = document.createElement('option');
+      o.value = o.textContent = opt;
+      f.appendChild(o);
+    }
+  } else {
+    f = document.createElement('input');
+    f.type = 'text';
+    f.inputMode = key.kind === 'int' || key.kind === 'float' ? 'decimal' : 'text';
+  }
+  f.name = key.name;
+  f.id = 'spec-' + key.name;
+  f.title = `${key.meaning} (${key.accepts})`;
+  f.setAttribute('aria-describedby', 'spec-help-' + key.name);
+  f.addEventListener('change', applyForm);
+  return f;
+}
+
+export function buildForm() {
+  const form = $('spec');
+  form.replaceChildren();
+  for (const key of S.keys) {
+    if (key.kind === 'points') continue; // own points: the "Your data" panel
+    const label = document.createElement('label');
+    const name = document.createElement('span');
+    name.textContent = key.name;
+    name.title = key.meaning;
+    const help = document.createElement('span');
+    help.id = 'spec-help-' + key.name;
+    help.hidden = true;
+    help.textContent = `${key.meaning}; accepts ${key.accepts}`;
+    label.append(name, field(key), help);
+    form.appendChild(label);
+  }
+  const seed = document.createElement('button');
+  seed.type = 'button';
+  seed.textContent = 'New seed';
+  seed.addEventListener('click', () => rebuild('#' + S.viewer.link_with_new_seed()));
+  form.appendChild(seed);
+}
+
+/** The pathology lab: each failure and its fixes as share links (text set with textContent). */
+export function buildLab() {
+  const list = $('lab');
+  list.replaceChildren();
+  const link = (text, spec) => {
+    const a = document.createElement('a');
+    a.textContent = text;
+    a.href = '#' + spec;
+    return a;
+  };
+  for (const [id, title, spec, shows, fixes] of E().presets()) {
+    const li = document.createElement('li');
+    li.dataset.preset = id;
+    const what = document.createElement('span');
+    what.textContent = ` — ${shows}. Fix: `;
+    li.append(link(title, spec), what);
+    fixes.forEach(([label, fix], i) => {
+      if (i) li.append('; ');
+      li.append(link(label, fix));
+    });
+    li.append('.');
+    list.appendChild(li);
+  }
+}
+
+/** The form shows the experiment's values, and the network's output count. */
+export function syncForm() {
+  for (const [key, value] of S.viewer.form()) {
+    const f = $('spec-' + key);
+    if (f) f.value = value;
+  }
+  const [k, means, scales, off, total] = S.viewer.outputs();
+  $('outputs').textContent = off > 0
+    ? `The network outputs ${total} numbers: ${k} mixing logits + ${means} means + ${scales + off} Cholesky entries (${scales} on the diagonal, the scales; ${off} below it, the correlations).`
+    : `The network outputs ${total} numbers: ${k} mixing logits + ${means} means + ${scales} scales.`;
+}
+
+/** A changed field: the engine reads the form as a link (own points stay with data=custom). */
+function applyForm() {
+  const parts = S.keys.filter((k) => k.kind !== 'points').map((k) => `${k.name}=${encodeURIComponent($('spec-' + k.name).value.trim())}`);
+  rebuild('#' + S.viewer.link_from_form(parts.join('&'), storedPts()));
+}
+
+export function setPlaying(on) {
+  S.playing = on && !S.viewer.done();
+  showPlaying();
+  tell({ type: MSG.PLAY, on: S.playing });
+}
+
+export function showPlaying() {
+  $('play').setAttribute('aria-pressed', String(S.playing));
+  $('play').textContent = S.playing ? '❚❚ Pause' : '▶ Play';
+}
+
+export const step = (n) => ask({ type: MSG.STEP, n });
+
+/** The views that fit the experiment's dimensions. */
+export function showViews() {
+  const [din, dout] = S.viewer.dims();
+  S.twoD = dout === 2;
+  document.querySelector('.main-plot').hidden = S.twoD;
+  document.querySelector('.panels').hidden = S.twoD;
+  document.querySelector('.plane-plot').hidden = !S.twoD;
+  for (const e of document.querySelectorAll('.arm-only')) e.hidden = !S.viewer.is_arm();
+  for (const e of document.querySelectorAll('.plane-only')) e.hidden = S.viewer.is_arm();
+  $('instack').setAttribute('aria-label', din === 2
+    ? 'Input plane: click or drag to choose the target input; arrow keys move it'
+    : 'Inputs: click or drag to choose the input x; arrow keys move it');
+  $('datanote').textContent = S.viewer.data_note();
+}
+
+/** The sampling controls show the Viewer's settings. */
+export function showSampling() {
+  const [tpi, ts, n, mode] = S.viewer.sampling();
+  $('samp-tpi').value = String(tpi);
+  $('samp-ts').value = String(ts);
+  $('samp-n').value = String(n);
+  $('samp-mode').checked = mode === 1;
+  $('samp-tpi-out').textContent = tpi.toFixed(2);
+  $('samp-ts-out').textContent = ts.toFixed(2);
+}
+
+/** The sampling controls moved: the Viewer takes them (clamped), the link follows. */
+export function applySampling() {
+  S.viewer.set_sampling(Number($('samp-tpi').value), Number($('samp-ts').value), Number($('samp-n').value), $('samp-mode').checked);
+  showSampling();
+  writeHash();
+  redraw({ panels: true });
+}
+
+/** The diagnostics: each component's average π, the smallest σ, the alarms (text only). */
+function showDiagnostics() {
+  const d = S.viewer.diagnostics();
+  if (!d) return;
+  // Snapshots come 30 times a second but the diagnostics change once a second: touching
+  // the DOM only then keeps layout work (and CPU taken from the training worker) down.
+  const key = [d.summary, d.components, ...d.alarms].join('\n');
+  if (key === S.shownDiag) return;
+  S.shownDiag = key;
+  $('diag-summary').textContent = d.summary;
+  $('diag-pi').textContent = d.components;
+  const ul = $('alarms');
+  ul.replaceChildren();
+  for (const a of d.alarms) {
+    const li = document.createElement('li');
+    li.textContent = a;
+    ul.appendChild(li);
+  }
+}
+
+const fmt = (v) => (Number.isFinite(v) ? v.toFixed(3) : '—');
+
+function rate() {
+  if (!S.playing || S.stepsWindow.length < 2) return '';
+  const [t0, s0] = S.stepsWindow[0];
+  const [t1, s1] = S.stepsWindow[S.stepsWindow.length - 1];
+  return t1 > t0 ? ` · ${Math.round(((s1 - s0) * 1000) / (t1 - t0))} steps/s` : '';
+}
+
+/** The status line: step, speed, validation NLLs (and the arm's miss distances). */
+export function updateStatus() {
+  const m = S.viewer.metrics();
+  if (!m) return;
+  showDiagnostics();
+  const done = S.viewer.done() ? ' (planned steps done)' : '';
+  const fk = m.mdn_fk_error !== undefined
+    ? ` · end effector misses by: MDN ${fmt(m.mdn_fk_error)}, MSE ${fmt(m.baseline_fk_error)}`
+    : '';
+  $('status').textContent = `step ${S.viewer.steps()} of ${S.viewer.planned_steps()}${done}${rate()} · validation NLL: MDN ${fmt(m.val_nll)}, MSE regressor ${fmt(m.baseline_val_nll)} nats${fk}`;
+  $('status').dataset.ready = '1';
+}

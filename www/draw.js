@@ -1,0 +1,175 @@
+// Drawing, and the frame scheduler. The main plot has two layers: the live one (the
+// heatmap with the curves over it) changes with every snapshot; the static one on top
+// (axes, labels, legend, data, colour bar) only with the data and the size. The panels
+// (loss, slice, parameters) are drawn four times a second, in frames of their own, so
+// that no single task grows long. Everything is drawn by the Viewer (plotters in Rust).
+import { S, $ } from './state.js';
+
+const HEAT_CELL = 5; // CSS pixels per heatmap cell (smoothed when scaled up)
+const MIN_FRAME_MS = 30; // the main plot at most about 30 times a second while training
+const PANELS_MS = 250;
+
+/** Sizes a canvas's backing store to its CSS size times the pixel ratio; returns the ratio. */
+export function sizeCanvas(c) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(c.clientWidth * dpr));
+  const h = Math.max(1, Math.round(c.clientHeight * dpr));
+  if (c.width !== w || c.height !== h) {
+    c.width = w;
+    c.height = h;
+  }
+  return dpr;
+}
+
+/** RGBA bytes from the engine, scaled into `rect` of a canvas (smoothed). */
+function blit(source, rgba, w, h, target, [x0, y0, x1, y1]) {
+  source.width = w;
+  source.height = h;
+  source.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), w, h), 0, 0);
+  const ctx = target.getContext('2d');
+  ctx.clearRect(0, 0, target.width, target.height);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(source, x0, y0, x1 - x0, y1 - y0);
+}
+
+const heatSource = document.createElement('canvas');
+const planeSource = document.createElement('canvas');
+
+function drawMain() {
+  if (S.twoD) return drawPlanes();
+  const v = S.viewer;
+  const live = $('heat');
+  const base = $('points');
+  const dpr = sizeCanvas(live);
+  sizeCanvas(base);
+  const legend = live.clientWidth >= 560;
+  const key = `${S.generation}:${base.width}x${base.height}:${legend}`;
+  if (key !== S.staticKey || !S.plotRect) {
+    S.staticKey = key;
+    base.getContext('2d').clearRect(0, 0, base.width, base.height);
+    S.plotRect = v.draw_main(base, dpr, legend, false);
+  }
+  const [x0, y0, x1, y1] = S.plotRect;
+  const cw = Math.max(1, Math.round((x1 - x0) / (HEAT_CELL * dpr)));
+  const ch = Math.max(1, Math.round((y1 - y0) / (HEAT_CELL * dpr)));
+  const ta = performance.now();
+  const rgba = v.heatmap(cw, ch);
+  const tb = performance.now();
+  blit(heatSource, rgba, cw, ch, live, S.plotRect);
+  v.draw_main(live, dpr, legend, true);
+  S.stats.maxHeatMs = Math.max(S.stats.maxHeatMs ?? 0, tb - ta);
+  S.stats.maxOverlayMs = Math.max(S.stats.maxOverlayMs ?? 0, performance.now() - tb);
+}
+
+/** The 2-D views: the input plane (static data below, live target and arms above) and the
+ * output plane (live heatmap with ellipses below, static axes above). */
+function drawPlanes() {
+  const v = S.viewer;
+  let dpr = 1;
+  for (const id of ['in-static', 'in-live', 'out-heat', 'out-static']) dpr = sizeCanvas($(id));
+  const legend = $('instack').clientWidth >= 420;
+  const key = `${S.generation}:${$('in-static').width}x${$('in-static').height}:${$('out-static').width}:${legend}`;
+  if (key !== S.planeKey || !S.inRect || !S.outRect) {
+    S.planeKey = key;
+    for (const id of ['in-static', 'out-static']) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
+    S.inRect = v.draw_inputs($('in-static'), dpr, legend, false);
+    S.outRect = v.draw_outputs($('out-static'), dpr, legend, false);
+  }
+  const live = $('in-live');
+  live.getContext('2d').clearRect(0, 0, live.width, live.height);
+  v.draw_inputs(live, dpr, legend, true);
+  const [x0, y0, x1, y1] = S.outRect;
+  const cw = Math.max(1, Math.round((x1 - x0) / (3 * dpr)));
+  const ch = Math.max(1, Math.round((y1 - y0) / (3 * dpr)));
+  blit(planeSource, v.plane_heatmap(cw, ch), cw, ch, $('out-heat'), S.outRect);
+  v.draw_outputs($('out-heat'), dpr, legend, true);
+}
+
+/** One line of the list beside the 2-D views, with the drawing's colour. */
+function reportItem(list, colour, text) {
+  const li = document.createElement('li');
+  if (colour) {
+    const sw = document.createElement('span');
+    sw.className = 'swatch';
+    sw.style.background = colour; // a #rrggbb from the engine, never user text
+    li.appendChild(sw);
+  }
+  li.append(text);
+  list.appendChild(li);
+}
+
+/** The numbers behind the 2-D views, as a list with the drawing's colours (textContent only). */
+function showTargetReport() {
+  const r = S.viewer.target_report();
+  const f = (v) => Array.from(v, (x) => x.toFixed(3)).join(', ');
+  const list = $('targetreport');
+  list.replaceChildren();
+  reportItem(list, null, `Target input (${f(r.target)})`);
+  if (r.arms.length) {
+    for (const a of r.arms) {
+      const who = a.component == null ? 'MSE regressor' : `Component ${a.component + 1} (π ${a.pi.toFixed(2)})`;
+      reportItem(list, a.colour, `${who}: θ = (${f(a.theta)}) — the hand misses the target by ${a.miss.toFixed(3)}`);
+    }
+  } else {
+    reportItem(list, '#141414', `MSE prediction (${f(r.baseline)})`);
+    for (const c of r.components) reportItem(list, c.colour, `Component ${c.k + 1}: π ${c.pi.toFixed(2)}, mean (${f(c.mean)})`);
+  }
+  if (r.mode) reportItem(list, '#ffd700', `Most probable point (${f(r.mode)})`);
+}
+
+export function drawPanels() {
+  if (S.twoD) return showTargetReport();
+  const v = S.viewer;
+  const s = $('slice');
+  const dpr = sizeCanvas(s);
+  const [vx0, vx1] = v.view_range();
+  if (S.sliceX === null) S.sliceX = 0.5 * (vx0 + vx1);
+  v.draw_slice(s, dpr, S.sliceX);
+  const c = $('components');
+  sizeCanvas(c);
+  v.draw_components(c, dpr);
+}
+
+function drawMainTimed() {
+  const t0 = performance.now();
+  drawMain();
+  const dt = performance.now() - t0;
+  S.stats.draws++;
+  S.stats.maxMainMs = Math.max(S.stats.maxMainMs, dt);
+  S.stats.totalMainMs += dt;
+}
+
+function drawPanelsTimed() {
+  const t0 = performance.now();
+  S.lastLossAt = t0;
+  const c = $('loss');
+  S.viewer.draw_loss(c, sizeCanvas(c));
+  const t1 = performance.now();
+  drawPanels();
+  S.stats.maxLossMs = Math.max(S.stats.maxLossMs, t1 - t0);
+  S.stats.maxPanelsMs = Math.max(S.stats.maxPanelsMs ?? 0, performance.now() - t1);
+  S.panelsDue = false;
+}
+
+/** One frame: the panels if they are due, else the main plot if it is. */
+export function drawFrame() {
+  const now = performance.now();
+  if (S.dirty && now - S.lastLossAt > PANELS_MS) S.panelsDue = true;
+  if (S.panelsDue && (!S.playing || now - S.lastLossAt > PANELS_MS)) {
+    drawPanelsTimed();
+  } else if (S.dirty && (!S.playing || now - S.lastMainAt >= MIN_FRAME_MS)) {
+    S.dirty = false;
+    S.lastMainAt = now;
+    drawMainTimed();
+  }
+}
+
+/** Everything at once, without waiting for frames (the warm-up after loading). */
+export function drawAll() {
+  drawMain();
+  drawPanels();
+}
+
+export function resetStats() {
+  Object.assign(S.stats, { draws: 0, maxMainMs: 0, maxLossMs: 0, totalMainMs: 0, maxPanelsMs: 0, maxHeatMs: 0, maxOverlayMs: 0 });
+}

@@ -1,0 +1,134 @@
+// Your own data: CSV pasted or uploaded, points drawn on the plot, the set kept in this
+// browser (and never dropped without your say), and the refusal to share a link that
+// cannot carry the points.
+import { S, $ } from './state.js';
+import { E } from './engine.js';
+import { rebuild } from './links.js';
+
+const STORE = 'mdn-playground-points'; // the user's own set (CSV)
+const STORE_PREV = 'mdn-playground-points-previous'; // the set it replaced
+
+function storedCsv(key = STORE) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+/** The link form of the points kept in this browser, if any. */
+export function storedPts() {
+  try {
+    const csv = storedCsv();
+    return csv ? E().parse_points(csv).pts : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps the user's own points in this browser. A different set kept before is never
+ * dropped silently: a new set (`kind` 'new': pasted, uploaded) or an edit of points that
+ * came from a link moves it to the previous slot, offered back by `offerRestore`. */
+function rememberPoints(kind) {
+  const csv = S.viewer.points_csv();
+  if (!csv) return;
+  try {
+    const old = localStorage.getItem(STORE);
+    if (old && old !== csv && (kind === 'new' || old !== S.ownPoints)) localStorage.setItem(STORE_PREV, old);
+    localStorage.setItem(STORE, csv);
+    S.ownPoints = csv;
+  } catch {
+    $('dataerror').textContent = 'This browser did not let the page keep the points (storage full or blocked); save them as CSV.';
+  }
+}
+
+/** Offers the kept set (or the one it replaced) when the experiment shows other points. */
+export function offerRestore() {
+  const current = S.viewer.points_csv();
+  const saved = storedCsv();
+  const prev = storedCsv(STORE_PREV);
+  if (current && current === saved) S.ownPoints = saved;
+  let csv = null;
+  let which = '';
+  if (current && saved && saved !== current) [csv, which] = [saved, 'saved'];
+  else if (current && prev && prev !== current) [csv, which] = [prev, 'previous'];
+  let count = 0;
+  try {
+    count = csv ? E().parse_points(csv).count : 0;
+  } catch {
+    count = 0;
+  }
+  $('restorepts').hidden = !count;
+  if (!count) return;
+  $('restorepts-text').textContent = `Your ${which} set of ${count} points is kept in this browser. `;
+  $('restorepts-use').onclick = () => usePoints(csv, `Your ${which} points`, 'new');
+}
+
+/** Uses CSV text as the data: reports skipped lines and limits, never inserts text as HTML. */
+export function usePoints(text, source, kind = 'new') {
+  let p;
+  try {
+    p = E().parse_points(text);
+  } catch (err) {
+    $('dataerror').textContent = `${source}: not used: ${err}`;
+    $('dataerror').classList.remove('ok');
+    return false;
+  }
+  const msgs = [`${source}: ${p.count} points with ${p.cols} columns${p.cols === 3 ? ' (x, y1, y2)' : ' (x, y)'}.`];
+  if (p.skipped_count) msgs.push(`${p.dropped}. ${p.skipped.join('; ')}${p.skipped_count > p.skipped.length ? '; …' : ''}`);
+  $('dataerror').textContent = msgs.join(' ');
+  $('dataerror').classList.toggle('ok', !p.skipped_count);
+  const done = rebuild('#' + S.viewer.link_with_points(p.pts));
+  rememberPoints(kind);
+  offerRestore();
+  return done.then(() => true);
+}
+
+/** The point under the pointer, in data units; null outside the plot. */
+function dataAt(ev) {
+  const top = $('points');
+  const r = top.getBoundingClientRect();
+  const k = top.width / r.width;
+  const [x0, y0, x1, y1] = S.plotRect;
+  const [vx0, vx1, vy0, vy1] = S.viewer.view_range();
+  const tx = ((ev.clientX - r.left) * k - x0) / (x1 - x0);
+  const ty = ((ev.clientY - r.top) * k - y0) / (y1 - y0);
+  if (tx < 0 || tx > 1 || ty < 0 || ty > 1) return null;
+  return { x: vx0 + tx * (vx1 - vx0), y: vy1 - ty * (vy1 - vy0), rx: 0.03 * (vx1 - vx0), ry: 0.03 * (vy1 - vy0) };
+}
+
+/** Adds or erases a point at the pointer on the main plot (one input and one output).
+ * Editing starts from every one of the user's points (the held-out ones too). */
+export function editAt(ev) {
+  if (!S.plotRect || !$('draw-on').checked || S.twoD) return false;
+  const now = performance.now();
+  if (ev.type === 'pointermove' && now - S.lastEdit < 60) return true;
+  S.lastEdit = now;
+  const at = dataAt(ev);
+  if (!at) return true;
+  let pts = S.userPoints;
+  if (!pts) {
+    const flat = S.viewer.edit_points();
+    pts = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) pts.push([flat[i], flat[i + 1]]);
+  }
+  if ($('draw-mode').value === 'erase') {
+    const before = pts.length;
+    pts = pts.filter(([px, py]) => ((px - at.x) / at.rx) ** 2 + ((py - at.y) / at.ry) ** 2 > 1);
+    if (pts.length === before) return true;
+  } else {
+    pts.push([at.x, at.y]);
+  }
+  // String(x) is the shortest text that reads back to the same number: nothing is rounded.
+  usePoints('x,y\n' + pts.map((p) => p.join(',')).join('\n'), 'Drawn points', 'edit');
+  S.userPoints = pts;
+  return true;
+}
+
+/** Copy link / embed code: refused, with the reason, when the points are too many for a link. */
+export function linkTooLong() {
+  const n = S.viewer.pts_length();
+  if (n <= E().link_limit()) return false;
+  $('dataerror').textContent = `These points are too many for a link (${n} characters compressed; the limit is ${E().link_limit()}): a shorter link would be a different experiment. Save them as CSV and share the file; this browser keeps them for the page.`;
+  return true;
+}

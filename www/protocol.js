@@ -1,0 +1,38 @@
+// The worker protocol, written down once: every message between the page
+// (worker-client.js) and the training worker (worker.js), with its fields.
+//
+// Page → worker (each may carry an `id`; the worker answers it, see SNAPSHOT):
+//   SPEC      {hash, generation}        a new experiment from a link (Trainer::new)
+//   IMPORT    {text, generation}        a new experiment from a model file
+//   PLAY      {on}                      start or pause training
+//   STEP      {n}                       train n steps, then pause
+//   METRICS   {}                        fresh metrics
+//   SWEEP     {hash, kMax, seeds, sweepGen}  a K sweep of the spec (training pauses)
+//   SWEEP_CANCEL {sweepGen}
+//   DEBUG_TRAP {}                       for the tests: the engine traps
+// Worker → page:
+//   SNAPSHOT  {ids, gen, playing, bytes}  `bytes`: a Snapshot (src/snapshot.rs, read by
+//             Viewer::apply); `ids`: the messages it answers (sent once their work is
+//             done and the metrics are fresh); `gen`: the generation of the experiment
+//   SWEEP     {gen, done, progress: [done, all], report (JSON)}
+//             or {gen, done: true, cancelled: true, reason}: why a sweep stopped
+//   ERROR     {ids, fatal, message}     `fatal`: the engine trapped (start a new worker)
+export const MSG = Object.freeze({
+  SPEC: 'spec',
+  IMPORT: 'import',
+  PLAY: 'play',
+  STEP: 'step',
+  METRICS: 'metrics',
+  SWEEP: 'sweep',
+  SWEEP_CANCEL: 'sweep-cancel',
+  DEBUG_TRAP: 'debug-trap',
+  SNAPSHOT: 'snapshot',
+  ERROR: 'error',
+});
+
+/** Work per slice in the worker: about 30 snapshots a second. */
+export const SLICE_MS = 30;
+/** Validation metrics cost several milliseconds: about once a second while training. */
+export const METRICS_MS = 1000;
+/** The most steps one STEP message trains. */
+export const STEP_MAX = 1_000_000;

@@ -1,0 +1,38 @@
+// A trapped engine never leaves the page dead: a fresh instance of it, the training
+// worker started anew, and the experiment rebuilt from the link.
+import { S } from './state.js';
+import { reloadEngine } from './engine.js';
+import { startWorker } from './worker-client.js';
+import { onSweep } from './sweep.js';
+import { rebuild, showIssues } from './links.js';
+
+let recovering = null;
+
+/** True while the engine is being replaced (nothing is drawn meanwhile). */
+export const recoveringNow = () => recovering !== null;
+
+export function recoverEngine(err) {
+  if (recovering) return recovering;
+  recovering = (async () => {
+    await reloadEngine();
+    S.viewer = null; // its memory died with the old instance
+    S.sweep.report = null;
+    startWorker();
+    if (S.sweep.waiter) onSweep({ gen: S.sweep.gen, done: true, cancelled: true, reason: 'the engine was restarted' });
+    await rebuild(location.hash, { keepIssues: true });
+    showIssues([`The engine stopped (${err.message}) and was restarted from the link; the experiment starts again from step 0.`]);
+  })().finally(() => {
+    recovering = null;
+  });
+  return recovering;
+}
+
+/** Traps anywhere (an event handler, a promise) are recovered from too. */
+export function watchForTraps() {
+  window.addEventListener('error', (e) => {
+    if (e.error instanceof WebAssembly.RuntimeError) recoverEngine(e.error);
+  });
+  window.addEventListener('unhandledrejection', (e) => {
+    if (e.reason instanceof WebAssembly.RuntimeError) recoverEngine(e.reason);
+  });
+}

@@ -1,0 +1,36 @@
+// The page's state, in one object, and the one way to ask for a redraw.
+export const $ = (id) => document.getElementById(id);
+
+export const S = {
+  viewer: null, // the Viewer: what the page shows (src/web.rs)
+  keys: [], // the spec's keys, with their kinds (spec_keys)
+  generation: 0, // which experiment the worker's snapshots belong to
+  playing: false,
+  stepsWindow: [], // [time, steps] samples for steps/s
+  twoD: false, // two output dimensions: the input and output planes instead of the main plot
+  // Drawing
+  dirty: true, // the main plot is due
+  panelsDue: true, // the panels (loss, slice, parameters) are due
+  lastLossAt: 0,
+  lastMainAt: 0,
+  plotRect: null, // the main plot's area in canvas pixels
+  staticKey: '', // what the main plot's static layer was drawn for
+  planeKey: '',
+  inRect: null, // input plane: [x0, y0, x1, y1] in canvas pixels and [vx0, vx1, vy0, vy1]
+  outRect: null,
+  sliceX: null, // x0 of the slice panel, in data units (null: the middle)
+  stats: { draws: 0, maxMainMs: 0, maxLossMs: 0, totalMainMs: 0 },
+  shownDiag: '',
+  // Your own points
+  userPoints: null, // [[x, y], ...] while drawing on the plot
+  lastEdit: 0,
+  ownPoints: null, // the CSV of the set this page last kept or took from storage
+  // The K sweep
+  sweep: { gen: 0, report: null, waiter: null },
+};
+
+/** Asks for a redraw of the main plot in the next frame, and of the panels too. */
+export function redraw({ panels = false } = {}) {
+  S.dirty = true;
+  if (panels) S.panelsDue = true;
+}

@@ -1,0 +1,81 @@
+// The page's side of the training worker: starting it, asking it, and taking its answers
+// (protocol.js). Snapshots go to the Viewer, which draws them.
+import { S, $, redraw } from './state.js';
+import { MSG } from './protocol.js';
+import { onSweep } from './sweep.js';
+import { rebuild, showIssues } from './links.js';
+import { updateStatus, showPlaying } from './controls.js';
+
+let worker = null;
+let nextId = 1;
+const pending = new Map();
+let restarting = null; // the rebuild after the worker's engine failed
+
+/** Starts the training worker (again, after its engine failed). */
+export function startWorker() {
+  worker?.terminate();
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = (e) => onMessage(e.data);
+}
+
+/** Sends a message; a promise of the metrics of the snapshot that answers it. */
+export function ask(msg) {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ ...msg, id, generation: S.generation });
+  });
+}
+
+/** Sends a message that needs no answer. */
+export function tell(msg) {
+  worker.postMessage({ ...msg, generation: S.generation });
+}
+
+/** After a trap in the worker's engine: the promise of the restarted experiment. */
+export const workerRestart = () => restarting;
+
+function waitersOf(ids = []) {
+  const out = [];
+  for (const id of ids) {
+    const w = pending.get(id);
+    pending.delete(id);
+    if (w) out.push(w);
+  }
+  return out;
+}
+
+function onMessage(m) {
+  if (m.type === MSG.SWEEP) return onSweep(m);
+  const waiters = waitersOf(m.ids);
+  if (m.type === MSG.ERROR) return onError(m, waiters);
+  const metrics = () => (m.gen === S.generation ? S.viewer.metrics() : undefined);
+  if (m.gen === S.generation) onSnapshot(m);
+  for (const w of waiters) w.resolve(metrics());
+}
+
+function onSnapshot(m) {
+  S.viewer.apply(m.bytes);
+  S.playing = m.playing;
+  showPlaying();
+  const now = performance.now();
+  S.stepsWindow.push([now, S.viewer.steps()]);
+  while (S.stepsWindow.length > 2 && now - S.stepsWindow[0][0] > 2000) S.stepsWindow.shift();
+  redraw({ panels: !S.playing });
+  updateStatus();
+}
+
+function onError(m, waiters) {
+  for (const w of waiters) w.reject(new Error(m.message));
+  if (!m.fatal) {
+    showIssues([`Training stopped: ${m.message}`]);
+    return;
+  }
+  // The worker's engine trapped: a new worker takes the same experiment on.
+  startWorker();
+  if (S.sweep.waiter) onSweep({ gen: S.sweep.gen, done: true, cancelled: true, reason: 'the training engine was restarted' });
+  restarting = rebuild('#' + S.viewer.link(false), { keepIssues: true }).then(() => {
+    showIssues([`The training engine stopped (${m.message}) and was restarted; training starts again from step 0.`]);
+  });
+  $('status').dataset.ready = '1';
+}
