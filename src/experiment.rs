@@ -404,6 +404,11 @@ impl Experiment {
         self.last
     }
 
+    /// The steps the spec plans (`steps`) are done.
+    pub fn planned_done(&self) -> bool {
+        self.step >= self.spec.steps
+    }
+
     /// Runs `steps` training steps (fewer if the run halts).
     pub fn train(&mut self, steps: u64) {
         for _ in 0..steps {

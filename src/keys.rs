@@ -346,7 +346,7 @@ impl<'a> Reader<'a> {
             Kind::Points => match userdata::decode(v.trim()) {
                 Ok(u) => Some(Value::Points(Some(u))),
                 Err(e) => {
-                    self.issue(name, e, "ignored");
+                    self.issue(name, format!("{name}: {e}"), "ignored");
                     None
                 }
             },
@@ -466,7 +466,12 @@ pub fn docs<T>(keys: &[Key<T>], defaults: &T) -> Vec<[String; 4]> {
             [
                 k.name.to_string(),
                 k.kind.accepts(),
-                k.text(defaults).unwrap_or_else(|| "(none)".into()),
+                k.text(defaults).unwrap_or_else(|| match k.kind {
+                    // Not written when at the default, which is the lowest value.
+                    Kind::Flag => "0".into(),
+                    Kind::Int(lo, _) => lo.to_string(),
+                    _ => "(none)".into(),
+                }),
                 k.meaning.to_string(),
             ]
         })

@@ -202,6 +202,11 @@ impl Link {
         out
     }
 
+    /// The keys of the view and the page as the README's Markdown table.
+    pub fn keys_markdown() -> String {
+        keys::markdown(&Link::key_docs())
+    }
+
     /// The keys of the view and the page, documented (name, accepts, default, meaning).
     pub fn key_docs() -> Vec<[String; 4]> {
         let d = Link::default();

@@ -27,7 +27,7 @@ pub struct Snapshot {
 const MAGIC: &[u8; 4] = b"mdn1";
 
 impl Snapshot {
-    /// The planned steps are done.
+    /// The planned steps are done (as [`crate::Experiment::planned_done`] said).
     pub fn done(&self) -> bool {
         self.step >= self.planned
     }

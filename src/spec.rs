@@ -363,6 +363,11 @@ pub fn keys_markdown() -> String {
     keys::markdown(&key_docs())
 }
 
+/// The name of the key of a kind (the data set's choice, the points).
+fn key_of(kind: Kind) -> &'static str {
+    KEYS.iter().find(|k| k.kind == kind).map_or("", |k| k.name)
+}
+
 fn key_list() -> String {
     KEYS.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
 }
@@ -485,6 +490,7 @@ impl Spec {
         }
         r.repeated(KEYS, &spec);
         // Points belong to data=custom, and custom data need enough of them.
+        let (data_key, pts_key) = (key_of(Kind::Choice(Data::NAMES)), key_of(Kind::Points));
         if spec.data == Data::Custom && spec.points.is_none() {
             spec.points = points;
         }
@@ -500,9 +506,9 @@ impl Spec {
             }
             (Data::Custom, got) => {
                 issues.push(issue(
-                    "data",
+                    data_key,
                     format!(
-                        "data=custom needs at least {} points in pts (got {})",
+                        "{data_key}=custom needs at least {} points in {pts_key} (got {})",
                         userdata::MIN_POINTS,
                         got.unwrap_or(0)
                     ),
@@ -513,8 +519,8 @@ impl Spec {
             }
             (_, Some(_)) => {
                 issues.push(issue(
-                    "pts",
-                    "pts: points are used only with data=custom".into(),
+                    pts_key,
+                    format!("{pts_key}: points are used only with {data_key}=custom"),
                     "ignored",
                 ));
                 spec.points = None;

@@ -272,7 +272,8 @@ pub fn encode(data: &UserData) -> String {
     format!("z2.{}", base64url(&packed))
 }
 
-/// Reads the link form back (the same numbers, bit for bit). A link changed by hand or cut
+/// Reads the link form back (the same numbers, bit for bit). The error says what is wrong
+/// (the caller names the key). A link changed by hand or cut
 /// short fails its checksum and is refused with the reason, never read as other points.
 pub fn decode(text: &str) -> Result<UserData, String> {
     let (body, zlib) = if let Some(b) = text.strip_prefix("z2.") {
@@ -280,12 +281,12 @@ pub fn decode(text: &str) -> Result<UserData, String> {
     } else if let Some(b) = text.strip_prefix("z1.") {
         (b, false)
     } else {
-        return Err("pts: not points written by the playground (they start with z2.)".into());
+        return Err("not points written by the playground (they start with z2.)".into());
     };
     if body.len() > 4 * MAX_TEXT {
-        return Err("pts: too long".into());
+        return Err("too long".into());
     }
-    let packed = unbase64url(body).ok_or("pts: damaged (not base64url as the page writes it)")?;
+    let packed = unbase64url(body).ok_or("damaged (not base64url as the page writes it)")?;
     let csv = if zlib {
         miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_TEXT)
     } else {
@@ -293,17 +294,17 @@ pub fn decode(text: &str) -> Result<UserData, String> {
     };
     let csv = csv.map_err(|e| match e.status {
         miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
-            format!("pts: too large (over {} KB of text)", MAX_TEXT / 1024)
+            format!("too large (over {} KB of text)", MAX_TEXT / 1024)
         }
         miniz_oxide::inflate::TINFLStatus::Adler32Mismatch => {
-            "pts: damaged (the checksum does not match: the link was changed or cut)".into()
+            "damaged (the checksum does not match: the link was changed or cut)".into()
         }
-        _ => "pts: damaged or cut short (it does not decompress)".to_string(),
+        _ => "damaged or cut short (it does not decompress)".to_string(),
     })?;
-    let csv = String::from_utf8(csv).map_err(|_| "pts: damaged (not text)".to_string())?;
-    let p = parse_csv(&csv).map_err(|e| format!("pts: {e}"))?;
+    let csv = String::from_utf8(csv).map_err(|_| "damaged (not text)".to_string())?;
+    let p = parse_csv(&csv).map_err(|e| format!("{e}"))?;
     if p.skipped_count > 0 {
-        return Err(format!("pts: damaged ({})", p.skipped[0]));
+        return Err(format!("damaged ({})", p.skipped[0]));
     }
     Ok(p.data)
 }

@@ -271,7 +271,7 @@ impl Trainer {
 
     /// The planned steps (`steps` of the spec) are done.
     pub fn done(&self) -> bool {
-        self.exp.step >= self.exp.spec.steps
+        self.exp.planned_done()
     }
 
     /// Steps still planned.
@@ -535,7 +535,7 @@ impl Viewer {
 
     /// The planned steps are done.
     pub fn done(&self) -> bool {
-        self.snapshot.step >= self.link.spec.steps
+        self.snapshot.done()
     }
 
     /// The latest metrics (the fields of `mdn train`'s final line), or `undefined`.

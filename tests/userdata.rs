@@ -260,7 +260,7 @@ fn a_link_changed_by_one_character_is_refused_never_read_as_other_points() {
             match decode(&changed) {
                 Ok(v) => assert_eq!(v, u, "position {i}: other points without a warning"),
                 Err(e) => {
-                    assert!(e.starts_with("pts: "), "{e}");
+                    assert!(!e.is_empty(), "{e}");
                     refused += 1;
                 }
             }
@@ -271,7 +271,7 @@ fn a_link_changed_by_one_character_is_refused_never_read_as_other_points() {
         "{refused} of {tried} changes refused"
     );
     let cut = &text[..text.len() - 3];
-    assert!(decode(cut).unwrap_err().contains("pts: damaged"));
+    assert!(decode(cut).unwrap_err().contains("damaged"));
     let flipped = {
         let mut b = text.clone().into_bytes();
         let n = b.len();

@@ -6,14 +6,12 @@ import { startWorker } from './worker-client.js';
 import { onSweep } from './sweep.js';
 import { rebuild, showIssues } from './links.js';
 
-let recovering = null;
-
 /** True while the engine is being replaced (nothing is drawn meanwhile). */
-export const recoveringNow = () => recovering !== null;
+export const recoveringNow = () => S.recovering !== null;
 
 export function recoverEngine(err) {
-  if (recovering) return recovering;
-  recovering = (async () => {
+  if (S.recovering) return S.recovering;
+  S.recovering = (async () => {
     await reloadEngine();
     S.viewer = null; // its memory died with the old instance
     S.sweep.report = null;
@@ -22,9 +20,9 @@ export function recoverEngine(err) {
     await rebuild(location.hash, { keepIssues: true });
     showIssues([`The engine stopped (${err.message}) and was restarted from the link; the experiment starts again from step 0.`]);
   })().finally(() => {
-    recovering = null;
+    S.recovering = null;
   });
-  return recovering;
+  return S.recovering;
 }
 
 /** Traps anywhere (an event handler, a promise) are recovered from too. */

@@ -27,6 +27,10 @@ export const S = {
   ownPoints: null, // the CSV of the set this page last kept or took from storage
   // The K sweep
   sweep: { gen: 0, report: null, waiter: null },
+  // The training worker: its handle, the next message id, the answers awaited, and the
+  // rebuild after its engine failed
+  worker: { handle: null, nextId: 1, pending: new Map(), restarting: null },
+  recovering: null, // the engine being replaced after a trap
 };
 
 /** Asks for a redraw of the main plot in the next frame, and of the panels too. */

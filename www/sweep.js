@@ -8,10 +8,10 @@ import { sizeCanvas } from './draw.js';
 
 /** Starts a K sweep of the current spec (training pauses); a promise of its report. */
 export function startSweep(kMax, seeds) {
-  kMax = Math.min(30, Math.max(1, Math.round(Number(kMax)) || 8));
-  seeds = Math.min(10, Math.max(1, Math.round(Number(seeds)) || 3));
-  $('sweep-k').value = kMax;
-  $('sweep-seeds').value = seeds;
+  // The engine clamps both (to the spec's K and to the seeds a sweep takes); the fields
+  // show what it used once the first report is in.
+  kMax = Math.max(0, Math.round(Number(kMax)) || 8);
+  seeds = Math.max(0, Math.round(Number(seeds)) || 3);
   S.sweep.gen++;
   $('sweep-cancel').hidden = false;
   $('sweep-run').disabled = true;
@@ -52,7 +52,10 @@ function sweepText(r, [doneRuns, total]) {
 
 function showProgress(m) {
   S.sweep.report = m.report;
-  $('sweep-status').textContent = sweepText(JSON.parse(m.report), m.progress);
+  const r = JSON.parse(m.report);
+  $('sweep-k').value = r.k_max;
+  $('sweep-seeds').value = r.seeds;
+  $('sweep-status').textContent = sweepText(r, m.progress);
   try {
     drawSweep();
   } catch (err) {

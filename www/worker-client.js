@@ -6,40 +6,37 @@ import { onSweep } from './sweep.js';
 import { rebuild, showIssues } from './links.js';
 import { updateStatus, showPlaying } from './controls.js';
 
-let worker = null;
-let nextId = 1;
-const pending = new Map();
-let restarting = null; // the rebuild after the worker's engine failed
+const W = S.worker; // the worker, its next message id, the pending answers
 
 /** Starts the training worker (again, after its engine failed). */
 export function startWorker() {
-  worker?.terminate();
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  worker.onmessage = (e) => onMessage(e.data);
+  W.handle?.terminate();
+  W.handle = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  W.handle.onmessage = (e) => onMessage(e.data);
 }
 
 /** Sends a message; a promise of the metrics of the snapshot that answers it. */
 export function ask(msg) {
-  const id = nextId++;
+  const id = W.nextId++;
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ ...msg, id, generation: S.generation });
+    W.pending.set(id, { resolve, reject });
+    W.handle.postMessage({ ...msg, id, generation: S.generation });
   });
 }
 
 /** Sends a message that needs no answer. */
 export function tell(msg) {
-  worker.postMessage({ ...msg, generation: S.generation });
+  W.handle.postMessage({ ...msg, generation: S.generation });
 }
 
 /** After a trap in the worker's engine: the promise of the restarted experiment. */
-export const workerRestart = () => restarting;
+export const workerRestart = () => W.restarting;
 
 function waitersOf(ids = []) {
   const out = [];
   for (const id of ids) {
-    const w = pending.get(id);
-    pending.delete(id);
+    const w = W.pending.get(id);
+    W.pending.delete(id);
     if (w) out.push(w);
   }
   return out;
@@ -74,7 +71,7 @@ function onError(m, waiters) {
   // The worker's engine trapped: a new worker takes the same experiment on.
   startWorker();
   if (S.sweep.waiter) onSweep({ gen: S.sweep.gen, done: true, cancelled: true, reason: 'the training engine was restarted' });
-  restarting = rebuild('#' + S.viewer.link(false), { keepIssues: true }).then(() => {
+  W.restarting = rebuild('#' + S.viewer.link(false), { keepIssues: true }).then(() => {
     showIssues([`The training engine stopped (${m.message}) and was restarted; training starts again from step 0.`]);
   });
   $('status').dataset.ready = '1';
