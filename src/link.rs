@@ -138,6 +138,12 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
     ),
 ];
 
+/// Keys of a share link that belong to the page, not to the experiment: how it opens
+/// ([`PAGE_KEYS`]) and what it shows ([`VIEW_KEYS`]). They change no result.
+pub fn page_keys() -> Vec<&'static str> {
+    PAGE_KEYS.iter().chain(VIEW_KEYS).map(|k| k.name).collect()
+}
+
 fn nearest_count(n: usize) -> usize {
     *SAMPLE_COUNTS
         .iter()
@@ -155,7 +161,7 @@ impl Link {
     /// As [`Link::parse`]; a link that asks for `data=custom` without points of its own
     /// takes `points` (the browser's: a reload loses nothing).
     pub fn parse_with_points(text: &str, points: Option<UserData>) -> (Link, Vec<Issue>) {
-        let page = crate::spec::page_keys();
+        let page = page_keys();
         let (spec, mut issues) = Spec::parse_with_points(text, &page, points);
         let mut link = Link {
             spec,
@@ -174,6 +180,22 @@ impl Link {
         r.repeated(VIEW_KEYS, &link);
         r.repeated(PAGE_KEYS, &link);
         (link, issues)
+    }
+
+    /// Strict parse of a link given to the command line: any problem with the spec is an
+    /// error, and the page's own keys ([`page_keys`]), which change no result, are
+    /// accepted and ignored; their names are returned (once each, in the order given) so
+    /// that the caller can say so.
+    pub fn parse_cli(text: &str) -> Result<(Spec, Vec<String>), crate::spec::SpecError> {
+        let page = page_keys();
+        let spec = Spec::parse_ignoring(text, &page)?;
+        let mut ignored: Vec<String> = Vec::new();
+        for (key, _) in keys::pairs(text) {
+            if page.contains(&key.as_str()) && !ignored.contains(&key) {
+                ignored.push(key);
+            }
+        }
+        Ok((spec, ignored))
     }
 
     /// The link's text (after `#`): the spec, the view where it differs from the default,

@@ -184,17 +184,6 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
-/// Keys of a share link that belong to the page, not to the experiment: how it opens
-/// (`play`, `embed`) and what it shows ([`crate::link::VIEW_KEYS`]). They change no
-/// result: the CLI ignores them.
-pub fn page_keys() -> Vec<&'static str> {
-    crate::link::PAGE_KEYS
-        .iter()
-        .map(|k| k.name)
-        .chain(crate::link::VIEW_KEYS.iter().map(|k| k.name))
-        .collect()
-}
-
 pub const N_RANGE: (usize, usize) = (10, 50_000);
 pub const SEED_MAX: u64 = 9_007_199_254_740_991; // 2^53 - 1, exact in JavaScript
 pub const K_RANGE: (usize, usize) = (1, 30);
@@ -427,22 +416,8 @@ impl Spec {
         Spec::parse_ignoring(text, &[])
     }
 
-    /// Strict parse of a link given to the command line: as [`Spec::parse`], but the
-    /// page's own keys ([`page_keys`]) are accepted and ignored; their names are returned
-    /// (once each, in the order given) so that the caller can say so.
-    pub fn parse_link(text: &str) -> Result<(Spec, Vec<String>), SpecError> {
-        let page = page_keys();
-        let spec = Spec::parse_ignoring(text, &page)?;
-        let mut ignored: Vec<String> = Vec::new();
-        for (key, _) in keys::pairs(text) {
-            if page.contains(&key.as_str()) && !ignored.contains(&key) {
-                ignored.push(key);
-            }
-        }
-        Ok((spec, ignored))
-    }
-
-    fn parse_ignoring(text: &str, ignore: &[&str]) -> Result<Spec, SpecError> {
+    /// Strict parse, skipping the keys in `ignore` (see [`crate::link::Link::parse_cli`]).
+    pub fn parse_ignoring(text: &str, ignore: &[&str]) -> Result<Spec, SpecError> {
         let (spec, issues) = Spec::parse_lenient(text, ignore);
         if issues.is_empty() {
             Ok(spec)
@@ -452,7 +427,7 @@ impl Spec {
     }
 
     /// Lenient parse for share links: always gives a valid spec, with the problems found.
-    /// Keys in `ignore` (e.g. the page's own `play`, `embed`) are skipped silently.
+    /// Keys in `ignore` (the page's own, [`crate::link::page_keys`]) are skipped silently.
     pub fn parse_lenient(text: &str, ignore: &[&str]) -> (Spec, Vec<SpecIssue>) {
         Spec::parse_with_points(text, ignore, None)
     }

@@ -458,7 +458,7 @@ impl Viewer {
             .points
             .clone()
             .or_else(|| stored_pts.and_then(|p| crate::userdata::decode(&p).ok()));
-        let page = crate::spec::page_keys();
+        let page = crate::link::page_keys();
         self.relink(Spec::parse_with_points(form, &page, points).0)
     }
 

@@ -222,7 +222,7 @@ fn a_key_given_many_times_is_reported_once_with_the_value_used() {
 #[test]
 fn the_command_line_takes_the_page_links_view_keys_and_names_them() {
     // 9.6: the page's own keys made `mdn train` refuse the page's links.
-    let (s, ignored) = Spec::parse_link(
+    let (s, ignored) = mdn_playground::link::Link::parse_cli(
         "http://x/#k=3&play=1&target=0.5,0.5&tpi=0.5&tsigma=2&samples=300&mode=1&embed=1&play=1",
     )
     .unwrap();
@@ -231,7 +231,7 @@ fn the_command_line_takes_the_page_links_view_keys_and_names_them() {
         ignored,
         ["play", "target", "tpi", "tsigma", "samples", "mode", "embed"]
     );
-    assert!(Spec::parse_link("k=3&colour=red").is_err());
+    assert!(mdn_playground::link::Link::parse_cli("k=3&colour=red").is_err());
 }
 
 /// An "out of time?" question that says yes every `every`-th time it is asked.

@@ -105,7 +105,7 @@ fn links_round_trip_and_write_only_what_differs() {
     let (d, _) = Link::parse("");
     assert_eq!(d.format(true), Spec::default().format());
     // The CLI takes the same link and names what it ignores.
-    let (spec, ignored) = Spec::parse_link(text).unwrap();
+    let (spec, ignored) = Link::parse_cli(text).unwrap();
     assert_eq!(spec, l.spec);
     assert_eq!(ignored, ["target", "tpi", "samples", "mode", "play"]);
 }
@@ -119,7 +119,7 @@ fn every_key_is_documented_once_and_the_page_keys_follow_the_table() {
         ["target", "tpi", "tsigma", "samples", "mode", "play", "embed"]
     );
     assert_eq!(
-        mdn_playground::spec::page_keys(),
+        mdn_playground::link::page_keys(),
         ["play", "embed", "target", "tpi", "tsigma", "samples", "mode"]
     );
     for row in mdn_playground::spec::key_docs().iter().chain(&docs) {

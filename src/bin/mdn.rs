@@ -234,7 +234,7 @@ fn spec_arg(cmd: &str, pos: &[&str]) -> Result<Spec, Fail> {
             "{cmd} takes one SPEC (quote a share link: it contains '&')"
         ));
     }
-    let (spec, ignored) = Spec::parse_link(pos.first().copied().unwrap_or(""))
+    let (spec, ignored) = mdn_playground::link::Link::parse_cli(pos.first().copied().unwrap_or(""))
         .map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
     if !ignored.is_empty() {
         eprintln!(
