@@ -40,6 +40,8 @@ export function installApi(first) {
     usePoints: (text) => usePoints(text, 'Points'),
     /** The iframe snippet for this experiment. */
     embedCode: () => embedCode(),
+    /** The loss histories as CSV (`step,series,nll`), as "Loss history (CSV)" saves them. */
+    lossHistory: () => S.viewer.history_csv(),
     /** Drawing statistics: plot updates so far and the slowest ones, in ms. */
     stats: () => ({ ...S.stats }),
     resetStats,

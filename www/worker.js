@@ -6,7 +6,7 @@
 // step takes seconds hands control back within a slice, and a message (pause, reset,
 // cancel) is acted on at once.
 import init, { Trainer, SweepRun, debug_trap } from '../mdn-playground.js';
-import { MSG, SLICE_MS, METRICS_MS, STEP_MAX } from './protocol.js';
+import { MSG, SLICE_MS, METRICS_MS, METRICS_FIRST_MS, STEP_MAX } from './protocol.js';
 
 const w = {
   trainer: null,
@@ -14,6 +14,7 @@ const w = {
   playing: false,
   stepsLeft: 0, // steps asked for with STEP, still to train
   metricsAt: 0,
+  metricsEvery: METRICS_FIRST_MS, // doubles up to METRICS_MS
   metricsDue: false, // fresh metrics wanted before the next answer
   waiting: [], // ids answered by the next snapshot with fresh metrics
   sweep: null,
@@ -70,8 +71,9 @@ function trainSlice() {
     w.playing = false;
     w.stepsLeft = 0;
     w.metricsDue = true;
-  } else if (performance.now() - w.metricsAt > METRICS_MS) {
+  } else if (performance.now() - w.metricsAt > w.metricsEvery) {
     w.metricsDue = true;
+    w.metricsEvery = Math.min(METRICS_MS, 2 * w.metricsEvery);
   }
   snapshot();
   schedule();
@@ -107,7 +109,7 @@ function take(trainer, m, why) {
   stopSweep(why);
   w.trainer?.free();
   w.trainer = trainer;
-  Object.assign(w, { gen: m.generation, playing: false, stepsLeft: 0, metricsDue: true });
+  Object.assign(w, { gen: m.generation, playing: false, stepsLeft: 0, metricsDue: true, metricsEvery: METRICS_FIRST_MS });
 }
 
 const handlers = {

@@ -41,7 +41,8 @@ pub fn draw_loss<DB: DrawingBackend>(
     let mut b = ChartBuilder::on(root);
     b.margin(px(8.0));
     if p.text {
-        b.x_label_area_size(px(30.0)).y_label_area_size(px(44.0));
+        // Room for the tick labels and, below them, the axis title.
+        b.x_label_area_size(px(40.0)).y_label_area_size(px(44.0));
     }
     let mut chart = b
         .build_cartesian_2d(0.0..x1, (ylo - pad)..(yhi + pad))
@@ -71,14 +72,24 @@ pub fn draw_loss<DB: DrawingBackend>(
             "MSE regressor, validation",
         ),
     ];
-    for (pts, colour, label) in series {
+    for (i, (pts, colour, label)) in series.into_iter().enumerate() {
         let clipped: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, y.min(yhi + pad))).collect();
+        // The validation curves are measured about once a second: a marker at each
+        // measurement, so that a line between two far-apart ones is not read as data.
+        if i > 0 {
+            let r = px(3.0);
+            chart
+                .draw_series(clipped.iter().map(|&q| Circle::new(q, r, colour.filled())))
+                .map_err(e)?;
+        }
         let s = chart
             .draw_series(LineSeries::new(clipped, colour.stroke_width(w)))
             .map_err(e)?;
         if p.text {
             s.label(label).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+                let line = PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2));
+                let dot = Circle::new((x + 8, y), if i > 0 { 3 } else { 0 }, colour.filled());
+                EmptyElement::at((0, 0)) + line + dot
             });
         }
     }
@@ -126,7 +137,7 @@ pub fn draw_components<DB: DrawingBackend>(
         let mut b = ChartBuilder::on(area);
         b.margin(px(6.0));
         if text {
-            b.x_label_area_size(px(if which == 0 { 6.0 } else { 28.0 }))
+            b.x_label_area_size(px(if which == 0 { 6.0 } else { 40.0 }))
                 .y_label_area_size(px(44.0));
         }
         let mut chart = b.build_cartesian_2d(view.x.0..view.x.1, yr).map_err(e)?;
@@ -154,9 +165,16 @@ pub fn draw_components<DB: DrawingBackend>(
                         .zip(&c.mixtures)
                         .map(|(x, m)| (*x, m.pi[j]))
                         .collect();
+                // The key: the component's number where its weight is largest.
+                let top = pts.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
                 chart
                     .draw_series(LineSeries::new(pts, colour.stroke_width(px(2.0) as u32)))
                     .map_err(e)?;
+                if let Some((x, y)) = top.filter(|t| text && t.1 > 0.05) {
+                    let style = font.clone().color(&colour);
+                    let label = Text::new(format!("{}", j + 1), (x, y.min(0.93)), style);
+                    chart.draw_series(std::iter::once(label)).map_err(e)?;
+                }
             } else {
                 // Band and mean only where the component carries weight (π > 0.05).
                 // One test for both loops: with `<= 0.05` here and `> 0.05` below, a π that

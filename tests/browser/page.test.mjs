@@ -183,3 +183,19 @@ test('new seed draws a fresh seed from the browser (getrandom) and rebuilds the 
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+test('the loss panel draws what was measured: validation read densely at the start, a marker at each reading', async () => {
+  const { page, log } = await open(browser, server.url + '#steps=100000', { width: 1280, height: 900 });
+  await ready(page);
+  await page.click('#play');
+  await page.waitForTimeout(2500);
+  await page.click('#play');
+  const csv = await page.evaluate(() => window.mdn.lossHistory());
+  const val = csv.trim().split('\n').filter((l) => l.includes(',mdn_validation,')).map((l) => Number(l.split(',')[0]));
+  const last = Number(csv.trim().split('\n').filter((l) => l.includes(',mdn_train_batch,')).pop().split(',')[0]);
+  // Readings at 0.1, 0.2, 0.4, 0.8 s, then every second: at least three in the first
+  // half of the run, not one line from step 0 to the first reading a second later.
+  assert.ok(val.filter((s) => s < last / 2).length >= 3, `validation at steps ${val} of ${last}`);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
