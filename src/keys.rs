@@ -10,7 +10,7 @@ use crate::userdata::{self, UserData};
 use std::fmt;
 
 /// What a key accepts.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub enum Kind {
     /// One of these names (any letter case).
     Choice(&'static [&'static str]),
@@ -28,6 +28,11 @@ pub enum Kind {
     Flag,
     /// 1 to `n` comma-separated finite numbers (clamped by the value's setter).
     Numbers(usize),
+    /// Comma-separated names, each one of the names the function gives, in the order
+    /// given (each at most once).
+    List(fn() -> Vec<&'static str>),
+    /// Plain text of at most this many characters (control characters removed).
+    Text(usize),
 }
 
 /// A key's value, as read or to be written.
@@ -43,6 +48,8 @@ pub enum Value {
     Points(Option<UserData>),
     Flag(bool),
     Numbers(Vec<f64>),
+    List(Vec<String>),
+    Text(String),
     /// Not set: the key is left out when written.
     Absent,
 }
@@ -76,6 +83,30 @@ impl fmt::Display for Issue {
 /// At most this many problems are listed for one link; the rest of it is ignored.
 const MAX_ISSUES: usize = 20;
 
+impl PartialEq for Kind {
+    /// The same kind with the same bounds (lists: the same names).
+    fn eq(&self, other: &Kind) -> bool {
+        use Kind::*;
+        match (self, other) {
+            (Choice(a), Choice(b)) => a == b,
+            (Int(a, b), Int(c, d)) | (AllOrInt(a, b), AllOrInt(c, d)) => (a, b) == (c, d),
+            (Float(a, b), Float(c, d)) => (a, b) == (c, d),
+            (
+                Widths { layers, lo, hi },
+                Widths {
+                    layers: l,
+                    lo: o,
+                    hi: h,
+                },
+            ) => (layers, lo, hi) == (l, o, h),
+            (Numbers(a), Numbers(b)) | (Text(a), Text(b)) => a == b,
+            (List(a), List(b)) => a() == b(),
+            (Points, Points) | (Flag, Flag) => true,
+            _ => false,
+        }
+    }
+}
+
 impl Kind {
     /// What the kind accepts, in words (the documentation's "accepts" column).
     pub fn accepts(&self) -> String {
@@ -90,6 +121,8 @@ impl Kind {
             Kind::Points => "points written by the page (z2.…)".into(),
             Kind::Flag => "1 | 0".into(),
             Kind::Numbers(n) => format!("1 to {n} numbers, comma-separated"),
+            Kind::List(names) => format!("any of {}, comma-separated", names().join(" ")),
+            Kind::Text(n) => format!("text of at most {n} characters"),
         }
     }
 
@@ -104,6 +137,8 @@ impl Kind {
             Kind::Points => "points",
             Kind::Flag => "flag",
             Kind::Numbers(_) => "numbers",
+            Kind::List(_) => "list",
+            Kind::Text(_) => "text",
         }
     }
 }
@@ -127,6 +162,8 @@ pub fn format_value(kind: &Kind, v: &Value) -> Option<String> {
             .map(|x| x.to_string())
             .collect::<Vec<_>>()
             .join(","),
+        (_, Value::List(v)) => v.join(","),
+        (_, Value::Text(t)) => percent_encode(t),
         _ => return None,
     })
 }
@@ -203,6 +240,19 @@ pub fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Text as it goes into a link: every byte but letters, digits and `-_.~` as `%XX`.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The part of a share URL or spec text that holds the keys: after `#`, else after `?`.
@@ -358,6 +408,19 @@ impl<'a> Reader<'a> {
                     None
                 }
             },
+            Kind::List(names) => Some(Value::List(self.list(name, v, &names()))),
+            Kind::Text(max) => {
+                let clean: String = v
+                    .trim()
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect();
+                if clean.chars().count() > max {
+                    let msg = format!("{name}: longer than {max} characters");
+                    self.issue(name, msg, &format!("cut to {max}"));
+                }
+                Some(Value::Text(clean.chars().take(max).collect()))
+            }
             Kind::Numbers(n) => {
                 let xs: Option<Vec<f64>> = v
                     .split(',')
@@ -372,6 +435,28 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+    }
+
+    /// The names of `v` that are among `names`, in order, each once; the others are
+    /// named in a message and left out.
+    fn list(&mut self, name: &str, v: &str, names: &[&'static str]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for item in v.split(',').map(|p| p.trim().to_ascii_lowercase()) {
+            if item.is_empty() || out.contains(&item) {
+                continue;
+            }
+            if names.contains(&item.as_str()) {
+                out.push(item);
+            } else {
+                let msg = format!(
+                    "{name}: {} is not one of {}",
+                    quote(&item),
+                    names.join(" | ")
+                );
+                self.issue(name, msg, "left out");
+            }
+        }
+        out
     }
 
     fn widths(

@@ -49,6 +49,43 @@ pub struct Link {
     pub play: bool,
     /// Show only the main plot and its controls, for an iframe.
     pub embed: bool,
+    /// The panels an embed shows, in this order ([`PANELS`]); empty: the main plot.
+    pub panels: Vec<String>,
+    /// The spec keys whose controls an embed shows (`None`: none).
+    pub controls: Option<Vec<String>>,
+    /// A short text shown above the plot (plain text).
+    pub caption: String,
+    /// The spec keys whose controls are greyed out.
+    pub lock: Vec<String>,
+}
+
+/// The panels an embed can show: the main plot (for two outputs, the two views), the
+/// slice p(y | x0), the parameters as functions of x (π and μ ± σ), the loss curves, the
+/// diagnostics, the sampling controls, and the K sweep.
+pub const PANELS: &[&str] = &[
+    "main",
+    "slice",
+    "params",
+    "loss",
+    "diagnostics",
+    "sampling",
+    "sweep",
+];
+
+/// The longest caption.
+pub const CAPTION_MAX: usize = 280;
+
+fn panel_names() -> Vec<&'static str> {
+    PANELS.to_vec()
+}
+
+/// The spec keys a control can be shown or locked for (all but the points).
+fn control_names() -> Vec<&'static str> {
+    crate::spec::KEYS
+        .iter()
+        .filter(|k| k.kind != Kind::Points)
+        .map(|k| k.name)
+        .collect()
 }
 
 /// A view key of a temperature.
@@ -129,14 +166,74 @@ pub const VIEW_KEYS: &[Key<Link>] = &[
     flag!(view.mode, "sampling: show the most probable point"),
 ];
 
-/// How the page opens.
+/// How the page opens and what it shows.
 pub const PAGE_KEYS: &[Key<Link>] = &[
     flag!(play, "start training at once"),
     flag!(
         embed,
         "only the main plot and its controls, for an iframe of 640×400"
     ),
+    Key {
+        name: "panels",
+        kind: Kind::List(panel_names),
+        meaning: "embed: the panels shown, in this order (default: main)",
+        get: |l| list(&l.panels),
+        set: |l, v| {
+            if let Value::List(p) = v {
+                l.panels = p
+            }
+        },
+    },
+    Key {
+        name: "controls",
+        kind: Kind::List(control_names),
+        meaning: "embed: the spec keys whose controls are shown (the others are hidden)",
+        get: |l| {
+            l.controls
+                .as_ref()
+                .map_or(Value::Absent, |c| Value::List(c.clone()))
+        },
+        set: |l, v| {
+            if let Value::List(c) = v {
+                l.controls = Some(c)
+            }
+        },
+    },
+    Key {
+        name: "caption",
+        kind: Kind::Text(CAPTION_MAX),
+        meaning: "a short text shown above the plot (plain text)",
+        get: |l| match l.caption.as_str() {
+            "" => Value::Absent,
+            t => Value::Text(t.to_string()),
+        },
+        set: |l, v| {
+            if let Value::Text(t) = v {
+                l.caption = t
+            }
+        },
+    },
+    Key {
+        name: "lock",
+        kind: Kind::List(control_names),
+        meaning: "the spec keys whose controls are greyed out",
+        get: |l| list(&l.lock),
+        set: |l, v| {
+            if let Value::List(c) = v {
+                l.lock = c
+            }
+        },
+    },
 ];
+
+/// A list value, left out when empty.
+fn list(v: &[String]) -> Value {
+    if v.is_empty() {
+        Value::Absent
+    } else {
+        Value::List(v.to_vec())
+    }
+}
 
 /// Keys of a share link that belong to the page, not to the experiment: how it opens
 /// ([`PAGE_KEYS`]) and what it shows ([`VIEW_KEYS`]). They change no result.

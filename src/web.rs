@@ -428,14 +428,48 @@ impl Viewer {
         self.link.format(page)
     }
 
-    /// The link of this experiment in an embed (the spec and `embed=1`).
+    /// The link of this experiment in an embed: the spec, `embed=1`, and how the link
+    /// shapes the embed (`panels`, `controls`, `caption`, `lock`).
     pub fn embed_link(&self) -> String {
         let embed = Link {
             spec: self.link.spec.clone(),
             embed: true,
+            panels: self.link.panels.clone(),
+            controls: self.link.controls.clone(),
+            caption: self.link.caption.clone(),
+            lock: self.link.lock.clone(),
             ..Link::default()
         };
         embed.format(true)
+    }
+
+    /// The panels the embed shows, in order (`panels`; the main plot when none are given).
+    pub fn panels(&self) -> Vec<String> {
+        if self.link.panels.is_empty() {
+            vec![crate::link::PANELS[0].to_string()]
+        } else {
+            self.link.panels.clone()
+        }
+    }
+
+    /// The link chose the panels (an embed shaped by the link).
+    pub fn shaped(&self) -> bool {
+        !self.link.panels.is_empty() || self.link.controls.is_some()
+    }
+
+    /// The spec keys whose fields the embed shows (`controls`; none when not given).
+    pub fn controls(&self) -> Vec<String> {
+        self.link.controls.clone().unwrap_or_default()
+    }
+
+    /// The caption above the plot (plain text, for `textContent`).
+    pub fn caption(&self) -> String {
+        self.link.caption.clone()
+    }
+
+    /// The spec keys whose fields are greyed out (`lock`).
+    pub fn locked(&self) -> Vec<String> {
+        self.link.lock.clone()
     }
 
     /// The link asked to start training at once (`play`).

@@ -116,11 +116,17 @@ fn every_key_is_documented_once_and_the_page_keys_follow_the_table() {
     let names: Vec<&str> = docs.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(
         names,
-        ["target", "tpi", "tsigma", "samples", "mode", "play", "embed"]
+        [
+            "target", "tpi", "tsigma", "samples", "mode", "play", "embed", "panels", "controls",
+            "caption", "lock"
+        ]
     );
     assert_eq!(
         mdn_playground::link::page_keys(),
-        ["play", "embed", "target", "tpi", "tsigma", "samples", "mode"]
+        [
+            "play", "embed", "panels", "controls", "caption", "lock", "target", "tpi", "tsigma",
+            "samples", "mode"
+        ]
     );
     for row in mdn_playground::spec::key_docs().iter().chain(&docs) {
         assert!(!row[1].is_empty() && !row[3].is_empty(), "{row:?}");
@@ -136,4 +142,49 @@ fn readme_lists_the_view_and_page_keys_as_declared() {
         readme.contains(&table),
         "README.md's table of view and page keys is stale; replace it with:\n{table}"
     );
+}
+
+/// Issue 11: embeds shaped by the link.
+#[test]
+fn embeds_are_shaped_by_checked_keys() {
+    let (l, issues) = Link::parse(
+        "k=3&embed=1&panels=slice,MAIN,bogus,slice&controls=k,sigma_min,colour&caption=Look%20at%20the%20%3Cb%3Eslice%3C%2Fb%3E&lock=lr",
+    );
+    assert_eq!(l.panels, ["slice", "main"]);
+    assert_eq!(
+        l.controls,
+        Some(vec!["k".to_string(), "sigma_min".to_string()])
+    );
+    assert_eq!(
+        l.caption, "Look at the <b>slice</b>",
+        "plain text, kept as written"
+    );
+    assert_eq!(l.lock, ["lr"]);
+    let text: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("panels: 'bogus' is not one of main | slice")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("controls: 'colour' is not one of data | n")),
+        "{text:?}"
+    );
+    // Written back exactly, the caption percent-encoded.
+    let written = l.format(true);
+    assert!(written.contains("&panels=slice,main&controls=k,sigma_min&caption=Look%20at%20the%20%3Cb%3Eslice%3C%2Fb%3E&lock=lr"), "{written}");
+    assert_eq!(Link::parse(&written).0, l);
+    // A caption longer than 280 characters is cut, and said so; control characters go.
+    let long = format!("caption={}", "x".repeat(300));
+    let (l, issues) = Link::parse(&long);
+    assert_eq!(l.caption.chars().count(), 280);
+    assert_eq!(
+        issues[0].to_string(),
+        "caption: longer than 280 characters; cut to 280"
+    );
+    assert_eq!(Link::parse("caption=a%0Ab%00c").0.caption, "a b c");
+    // The CLI ignores them all.
+    let (_, ignored) = Link::parse_cli("k=3&panels=loss&caption=hi&lock=k&controls=k").unwrap();
+    assert_eq!(ignored, ["panels", "caption", "lock", "controls"]);
 }

@@ -7,6 +7,7 @@ import { MSG } from './protocol.js';
 import { ask } from './worker-client.js';
 import { storedPts, offerRestore } from './points.js';
 import { syncForm, showViews, showPlaying, showSampling } from './controls.js';
+import { applyShape } from './embed.js';
 
 /** Builds the experiment of a link: the page's Viewer, and the worker's Trainer. */
 export function rebuild(hash, { keepIssues = false } = {}) {
@@ -20,6 +21,7 @@ export function rebuild(hash, { keepIssues = false } = {}) {
   if (!keepIssues) showIssues(S.viewer.issues());
   writeHash();
   syncForm();
+  applyShape();
   S.stepsWindow = [];
   S.playing = false;
   showPlaying();
@@ -45,6 +47,7 @@ export async function importModel(text) {
   showIssues(S.viewer.issues());
   writeHash();
   syncForm();
+  applyShape();
   S.playing = false;
   showPlaying();
   redraw({ panels: true });

@@ -3,7 +3,8 @@
 // worker-client.js and protocol.js (the training worker), links.js (share links),
 // controls.js (form, lab, play, sampling, status), points.js (your own data), sweep.js
 // (choosing K), draw.js (drawing and the frame scheduler), pointer.js (the plots under
-// the pointer), api.js (window.mdn). All maths, drawing and link parsing live in Rust
+// the pointer), embed.js (the page as the link shapes it), api.js (window.mdn). All
+// maths, drawing and link parsing live in Rust
 // (src/web.rs); user text is only ever set with textContent.
 import { S, $, redraw } from './state.js';
 import { E, loadEngine } from './engine.js';
@@ -113,7 +114,6 @@ async function main() {
   buildForm();
   buildLab();
   const first = rebuild(location.hash);
-  if (S.viewer.embed()) document.body.classList.add('embed');
   wireToolbar();
   wireFiles();
   wirePointer();

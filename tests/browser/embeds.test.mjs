@@ -1,0 +1,80 @@
+// Issue 11: embeds a teacher shapes with the link (panels, controls, caption) and locked
+// fields in the full page. Captions are plain text.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, open, ready, inked, screenshotPath } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve('/'); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** The chosen panels as the page lays them out: [data-panel, top] of each shown one, in order. */
+const shown = (page) => page.$$eval('#embed-shape > [data-panel]', (els) => els
+  .filter((e) => e.offsetParent !== null)
+  .map((e) => [e.dataset.panel, Math.round(e.getBoundingClientRect().top)]));
+const visibleFields = (page) => page.$$eval('#spec label', (els) => els.filter((e) => e.offsetParent !== null).map((e) => e.querySelector('input,select').name));
+
+test('panels=, controls= and caption= shape an embed; the panels in the link\'s order', async () => {
+  const lesson = '#n=30&k=12&hidden=32,32&sigma_min=0&batch=all&steps=3000&embed=1&panels=loss,main&controls=sigma_min,k&caption=Raise%20the%20floor%20until%20the%20validation%20NLL%20stops%20climbing';
+  const { page, log } = await open(browser, server.url + lesson, { width: 640, height: 800 });
+  await ready(page);
+  await page.evaluate(() => window.mdn.step(200));
+  const panels = await shown(page);
+  assert.deepEqual(panels.map((p) => p[0]), ['loss', 'main']);
+  assert.ok(panels[0][1] < panels[1][1], 'in the order of the link');
+  assert.deepEqual(await visibleFields(page), ['k', 'sigma_min']);
+  assert.equal(await page.textContent('#caption'), 'Raise the floor until the validation NLL stops climbing');
+  for (const id of ['slice', 'components', 'sweep-run', 'lab']) {
+    assert.equal(await page.$eval('#' + id, (e) => e.offsetParent === null), true, `${id} is hidden`);
+  }
+  assert.ok((await inked(page)) > 0.3);
+  await page.screenshot({ path: screenshotPath('embed-shaped-lesson.png'), fullPage: true });
+  // A field the embed shows works: the experiment follows it, and so does the embed code.
+  await page.fill('#spec-sigma_min', '0.05');
+  await page.dispatchEvent('#spec-sigma_min', 'change');
+  await page.waitForFunction(() => /sigma_min=0\.05&/.test(window.mdn.spec()));
+  const code = await page.evaluate(() => window.mdn.embedCode());
+  assert.match(code, /sigma_min=0\.05&.*embed=1&amp;panels=loss,main&amp;controls=sigma_min,k&amp;caption=Raise%20the%20floor/);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('the arm\'s views, sampling and diagnostics in an embed; a hostile caption is text', async () => {
+  const { page, log } = await open(browser, server.url + '#data=arm&embed=1&panels=main,sampling,diagnostics&controls=k,cov&caption=%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E', { width: 640, height: 900 });
+  await ready(page);
+  await page.evaluate(() => window.mdn.step(100));
+  assert.deepEqual((await shown(page)).map((p) => p[0]), ['main', 'sampling', 'diagnostics', 'diagnostics']);
+  assert.equal(await page.textContent('#caption'), '<img src=x onerror=window.__pwned=1>');
+  assert.equal(await page.$$eval('#caption img', (e) => e.length), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.ok((await inked(page, 'out-heat')) > 0.3);
+  await page.screenshot({ path: screenshotPath('embed-shaped-arm.png'), fullPage: true });
+  // Unknown panels and keys are left out, and said.
+  const { page: p2, log: log2 } = await open(browser, server.url + '#embed=1&panels=slice,bogus&controls=k,colour', { width: 640, height: 600 });
+  await ready(p2);
+  assert.deepEqual((await shown(p2)).map((p) => p[0]), ['slice']);
+  const issues = await p2.$$eval('#issues li', (e) => e.map((x) => x.textContent));
+  assert.ok(issues.some((t) => t.startsWith("panels: 'bogus' is not one of main | slice")), issues.join('\n'));
+  assert.ok(issues.some((t) => t.startsWith("controls: 'colour' is not one of")), issues.join('\n'));
+  await p2.screenshot({ path: screenshotPath('embed-shaped-slice.png'), fullPage: true });
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(log2.errors, []);
+  await p2.close();
+  await page.close();
+});
+
+test('lock= greys out fields in the full page; the others still work', async () => {
+  const { page, log } = await open(browser, server.url + '#n=500&hidden=8&lock=k,lr&caption=K%20and%20the%20learning%20rate%20are%20fixed', { width: 1280, height: 900 });
+  await ready(page);
+  assert.equal(await page.isDisabled('#spec-k'), true);
+  assert.equal(await page.isDisabled('#spec-lr'), true);
+  assert.equal(await page.isDisabled('#spec-n'), false);
+  assert.equal(await page.textContent('#caption'), 'K and the learning rate are fixed');
+  await page.fill('#spec-n', '600');
+  await page.dispatchEvent('#spec-n', 'change');
+  await page.waitForFunction(() => /&n=600&/.test(window.mdn.spec()));
+  assert.match(page.url(), /&lock=k,lr/, 'the lock stays in the link');
+  assert.equal(await page.isDisabled('#spec-k'), true);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
