@@ -258,7 +258,7 @@ pub fn draw_slice<DB: DrawingBackend>(
     let mut b = ChartBuilder::on(root);
     b.margin(px(6.0));
     if p.text {
-        b.x_label_area_size(px(28.0))
+        b.x_label_area_size(px(40.0))
             .y_label_area_size(px(44.0))
             .caption(format!("p(y | x = {:.2})", p.x0), font.clone());
     }

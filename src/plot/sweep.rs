@@ -52,7 +52,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
         let mut b = ChartBuilder::on(area);
         b.margin(px(8.0));
         if text {
-            b.x_label_area_size(px(30.0)).y_label_area_size(px(56.0));
+            b.x_label_area_size(px(40.0)).y_label_area_size(px(56.0));
         }
         let mut chart = b
             .build_cartesian_2d(0.5..k1, (lo - pad)..(hi + pad))
