@@ -3,7 +3,8 @@
 // worker-client.js and protocol.js (the training worker), links.js (share links),
 // controls.js (form, lab, play, sampling, status), points.js (your own data), sweep.js
 // (choosing K), draw.js (drawing and the frame scheduler), pointer.js (the plots under
-// the pointer), embed.js (the page as the link shapes it), api.js (window.mdn). All
+// the pointer), embed.js (the page as the link shapes it), visibility.js (embeds out of
+// view pause), api.js (window.mdn). All
 // maths, drawing and link parsing live in Rust
 // (src/web.rs); user text is only ever set with textContent.
 import { S, $, redraw } from './state.js';
@@ -16,11 +17,12 @@ import { startSweep, cancelSweep, drawSweep } from './sweep.js';
 import { drawFrame, drawAll } from './draw.js';
 import { wirePointer } from './pointer.js';
 import { installApi } from './api.js';
+import { watchVisibility, playWhenSeen } from './visibility.js';
 import { recoverEngine, recoveringNow, watchForTraps } from './recovery.js';
 
 function frame() {
   try {
-    if (S.viewer && !recoveringNow()) drawFrame();
+    if (S.viewer && !recoveringNow() && S.seen) drawFrame();
   } catch (err) {
     if (!(err instanceof WebAssembly.RuntimeError)) throw err;
     recoverEngine(err);
@@ -131,7 +133,8 @@ async function main() {
     await new Promise((r) => setTimeout(r, 0));
     drawAll();
   }
-  if (S.viewer.play()) setPlaying(true);
+  await watchVisibility();
+  if (S.viewer.play()) playWhenSeen();
   requestAnimationFrame(frame);
 }
 

@@ -6,7 +6,7 @@
 //   IMPORT    {text, generation}        a new experiment from a model file
 //   PLAY      {on}                      start or pause training
 //   STEP      {n}                       train n steps, then pause
-//   METRICS   {}                        fresh metrics
+//   METRICS   {}                        fresh metrics (answered at once, even while training)
 //   SWEEP     {hash, kMax, seeds, sweepGen}  a K sweep of the spec (training pauses)
 //   SWEEP_CANCEL {sweepGen}
 //   DEBUG_TRAP {}                       for the tests: the engine traps

@@ -31,6 +31,10 @@ export const S = {
   // rebuild after its engine failed
   worker: { handle: null, nextId: 1, pending: new Map(), restarting: null },
   recovering: null, // the engine being replaced after a trap
+  // An embed out of view (visibility.js): not trained, not drawn
+  inView: true,
+  seen: true,
+  resumeOnShow: false,
 };
 
 /** Asks for a redraw of the main plot in the next frame, and of the panels too. */

@@ -16,7 +16,8 @@ const w = {
   metricsAt: 0,
   metricsEvery: METRICS_FIRST_MS, // doubles up to METRICS_MS
   metricsDue: false, // fresh metrics wanted before the next answer
-  waiting: [], // ids answered by the next snapshot with fresh metrics
+  waiting: [], // ids answered once the work asked for is done and the metrics are fresh
+  metricsWaiting: [], // ids answered by the next fresh metrics, even while training
   sweep: null,
   sweepGen: 0,
   scheduled: false,
@@ -42,7 +43,7 @@ tick.port1.onmessage = () => {
   try {
     work();
   } catch (err) {
-    fail(err, w.waiting.splice(0));
+    fail(err, w.waiting.splice(0).concat(w.metricsWaiting.splice(0)));
   }
 };
 
@@ -55,7 +56,9 @@ function work() {
     if (!w.trainer.metrics_for(SLICE_MS)) return schedule();
     w.metricsAt = performance.now();
     w.metricsDue = false;
-    if (!training()) return snapshot(w.waiting.splice(0));
+    const answered = w.metricsWaiting.splice(0);
+    if (!training()) return snapshot(answered.concat(w.waiting.splice(0)));
+    if (answered.length) snapshot(answered);
   }
   if (training()) trainSlice();
 }
@@ -158,7 +161,7 @@ onmessage = async (e) => {
   if (!handle) return;
   try {
     handle(m);
-    if (m.id) w.waiting.push(m.id);
+    if (m.id) (m.type === MSG.METRICS ? w.metricsWaiting : w.waiting).push(m.id);
   } catch (err) {
     fail(err, m.id ? [m.id] : []);
     return;
