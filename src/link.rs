@@ -122,6 +122,26 @@ macro_rules! flag {
     };
 }
 
+/// A page key that is a list of names (from `$names()`), left out when empty.
+macro_rules! names {
+    ($field:ident, $names:ident, $meaning:literal) => {
+        Key {
+            name: stringify!($field),
+            kind: Kind::List($names),
+            meaning: $meaning,
+            get: |l| match l.$field.is_empty() {
+                true => Value::Absent,
+                false => Value::List(l.$field.clone()),
+            },
+            set: |l, v| {
+                if let Value::List(n) = v {
+                    l.$field = n
+                }
+            },
+        }
+    };
+}
+
 macro_rules! last {
     ($a:ident) => {
         stringify!($a)
@@ -173,17 +193,11 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
         embed,
         "only the main plot and its controls, for an iframe of 640×400"
     ),
-    Key {
-        name: "panels",
-        kind: Kind::List(panel_names),
-        meaning: "embed: the panels shown, in this order (default: main)",
-        get: |l| list(&l.panels),
-        set: |l, v| {
-            if let Value::List(p) = v {
-                l.panels = p
-            }
-        },
-    },
+    names!(
+        panels,
+        panel_names,
+        "embed: the panels shown, in this order (default: main)"
+    ),
     Key {
         name: "controls",
         kind: Kind::List(control_names),
@@ -213,27 +227,12 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
             }
         },
     },
-    Key {
-        name: "lock",
-        kind: Kind::List(control_names),
-        meaning: "the spec keys whose controls are greyed out",
-        get: |l| list(&l.lock),
-        set: |l, v| {
-            if let Value::List(c) = v {
-                l.lock = c
-            }
-        },
-    },
+    names!(
+        lock,
+        control_names,
+        "the spec keys whose controls are greyed out"
+    ),
 ];
-
-/// A list value, left out when empty.
-fn list(v: &[String]) -> Value {
-    if v.is_empty() {
-        Value::Absent
-    } else {
-        Value::List(v.to_vec())
-    }
-}
 
 /// Keys of a share link that belong to the page, not to the experiment: how it opens
 /// ([`PAGE_KEYS`]) and what it shows ([`VIEW_KEYS`]). They change no result.
@@ -252,12 +251,15 @@ impl Link {
     /// Reads a link (a whole URL, or what follows `#`): never fails; every value is
     /// checked and clamped like the spec's, and each problem is listed.
     pub fn parse(text: &str) -> (Link, Vec<Issue>) {
-        Link::parse_with_points(text, None)
+        Link::parse_with_points(text, || None)
     }
 
     /// As [`Link::parse`]; a link that asks for `data=custom` without points of its own
-    /// takes `points` (the browser's: a reload loses nothing).
-    pub fn parse_with_points(text: &str, points: Option<UserData>) -> (Link, Vec<Issue>) {
+    /// takes `points()` (the browser's: a reload loses nothing), asked for only then.
+    pub fn parse_with_points(
+        text: &str,
+        points: impl FnOnce() -> Option<UserData>,
+    ) -> (Link, Vec<Issue>) {
         let page = page_keys();
         let (spec, mut issues) = Spec::parse_with_points(text, &page, points);
         let mut link = Link {

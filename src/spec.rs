@@ -429,15 +429,16 @@ impl Spec {
     /// Lenient parse for share links: always gives a valid spec, with the problems found.
     /// Keys in `ignore` (the page's own, [`crate::link::page_keys`]) are skipped silently.
     pub fn parse_lenient(text: &str, ignore: &[&str]) -> (Spec, Vec<SpecIssue>) {
-        Spec::parse_with_points(text, ignore, None)
+        Spec::parse_with_points(text, ignore, || None)
     }
 
     /// As [`Spec::parse_lenient`]; a link that asks for `data=custom` without points of its
-    /// own takes `points` (the page's: the current experiment's, or the browser's).
+    /// own takes `points()` (the page's: the current experiment's, or the browser's), asked
+    /// for only then.
     pub fn parse_with_points(
         text: &str,
         ignore: &[&str],
-        points: Option<UserData>,
+        points: impl FnOnce() -> Option<UserData>,
     ) -> (Spec, Vec<SpecIssue>) {
         let mut spec = Spec::default();
         let mut issues = Vec::new();
@@ -467,7 +468,7 @@ impl Spec {
         // Points belong to data=custom, and custom data need enough of them.
         let (data_key, pts_key) = (key_of(Kind::Choice(Data::NAMES)), key_of(Kind::Points));
         if spec.data == Data::Custom && spec.points.is_none() {
-            spec.points = points;
+            spec.points = points();
         }
         let issue = |key: &str, message: String, action: &str| SpecIssue {
             key: key.into(),

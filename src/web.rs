@@ -339,8 +339,8 @@ pub struct Viewer {
     /// Thinned training points of one input and one output (where drawing data starts
     /// from for a built-in set).
     train_points: Vec<(f64, f64)>,
-    /// The training points as CSV, for "Points as CSV" (one input and one output).
-    train_csv: String,
+    /// Every training point (one input and one output), for "Points as CSV".
+    train_all: Vec<(f64, f64)>,
     snapshot: Snapshot,
     /// Colour range of the last heatmaps (main plot, output plane), for the colour bars.
     colour: (f64, f64),
@@ -356,12 +356,11 @@ pub struct Viewer {
 impl Viewer {
     /// The view of a link. Never fails: problems in it are clamped or ignored and listed
     /// by `issues()` (plain text, for `textContent`).
-    /// A link asking for `data=custom` without points takes `stored_pts` (the browser's
-    /// kept set, in the link form), so that a reload loses nothing.
+    /// A link asking for `data=custom` without points takes `stored_csv` (the browser's
+    /// kept set), so that a reload loses nothing; it is read only then.
     #[wasm_bindgen(constructor)]
-    pub fn new(hash: &str, stored_pts: Option<String>) -> Viewer {
-        let stored = stored_pts.and_then(|p| crate::userdata::decode(&p).ok());
-        let (link, issues) = Link::parse_with_points(hash, stored);
+    pub fn new(hash: &str, stored_csv: Option<String>) -> Viewer {
+        let (link, issues) = Link::parse_with_points(hash, || stored_points(stored_csv));
         let exp = Experiment::new(&link.spec);
         Viewer::of(link, exp, issues.iter().map(|i| i.to_string()).collect())
     }
@@ -484,14 +483,15 @@ impl Viewer {
 
     /// The link of the spec with the form's `key=value` pairs in place of its keys. With
     /// `data=custom` and no points in the form, the points are this experiment's, else
-    /// `stored_pts` (the browser's).
-    pub fn link_from_form(&self, form: &str, stored_pts: Option<String>) -> String {
-        let points = self
-            .link
-            .spec
-            .points
-            .clone()
-            .or_else(|| stored_pts.and_then(|p| crate::userdata::decode(&p).ok()));
+    /// `stored_csv`'s (the browser's).
+    pub fn link_from_form(&self, form: &str, stored_csv: Option<String>) -> String {
+        let points = || {
+            self.link
+                .spec
+                .points
+                .clone()
+                .or_else(|| stored_points(stored_csv))
+        };
         let page = crate::link::page_keys();
         self.relink(Spec::parse_with_points(form, &page, points).0)
     }
@@ -676,14 +676,10 @@ impl Viewer {
             } else {
                 Vec::new()
             },
-            train_csv: if exp.info.din == 1 && exp.info.dout == 1 {
-                let mut out = String::from("x,y\n");
-                for (x, y) in exp.train.points(exp.train.len()) {
-                    out.push_str(&format!("{x},{y}\n"));
-                }
-                out
+            train_all: if exp.info.din == 1 && exp.info.dout == 1 {
+                exp.train.points(exp.train.len())
             } else {
-                String::new()
+                Vec::new()
             },
             info: exp.info,
             model: exp.model,
@@ -950,7 +946,13 @@ impl Viewer {
     pub fn data_csv(&self) -> String {
         match self.points_csv() {
             own if !own.is_empty() => own,
-            _ => self.train_csv.clone(),
+            _ => {
+                let mut out = String::from("x,y\n");
+                for (x, y) in &self.train_all {
+                    out.push_str(&format!("{x},{y}\n"));
+                }
+                out
+            }
         }
     }
 
@@ -979,6 +981,11 @@ impl Viewer {
 /// A target written in a link: 6 significant digits, as the page has always written it.
 fn round6(v: f64) -> f64 {
     significant(v, 6).parse().unwrap_or(v)
+}
+
+/// The points of the browser's kept set (CSV), if it can be read.
+fn stored_points(csv: Option<String>) -> Option<crate::userdata::UserData> {
+    crate::userdata::parse_csv(&csv?).ok().map(|p| p.data)
 }
 
 /// A K sweep, run by the training worker in slices (see [`crate::sweep`]).

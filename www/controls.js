@@ -6,7 +6,7 @@ import { E } from './engine.js';
 import { MSG } from './protocol.js';
 import { ask, tell } from './worker-client.js';
 import { rebuild, writeHash } from './links.js';
-import { storedPts } from './points.js';
+import { storedPoints } from './points.js';
 
 /** A form field for one key: a list for a choice, a text field for the rest. */
 function field(key) {
@@ -94,7 +94,7 @@ export function syncForm() {
 /** A changed field: the engine reads the form as a link (own points stay with data=custom). */
 function applyForm() {
   const parts = S.keys.filter((k) => k.kind !== 'points').map((k) => `${k.name}=${encodeURIComponent($('spec-' + k.name).value.trim())}`);
-  rebuild('#' + S.viewer.link_from_form(parts.join('&'), storedPts()));
+  rebuild('#' + S.viewer.link_from_form(parts.join('&'), storedPoints()));
 }
 
 export function setPlaying(on) {

@@ -5,14 +5,14 @@ import { S, $, redraw } from './state.js';
 import { E } from './engine.js';
 import { MSG } from './protocol.js';
 import { ask } from './worker-client.js';
-import { storedPts, offerRestore } from './points.js';
+import { storedPoints, offerRestore } from './points.js';
 import { syncForm, showViews, showPlaying, showSampling } from './controls.js';
 import { applyShape } from './embed.js';
 
 /** Builds the experiment of a link: the page's Viewer, and the worker's Trainer. */
 export function rebuild(hash, { keepIssues = false } = {}) {
   S.viewer?.free();
-  S.viewer = new (E().Viewer)(hash, storedPts());
+  S.viewer = new (E().Viewer)(hash, storedPoints());
   S.userPoints = null; // an edit in progress goes on from the new points (editAt sets it back)
   S.generation++;
   offerRestore();

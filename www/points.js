@@ -16,14 +16,10 @@ function storedCsv(key = STORE) {
   }
 }
 
-/** The link form of the points kept in this browser, if any. */
-export function storedPts() {
-  try {
-    const csv = storedCsv();
-    return csv ? E().parse_points(csv).pts : undefined;
-  } catch {
-    return undefined;
-  }
+/** The points kept in this browser (CSV), if any: the engine reads them when a link
+ * asks for data=custom without points of its own. */
+export function storedPoints() {
+  return storedCsv() ?? undefined;
 }
 
 /** Keeps the user's own points in this browser. A different set kept before is never
