@@ -55,7 +55,7 @@ rust-tools: Cargo.lock
 
 browser-tools:
 	@[ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ] || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
-	@[ -d $(BROWSER_DIR)/node_modules/playwright-core ] || (cd $(BROWSER_DIR) && npm ci --no-audit --no-fund)
+	@[ -d $(BROWSER_DIR)/node_modules/playwright-core ] && [ -d $(BROWSER_DIR)/node_modules/axe-core ] || (cd $(BROWSER_DIR) && npm ci --no-audit --no-fund)
 
 Cargo.lock:
 	cargo generate-lockfile

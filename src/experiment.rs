@@ -81,7 +81,7 @@ pub struct StepLoss {
 }
 
 /// Where an experiment stands: what `mdn train` prints and the page shows.
-#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct Metrics {
     pub step: u64,
     /// MDN NLL on the whole training set (nats per point).

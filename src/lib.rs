@@ -43,6 +43,7 @@ pub mod snapshot;
 pub mod spec;
 pub mod sweep;
 pub mod text;
+pub mod tour;
 pub mod userdata;
 
 #[cfg(target_arch = "wasm32")]

@@ -57,7 +57,20 @@ pub struct Link {
     pub caption: String,
     /// The spec keys whose controls are greyed out.
     pub lock: Vec<String>,
+    /// Light or dark paper (`None`: as the system prefers).
+    pub theme: Option<Theme>,
+    /// The guided tour's step shown (1 to [`crate::tour::STEPS`]`.len()`; 0: none).
+    pub tour: usize,
 }
+
+/// The page's colours: light or dark (a link without `theme=` follows the system).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+const THEMES: &[&str] = &["light", "dark"];
 
 /// The panels an embed can show: the main plot (for two outputs, the two views), the
 /// slice p(y | x0), the parameters as functions of x (π and μ ± σ), the loss curves, the
@@ -232,6 +245,35 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
         control_names,
         "the spec keys whose controls are greyed out"
     ),
+    Key {
+        name: "theme",
+        kind: Kind::Choice(THEMES),
+        meaning: "light or dark colours (default: as the system prefers)",
+        get: |l| match l.theme {
+            None => Value::Absent,
+            Some(Theme::Light) => Value::Choice(0),
+            Some(Theme::Dark) => Value::Choice(1),
+        },
+        set: |l, v| {
+            if let Value::Choice(i) = v {
+                l.theme = Some(if i == 0 { Theme::Light } else { Theme::Dark })
+            }
+        },
+    },
+    Key {
+        name: "tour",
+        kind: Kind::Int(0, crate::tour::STEPS.len() as u64),
+        meaning: "the guided tour's step shown (0: none)",
+        get: |l| match l.tour {
+            0 => Value::Absent,
+            n => Value::Int(n as u64),
+        },
+        set: |l, v| {
+            if let Value::Int(n) = v {
+                l.tour = n as usize
+            }
+        },
+    },
 ];
 
 /// Keys of a share link that belong to the page, not to the experiment: how it opens
@@ -278,7 +320,23 @@ impl Link {
         }
         r.repeated(VIEW_KEYS, &link);
         r.repeated(PAGE_KEYS, &link);
+        // A tour step without an experiment of its own opens the step's.
+        let is_spec = |k: &str| crate::spec::KEYS.iter().any(|s| s.name == k);
+        if link.tour > 0 && !keys::pairs(text).any(|(k, _)| is_spec(&k)) {
+            link.spec = Spec::parse_lenient(crate::tour::STEPS[link.tour - 1].spec, &[]).0;
+        }
         (link, issues)
+    }
+
+    /// The link of the tour's step `n` (1…): its experiment and `tour=n`.
+    pub fn tour_link(n: usize) -> String {
+        let n = n.clamp(1, crate::tour::STEPS.len());
+        Link {
+            spec: Spec::parse_lenient(crate::tour::STEPS[n - 1].spec, &[]).0,
+            tour: n,
+            ..Link::default()
+        }
+        .format(true)
     }
 
     /// Strict parse of a link given to the command line: any problem with the spec is an

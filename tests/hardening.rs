@@ -100,7 +100,7 @@ fn the_components_panel_finishes_whatever_the_weights() {
             x: (0.0, 1.0),
             y: (0.0, 1.0),
         };
-        let _ = plot::draw_components(&root, &view, &curves, false, 1.0);
+        let _ = plot::draw_components(&root, &view, &curves, false, 1.0, plot::Theme::LIGHT);
     });
 }
 

@@ -118,14 +118,14 @@ fn every_key_is_documented_once_and_the_page_keys_follow_the_table() {
         names,
         [
             "target", "tpi", "tsigma", "samples", "mode", "play", "embed", "panels", "controls",
-            "caption", "lock"
+            "caption", "lock", "theme", "tour"
         ]
     );
     assert_eq!(
         mdn_playground::link::page_keys(),
         [
-            "play", "embed", "panels", "controls", "caption", "lock", "target", "tpi", "tsigma",
-            "samples", "mode"
+            "play", "embed", "panels", "controls", "caption", "lock", "theme", "tour", "target",
+            "tpi", "tsigma", "samples", "mode"
         ]
     );
     for row in mdn_playground::spec::key_docs().iter().chain(&docs) {

@@ -175,3 +175,50 @@ fn mdn_render_draws_the_arm_views() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--target"));
 }
+
+#[test]
+fn mdn_render_writes_svg_figures_light_or_dark() {
+    for (spec, theme) in [
+        ("n=300&steps=20", "dark"),
+        ("data=arm&n=300&steps=5", "light"),
+    ] {
+        let out =
+            std::env::temp_dir().join(format!("mdn-render-{}-{theme}.svg", std::process::id()));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_mdn"))
+            .args([
+                "render",
+                spec,
+                "--out",
+                out.to_str().unwrap(),
+                "--width",
+                "800",
+                "--height",
+                "500",
+                "--theme",
+                theme,
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let svg = std::fs::read_to_string(&out).unwrap();
+        std::fs::remove_file(&out).ok();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("width=\"800\""),
+            "{}",
+            &svg[..80]
+        );
+        assert_eq!(svg.matches("<image").count(), 1, "the heatmap, once");
+        let paper = if theme == "dark" {
+            "#181a1e"
+        } else {
+            "#ffffff"
+        };
+        assert!(svg.contains(&format!("fill=\"{paper}\"")), "{theme} paper");
+    }
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_mdn"))
+        .args(["render", "--out", "x.png", "--theme", "dark"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("only for SVG"));
+}

@@ -10,6 +10,7 @@ import { step, applySampling } from './controls.js';
 import { setTarget } from './pointer.js';
 import { resetStats } from './draw.js';
 import { recoverEngine } from './recovery.js';
+import { svgOf } from './figures.js';
 
 export function installApi(first) {
   window.mdn = {
@@ -40,6 +41,12 @@ export function installApi(first) {
     usePoints: (text) => usePoints(text, 'Points'),
     /** The iframe snippet for this experiment. */
     embedCode: () => embedCode(),
+    /** Plot `which` (main, slice, params, loss, planes, sweep) as SVG text. */
+    svg: (which) => svgOf(which),
+    /** What the tour step says is done (plain text), or undefined. */
+    tourCheck: () => S.viewer.tour_check(),
+    /** The page is dark (theme= or the system). */
+    dark: () => S.dark,
     /** The loss histories as CSV (`step,series,nll`), as "Loss history (CSV)" saves them. */
     lossHistory: () => S.viewer.history_csv(),
     /** Drawing statistics: plot updates so far and the slowest ones, in ms. */

@@ -1,6 +1,7 @@
-// Drawing, and the frame scheduler. The main plot has two layers: the live one (the
-// heatmap with the curves over it) changes with every snapshot; the static one on top
-// (axes, labels, legend, data, colour bar) only with the data and the size. The panels
+// Drawing, and the frame scheduler. The main plot has three layers: the heatmap at the
+// bottom and the curves on top change with every snapshot; the static one between them
+// (axes, labels, data, colour bar) only with the data, the size and the theme, so that
+// the component means are drawn over the data points, not under them. The panels
 // (loss, slice, parameters) are drawn four times a second, in frames of their own, so
 // that no single task grows long. Everything is drawn by the Viewer (plotters in Rust).
 import { S, $ } from './state.js';
@@ -40,10 +41,12 @@ function drawMain() {
   const v = S.viewer;
   const live = $('heat');
   const base = $('points');
+  const top = $('curves');
   const dpr = sizeCanvas(live);
   sizeCanvas(base);
+  sizeCanvas(top);
   const legend = live.clientWidth >= 560;
-  const key = `${S.generation}:${base.width}x${base.height}:${legend}`;
+  const key = `${S.generation}:${base.width}x${base.height}:${legend}:${S.dark}`;
   if (key !== S.staticKey || !S.plotRect) {
     S.staticKey = key;
     base.getContext('2d').clearRect(0, 0, base.width, base.height);
@@ -56,7 +59,8 @@ function drawMain() {
   const rgba = v.heatmap(cw, ch);
   const tb = performance.now();
   blit(heatSource, rgba, cw, ch, live, S.plotRect);
-  v.draw_main(live, dpr, legend, true);
+  top.getContext('2d').clearRect(0, 0, top.width, top.height);
+  v.draw_main(top, dpr, legend, true);
   S.stats.maxHeatMs = Math.max(S.stats.maxHeatMs ?? 0, tb - ta);
   S.stats.maxOverlayMs = Math.max(S.stats.maxOverlayMs ?? 0, performance.now() - tb);
 }
@@ -68,7 +72,7 @@ function drawPlanes() {
   let dpr = 1;
   for (const id of ['in-static', 'in-live', 'out-heat', 'out-static']) dpr = sizeCanvas($(id));
   const legend = $('instack').clientWidth >= 420;
-  const key = `${S.generation}:${$('in-static').width}x${$('in-static').height}:${$('out-static').width}:${legend}`;
+  const key = `${S.generation}:${$('in-static').width}x${$('in-static').height}:${$('out-static').width}:${legend}:${S.dark}`;
   if (key !== S.planeKey || !S.inRect || !S.outRect) {
     S.planeKey = key;
     for (const id of ['in-static', 'out-static']) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
@@ -167,7 +171,7 @@ export function drawFrame() {
 /** Everything at once, without waiting for frames (the warm-up after loading). */
 export function drawAll() {
   drawMain();
-  drawPanels();
+  drawPanelsTimed();
 }
 
 export function resetStats() {

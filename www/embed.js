@@ -22,6 +22,7 @@ function shape(v) {
   const column = $('embed-shape');
   for (const el of document.querySelectorAll('[data-panel]')) el.classList.remove('chosen');
   column.appendChild($('caption'));
+  column.appendChild($('tour'));
   for (const name of v.panels()) {
     for (const el of document.querySelectorAll(`[data-panel="${name}"]`)) {
       el.classList.add('chosen');

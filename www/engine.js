@@ -4,12 +4,28 @@ import * as first from '../mdn-playground.js';
 
 let current = first;
 let loads = 0;
+let compiled = null;
 
 /** The engine module now in use (its exports: Viewer, spec_keys, parse_points, ...). */
 export const E = () => current;
 
+/** The compiled WebAssembly module: fetched and compiled once, then shared with the
+ * training worker and with any fresh instance (one download for the page and its worker). */
+export const wasmModule = () => compiled;
+
+async function compile() {
+  const url = new URL('../mdn-playground_bg.wasm', import.meta.url);
+  try {
+    return await WebAssembly.compileStreaming(fetch(url));
+  } catch {
+    // A server that does not say application/wasm: compile from the bytes.
+    return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+  }
+}
+
 export async function loadEngine() {
-  await current.default();
+  compiled = await compile();
+  await current.default({ module_or_path: compiled });
   return current;
 }
 
@@ -17,7 +33,7 @@ export async function loadEngine() {
 export async function reloadEngine() {
   loads++;
   const fresh = await import(`../mdn-playground.js?engine=${loads}`);
-  await fresh.default();
+  await fresh.default({ module_or_path: compiled });
   current = fresh;
   return current;
 }

@@ -8,6 +8,8 @@ import { ask } from './worker-client.js';
 import { storedPoints, offerRestore } from './points.js';
 import { syncForm, showViews, showPlaying, showSampling } from './controls.js';
 import { applyShape } from './embed.js';
+import { applyTheme } from './theme.js';
+import { showTour } from './tour.js';
 
 /** Builds the experiment of a link: the page's Viewer, and the worker's Trainer. */
 export function rebuild(hash, { keepIssues = false } = {}) {
@@ -22,6 +24,9 @@ export function rebuild(hash, { keepIssues = false } = {}) {
   writeHash();
   syncForm();
   applyShape();
+  applyTheme();
+  showTour();
+  S.host.halted = false;
   S.stepsWindow = [];
   S.playing = false;
   showPlaying();
@@ -48,6 +53,8 @@ export async function importModel(text) {
   writeHash();
   syncForm();
   applyShape();
+  applyTheme();
+  showTour();
   S.playing = false;
   showPlaying();
   redraw({ panels: true });
@@ -78,6 +85,8 @@ export function onHashChange() {
   }
   showIssues(S.viewer.apply_view(location.hash));
   showSampling();
+  applyTheme();
+  showTour();
   writeHash();
   redraw({ panels: true });
 }

@@ -4,13 +4,15 @@
 // controls.js (form, lab, play, sampling, status), points.js (your own data), sweep.js
 // (choosing K), draw.js (drawing and the frame scheduler), pointer.js (the plots under
 // the pointer), embed.js (the page as the link shapes it), visibility.js (embeds out of
-// view pause), api.js (window.mdn). All
+// view pause), api.js (window.mdn), theme.js (light or dark), tour.js (the guided tour),
+// builder.js (the embed builder), host.js (messages from a host page), figures.js (PNG
+// and SVG files). All
 // maths, drawing and link parsing live in Rust
 // (src/web.rs); user text is only ever set with textContent.
 import { S, $, redraw } from './state.js';
 import { E, loadEngine } from './engine.js';
 import { startWorker } from './worker-client.js';
-import { rebuild, onHashChange, embedCode, importModel } from './links.js';
+import { rebuild, onHashChange, importModel } from './links.js';
 import { buildForm, buildLab, setPlaying, step, applySampling } from './controls.js';
 import { usePoints, linkTooLong } from './points.js';
 import { startSweep, cancelSweep, drawSweep } from './sweep.js';
@@ -19,6 +21,11 @@ import { wirePointer } from './pointer.js';
 import { installApi } from './api.js';
 import { watchVisibility, playWhenSeen } from './visibility.js';
 import { recoverEngine, recoveringNow, watchForTraps } from './recovery.js';
+import { download, saveFigure } from './figures.js';
+import { openBuilder, wireBuilder } from './builder.js';
+import { startTour, wireTour } from './tour.js';
+import { watchTheme } from './theme.js';
+import { installHost } from './host.js';
 
 function frame() {
   try {
@@ -29,33 +36,6 @@ function frame() {
   } finally {
     requestAnimationFrame(frame);
   }
-}
-
-function download(name, type, data) {
-  const url = URL.createObjectURL(new Blob([data], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-/** The main plot's layers composed into one canvas (for "Plot as PNG"). */
-function composedPlot() {
-  const out = document.createElement('canvas');
-  const ctx = out.getContext('2d');
-  const [below, above] = S.twoD ? [['in-static', 'in-live'], ['out-heat', 'out-static']] : [['heat', 'points'], []];
-  const first = $(below[1]);
-  const right = above.length ? $(above[1]) : null;
-  out.width = first.width + (right ? right.width : 0);
-  out.height = Math.max(first.height, right ? right.height : 0);
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, out.width, out.height);
-  for (const id of below) ctx.drawImage($(id), 0, 0);
-  for (const id of above) ctx.drawImage($(id), first.width, 0);
-  return out;
 }
 
 /** A file chosen in `input`, read as text by `use` (refused with `tooLarge` past `max` bytes). */
@@ -85,7 +65,11 @@ function wireToolbar() {
   $('stepbtn').addEventListener('click', () => step(1));
   $('reset').addEventListener('click', () => rebuild('#' + S.viewer.link(true)));
   $('copy').addEventListener('click', () => linkTooLong() || copyText($('copy'), location.href, 'Copy link'));
-  $('embedcode').addEventListener('click', () => linkTooLong() || copyText($('embedcode'), embedCode(), 'Copy embed code'));
+  $('embedcode').addEventListener('click', () => linkTooLong() || openBuilder());
+  $('tourbtn').addEventListener('click', startTour);
+  wireTour();
+  for (const b of document.querySelectorAll('[data-save]')) b.addEventListener('click', () => saveFigure(b.dataset.save, b.dataset.as));
+  wireBuilder(copyText);
   for (const id of ['samp-n', 'samp-tpi', 'samp-ts', 'samp-mode']) $(id).addEventListener('input', applySampling);
   $('sweep-run').addEventListener('click', () => startSweep($('sweep-k').value, $('sweep-seeds').value));
   $('sweep-cancel').addEventListener('click', cancelSweep);
@@ -100,7 +84,8 @@ function wireFiles() {
     $('fileerror').textContent = `Not loaded: ${f.name} is larger than 20 MB.`;
   }, (text) => importModel(text));
   $('savecsvpts').addEventListener('click', () => download('mdn-points.csv', 'text/csv', S.viewer.data_csv()));
-  $('savepng').addEventListener('click', () => composedPlot().toBlob((b) => download('mdn-playground.png', 'image/png', b)));
+  $('savepng').addEventListener('click', () => saveFigure(S.twoD ? 'planes' : 'main', 'png'));
+  $('savesvg').addEventListener('click', () => saveFigure(S.twoD ? 'planes' : 'main', 'svg'));
   $('savemodel').addEventListener('click', () => download('mdn-model.json', 'application/json', S.viewer.model_json()));
   $('savecsv').addEventListener('click', () => download('mdn-loss.csv', 'text/csv', S.viewer.history_csv()));
 }
@@ -124,8 +109,10 @@ async function main() {
     drawSweep();
   });
   window.addEventListener('hashchange', onHashChange);
+  watchTheme(drawSweep);
   installApi(first);
   await first;
+  installHost();
   // Warm up: WebAssembly code starts in a quick baseline compiler and is optimised once it
   // has run a few times; drawing a few times now, one task each, keeps those slow first
   // frames out of the training that follows.

@@ -2,6 +2,7 @@
 // (worker-client.js) and the training worker (worker.js), with its fields.
 //
 // Page → worker (each may carry an `id`; the worker answers it, see SNAPSHOT):
+//   MODULE    {module}                  first: the compiled engine (a WebAssembly.Module)
 //   SPEC      {hash, generation}        a new experiment from a link (Trainer::new)
 //   IMPORT    {text, generation}        a new experiment from a model file
 //   PLAY      {on}                      start or pause training
@@ -18,6 +19,7 @@
 //             or {gen, done: true, cancelled: true, reason}: why a sweep stopped
 //   ERROR     {ids, fatal, message}     `fatal`: the engine trapped (start a new worker)
 export const MSG = Object.freeze({
+  MODULE: 'module',
   SPEC: 'spec',
   IMPORT: 'import',
   PLAY: 'play',

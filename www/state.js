@@ -8,6 +8,7 @@ export const S = {
   playing: false,
   stepsWindow: [], // [time, steps] samples for steps/s
   twoD: false, // two output dimensions: the input and output planes instead of the main plot
+  dark: false, // the page and its plots are dark (theme.js)
   // Drawing
   dirty: true, // the main plot is due
   panelsDue: true, // the panels (loss, slice, parameters) are due
@@ -35,6 +36,8 @@ export const S = {
   inView: true,
   seen: true,
   resumeOnShow: false,
+  // A host page's API (host.js): when metrics were last posted, and whether halted was
+  host: { lastMetricsAt: 0, halted: false },
 };
 
 /** Asks for a redraw of the main plot in the next frame, and of the panels too. */

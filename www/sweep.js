@@ -32,7 +32,8 @@ export function drawSweep() {
   const c = $('sweep-plot');
   c.hidden = false;
   const dpr = sizeCanvas(c);
-  E().draw_sweep(c, dpr, S.sweep.report);
+  E().draw_sweep(c, dpr, S.sweep.report, S.dark);
+  $('sweep-save').hidden = false;
 }
 
 /** The panel's line for a report: runs done, the chosen K, P; halted runs named. */

@@ -2,9 +2,12 @@
 // (protocol.js). Snapshots go to the Viewer, which draws them.
 import { S, $, redraw } from './state.js';
 import { MSG } from './protocol.js';
+import { wasmModule } from './engine.js';
 import { onSweep } from './sweep.js';
 import { rebuild, showIssues } from './links.js';
 import { updateStatus, showPlaying } from './controls.js';
+import { checkTour } from './tour.js';
+import { hostTick } from './host.js';
 
 const W = S.worker; // the worker, its next message id, the pending answers
 
@@ -13,6 +16,7 @@ export function startWorker() {
   W.handle?.terminate();
   W.handle = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   W.handle.onmessage = (e) => onMessage(e.data);
+  W.handle.postMessage({ type: MSG.MODULE, module: wasmModule() });
 }
 
 /** Sends a message; a promise of the metrics of the snapshot that answers it. */
@@ -60,6 +64,8 @@ function onSnapshot(m) {
   while (S.stepsWindow.length > 2 && now - S.stepsWindow[0][0] > 2000) S.stepsWindow.shift();
   redraw({ panels: !S.playing });
   updateStatus();
+  checkTour();
+  hostTick();
 }
 
 function onError(m, waiters) {

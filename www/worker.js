@@ -22,7 +22,12 @@ const w = {
   sweepGen: 0,
   scheduled: false,
 };
-const ready = init();
+// The engine: the module the page compiled (MSG.MODULE, the first message), instantiated
+// here; nothing is fetched twice.
+let engineModule;
+const ready = new Promise((resolve) => {
+  engineModule = (module) => resolve(init({ module_or_path: module }));
+});
 
 function snapshot(ids = []) {
   const bytes = w.trainer.snapshot();
@@ -155,6 +160,7 @@ const handlers = {
 };
 
 onmessage = async (e) => {
+  if (e.data.type === MSG.MODULE) return engineModule(e.data.module);
   await ready;
   const m = e.data;
   const handle = handlers[m.type];

@@ -30,9 +30,11 @@ usage:
       training stops there: the final line and --save hold the last finite state, and
       the exit status is 3.
       --save FILE   write the trained model (MDN and baseline) as JSON
-  mdn render [SPEC] [--out FILE] [--width W] [--height H] [--target X]
+  mdn render [SPEC] [--out FILE.png|FILE.svg] [--width W] [--height H] [--target X] [--theme light|dark]
       Train SPEC like `mdn train`, then draw the page's main plot (p(y|x) heatmap, data,
-      the MSE regressor, the component means) into a PNG (default main.png, 1200×750).
+      the MSE regressor, the component means) into a PNG (default main.png, 1200×750),
+      or an SVG when FILE ends in .svg (vectors, the heatmap as an embedded image;
+      --theme dark for dark slides).
       For two outputs (data=arm) it draws the page's two views instead: the inputs (the
       arm's workspace with its poses) and p(y1, y2 | X) at the input --target X
       (comma-separated; default the page's starting target).
@@ -624,13 +626,23 @@ fn render(_: &[String]) -> Result<(), Fail> {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn render(args: &[String]) -> Result<(), Fail> {
-    let (pos, opts) = options(args, &["out", "width", "height", "target"])?;
+    let (pos, opts) = options(args, &["out", "width", "height", "target", "theme"])?;
     let spec = spec_arg("render", &pos)?;
     let w = whole_in(&opts, "width", (200, 4000), 1200)? as u32;
     let h = whole_in(&opts, "height", (200, 4000), 750)? as u32;
     let out = opt(&opts, "out").unwrap_or("main.png");
-    if !out.to_ascii_lowercase().ends_with(".png") {
-        return fail(format!("--out: {out:?} must end in .png"));
+    let lower = out.to_ascii_lowercase();
+    let svg = lower.ends_with(".svg");
+    if !svg && !lower.ends_with(".png") {
+        return fail(format!("--out: {out:?} must end in .png or .svg"));
+    }
+    let theme = match opt(&opts, "theme") {
+        None | Some("light") => mdn_playground::plot::Theme::LIGHT,
+        Some("dark") => mdn_playground::plot::Theme::DARK,
+        Some(other) => return fail(format!("--theme: {other:?} is not light or dark")),
+    };
+    if !svg && theme.dark {
+        return fail("--theme dark: only for SVG (--out FILE.svg); PNGs are drawn light");
     }
     let mut exp = Experiment::new(&spec);
     let target = match opt(&opts, "target") {
@@ -649,34 +661,47 @@ fn render(args: &[String]) -> Result<(), Fail> {
     exp.train(spec.steps);
     let seconds = started.elapsed().as_secs_f64();
     let m = exp.metrics();
+    let path = std::path::Path::new(out);
+    let write_svg = |text: Result<String, String>| {
+        text.and_then(|t| std::fs::write(path, t).map_err(|e| e.to_string()))
+    };
     let written = if exp.info.dout == 2 {
         use mdn_playground::plot::plane;
         let points = exp.train.view_points(mdn_playground::plot::MAX_POINTS);
-        plane::native::planes_rgb(
-            &exp.model,
-            &exp.info,
-            &points,
-            &target,
-            plane::Sampling::default(),
-            spec.data == mdn_playground::spec::Data::Arm,
-            w,
-            h,
-        )
-        .and_then(|buf| {
-            mdn_playground::plot::native::write_png(std::path::Path::new(out), &buf, w, h)
-        })
+        let arm = spec.data == mdn_playground::spec::Data::Arm;
+        let sampling = plane::Sampling::default();
+        if svg {
+            write_svg(plane::planes_svg(
+                &exp.model,
+                &exp.info,
+                &points,
+                &target,
+                sampling,
+                arm,
+                (w, h),
+                theme,
+            ))
+        } else {
+            plane::native::planes_rgb(&exp.model, &exp.info, &points, &target, sampling, arm, w, h)
+                .and_then(|buf| mdn_playground::plot::native::write_png(path, &buf, w, h))
+        }
     } else {
+        use mdn_playground::plot::native;
         let points = exp.train.points(mdn_playground::plot::MAX_POINTS);
         let view = mdn_playground::plot::View::of(&exp.info);
-        mdn_playground::plot::native::main_plot_png(
-            std::path::Path::new(out),
-            &exp.model,
-            &points,
-            view,
-            (exp.info.x_labels[0], exp.info.y_labels[0]),
-            w,
-            h,
-        )
+        let labels = (exp.info.x_labels[0], exp.info.y_labels[0]);
+        if svg {
+            write_svg(native::main_plot_svg(
+                &exp.model,
+                &points,
+                view,
+                labels,
+                (w, h),
+                theme,
+            ))
+        } else {
+            native::main_plot_png(path, &exp.model, &points, view, labels, w, h)
+        }
     };
     written.map_err(|e| Fail(format!("cannot write {out}: {e}"), 1))?;
     emit(&Final {

@@ -61,6 +61,15 @@ pub struct Frame<'a> {
     /// changes only with the data and the canvas size; the live one (curves, colour
     /// scale numbers) with every snapshot.
     pub layer: Layer,
+    /// Paper and ink of the axes and text (the heatmap is the same in both themes).
+    pub theme: super::Theme,
+}
+
+impl<'a> Frame<'a> {
+    /// The same frame in `theme`.
+    pub fn themed(self, theme: super::Theme) -> Self {
+        Frame { theme, ..self }
+    }
 }
 
 impl Frame<'static> {
@@ -74,6 +83,7 @@ impl Frame<'static> {
             legend,
             scale,
             layer,
+            theme: super::Theme::LIGHT,
         }
     }
 

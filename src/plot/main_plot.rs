@@ -53,8 +53,9 @@ pub fn draw_main<DB: DrawingBackend>(
             .disable_mesh()
             .x_desc(p.frame.x_label)
             .y_desc(p.frame.y_label)
-            .label_style(font.clone().color(&BLACK))
-            .axis_desc_style(font.clone().color(&BLACK))
+            .axis_style(p.frame.theme.ink())
+            .label_style(font.clone().color(&p.frame.theme.ink()))
+            .axis_desc_style(font.clone().color(&p.frame.theme.ink()))
             .x_labels(6)
             .y_labels(6)
             .x_label_formatter(&|v| format!("{v:.1}"))
@@ -77,8 +78,9 @@ pub fn draw_main<DB: DrawingBackend>(
             .map_err(e)?;
     }
 
-    // Component means, each segment as opaque as the component's weight there
-    // (√π, so that a component with a quarter of the weight is still half visible).
+    // Component means, each segment the more opaque the more weight the component has
+    // there (1.6 √π, at most 1), on a dark casing that keeps them apart from the
+    // heatmap's bright ridges.
     let c = p.curves;
     for k in 0..c.mixtures.first().map_or(0, |m| m.k) {
         let colour = component_colour(k);
@@ -88,13 +90,17 @@ pub fn draw_main<DB: DrawingBackend>(
             if pi < 0.01 {
                 continue;
             }
+            // Opaque from π = 0.4 on, half so at π = 0.1.
+            let alpha = (1.6 * pi.sqrt()).min(1.0);
             let seg = [(c.xs[i - 1], m0.mu[k * m0.d]), (c.xs[i], m1.mu[k * m1.d])];
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    seg,
-                    colour.mix(pi.sqrt().min(1.0)).stroke_width(px(2.5) as u32),
-                )))
-                .map_err(e)?;
+            for (style, width) in [(BLACK.mix(0.6 * alpha), 5.0), (colour.mix(alpha), 3.0)] {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        seg,
+                        style.stroke_width(px(width) as u32),
+                    )))
+                    .map_err(e)?;
+            }
         }
     }
     // Samples and the mode curve (on request): what a generator built on the model draws.
@@ -159,9 +165,18 @@ pub fn draw_main<DB: DrawingBackend>(
         if !p.modes.is_empty() {
             items.push(("most probable y (mode)", MODE_COLOUR));
         }
-        legend_box(&main, (x0, y0), px(280.0), &items, true, s).map_err(e)?;
+        legend_box(&main, (x0, y0), px(280.0), &items, Paper::Heatmap, s).map_err(e)?;
     }
 
-    colour_bar(&bar, rect, p.colour, p.frame.layer, p.frame.text, s).map_err(e)?;
+    colour_bar(
+        &bar,
+        rect,
+        p.colour,
+        p.frame.layer,
+        p.frame.text,
+        p.frame.theme,
+        s,
+    )
+    .map_err(e)?;
     Ok(rect)
 }

@@ -12,7 +12,8 @@
 //! | the panels: loss, parameters against x, the slice | `panels` |
 //! | the sweep plot | `sweep` |
 //! | the 2-D views (input plane with the arm, output plane) | [`plane`] |
-//! | PNG output natively (`mdn render`) | [`native`] |
+//! | SVG figures (page and `mdn render`), with the heatmap as an embedded PNG | [`svg`] |
+//! | PNG and SVG output natively (`mdn render`) | [`native`] |
 
 mod frame;
 mod main_plot;
@@ -20,6 +21,7 @@ mod panels;
 pub mod plane;
 mod query;
 mod style;
+pub mod svg;
 mod sweep;
 
 pub use frame::*;

@@ -16,6 +16,27 @@ pub(crate) fn register_font() {
     });
 }
 
+/// The main plot's frame in an image `w` pixels wide: text on, the legend where there is
+/// room, fonts and strokes scaled with the width.
+fn image_frame<'a>(
+    view: View,
+    labels: (&'a str, &'a str),
+    w: u32,
+    layer: Layer,
+    theme: Theme,
+) -> Frame<'a> {
+    Frame {
+        view,
+        x_label: labels.0,
+        y_label: labels.1,
+        text: true,
+        legend: w >= 560,
+        scale: (w as f64 / 900.0).clamp(1.0, 3.0),
+        layer,
+        theme,
+    }
+}
+
 /// Draws the main plot (heatmap, data, curves, legend, colour bar) into an RGB
 /// buffer of `w × h` pixels. `view` and labels as on the page.
 pub fn main_plot_rgb(
@@ -29,15 +50,7 @@ pub fn main_plot_rgb(
     register_font();
     let curves = curves(model, &view, 300);
     let mut plot = MainPlot {
-        frame: Frame {
-            view,
-            x_label: labels.0,
-            y_label: labels.1,
-            text: true,
-            legend: w >= 560,
-            scale: (w as f64 / 900.0).clamp(1.0, 3.0),
-            layer: Layer::Static,
-        },
+        frame: image_frame(view, labels, w, Layer::Static, Theme::LIGHT),
         points,
         curves: &curves,
         samples: &[],
@@ -65,6 +78,37 @@ pub fn main_plot_rgb(
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(buf)
+}
+
+/// The main plot as SVG (see [`super::svg`]): `w × h`, the heatmap embedded at about 3
+/// pixels a cell, in `theme`.
+pub fn main_plot_svg(
+    model: &Model,
+    points: &[(f64, f64)],
+    view: View,
+    labels: (&str, &str),
+    (w, h): (u32, u32),
+    theme: Theme,
+) -> Result<String, String> {
+    register_font();
+    let curves = curves(model, &view, 300);
+    let (cw, ch) = ((w as usize / 3).max(1), (h as usize / 3).max(1));
+    let (rgba, lo, hi) = density_rgba(&log_density(model, &view, cw, ch));
+    let plot = MainPlot {
+        frame: image_frame(view, labels, w, Layer::All, theme),
+        points,
+        curves: &curves,
+        samples: &[],
+        modes: &[],
+        colour: (lo, hi),
+    };
+    super::svg::figure(
+        w,
+        h,
+        theme,
+        |root| draw_main(root, &plot),
+        |rect| Some((*rect, rgba, cw, ch)),
+    )
 }
 
 /// Writes the main plot as a PNG file.

@@ -15,6 +15,36 @@ pub struct LossPlot<'a> {
     pub bayes: Option<f64>,
     pub text: bool,
     pub scale: f64,
+    pub theme: Theme,
+}
+
+/// The loss axis: from the lowest value to the highest one measured after the first
+/// twentieth of the run. The first steps' large losses would flatten the rest, but a
+/// later climb (validation rising while training falls: overfitting, a collapse) is
+/// what the panel is for, so it is never cut.
+pub fn loss_range(series: &[&[(f64, f64)]], bayes: Option<f64>) -> (f64, f64) {
+    let all = || {
+        series
+            .iter()
+            .flat_map(|s| s.iter())
+            .filter(|q| q.1.is_finite())
+    };
+    let x1 = all().map(|q| q.0).fold(1.0, f64::max);
+    let mut lo = all().map(|q| q.1).fold(f64::INFINITY, f64::min);
+    if let Some(b) = bayes {
+        lo = lo.min(b);
+    }
+    let late = all()
+        .filter(|q| q.0 >= 0.05 * x1)
+        .map(|q| q.1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let early = all().map(|q| q.1).fold(f64::NEG_INFINITY, f64::max);
+    if !(lo.is_finite() && early.is_finite()) {
+        return (-1.5, 1.0);
+    }
+    // The first losses at most 4 nats above the lowest; anything later, whatever it is.
+    let hi = late.max(early.min(lo + 4.0));
+    (lo, hi.max(lo + 0.1))
 }
 
 pub fn draw_loss<DB: DrawingBackend>(
@@ -24,22 +54,40 @@ pub fn draw_loss<DB: DrawingBackend>(
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let s = p.scale;
     let px = |v: f64| (v * s).round() as i32;
-    let all = p.train.iter().chain(p.val).chain(p.baseline);
-    let x1 = all.clone().map(|q| q.0).fold(1.0, f64::max);
-    let mut ylo = all.clone().map(|q| q.1).fold(f64::INFINITY, f64::min);
-    let mut yhi = all.map(|q| q.1).fold(f64::NEG_INFINITY, f64::max);
-    if let Some(b) = p.bayes {
-        ylo = ylo.min(b);
-    }
-    if !(ylo.is_finite() && yhi.is_finite()) {
-        ylo = -1.5;
-        yhi = 1.0;
-    }
-    yhi = yhi.min(ylo + 4.0).max(ylo + 0.1); // the first steps' large losses would flatten the rest
+    let t = p.theme;
+    let x1 = [p.train, p.val, p.baseline]
+        .iter()
+        .flat_map(|s| s.iter())
+        .map(|q| q.0)
+        .fold(1.0, f64::max);
+    let (ylo, yhi) = loss_range(&[p.train, p.val, p.baseline], p.bayes);
     let pad = 0.05 * (yhi - ylo);
-    let font = ("sans-serif", 12.0 * s).into_font();
-    let mut b = ChartBuilder::on(root);
-    b.margin(px(8.0));
+    let font = light_chart_style(s).color(&t.ink());
+    type Series<'s> = (&'s [(f64, f64)], RGBColor, &'s str);
+    let series: [Series; 3] = [
+        (p.train, t.line(Line::Mdn), "MDN, training batch"),
+        (p.val, t.line(Line::Validation), "MDN, validation"),
+        (
+            p.baseline,
+            t.line(Line::Baseline),
+            "MSE regressor, validation",
+        ),
+    ];
+    let area = if p.text {
+        let mut items: Vec<(&str, RGBColor, Marker)> = series
+            .iter()
+            .enumerate()
+            .map(|(i, (_, c, l))| (*l, *c, if i > 0 { Marker::Dot } else { Marker::Line }))
+            .collect();
+        if p.bayes.is_some() {
+            items.push(("Bayes optimum", t.line(Line::Bayes), Marker::Line));
+        }
+        legend_row(root, &items, t, s).map_err(e)?
+    } else {
+        root.clone()
+    };
+    let mut b = ChartBuilder::on(&area);
+    b.margin(px(8.0)).margin_top(px(2.0));
     if p.text {
         // Room for the tick labels and, below them, the axis title.
         b.x_label_area_size(px(40.0)).y_label_area_size(px(44.0));
@@ -50,7 +98,9 @@ pub fn draw_loss<DB: DrawingBackend>(
     if p.text {
         chart
             .configure_mesh()
-            .light_line_style(BLACK.mix(0.05))
+            .light_line_style(t.grid(0.05))
+            .bold_line_style(t.grid(0.1))
+            .axis_style(t.ink())
             .x_desc("step")
             .y_desc("NLL (nats)")
             .x_label_formatter(&|v| format!("{v:.0}"))
@@ -62,17 +112,7 @@ pub fn draw_loss<DB: DrawingBackend>(
             .map_err(e)?;
     }
     let w = px(2.0) as u32;
-    type Series<'s> = (&'s [(f64, f64)], RGBColor, &'s str);
-    let series: [Series; 3] = [
-        (p.train, RGBColor(31, 119, 180), "MDN, training batch"),
-        (p.val, RGBColor(255, 127, 14), "MDN, validation"),
-        (
-            p.baseline,
-            RGBColor(120, 120, 120),
-            "MSE regressor, validation",
-        ),
-    ];
-    for (i, (pts, colour, label)) in series.into_iter().enumerate() {
+    for (i, (pts, colour, _)) in series.into_iter().enumerate() {
         let clipped: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, y.min(yhi + pad))).collect();
         // The validation curves are measured about once a second: a marker at each
         // measurement, so that a line between two far-apart ones is not read as data.
@@ -82,35 +122,17 @@ pub fn draw_loss<DB: DrawingBackend>(
                 .draw_series(clipped.iter().map(|&q| Circle::new(q, r, colour.filled())))
                 .map_err(e)?;
         }
-        let s = chart
+        chart
             .draw_series(LineSeries::new(clipped, colour.stroke_width(w)))
             .map_err(e)?;
-        if p.text {
-            s.label(label).legend(move |(x, y)| {
-                let line = PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2));
-                let dot = Circle::new((x + 8, y), if i > 0 { 3 } else { 0 }, colour.filled());
-                EmptyElement::at((0, 0)) + line + dot
-            });
-        }
     }
     if let Some(bayes) = p.bayes {
-        let s = chart
+        chart
             .draw_series(LineSeries::new(
                 vec![(0.0, bayes), (x1, bayes)],
-                RGBColor(44, 160, 44).stroke_width(px(1.0) as u32),
+                t.line(Line::Bayes).stroke_width(px(1.5) as u32),
             ))
             .map_err(e)?;
-        if p.text {
-            s.label("Bayes optimum").legend(|(x, y)| {
-                PathElement::new(
-                    vec![(x, y), (x + 16, y)],
-                    RGBColor(44, 160, 44).stroke_width(2),
-                )
-            });
-        }
-    }
-    if p.text {
-        series_legend(&mut chart, font).map_err(e)?;
     }
     Ok(())
 }
@@ -122,10 +144,11 @@ pub fn draw_components<DB: DrawingBackend>(
     c: &Curves,
     text: bool,
     scale: f64,
+    theme: Theme,
 ) -> Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let px = |v: f64| (v * scale).round() as i32;
-    let font = light_chart_style(scale);
+    let font = light_chart_style(scale).color(&theme.ink());
     let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 as i32 * 2 / 5);
     let k = c.mixtures.first().map_or(0, |m| m.k);
     for (area, which) in [(&top, 0), (&bottom, 1)] {
@@ -143,7 +166,9 @@ pub fn draw_components<DB: DrawingBackend>(
         let mut chart = b.build_cartesian_2d(view.x.0..view.x.1, yr).map_err(e)?;
         if text {
             let mut mesh = chart.configure_mesh();
-            mesh.light_line_style(BLACK.mix(0.04))
+            mesh.light_line_style(theme.grid(0.04))
+                .bold_line_style(theme.grid(0.1))
+                .axis_style(theme.ink())
                 .label_style(font.clone())
                 .axis_desc_style(font.clone())
                 .y_labels(3)
@@ -167,12 +192,13 @@ pub fn draw_components<DB: DrawingBackend>(
                         .collect();
                 // The key: the component's number where its weight is largest.
                 let top = pts.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
-                chart
-                    .draw_series(LineSeries::new(pts, colour.stroke_width(px(2.0) as u32)))
-                    .map_err(e)?;
+                cased_line(&mut chart, pts, colour, theme, px(2.0))?;
                 if let Some((x, y)) = top.filter(|t| text && t.1 > 0.05) {
-                    let style = font.clone().color(&colour);
-                    let label = Text::new(format!("{}", j + 1), (x, y.min(0.93)), style);
+                    // The number in the ink (a light colour's digit would not read on
+                    // paper), beside a dot of the component's colour.
+                    let label = EmptyElement::at((x, y.min(0.9)))
+                        + Circle::new((0, 0), px(4.0), colour.filled())
+                        + Text::new(format!("{}", j + 1), (px(6.0), -px(7.0)), font.clone());
                     chart.draw_series(std::iter::once(label)).map_err(e)?;
                 }
             } else {
@@ -210,9 +236,7 @@ pub fn draw_components<DB: DrawingBackend>(
                         )))
                         .map_err(e)?;
                     let mean: Vec<(f64, f64)> = run.map(|t| at(t, 0.0)).collect();
-                    chart
-                        .draw_series(LineSeries::new(mean, colour.stroke_width(px(2.0) as u32)))
-                        .map_err(e)?;
+                    cased_line(&mut chart, mean, colour, theme, px(2.0))?;
                 }
             }
         }
@@ -230,6 +254,7 @@ pub struct Slice<'a> {
     pub y_label: &'a str,
     pub text: bool,
     pub scale: f64,
+    pub theme: Theme,
 }
 
 pub fn draw_slice<DB: DrawingBackend>(
@@ -238,7 +263,8 @@ pub fn draw_slice<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let px = |v: f64| (v * p.scale).round() as i32;
-    let font = light_chart_style(p.scale);
+    let t = p.theme;
+    let font = light_chart_style(p.scale).color(&t.ink());
     let m = p.mixture;
     let n = 300;
     let ys: Vec<f64> = (0..n)
@@ -266,7 +292,9 @@ pub fn draw_slice<DB: DrawingBackend>(
     if p.text {
         chart
             .configure_mesh()
-            .light_line_style(BLACK.mix(0.04))
+            .light_line_style(t.grid(0.04))
+            .bold_line_style(t.grid(0.1))
+            .axis_style(t.ink())
             .label_style(font.clone())
             .axis_desc_style(font.clone())
             .x_desc(p.y_label)
@@ -311,19 +339,19 @@ pub fn draw_slice<DB: DrawingBackend>(
         .draw_series(AreaSeries::new(
             total.clone(),
             0.0,
-            RGBColor(31, 119, 180).mix(0.15),
+            t.line(Line::Mdn).mix(0.15),
         ))
         .map_err(e)?;
     chart
         .draw_series(LineSeries::new(
             total,
-            RGBColor(31, 119, 180).stroke_width(px(2.0) as u32),
+            t.line(Line::Mdn).stroke_width(px(2.0) as u32),
         ))
         .map_err(e)?;
     let mean = m.mean()[0];
     for (v, colour, label) in [
-        (p.baseline, BLACK, "MSE prediction"),
-        (mean, RGBColor(214, 39, 40), "mixture mean"),
+        (p.baseline, t.ink(), "MSE prediction"),
+        (mean, t.line(Line::Validation), "mixture mean"),
     ] {
         if !(p.y.0..=p.y.1).contains(&v) {
             continue;
@@ -341,7 +369,33 @@ pub fn draw_slice<DB: DrawingBackend>(
         }
     }
     if p.text {
-        series_legend(&mut chart, font).map_err(e)?;
+        series_legend(&mut chart, font, t).map_err(e)?;
     }
+    Ok(())
+}
+
+/// A component's line on its casing (see [`Theme::casing`]).
+fn cased_line<DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)>>(
+    chart: &mut ChartContext<DB, CT>,
+    pts: Vec<(f64, f64)>,
+    colour: RGBColor,
+    theme: Theme,
+    width: i32,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    if let Some(casing) = theme.casing() {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                pts.clone(),
+                casing.stroke_width(width as u32 + 2),
+            )))
+            .map_err(e)?;
+    }
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            pts,
+            colour.stroke_width(width as u32),
+        )))
+        .map_err(e)?;
     Ok(())
 }

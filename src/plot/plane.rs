@@ -3,11 +3,13 @@
 //! the arm's workspace: the arm is drawn for the MSE prediction and for each likely
 //! component, each with how far its end effector lands from the target.
 //!
-//! [`Scene`] gathers what both views show for one input; the page (src/web.rs) and
+//! [`Scene`] gathers what both views show for one input; the page (src/web/) and
 //! `mdn render` build it the same way and draw it with [`draw_inputs`] and
 //! [`draw_outputs`], generic over plotters' backends like the rest of [`crate::plot`].
 
-use super::{colour_bar, component_colour, legend_box, Frame, Layer, Rect, View, MODE_COLOUR};
+use super::{
+    colour_bar, component_colour, legend_box, Frame, Layer, Paper, Rect, View, MODE_COLOUR,
+};
 use crate::dataset::{arm_forward, arm_miss};
 use crate::mixture::{Mixture, Temperature};
 use crate::model::Model;
@@ -257,23 +259,23 @@ fn chart_on<'a, DB: DrawingBackend + 'a>(
 /// Axes with labels; `grid` lines too (not over a heatmap).
 fn mesh<DB: DrawingBackend>(
     chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-    x_label: &str,
-    y_label: &str,
+    frame: &Frame,
     grid: bool,
-    s: f64,
 ) -> Result<(), String> {
+    let (s, ink) = (frame.scale, frame.theme.ink());
     let font = ("sans-serif", 13.0 * s).into_font();
     let mut m = chart.configure_mesh();
     if grid {
-        m.light_line_style(BLACK.mix(0.05))
-            .bold_line_style(BLACK.mix(0.1));
+        m.light_line_style(frame.theme.grid(0.05))
+            .bold_line_style(frame.theme.grid(0.1));
     } else {
         m.disable_mesh();
     }
-    m.x_desc(x_label)
-        .y_desc(y_label)
-        .label_style(font.clone().color(&BLACK))
-        .axis_desc_style(font.color(&BLACK))
+    m.x_desc(frame.x_label)
+        .y_desc(frame.y_label)
+        .axis_style(ink)
+        .label_style(font.clone().color(&ink))
+        .axis_desc_style(font.color(&ink))
         .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&|v| format!("{v:.1}"))
@@ -282,8 +284,18 @@ fn mesh<DB: DrawingBackend>(
         .map_err(|e| e.to_string())
 }
 
-/// The MSE prediction's colour in both views.
+/// The MSE prediction's colour in both views (on the output plane's heatmap, a white dot
+/// ringed in it).
 const MSE_COLOUR: RGBColor = RGBColor(20, 20, 20);
+
+/// The MSE arm on the input plane: the theme's ink.
+fn mse_colour(theme: super::Theme) -> RGBColor {
+    if theme.dark {
+        theme.ink()
+    } else {
+        MSE_COLOUR
+    }
+}
 
 /// Draws the input plane and returns its plot area and the data range actually shown
 /// (widened for an equal aspect), to map the pointer back to data.
@@ -307,14 +319,19 @@ pub fn draw_inputs<DB: DrawingBackend>(
     let scene = p.scene;
     if p.frame.layer != Layer::Live {
         if p.frame.text {
-            mesh(&mut chart, p.frame.x_label, p.frame.y_label, true, s)?;
+            mesh(&mut chart, &p.frame, true)?;
         }
         let dot = px(1.5).max(1) as u32;
+        let grey = if p.frame.theme.dark {
+            RGBColor(150, 170, 215)
+        } else {
+            RGBColor(90, 110, 160)
+        };
         chart
             .draw_series(
-                p.points.iter().map(|&(x, y)| {
-                    Circle::new((x, y), dot, RGBColor(90, 110, 160).mix(0.35).filled())
-                }),
+                p.points
+                    .iter()
+                    .map(|&(x, y)| Circle::new((x, y), dot, grey.mix(0.35).filled())),
             )
             .map_err(e)?;
     }
@@ -354,7 +371,7 @@ pub fn draw_inputs<DB: DrawingBackend>(
     for a in &scene.arms {
         let (colour, alpha) = match (a.component, a.pi) {
             (Some(c), Some(pi)) => (component_colour(c), pi.sqrt().clamp(0.35, 1.0)),
-            _ => (MSE_COLOUR, 1.0),
+            _ => (mse_colour(p.frame.theme), 1.0),
         };
         let style = colour.mix(alpha).stroke_width(px(4.0) as u32);
         chart
@@ -390,7 +407,7 @@ pub fn draw_inputs<DB: DrawingBackend>(
                 ),
                 _ => (
                     format!("MSE regressor: misses by {:.3}", a.miss),
-                    MSE_COLOUR,
+                    mse_colour(p.frame.theme),
                 ),
             })
             .collect();
@@ -400,7 +417,7 @@ pub fn draw_inputs<DB: DrawingBackend>(
             rect.2 - base.0 - px(6.0) - bw,
             rect.3 - base.1 - px(6.0) - lh * lines.len() as i32,
         );
-        legend_box(root, at, bw, &lines, false, s).map_err(e)?;
+        legend_box(root, at, bw, &lines, Paper::Page(p.frame.theme), s).map_err(e)?;
     }
     Ok((rect, view))
 }
@@ -442,9 +459,18 @@ pub fn draw_outputs<DB: DrawingBackend>(
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let rect = (xr.start, yr.start, xr.end, yr.end);
     if p.frame.layer != Layer::Live && p.frame.text {
-        mesh(&mut chart, p.frame.x_label, p.frame.y_label, false, s)?;
+        mesh(&mut chart, &p.frame, false)?;
     }
-    colour_bar(&bar, rect, p.colour, p.frame.layer, p.frame.text, s).map_err(e)?;
+    colour_bar(
+        &bar,
+        rect,
+        p.colour,
+        p.frame.layer,
+        p.frame.text,
+        p.frame.theme,
+        s,
+    )
+    .map_err(e)?;
     if p.frame.layer == Layer::Static {
         return Ok(rect);
     }
@@ -510,7 +536,7 @@ pub fn draw_outputs<DB: DrawingBackend>(
         // In the area's own coordinates (the plot area's are the backend's).
         let base = main.get_base_pixel();
         let at = (rect.0 - base.0 + px(10.0), rect.1 - base.1 + px(10.0));
-        legend_box(&main, at, px(270.0), &items, true, s).map_err(e)?;
+        legend_box(&main, at, px(270.0), &items, Paper::Heatmap, s).map_err(e)?;
     }
     Ok(rect)
 }
@@ -581,4 +607,48 @@ pub mod native {
         }
         Ok(buf)
     }
+}
+
+/// The two views side by side as SVG (see [`crate::plot::svg`]), in `theme`.
+#[allow(clippy::too_many_arguments)]
+pub fn planes_svg(
+    model: &crate::model::Model,
+    info: &crate::dataset::DataInfo,
+    points: &[(f64, f64)],
+    target: &[f64],
+    sampling: Sampling,
+    arm: bool,
+    (w, h): (u32, u32),
+    theme: crate::plot::Theme,
+) -> Result<String, String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    crate::plot::native::register_font();
+    let scene = Scene::new(model, target, sampling, arm);
+    let scale = (w as f64 / 1200.0).clamp(1.0, 3.0);
+    let half = w / 2;
+    let frame = Frame::outputs(info, true, scale, Layer::All).themed(theme);
+    let (cw, ch) = ((half as usize / 3).max(1), (h as usize / 3).max(1));
+    let (rgba, lo, hi) = density_rgba(&scene.mixture, &frame.view, cw, ch);
+    let out = OutputPlot {
+        frame,
+        scene: &scene,
+        colour: (lo, hi),
+    };
+    let inp = InputPlot {
+        frame: Frame::inputs(info, true, scale, Layer::All).themed(theme),
+        equal_aspect: arm,
+        points,
+        scene: &scene,
+    };
+    crate::plot::svg::figure(
+        w,
+        h,
+        theme,
+        |root| {
+            let (left, right) = root.split_horizontally(half as i32);
+            draw_inputs(&left, &inp)?;
+            draw_outputs(&right, &out)
+        },
+        |rect| Some((*rect, rgba, cw, ch)),
+    )
 }

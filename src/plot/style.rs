@@ -37,18 +37,21 @@ pub const COLOUR_SPAN: f64 = 8.0;
 pub const SAMPLE_COLOUR: RGBColor = RGBColor(255, 160, 210);
 pub const MODE_COLOUR: RGBColor = RGBColor(255, 215, 0);
 
-/// Component colours (Tableau 10), for lines that sit on the dark heatmap.
-pub const PALETTE: [(u8, u8, u8); 10] = [
-    (255, 127, 14),
-    (214, 39, 40),
-    (148, 103, 189),
-    (227, 119, 194),
-    (188, 189, 34),
-    (23, 190, 207),
-    (140, 86, 75),
-    (31, 119, 180),
-    (44, 160, 44),
-    (127, 127, 127),
+/// Component colours: Okabe & Ito's palette for colour-blind viewers (2008), without its
+/// black. Checked (tests/colours.rs): under the Machado, Oliveira & Fernandes (2009)
+/// simulation of protanopia, deuteranopia and tritanopia (severity 1), any two of the
+/// first six stay at least 15 apart in CIELAB (ΔE*76); Tableau 10, used before, fell to
+/// 7.2 (orange against olive, deuteranopia). Lines of these colours are drawn on a dark
+/// casing (see [`Theme::casing`]), which keeps the light ones (yellow, sky blue) visible on
+/// white paper and on the heatmap's yellow ridge.
+pub const PALETTE: [(u8, u8, u8); 7] = [
+    (230, 159, 0),
+    (86, 180, 233),
+    (204, 121, 167),
+    (0, 158, 115),
+    (240, 228, 66),
+    (213, 94, 0),
+    (0, 114, 178),
 ];
 
 pub fn component_colour(k: usize) -> RGBColor {
@@ -57,24 +60,23 @@ pub fn component_colour(k: usize) -> RGBColor {
 }
 
 /// A legend box with its top left at `at` (in `area`'s own pixels), `width` wide: one
-/// line per item, a stroke of its colour and its label. `dark`: a translucent black box
-/// with white text (over a heatmap), else a white one with black text.
+/// line per item, a stroke of its colour and its label, on a translucent box: black with
+/// white text over a heatmap, else of the theme's paper and ink.
 pub(crate) fn legend_box<DB: DrawingBackend, S: AsRef<str>>(
     area: &DrawingArea<DB, Shift>,
     at: (i32, i32),
     width: i32,
     items: &[(S, RGBColor)],
-    dark: bool,
+    on: Paper,
     s: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |v: f64| (v * s).round() as i32;
     let font = ("sans-serif", 13.0 * s).into_font();
     let (x0, y0) = at;
     let lh = px(18.0);
-    let (fill, text) = if dark {
-        (BLACK.mix(0.55), WHITE)
-    } else {
-        (WHITE.mix(0.85), BLACK)
+    let (fill, text) = match on {
+        Paper::Heatmap => (BLACK.mix(0.55), WHITE),
+        Paper::Page(theme) => (theme.paper().mix(0.85), theme.ink()),
     };
     area.draw(&Rectangle::new(
         [
@@ -106,6 +108,7 @@ pub(crate) fn colour_bar<DB: DrawingBackend>(
     colour: (f64, f64),
     layer: Layer,
     text: bool,
+    theme: Theme,
     s: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |v: f64| (v * s).round() as i32;
@@ -138,32 +141,162 @@ pub(crate) fn colour_bar<DB: DrawingBackend>(
             bar.draw(&Text::new(
                 format!("{v:.1}"),
                 (bx + bw + px(4.0), y - px(6.0)),
-                font.clone().color(&BLACK),
+                font.clone().color(&theme.ink()),
             ))?;
         }
         bar.draw(&Text::new(
             "ln p",
             (bx, rect.3 + px(6.0)),
-            font.clone().color(&BLACK),
+            font.clone().color(&theme.ink()),
         ))?;
     }
     Ok(())
 }
 
-/// The legend of a panel's labelled series, top right on a light box.
+/// The legend of a panel: its labelled series in a row above the chart (wrapping onto
+/// more rows where narrow), so that it never covers a curve. Returns the area left for
+/// the chart.
+pub(crate) fn legend_row<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    items: &[(&str, RGBColor, Marker)],
+    theme: Theme,
+    s: f64,
+) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |v: f64| (v * s).round() as i32;
+    let font = light_chart_style(s).color(&theme.ink());
+    let (w, h) = root.dim_in_pixel();
+    let (gap, line, lh) = (px(14.0), px(18.0), px(18.0));
+    // Lay the items out first: where each goes, and how many rows that takes.
+    let mut at = Vec::with_capacity(items.len());
+    let (mut x, mut y) = (px(50.0), px(4.0));
+    for (label, _, _) in items {
+        let tw = root
+            .estimate_text_size(label, &font)
+            .map(|t| t.0 as i32)
+            .unwrap_or(0);
+        let width = line + px(6.0) + tw;
+        if x + width > w as i32 - px(4.0) && x > px(50.0) {
+            x = px(50.0);
+            y += lh;
+        }
+        at.push((x, y));
+        x += width + gap;
+    }
+    let used = (y + lh + px(2.0)).min(h as i32 / 2);
+    let (top, rest) = root.split_vertically(used);
+    for ((label, colour, marker), &(x, y)) in items.iter().zip(&at) {
+        let mid = y + lh / 2;
+        top.draw(&PathElement::new(
+            vec![(x, mid), (x + line, mid)],
+            colour.stroke_width(px(2.0) as u32),
+        ))?;
+        if *marker == Marker::Dot {
+            top.draw(&Circle::new((x + line / 2, mid), px(3.0), colour.filled()))?;
+        }
+        top.draw(&Text::new(
+            label.to_string(),
+            (x + line + px(6.0), mid - px(7.0)),
+            font.clone(),
+        ))?;
+    }
+    Ok(rest)
+}
+
+/// How a series is marked in a legend: a line, or a line with a dot (measured points).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Marker {
+    Line,
+    Dot,
+}
+
+/// The legend of a panel's labelled series, top right on a box of the theme's paper.
 pub(crate) fn series_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
-    font: FontDesc<'a>,
+    font: TextStyle<'a>,
+    theme: Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.2))
+        .background_style(theme.paper().mix(0.85))
+        .border_style(theme.ink().mix(0.2))
         .label_font(font)
         .draw()
 }
 
 pub(crate) fn light_chart_style(s: f64) -> FontDesc<'static> {
     ("sans-serif", 12.0 * s).into_font()
+}
+
+/// What a legend box sits on: the heatmap (a dark box) or the page (the theme's paper).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Paper {
+    Heatmap,
+    Page(Theme),
+}
+
+/// The plots' paper and ink: light (the default, and print) or dark (`theme=dark`, or the
+/// system's dark mode). The heatmap's colour scale is the same in both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Theme {
+    pub dark: bool,
+}
+
+/// The lines of the loss panel and the slice, by what they show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// The MDN's training-batch NLL; the mixture's density in the slice.
+    Mdn,
+    /// The MDN's validation NLL; the mixture's mean in the slice.
+    Validation,
+    /// The MSE regressor.
+    Baseline,
+    /// The Bayes optimum.
+    Bayes,
+}
+
+impl Theme {
+    pub const LIGHT: Theme = Theme { dark: false };
+    pub const DARK: Theme = Theme { dark: true };
+
+    pub fn paper(self) -> RGBColor {
+        if self.dark {
+            RGBColor(24, 26, 30)
+        } else {
+            WHITE
+        }
+    }
+
+    pub fn ink(self) -> RGBColor {
+        if self.dark {
+            RGBColor(228, 230, 235)
+        } else {
+            BLACK
+        }
+    }
+
+    /// Grid lines: the ink, faint.
+    pub fn grid(self, alpha: f64) -> RGBAColor {
+        self.ink().mix(if self.dark { alpha * 2.0 } else { alpha })
+    }
+
+    /// The dark edge drawn under a component's line (over the heatmap, and on light paper),
+    /// so that light colours stay visible; none is needed on dark paper.
+    pub fn casing(self) -> Option<RGBAColor> {
+        (!self.dark).then(|| BLACK.mix(0.45))
+    }
+
+    /// The colour of a panel's line (Okabe–Ito hues; lighter ones on dark paper). Checked
+    /// for colour-blind viewers with the component colours (tests/colours.rs).
+    pub fn line(self, which: Line) -> RGBColor {
+        match (which, self.dark) {
+            (Line::Mdn, false) => RGBColor(0, 114, 178),
+            (Line::Mdn, true) => RGBColor(86, 180, 233),
+            (Line::Validation, false) => RGBColor(213, 94, 0),
+            (Line::Validation, true) => RGBColor(230, 159, 0),
+            (Line::Baseline, false) => RGBColor(110, 110, 110),
+            (Line::Baseline, true) => RGBColor(175, 175, 175),
+            (Line::Bayes, _) => RGBColor(0, 158, 115),
+        }
+    }
 }

@@ -11,11 +11,12 @@ pub fn draw_sweep<DB: DrawingBackend>(
     r: &crate::sweep::Report,
     text: bool,
     scale: f64,
+    theme: super::Theme,
 ) -> Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let s = scale;
     let px = |v: f64| (v * s).round() as i32;
-    let font = ("sans-serif", 12.0 * s).into_font();
+    let font = ("sans-serif", 12.0 * s).into_font().color(&theme.ink());
     let (left, right) = root.split_horizontally(root.dim_in_pixel().0 as i32 / 2);
     let k1 = r.k_max as f64 + 0.5;
     type Get = fn(&crate::sweep::Row) -> f64;
@@ -37,7 +38,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
         ),
         (&right, "BIC", |r| r.bic, |m| m.bic_mean, r.chosen_by_bic),
     ];
-    let accent = RGBColor(214, 39, 40);
+    let accent = theme.line(super::Line::Validation);
     for (area, label, get, mean, chosen) in panels {
         let vals: Vec<f64> = r.rows.iter().map(get).filter(|v| v.is_finite()).collect();
         let (mut lo, mut hi) = vals
@@ -60,7 +61,9 @@ pub fn draw_sweep<DB: DrawingBackend>(
         if text {
             chart
                 .configure_mesh()
-                .light_line_style(BLACK.mix(0.05))
+                .light_line_style(theme.grid(0.05))
+                .bold_line_style(theme.grid(0.1))
+                .axis_style(theme.ink())
                 .x_desc("K (components)")
                 .y_desc(label)
                 .x_labels(r.k_max.min(15))
@@ -97,7 +100,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
                 Circle::new(
                     (q.k as f64, get(q)),
                     px(3.0) as u32,
-                    RGBColor(31, 119, 180).mix(0.5).filled(),
+                    theme.line(super::Line::Mdn).mix(0.5).filled(),
                 )
             }))
             .map_err(e)?;
@@ -107,7 +110,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
                     .iter()
                     .map(|m| (m.k as f64, mean(m)))
                     .filter(|p| p.1.is_finite()),
-                RGBColor(31, 119, 180).stroke_width(px(2.0) as u32),
+                theme.line(super::Line::Mdn).stroke_width(px(2.0) as u32),
             ))
             .map_err(e)?;
     }

@@ -97,11 +97,15 @@ test('six embeds: only those in view train and draw; one comes back where it was
     cpuCoresOneInView: +cpuOne.toFixed(2),
     cpuCoresNoneInView: +cpuNone.toFixed(2),
     firstPlotMs: firstPlot,
-    fetched: Object.fromEntries(bytes),
+    responsesCacheIncluded: Object.fromEntries(bytes),
+    servedByPlayground: Object.fromEntries(server.served),
     wasmBytes: wasm.length,
     wasmGzipBytes: zlib.gzipSync(wasm, { level: 9 }).length,
   };
   console.log('six embeds:', JSON.stringify(figures));
   assert.ok(cpuNone < 0.5 * cpuOne, `CPU with none in view ${cpuNone} vs ${cpuOne} with one training`);
+  // The engine is fetched once for six embeds and their workers (then from the cache;
+  // the fresh page above, in a context of its own, fetched it once more).
+  assert.ok(server.served.get('mdn-playground_bg.wasm').count <= 2, JSON.stringify(figures.servedByPlayground));
   await page.close();
 });

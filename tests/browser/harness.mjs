@@ -13,17 +13,23 @@ const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/ja
 
 /** A static server for dist/ under `prefix` (to test that the page works from a sub-path). */
 export async function serve(prefix = '/') {
+  const served = new Map(); // file name → { count, bytes } sent by this server
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (!url.pathname.startsWith(prefix)) { res.writeHead(404).end(); return; }
     let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
     const file = path.resolve(dist, rel);
     if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+    // As a static host would (GitHub Pages: ten minutes): pages embedding the playground
+    // several times fetch the engine once and take it from the cache after.
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'max-age=600' });
+    const name = path.basename(file);
+    const was = served.get(name) ?? { count: 0, bytes: 0 };
+    served.set(name, { count: was.count + 1, bytes: was.bytes + fs.statSync(file).size });
     fs.createReadStream(file).pipe(res);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}${prefix}`, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${server.address().port}${prefix}`, served, close: () => new Promise((r) => server.close(r)) };
 }
 
 /** Debian's Chromium; every page of every context it opens watches its text (BAD_TEXT). */

@@ -22,6 +22,11 @@ use plotters_canvas::CanvasBackend;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+mod course;
+mod figures;
+pub use course::*;
+pub use figures::*;
 use web_sys::HtmlCanvasElement;
 
 /// The crate version, for the page's footer.
@@ -140,9 +145,17 @@ pub fn link_limit() -> u32 {
 
 /// Draws a sweep report (as from `SweepRun::report_json`) on `canvas`.
 #[wasm_bindgen]
-pub fn draw_sweep(canvas: HtmlCanvasElement, scale: f64, report: &str) -> Result<(), JsValue> {
+pub fn draw_sweep(
+    canvas: HtmlCanvasElement,
+    scale: f64,
+    report: &str,
+    dark: bool,
+) -> Result<(), JsValue> {
     let r: crate::sweep::Report = serde_json::from_str(report).map_err(js_err)?;
-    on_canvas(canvas, true, |root| plot::draw_sweep(root, &r, true, scale))
+    let theme = plot::Theme { dark };
+    on_canvas(canvas, Some(theme), |root| {
+        plot::draw_sweep(root, &r, true, scale, theme)
+    })
 }
 
 thread_local! {
@@ -163,18 +176,18 @@ fn deadline(ms: f64) -> impl FnMut() -> bool {
     move || now_ms() >= end
 }
 
-/// Draws on `canvas` with plotters (on white first when `clear`), then shows it: the one
-/// way the page's canvases are drawn.
+/// Draws on `canvas` with plotters (on the theme's paper first when `paper` is given, else
+/// on what is there), then shows it: the one way the page's canvases are drawn.
 fn on_canvas<R>(
     canvas: HtmlCanvasElement,
-    clear: bool,
+    paper: Option<plot::Theme>,
     draw: impl FnOnce(&DrawingArea<CanvasBackend, Shift>) -> Result<R, String>,
 ) -> Result<R, JsValue> {
     let root = CanvasBackend::with_canvas_object(canvas)
         .ok_or_else(|| js_err("no 2d context"))?
         .into_drawing_area();
-    if clear {
-        root.fill(&WHITE).map_err(js_err)?;
+    if let Some(theme) = paper {
+        root.fill(&theme.paper()).map_err(js_err)?;
     }
     let r = draw(&root).map_err(js_err)?;
     root.present().map_err(js_err)?;
@@ -350,6 +363,10 @@ pub struct Viewer {
     target: Vec<f64>,
     /// The scene at `target` for the current parameters, built on first use.
     scene: Option<Scene>,
+    /// The system prefers dark colours (the page tells; a link's `theme=` overrides).
+    system_dark: bool,
+    /// The page is being printed: light paper whatever the theme.
+    printing: bool,
 }
 
 #[wasm_bindgen]
@@ -365,10 +382,12 @@ impl Viewer {
         Viewer::of(link, exp, issues.iter().map(|i| i.to_string()).collect())
     }
 
-    /// Takes the view of a link to the same experiment (its target and sampling keys,
-    /// checked and clamped); returns the problems found in it.
+    /// Takes the view of a link to the same experiment (its target and sampling keys, its
+    /// theme and tour step, checked and clamped); returns the problems found in it.
     pub fn apply_view(&mut self, hash: &str) -> Vec<String> {
         let (link, issues) = Link::parse(hash);
+        self.link.theme = link.theme;
+        self.link.tour = link.tour;
         let v = link.view;
         self.set_sampling(v.temp_pi, v.temp_sigma, v.samples as u32, v.mode);
         if let Some(t) = &v.target {
@@ -437,6 +456,8 @@ impl Viewer {
             controls: self.link.controls.clone(),
             caption: self.link.caption.clone(),
             lock: self.link.lock.clone(),
+            theme: self.link.theme,
+            tour: self.link.tour,
             ..Link::default()
         };
         embed.format(true)
@@ -691,10 +712,71 @@ impl Viewer {
             sampling,
             target,
             scene: None,
+            system_dark: false,
+            printing: false,
         }
     }
 
     /// The link of `spec` with this view.
+    /// The slice's input (clamped to the plot's range; not a number: the middle), the
+    /// mixture there and the MSE prediction.
+    fn slice_at(&self, x0: f64) -> (f64, crate::mixture::Mixture, f64) {
+        let v = self.view();
+        let x0 = if x0.is_finite() {
+            x0.clamp(v.x.0, v.x.1)
+        } else {
+            0.5 * (v.x.0 + v.x.1)
+        };
+        let mut ws = crate::network::Workspace::new(&self.model.mdn.sizes);
+        let mixture = self.model.mixture(&[x0], &mut ws);
+        let mut wsb = crate::network::Workspace::new(&self.model.baseline.sizes);
+        let baseline = self.model.baseline_predict(&[x0], &mut wsb)[0];
+        (x0, mixture, baseline)
+    }
+
+    fn slice_plot<'a>(
+        &'a self,
+        x0: f64,
+        mixture: &'a crate::mixture::Mixture,
+        baseline: f64,
+        scale: f64,
+    ) -> plot::Slice<'a> {
+        plot::Slice {
+            x0,
+            mixture,
+            baseline,
+            y: self.view().y,
+            y_label: self.info.y_labels[0],
+            text: true,
+            scale,
+            theme: self.theme(),
+        }
+    }
+
+    fn loss_plot(&self, scale: f64) -> LossPlot<'_> {
+        let [train, val, baseline] = &self.snapshot.histories;
+        LossPlot {
+            train,
+            val,
+            baseline,
+            bayes: self.info.bayes_nll,
+            text: true,
+            scale,
+            theme: self.theme(),
+        }
+    }
+
+    /// The plots' theme: the link's, else the system's.
+    fn theme(&self) -> plot::Theme {
+        plot::Theme {
+            dark: !self.printing
+                && match self.link.theme {
+                    Some(t) => t == crate::link::Theme::Dark,
+                    None => self.system_dark,
+                },
+        }
+    }
+
     fn relink(&self, spec: Spec) -> String {
         Link {
             spec,
@@ -755,14 +837,15 @@ impl Viewer {
             (Vec::new(), Vec::new())
         };
         let p = MainPlot {
-            frame: Frame::main(&self.info, legend, scale, plot::Layer::of(live)),
+            frame: Frame::main(&self.info, legend, scale, plot::Layer::of(live))
+                .themed(self.theme()),
             points: &self.points,
             curves: &curves,
             samples: &samples,
             modes: &modes,
             colour: self.colour,
         };
-        let r = on_canvas(canvas, false, |root| plot::draw_main(root, &p))?;
+        let r = on_canvas(canvas, None, |root| plot::draw_main(root, &p))?;
         Ok(vec![r.0, r.1, r.2, r.3])
     }
 
@@ -775,8 +858,9 @@ impl Viewer {
     /// Draws π_k(x) and μ_k(x) ± σ_k(x) on `canvas`.
     pub fn draw_components(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
         let curves = plot::curves(&self.model, &self.view(), 160);
-        on_canvas(canvas, true, |root| {
-            plot::draw_components(root, &self.view(), &curves, true, scale)
+        let theme = self.theme();
+        on_canvas(canvas, Some(theme), |root| {
+            plot::draw_components(root, &self.view(), &curves, true, scale, theme)
         })
     }
 
@@ -787,40 +871,15 @@ impl Viewer {
         scale: f64,
         x0: f64,
     ) -> Result<(), JsValue> {
-        let v = self.view();
-        let x0 = if x0.is_finite() {
-            x0.clamp(v.x.0, v.x.1)
-        } else {
-            0.5 * (v.x.0 + v.x.1)
-        };
-        let mut ws = crate::network::Workspace::new(&self.model.mdn.sizes);
-        let mixture = self.model.mixture(&[x0], &mut ws);
-        let mut wsb = crate::network::Workspace::new(&self.model.baseline.sizes);
-        let baseline = self.model.baseline_predict(&[x0], &mut wsb)[0];
-        let p = plot::Slice {
-            x0,
-            mixture: &mixture,
-            baseline,
-            y: v.y,
-            y_label: self.info.y_labels[0],
-            text: true,
-            scale,
-        };
-        on_canvas(canvas, true, |root| plot::draw_slice(root, &p))
+        let (x0, mixture, baseline) = self.slice_at(x0);
+        let p = self.slice_plot(x0, &mixture, baseline, scale);
+        on_canvas(canvas, Some(p.theme), |root| plot::draw_slice(root, &p))
     }
 
     /// Draws the loss panel on `canvas`.
     pub fn draw_loss(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
-        let [train, val, baseline] = &self.snapshot.histories;
-        let p = LossPlot {
-            train,
-            val,
-            baseline,
-            bayes: self.info.bayes_nll,
-            text: true,
-            scale,
-        };
-        on_canvas(canvas, true, |root| plot::draw_loss(root, &p))
+        let p = self.loss_plot(scale);
+        on_canvas(canvas, Some(p.theme), |root| plot::draw_loss(root, &p))
     }
 
     /// The output-plane heatmap (ln p(y1, y2 | target)) at `w × h` cells, as RGBA.
@@ -844,12 +903,13 @@ impl Viewer {
     ) -> Result<Vec<f64>, JsValue> {
         self.scene();
         let p = InputPlot {
-            frame: Frame::inputs(&self.info, legend, scale, plot::Layer::of(live)),
+            frame: Frame::inputs(&self.info, legend, scale, plot::Layer::of(live))
+                .themed(self.theme()),
             equal_aspect: self.is_arm(),
             points: &self.points,
             scene: self.scene.as_ref().expect("built above"),
         };
-        let (r, v) = on_canvas(canvas, false, |root| plane::draw_inputs(root, &p))?;
+        let (r, v) = on_canvas(canvas, None, |root| plane::draw_inputs(root, &p))?;
         Ok(vec![
             r.0 as f64, r.1 as f64, r.2 as f64, r.3 as f64, v.x.0, v.x.1, v.y.0, v.y.1,
         ])
@@ -866,11 +926,12 @@ impl Viewer {
     ) -> Result<Vec<i32>, JsValue> {
         self.scene();
         let p = OutputPlot {
-            frame: Frame::outputs(&self.info, legend, scale, plot::Layer::of(live)),
+            frame: Frame::outputs(&self.info, legend, scale, plot::Layer::of(live))
+                .themed(self.theme()),
             scene: self.scene.as_ref().expect("built above"),
             colour: self.plane_colour,
         };
-        let r = on_canvas(canvas, false, |root| plane::draw_outputs(root, &p))?;
+        let r = on_canvas(canvas, None, |root| plane::draw_outputs(root, &p))?;
         Ok(vec![r.0, r.1, r.2, r.3])
     }
 }

@@ -1,0 +1,247 @@
+//! What course pages need of the Viewer: the theme, the guided tour, the embed builder,
+//! and the commands a host page sends an embed (all checked here, like link values).
+
+use super::{to_js, Viewer};
+use crate::link::Link;
+use crate::tour::STEPS;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// The tour's steps: `[{title, look, try, link}]` (plain text; `link` after `#`).
+#[wasm_bindgen]
+pub fn tour_steps() -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Step {
+        title: &'static str,
+        look: &'static str,
+        #[serde(rename = "try")]
+        try_this: &'static str,
+        link: String,
+    }
+    let steps: Vec<Step> = STEPS
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Step {
+            title: s.title,
+            look: s.look,
+            try_this: s.try_this,
+            link: Link::tour_link(i + 1),
+        })
+        .collect();
+    to_js(&steps)
+}
+
+/// The sizes an embed snippet may ask for, in CSS pixels.
+const EMBED_SIZE: (u32, u32) = (240, 2000);
+
+/// An embed snippet: the iframe's `src`, the HTML to paste, and the problems found.
+#[derive(Serialize)]
+struct Snippet {
+    src: String,
+    html: String,
+    issues: Vec<String>,
+    /// The iframe's size as used (clamped to 240…2000).
+    width: u32,
+    height: u32,
+}
+
+/// Text for an HTML attribute value in double quotes.
+fn attr(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[wasm_bindgen]
+impl Viewer {
+    /// The page tells whether the system prefers dark colours (a link's `theme=` wins).
+    pub fn set_system_dark(&mut self, dark: bool) {
+        self.system_dark = dark;
+    }
+
+    /// The page is being printed (light paper for every plot) or no longer.
+    pub fn set_printing(&mut self, on: bool) {
+        self.printing = on;
+    }
+
+    /// The page is drawn dark (the link's theme, else the system's).
+    pub fn dark(&self) -> bool {
+        self.theme().dark
+    }
+
+    /// Why training stopped on a number that was not finite, if it did (plain text).
+    pub fn halted_reason(&self) -> Option<String> {
+        self.snapshot.halted.clone()
+    }
+
+    /// The tour step the link shows (1…; 0: none).
+    pub fn tour(&self) -> usize {
+        self.link.tour
+    }
+
+    /// What the page says when the learner has done what the tour step asks (plain
+    /// text), from the latest metrics; `undefined` while not yet.
+    pub fn tour_check(&self) -> Option<String> {
+        let step = STEPS.get(self.link.tour.checked_sub(1)?)?;
+        let m = self.snapshot.metrics.as_ref()?;
+        crate::tour::achieved(step.goal, &self.link.spec, m)
+    }
+
+    /// The embed code of this experiment as the builder sets it: the panels and the
+    /// controls shown (names as in the link keys), a caption, and the iframe's size.
+    /// Every value is checked as a link's would be (`issues`); `page` is the address of
+    /// the playground (the current page, without its hash). Returns `{src, html, issues}`.
+    pub fn embed_snippet(
+        &self,
+        page: &str,
+        panels: Vec<String>,
+        controls: Vec<String>,
+        caption: &str,
+        width: f64,
+        height: f64,
+    ) -> Result<JsValue, JsValue> {
+        let mut text = format!(
+            "{}&embed=1&panels={}&controls={}&caption={}",
+            self.link.spec.format(),
+            panels.join(","),
+            controls.join(","),
+            crate::keys::percent_encode(caption)
+        );
+        if controls.is_empty() {
+            // No controls: the key's "none" is its absence with panels chosen.
+            text = text.replace("&controls=", "");
+        }
+        let (mut link, issues) = Link::parse(&text);
+        link.view = self.link.view.clone();
+        link.theme = self.link.theme;
+        link.tour = self.link.tour;
+        if controls.is_empty() {
+            link.controls = None;
+        }
+        let size = |v: f64, default: u32| {
+            if v.is_finite() {
+                (v.round() as u32).clamp(EMBED_SIZE.0, EMBED_SIZE.1)
+            } else {
+                default
+            }
+        };
+        let (w, h) = (size(width, 640), size(height, 400));
+        let base = page.split('#').next().unwrap_or("");
+        let src = format!("{base}#{}", link.format(true));
+        let title = match link.caption.as_str() {
+            "" => "MDN Playground".to_string(),
+            c => format!("MDN Playground: {c}"),
+        };
+        let html = format!(
+            "<iframe src=\"{}\" width=\"{w}\" height=\"{h}\" style=\"border:0\" title=\"{}\" loading=\"lazy\"></iframe>",
+            attr(&src),
+            attr(&title)
+        );
+        to_js(&Snippet {
+            src,
+            html,
+            issues: issues.iter().map(|i| i.to_string()).collect(),
+            width: w,
+            height: h,
+        })
+    }
+}
+
+/// The panels an embed can show (`panels=`), in the page's order.
+#[wasm_bindgen]
+pub fn embed_panels() -> Vec<String> {
+    crate::link::PANELS.iter().map(|p| p.to_string()).collect()
+}
+
+/// The longest message a host page may send (a spec with its own points fits).
+const MESSAGE_MAX: usize = 64 * 1024;
+
+/// The most steps one `step` command trains (as the page's own Step).
+const STEP_MAX: u64 = 1_000_000;
+
+/// A host page's command, checked: `{action, n, hash, issues}`. `action` is one of play,
+/// pause, step, reset, spec, metrics; `n` the steps of `step` (clamped to 1…10⁶); `hash`
+/// the link to open for `spec` (this embed's shape with the new experiment).
+#[derive(Serialize, Default)]
+struct Command {
+    action: &'static str,
+    n: u64,
+    hash: String,
+    issues: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl Viewer {
+    /// Reads a command a host page posted (as JSON text): `{"type": "mdn:play"}`, …
+    /// `"mdn:step"` with `"n"`, `"mdn:spec"` with `"spec"` (a link's text). Throws a
+    /// message for anything else; values are clamped and reported like a link's.
+    pub fn host_command(&self, json: &str) -> Result<JsValue, JsValue> {
+        let cmd = self.read_command(json).map_err(|e| JsValue::from_str(&e))?;
+        to_js(&cmd)
+    }
+}
+
+impl Viewer {
+    fn read_command(&self, json: &str) -> Result<Command, String> {
+        if json.len() > MESSAGE_MAX {
+            return Err(format!("a message of at most {MESSAGE_MAX} bytes is read"));
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(json).map_err(|_| "a message must be a JSON object")?;
+        let obj = v.as_object().ok_or("a message must be an object")?;
+        let kind = obj
+            .get("type")
+            .and_then(|t| t.as_str())
+            .ok_or("a message needs a \"type\"")?;
+        let action = match kind {
+            "mdn:play" => "play",
+            "mdn:pause" => "pause",
+            "mdn:step" => "step",
+            "mdn:reset" => "reset",
+            "mdn:spec" => "spec",
+            "mdn:metrics" => "metrics",
+            other => {
+                return Err(format!(
+                    "unknown message type {}: expected mdn:play, mdn:pause, mdn:step, mdn:reset, mdn:spec or mdn:metrics",
+                    crate::text::quote(&other.chars().take(40).collect::<String>())
+                ))
+            }
+        };
+        let mut cmd = Command {
+            action,
+            ..Command::default()
+        };
+        match action {
+            "step" => {
+                let n = obj.get("n").map_or(Some(1.0), |n| n.as_f64());
+                let n = n
+                    .filter(|n| n.is_finite())
+                    .ok_or("mdn:step: n must be a number")?;
+                let whole = n.round().clamp(1.0, STEP_MAX as f64) as u64;
+                if whole as f64 != n {
+                    cmd.issues.push(format!(
+                        "mdn:step: n = {n} taken as {whole} (a whole number from 1 to {STEP_MAX})"
+                    ));
+                }
+                cmd.n = whole;
+            }
+            "spec" => {
+                let text = obj
+                    .get("spec")
+                    .and_then(|s| s.as_str())
+                    .ok_or("mdn:spec: \"spec\" must be a link's text")?;
+                let (asked, issues) = Link::parse(text);
+                cmd.issues = issues.iter().map(|i| i.to_string()).collect();
+                cmd.hash = Link {
+                    spec: asked.spec,
+                    view: asked.view,
+                    ..self.link.clone()
+                }
+                .format(true);
+            }
+            _ => {}
+        }
+        Ok(cmd)
+    }
+}

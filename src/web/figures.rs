@@ -1,0 +1,104 @@
+//! Every plot of the page as an SVG file (the same drawing code as on the canvases; see
+//! [`crate::plot::svg`]), for slides and handouts.
+
+use super::{js_err, Viewer};
+use crate::plot::{self, plane, svg, Frame, Layer, MainPlot};
+use wasm_bindgen::prelude::*;
+
+/// Heatmap cells of an SVG: about 3 pixels each.
+fn cells(w: u32, h: u32) -> (usize, usize) {
+    (
+        (w as usize / 3).clamp(1, 1024),
+        (h as usize / 3).clamp(1, 1024),
+    )
+}
+
+#[wasm_bindgen]
+impl Viewer {
+    /// The plot `which` (`main`, `slice` at `x0`, `params`, `loss`, `planes`) as an SVG of
+    /// `w × h` pixels (each clamped to 200…4000), in the page's theme.
+    pub fn svg(&mut self, which: &str, w: u32, h: u32, x0: f64) -> Result<String, JsValue> {
+        let (w, h) = (w.clamp(200, 4000), h.clamp(200, 4000));
+        let theme = self.theme();
+        let scale = (w as f64 / 900.0).clamp(1.0, 3.0);
+        let none = |_: &()| None;
+        match which {
+            "main" => {
+                let view = self.view();
+                let curves = plot::curves(&self.model, &view, 300);
+                let (samples, modes) =
+                    plot::samples_and_modes(&self.model, &view, &curves, self.sampling);
+                let (cw, ch) = cells(w, h);
+                let (rgba, lo, hi) =
+                    plot::density_rgba(&plot::log_density(&self.model, &view, cw, ch));
+                let p = MainPlot {
+                    frame: Frame::main(&self.info, w >= 560, scale, Layer::All).themed(theme),
+                    points: &self.points,
+                    curves: &curves,
+                    samples: &samples,
+                    modes: &modes,
+                    colour: (lo, hi),
+                };
+                svg::figure(
+                    w,
+                    h,
+                    theme,
+                    |root| plot::draw_main(root, &p),
+                    |r| Some((*r, rgba, cw, ch)),
+                )
+            }
+            "slice" => {
+                let (x0, mixture, baseline) = self.slice_at(x0);
+                let p = self.slice_plot(x0, &mixture, baseline, scale);
+                svg::figure(w, h, theme, |root| plot::draw_slice(root, &p), none)
+            }
+            "params" => {
+                let curves = plot::curves(&self.model, &self.view(), 300);
+                let view = self.view();
+                svg::figure(
+                    w,
+                    h,
+                    theme,
+                    |root| plot::draw_components(root, &view, &curves, true, scale, theme),
+                    none,
+                )
+            }
+            "loss" => {
+                let p = self.loss_plot(scale);
+                svg::figure(w, h, theme, |root| plot::draw_loss(root, &p), none)
+            }
+            "planes" => {
+                let arm = self.is_arm();
+                plane::planes_svg(
+                    &self.model,
+                    &self.info,
+                    &self.points,
+                    &self.target,
+                    self.sampling,
+                    arm,
+                    (w, h),
+                    theme,
+                )
+            }
+            other => Err(format!("no plot called {other:?}")),
+        }
+        .map_err(js_err)
+    }
+}
+
+/// A K sweep's report (JSON, as `SweepRun::report_json` gives) as an SVG.
+#[wasm_bindgen]
+pub fn sweep_svg(report: &str, w: u32, h: u32, dark: bool) -> Result<String, JsValue> {
+    let r: crate::sweep::Report = serde_json::from_str(report).map_err(js_err)?;
+    let (w, h) = (w.clamp(200, 4000), h.clamp(200, 4000));
+    let theme = plot::Theme { dark };
+    let scale = (w as f64 / 900.0).clamp(1.0, 3.0);
+    svg::figure(
+        w,
+        h,
+        theme,
+        |root| plot::draw_sweep(root, &r, true, scale, theme),
+        |_: &()| None,
+    )
+    .map_err(js_err)
+}

@@ -1,0 +1,51 @@
+// Figures for slides and handouts: every plot as PNG (its canvases) or SVG (the engine
+// draws it again with plotters' SVG backend: Viewer::svg, sweep_svg).
+import { S, $ } from './state.js';
+import { E } from './engine.js';
+
+export function download(name, type, data) {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The main plot's layers (or the two 2-D views) composed into one canvas. */
+export function composedPlot() {
+  const out = document.createElement('canvas');
+  const ctx = out.getContext('2d');
+  const [left, right] = S.twoD ? [['in-static', 'in-live'], ['out-heat', 'out-static']] : [['heat', 'points', 'curves'], []];
+  const first = $(left[0]);
+  const second = right.length ? $(right[0]) : null;
+  out.width = first.width + (second ? second.width : 0);
+  out.height = Math.max(first.height, second ? second.height : 0);
+  ctx.fillStyle = getComputedStyle(document.body).backgroundColor;
+  ctx.fillRect(0, 0, out.width, out.height);
+  for (const id of left) ctx.drawImage($(id), 0, 0);
+  for (const id of right) ctx.drawImage($(id), first.width, 0);
+  return out;
+}
+
+const CANVAS = { slice: 'slice', params: 'components', loss: 'loss', sweep: 'sweep-plot' };
+
+/** The SVG text of a plot, about the size it has on screen (at least 600 wide). */
+export function svgOf(which) {
+  const el = which === 'main' ? $('stack') : which === 'planes' ? document.querySelector('.planes') : $(CANVAS[which]);
+  const scale = Math.max(1, 600 / Math.max(1, el.clientWidth));
+  const w = Math.round(el.clientWidth * scale);
+  const h = Math.round((which === 'planes' ? $('instack').clientHeight : el.clientHeight) * scale);
+  if (which === 'sweep') return E().sweep_svg(S.sweep.report, w, h, S.dark);
+  return S.viewer.svg(which, w, h, S.sliceX ?? NaN);
+}
+
+/** Saves plot `which` as `png` or `svg`. */
+export function saveFigure(which, as) {
+  const name = `mdn-${which === 'main' ? 'playground' : which}.${as}`;
+  if (as === 'svg') return download(name, 'image/svg+xml', svgOf(which));
+  const canvas = which === 'main' || which === 'planes' ? composedPlot() : $(CANVAS[which]);
+  canvas.toBlob((b) => download(name, 'image/png', b));
+}
