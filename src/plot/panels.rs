@@ -87,7 +87,7 @@ pub fn draw_loss<DB: DrawingBackend>(
         root.clone()
     };
     let mut b = ChartBuilder::on(&area);
-    b.margin(px(8.0)).margin_top(px(2.0));
+    b.margin(px(8.0)).margin_top(px(2.0)).margin_right(px(18.0));
     if p.text {
         // Room for the tick labels and, below them, the axis title.
         b.x_label_area_size(px(40.0)).y_label_area_size(px(44.0));
