@@ -23,8 +23,10 @@
 // Index loops over blocks are deliberate: they are what vectorizes.
 #![allow(clippy::needless_range_loop, clippy::too_many_arguments)]
 
+pub mod calibration;
 pub mod dataset;
 pub mod experiment;
+pub mod forecast;
 pub mod head;
 pub mod history;
 pub mod keys;

@@ -71,4 +71,6 @@ pub mod stream {
     pub const SAMPLES: u64 = 6;
     pub const NOISE: u64 = 7;
     pub const REINIT: u64 = 8;
+    /// The randomised PIT of outcomes at a point mass (calibration).
+    pub const PIT: u64 = 9;
 }

@@ -38,10 +38,13 @@ usage:
       For two outputs (data=arm) it draws the page's two views instead: the inputs (the
       arm's workspace with its poses) and p(y1, y2 | X) at the input --target X
       (comma-separated; default the page's starting target).
-  mdn eval --model FILE --x X [--y Y]
+  mdn eval --model FILE --x X [--y Y] [--q 0.05,0.5,0.95] [--mass 0.9]
       Print π, μ, σ of p(y|x) at input X (comma-separated for several dimensions),
       the mixture mean, the baseline's prediction, and with --y, ln p(y|x). With a
       full covariance, σ is the diagonal of each Cholesky factor and each Σ_k is given.
+      One output: with --y also the CDF F(y|x) and the CRPS; --q the quantiles;
+      --mass the central interval and the highest-density region of that mass (its
+      intervals, its density level and its mass).
   mdn sample --model FILE --x X [--n N] [--temp-pi T] [--temp-sigma T] [--seed S] [--mode]
       Draw N samples (default 10, at most 100000) of y from p(y|x) as JSON.
       --temp-pi T     0 to 3 (default 1): below 1 the likelier components are chosen
@@ -224,8 +227,77 @@ struct Final<'a> {
     spec: String,
     #[serde(flatten)]
     metrics: &'a Metrics,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    calibration: Option<CalibrationLine>,
     seconds: f64,
     steps_per_s: f64,
+}
+
+/// The validation set's calibration on `mdn train`'s final line (one-dimensional outputs).
+#[derive(Serialize)]
+struct CalibrationLine {
+    val_crps: f64,
+    baseline_val_crps: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bayes_val_crps: Option<f64>,
+    /// Shares of the PIT values in each tenth of [0, 1].
+    val_pit_hist: Vec<f64>,
+    baseline_val_pit_hist: Vec<f64>,
+    /// Nominal → empirical coverage of the central and HPD regions.
+    val_coverage: Coverage,
+    baseline_val_coverage: Coverage,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bayes_val_coverage: Option<Coverage>,
+    /// Mean total length of the 90% central interval and HPD region.
+    val_interval_length: Lengths,
+    baseline_val_interval_length: Lengths,
+}
+
+#[derive(Serialize)]
+struct Coverage {
+    central: Vec<[f64; 2]>,
+    hpd: Vec<[f64; 2]>,
+}
+
+#[derive(Serialize)]
+struct Lengths {
+    central: f64,
+    hpd: f64,
+}
+
+impl CalibrationLine {
+    fn of(exp: &Experiment) -> Option<CalibrationLine> {
+        if exp.info.dout != 1 || exp.info.din != 1 {
+            return None;
+        }
+        let r = mdn_playground::calibration::calibrate(
+            &exp.model,
+            &exp.val,
+            exp.spec.data,
+            exp.info.y_ranges[0],
+            exp.spec.seed,
+        );
+        let cov = |c: &mdn_playground::calibration::Calibration| Coverage {
+            central: c.central.clone(),
+            hpd: c.hpd.clone(),
+        };
+        let len = |c: &mdn_playground::calibration::Calibration| Lengths {
+            central: c.central_length,
+            hpd: c.hpd_length,
+        };
+        Some(CalibrationLine {
+            val_crps: r.mdn.crps,
+            baseline_val_crps: r.baseline.crps,
+            bayes_val_crps: r.truth.as_ref().map(|t| t.crps),
+            val_pit_hist: r.mdn.pit_hist.clone(),
+            baseline_val_pit_hist: r.baseline.pit_hist.clone(),
+            val_coverage: cov(&r.mdn),
+            baseline_val_coverage: cov(&r.baseline),
+            bayes_val_coverage: r.truth.as_ref().map(cov),
+            val_interval_length: len(&r.mdn),
+            baseline_val_interval_length: len(&r.baseline),
+        })
+    }
 }
 
 /// The experiment of a command's SPEC argument: a share link as the page writes it (its
@@ -334,6 +406,7 @@ fn train(args: &[String]) -> Result<(), Fail> {
     emit(&Final {
         spec: spec.format(),
         metrics: &m,
+        calibration: CalibrationLine::of(&exp),
         seconds,
         steps_per_s: rate(exp.step, seconds),
     })?;
@@ -383,10 +456,38 @@ struct EvalOut {
     y: Option<Vec<f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     log_p: Option<f64>,
+    /// One output: F(y|x) and the CRPS at --y.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cdf: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    crps: Option<f64>,
+    /// One output: [q, F⁻¹(q)] for each --q.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quantiles: Option<Vec<[f64; 2]>>,
+    /// One output: the central interval and the HPD region of mass --mass.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    central: Option<[f64; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hpd: Option<mdn_playground::forecast::Hpd>,
+}
+
+/// The probabilities of `--q` (comma-separated, each strictly between 0 and 1).
+fn probabilities(v: &str) -> Result<Vec<f64>, Fail> {
+    let n = v.split(',').count();
+    if n > 64 {
+        return fail(format!("--q: at most 64 probabilities (got {n})"));
+    }
+    let qs = numbers("q", v, n)?;
+    if let Some(q) = qs.iter().find(|q| !(**q > 0.0 && **q < 1.0)) {
+        return fail(format!(
+            "--q: {q} is not a probability strictly between 0 and 1"
+        ));
+    }
+    Ok(qs)
 }
 
 fn eval(args: &[String]) -> Result<(), Fail> {
-    let (pos, opts) = options(args, &["model", "x", "y"])?;
+    let (pos, opts) = options(args, &["model", "x", "y", "q", "mass"])?;
     let (model, x) = model_and_x("eval", &pos, &opts)?;
     let y = opt(&opts, "y")
         .map(|v| numbers("y", v, model.dout()))
@@ -415,8 +516,48 @@ fn eval(args: &[String]) -> Result<(), Fail> {
         }
         None => None,
     };
+    use mdn_playground::forecast;
+    let one = mix.d == 1;
+    let only_one = |what: &str| {
+        Fail(
+            format!(
+                "{what} needs a model with one output (this one has {})",
+                mix.d
+            ),
+            2,
+        )
+    };
+    let qs = opt(&opts, "q").map(probabilities).transpose()?;
+    let mass = match opt(&opts, "mass") {
+        Some(v) => {
+            let m = numbers("mass", v, 1)?[0];
+            if !(m > 0.0 && m < 1.0) {
+                return fail(format!(
+                    "--mass: {m} is not a probability strictly between 0 and 1"
+                ));
+            }
+            Some(m)
+        }
+        None => None,
+    };
+    if !one && (qs.is_some() || mass.is_some()) {
+        return Err(only_one(if qs.is_some() { "--q" } else { "--mass" }));
+    }
+    let at_y = y.as_ref().filter(|_| one).map(|y| y[0]);
     let d = mix.d;
     emit(&EvalOut {
+        cdf: at_y.map(|y| forecast::Predictive::cdf(&mix, y)),
+        crps: at_y.map(|y| forecast::crps_mixture(&mix, y)),
+        quantiles: qs.map(|qs| {
+            qs.iter()
+                .map(|&q| [q, forecast::quantile(&mix, q)])
+                .collect()
+        }),
+        central: mass.map(|m| {
+            let (a, b) = forecast::central(&mix, m);
+            [a, b]
+        }),
+        hpd: mass.map(|m| forecast::hpd(&mix, m)),
         pi: mix.pi.clone(),
         mu: mix.mu.chunks(d).map(<[f64]>::to_vec).collect(),
         sigma: mix.sigma.chunks(d).map(<[f64]>::to_vec).collect(),
@@ -707,6 +848,7 @@ fn render(args: &[String]) -> Result<(), Fail> {
     emit(&Final {
         spec: spec.format(),
         metrics: &m,
+        calibration: None,
         seconds,
         steps_per_s: rate(exp.step, seconds),
     })?;

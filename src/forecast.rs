@@ -1,0 +1,479 @@
+//! What a forecaster reports from a one-dimensional predictive density p(y|x): its CDF,
+//! quantiles, the central interval and the highest-density (HPD) region of a given mass,
+//! and the CRPS of an outcome. For a Gaussian mixture ([`Mixture`] with D = 1) in closed
+//! form where one exists; for any density known on a grid ([`Gridded`], the truth of a
+//! data set) by quadrature. Portable: Φ comes from libm's erfc (the same bits natively and
+//! in wasm); no fused multiply-adds.
+
+use crate::math;
+use crate::mixture::Mixture;
+
+/// Standard normal CDF Φ(z), accurate in both tails (erfc, not 1 − erf).
+pub fn phi_cdf(z: f64) -> f64 {
+    0.5 * libm::erfc(-z * std::f64::consts::FRAC_1_SQRT_2)
+}
+
+/// Standard normal density φ(z).
+pub fn phi_pdf(z: f64) -> f64 {
+    math::exp(-0.5 * z * z - math::HALF_LN_2PI)
+}
+
+/// A one-dimensional predictive distribution: what intervals and scores need of it.
+pub trait Predictive {
+    /// F(y) = P(Y ≤ y).
+    fn cdf(&self, y: f64) -> f64;
+    /// The density p(y).
+    fn pdf(&self, y: f64) -> f64;
+    /// An interval holding all but a negligible mass (below 1e-15 on each side), and the
+    /// points where the density may peak (for the level-set search).
+    fn support(&self) -> (f64, f64, Vec<f64>);
+    /// F(y−): the probability strictly below y (differs from F(y) only at a point mass).
+    fn cdf_below(&self, y: f64) -> f64 {
+        self.cdf(y)
+    }
+    /// Whether the density can be flat over an interval (then HPD ranks are randomised
+    /// on ties); a Gaussian mixture's never is.
+    fn has_plateaus(&self) -> bool {
+        false
+    }
+    /// Whether it is a single Gaussian (its HPD region is then its central interval).
+    fn is_gaussian(&self) -> bool {
+        false
+    }
+}
+
+impl Predictive for Mixture {
+    fn cdf(&self, y: f64) -> f64 {
+        debug_assert_eq!(self.d, 1);
+        let s: f64 = (0..self.k)
+            .map(|c| self.pi[c] * phi_cdf((y - self.mu[c]) / self.sigma[c]))
+            .sum();
+        s.clamp(0.0, 1.0)
+    }
+
+    fn pdf(&self, y: f64) -> f64 {
+        math::exp(self.log_prob(&[y]))
+    }
+
+    fn support(&self) -> (f64, f64, Vec<f64>) {
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut peaks = Vec::with_capacity(self.k);
+        for c in 0..self.k {
+            if self.pi[c] < 1e-15 {
+                continue;
+            }
+            // 8.3σ leaves less than 1e-16 of a component outside.
+            lo = lo.min(self.mu[c] - 8.3 * self.sigma[c]);
+            hi = hi.max(self.mu[c] + 8.3 * self.sigma[c]);
+            peaks.push(self.mu[c]);
+        }
+        (lo, hi, peaks)
+    }
+}
+
+/// A one-dimensional Gaussian mixture prepared for many density evaluations (the level-set
+/// searches): each component's weight over its normalising constant and its inverse
+/// scale, so that p(y) costs K exponentials and nothing else. Components with π below
+/// 1e-15 are left out (they move no probability this module reports).
+#[derive(Clone, Debug)]
+pub struct Mixture1 {
+    pi: Vec<f64>,
+    mu: Vec<f64>,
+    sigma: Vec<f64>,
+    inv_sigma: Vec<f64>,
+    coef: Vec<f64>,
+}
+
+impl Mixture1 {
+    pub fn new(m: &Mixture) -> Mixture1 {
+        debug_assert_eq!(m.d, 1);
+        let keep: Vec<usize> = (0..m.k).filter(|&c| m.pi[c] >= 1e-15).collect();
+        let inv_sqrt_2pi = math::exp(-math::HALF_LN_2PI);
+        Mixture1 {
+            pi: keep.iter().map(|&c| m.pi[c]).collect(),
+            mu: keep.iter().map(|&c| m.mu[c]).collect(),
+            sigma: keep.iter().map(|&c| m.sigma[c]).collect(),
+            inv_sigma: keep.iter().map(|&c| 1.0 / m.sigma[c]).collect(),
+            coef: keep
+                .iter()
+                .map(|&c| m.pi[c] * inv_sqrt_2pi / m.sigma[c])
+                .collect(),
+        }
+    }
+}
+
+impl Predictive for Mixture1 {
+    fn cdf(&self, y: f64) -> f64 {
+        let s: f64 = (0..self.pi.len())
+            .map(|c| self.pi[c] * phi_cdf((y - self.mu[c]) * self.inv_sigma[c]))
+            .sum();
+        s.clamp(0.0, 1.0)
+    }
+
+    fn pdf(&self, y: f64) -> f64 {
+        (0..self.pi.len())
+            .map(|c| {
+                let z = (y - self.mu[c]) * self.inv_sigma[c];
+                self.coef[c] * math::exp(-0.5 * z * z)
+            })
+            .sum()
+    }
+
+    fn support(&self) -> (f64, f64, Vec<f64>) {
+        let lo = (0..self.pi.len())
+            .map(|c| self.mu[c] - 8.3 * self.sigma[c])
+            .fold(f64::INFINITY, f64::min);
+        let hi = (0..self.pi.len())
+            .map(|c| self.mu[c] + 8.3 * self.sigma[c])
+            .fold(f64::NEG_INFINITY, f64::max);
+        (lo, hi, self.mu.clone())
+    }
+
+    fn is_gaussian(&self) -> bool {
+        self.pi.len() == 1
+    }
+}
+
+/// Inverts a CDF: the smallest y with F(y) ≥ p, by bisection to the last bit of y
+/// (so |F(y) − p| is within what one ulp of y moves F, far below 1e-9).
+pub fn quantile(f: &impl Predictive, p: f64) -> f64 {
+    let (mut lo, mut hi, _) = f.support();
+    let p = p.clamp(0.0, 1.0);
+    // Widen until the bracket holds p (the support's margins are conservative already).
+    let width = (hi - lo).max(1e-300);
+    while f.cdf(lo) > p && lo.is_finite() {
+        lo -= width;
+    }
+    while f.cdf(hi) < p && hi.is_finite() {
+        hi += width;
+    }
+    for _ in 0..1100 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break; // adjacent doubles: the last bit
+        }
+        if f.cdf(mid) >= p {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
+/// The central interval of mass `mass`: [F⁻¹((1 − mass)/2), F⁻¹((1 + mass)/2)].
+pub fn central(f: &impl Predictive, mass: f64) -> (f64, f64) {
+    let a = 0.5 * (1.0 - mass);
+    (quantile(f, a), quantile(f, 1.0 - a))
+}
+
+/// A highest-density region: the y where p(y) ≥ `level`, as intervals, and their mass.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Hpd {
+    pub level: f64,
+    pub intervals: Vec<(f64, f64)>,
+    pub mass: f64,
+}
+
+impl Hpd {
+    /// The total length of its intervals.
+    pub fn length(&self) -> f64 {
+        self.intervals.iter().map(|(a, b)| b - a).sum()
+    }
+
+    /// Whether `y` lies in it.
+    pub fn contains(&self, y: f64) -> bool {
+        self.intervals.iter().any(|&(a, b)| a <= y && y <= b)
+    }
+}
+
+/// The density on a grid over the support, for level-set searches: the grid points
+/// (uniform, plus every possible peak) and the density at each.
+pub struct LevelGrid {
+    pub y: Vec<f64>,
+    pub p: Vec<f64>,
+}
+
+impl LevelGrid {
+    /// `n` uniform points over the support, plus each peak and the points 0.5σ-ish around
+    /// it (a thin component between two grid points is not missed).
+    pub fn new(f: &impl Predictive, n: usize) -> LevelGrid {
+        let (lo, hi, peaks) = f.support();
+        let n = n.max(16);
+        let mut y: Vec<f64> = (0..n)
+            .map(|i| lo + (hi - lo) * i as f64 / (n - 1) as f64)
+            .collect();
+        y.extend(peaks.iter().copied().filter(|v| v.is_finite()));
+        y.sort_by(f64::total_cmp);
+        y.dedup();
+        let p = y.iter().map(|&v| f.pdf(v)).collect();
+        LevelGrid { y, p }
+    }
+
+    /// The intervals where p ≥ `level`: each crossing between two grid points placed by
+    /// linear interpolation of the density (`refine` = 0) or by `refine` halvings of the
+    /// bracket on the density itself (60 reach the last bits).
+    pub fn level_set(&self, f: &impl Predictive, level: f64, refine: u32) -> Vec<(f64, f64)> {
+        let cross = |i: usize, rising: bool| {
+            let (mut a, mut b) = (self.y[i - 1], self.y[i]);
+            if refine == 0 {
+                let (pa, pb) = (self.p[i - 1], self.p[i]);
+                let t = if pb != pa {
+                    (level - pa) / (pb - pa)
+                } else {
+                    0.5
+                };
+                return a + (b - a) * t.clamp(0.0, 1.0);
+            }
+            for _ in 0..refine {
+                let m = 0.5 * (a + b);
+                if m <= a || m >= b {
+                    break;
+                }
+                if (f.pdf(m) >= level) == rising {
+                    b = m;
+                } else {
+                    a = m;
+                }
+            }
+            if rising {
+                b
+            } else {
+                a
+            }
+        };
+        let mut out = Vec::new();
+        let mut start: Option<f64> = None;
+        for i in 0..self.y.len() {
+            let inside = self.p[i] >= level;
+            match (inside, start) {
+                (true, None) => start = Some(if i == 0 { self.y[0] } else { cross(i, true) }),
+                (false, Some(s)) => {
+                    out.push((s, cross(i, false)));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            out.push((s, *self.y.last().expect("not empty")));
+        }
+        out
+    }
+}
+
+/// The mass F(b) − F(a) summed over `intervals`.
+pub fn mass_of(f: &impl Predictive, intervals: &[(f64, f64)]) -> f64 {
+    intervals
+        .iter()
+        .map(|&(a, b)| f.cdf(b) - f.cdf_below(a))
+        .sum::<f64>()
+        .clamp(0.0, 1.0)
+}
+
+/// The HPD region of mass `mass` (0 < mass < 1): the level c with P(p(Y) ≥ c) = mass,
+/// found by bisection on ln c, and its intervals. `grid` points locate the level set;
+/// `refine` halvings place each end (60: to the last bits, as the CLI and tests use; fewer
+/// for drawing).
+pub fn hpd_with(f: &impl Predictive, mass: f64, grid: usize, refine: u32) -> Hpd {
+    let g = LevelGrid::new(f, grid);
+    hpd_on(f, &g, mass, refine)
+}
+
+/// [`hpd_with`] at full precision (a 2000-point grid, ends to the last bits).
+pub fn hpd(f: &impl Predictive, mass: f64) -> Hpd {
+    hpd_with(f, mass, 2000, 60)
+}
+
+/// [`hpd_with`] on a grid already made. The level is bisected on ln c with the crossings
+/// interpolated on the grid, then (with `refine` > 0) again with the crossings placed on
+/// the density itself, so that the mass is `mass` to about 1e-12.
+pub fn hpd_on(f: &impl Predictive, g: &LevelGrid, mass: f64, refine: u32) -> Hpd {
+    let mass = mass.clamp(1e-9, 1.0 - 1e-9);
+    let top = g.p.iter().cloned().fold(0.0, f64::max);
+    if !(top > 0.0 && top.is_finite()) {
+        return Hpd {
+            level: 0.0,
+            intervals: Vec::new(),
+            mass: 0.0,
+        };
+    }
+    // The mass above a level falls as the level rises.
+    let above = |ln_c: f64, r: u32| mass_of(f, &g.level_set(f, math::exp(ln_c), r));
+    let (mut lo, mut hi) = (math::ln(top) - 60.0, math::ln(top));
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if above(mid, 0) >= mass {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    if refine > 0 {
+        // The grid's interpolation is close: widen a little and bisect on exact crossings.
+        let w = (hi - lo).max(1e-3);
+        let (mut a, mut b) = (lo - w, hi + w);
+        if above(a, refine) < mass {
+            a = math::ln(top) - 60.0;
+        }
+        if above(b, refine) >= mass {
+            b = math::ln(top);
+        }
+        for _ in 0..60 {
+            let mid = 0.5 * (a + b);
+            if mid <= a || mid >= b {
+                break;
+            }
+            if above(mid, refine) >= mass {
+                a = mid;
+            } else {
+                b = mid;
+            }
+        }
+        lo = a;
+    }
+    let level = math::exp(lo);
+    let intervals = g.level_set(f, level, refine);
+    Hpd {
+        level,
+        mass: mass_of(f, &intervals),
+        intervals,
+    }
+}
+
+/// The probability of the region where the density exceeds p(y), plus `v` times that of
+/// the region where it equals p(y) (a plateau, as a uniform density has): the "HPD rank"
+/// of an outcome, randomised on ties. y lies in the HPD region of mass m when this is at
+/// most m, so the share of outcomes with a rank ≤ m is the HPD coverage at every m at once.
+pub fn hpd_rank(f: &impl Predictive, g: &LevelGrid, y: f64, v: f64) -> f64 {
+    let level = f.pdf(y);
+    if level.is_nan() || level <= 0.0 {
+        return 1.0;
+    }
+    // Twelve halvings place a crossing within 1/4096 of a grid step: plenty for a rank.
+    let at_least = mass_of(f, &g.level_set(f, level, 12));
+    if !f.has_plateaus() {
+        return at_least;
+    }
+    let above = mass_of(f, &g.level_set(f, level * (1.0 + 1e-9), 12));
+    (above + v * (at_least - above).max(0.0)).clamp(0.0, 1.0)
+}
+
+/// A(μ, s²) = E|X| for X ~ N(μ, s²) = 2s φ(μ/s) + μ (2Φ(μ/s) − 1).
+fn abs_mean(mu: f64, var: f64) -> f64 {
+    let s = var.sqrt();
+    let z = mu / s;
+    2.0 * s * phi_pdf(z) + mu * (2.0 * phi_cdf(z) - 1.0)
+}
+
+/// The continuous ranked probability score of a Gaussian mixture for the outcome y,
+/// CRPS = ∫ (F(z) − 1{z ≥ y})² dz, in closed form (Grimit, Gneiting, Berrocal and
+/// Johnson 2006, Q. J. R. Meteorol. Soc. 132, eq. (A.3)): CRPS = E|X − y| − ½ E|X − X′|
+/// = Σ_k π_k A(y − μ_k, σ_k²) − ½ Σ_k Σ_l π_k π_l A(μ_k − μ_l, σ_k² + σ_l²).
+pub fn crps_mixture(m: &Mixture, y: f64) -> f64 {
+    debug_assert_eq!(m.d, 1);
+    let mut first = 0.0;
+    let mut second = 0.0;
+    for k in 0..m.k {
+        if m.pi[k] == 0.0 {
+            continue;
+        }
+        let vk = m.sigma[k] * m.sigma[k];
+        first += m.pi[k] * abs_mean(y - m.mu[k], vk);
+        for l in 0..m.k {
+            if m.pi[l] == 0.0 {
+                continue;
+            }
+            second += m.pi[k] * m.pi[l] * abs_mean(m.mu[k] - m.mu[l], vk + m.sigma[l] * m.sigma[l]);
+        }
+    }
+    (first - 0.5 * second).max(0.0)
+}
+
+/// A density known only through a function (the truth of a data set), tabulated on a fine
+/// grid: the CDF by the trapezoid rule, renormalised to 1.
+pub struct Gridded {
+    pub y: Vec<f64>,
+    pub p: Vec<f64>,
+    /// F at each grid point.
+    pub f: Vec<f64>,
+}
+
+impl Gridded {
+    /// `ln_p` on `n` points over [lo, hi].
+    pub fn new(lo: f64, hi: f64, n: usize, ln_p: impl Fn(f64) -> f64) -> Gridded {
+        let n = n.max(3);
+        let y: Vec<f64> = (0..n)
+            .map(|i| lo + (hi - lo) * i as f64 / (n - 1) as f64)
+            .collect();
+        let p: Vec<f64> = y.iter().map(|&v| math::exp(ln_p(v))).collect();
+        let mut f = vec![0.0; n];
+        for i in 1..n {
+            f[i] = f[i - 1] + 0.5 * (p[i] + p[i - 1]) * (y[i] - y[i - 1]);
+        }
+        let total = f[n - 1];
+        if total > 0.0 {
+            for v in &mut f {
+                *v /= total;
+            }
+        }
+        let p = p
+            .iter()
+            .map(|v| if total > 0.0 { v / total } else { 0.0 })
+            .collect();
+        Gridded { y, p, f }
+    }
+
+    fn at(&self, y: f64) -> (usize, f64) {
+        let n = self.y.len();
+        let h = (self.y[n - 1] - self.y[0]) / (n - 1) as f64;
+        let t = ((y - self.y[0]) / h).clamp(0.0, (n - 1) as f64);
+        let i = (t.floor() as usize).min(n - 2);
+        (i, t - i as f64)
+    }
+
+    /// CRPS by the trapezoid rule over the grid.
+    pub fn crps(&self, y: f64) -> f64 {
+        let mut s = 0.0;
+        for i in 1..self.y.len() {
+            let g = |j: usize| {
+                let step = if self.y[j] >= y { 1.0 } else { 0.0 };
+                (self.f[j] - step) * (self.f[j] - step)
+            };
+            s += 0.5 * (g(i) + g(i - 1)) * (self.y[i] - self.y[i - 1]);
+        }
+        s
+    }
+}
+
+impl Predictive for Gridded {
+    fn cdf(&self, y: f64) -> f64 {
+        if y <= self.y[0] {
+            return 0.0;
+        }
+        if y >= *self.y.last().expect("not empty") {
+            return 1.0;
+        }
+        let (i, t) = self.at(y);
+        // Exact for the trapezoid rule's piecewise-linear density.
+        let h = self.y[i + 1] - self.y[i];
+        let (p0, p1) = (self.p[i], self.p[i + 1]);
+        self.f[i] + h * (p0 * t + 0.5 * (p1 - p0) * t * t)
+    }
+
+    fn pdf(&self, y: f64) -> f64 {
+        if y < self.y[0] || y > *self.y.last().expect("not empty") {
+            return 0.0;
+        }
+        let (i, t) = self.at(y);
+        self.p[i] + (self.p[i + 1] - self.p[i]) * t
+    }
+
+    fn support(&self) -> (f64, f64, Vec<f64>) {
+        (self.y[0], *self.y.last().expect("not empty"), Vec::new())
+    }
+
+    fn has_plateaus(&self) -> bool {
+        true
+    }
+}
