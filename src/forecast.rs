@@ -25,7 +25,7 @@ pub trait Predictive {
     /// The density p(y).
     fn pdf(&self, y: f64) -> f64;
     /// An interval holding all but a negligible mass (below 1e-15 on each side), and the
-    /// points where the density may peak (for the level-set search).
+    /// points where the density may peak or bend (for the level-set search).
     fn support(&self) -> (f64, f64, Vec<f64>);
     /// F(y−): the probability strictly below y (differs from F(y) only at a point mass).
     fn cdf_below(&self, y: f64) -> f64 {
@@ -65,11 +65,16 @@ impl Predictive for Mixture {
             // 8.3σ leaves less than 1e-16 of a component outside.
             lo = lo.min(self.mu[c] - 8.3 * self.sigma[c]);
             hi = hi.max(self.mu[c] + 8.3 * self.sigma[c]);
-            peaks.push(self.mu[c]);
+            peaks.extend(SHAPE.iter().map(|z| self.mu[c] + z * self.sigma[c]));
         }
         (lo, hi, peaks)
     }
 }
+
+/// Where a Gaussian component's shape is resolved, in its σ: its peak and its flanks (so
+/// that a thin component between two points of a coarse grid is neither missed nor its
+/// mass misjudged).
+const SHAPE: [f64; 11] = [-3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0];
 
 /// A one-dimensional Gaussian mixture prepared for many density evaluations (the level-set
 /// searches): each component's weight over its normalising constant and its inverse
@@ -126,7 +131,10 @@ impl Predictive for Mixture1 {
         let hi = (0..self.pi.len())
             .map(|c| self.mu[c] + 8.3 * self.sigma[c])
             .fold(f64::NEG_INFINITY, f64::max);
-        (lo, hi, self.mu.clone())
+        let pts = (0..self.pi.len())
+            .flat_map(|c| SHAPE.iter().map(move |z| self.mu[c] + z * self.sigma[c]))
+            .collect();
+        (lo, hi, pts)
     }
 
     fn is_gaussian(&self) -> bool {
@@ -195,8 +203,8 @@ pub struct LevelGrid {
 }
 
 impl LevelGrid {
-    /// `n` uniform points over the support, plus each peak and the points 0.5σ-ish around
-    /// it (a thin component between two grid points is not missed).
+    /// `n` uniform points over the support, plus the support's points of interest (each
+    /// component's peak and flanks).
     pub fn new(f: &impl Predictive, n: usize) -> LevelGrid {
         let (lo, hi, peaks) = f.support();
         let n = n.max(16);

@@ -26,6 +26,8 @@ pub struct View {
     pub samples: usize,
     /// Show the most probable point.
     pub mode: bool,
+    /// Draw the 90% central interval and HPD region (main plot and slice).
+    pub intervals: bool,
 }
 
 impl Default for View {
@@ -36,6 +38,7 @@ impl Default for View {
             temp_sigma: 1.0,
             samples: 0,
             mode: false,
+            intervals: false,
         }
     }
 }
@@ -74,7 +77,7 @@ const THEMES: &[&str] = &["light", "dark"];
 
 /// The panels an embed can show: the main plot (for two outputs, the two views), the
 /// slice p(y | x0), the parameters as functions of x (π and μ ± σ), the loss curves, the
-/// diagnostics, the sampling controls, and the K sweep.
+/// diagnostics, the sampling controls, the K sweep, and the calibration panel.
 pub const PANELS: &[&str] = &[
     "main",
     "slice",
@@ -83,6 +86,7 @@ pub const PANELS: &[&str] = &[
     "diagnostics",
     "sampling",
     "sweep",
+    "calibration",
 ];
 
 /// The longest caption.
@@ -197,6 +201,10 @@ pub const VIEW_KEYS: &[Key<Link>] = &[
         },
     },
     flag!(view.mode, "sampling: show the most probable point"),
+    flag!(
+        view.intervals,
+        "draw the 90% central interval and HPD region (main plot and slice)"
+    ),
 ];
 
 /// How the page opens and what it shows.

@@ -57,7 +57,8 @@ fn stored_links_open_to_the_same_experiment() {
             temp_pi: 0.5,
             temp_sigma: 2.0,
             samples: 300,
-            mode: true
+            mode: true,
+            intervals: false
         }
     );
     let (page, _) = Link::parse(stored.lines().nth(3).unwrap().split('"').nth(3).unwrap());
@@ -117,15 +118,39 @@ fn every_key_is_documented_once_and_the_page_keys_follow_the_table() {
     assert_eq!(
         names,
         [
-            "target", "tpi", "tsigma", "samples", "mode", "play", "embed", "panels", "controls",
-            "caption", "lock", "theme", "tour"
+            "target",
+            "tpi",
+            "tsigma",
+            "samples",
+            "mode",
+            "intervals",
+            "play",
+            "embed",
+            "panels",
+            "controls",
+            "caption",
+            "lock",
+            "theme",
+            "tour"
         ]
     );
     assert_eq!(
         mdn_playground::link::page_keys(),
         [
-            "play", "embed", "panels", "controls", "caption", "lock", "theme", "tour", "target",
-            "tpi", "tsigma", "samples", "mode"
+            "play",
+            "embed",
+            "panels",
+            "controls",
+            "caption",
+            "lock",
+            "theme",
+            "tour",
+            "target",
+            "tpi",
+            "tsigma",
+            "samples",
+            "mode",
+            "intervals"
         ]
     );
     for row in mdn_playground::spec::key_docs().iter().chain(&docs) {

@@ -43,6 +43,16 @@ export function installApi(first) {
     embedCode: () => embedCode(),
     /** Plot `which` (main, slice, params, loss, planes, sweep) as SVG text. */
     svg: (which) => svgOf(which),
+    /** The last finished calibration report ({mdn, baseline, truth?}), or undefined. */
+    calibration: () => S.viewer.calibration(),
+    /** Resolves with the calibration report of the current parameters, once scored. */
+    calibrationFresh: () => new Promise((resolve) => {
+      const poll = () => {
+        if (S.viewer.calibration_step() === S.viewer.steps()) resolve(S.viewer.calibration());
+        else setTimeout(poll, 100);
+      };
+      poll();
+    }),
     /** What the tour step says is done (plain text), or undefined. */
     tourCheck: () => S.viewer.tour_check(),
     /** The page is dark (theme= or the system). */

@@ -117,6 +117,7 @@ export function showViews() {
   document.querySelector('.main-plot').hidden = S.twoD;
   document.querySelector('.panels').hidden = S.twoD;
   document.querySelector('.plane-plot').hidden = !S.twoD;
+  document.querySelector('.calibration').hidden = S.twoD || din !== 1;
   for (const e of document.querySelectorAll('.arm-only')) e.hidden = !S.viewer.is_arm();
   for (const e of document.querySelectorAll('.plane-only')) e.hidden = S.viewer.is_arm();
   $('instack').setAttribute('aria-label', din === 2
@@ -132,6 +133,8 @@ export function showSampling() {
   $('samp-ts').value = String(ts);
   $('samp-n').value = String(n);
   $('samp-mode').checked = mode === 1;
+  $('intervals-on').checked = S.viewer.intervals();
+  showIntervalsText();
   $('samp-tpi-out').textContent = tpi.toFixed(2);
   $('samp-ts-out').textContent = ts.toFixed(2);
 }
@@ -184,4 +187,17 @@ export function updateStatus() {
     : '';
   $('status').textContent = `step ${S.viewer.steps()} of ${S.viewer.planned_steps()}${done}${rate()} · validation NLL: MDN ${fmt(m.val_nll)}, MSE regressor ${fmt(m.baseline_val_nll)} nats${fk}`;
   $('status').dataset.ready = '1';
+}
+
+/** The intervals toggle: the Viewer draws them (main plot, slice, 2-D contour); the link follows. */
+export function applyIntervals() {
+  S.viewer.set_intervals($('intervals-on').checked);
+  showIntervalsText();
+  writeHash();
+  redraw({ panels: true });
+}
+
+function showIntervalsText() {
+  $('intervals-text').hidden = !S.viewer.intervals();
+  document.querySelector('.intervals-note').hidden = !S.viewer.intervals();
 }

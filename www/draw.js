@@ -129,6 +129,8 @@ export function drawPanels() {
   const [vx0, vx1] = v.view_range();
   if (S.sliceX === null) S.sliceX = 0.5 * (vx0 + vx1);
   v.draw_slice(s, dpr, S.sliceX);
+  const said = v.intervals() ? v.slice_intervals(S.sliceX) : '';
+  if ($('slice-intervals').textContent !== said) $('slice-intervals').textContent = said;
   const c = $('components');
   sizeCanvas(c);
   v.draw_components(c, dpr);
@@ -150,9 +152,30 @@ function drawPanelsTimed() {
   S.viewer.draw_loss(c, sizeCanvas(c));
   const t1 = performance.now();
   drawPanels();
+  if (S.calDue) drawCalibration();
   S.stats.maxLossMs = Math.max(S.stats.maxLossMs, t1 - t0);
   S.stats.maxPanelsMs = Math.max(S.stats.maxPanelsMs ?? 0, performance.now() - t1);
   S.panelsDue = false;
+}
+
+/** The calibration panel: its plot and its numbers in words (textContent). */
+function drawCalibration() {
+  S.calDue = false;
+  const c = $('cal-plot');
+  if (c.offsetParent === null) return;
+  S.viewer.draw_calibration(c, sizeCanvas(c));
+  $('cal-text').textContent = S.viewer.calibration_text();
+}
+
+const CAL_MS = 6; // calibration work per frame, in the time the frame has left
+
+/** A few milliseconds of the calibration pass, while its panel is shown. */
+export function calibrateSome() {
+  if ($('cal-plot').offsetParent === null) return;
+  if (S.viewer.calibrate_for(CAL_MS)) {
+    S.calDue = true;
+    S.panelsDue = true;
+  }
 }
 
 /** One frame: the panels if they are due, else the main plot if it is. */

@@ -30,7 +30,7 @@ export function composedPlot() {
   return out;
 }
 
-const CANVAS = { slice: 'slice', params: 'components', loss: 'loss', sweep: 'sweep-plot' };
+const CANVAS = { slice: 'slice', params: 'components', loss: 'loss', sweep: 'sweep-plot', calibration: 'cal-plot' };
 
 /** The SVG text of a plot, about the size it has on screen (at least 600 wide). */
 export function svgOf(which) {

@@ -13,10 +13,10 @@ import { S, $, redraw } from './state.js';
 import { E, loadEngine } from './engine.js';
 import { startWorker } from './worker-client.js';
 import { rebuild, onHashChange, importModel } from './links.js';
-import { buildForm, buildLab, setPlaying, step, applySampling } from './controls.js';
+import { buildForm, buildLab, setPlaying, step, applySampling, applyIntervals } from './controls.js';
 import { usePoints, linkTooLong } from './points.js';
 import { startSweep, cancelSweep, drawSweep } from './sweep.js';
-import { drawFrame, drawAll } from './draw.js';
+import { drawFrame, drawAll, calibrateSome } from './draw.js';
 import { wirePointer } from './pointer.js';
 import { installApi } from './api.js';
 import { watchVisibility, playWhenSeen } from './visibility.js';
@@ -29,7 +29,10 @@ import { installHost } from './host.js';
 
 function frame() {
   try {
-    if (S.viewer && !recoveringNow() && S.seen) drawFrame();
+    if (S.viewer && !recoveringNow() && S.seen) {
+      drawFrame();
+      calibrateSome();
+    }
   } catch (err) {
     if (!(err instanceof WebAssembly.RuntimeError)) throw err;
     recoverEngine(err);
@@ -71,6 +74,7 @@ function wireToolbar() {
   for (const b of document.querySelectorAll('[data-save]')) b.addEventListener('click', () => saveFigure(b.dataset.save, b.dataset.as));
   wireBuilder(copyText);
   for (const id of ['samp-n', 'samp-tpi', 'samp-ts', 'samp-mode']) $(id).addEventListener('input', applySampling);
+  $('intervals-on').addEventListener('change', applyIntervals);
   $('sweep-run').addEventListener('click', () => startSweep($('sweep-k').value, $('sweep-seeds').value));
   $('sweep-cancel').addEventListener('click', cancelSweep);
 }
@@ -105,7 +109,8 @@ async function main() {
   wireFiles();
   wirePointer();
   window.addEventListener('resize', () => {
-    redraw();
+    S.calDue = true;
+    redraw({ panels: true });
     drawSweep();
   });
   window.addEventListener('hashchange', onHashChange);

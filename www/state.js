@@ -9,6 +9,7 @@ export const S = {
   stepsWindow: [], // [time, steps] samples for steps/s
   twoD: false, // two output dimensions: the input and output planes instead of the main plot
   dark: false, // the page and its plots are dark (theme.js)
+  calDue: false, // a new calibration report to draw
   // Drawing
   dirty: true, // the main plot is due
   panelsDue: true, // the panels (loss, slice, parameters) are due

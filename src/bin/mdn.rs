@@ -25,7 +25,11 @@ usage:
       Train the experiment SPEC (a share link, or the text after '#'; default: the
       playground's default experiment). Prints a JSON line of progress every N steps
       (default: steps/10) and a final JSON line with the metrics, the diagnostics
-      (each component's average π, dead components, the smallest σ) and alarms.
+      (each component's average π, dead components, the smallest σ) and alarms; for
+      one input and one output also the validation set's calibration: val_crps,
+      baseline_val_crps (and bayes_val_crps where the truth is known), val_pit_hist
+      (10 bins), val_coverage (nominal → empirical for central and HPD regions at
+      0.5, 0.8, 0.9, 0.95) and the 90% intervals' mean lengths.
       A step that gives a loss or parameter that is not a finite number is undone and
       training stops there: the final line and --save hold the last finite state, and
       the exit status is 3.

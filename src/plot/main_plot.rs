@@ -17,6 +17,8 @@ pub struct MainPlot<'a> {
     pub modes: &'a [(f64, f64)],
     /// The colour scale (ln p) of the heatmap underneath.
     pub colour: (f64, f64),
+    /// The 90% central interval and HPD region as functions of x, when asked for.
+    pub intervals: Option<&'a Intervals>,
 }
 
 /// Draws axes, data, the MSE regressor's curve, the component means (opacity π), a
@@ -126,6 +128,9 @@ pub fn draw_main<DB: DrawingBackend>(
             }
         }
     }
+    if let Some(iv) = p.intervals {
+        draw_intervals(&mut chart, iv, p.frame.view, s).map_err(e)?;
+    }
     // The MSE regressor: what it predicts is the conditional mean.
     let mse: Vec<(f64, f64)> =
         c.xs.iter()
@@ -159,6 +164,10 @@ pub fn draw_main<DB: DrawingBackend>(
             ),
             ("training data", RGBColor(200, 200, 200)),
         ];
+        if p.intervals.is_some() {
+            items.push(("90% HPD region (hatched)", HPD_COLOUR));
+            items.push(("90% central interval (dashed)", CENTRAL_COLOUR));
+        }
         if !p.samples.is_empty() {
             items.push(("samples from the model", SAMPLE_COLOUR));
         }
@@ -179,4 +188,47 @@ pub fn draw_main<DB: DrawingBackend>(
     )
     .map_err(e)?;
     Ok(rect)
+}
+
+/// The HPD region's colour over the heatmap, and the central interval's.
+pub const HPD_COLOUR: RGBColor = RGBColor(255, 255, 255);
+pub const CENTRAL_COLOUR: RGBColor = RGBColor(255, 110, 199);
+
+/// The HPD region as thin vertical strokes at each x (a hatching that lets the heatmap
+/// show through, and splits where the region splits), and the central interval's ends
+/// as dashed lines.
+fn draw_intervals<DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)>>(
+    chart: &mut ChartContext<DB, CT>,
+    iv: &Intervals,
+    view: View,
+    s: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |v: f64| (v * s).round().max(1.0) as u32;
+    let clamp = |y: f64| y.clamp(view.y.0, view.y.1);
+    for (x, pieces) in iv.xs.iter().zip(&iv.hpd) {
+        for &(a, b) in pieces {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(*x, clamp(a)), (*x, clamp(b))],
+                HPD_COLOUR.mix(0.45).stroke_width(px(1.5)),
+            )))?;
+        }
+    }
+    for end in [0, 1] {
+        let pts: Vec<(f64, f64)> = iv
+            .xs
+            .iter()
+            .zip(&iv.central)
+            .map(|(x, c)| (*x, clamp(if end == 0 { c.0 } else { c.1 })))
+            .collect();
+        // Dashes: every other pair of points.
+        for w in pts.chunks(2).step_by(2) {
+            if w.len() == 2 {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    w.to_vec(),
+                    CENTRAL_COLOUR.stroke_width(px(2.5)),
+                )))?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -11,10 +11,12 @@
 //! | the main plot | `main_plot` |
 //! | the panels: loss, parameters against x, the slice | `panels` |
 //! | the sweep plot | `sweep` |
+//! | the calibration panel: PIT histograms, coverage against nominal mass | `calibration` |
 //! | the 2-D views (input plane with the arm, output plane) | [`plane`] |
 //! | SVG figures (page and `mdn render`), with the heatmap as an embedded PNG | [`svg`] |
 //! | PNG and SVG output natively (`mdn render`) | [`native`] |
 
+mod calibration;
 mod frame;
 mod main_plot;
 mod panels;
@@ -24,6 +26,7 @@ mod style;
 pub mod svg;
 mod sweep;
 
+pub use calibration::*;
 pub use frame::*;
 pub use main_plot::*;
 pub use panels::*;

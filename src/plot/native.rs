@@ -56,6 +56,7 @@ pub fn main_plot_rgb(
         samples: &[],
         modes: &[],
         colour: (-8.0, 0.0),
+        intervals: None,
     };
     // Where the plot area falls (the layout does not depend on the data drawn).
     let mut scratch = vec![0u8; (w * h * 3) as usize];
@@ -101,6 +102,7 @@ pub fn main_plot_svg(
         samples: &[],
         modes: &[],
         colour: (lo, hi),
+        intervals: None,
     };
     super::svg::figure(
         w,

@@ -255,6 +255,37 @@ pub struct Slice<'a> {
     pub text: bool,
     pub scale: f64,
     pub theme: Theme,
+    /// The 90% central interval and HPD region at x0, when asked for.
+    pub intervals: Option<&'a SliceIntervals>,
+}
+
+/// The intervals the slice draws: exact (see [`crate::forecast`]).
+#[derive(Clone, Debug)]
+pub struct SliceIntervals {
+    pub central: (f64, f64),
+    pub hpd: crate::forecast::Hpd,
+}
+
+impl SliceIntervals {
+    pub fn of(m: &Mixture) -> Option<SliceIntervals> {
+        (m.d == 1 && m.check().is_ok()).then(|| SliceIntervals {
+            central: crate::forecast::central(m, INTERVAL_MASS),
+            hpd: crate::forecast::hpd(m, INTERVAL_MASS),
+        })
+    }
+
+    /// What they are, in words (plain text).
+    pub fn describe(&self) -> String {
+        let (a, b) = self.central;
+        let n = self.hpd.intervals.len();
+        format!(
+            "90% central interval [{a:.3}, {b:.3}]: length {:.3}. 90% HPD region: {n} piece{} of total length {:.3} (mass {:.3}).",
+            b - a,
+            if n == 1 { "" } else { "s" },
+            self.hpd.length(),
+            self.hpd.mass
+        )
+    }
 }
 
 pub fn draw_slice<DB: DrawingBackend>(
@@ -348,6 +379,28 @@ pub fn draw_slice<DB: DrawingBackend>(
             t.line(Line::Mdn).stroke_width(px(2.0) as u32),
         ))
         .map_err(e)?;
+    if let Some(iv) = p.intervals {
+        // The HPD pieces shaded under the density; the central interval as a bar below.
+        for &(a, b) in &iv.hpd.intervals {
+            let piece: Vec<(f64, f64)> = ys
+                .iter()
+                .zip(&dens)
+                .filter(|(y, _)| **y >= a && **y <= b)
+                .map(|(y, d)| (*y, d.min(top)))
+                .collect();
+            chart
+                .draw_series(AreaSeries::new(piece, 0.0, t.line(Line::Bayes).mix(0.35)))
+                .map_err(e)?;
+        }
+        let (a, b) = iv.central;
+        let h = 0.03 * top;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(a, 2.0 * h), (a, h), (b, h), (b, 2.0 * h)],
+                CENTRAL_COLOUR.stroke_width(px(3.0) as u32),
+            )))
+            .map_err(e)?;
+    }
     let mean = m.mean()[0];
     for (v, colour, label) in [
         (p.baseline, t.ink(), "MSE prediction"),
@@ -367,6 +420,23 @@ pub fn draw_slice<DB: DrawingBackend>(
                 PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2))
             });
         }
+    }
+    if p.text && p.intervals.is_some() {
+        let bayes = t.line(Line::Bayes);
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+            .map_err(e)?
+            .label("90% HPD region")
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 4), (x + 14, y + 4)], bayes.mix(0.5).filled())
+            });
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+            .map_err(e)?
+            .label("90% central interval")
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 14, y)], CENTRAL_COLOUR.stroke_width(3))
+            });
     }
     if p.text {
         series_legend(&mut chart, font, t).map_err(e)?;

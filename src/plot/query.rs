@@ -111,3 +111,37 @@ pub fn samples_and_modes(
     };
     (samples, modes)
 }
+
+/// The mass of the intervals the plots draw.
+pub const INTERVAL_MASS: f64 = 0.9;
+
+/// The central interval and the HPD region of mass [`INTERVAL_MASS`] at each of the
+/// curves' x (every `stride`-th), for drawing: the HPD ends placed by interpolation on a
+/// 128-point grid (the CLI and the slice place them exactly).
+#[derive(Clone, Debug, Default)]
+pub struct Intervals {
+    pub xs: Vec<f64>,
+    pub central: Vec<(f64, f64)>,
+    pub hpd: Vec<Vec<(f64, f64)>>,
+}
+
+pub fn intervals(curves: &Curves, stride: usize) -> Intervals {
+    use crate::forecast::{central, hpd_on, LevelGrid, Mixture1};
+    let mut out = Intervals::default();
+    for (x, m) in curves
+        .xs
+        .iter()
+        .zip(&curves.mixtures)
+        .step_by(stride.max(1))
+    {
+        if m.d != 1 || m.check().is_err() {
+            continue;
+        }
+        let f = Mixture1::new(m);
+        let g = LevelGrid::new(&f, 128);
+        out.xs.push(*x);
+        out.central.push(central(&f, INTERVAL_MASS));
+        out.hpd.push(hpd_on(&f, &g, INTERVAL_MASS, 0).intervals);
+    }
+    out
+}

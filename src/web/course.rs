@@ -245,3 +245,32 @@ impl Viewer {
         Ok(cmd)
     }
 }
+
+#[wasm_bindgen]
+impl Viewer {
+    /// Draw the 90% central interval and HPD region (main plot and slice); the link's view
+    /// follows (`intervals=1`).
+    pub fn set_intervals(&mut self, on: bool) {
+        self.link.view.intervals = on;
+    }
+
+    /// Whether the intervals are drawn.
+    pub fn intervals(&self) -> bool {
+        self.link.view.intervals
+    }
+}
+
+#[wasm_bindgen]
+impl Viewer {
+    /// The 90% central interval and HPD region at the slice's x0, in words (plain text;
+    /// empty for two outputs).
+    pub fn slice_intervals(&self, x0: f64) -> String {
+        if self.info.dout != 1 {
+            return String::new();
+        }
+        let (x0, mixture, _) = self.slice_at(x0);
+        crate::plot::SliceIntervals::of(&mixture)
+            .map(|iv| format!("At x₀ = {x0:.3}: {}", iv.describe()))
+            .unwrap_or_default()
+    }
+}

@@ -31,7 +31,10 @@ impl Viewer {
                 let (cw, ch) = cells(w, h);
                 let (rgba, lo, hi) =
                     plot::density_rgba(&plot::log_density(&self.model, &view, cw, ch));
+                let intervals = (self.link.view.intervals && self.info.dout == 1)
+                    .then(|| plot::intervals(&curves, 2));
                 let p = MainPlot {
+                    intervals: intervals.as_ref(),
                     frame: Frame::main(&self.info, w >= 560, scale, Layer::All).themed(theme),
                     points: &self.points,
                     curves: &curves,
@@ -49,7 +52,14 @@ impl Viewer {
             }
             "slice" => {
                 let (x0, mixture, baseline) = self.slice_at(x0);
-                let p = self.slice_plot(x0, &mixture, baseline, scale);
+                let iv = self
+                    .link
+                    .view
+                    .intervals
+                    .then(|| plot::SliceIntervals::of(&mixture))
+                    .flatten();
+                let mut p = self.slice_plot(x0, &mixture, baseline, scale);
+                p.intervals = iv.as_ref();
                 svg::figure(w, h, theme, |root| plot::draw_slice(root, &p), none)
             }
             "params" => {
@@ -80,6 +90,16 @@ impl Viewer {
                     theme,
                 )
             }
+            "calibration" => match &self.cal_report() {
+                Some(r) => svg::figure(
+                    w,
+                    h,
+                    theme,
+                    |root| plot::draw_calibration(root, r, theme, scale),
+                    none,
+                ),
+                None => Err("no calibration yet: it is scored while the page is idle".into()),
+            },
             other => Err(format!("no plot called {other:?}")),
         }
         .map_err(js_err)

@@ -23,6 +23,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+mod calibrate;
 mod course;
 mod figures;
 pub use course::*;
@@ -367,6 +368,8 @@ pub struct Viewer {
     system_dark: bool,
     /// The page is being printed: light paper whatever the theme.
     printing: bool,
+    /// The calibration panel's work (one input and one output only).
+    cal: calibrate::State,
 }
 
 #[wasm_bindgen]
@@ -390,6 +393,7 @@ impl Viewer {
         self.link.tour = link.tour;
         let v = link.view;
         self.set_sampling(v.temp_pi, v.temp_sigma, v.samples as u32, v.mode);
+        self.link.view.intervals = v.intervals;
         if let Some(t) = &v.target {
             self.set_target(t);
         }
@@ -674,6 +678,9 @@ fn significant(v: f64, digits: usize) -> String {
 
 impl Viewer {
     fn of(link: Link, exp: Experiment, issues: Vec<String>) -> Viewer {
+        let one = exp.info.din == 1 && exp.info.dout == 1;
+        let exp_val = one.then(|| exp.val.clone());
+        let (data, y_range, seed) = (exp.spec.data, exp.info.y_ranges[0], exp.spec.seed);
         let target = exp
             .info
             .clamp_input(link.view.target.as_deref().unwrap_or(&[]), &exp.info.target);
@@ -714,6 +721,7 @@ impl Viewer {
             scene: None,
             system_dark: false,
             printing: false,
+            cal: calibrate::State::new(&exp_val, data, y_range, seed),
         }
     }
 
@@ -750,6 +758,7 @@ impl Viewer {
             text: true,
             scale,
             theme: self.theme(),
+            intervals: None,
         }
     }
 
@@ -836,7 +845,10 @@ impl Viewer {
         } else {
             (Vec::new(), Vec::new())
         };
+        let intervals = (live && self.link.view.intervals && self.info.dout == 1)
+            .then(|| plot::intervals(&curves, 2));
         let p = MainPlot {
+            intervals: intervals.as_ref(),
             frame: Frame::main(&self.info, legend, scale, plot::Layer::of(live))
                 .themed(self.theme()),
             points: &self.points,
@@ -872,7 +884,14 @@ impl Viewer {
         x0: f64,
     ) -> Result<(), JsValue> {
         let (x0, mixture, baseline) = self.slice_at(x0);
-        let p = self.slice_plot(x0, &mixture, baseline, scale);
+        let iv = self
+            .link
+            .view
+            .intervals
+            .then(|| plot::SliceIntervals::of(&mixture))
+            .flatten();
+        let mut p = self.slice_plot(x0, &mixture, baseline, scale);
+        p.intervals = iv.as_ref();
         on_canvas(canvas, Some(p.theme), |root| plot::draw_slice(root, &p))
     }
 
@@ -886,7 +905,13 @@ impl Viewer {
     pub fn plane_heatmap(&mut self, w: u32, h: u32) -> Vec<u8> {
         let (w, h) = (w.clamp(1, 1024) as usize, h.clamp(1, 1024) as usize);
         let view = View::outputs(&self.info);
-        let (rgba, lo, hi) = plane::density_rgba(&self.scene().mixture, &view, w, h);
+        let intervals = self.link.view.intervals;
+        let m = &self.scene().mixture;
+        let (rgba, lo, hi) = if intervals {
+            plane::density_rgba_hpd(m, &view, w, h, plot::INTERVAL_MASS)
+        } else {
+            plane::density_rgba(m, &view, w, h)
+        };
         self.plane_colour = (lo, hi);
         rgba
     }
@@ -951,6 +976,7 @@ impl Viewer {
         let view = Link::parse(&text).0.view;
         self.link.view = crate::link::View {
             target: self.link.view.target.take(),
+            intervals: self.link.view.intervals,
             ..view
         };
         self.sampling.temp = Temperature {

@@ -1,0 +1,147 @@
+//! The calibration panel: the PIT histogram and the coverage of central and HPD regions
+//! against their nominal mass, for the MDN, the MSE regressor and the truth.
+
+use super::*;
+use crate::calibration::{Calibration, Report};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Draws `r` on `root`: PIT histograms on the left, the reliability diagram on the right.
+pub fn draw_calibration<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    r: &Report,
+    theme: Theme,
+    s: f64,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * s).round() as i32;
+    let t = theme;
+    let font = light_chart_style(s).color(&t.ink());
+    let who: Vec<(&Calibration, RGBColor, &str)> = [
+        Some((&r.mdn, t.line(Line::Mdn), "MDN")),
+        Some((&r.baseline, t.line(Line::Baseline), "MSE regressor")),
+        r.truth.as_ref().map(|c| (c, t.line(Line::Bayes), "truth")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut items: Vec<(&str, RGBColor, Marker)> =
+        who.iter().map(|(_, c, n)| (*n, *c, Marker::Line)).collect();
+    items.push(("central (●)", t.ink(), Marker::Dot));
+    items.push(("HPD (▲)", t.ink(), Marker::Line));
+    let area = legend_row(root, &items, t, s).map_err(e)?;
+    let (w, _) = area.dim_in_pixel();
+    let (left, right) = area.split_horizontally(w as i32 / 2);
+    // PIT histogram, as densities (1 = uniform).
+    let top = who
+        .iter()
+        .flat_map(|(c, _, _)| c.pit_hist.iter())
+        .fold(1.5f64, |a, v| a.max(v * 10.0 * 1.1));
+    let mut chart = ChartBuilder::on(&left)
+        .margin(px(6.0))
+        .margin_right(px(14.0))
+        .x_label_area_size(px(40.0))
+        .y_label_area_size(px(44.0))
+        .build_cartesian_2d(0.0..1.0, 0.0..top)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .light_line_style(t.grid(0.04))
+        .bold_line_style(t.grid(0.1))
+        .axis_style(t.ink())
+        .label_style(font.clone())
+        .axis_desc_style(font.clone())
+        .x_desc("PIT value u = F(y | x)")
+        .y_desc("density of u")
+        .x_labels(6)
+        .y_labels(4)
+        .x_label_formatter(&|v| format!("{v:.1}"))
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .draw()
+        .map_err(e)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 1.0), (1.0, 1.0)],
+            t.grid(0.5).stroke_width(px(1.0) as u32),
+        )))
+        .map_err(e)?;
+    for (i, (c, colour, _)) in who.iter().enumerate() {
+        let n = c.pit_hist.len().max(1) as f64;
+        if i == 0 {
+            chart
+                .draw_series(c.pit_hist.iter().enumerate().map(|(b, v)| {
+                    Rectangle::new(
+                        [(b as f64 / n, 0.0), ((b + 1) as f64 / n, v * n)],
+                        colour.mix(0.35).filled(),
+                    )
+                }))
+                .map_err(e)?;
+        }
+        let steps: Vec<(f64, f64)> = c
+            .pit_hist
+            .iter()
+            .enumerate()
+            .flat_map(|(b, v)| [(b as f64 / n, v * n), ((b + 1) as f64 / n, v * n)])
+            .collect();
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                steps,
+                colour.stroke_width(px(2.0) as u32),
+            )))
+            .map_err(e)?;
+    }
+    // Reliability: empirical coverage against nominal mass.
+    let mut chart = ChartBuilder::on(&right)
+        .margin(px(6.0))
+        .margin_right(px(14.0))
+        .x_label_area_size(px(40.0))
+        .y_label_area_size(px(44.0))
+        .build_cartesian_2d(0.4..1.0, 0.0..1.0)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .light_line_style(t.grid(0.04))
+        .bold_line_style(t.grid(0.1))
+        .axis_style(t.ink())
+        .label_style(font.clone())
+        .axis_desc_style(font)
+        .x_desc("nominal mass")
+        .y_desc("share of outcomes inside")
+        .x_labels(4)
+        .y_labels(6)
+        .x_label_formatter(&|v| format!("{v:.1}"))
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .draw()
+        .map_err(e)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0.4, 0.4), (1.0, 1.0)],
+            t.grid(0.5).stroke_width(px(1.0) as u32),
+        )))
+        .map_err(e)?;
+    let r3 = px(3.5);
+    for (c, colour, _) in &who {
+        for (hpd, pts) in [(false, &c.central), (true, &c.hpd)] {
+            let line: Vec<(f64, f64)> = pts.iter().map(|p| (p[0], p[1])).collect();
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    line.clone(),
+                    colour.stroke_width(px(1.5) as u32),
+                )))
+                .map_err(e)?;
+            if hpd {
+                chart
+                    .draw_series(
+                        line.iter()
+                            .map(|&q| TriangleMarker::new(q, r3 + 1, colour.filled())),
+                    )
+                    .map_err(e)?;
+            } else {
+                chart
+                    .draw_series(line.iter().map(|&q| Circle::new(q, r3, colour.filled())))
+                    .map_err(e)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! The calibration panel's work in the page: a pass over the validation set a few
+//! milliseconds per frame (on a copy of the parameters taken when it starts), so that
+//! training in the worker never waits for it; each finished pass is shown, and the next
+//! starts on the latest parameters. The numbers equal `mdn train`'s final line.
+
+use super::{deadline, on_canvas, to_js, Viewer};
+use crate::calibration::{Calibration, Pass, Report};
+use crate::dataset::Dataset;
+use crate::model::Model;
+use crate::spec::Data;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+pub(super) struct State {
+    val: Option<Dataset>,
+    data: Data,
+    y_range: (f64, f64),
+    seed: u64,
+    /// The pass under way, on the parameters it started with (and their step).
+    pass: Option<(Pass, Model, u64)>,
+    /// The last finished report, and the step its parameters were at.
+    report: Option<(Report, u64)>,
+    /// The truth's calibration, once known (it does not change with the model).
+    truth: Option<Calibration>,
+}
+
+impl State {
+    pub(super) fn new(val: &Option<Dataset>, data: Data, y_range: (f64, f64), seed: u64) -> State {
+        State {
+            val: val.clone(),
+            data,
+            y_range,
+            seed,
+            pass: None,
+            report: None,
+            truth: None,
+        }
+    }
+}
+
+impl Viewer {
+    /// The last finished report.
+    pub(super) fn cal_report(&self) -> Option<Report> {
+        self.cal.report.as_ref().map(|r| r.0.clone())
+    }
+}
+
+#[wasm_bindgen]
+impl Viewer {
+    /// Works on the calibration for about `ms` milliseconds; true when a pass has just
+    /// finished (the panel has a new report to draw). False at once for data with more
+    /// than one input or output.
+    pub fn calibrate_for(&mut self, ms: f64) -> bool {
+        let step = self.snapshot.step;
+        let Some(val) = self.cal.val.as_ref() else {
+            return false;
+        };
+        if self.cal.pass.is_none() {
+            if self.cal.report.as_ref().is_some_and(|r| r.1 == step) {
+                return false; // nothing new to score
+            }
+            let pass = Pass::new(self.cal.data, self.cal.y_range, self.cal.seed, false)
+                .with_truth(self.cal.truth.clone());
+            self.cal.pass = Some((pass, self.model.clone(), step));
+        }
+        let (pass, model, at) = self.cal.pass.as_mut().expect("started above");
+        if !pass.advance(model, val, &mut deadline(ms)) {
+            return false;
+        }
+        let report = pass.report();
+        self.cal.truth = report.truth.clone();
+        self.cal.report = Some((report, *at));
+        self.cal.pass = None;
+        true
+    }
+
+    /// The step of the parameters the last report scored (−1 before the first).
+    pub fn calibration_step(&self) -> f64 {
+        self.cal.report.as_ref().map_or(-1.0, |r| r.1 as f64)
+    }
+
+    /// Points of the pass under way, and the validation set's size: [done, all].
+    pub fn calibration_progress(&self) -> Vec<f64> {
+        let all = self.cal.val.as_ref().map_or(0, Dataset::len) as f64;
+        let done = self
+            .cal
+            .pass
+            .as_ref()
+            .map_or(all, |(p, _, _)| p.done() as f64);
+        vec![done, all]
+    }
+
+    /// The last finished calibration report (`undefined` before the first), as
+    /// `{mdn, baseline, truth?}` each with `{n, crps, nll, pit_hist, central, hpd}`.
+    pub fn calibration(&self) -> Result<JsValue, JsValue> {
+        match &self.cal.report {
+            Some((r, _)) => to_js(r),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// The report in words (plain text): CRPS beside NLL for each forecaster.
+    pub fn calibration_text(&self) -> String {
+        let Some((r, step)) = &self.cal.report else {
+            return String::new();
+        };
+        let line = |name: &str, c: &Calibration| {
+            let hpd90 = c.hpd.iter().find(|p| p[0] == 0.9).map_or(0.0, |p| p[1]);
+            let central90 = c.central.iter().find(|p| p[0] == 0.9).map_or(0.0, |p| p[1]);
+            format!(
+                "{name}: CRPS {:.4}, NLL {:.3} nats; 90% regions hold {:.1}% (central) and {:.1}% (HPD) of the outcomes.",
+                c.crps,
+                c.nll,
+                100.0 * central90,
+                100.0 * hpd90
+            )
+        };
+        let mut out = format!(
+            "At step {step}, on {} validation points. {} {}",
+            r.mdn.n,
+            line("MDN", &r.mdn),
+            line("MSE regressor", &r.baseline)
+        );
+        if let Some(t) = &r.truth {
+            out.push(' ');
+            out.push_str(&line("Truth", t));
+        }
+        out.replace('-', "−")
+    }
+
+    /// Draws the calibration panel on `canvas` (nothing before the first report).
+    pub fn draw_calibration(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
+        let Some((r, _)) = &self.cal.report else {
+            return Ok(());
+        };
+        let theme = self.theme();
+        on_canvas(canvas, Some(theme), |root| {
+            crate::plot::draw_calibration(root, r, theme, scale)
+        })
+    }
+}
