@@ -660,3 +660,86 @@ fn a_sweep_refuses_seeds_beyond_the_largest_and_survives_a_blow_up() {
     );
     assert!(err.contains("halted"), "{err}");
 }
+
+/// Issue 12: `mdn eval`'s CDF, CRPS, quantiles and HPD region, and `mdn train`'s
+/// calibration on its final line.
+#[test]
+fn eval_gives_quantiles_hpd_cdf_and_crps_and_train_the_calibration() {
+    use mdn_playground::forecast;
+    let path = tmp("forecast.json");
+    let (code, out, err) = mdn(&["train", SPEC, "--save", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    for k in ["val_crps", "baseline_val_crps", "bayes_val_crps"] {
+        assert!(last[k].as_f64().unwrap() > 0.0, "{k}: {last}");
+    }
+    let pit: Vec<f64> = serde_json::from_value(last["val_pit_hist"].clone()).unwrap();
+    assert_eq!(pit.len(), 10);
+    assert!((pit.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    let cov: Vec<[f64; 2]> = serde_json::from_value(last["val_coverage"]["hpd"].clone()).unwrap();
+    assert_eq!(
+        cov.iter().map(|c| c[0]).collect::<Vec<_>>(),
+        [0.5, 0.8, 0.9, 0.95]
+    );
+    let p = path.to_str().unwrap();
+    let (code, out, err) = mdn(&[
+        "eval",
+        "--model",
+        p,
+        "--x",
+        "0.5",
+        "--y",
+        "0.3",
+        "--q",
+        "0.05,0.5,0.95",
+        "--mass",
+        "0.9",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // The same numbers as the library's, for the mixture eval prints.
+    let m = mdn_playground::mixture::Mixture {
+        k: 3,
+        d: 1,
+        pi: serde_json::from_value(v["pi"].clone()).unwrap(),
+        log_pi: Vec::new(),
+        mu: serde_json::from_value::<Vec<Vec<f64>>>(v["mu"].clone())
+            .unwrap()
+            .concat(),
+        sigma: serde_json::from_value::<Vec<Vec<f64>>>(v["sigma"].clone())
+            .unwrap()
+            .concat(),
+        off: Vec::new(),
+    };
+    assert_eq!(
+        v["cdf"].as_f64().unwrap(),
+        forecast::Predictive::cdf(&m, 0.3)
+    );
+    assert_eq!(v["crps"].as_f64().unwrap(), forecast::crps_mixture(&m, 0.3));
+    let qs: Vec<[f64; 2]> = serde_json::from_value(v["quantiles"].clone()).unwrap();
+    assert_eq!(qs.len(), 3);
+    for [q, y] in qs {
+        assert!((forecast::Predictive::cdf(&m, y) - q).abs() < 1e-9);
+    }
+    let hpd = &v["hpd"];
+    assert!((hpd["mass"].as_f64().unwrap() - 0.9).abs() < 1e-9, "{hpd}");
+    assert!(!hpd["intervals"].as_array().unwrap().is_empty());
+    let central: [f64; 2] = serde_json::from_value(v["central"].clone()).unwrap();
+    assert!(central[0] < central[1]);
+    // Refusals, with the reason.
+    for (args, msg) in [
+        (
+            vec!["--q", "0,0.5"],
+            "--q: 0 is not a probability strictly between 0 and 1",
+        ),
+        (vec!["--q", "0.5,x"], "--q"),
+        (vec!["--mass", "1"], "--mass: 1 is not a probability"),
+        (vec!["--mass", "0.5,0.6"], "--mass"),
+    ] {
+        let mut a = vec!["eval", "--model", p, "--x", "0.5"];
+        a.extend(args);
+        let (code, _, err) = mdn(&a);
+        assert_eq!(code, 2, "{a:?}");
+        assert!(err.contains(msg), "{a:?}: {err}");
+    }
+}
