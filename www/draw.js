@@ -163,8 +163,10 @@ function drawCalibration() {
   S.calDue = false;
   const c = $('cal-plot');
   if (c.offsetParent === null) return;
+  const t0 = performance.now();
   S.viewer.draw_calibration(c, sizeCanvas(c));
   $('cal-text').textContent = S.viewer.calibration_text();
+  S.stats.maxCalDrawMs = Math.max(S.stats.maxCalDrawMs ?? 0, performance.now() - t0);
 }
 
 const CAL_MS = 6; // calibration work per frame, in the time the frame has left
@@ -172,10 +174,12 @@ const CAL_MS = 6; // calibration work per frame, in the time the frame has left
 /** A few milliseconds of the calibration pass, while its panel is shown. */
 export function calibrateSome() {
   if ($('cal-plot').offsetParent === null) return;
+  const t0 = performance.now();
   if (S.viewer.calibrate_for(CAL_MS)) {
     S.calDue = true;
     S.panelsDue = true;
   }
+  S.stats.maxCalMs = Math.max(S.stats.maxCalMs ?? 0, performance.now() - t0);
 }
 
 /** One frame: the panels if they are due, else the main plot if it is. */
@@ -198,5 +202,5 @@ export function drawAll() {
 }
 
 export function resetStats() {
-  Object.assign(S.stats, { draws: 0, maxMainMs: 0, maxLossMs: 0, totalMainMs: 0, maxPanelsMs: 0, maxHeatMs: 0, maxOverlayMs: 0 });
+  Object.assign(S.stats, { draws: 0, maxMainMs: 0, maxLossMs: 0, totalMainMs: 0, maxPanelsMs: 0, maxHeatMs: 0, maxOverlayMs: 0, maxCalMs: 0, maxCalDrawMs: 0 });
 }

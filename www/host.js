@@ -51,12 +51,17 @@ async function onMessage(e) {
   if (cmd.action === 'spec' || cmd.action === 'reset') post({ type: 'mdn:ready', spec: S.viewer.spec() });
 }
 
-/** In an embed: listens to the host page, and tells it the embed is ready. */
-export function installHost() {
+/** In an embed: listens to the host page (from the start: a command sent before the
+ * embed is ready is still carried out). */
+export function listenToHost() {
   if (window.parent === window) return;
   window.addEventListener('message', (e) => {
     onMessage(e).catch((err) => post({ type: 'mdn:error', message: String(err) }));
   });
+}
+
+/** Tells the host page the embed is ready. */
+export function announceReady() {
   post({ type: 'mdn:ready', spec: S.viewer.spec(), version: E().version() });
 }
 

@@ -25,7 +25,7 @@ import { download, saveFigure } from './figures.js';
 import { openBuilder, wireBuilder } from './builder.js';
 import { startTour, wireTour } from './tour.js';
 import { watchTheme } from './theme.js';
-import { installHost } from './host.js';
+import { listenToHost, announceReady } from './host.js';
 
 function frame() {
   try {
@@ -116,8 +116,9 @@ async function main() {
   window.addEventListener('hashchange', onHashChange);
   watchTheme(drawSweep);
   installApi(first);
+  listenToHost();
   await first;
-  installHost();
+  announceReady();
   // Warm up: WebAssembly code starts in a quick baseline compiler and is optimised once it
   // has run a few times; drawing a few times now, one task each, keeps those slow first
   // frames out of the training that follows.

@@ -86,19 +86,28 @@ pub fn draw_main<DB: DrawingBackend>(
     let c = p.curves;
     for k in 0..c.mixtures.first().map_or(0, |m| m.k) {
         let colour = component_colour(k);
+        // Runs of segments of one opacity (in eighths) are drawn as one line each: a few
+        // strokes per component rather than one per segment.
+        let mut runs: Vec<(f64, Vec<(f64, f64)>)> = Vec::new();
         for i in 1..c.xs.len() {
             let (m0, m1) = (&c.mixtures[i - 1], &c.mixtures[i]);
             let pi = 0.5 * (m0.pi[k] + m1.pi[k]);
-            if pi < 0.01 {
+            if !(pi >= 0.01) {
                 continue;
             }
             // Opaque from π = 0.4 on, half so at π = 0.1.
-            let alpha = (1.6 * pi.sqrt()).min(1.0);
-            let seg = [(c.xs[i - 1], m0.mu[k * m0.d]), (c.xs[i], m1.mu[k * m1.d])];
+            let alpha = ((1.6 * pi.sqrt()).min(1.0) * 8.0).ceil() / 8.0;
+            let (a, b) = ((c.xs[i - 1], m0.mu[k * m0.d]), (c.xs[i], m1.mu[k * m1.d]));
+            match runs.last_mut() {
+                Some((al, pts)) if *al == alpha && pts.last() == Some(&a) => pts.push(b),
+                _ => runs.push((alpha, vec![a, b])),
+            }
+        }
+        for (alpha, pts) in runs {
             for (style, width) in [(BLACK.mix(0.6 * alpha), 5.0), (colour.mix(alpha), 3.0)] {
                 chart
                     .draw_series(std::iter::once(PathElement::new(
-                        seg,
+                        pts.clone(),
                         style.stroke_width(px(width) as u32),
                     )))
                     .map_err(e)?;

@@ -31,6 +31,11 @@ const KEYS = ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Enter', ' ', '
 const FIELD_LIMITS = { n: 3000, hidden: 32, batch: 3000 };
 
 async function act(page, next, pick) {
+  // A dialog opened by a key on its button (the embed builder) is closed as a user would.
+  if (await page.$('dialog[open]')) {
+    await page.keyboard.press('Escape');
+    return;
+  }
   const r = next();
   if (r < 0.35) {
     // Click something a user can click: a button, a checkbox, a lab link, a canvas.
