@@ -6,7 +6,8 @@ Independent of the engine's formulas: mpmath at 30 digits, from the definitions 
             component means (not the closed form the engine uses).
   quantile  a root of F(q) - p: bisection, then mpmath.findroot (Illinois), bracketed.
   HPD       the level c where the mass of {y : p(y) >= c} is m: every crossing of p(y) = c
-            by findroot from a fine scan, the mass from F at the crossings, c by bisection.
+            by a root finder from a fine scan, the mass from F at the crossings, c by
+            bisection; the final mass also by mpmath.quad of the density (mass_quad).
 Regenerate: python3 tests/reference/forecast_reference.py > tests/data/forecast_reference.json
 """
 import json
@@ -106,7 +107,9 @@ def hpd(c, mass):
         elif start is not None:
             ivs.append([float(start), float(y)])
             start = None
-    return {"level": float(level), "intervals": ivs, "mass": float(intervals_mass(c, xs))}
+    # The mass once more by quadrature of the density over the intervals (not from F).
+    quad = mp.fsum(mp.quad(lambda y: pdf(c, y), [mp.mpf(a), mp.mpf(b)]) for a, b in ivs)
+    return {"level": float(level), "intervals": ivs, "mass": float(intervals_mass(c, xs)), "mass_quad": float(quad)}
 
 
 def intervals_mass(c, xs):
