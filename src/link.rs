@@ -77,7 +77,8 @@ const THEMES: &[&str] = &["light", "dark"];
 
 /// The panels an embed can show: the main plot (for two outputs, the two views), the
 /// slice p(y | x0), the parameters as functions of x (π and μ ± σ), the loss curves, the
-/// diagnostics, the sampling controls, the K sweep, and the calibration panel.
+/// diagnostics, the sampling controls, the K sweep, the calibration panel, and for two
+/// outputs each of the two views alone: the inputs (the arm's workspace) and the outputs.
 pub const PANELS: &[&str] = &[
     "main",
     "slice",
@@ -87,6 +88,8 @@ pub const PANELS: &[&str] = &[
     "sampling",
     "sweep",
     "calibration",
+    "inputs",
+    "outputs",
 ];
 
 /// The longest caption.

@@ -23,9 +23,15 @@ function shape(v) {
   for (const el of document.querySelectorAll('[data-panel]')) el.classList.remove('chosen');
   column.appendChild($('caption'));
   column.appendChild($('tour'));
+  const dims = S.twoD ? '2' : '1';
   for (const name of v.panels()) {
     for (const el of document.querySelectorAll(`[data-panel="${name}"]`)) {
+      // A panel for the other kind of data (the slice for the arm, a plane for a curve)
+      // has nothing to show: left out.
+      if (el.dataset.dims && el.dataset.dims !== dims) continue;
       el.classList.add('chosen');
+      // Panels inside a chosen one (the two views inside the main plot) come with it.
+      for (const inner of el.querySelectorAll('[data-panel]')) inner.classList.add('chosen');
       column.appendChild(el);
     }
   }

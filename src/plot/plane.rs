@@ -374,6 +374,15 @@ pub fn draw_inputs<DB: DrawingBackend>(
             _ => (mse_colour(p.frame.theme), 1.0),
         };
         let style = colour.mix(alpha).stroke_width(px(4.0) as u32);
+        // A component's arm on the theme's casing (a light colour on white paper).
+        if let (Some(casing), Some(_)) = (p.frame.theme.casing(), a.component) {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    a.joints.to_vec(),
+                    casing.stroke_width(px(6.0) as u32),
+                )))
+                .map_err(e)?;
+        }
         chart
             .draw_series(std::iter::once(PathElement::new(a.joints.to_vec(), style)))
             .map_err(e)?;

@@ -81,3 +81,25 @@ test('lock= greys out fields in the full page; the others still work', async () 
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+test('the arm\'s two views one by one: panels=outputs,inputs; a panel for the other kind of data is left out', async () => {
+  const { page, log } = await open(browser, server.url + '#data=arm&n=1000&embed=1&panels=outputs,slice,inputs&caption=Two%20views', { width: 640, height: 1400 });
+  await ready(page);
+  await page.evaluate(() => window.mdn.step(200));
+  await page.waitForTimeout(500);
+  const panels = await shown(page);
+  assert.deepEqual(panels.map((p) => p[0]), ['outputs', 'inputs'], 'the slice has nothing to show for two outputs');
+  assert.ok(panels[0][1] < panels[1][1], 'in the order of the link');
+  assert.ok((await inked(page, 'out-heat')) > 0.3, 'the output plane is drawn');
+  assert.ok((await inked(page, 'in-static')) > 0.001, 'the workspace is drawn');
+  const w = await page.$eval('#instack', (e) => e.getBoundingClientRect().width);
+  assert.ok(w > 500, `the workspace fills the embed's width: ${w}`);
+  await page.screenshot({ path: screenshotPath('embed-shaped-views.png'), fullPage: true });
+  // The main plot of a curve keeps its inner panels out of the way.
+  await page.goto(server.url + '#embed=1&panels=main,inputs');
+  await page.reload();
+  await ready(page);
+  assert.deepEqual((await shown(page)).map((p) => p[0]), ['main']);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
