@@ -14,7 +14,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/[
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BROWSER_DIR := tests/browser
 
-.PHONY: serve test test-native test-wasm test-browser build bench tools rust-tools browser-tools clean
+.PHONY: serve test test-native test-wasm test-browser test-export build bench tools rust-tools browser-tools python-tools clean
 
 serve: tools
 	trunk serve --offline --release
@@ -22,10 +22,15 @@ serve: tools
 build: rust-tools
 	trunk build --offline --release
 
-test: tools test-native test-wasm build test-browser
+test: tools test-native test-wasm build test-browser test-export
 
 test-native:
 	cargo test
+
+# The exported JAX project run for real: `check` against the playground's ln p(y|x), and a
+# retrain that must land in the playground's band (JAX's CPU wheel, installed when missing).
+test-export: python-tools
+	MDN_EXPORT_RUN=1 cargo test --release --test export
 
 # The core tests under wasm-bindgen-test, in headless Chromium.
 test-wasm: tools
@@ -52,6 +57,10 @@ rust-tools: Cargo.lock
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@[ "$$(trunk --version 2>/dev/null)" = "trunk $(TRUNK_VERSION)" ] || cargo install trunk --version $(TRUNK_VERSION) --locked
+
+# JAX's CPU wheel and NumPy (about a minute from the package registry), for test-export.
+python-tools:
+	@python3 -c "import jax, numpy" 2>/dev/null || python3 -m pip install --quiet "jax==0.10.2" "numpy==2.4.6"
 
 browser-tools:
 	@[ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ] || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }

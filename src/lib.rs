@@ -26,6 +26,7 @@
 pub mod calibration;
 pub mod dataset;
 pub mod experiment;
+pub mod export;
 pub mod forecast;
 pub mod head;
 pub mod history;

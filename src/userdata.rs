@@ -210,7 +210,7 @@ pub fn parse_csv(text: &str) -> Result<Parsed, String> {
         }
         values.extend(nums.into_iter().flatten());
     }
-    reasons.sort_by(|a, b| b.1.cmp(&a.1));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
     if values.is_empty() {
         let first = skipped
             .first()
@@ -302,7 +302,7 @@ pub fn decode(text: &str) -> Result<UserData, String> {
         _ => "damaged or cut short (it does not decompress)".to_string(),
     })?;
     let csv = String::from_utf8(csv).map_err(|_| "damaged (not text)".to_string())?;
-    let p = parse_csv(&csv).map_err(|e| format!("{e}"))?;
+    let p = parse_csv(&csv).map_err(|e| e.to_string())?;
     if p.skipped_count > 0 {
         return Err(format!("damaged ({})", p.skipped[0]));
     }

@@ -65,6 +65,11 @@ usage:
       run's training and validation NLL and BIC = 2n·(training NLL) + P ln n (P: the MDN's
       weights and biases), the mean per K, and the K each criterion chooses. Progress
       goes to standard error.
+  mdn export [SPEC] --to jax --out DIR [--model FILE]
+      Train SPEC (or take a model file) and write it as a JAX project in DIR (a new
+      folder): the data exactly as drawn (CSV, SHA-256), the weights, the recipe, probe
+      points, experiment.py (check | train) and a README. Refused, with the reason, for
+      what the export cannot reproduce (reinit_dead, init=diverse).
   mdn keys [--markdown]
       List the spec keys, their accepted values and defaults (as the README's table).
   mdn --version | --help
@@ -142,6 +147,7 @@ fn main() -> ExitCode {
         Some("eval") => eval(&args[1..]),
         Some("sample") => sample(&args[1..]),
         Some("sweep") => sweep(&args[1..]),
+        Some("export") => export(&args[1..]),
         Some("render") => render(&args[1..]),
         Some("keys") if args.get(1).map(String::as_str) == Some("--markdown") => {
             out(&mdn_playground::spec::keys_markdown())
@@ -153,7 +159,7 @@ fn main() -> ExitCode {
             })
             .collect::<String>()),
         Some(other) => fail(format!(
-            "unknown command {other:?}; expected train, render, eval, sample, sweep or keys (see mdn --help)"
+            "unknown command {other:?}; expected train, render, eval, sample, sweep, export or keys (see mdn --help)"
         )),
     };
     match result {
@@ -706,6 +712,82 @@ fn sample(args: &[String]) -> Result<(), Fail> {
         samples,
         components,
     })
+}
+
+/// `mdn export`: the experiment as a project in another framework (see src/export).
+fn export(args: &[String]) -> Result<(), Fail> {
+    let (pos, opts) = options(args, &["to", "out", "model"])?;
+    let to = opt(&opts, "to").ok_or_else(|| Fail("export needs --to jax".into(), 2))?;
+    if !mdn_playground::export::FRAMEWORKS.contains(&to) {
+        return fail(format!(
+            "--to: {to:?} is not one of {} (PyTorch is not exported yet)",
+            mdn_playground::export::FRAMEWORKS.join(", ")
+        ));
+    }
+    let out = opt(&opts, "out").ok_or_else(|| Fail("export needs --out DIR".into(), 2))?;
+    let dir = std::path::Path::new(out);
+    if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
+        return fail(format!(
+            "--out: {out} exists and is not an empty folder; choose a new one"
+        ));
+    }
+    let (mut exp, speed) = match opt(&opts, "model") {
+        Some(path) => {
+            if !pos.is_empty() {
+                return fail("export takes a SPEC or --model FILE, not both");
+            }
+            let text = read_limited(path, MODEL_MAX)?;
+            let (model, spec_text) = Model::<Precision>::from_json(&text)
+                .map_err(|e| Fail(format!("{path}: {e}"), 2))?;
+            let spec =
+                Spec::parse(&spec_text).map_err(|e| Fail(format!("{path}: its spec: {e}"), 2))?;
+            let exp = Experiment::with_model(&spec, model)
+                .map_err(|e| Fail(format!("{path}: {e}"), 2))?;
+            (exp, 0.0)
+        }
+        None => {
+            let spec = spec_arg("export", &pos)?;
+            let mut exp = Experiment::new(&spec);
+            let t = Instant::now();
+            exp.train(spec.steps);
+            let speed = rate(exp.step, t.elapsed().as_secs_f64());
+            if let Some(why) = &exp.halted {
+                return Err(Fail(format!("training halted: {why}; nothing exported"), 3));
+            }
+            (exp, speed)
+        }
+    };
+    if let Some(why) = mdn_playground::export::refuse(&exp.spec) {
+        return fail(format!("this experiment cannot be exported exactly: {why}"));
+    }
+    eprintln!(
+        "mdn: measuring the playground's spread over {} seeds (the retrain band)…",
+        mdn_playground::export::BAND_SEEDS
+    );
+    let band = mdn_playground::export::band(&exp.spec);
+    let files = mdn_playground::export::files(&mut exp, to, band, speed).map_err(|e| Fail(e, 2))?;
+    // Written beside the target and renamed into place: never a half-written folder.
+    let tmp = dir.with_extension(format!("partial-{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        for (name, bytes) in &files {
+            let path = tmp.join(name);
+            std::fs::create_dir_all(path.parent().expect("in the folder"))?;
+            std::fs::write(path, bytes)?;
+        }
+        if dir.exists() {
+            std::fs::remove_dir(dir)?;
+        }
+        std::fs::rename(&tmp, dir)
+    };
+    if let Err(e) = write() {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(Fail(format!("cannot write {out}: {e}"), 1));
+    }
+    emit(&serde_json::json!({
+        "out": out,
+        "to": to,
+        "files": files.iter().map(|f| f.0.clone()).collect::<Vec<_>>(),
+    }))
 }
 
 fn sweep(args: &[String]) -> Result<(), Fail> {

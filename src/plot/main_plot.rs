@@ -92,7 +92,7 @@ pub fn draw_main<DB: DrawingBackend>(
         for i in 1..c.xs.len() {
             let (m0, m1) = (&c.mixtures[i - 1], &c.mixtures[i]);
             let pi = 0.5 * (m0.pi[k] + m1.pi[k]);
-            if !(pi >= 0.01) {
+            if pi.is_nan() || pi < 0.01 {
                 continue;
             }
             // Opaque from π = 0.4 on, half so at π = 0.1.

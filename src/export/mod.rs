@@ -1,0 +1,228 @@
+//! An experiment exported as a small project in another framework (issue 13): the data
+//! exactly as drawn (CSV, with SHA-256 sums), the model file (the trained weights), the
+//! recipe, probe points with the playground's ln p(y|x), readable code and a README.
+//! Written to memory as (path, bytes); the CLI writes them to a folder.
+
+use crate::dataset::Dataset;
+use crate::experiment::Experiment;
+use crate::spec::{Init, Spec};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+/// The frameworks an export can target.
+pub const FRAMEWORKS: &[&str] = &["jax"];
+
+const JAX: &str = include_str!("jax.py");
+
+/// Seeds of the playground's own spread (the band a retrain must land in).
+pub const BAND_SEEDS: u64 = 5;
+/// The band's margin beyond the playground's spread, in nats, each side.
+pub const BAND_MARGIN: f64 = 0.1;
+
+/// Why a spec cannot be exported exactly: its features the export does not reproduce.
+pub fn refuse(spec: &Spec) -> Option<String> {
+    let mut why = Vec::new();
+    if spec.reinit_dead > 0 {
+        why.push("reinit_dead (moving dead components onto badly explained data) is not in the exported recipe: export with reinit_dead=0");
+    }
+    if spec.init == Init::Diverse {
+        why.push("init=diverse (means spread over the targets at the start) is not in the exported recipe: export with init=plain");
+    }
+    (!why.is_empty()).then(|| why.join("; "))
+}
+
+/// A data set as CSV: a header (x1…, y1…) and one row per point, every number written
+/// so that it reads back to the same double.
+pub fn csv(d: &Dataset) -> String {
+    let (din, dout) = (d.x.nrows(), d.y.nrows());
+    let mut head: Vec<String> = (1..=din).map(|i| format!("x{i}")).collect();
+    head.extend((1..=dout).map(|i| format!("y{i}")));
+    let mut out = head.join(",") + "\n";
+    for i in 0..d.len() {
+        let row: Vec<String> = (0..din)
+            .map(|j| format!("{:?}", d.x[[j, i]]))
+            .chain((0..dout).map(|j| format!("{:?}", d.y[[j, i]])))
+            .collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Points to check an implementation against: validation points, and the same inputs with
+/// outputs far out in the tails (where a product of densities would underflow).
+fn probes(exp: &Experiment) -> Vec<serde_json::Value> {
+    let (din, dout) = (exp.info.din, exp.info.dout);
+    let mut ws = crate::network::Workspace::new(&exp.model.mdn.sizes);
+    let mut out = Vec::new();
+    let n = exp.val.len().min(40);
+    for i in 0..n {
+        let x: Vec<f64> = (0..din).map(|j| exp.val.x[[j, i]]).collect();
+        let y0: Vec<f64> = (0..dout).map(|j| exp.val.y[[j, i]]).collect();
+        let m = exp.model.mixture(&x, &mut ws);
+        let spread: Vec<f64> = exp.info.y_ranges.iter().map(|r| r.1 - r.0).collect();
+        let far = [0.0, 0.5, -0.5, 2.0, -3.0][i % 5];
+        let y: Vec<f64> = y0.iter().zip(&spread).map(|(v, s)| v + far * s).collect();
+        let lp = m.log_prob(&y);
+        if lp.is_finite() {
+            out.push(json!({"x": x, "y": y, "log_p": lp}));
+        }
+    }
+    out
+}
+
+/// The playground's own spread of the validation NLLs over [`BAND_SEEDS`] seeds of `spec`
+/// (its seed and the next ones): [min, max], widened by [`BAND_MARGIN`].
+pub fn band(spec: &Spec) -> (f64, f64, Vec<f64>) {
+    let mut vals = Vec::new();
+    for s in 0..BAND_SEEDS {
+        let mut sp = spec.clone();
+        sp.seed = (spec.seed + s) % (crate::spec::SEED_MAX + 1);
+        let mut e = Experiment::new(&sp);
+        e.train(sp.steps);
+        vals.push(e.metrics().val_nll);
+    }
+    let lo = vals.iter().cloned().fold(f64::INFINITY, f64::min);
+    let hi = vals.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    (lo - BAND_MARGIN, hi + BAND_MARGIN, vals)
+}
+
+/// The files of an export of `exp` (trained, or loaded from a model file) to `framework`.
+pub fn files(
+    exp: &mut Experiment,
+    framework: &str,
+    band: (f64, f64, Vec<f64>),
+    speed: f64,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    if !FRAMEWORKS.contains(&framework) {
+        return Err(format!(
+            "--to: {framework:?} is not one of {}",
+            FRAMEWORKS.join(", ")
+        ));
+    }
+    if let Some(why) = refuse(&exp.spec) {
+        return Err(format!("this experiment cannot be exported exactly: {why}"));
+    }
+    let spec = exp.spec.clone();
+    let m = exp.metrics();
+    let (train, val) = (csv(&exp.train), csv(&exp.val));
+    let sums = format!(
+        "{}  train.csv\n{}  val.csv\n",
+        sha256(train.as_bytes()),
+        sha256(val.as_bytes())
+    );
+    let head = &exp.model.head;
+    let recipe = json!({
+        "spec": spec.format(),
+        "head": {
+            "components": head.k,
+            "output_dim": head.d,
+            "covariance": spec.cov.name(),
+            "sigma_map": spec.sigma.name(),
+            "sigma_min": spec.sigma_min,
+            "pi_floor": spec.pi_floor,
+        },
+        "train": {
+            "hidden": spec.hidden,
+            "activation": spec.act.name(),
+            "optimizer": spec.opt.name(),
+            "lr": spec.lr,
+            "schedule": spec.schedule.name(),
+            "momentum": spec.momentum,
+            "batch": match spec.batch {
+                crate::spec::Batch::All => json!("all"),
+                crate::spec::Batch::Size(b) => json!(b),
+            },
+            "steps": spec.steps,
+            "clip": spec.clip,
+            "weight_decay": spec.weight_decay,
+            "noise_x": spec.noise_x,
+            "noise_y": spec.noise_y,
+        },
+        "playground": {
+            "step": exp.step,
+            "val_nll": m.val_nll,
+            "baseline_val_nll": m.baseline_val_nll,
+            "steps_per_s": speed,
+        },
+        "band": {
+            "val_nll": [band.0, band.1],
+            "how": format!(
+                "the playground's validation NLL after {} steps over seeds {}..{} ({:?}), widened by {} nat each side",
+                spec.steps, spec.seed, spec.seed + BAND_SEEDS - 1, band.2, BAND_MARGIN
+            ),
+        },
+    });
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).expect("json") + "\n";
+    let readme = readme(&spec, framework, &recipe);
+    Ok(vec![
+        ("data/train.csv".into(), train.into_bytes()),
+        ("data/val.csv".into(), val.into_bytes()),
+        ("data/SHA256SUMS".into(), sums.into_bytes()),
+        (
+            "model.json".into(),
+            exp.model.to_json(&spec.format()).into_bytes(),
+        ),
+        ("recipe.json".into(), pretty(&recipe).into_bytes()),
+        (
+            "probes.json".into(),
+            pretty(&json!(probes(exp))).into_bytes(),
+        ),
+        ("experiment.py".into(), JAX.as_bytes().to_vec()),
+        (
+            "requirements.txt".into(),
+            b"jax==0.10.2\nnumpy==2.4.6\n".to_vec(),
+        ),
+        ("README.md".into(), readme.into_bytes()),
+    ])
+}
+
+fn readme(spec: &Spec, framework: &str, recipe: &serde_json::Value) -> String {
+    format!(
+        "# A mixture density network from MDN Playground, in {fw}\n\n\
+The experiment `{spec}`.\n\n\
+```sh\n\
+pip install -r requirements.txt   # CPU; for a GPU: pip install \"jax[cuda12]==0.10.2\"\n\
+python experiment.py check        # the playground's trained weights, checked here\n\
+python experiment.py train        # retrain from scratch with the same recipe\n\
+python experiment.py train --devices 8   # data parallel over 8 devices (jax.pmap)\n\
+```\n\n\
+## What is here\n\n\
+- `data/train.csv`, `data/val.csv`: the data exactly as the playground drew them (its \
+random streams are not NumPy's or JAX's, so they could not be redrawn); `data/SHA256SUMS` \
+holds their SHA-256, checked before every run.\n\
+- `model.json`: the playground's model file, with the trained weights (see its README for \
+the layout): the network, the mixture head, the input standardisation, and the MSE \
+regressor beside it.\n\
+- `recipe.json`: the training recipe (optimizer and its constants, initialisation, \
+schedule, batches, clipping, weight decay, noise regularisation), the playground's own \
+results, and the band a retrain should land in.\n\
+- `probes.json`: inputs and outputs, some far in the tails, with the playground's ln p(y|x).\n\
+- `experiment.py`: the model, its negative log-likelihood by log-sum-exp, the σ map and \
+floor, and the training loop, written plainly to be kept and extended.\n\n\
+## What is exact, and what is not\n\n\
+- **Exact**: the data (byte for byte) and the trained weights. `check` evaluates them in \
+float64 and compares ln p(y|x) with the playground's at every probe: the largest relative \
+error is printed (it should be below 1e-5; the weights are float32 values, read exactly).\n\
+- **Not the same bits**: `train`. It follows the same recipe (Glorot-uniform \
+initialisation, the same optimizer constants, schedule, batch size, clipping, weight decay \
+and noise), but its random streams (initial weights, batch order, noise) are JAX's and \
+NumPy's, not the playground's ChaCha streams, and its arithmetic may fuse multiply-adds. \
+A retrain therefore lands in a band, not on the same number: {band}.\n\n\
+## More devices\n\n\
+`--devices N` runs data parallel with `jax.pmap`: each device takes a slice of every batch \
+and the gradients are averaged across devices with `jax.lax.pmean` (three lines in \
+`train`). On a GPU machine install the CUDA wheel above; on several hosts, \
+`jax.distributed.initialize()` before `train` joins them.\n",
+        spec = spec.format(),
+        fw = if framework == "jax" { "JAX" } else { framework },
+        band = recipe["band"]["how"].as_str().unwrap_or("")
+    )
+}
