@@ -166,6 +166,22 @@ fn the_jax_export_checks_and_retrains_into_its_band() {
                 assert_eq!(line["inside_band"], true, "{line}");
             }
         }
+        if spec == SPECS[0] {
+            // Data parallel over two devices (two host devices stand in for GPUs).
+            let o = Command::new("python3")
+                .arg(dir.join("experiment.py"))
+                .args(["train", "--devices", "2"])
+                .env("XLA_FLAGS", "--xla_force_host_platform_device_count=2")
+                .output()
+                .unwrap();
+            let out = String::from_utf8_lossy(&o.stdout);
+            let line: serde_json::Value = serde_json::from_str(out.lines().last().unwrap_or("{}"))
+                .unwrap_or_else(|_| {
+                    panic!("--devices 2: {out} {}", String::from_utf8_lossy(&o.stderr))
+                });
+            eprintln!("--devices 2: {line}");
+            assert_eq!(line["inside_band"], true, "{line}");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

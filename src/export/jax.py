@@ -226,7 +226,10 @@ def train(steps, devices, seed):
             p, m, v = update(p, m, v, g, t, lr)
             return p, m, v, jax.lax.pmean(aux[0], "d")
         step = jax.pmap(step_fn, axis_name="d", in_axes=(0, 0, 0, 0, 0, 0, None, None))
-        rep = lambda tree: jax.device_put_replicated(tree, jax.local_devices()[:devices])
+        if jax.local_device_count() < devices:
+            sys.exit(f"--devices {devices}: only {jax.local_device_count()} device(s) here")
+        # One copy per device, along a new leading axis (pmap's device axis).
+        rep = lambda tree: jax.tree_util.tree_map(lambda a: jnp.broadcast_to(a, (devices, *a.shape)), tree)
     else:
         @jax.jit
         def step(p, m, v, x, y, nk, t, lr):
