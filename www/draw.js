@@ -180,6 +180,12 @@ export function calibrateSome() {
     S.panelsDue = true;
   }
   S.stats.maxCalMs = Math.max(S.stats.maxCalMs ?? 0, performance.now() - t0);
+  if (S.viewer.calibration_step() < 0) {
+    // Before the first report: how far the first pass is (the panel is empty until then).
+    const [done, all] = S.viewer.calibration_progress();
+    const said = `Scoring the ${all} validation points… ${Math.floor((100 * done) / Math.max(1, all))}%`;
+    if ($('cal-text').textContent !== said) $('cal-text').textContent = said;
+  }
 }
 
 /** One frame: the panels if they are due, else the main plot if it is. */
