@@ -22,7 +22,7 @@ serve: tools
 build: rust-tools
 	trunk build --offline --release
 
-test: tools test-native test-wasm build test-browser test-export
+test: tools python-tools test-native test-wasm build test-browser test-export
 
 test-native:
 	cargo test

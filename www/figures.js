@@ -49,3 +49,17 @@ export function saveFigure(which, as) {
   const canvas = which === 'main' || which === 'planes' ? composedPlot() : $(CANVAS[which]);
   canvas.toBlob((b) => download(name, 'image/png', b));
 }
+
+/** The experiment as a zipped JAX project (trained in the worker: training pauses while
+ * the band is measured over 5 seeds). */
+export async function exportCode(ask, MSG) {
+  const note = $('exportnote');
+  note.textContent = 'Preparing the export: training this spec over 5 seeds for the retrain band…';
+  try {
+    const bytes = await ask({ type: MSG.EXPORT });
+    download('mdn-jax.zip', 'application/zip', bytes);
+    note.textContent = `Exported mdn-jax.zip (${Math.round(bytes.length / 1024)} KB): unzip it, then python experiment.py check (see its README).`;
+  } catch (err) {
+    note.textContent = `Not exported: ${err.message ?? err}`;
+  }
+}

@@ -11,7 +11,8 @@
 // (src/web.rs); user text is only ever set with textContent.
 import { S, $, redraw } from './state.js';
 import { E, loadEngine } from './engine.js';
-import { startWorker } from './worker-client.js';
+import { startWorker, ask } from './worker-client.js';
+import { MSG } from './protocol.js';
 import { rebuild, onHashChange, importModel } from './links.js';
 import { buildForm, buildLab, setPlaying, step, applySampling, applyIntervals } from './controls.js';
 import { usePoints, linkTooLong } from './points.js';
@@ -21,7 +22,7 @@ import { wirePointer } from './pointer.js';
 import { installApi } from './api.js';
 import { watchVisibility, playWhenSeen } from './visibility.js';
 import { recoverEngine, recoveringNow, watchForTraps } from './recovery.js';
-import { download, saveFigure } from './figures.js';
+import { download, saveFigure, exportCode } from './figures.js';
 import { openBuilder, wireBuilder } from './builder.js';
 import { startTour, wireTour } from './tour.js';
 import { watchTheme } from './theme.js';
@@ -92,6 +93,10 @@ function wireFiles() {
   $('savesvg').addEventListener('click', () => saveFigure(S.twoD ? 'planes' : 'main', 'svg'));
   $('savemodel').addEventListener('click', () => download('mdn-model.json', 'application/json', S.viewer.model_json()));
   $('savecsv').addEventListener('click', () => download('mdn-loss.csv', 'text/csv', S.viewer.history_csv()));
+  $('exportjax').addEventListener('click', () => {
+    setPlaying(false);
+    exportCode(ask, MSG);
+  });
 }
 
 async function main() {

@@ -10,6 +10,8 @@
 //   METRICS   {}                        fresh metrics (answered at once, even while training)
 //   SWEEP     {hash, kMax, seeds, sweepGen}  a K sweep of the spec (training pauses)
 //   SWEEP_CANCEL {sweepGen}
+//   EXPORT    {}                        the experiment as a zipped JAX project (training
+//                                       pauses; the band trains the spec over 5 seeds)
 //   DEBUG_TRAP {}                       for the tests: the engine traps
 // Worker → page:
 //   SNAPSHOT  {ids, gen, playing, bytes}  `bytes`: a Snapshot (src/snapshot.rs, read by
@@ -17,6 +19,7 @@
 //             done and the metrics are fresh); `gen`: the generation of the experiment
 //   SWEEP     {gen, done, progress: [done, all], report (JSON)}
 //             or {gen, done: true, cancelled: true, reason}: why a sweep stopped
+//   EXPORTED  {ids, bytes}              the zip of an EXPORT
 //   ERROR     {ids, fatal, message}     `fatal`: the engine trapped (start a new worker)
 export const MSG = Object.freeze({
   MODULE: 'module',
@@ -27,6 +30,8 @@ export const MSG = Object.freeze({
   METRICS: 'metrics',
   SWEEP: 'sweep',
   SWEEP_CANCEL: 'sweep-cancel',
+  EXPORT: 'export',
+  EXPORTED: 'exported',
   DEBUG_TRAP: 'debug-trap',
   SNAPSHOT: 'snapshot',
   ERROR: 'error',

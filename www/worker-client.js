@@ -50,6 +50,10 @@ function onMessage(m) {
   if (m.type === MSG.SWEEP) return onSweep(m);
   const waiters = waitersOf(m.ids);
   if (m.type === MSG.ERROR) return onError(m, waiters);
+  if (m.type === MSG.EXPORTED) {
+    for (const w of waiters) w.resolve(m.bytes);
+    return undefined;
+  }
   const metrics = () => (m.gen === S.generation ? S.viewer.metrics() : undefined);
   if (m.gen === S.generation) onSnapshot(m);
   for (const w of waiters) w.resolve(metrics());

@@ -154,6 +154,11 @@ const handlers = {
   [MSG.SWEEP_CANCEL]() {
     stopSweep('cancelled');
   },
+  [MSG.EXPORT](m) {
+    w.playing = false;
+    const bytes = w.trainer.export_zip();
+    postMessage({ type: MSG.EXPORTED, ids: [m.id], bytes }, [bytes.buffer]);
+  },
   [MSG.DEBUG_TRAP]() {
     debug_trap();
   },

@@ -226,3 +226,54 @@ and the gradients are averaged across devices with `jax.lax.pmean` (three lines 
         band = recipe["band"]["how"].as_str().unwrap_or("")
     )
 }
+
+/// The files as a zip archive (stored, not compressed: the page's download; the CLI
+/// writes a folder). CRC-32 as PNG's, little-endian fields as the format asks.
+pub fn zip(files: &[(String, Vec<u8>)], folder: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    let le16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
+    let le32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+    for (name, bytes) in files {
+        let name = format!("{folder}/{name}");
+        let crc = crate::plot::svg::crc32(bytes);
+        let offset = out.len() as u32;
+        // Local file header.
+        le32(&mut out, 0x0403_4b50);
+        for x in [20u16, 0, 0, 0, 0x21] {
+            le16(&mut out, x); // version, flags, stored, time, date (1980-01-01)
+        }
+        le32(&mut out, crc);
+        le32(&mut out, bytes.len() as u32);
+        le32(&mut out, bytes.len() as u32);
+        le16(&mut out, name.len() as u16);
+        le16(&mut out, 0);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(bytes);
+        // Its central directory entry.
+        le32(&mut central, 0x0201_4b50);
+        for x in [20u16, 20, 0, 0, 0, 0x21] {
+            le16(&mut central, x);
+        }
+        le32(&mut central, crc);
+        le32(&mut central, bytes.len() as u32);
+        le32(&mut central, bytes.len() as u32);
+        le16(&mut central, name.len() as u16);
+        for x in [0u16, 0, 0, 0] {
+            le16(&mut central, x); // extra, comment, disk, internal attributes
+        }
+        le32(&mut central, 0); // external attributes
+        le32(&mut central, offset);
+        central.extend_from_slice(name.as_bytes());
+    }
+    let (start, size) = (out.len() as u32, central.len() as u32);
+    out.extend_from_slice(&central);
+    le32(&mut out, 0x0605_4b50);
+    for x in [0u16, 0, files.len() as u16, files.len() as u16] {
+        le16(&mut out, x);
+    }
+    le32(&mut out, size);
+    le32(&mut out, start);
+    le16(&mut out, 0);
+    out
+}

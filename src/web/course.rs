@@ -1,7 +1,7 @@
 //! What course pages need of the Viewer: the theme, the guided tour, the embed builder,
 //! and the commands a host page sends an embed (all checked here, like link values).
 
-use super::{to_js, Viewer};
+use super::{to_js, Trainer, Viewer};
 use crate::link::Link;
 use crate::tour::STEPS;
 use serde::Serialize;
@@ -272,5 +272,25 @@ impl Viewer {
         crate::plot::SliceIntervals::of(&mixture)
             .map(|iv| format!("At x₀ = {x0:.3}: {}", iv.describe()))
             .unwrap_or_default()
+    }
+}
+
+#[wasm_bindgen]
+impl Trainer {
+    /// The experiment as a JAX project, zipped (see [`crate::export`]): its data, the
+    /// weights as trained so far, the recipe with the playground's band (the spec trained
+    /// over 5 seeds: this takes a while), probes, code and README. Throws the reason when
+    /// the spec cannot be exported exactly.
+    pub fn export_zip(&mut self) -> Result<Vec<u8>, JsValue> {
+        let exp = &mut self.exp;
+        if let Some(why) = crate::export::refuse(&exp.spec) {
+            return Err(JsValue::from_str(&format!(
+                "this experiment cannot be exported exactly: {why}"
+            )));
+        }
+        let band = crate::export::band(&exp.spec);
+        let files =
+            crate::export::files(exp, "jax", band, 0.0).map_err(|e| JsValue::from_str(&e))?;
+        Ok(crate::export::zip(&files, "mdn-jax"))
     }
 }
