@@ -31,8 +31,7 @@ impl Viewer {
                 let (cw, ch) = cells(w, h);
                 let (rgba, lo, hi) =
                     plot::density_rgba(&plot::log_density(&self.model, &view, cw, ch));
-                let intervals = (self.link.view.intervals && self.info.dout == 1)
-                    .then(|| plot::intervals(&curves, 2));
+                let intervals = self.intervals_shown(&curves);
                 let p = MainPlot {
                     intervals: intervals.as_ref(),
                     frame: Frame::main(&self.info, w >= 560, scale, Layer::All).themed(theme),
@@ -52,14 +51,8 @@ impl Viewer {
             }
             "slice" => {
                 let (x0, mixture, baseline) = self.slice_at(x0);
-                let iv = self
-                    .link
-                    .view
-                    .intervals
-                    .then(|| plot::SliceIntervals::of(&mixture))
-                    .flatten();
-                let mut p = self.slice_plot(x0, &mixture, baseline, scale);
-                p.intervals = iv.as_ref();
+                let iv = self.slice_intervals_shown(&mixture);
+                let p = self.slice_plot(x0, &mixture, baseline, scale, iv.as_ref());
                 svg::figure(w, h, theme, |root| plot::draw_slice(root, &p), none)
             }
             "params" => {

@@ -742,12 +742,30 @@ impl Viewer {
         (x0, mixture, baseline)
     }
 
+    /// The 90% intervals over x the main plot draws, when the toggle is on.
+    fn intervals_shown(&self, curves: &plot::Curves) -> Option<plot::Intervals> {
+        (self.link.view.intervals && self.info.dout == 1).then(|| plot::intervals(curves, 2))
+    }
+
+    /// The intervals the slice draws at its mixture, when the toggle is on.
+    fn slice_intervals_shown(
+        &self,
+        mixture: &crate::mixture::Mixture,
+    ) -> Option<plot::SliceIntervals> {
+        self.link
+            .view
+            .intervals
+            .then(|| plot::SliceIntervals::of(mixture))
+            .flatten()
+    }
+
     fn slice_plot<'a>(
         &'a self,
         x0: f64,
         mixture: &'a crate::mixture::Mixture,
         baseline: f64,
         scale: f64,
+        intervals: Option<&'a plot::SliceIntervals>,
     ) -> plot::Slice<'a> {
         plot::Slice {
             x0,
@@ -758,7 +776,7 @@ impl Viewer {
             text: true,
             scale,
             theme: self.theme(),
-            intervals: None,
+            intervals,
         }
     }
 
@@ -845,8 +863,7 @@ impl Viewer {
         } else {
             (Vec::new(), Vec::new())
         };
-        let intervals = (live && self.link.view.intervals && self.info.dout == 1)
-            .then(|| plot::intervals(&curves, 2));
+        let intervals = live.then(|| self.intervals_shown(&curves)).flatten();
         let p = MainPlot {
             intervals: intervals.as_ref(),
             frame: Frame::main(&self.info, legend, scale, plot::Layer::of(live))
@@ -884,14 +901,8 @@ impl Viewer {
         x0: f64,
     ) -> Result<(), JsValue> {
         let (x0, mixture, baseline) = self.slice_at(x0);
-        let iv = self
-            .link
-            .view
-            .intervals
-            .then(|| plot::SliceIntervals::of(&mixture))
-            .flatten();
-        let mut p = self.slice_plot(x0, &mixture, baseline, scale);
-        p.intervals = iv.as_ref();
+        let iv = self.slice_intervals_shown(&mixture);
+        let p = self.slice_plot(x0, &mixture, baseline, scale, iv.as_ref());
         on_canvas(canvas, Some(p.theme), |root| plot::draw_slice(root, &p))
     }
 

@@ -189,7 +189,12 @@ test("the README's example host page checks an exercise", async () => {
   await send({ type: 'mdn:spec', spec: 'k=3&n=2000&steps=2000' });
   await frame.waitForFunction(() => /k=3&/.test(window.mdn.spec()));
   await send({ type: 'mdn:step', n: 2000 });
-  await frame.waitForFunction(() => document.getElementById('status').textContent.startsWith('step 2000 '));
+  // The new experiment at step 2000 (the status line may still show the old one's step 2000).
+  for (let i = 0; i < 300; i++) {
+    const m = await frame.evaluate(() => window.mdn.metrics());
+    if (m?.step === 2000 && /k=3&/.test(await frame.evaluate(() => window.mdn.spec()))) break;
+    await page.waitForTimeout(100);
+  }
   await send({ type: 'mdn:metrics' });
   await page.waitForFunction(() => document.getElementById('verdict').textContent.startsWith('Solved at step 2000'));
   await page.close();
