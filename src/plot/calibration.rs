@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::calibration::{Calibration, Report};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -16,7 +17,6 @@ pub fn draw_calibration<DB: DrawingBackend>(
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let px = |v: f64| (v * s).round() as i32;
     let t = theme;
-    let font = light_chart_style(s).color(&t.ink());
     let who: Vec<(&Calibration, RGBColor, &str)> = [
         Some((&r.mdn, t.line(Line::Mdn), "MDN")),
         Some((&r.baseline, t.line(Line::Baseline), "MSE regressor")),
@@ -37,34 +37,16 @@ pub fn draw_calibration<DB: DrawingBackend>(
         .iter()
         .flat_map(|(c, _, _)| c.pit_hist.iter())
         .fold(1.5f64, |a, v| a.max(v * 10.0 * 1.1));
-    let mut chart = ChartBuilder::on(&left)
-        .margin(px(6.0))
-        .margin_right(px(14.0))
-        .x_label_area_size(px(40.0))
-        .y_label_area_size(px(44.0))
-        .build_cartesian_2d(0.0..1.0, 0.0..top)
-        .map_err(e)?;
-    chart
-        .configure_mesh()
-        .light_line_style(t.grid(0.04))
-        .bold_line_style(t.grid(0.1))
-        .axis_style(t.ink())
-        .label_style(font.clone())
-        .axis_desc_style(font.clone())
-        .x_desc("PIT value u = F(y | x)")
-        .y_desc("density of u")
-        .x_labels(6)
-        .y_labels(4)
-        .x_label_formatter(&|v| format!("{v:.1}"))
-        .y_label_formatter(&|v| format!("{v:.1}"))
-        .draw()
-        .map_err(e)?;
-    chart
-        .draw_series(std::iter::once(PathElement::new(
-            vec![(0.0, 1.0), (1.0, 1.0)],
-            t.grid(0.5).stroke_width(px(1.0) as u32),
-        )))
-        .map_err(e)?;
+    let mut chart = axes(
+        &left,
+        (0.0, 1.0),
+        (0.0, top),
+        ("PIT value u = F(y | x)", "density of u"),
+        (6, 4),
+        t,
+        s,
+    )?;
+    reference(&mut chart, vec![(0.0, 1.0), (1.0, 1.0)], t, s)?;
     for (i, (c, colour, _)) in who.iter().enumerate() {
         let n = c.pit_hist.len().max(1) as f64;
         if i == 0 {
@@ -91,34 +73,16 @@ pub fn draw_calibration<DB: DrawingBackend>(
             .map_err(e)?;
     }
     // Reliability: empirical coverage against nominal mass.
-    let mut chart = ChartBuilder::on(&right)
-        .margin(px(6.0))
-        .margin_right(px(14.0))
-        .x_label_area_size(px(40.0))
-        .y_label_area_size(px(44.0))
-        .build_cartesian_2d(0.4..1.0, 0.0..1.0)
-        .map_err(e)?;
-    chart
-        .configure_mesh()
-        .light_line_style(t.grid(0.04))
-        .bold_line_style(t.grid(0.1))
-        .axis_style(t.ink())
-        .label_style(font.clone())
-        .axis_desc_style(font)
-        .x_desc("nominal mass")
-        .y_desc("share of outcomes inside")
-        .x_labels(4)
-        .y_labels(6)
-        .x_label_formatter(&|v| format!("{v:.1}"))
-        .y_label_formatter(&|v| format!("{v:.1}"))
-        .draw()
-        .map_err(e)?;
-    chart
-        .draw_series(std::iter::once(PathElement::new(
-            vec![(0.4, 0.4), (1.0, 1.0)],
-            t.grid(0.5).stroke_width(px(1.0) as u32),
-        )))
-        .map_err(e)?;
+    let mut chart = axes(
+        &right,
+        (0.4, 1.0),
+        (0.0, 1.0),
+        ("nominal mass", "share of outcomes inside"),
+        (4, 6),
+        t,
+        s,
+    )?;
+    reference(&mut chart, vec![(0.4, 0.4), (1.0, 1.0)], t, s)?;
     let r3 = px(3.5);
     for (c, colour, _) in &who {
         for (hpd, pts) in [(false, &c.central), (true, &c.hpd)] {
@@ -144,4 +108,61 @@ pub fn draw_calibration<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// One of the panel's two charts on `area`: its ranges, its axis titles and tick counts,
+/// in the theme's ink and grid.
+fn axes<'a, DB: DrawingBackend + 'a>(
+    area: &DrawingArea<DB, Shift>,
+    x: (f64, f64),
+    y: (f64, f64),
+    (x_desc, y_desc): (&str, &str),
+    (nx, ny): (usize, usize),
+    t: Theme,
+    s: f64,
+) -> Result<Chart<'a, DB>, String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * s).round() as i32;
+    let font = light_chart_style(s).color(&t.ink());
+    let mut chart = ChartBuilder::on(area)
+        .margin(px(6.0))
+        .margin_right(px(14.0))
+        .x_label_area_size(px(40.0))
+        .y_label_area_size(px(44.0))
+        .build_cartesian_2d(x.0..x.1, y.0..y.1)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .light_line_style(t.grid(0.04))
+        .bold_line_style(t.grid(0.1))
+        .axis_style(t.ink())
+        .label_style(font.clone())
+        .axis_desc_style(font)
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_labels(nx)
+        .y_labels(ny)
+        .x_label_formatter(&|v| format!("{v:.1}"))
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .draw()
+        .map_err(e)?;
+    Ok(chart)
+}
+
+/// The line a calibrated forecast would follow (uniform PIT; the diagonal).
+fn reference<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    pts: Vec<(f64, f64)>,
+    t: Theme,
+    s: f64,
+) -> Result<(), String> {
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            pts,
+            t.grid(0.5).stroke_width((s.round() as u32).max(1)),
+        )))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
