@@ -14,7 +14,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/[
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BROWSER_DIR := tests/browser
 
-.PHONY: serve test test-native test-wasm test-browser test-export build bench tools rust-tools browser-tools python-tools clean
+.PHONY: serve test test-native test-wasm test-browser test-export test-export-jax build bench tools rust-tools browser-tools python-tools torch-tools clean
 
 serve: tools
 	trunk serve --offline --release
@@ -22,15 +22,24 @@ serve: tools
 build: rust-tools
 	trunk build --offline --release
 
-test: tools python-tools test-native test-wasm build test-browser test-export
+test: tools python-tools test-native test-wasm build test-browser test-export-jax
 
 test-native:
 	cargo test
 
 # The exported JAX project run for real: `check` against the playground's ln p(y|x), and a
 # retrain that must land in the playground's band (JAX's CPU wheel, installed when missing).
-test-export: python-tools
-	MDN_EXPORT_RUN=1 cargo test --release --test export
+test-export-jax: python-tools
+	MDN_EXPORT_RUN=jax cargo test --release --test export
+
+# Both exports run for real, JAX and PyTorch, and the page's download checked with each.
+# PyTorch goes into its own virtual environment, $(TORCH_VENV), when missing: PyPI's wheel
+# brings CUDA's libraries, about 5.4 GB installed (1 minute here), too much for make test.
+TORCH_VENV := .tools/torch
+export MDN_TORCH_PYTHON := $(abspath $(TORCH_VENV))/bin/python
+test-export: python-tools torch-tools build browser-tools
+	MDN_EXPORT_RUN=jax,pytorch cargo test --release --test export
+	cd $(BROWSER_DIR) && node --test export.test.mjs
 
 # The core tests under wasm-bindgen-test, in headless Chromium.
 test-wasm: tools
@@ -62,6 +71,9 @@ rust-tools: Cargo.lock
 python-tools:
 	@python3 -c "import jax, numpy" 2>/dev/null || python3 -m pip install --quiet "jax==0.10.2" "numpy==2.4.6"
 
+torch-tools:
+	@$(MDN_TORCH_PYTHON) -c "import torch, numpy" 2>/dev/null || { python3 -m venv $(TORCH_VENV) && $(TORCH_VENV)/bin/pip install --quiet "torch==2.15.0" "numpy==2.4.6"; }
+
 browser-tools:
 	@[ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ] || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
 	@[ -d $(BROWSER_DIR)/node_modules/playwright-core ] && [ -d $(BROWSER_DIR)/node_modules/axe-core ] || (cd $(BROWSER_DIR) && npm ci --no-audit --no-fund)
@@ -71,4 +83,4 @@ Cargo.lock:
 
 clean:
 	cargo clean
-	rm -rf dist $(BROWSER_DIR)/node_modules benches/browser/node_modules
+	rm -rf dist .tools $(BROWSER_DIR)/node_modules benches/browser/node_modules

@@ -340,6 +340,26 @@ impl<R: Real + Kernels> Model<R> {
     }
 }
 
+impl<R: Real> Model<R> {
+    /// The same model in f64: the same weights (every f32 is exactly an f64), evaluated
+    /// without the rounding of f32 arithmetic (an export's reference values).
+    pub fn widened(&self) -> Model<f64> {
+        let widen = |n: &Network<R>| Network::<f64> {
+            sizes: n.sizes.clone(),
+            act: n.act,
+            params: n.params.iter().map(|p| p.f64()).collect(),
+        };
+        Model {
+            input_mean: self.input_mean.clone(),
+            input_std: self.input_std.clone(),
+            head: self.head.clone(),
+            mdn: widen(&self.mdn),
+            baseline: widen(&self.baseline),
+            baseline_sigma: self.baseline_sigma.clone(),
+        }
+    }
+}
+
 /// The value of an enum written by name in the file (the names of the spec's keys).
 fn named<T: Named>(field: &str, name: &str) -> Result<T, String> {
     T::from_name(name).ok_or_else(|| {

@@ -1,9 +1,10 @@
-//! Issue 13 (first part): `mdn export --to jax`. Natively: the folder's files, the data's
-//! SHA-256 sums, refusals that leave no folder. With `MDN_EXPORT_RUN=1` (set by `make
-//! test-export`, which installs JAX's CPU wheel when missing) the generated code is run:
-//! `check` must reproduce the playground's ln p(y|x) to 1e-5 and a retrain must land in
-//! the playground's band, for a 1-D diagonal spec, the arm with a full covariance and a
-//! custom-data spec.
+//! Issue 13: `mdn export --to jax|pytorch`. Natively: the folder's files, the data's
+//! SHA-256 sums, the same data, weights and recipe for both frameworks, refusals (hostile
+//! specs and model files) that leave no folder. With `MDN_EXPORT_RUN=jax` (`make
+//! test-export-jax`, part of `make test`) or `=jax,pytorch` (`make test-export`) the
+//! generated code is run: `check` must reproduce the playground's ln p(y|x) to 1e-5 and a
+//! retrain must land in the playground's band, for a 1-D diagonal spec, the arm with a
+//! full covariance and a custom-data spec, and once data parallel over two devices.
 
 use std::process::Command;
 
@@ -13,22 +14,23 @@ fn tmp(name: &str) -> std::path::PathBuf {
     p
 }
 
-fn export(spec: &str, dir: &std::path::Path) -> (i32, String) {
+fn mdn(args: &[&str]) -> (i32, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_mdn"))
-        .args([
-            "export",
-            spec,
-            "--to",
-            "jax",
-            "--out",
-            dir.to_str().unwrap(),
-        ])
+        .args(args)
         .output()
         .unwrap();
     (
         o.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
+}
+
+fn export_to(to: &str, spec: &str, dir: &std::path::Path) -> (i32, String) {
+    mdn(&["export", spec, "--to", to, "--out", dir.to_str().unwrap()])
+}
+
+fn export(spec: &str, dir: &std::path::Path) -> (i32, String) {
+    export_to("jax", spec, dir)
 }
 
 fn custom_spec() -> String {
@@ -104,6 +106,120 @@ fn an_export_holds_the_data_with_its_sums_the_weights_the_recipe_and_the_code() 
 }
 
 #[test]
+fn the_pytorch_export_holds_the_same_data_weights_recipe_and_probes_as_the_jax_one() {
+    let (jax, torch) = (tmp("same-jax"), tmp("same-torch"));
+    assert_eq!(export_to("jax", SPECS[1], &jax).0, 0);
+    let (code, err) = export_to("pytorch", SPECS[1], &torch);
+    assert_eq!(code, 0, "{err}");
+    let read = |d: &std::path::Path, f: &str| std::fs::read_to_string(d.join(f)).unwrap();
+    for f in [
+        "data/train.csv",
+        "data/val.csv",
+        "data/SHA256SUMS",
+        "model.json",
+        "probes.json",
+    ] {
+        assert!(read(&jax, f) == read(&torch, f), "{f} differs");
+    }
+    // The recipe too, but for the playground's measured speed.
+    let recipe = |d: &std::path::Path| {
+        let mut r: serde_json::Value = serde_json::from_str(&read(d, "recipe.json")).unwrap();
+        r["playground"]["steps_per_s"] = serde_json::Value::Null;
+        r
+    };
+    assert_eq!(recipe(&jax), recipe(&torch));
+    let code = std::fs::read_to_string(torch.join("experiment.py")).unwrap();
+    for want in [
+        "import torch",
+        "torch.logsumexp",
+        "sigma_min",
+        "DistributedDataParallel",
+        "AdamW",
+    ] {
+        assert!(code.contains(want), "{want}");
+    }
+    let req = std::fs::read_to_string(torch.join("requirements.txt")).unwrap();
+    assert!(req.starts_with("torch==2.15.0\n"), "{req}");
+    let readme = std::fs::read_to_string(torch.join("README.md")).unwrap();
+    assert!(readme.contains("torchrun --nproc_per_node"), "{readme}");
+    for d in [jax, torch] {
+        std::fs::remove_dir_all(d).unwrap();
+    }
+}
+
+#[test]
+fn hostile_model_files_are_refused_with_a_reason_and_no_folder_is_left() {
+    let model = tmp("model.json");
+    let (code, err) = mdn(&[
+        "train",
+        "n=200&k=2&hidden=8&steps=20",
+        "--save",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let good = std::fs::read_to_string(&model).unwrap();
+    let first_weight = good.find("\"weights\": [").unwrap() + "\"weights\": [".len();
+    let cases = [
+        ("not json at all".to_string(), "model"),
+        (
+            good.replacen("\"version\": 1", "\"version\": 99", 1),
+            "version",
+        ),
+        (
+            format!("{}[1e999],{}", &good[..first_weight], &good[first_weight..]),
+            "out of range",
+        ),
+        (good[..good.len() / 2].to_string(), "not a model file"),
+        (
+            good.replacen("reinit_dead=0", "reinit_dead=50", 1),
+            "reinit_dead",
+        ),
+        (good.replacen("steps=20", "steps=banana", 1), "steps"),
+    ];
+    for (i, (text, want)) in cases.iter().enumerate() {
+        let bad = tmp(&format!("bad-{i}.json"));
+        std::fs::write(&bad, text).unwrap();
+        let dir = tmp("from-bad-model");
+        for to in ["jax", "pytorch"] {
+            let (code, err) = mdn(&[
+                "export",
+                "--model",
+                bad.to_str().unwrap(),
+                "--to",
+                to,
+                "--out",
+                dir.to_str().unwrap(),
+            ]);
+            assert_eq!(code, 2, "case {i}: {err}");
+            assert!(
+                err.contains(want) && !err.contains("panicked"),
+                "case {i}: {err}"
+            );
+            assert!(!dir.exists(), "case {i}: a folder was left");
+        }
+        std::fs::remove_file(bad).unwrap();
+    }
+    // The good file exports, and its weights are the model file's, byte for byte.
+    let dir = tmp("from-model");
+    let (code, err) = mdn(&[
+        "export",
+        "--model",
+        model.to_str().unwrap(),
+        "--to",
+        "pytorch",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("model.json")).unwrap(),
+        good
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+    std::fs::remove_file(model).unwrap();
+}
+
+#[test]
 fn what_the_export_cannot_reproduce_is_refused_and_no_folder_is_left() {
     for (spec, want) in [
         ("reinit_dead=100&steps=5", "reinit_dead"),
@@ -137,51 +253,93 @@ fn what_the_export_cannot_reproduce_is_refused_and_no_folder_is_left() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// The generated code, run: only where JAX is installed and asked for (make test-export).
-#[test]
-fn the_jax_export_checks_and_retrains_into_its_band() {
-    if std::env::var("MDN_EXPORT_RUN").as_deref() != Ok("1") {
-        eprintln!("(the JAX run is in `make test-export`, part of `make test`)");
-        return;
+/// The interpreter a framework's export is run with: `MDN_EXPORT_RUN` names the frameworks
+/// to run (`jax`, `pytorch`, comma-separated; set by `make test-export-jax` and `make
+/// test-export`); PyTorch runs in its own virtual environment (`MDN_TORCH_PYTHON`).
+fn python_for(framework: &str) -> Option<String> {
+    let asked = std::env::var("MDN_EXPORT_RUN").unwrap_or_default();
+    if !asked.split(',').any(|f| f == framework) {
+        eprintln!("({framework}: the generated code is run by `make test-export`)");
+        return None;
     }
+    Some(match framework {
+        "pytorch" => std::env::var("MDN_TORCH_PYTHON").unwrap_or_else(|_| "python3".into()),
+        _ => "python3".into(),
+    })
+}
+
+/// The last line a command printed, as JSON, after it succeeded.
+fn json_line(cmd: &mut Command, what: &str) -> serde_json::Value {
+    let o = cmd.output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line: serde_json::Value = serde_json::from_str(out.lines().last().unwrap_or("{}"))
+        .unwrap_or_else(|_| panic!("{what}: {out} {}", String::from_utf8_lossy(&o.stderr)));
+    eprintln!("{what}: {line}");
+    assert!(o.status.success(), "{what}: {line}");
+    line
+}
+
+/// `check` reproduces the playground's ln p(y|x) to 1e-5 (and its validation NLLs), and a
+/// retrain lands in the band, for each spec; then one data-parallel retrain over two
+/// devices (two host devices stand in for GPUs).
+fn check_and_retrain(framework: &str, python: &str) {
     let custom = custom_spec();
     for spec in [SPECS[0], SPECS[1], custom.as_str()] {
-        let dir = tmp("run");
-        let (code, err) = export(spec, &dir);
+        let dir = tmp(&format!("run-{framework}"));
+        let (code, err) = export_to(framework, spec, &dir);
         assert_eq!(code, 0, "{err}");
-        for (cmd, check) in [("check", true), ("train", false)] {
-            let o = Command::new("python3")
-                .arg(dir.join("experiment.py"))
-                .arg(cmd)
-                .output()
-                .unwrap();
-            let out = String::from_utf8_lossy(&o.stdout);
-            let line: serde_json::Value = serde_json::from_str(out.lines().last().unwrap_or("{}"))
-                .unwrap_or_else(|_| panic!("{cmd}: {out} {}", String::from_utf8_lossy(&o.stderr)));
-            eprintln!("{}: {cmd}: {line}", &spec[..spec.len().min(60)]);
-            assert!(o.status.success(), "{cmd}: {line}");
-            if check {
-                assert!(line["max_rel_error"].as_f64().unwrap() <= 1e-5, "{line}");
-            } else {
-                assert_eq!(line["inside_band"], true, "{line}");
-            }
+        let script = dir.join("experiment.py");
+        let what = format!("{framework} {}", &spec[..spec.len().min(50)]);
+        let c = json_line(
+            Command::new(python).arg(&script).arg("check"),
+            &format!("{what}: check"),
+        );
+        // The pass line is 1e-5; the probes are the playground's f64 evaluation of the same
+        // weights, so a faithful implementation lands near 1e-14.
+        assert_eq!(c["check"], "ok", "{c}");
+        assert!(c["max_rel_error"].as_f64().unwrap() <= 1e-10, "{c}");
+        for (got, want) in [
+            ("val_nll", "playground_val_nll"),
+            ("baseline_val_nll", "playground_baseline_val_nll"),
+        ] {
+            let (g, w) = (c[got].as_f64().unwrap(), c[want].as_f64().unwrap());
+            assert!((g - w).abs() <= 1e-5 * w.abs().max(1.0), "{got}: {c}");
         }
+        let t = json_line(
+            Command::new(python).arg(&script).arg("train"),
+            &format!("{what}: train"),
+        );
+        assert_eq!(t["inside_band"], true, "{t}");
+        assert!(t["baseline_val_nll"].as_f64().unwrap().is_finite(), "{t}");
         if spec == SPECS[0] {
-            // Data parallel over two devices (two host devices stand in for GPUs).
-            let o = Command::new("python3")
-                .arg(dir.join("experiment.py"))
-                .args(["train", "--devices", "2"])
-                .env("XLA_FLAGS", "--xla_force_host_platform_device_count=2")
-                .output()
-                .unwrap();
-            let out = String::from_utf8_lossy(&o.stdout);
-            let line: serde_json::Value = serde_json::from_str(out.lines().last().unwrap_or("{}"))
-                .unwrap_or_else(|_| {
-                    panic!("--devices 2: {out} {}", String::from_utf8_lossy(&o.stderr))
-                });
-            eprintln!("--devices 2: {line}");
-            assert_eq!(line["inside_band"], true, "{line}");
+            let mut cmd = Command::new(python);
+            if framework == "jax" {
+                cmd.arg(&script)
+                    .args(["train", "--devices", "2"])
+                    .env("XLA_FLAGS", "--xla_force_host_platform_device_count=2");
+            } else {
+                cmd.args(["-m", "torch.distributed.run", "--nproc_per_node", "2"])
+                    .arg(&script)
+                    .arg("train")
+                    .env("OMP_NUM_THREADS", "1");
+            }
+            let t = json_line(&mut cmd, &format!("{what}: train on 2 devices"));
+            assert_eq!(t["inside_band"], true, "{t}");
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[test]
+fn the_jax_export_checks_and_retrains_into_its_band() {
+    if let Some(python) = python_for("jax") {
+        check_and_retrain("jax", &python);
+    }
+}
+
+#[test]
+fn the_pytorch_export_checks_and_retrains_into_its_band() {
+    if let Some(python) = python_for("pytorch") {
+        check_and_retrain("pytorch", &python);
     }
 }

@@ -50,15 +50,25 @@ export function saveFigure(which, as) {
   canvas.toBlob((b) => download(name, 'image/png', b));
 }
 
-/** The experiment as a zipped JAX project (trained in the worker: training pauses while
- * the band is measured over 5 seeds). */
+/** The export's framework choices, from the engine's list ([name, title] pairs). */
+export function fillFrameworks(pairs) {
+  const select = $('exportto');
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    select.append(new Option(pairs[i + 1], pairs[i]));
+  }
+}
+
+/** The experiment as a zipped project in the chosen framework (trained in the worker:
+ * training pauses while the band is measured over 5 seeds). */
 export async function exportCode(ask, MSG) {
   const note = $('exportnote');
+  const to = $('exportto').value;
+  const name = `mdn-${to}.zip`;
   note.textContent = 'Preparing the export: training this spec over 5 seeds for the retrain band…';
   try {
-    const bytes = await ask({ type: MSG.EXPORT });
-    download('mdn-jax.zip', 'application/zip', bytes);
-    note.textContent = `Exported mdn-jax.zip (${Math.round(bytes.length / 1024)} KB): unzip it, then python experiment.py check (see its README).`;
+    const bytes = await ask({ type: MSG.EXPORT, to });
+    download(name, 'application/zip', bytes);
+    note.textContent = `Exported ${name} (${Math.round(bytes.length / 1024)} KB): unzip it, then python experiment.py check (see its README).`;
   } catch (err) {
     note.textContent = `Not exported: ${err.message ?? err}`;
   }

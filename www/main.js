@@ -22,7 +22,7 @@ import { wirePointer } from './pointer.js';
 import { installApi } from './api.js';
 import { watchVisibility, playWhenSeen } from './visibility.js';
 import { recoverEngine, recoveringNow, watchForTraps } from './recovery.js';
-import { download, saveFigure, exportCode } from './figures.js';
+import { download, saveFigure, exportCode, fillFrameworks } from './figures.js';
 import { openBuilder, wireBuilder } from './builder.js';
 import { startTour, wireTour } from './tour.js';
 import { watchTheme } from './theme.js';
@@ -93,7 +93,8 @@ function wireFiles() {
   $('savesvg').addEventListener('click', () => saveFigure(S.twoD ? 'planes' : 'main', 'svg'));
   $('savemodel').addEventListener('click', () => download('mdn-model.json', 'application/json', S.viewer.model_json()));
   $('savecsv').addEventListener('click', () => download('mdn-loss.csv', 'text/csv', S.viewer.history_csv()));
-  $('exportjax').addEventListener('click', () => {
+  fillFrameworks(E().export_frameworks());
+  $('exportcode').addEventListener('click', () => {
     setPlaying(false);
     exportCode(ask, MSG);
   });

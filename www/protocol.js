@@ -10,7 +10,7 @@
 //   METRICS   {}                        fresh metrics (answered at once, even while training)
 //   SWEEP     {hash, kMax, seeds, sweepGen}  a K sweep of the spec (training pauses)
 //   SWEEP_CANCEL {sweepGen}
-//   EXPORT    {}                        the experiment as a zipped JAX project (training
+//   EXPORT    {to}                      the experiment as a zipped project in framework `to` (training
 //                                       pauses; the band trains the spec over 5 seeds)
 //   DEBUG_TRAP {}                       for the tests: the engine traps
 // Worker → page:

@@ -156,7 +156,7 @@ const handlers = {
   },
   [MSG.EXPORT](m) {
     w.playing = false;
-    const bytes = w.trainer.export_zip();
+    const bytes = w.trainer.export_zip(String(m.to));
     postMessage({ type: MSG.EXPORTED, ids: [m.id], bytes }, [bytes.buffer]);
   },
   [MSG.DEBUG_TRAP]() {

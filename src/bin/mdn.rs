@@ -65,8 +65,8 @@ usage:
       run's training and validation NLL and BIC = 2n·(training NLL) + P ln n (P: the MDN's
       weights and biases), the mean per K, and the K each criterion chooses. Progress
       goes to standard error.
-  mdn export [SPEC] --to jax --out DIR [--model FILE]
-      Train SPEC (or take a model file) and write it as a JAX project in DIR (a new
+  mdn export [SPEC] --to jax|pytorch --out DIR [--model FILE]
+      Train SPEC (or take a model file) and write it as a JAX or PyTorch project in DIR (a new
       folder): the data exactly as drawn (CSV, SHA-256), the weights, the recipe, probe
       points, experiment.py (check | train) and a README. Refused, with the reason, for
       what the export cannot reproduce (reinit_dead, init=diverse).
@@ -717,13 +717,8 @@ fn sample(args: &[String]) -> Result<(), Fail> {
 /// `mdn export`: the experiment as a project in another framework (see src/export).
 fn export(args: &[String]) -> Result<(), Fail> {
     let (pos, opts) = options(args, &["to", "out", "model"])?;
-    let to = opt(&opts, "to").ok_or_else(|| Fail("export needs --to jax".into(), 2))?;
-    if !mdn_playground::export::FRAMEWORKS.contains(&to) {
-        return fail(format!(
-            "--to: {to:?} is not one of {} (PyTorch is not exported yet)",
-            mdn_playground::export::FRAMEWORKS.join(", ")
-        ));
-    }
+    let to = opt(&opts, "to").ok_or_else(|| Fail("export needs --to jax|pytorch".into(), 2))?;
+    mdn_playground::export::framework(to).map_err(|e| Fail(e, 2))?;
     let out = opt(&opts, "out").ok_or_else(|| Fail("export needs --out DIR".into(), 2))?;
     let dir = std::path::Path::new(out);
     if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {

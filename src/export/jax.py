@@ -3,7 +3,7 @@
 
     python experiment.py check                 # the playground's weights, checked here
     python experiment.py train [--steps N]     # retrain from scratch with the same recipe
-    python experiment.py train --devices 2     # data parallel over 2 devices (jax.pmap)
+    python experiment.py train --devices 2     # data parallel over 2 devices (sharded jit)
 
 Everything the experiment needs is in this folder: the data exactly as the playground drew
 it (data/, with SHA-256 sums), the trained weights (model.json, the playground's model
@@ -95,7 +95,15 @@ def log_prob(log_pi, mu, L, y):
     import jax.numpy as jnp
     D = mu.shape[-1]
     diff = y[:, None, :] - mu
-    z = jax.scipy.linalg.solve_triangular(L, diff[..., None], lower=True)[..., 0]
+    # z = L⁻¹ (y − μ) by forward substitution, row by row (D is small; for a diagonal
+    # covariance this is just (y − μ) / σ).
+    rows = []
+    for a in range(D):
+        s = diff[..., a]
+        for b in range(a):
+            s = s - L[..., a, b] * rows[b]
+        rows.append(s / L[..., a, a])
+    z = jnp.stack(rows, axis=-1)
     log_det = jnp.sum(jnp.log(jnp.diagonal(L, axis1=-2, axis2=-1)), axis=-1)
     comp = log_pi - 0.5 * jnp.sum(z * z, axis=-1) - log_det - 0.5 * D * jnp.log(2 * jnp.pi)
     return jax.nn.logsumexp(comp, axis=-1)
@@ -132,8 +140,16 @@ def check():
     rel = float(jnp.max(jnp.abs(got - want) / jnp.maximum(1.0, jnp.abs(want))))
     x, y = read_csv("val.csv", model["input_dim"], model["output_dim"])
     val_nll = float(-jnp.mean(lp(x, y)))
+    # The MSE regressor read as a Gaussian whose σ is its training error, per output.
+    base = forward(params_from_file(model["baseline"]), model["baseline"]["activation"],
+                   standardise(jnp.asarray(x), model))
+    sigma = jnp.asarray(model["baseline"]["sigma"])
+    z = (jnp.asarray(y) - base) / sigma
+    base_nll = float(jnp.mean(jnp.sum(0.5 * z * z + jnp.log(sigma) + 0.5 * jnp.log(2 * jnp.pi), axis=-1)))
     out = {"check": "ok" if rel <= 1e-5 else "failed", "probes": len(probes), "max_rel_error": rel,
-           "val_nll": val_nll, "playground_val_nll": recipe["playground"]["val_nll"]}
+           "val_nll": val_nll, "playground_val_nll": recipe["playground"]["val_nll"],
+           "baseline_val_nll": base_nll,
+           "playground_baseline_val_nll": recipe["playground"]["baseline_val_nll"]}
     print(json.dumps(out))
     return 0 if rel <= 1e-5 else 1
 
@@ -164,6 +180,21 @@ def lr_at(step, rec):
         return rec["lr"]
     f = min(step, rec["steps"]) / rec["steps"]
     return rec["lr"] * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * f)))
+
+
+def batches(n, b, seed):
+    """Indices of each step's batch: the whole set, or a reshuffled pass in batches of b."""
+    import numpy as np
+    rng, order, cursor = np.random.default_rng(seed), np.arange(n), n
+    while True:
+        if b >= n:
+            yield order
+            continue
+        if cursor + b > n:
+            rng.shuffle(order)
+            cursor = 0
+        yield order[cursor:cursor + b]
+        cursor += b
 
 
 def train(steps, devices, seed):
@@ -202,8 +233,11 @@ def train(steps, devices, seed):
     def update(p, m, v, g, t, lr):
         # Global-norm clipping, decoupled weight decay, then Adam or SGD with momentum.
         if rec["clip"] > 0:
-            norm = jnp.sqrt(sum(jnp.sum(a * a) for a in jax.tree_util.tree_leaves(g)))
-            g = jax.tree_util.tree_map(lambda a: a * jnp.minimum(1.0, rec["clip"] / norm), g)
+            # Each network's gradient clipped to the norm on its own, as the playground does.
+            def clip(net):
+                norm = jnp.sqrt(sum(jnp.sum(a * a) for a in jax.tree_util.tree_leaves(net)))
+                return jax.tree_util.tree_map(lambda a: a * jnp.minimum(1.0, rec["clip"] / norm), net)
+            g = {name: clip(net) for name, net in g.items()}
         if rec["weight_decay"] > 0:
             p = jax.tree_util.tree_map(lambda a: a * (1 - lr * rec["weight_decay"]), p)
         if rec["optimizer"] == "adam":
@@ -217,55 +251,48 @@ def train(steps, devices, seed):
         return p, m, v
 
     grad = jax.value_and_grad(loss, has_aux=True)
-    if devices > 1:
-        # Data parallel: each device takes a slice of the batch; gradients are averaged
-        # across devices (jax.lax.pmean) and every device applies the same update.
-        def step_fn(p, m, v, x, y, nk, t, lr):
-            (_, aux), g = grad(p, x, y, nk)
-            g = jax.lax.pmean(g, "d")
-            p, m, v = update(p, m, v, g, t, lr)
-            return p, m, v, jax.lax.pmean(aux[0], "d")
-        step = jax.pmap(step_fn, axis_name="d", in_axes=(0, 0, 0, 0, 0, 0, None, None))
-        if jax.local_device_count() < devices:
-            sys.exit(f"--devices {devices}: only {jax.local_device_count()} device(s) here")
-        # One copy per device, along a new leading axis (pmap's device axis).
-        rep = lambda tree: jax.tree_util.tree_map(lambda a: jnp.broadcast_to(a, (devices, *a.shape)), tree)
-    else:
-        @jax.jit
-        def step(p, m, v, x, y, nk, t, lr):
-            (_, aux), g = grad(p, x, y, nk)
-            p, m, v = update(p, m, v, g, t, lr)
-            return p, m, v, aux[0]
-        rep = lambda tree: tree
+
+    @jax.jit
+    def step(p, m, v, xs, ys, idx, key, t, lr):
+        # The batch is gathered on the device (the data are copied there once), and the
+        # noise key is derived from the step number: no work on the host between steps.
+        (_, aux), g = grad(p, xs[idx], ys[idx], jax.random.fold_in(key, t))
+        p, m, v = update(p, m, v, g, t, lr)
+        return p, m, v, aux[0]
+
     zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
-    p, m, v = rep(params), rep(zeros), rep(zeros)
-    rng = np.random.default_rng(seed)
+    p, m, v = params, zeros, zeros
+    xs, ys = jnp.asarray(xt, jnp.float32), jnp.asarray(yt, jnp.float32)
+    place = lambda idx: idx
+    if devices > 1:
+        # Data parallel, by sharding: the batch's indices are split over the devices and
+        # everything else is replicated. jit compiles the same step for the mesh; each
+        # device computes its slice of the batch, and the gradient (a mean over the whole
+        # batch) is summed across devices by the collectives XLA inserts.
+        if len(jax.devices()) < devices:
+            sys.exit(f"--devices {devices}: only {len(jax.devices())} device(s) here")
+        from jax.sharding import Mesh, NamedSharding, PartitionSpec
+        mesh = Mesh(np.array(jax.devices()[:devices]), ("batch",))
+        everywhere = NamedSharding(mesh, PartitionSpec())
+        p, m, v, xs, ys = jax.device_put((p, m, v, xs, ys), everywhere)
+        split = NamedSharding(mesh, PartitionSpec("batch"))
+        place = lambda idx: jax.device_put(idx[:(len(idx) // devices) * devices], split)
     n = len(xt)
     b = n if rec["batch"] == "all" else min(int(rec["batch"]), n)
-    order, cursor = np.arange(n), n
-    nkey = jax.random.PRNGKey(seed + 1)
+    order = batches(n, b, seed)
+    key = jax.random.PRNGKey(seed + 1)
+    # Several CPU devices (XLA_FLAGS=--xla_force_host_platform_device_count=N, a stand-in
+    # for GPUs) share one small thread pool: letting the next step start before this one's
+    # collectives finish can deadlock them (seen with 2 devices on 2 cores), so each step
+    # is waited for there. GPUs keep JAX's asynchronous dispatch.
+    wait = devices > 1 and jax.devices()[0].platform == "cpu"
     t0 = time.time()
     for s in range(steps):
-        if b < n:
-            if cursor + b > n:
-                rng.shuffle(order)
-                cursor = 0
-            idx = order[cursor:cursor + b]
-            cursor += b
-        else:
-            idx = order
-        x, y = jnp.asarray(xt[idx], jnp.float32), jnp.asarray(yt[idx], jnp.float32)
-        nkey, nk = jax.random.split(nkey)
-        if devices > 1:
-            cut = (len(idx) // devices) * devices
-            x = x[:cut].reshape(devices, -1, din)
-            y = y[:cut].reshape(devices, -1, dout)
-            nk = jax.random.split(nk, devices)
-        p, m, v, _ = step(p, m, v, x, y, nk, s + 1, lr_at(s, rec))
+        p, m, v, _ = step(p, m, v, xs, ys, place(next(order)), key, s + 1, lr_at(s, rec))
+        if wait:
+            jax.block_until_ready(p)
     jax.block_until_ready(p)
     seconds = time.time() - t0
-    if devices > 1:
-        p = jax.tree_util.tree_map(lambda a: a[0], p)
     # Validation NLL of the MDN, and of the MSE regressor read as a Gaussian whose variance
     # is its training error (how the playground scores it).
     xv32, yv32 = jnp.asarray(xv, jnp.float32), jnp.asarray(yv, jnp.float32)

@@ -9,10 +9,66 @@ use crate::spec::{Init, Spec};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-/// The frameworks an export can target.
-pub const FRAMEWORKS: &[&str] = &["jax"];
+/// A framework an export can target: its name (`--to`), its code, its pinned packages,
+/// and what its README says about running it.
+pub struct Framework {
+    pub name: &'static str,
+    pub title: &'static str,
+    code: &'static str,
+    requirements: &'static str,
+    /// The README's commands.
+    run: &'static str,
+    /// Whose random streams a retrain draws from.
+    streams: &'static str,
+    /// The README's paragraph on GPUs and data parallelism.
+    devices: &'static str,
+}
 
-const JAX: &str = include_str!("jax.py");
+/// The frameworks an export can target.
+pub const FRAMEWORKS: &[Framework] = &[
+    Framework {
+        name: "jax",
+        title: "JAX",
+        code: include_str!("jax.py"),
+        requirements: "jax==0.10.2\nnumpy==2.4.6\n",
+        run: "pip install -r requirements.txt   # CPU; for a GPU: pip install \"jax[cuda12]==0.10.2\"\n\
+python experiment.py check        # the playground's trained weights, checked here\n\
+python experiment.py train        # retrain from scratch with the same recipe\n\
+python experiment.py train --devices 8   # data parallel over 8 devices (sharded jit)\n",
+        streams: "JAX's and NumPy's",
+        devices: "`--devices N` runs data parallel by sharding: the indices of each batch are \
+split over a mesh of N devices and everything else is replicated, and the same jitted step \
+then runs on every device, XLA summing the gradient across them (a few lines in `train`). \
+On a GPU machine install the CUDA wheel above; on several hosts, \
+`jax.distributed.initialize()` before `train` joins them.",
+    },
+    Framework {
+        name: "pytorch",
+        title: "PyTorch",
+        code: include_str!("torch.py"),
+        requirements: "torch==2.15.0\nnumpy==2.4.6\n",
+        run: "pip install -r requirements.txt   # PyPI's wheel, with CUDA (about 5 GB installed)\n\
+# CPU only (about 1 GB): pip install torch==2.15.0 --index-url https://download.pytorch.org/whl/cpu\n\
+python experiment.py check        # the playground's trained weights, checked here\n\
+python experiment.py train        # retrain from scratch with the same recipe\n\
+python experiment.py train --device cuda                       # on a GPU\n\
+torchrun --nproc_per_node 4 experiment.py train --device cuda  # 4 GPUs, data parallel (DDP)\n",
+        streams: "PyTorch's and NumPy's",
+        devices: "`--device cuda` (or `mps`) trains on that device. Under `torchrun`, each process \
+joins the process group (NCCL on GPUs, Gloo on CPUs), takes its slice of every batch, and \
+`DistributedDataParallel` averages the gradients during `backward()` (a few lines in \
+`distributed` and `train`). On several hosts, `torchrun --nnodes N --rdzv-endpoint HOST:PORT` \
+joins them.",
+    },
+];
+
+/// The framework called `name`, or why not.
+pub fn framework(name: &str) -> Result<&'static Framework, String> {
+    FRAMEWORKS.iter().find(|f| f.name == name).ok_or_else(|| {
+        let names: Vec<&str> = FRAMEWORKS.iter().map(|f| f.name).collect();
+        format!("--to: {name:?} is not one of {}", names.join(", "))
+    })
+}
 
 /// Seeds of the playground's own spread (the band a retrain must land in).
 pub const BAND_SEEDS: u64 = 5;
@@ -57,16 +113,20 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 /// Points to check an implementation against: validation points, and the same inputs with
-/// outputs far out in the tails (where a product of densities would underflow).
+/// outputs far out in the tails (where a product of densities would underflow). Their
+/// ln p(y|x) is the playground's, from the trained (f32) weights evaluated in f64: the
+/// page's own f32 arithmetic would add its rounding (up to about 1e-5 relative in the far
+/// tails of the default spec) to the comparison.
 fn probes(exp: &Experiment) -> Vec<serde_json::Value> {
     let (din, dout) = (exp.info.din, exp.info.dout);
-    let mut ws = crate::network::Workspace::new(&exp.model.mdn.sizes);
+    let model = exp.model.widened();
+    let mut ws = crate::network::Workspace::new(&model.mdn.sizes);
     let mut out = Vec::new();
     let n = exp.val.len().min(40);
     for i in 0..n {
         let x: Vec<f64> = (0..din).map(|j| exp.val.x[[j, i]]).collect();
         let y0: Vec<f64> = (0..dout).map(|j| exp.val.y[[j, i]]).collect();
-        let m = exp.model.mixture(&x, &mut ws);
+        let m = model.mixture(&x, &mut ws);
         let spread: Vec<f64> = exp.info.y_ranges.iter().map(|r| r.1 - r.0).collect();
         let far = [0.0, 0.5, -0.5, 2.0, -3.0][i % 5];
         let y: Vec<f64> = y0.iter().zip(&spread).map(|(v, s)| v + far * s).collect();
@@ -101,12 +161,7 @@ pub fn files(
     band: (f64, f64, Vec<f64>),
     speed: f64,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
-    if !FRAMEWORKS.contains(&framework) {
-        return Err(format!(
-            "--to: {framework:?} is not one of {}",
-            FRAMEWORKS.join(", ")
-        ));
-    }
+    let fw = self::framework(framework)?;
     if let Some(why) = refuse(&exp.spec) {
         return Err(format!("this experiment cannot be exported exactly: {why}"));
     }
@@ -161,7 +216,7 @@ pub fn files(
         },
     });
     let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).expect("json") + "\n";
-    let readme = readme(&spec, framework, &recipe);
+    let readme = readme(&spec, fw, &recipe);
     Ok(vec![
         ("data/train.csv".into(), train.into_bytes()),
         ("data/val.csv".into(), val.into_bytes()),
@@ -175,28 +230,22 @@ pub fn files(
             "probes.json".into(),
             pretty(&json!(probes(exp))).into_bytes(),
         ),
-        ("experiment.py".into(), JAX.as_bytes().to_vec()),
+        ("experiment.py".into(), fw.code.as_bytes().to_vec()),
         (
             "requirements.txt".into(),
-            b"jax==0.10.2\nnumpy==2.4.6\n".to_vec(),
+            fw.requirements.as_bytes().to_vec(),
         ),
         ("README.md".into(), readme.into_bytes()),
     ])
 }
 
-fn readme(spec: &Spec, framework: &str, recipe: &serde_json::Value) -> String {
+fn readme(spec: &Spec, fw: &Framework, recipe: &serde_json::Value) -> String {
     format!(
-        "# A mixture density network from MDN Playground, in {fw}\n\n\
-The experiment `{spec}`.\n\n\
-```sh\n\
-pip install -r requirements.txt   # CPU; for a GPU: pip install \"jax[cuda12]==0.10.2\"\n\
-python experiment.py check        # the playground's trained weights, checked here\n\
-python experiment.py train        # retrain from scratch with the same recipe\n\
-python experiment.py train --devices 8   # data parallel over 8 devices (jax.pmap)\n\
-```\n\n\
+        "# A mixture density network from MDN Playground, in {title}\n\n\
+The experiment `{spec}`.\n\n```sh\n{run}```\n\n\
 ## What is here\n\n\
 - `data/train.csv`, `data/val.csv`: the data exactly as the playground drew them (its \
-random streams are not NumPy's or JAX's, so they could not be redrawn); `data/SHA256SUMS` \
+random streams are not NumPy's or {title}'s, so they could not be redrawn); `data/SHA256SUMS` \
 holds their SHA-256, checked before every run.\n\
 - `model.json`: the playground's model file, with the trained weights (see its README for \
 the layout): the network, the mixture head, the input standardisation, and the MSE \
@@ -210,19 +259,22 @@ floor, and the training loop, written plainly to be kept and extended.\n\n\
 ## What is exact, and what is not\n\n\
 - **Exact**: the data (byte for byte) and the trained weights. `check` evaluates them in \
 float64 and compares ln p(y|x) with the playground's at every probe: the largest relative \
-error is printed (it should be below 1e-5; the weights are float32 values, read exactly).\n\
+error is printed. The probes' values are the playground's own, from the same float32 \
+weights evaluated in float64, so a faithful implementation agrees to about 1e-14; `check` \
+fails above 1e-5. \
+It also prints the validation NLL of the MDN and of the MSE regressor beside the \
+playground's.\n\
 - **Not the same bits**: `train`. It follows the same recipe (Glorot-uniform \
 initialisation, the same optimizer constants, schedule, batch size, clipping, weight decay \
-and noise), but its random streams (initial weights, batch order, noise) are JAX's and \
-NumPy's, not the playground's ChaCha streams, and its arithmetic may fuse multiply-adds. \
+and noise), but its random streams (initial weights, batch order, noise) are {streams}, \
+not the playground's ChaCha streams, and its arithmetic may fuse multiply-adds. \
 A retrain therefore lands in a band, not on the same number: {band}.\n\n\
-## More devices\n\n\
-`--devices N` runs data parallel with `jax.pmap`: each device takes a slice of every batch \
-and the gradients are averaged across devices with `jax.lax.pmean` (three lines in \
-`train`). On a GPU machine install the CUDA wheel above; on several hosts, \
-`jax.distributed.initialize()` before `train` joins them.\n",
+## More devices\n\n{devices}\n",
+        title = fw.title,
         spec = spec.format(),
-        fw = if framework == "jax" { "JAX" } else { framework },
+        run = fw.run,
+        streams = fw.streams,
+        devices = fw.devices,
         band = recipe["band"]["how"].as_str().unwrap_or("")
     )
 }

@@ -157,6 +157,15 @@ pub fn embed_panels() -> Vec<String> {
 /// The longest message a host page may send (a spec with its own points fits).
 const MESSAGE_MAX: usize = 64 * 1024;
 
+/// The frameworks an experiment can be exported to, as [name, title] pairs.
+#[wasm_bindgen]
+pub fn export_frameworks() -> Vec<String> {
+    crate::export::FRAMEWORKS
+        .iter()
+        .flat_map(|f| [f.name.to_string(), f.title.to_string()])
+        .collect()
+}
+
 /// The most steps one `step` command trains (as the page's own Step).
 const STEP_MAX: u64 = 1_000_000;
 
@@ -277,11 +286,13 @@ impl Viewer {
 
 #[wasm_bindgen]
 impl Trainer {
-    /// The experiment as a JAX project, zipped (see [`crate::export`]): its data, the
-    /// weights as trained so far, the recipe with the playground's band (the spec trained
-    /// over 5 seeds: this takes a while), probes, code and README. Throws the reason when
-    /// the spec cannot be exported exactly.
-    pub fn export_zip(&mut self) -> Result<Vec<u8>, JsValue> {
+    /// The experiment as a project in the framework `to` (one of [`export_frameworks`]),
+    /// zipped in a folder `mdn-{to}` (see [`crate::export`]): its data, the weights as
+    /// trained so far, the recipe with the playground's band (the spec trained over 5
+    /// seeds: this takes a while), probes, code and README. Throws the reason when the
+    /// framework is unknown or the spec cannot be exported exactly.
+    pub fn export_zip(&mut self, to: &str) -> Result<Vec<u8>, JsValue> {
+        let fw = crate::export::framework(to).map_err(|e| JsValue::from_str(&e))?;
         let exp = &mut self.exp;
         if let Some(why) = crate::export::refuse(&exp.spec) {
             return Err(JsValue::from_str(&format!(
@@ -290,7 +301,7 @@ impl Trainer {
         }
         let band = crate::export::band(&exp.spec);
         let files =
-            crate::export::files(exp, "jax", band, 0.0).map_err(|e| JsValue::from_str(&e))?;
-        Ok(crate::export::zip(&files, "mdn-jax"))
+            crate::export::files(exp, fw.name, band, 0.0).map_err(|e| JsValue::from_str(&e))?;
+        Ok(crate::export::zip(&files, &format!("mdn-{}", fw.name)))
     }
 }

@@ -1,5 +1,6 @@
-// Issue 13 (first part): "Export as code (JAX)" in the page downloads the same project as
-// `mdn export`, and its check passes where JAX is installed (make test installs it).
+// Issue 13: "Export as code" in the page downloads the same project as `mdn export`, for
+// JAX and for PyTorch, and its check passes where the framework is installed (make test
+// installs JAX; make test-export also PyTorch, in its own environment: MDN_TORCH_PYTHON).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -13,42 +14,56 @@ let server, browser;
 before(async () => { server = await serve('/'); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-test('Export as code (JAX) downloads the project mdn export writes, and its check passes', async () => {
+/** Clicks Export as code for `to`, unzips the download (Python's zipfile, an independent
+ * reader: CRCs checked) into `dir`, and returns the project's folder. */
+async function exportFrom(page, to, dir) {
+  await page.selectOption('#exportto', to);
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('#exportcode')]);
+  assert.equal(dl.suggestedFilename(), `mdn-${to}.zip`);
+  const zip = path.join(dir, `mdn-${to}.zip`);
+  await dl.saveAs(zip);
+  await page.waitForFunction((to) => document.getElementById('exportnote').textContent.startsWith(`Exported mdn-${to}.zip`), to);
+  execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; z.extractall(sys.argv[2])', zip, dir]);
+  return path.join(dir, `mdn-${to}`);
+}
+
+/** `python experiment.py check` in `project` with `python`, if it has the framework. */
+function check(python, module, project) {
+  try { execFileSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }); } catch {
+    console.log(`(${module} not installed here: the check of this download runs in make test-export)`);
+    return;
+  }
+  const out = JSON.parse(execFileSync(python, [path.join(project, 'experiment.py'), 'check'], { encoding: 'utf8' }).trim().split('\n').pop());
+  assert.equal(out.check, 'ok');
+  assert.ok(out.max_rel_error <= 1e-10, JSON.stringify(out));
+}
+
+test('Export as code downloads the project mdn export writes, for JAX and PyTorch, and its check passes', async () => {
   const spec = 'n=1000&k=4&hidden=16&steps=300';
   const { page, log } = await open(browser, server.url + '#' + spec, { width: 1280, height: 900 });
   await ready(page);
+  assert.deepEqual(await page.$$eval('#exportto option', (os) => os.map((o) => [o.value, o.textContent])), [['jax', 'JAX'], ['pytorch', 'PyTorch']]);
   await page.evaluate(() => window.mdn.step(300));
-  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('#exportjax')]);
-  assert.equal(dl.suggestedFilename(), 'mdn-jax.zip');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdn-page-export-'));
-  const zip = path.join(dir, 'mdn-jax.zip');
-  await dl.saveAs(zip);
-  await page.waitForFunction(() => /^Exported mdn-jax\.zip/.test(document.getElementById('exportnote').textContent));
-  // Unzipped by Python's zipfile (an independent reader: CRCs checked).
-  execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; z.extractall(sys.argv[2])', zip, dir]);
-  const cli = path.join(dir, 'cli');
-  execFileSync('cargo', ['run', '--release', '--quiet', '--bin', 'mdn', '--', 'export', spec, '--to', 'jax', '--out', cli], { cwd: root, stdio: 'ignore' });
-  for (const f of ['data/train.csv', 'data/val.csv', 'data/SHA256SUMS', 'model.json', 'probes.json', 'experiment.py', 'README.md']) {
-    assert.ok(fs.readFileSync(path.join(dir, 'mdn-jax', f)).equals(fs.readFileSync(path.join(cli, f))), `${f}: the page's equals mdn export's`);
+  for (const [to, python, module] of [['jax', 'python3', 'jax'], ['pytorch', process.env.MDN_TORCH_PYTHON ?? 'python3', 'torch']]) {
+    const project = await exportFrom(page, to, dir);
+    const cli = path.join(dir, `cli-${to}`);
+    execFileSync('cargo', ['run', '--release', '--quiet', '--bin', 'mdn', '--', 'export', spec, '--to', to, '--out', cli], { cwd: root, stdio: 'ignore' });
+    for (const f of ['data/train.csv', 'data/val.csv', 'data/SHA256SUMS', 'model.json', 'probes.json', 'experiment.py', 'requirements.txt', 'README.md']) {
+      assert.ok(fs.readFileSync(path.join(project, f)).equals(fs.readFileSync(path.join(cli, f))), `${to} ${f}: the page's equals mdn export's`);
+    }
+    const rp = JSON.parse(fs.readFileSync(path.join(project, 'recipe.json'), 'utf8'));
+    const rc = JSON.parse(fs.readFileSync(path.join(cli, 'recipe.json'), 'utf8'));
+    assert.deepEqual(rp.band, rc.band);
+    assert.equal(rp.playground.val_nll, rc.playground.val_nll);
+    check(python, module, project);
   }
-  const rp = JSON.parse(fs.readFileSync(path.join(dir, 'mdn-jax', 'recipe.json'), 'utf8'));
-  const rc = JSON.parse(fs.readFileSync(path.join(cli, 'recipe.json'), 'utf8'));
-  assert.deepEqual(rp.band, rc.band);
-  assert.equal(rp.playground.val_nll, rc.playground.val_nll);
-  let jax = true;
-  try { execFileSync('python3', ['-c', 'import jax'], { stdio: 'ignore' }); } catch { jax = false; }
-  if (jax) {
-    const out = JSON.parse(execFileSync('python3', [path.join(dir, 'mdn-jax', 'experiment.py'), 'check'], { encoding: 'utf8' }).trim().split('\n').pop());
-    assert.equal(out.check, 'ok');
-    assert.ok(out.max_rel_error <= 1e-5);
-  } else {
-    console.log('(JAX not installed: the check of the download is in make test, which installs it)');
-  }
+  assert.match(fs.readFileSync(path.join(dir, 'mdn-pytorch', 'experiment.py'), 'utf8'), /import torch/);
   // A spec the export cannot reproduce: a clear message, no download.
   await page.goto(server.url + '#reinit_dead=100&n=300&steps=50');
   await page.reload();
   await ready(page);
-  await page.click('#exportjax');
+  await page.click('#exportcode');
   await page.waitForFunction(() => /^Not exported: /.test(document.getElementById('exportnote').textContent));
   assert.match(await page.textContent('#exportnote'), /reinit_dead/);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -44,7 +44,7 @@ async function act(page, next, pick) {
     const box = el && (await el.boundingBox());
     if (!box) return;
     const id = await el.evaluate((e) => e.id);
-    if (['savepng', 'savesvg', 'savemodel', 'savecsv', 'savecsvpts', 'copy', 'embedcode', 'exportjax'].includes(id)) return; // downloads, clipboard
+    if (['savepng', 'savesvg', 'savemodel', 'savecsv', 'savecsvpts', 'copy', 'embedcode', 'exportcode'].includes(id)) return; // downloads, clipboard
     await page.mouse.click(box.x + next() * box.width, box.y + next() * box.height);
   } else if (r < 0.65) {
     // Type a value into a spec field or the sweep fields, then leave it (change event).
