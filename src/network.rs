@@ -85,14 +85,15 @@ pub trait Kernels: Real {
         inp: &[Self],
         n: usize,
     );
-    fn outer_block(
+    /// `g[j][o] += Σ_i a[j][i] dz[o][i]`, with `t` holding `dz` transposed ([`transpose`]).
+    fn outer_transposed(
         g: &mut [Self],
         a: &[Self],
         dz: &[Self],
+        t: &[Self],
         din: usize,
         dout: usize,
         nb: usize,
-        t: &mut [Self],
     );
 }
 
@@ -112,16 +113,16 @@ impl Kernels for f64 {
         mat_block::<f64, ROWS_F64, LANES>(out, init, w, rs, cs, rows, cols, inp, n)
     }
     #[inline(always)]
-    fn outer_block(
+    fn outer_transposed(
         g: &mut [f64],
         a: &[f64],
-        dz: &[f64],
+        _dz: &[f64],
+        t: &[f64],
         din: usize,
         dout: usize,
         nb: usize,
-        t: &mut [f64],
     ) {
-        outer_block::<f64, ROWS_F64, LANES>(g, a, dz, din, dout, nb, t)
+        outer_block::<f64, ROWS_F64, LANES>(g, a, t, din, dout, nb)
     }
 }
 
@@ -150,18 +151,17 @@ impl Kernels for f32 {
         }
     }
     #[inline(always)]
-    fn outer_block(
+    fn outer_transposed(
         g: &mut [f32],
         a: &[f32],
         dz: &[f32],
+        t: &[f32],
         din: usize,
         dout: usize,
         nb: usize,
-        t: &mut [f32],
     ) {
         if dout >= 16 {
             // Wide layers: lanes along o, each sum over the samples in ascending order.
-            transpose(t, dz, dout, nb);
             let o1 = outer_cols_v(g, a, t, din, dout, nb);
             let o2 = outer_cols::<f32, ROWS_F32, 8>(g, a, t, o1, din, dout, nb);
             let o3 = outer_cols::<f32, ROWS_F32, 4>(g, a, t, o2, din, dout, nb);
@@ -355,7 +355,7 @@ fn outer_cols_v(g: &mut [f32], a: &[f32], t: &[f32], din: usize, dout: usize, nb
 
 /// `t[i * dout + o] = dz[o][i]`: a block's gradients, sample-major.
 #[inline(always)]
-fn transpose<T: Real>(t: &mut [T], dz: &[T], dout: usize, nb: usize) {
+pub fn transpose<T: Real>(t: &mut [T], dz: &[T], dout: usize, nb: usize) {
     for o in 0..dout {
         for i in 0..nb {
             t[i * dout + o] = dz[o * BLOCK + i];
@@ -444,13 +444,11 @@ fn mat_tile<T: Real, const R: usize, const L: usize>(
 fn outer_block<T: Real, const RT: usize, const L: usize>(
     g: &mut [T],
     a: &[T],
-    dz: &[T],
+    t: &[T],
     din: usize,
     dout: usize,
     nb: usize,
-    t: &mut [T],
 ) {
-    transpose(t, dz, dout, nb);
     // Full-width tiles, then narrower ones for the remaining columns.
     let o1 = outer_cols::<T, RT, L>(g, a, t, 0, din, dout, nb);
     let o2 = outer_cols::<T, RT, 4>(g, a, t, o1, din, dout, nb);
@@ -644,6 +642,47 @@ impl<R: Real + Kernels> Network<R> {
     /// Backward pass: from `ws.grads[last]` (set by the loss) accumulate the parameter
     /// gradient into `grad`, for the first `nb` samples of the block.
     pub fn backward(&self, ws: &mut Workspace<R>, nb: usize, grad: &mut [R]) {
+        self.propagate(ws, nb);
+        for l in (0..self.layers()).rev() {
+            let (din, dout) = (self.sizes[l], self.sizes[l + 1]);
+            let off = self.offset(l);
+            let (gw, gb) = grad[off..off + din * dout + dout].split_at_mut(din * dout);
+            let Workspace { acts, grads, t } = ws;
+            transpose(t, &grads[l + 1], dout, nb);
+            Self::accumulate(&acts[l], &grads[l + 1], nb, gw, Some(gb), din, dout, t);
+        }
+    }
+
+    /// One layer's share of the parameter gradient from one block: `gb[o] += Σ_i dz[o][i]`
+    /// (if given) and `gw[j][o] += Σ_i a[j][i] dz[o][i]` for the `rows` input rows that
+    /// `a` and `gw` start at. Each element's sum runs over the block's samples in order,
+    /// whichever rows are taken together, so rows may be split between threads. `t`: `dz`
+    /// transposed ([`transpose`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn accumulate(
+        a: &[R],
+        dz: &[R],
+        nb: usize,
+        gw: &mut [R],
+        gb: Option<&mut [R]>,
+        rows: usize,
+        dout: usize,
+        t: &[R],
+    ) {
+        if let Some(gb) = gb {
+            for o in 0..dout {
+                gb[o] += sum(&dz[o * BLOCK..o * BLOCK + nb]);
+            }
+        }
+        if rows > 0 {
+            R::outer_transposed(gw, a, dz, t, rows, dout, nb);
+        }
+    }
+
+    /// The backward pass without the parameter gradient: from `ws.grads[last]` (set by
+    /// the loss), the gradient with respect to every hidden layer's output, into
+    /// `ws.grads`. [`Network::accumulate`] then takes the parameters' share from it.
+    pub fn propagate(&self, ws: &mut Workspace<R>, nb: usize) {
         let n4 = round_up(nb);
         // Lanes past nb take part in whole-vector sums over samples: make them zero. (The
         // gradients of earlier layers then come out zero there too.)
@@ -652,22 +691,13 @@ impl<R: Real + Kernels> Network<R> {
         for o in 0..dout {
             ws.grads[last][o * BLOCK + nb..o * BLOCK + n4].fill(R::ZERO);
         }
-        for l in (0..self.layers()).rev() {
+        for l in (1..self.layers()).rev() {
             let (din, dout) = (self.sizes[l], self.sizes[l + 1]);
             let off = self.offset(l);
             let w = &self.params[off..off + din * dout];
-            let (gw, gb) = grad[off..off + din * dout + dout].split_at_mut(din * dout);
             let (gbefore, gafter) = ws.grads.split_at_mut(l + 1);
             let dz = &gafter[0];
             let a = &ws.acts[l];
-            for o in 0..dout {
-                gb[o] += sum(&dz[o * BLOCK..o * BLOCK + nb]);
-            }
-            // gw[j][o] += Σ_i a[j][i] dz[o][i]
-            R::outer_block(gw, a, dz, din, dout, nb, &mut ws.t);
-            if l == 0 {
-                break;
-            }
             // Gradient with respect to this layer's input: da[j] = Σ_o w[j][o] dz[o],
             // then through the activation.
             let da = &mut gbefore[l];

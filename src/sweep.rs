@@ -203,6 +203,70 @@ impl Sweep {
     }
 }
 
+impl Sweep {
+    /// In WebAssembly (one worker): the rest of the sweep on this thread (the page runs
+    /// its sweep in slices, with [`Sweep::advance_within`]).
+    #[cfg(target_arch = "wasm32")]
+    pub fn finish_parallel(
+        &mut self,
+        _threads: usize,
+        on_row: &(dyn Fn(&Row) + Sync),
+    ) -> Result<(), String> {
+        let mut shown = self.rows.len();
+        while !self.advance(u64::MAX) || shown < self.rows.len() {
+            for r in &self.rows[shown..] {
+                on_row(r);
+            }
+            shown = self.rows.len();
+        }
+        Ok(())
+    }
+}
+
+/// Natively: the rest of a sweep over several threads.
+#[cfg(not(target_arch = "wasm32"))]
+impl Sweep {
+    /// Trains what is left of the sweep on `threads` threads, one experiment per thread
+    /// at a time, calling `on_row` as each finishes (in whatever order they finish). An
+    /// experiment's bits do not depend on the thread it runs on, so the rows, kept in the
+    /// sweep's order, equal those of [`Sweep::advance`].
+    pub fn finish_parallel(
+        &mut self,
+        threads: usize,
+        on_row: &(dyn Fn(&Row) + Sync),
+    ) -> Result<(), String> {
+        while self.current.is_some() {
+            self.advance(u64::MAX);
+        }
+        let todo: Vec<(usize, u64)> = self.todo.drain(..).rev().collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .build()
+            .map_err(|e| format!("threads: {e}"))?;
+        let spec = &self.spec;
+        let rows: Vec<Row> = pool.install(|| {
+            use rayon::prelude::*;
+            // One experiment per task, so that threads share out large and small K alike.
+            todo.par_iter()
+                .with_max_len(1)
+                .map(|&(k, seed)| {
+                    let mut spec = spec.clone();
+                    spec.k = k;
+                    spec.seed = seed;
+                    let mut e = Experiment::new(&spec);
+                    e.train(spec.steps);
+                    let m = e.metrics();
+                    let r = row(&e, &m);
+                    on_row(&r);
+                    r
+                })
+                .collect()
+        });
+        self.rows.extend(rows);
+        Ok(())
+    }
+}
+
 fn row(e: &Experiment, m: &crate::Metrics) -> Row {
     let n = e.train.len() as f64;
     let params = e.model.mdn.params.len();

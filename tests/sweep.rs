@@ -27,3 +27,23 @@ fn bic_picks_three_components_on_the_inverse_problem() {
     let p: Vec<usize> = r.summary.iter().map(|s| s.params).collect();
     assert!(p.windows(2).all(|w| w[1] - w[0] == 3 * 17), "{p:?}");
 }
+
+/// Issue 14: a sweep over several threads gives the rows of one thread, bit for bit and
+/// in the same order, whatever the thread count; `on_row` hears of every run.
+#[test]
+fn a_parallel_sweep_gives_the_rows_of_a_sequential_one() {
+    let spec = Spec::parse("n=400&steps=120&hidden=12").unwrap();
+    let one = Sweep::run(&spec, 1, 4, 2).unwrap();
+    for threads in [1, 2, 3, 8] {
+        let mut s = Sweep::new(&spec, 1, 4, 2).unwrap();
+        // A run under way when the rest goes parallel is finished first.
+        s.advance(30);
+        let heard = std::sync::atomic::AtomicUsize::new(0);
+        let count = |_: &mdn_playground::sweep::Row| {
+            heard.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        };
+        s.finish_parallel(threads, &count).unwrap();
+        assert_eq!(s.report(), one, "{threads} threads");
+        assert_eq!(heard.into_inner(), 7, "{threads} threads");
+    }
+}

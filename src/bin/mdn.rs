@@ -21,7 +21,7 @@ const USAGE: &str = "\
 mdn — Mixture Density Network playground, command line
 
 usage:
-  mdn train [SPEC] [--save FILE] [--every N]
+  mdn train [SPEC] [--save FILE] [--every N] [--threads N]
       Train the experiment SPEC (a share link, or the text after '#'; default: the
       playground's default experiment). Prints a JSON line of progress every N steps
       (default: steps/10) and a final JSON line with the metrics, the diagnostics
@@ -34,7 +34,10 @@ usage:
       training stops there: the final line and --save hold the last finite state, and
       the exit status is 3.
       --save FILE   write the trained model (MDN and baseline) as JSON
-  mdn render [SPEC] [--out FILE.png|FILE.svg] [--width W] [--height H] [--target X] [--theme light|dark]
+      --threads N   spread each step over N threads (default: every core; 1 to 256).
+                    The results have the same bits whatever N; small networks stay
+                    on one thread, where threads would cost more than they save.
+  mdn render [SPEC] [--out FILE.png|FILE.svg] [--width W] [--height H] [--target X] [--theme light|dark] [--threads N]
       Train SPEC like `mdn train`, then draw the page's main plot (p(y|x) heatmap, data,
       the MSE regressor, the component means) into a PNG (default main.png, 1200×750),
       or an SVG when FILE ends in .svg (vectors, the heatmap as an embedded image;
@@ -59,13 +62,14 @@ usage:
       --seed S        the sampler's seed (default 1): the same seed, the same samples
       --mode          instead of sampling, print the most probable point of p(y|x) (the
                       highest mode) and the most probable component's mean
-  mdn sweep [SPEC] [--k K1..K2] [--seeds S]
+  mdn sweep [SPEC] [--k K1..K2] [--seeds S] [--threads N]
       Train SPEC for each K in K1..K2 (default 1..8; a single number means 1..K) with S
       seeds (default 3, at most 10: seed, seed+1, ...), and print one JSON object: each
       run's training and validation NLL and BIC = 2n·(training NLL) + P ln n (P: the MDN's
       weights and biases), the mean per K, and the K each criterion chooses. Progress
-      goes to standard error.
-  mdn export [SPEC] --to jax|pytorch --out DIR [--model FILE]
+      goes to standard error. --threads N (default: every core) trains N runs at once;
+      the rows equal those of one thread, bit for bit.
+  mdn export [SPEC] --to jax|pytorch --out DIR [--model FILE] [--threads N]
       Train SPEC (or take a model file) and write it as a JAX or PyTorch project in DIR (a new
       folder): the data exactly as drawn (CSV, SHA-256), the weights, the recipe, probe
       points, experiment.py (check | train) and a README. Refused, with the reason, for
@@ -383,15 +387,25 @@ fn check_writable(path: &str, what: &str) -> Result<(), Fail> {
     }
 }
 
+/// `--threads N`: how many threads training uses (default: every core). The results have
+/// the same bits whatever N.
+fn threads_opt(opts: &[(&str, &str)]) -> Result<usize, Fail> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = mdn_playground::experiment::MAX_THREADS as u64;
+    Ok(whole_in(opts, "threads", (1, max), cores as u64)? as usize)
+}
+
 fn train(args: &[String]) -> Result<(), Fail> {
-    let (pos, opts) = options(args, &["save", "every"])?;
+    let (pos, opts) = options(args, &["save", "every", "threads"])?;
     let spec = spec_arg("train", &pos)?;
     let every = whole_in(&opts, "every", (1, u64::MAX), (spec.steps / 10).max(1))?;
+    let threads = threads_opt(&opts)?;
     let save = opt(&opts, "save");
     if let Some(path) = save {
         check_writable(path, "the model")?;
     }
     let mut exp = Experiment::new(&spec);
+    exp.set_threads(threads).map_err(|e| Fail(e, 2))?;
     let mut seconds = 0.0;
     while exp.step < spec.steps {
         let chunk = every.min(spec.steps - exp.step);
@@ -716,7 +730,8 @@ fn sample(args: &[String]) -> Result<(), Fail> {
 
 /// `mdn export`: the experiment as a project in another framework (see src/export).
 fn export(args: &[String]) -> Result<(), Fail> {
-    let (pos, opts) = options(args, &["to", "out", "model"])?;
+    let (pos, opts) = options(args, &["to", "out", "model", "threads"])?;
+    let threads = threads_opt(&opts)?;
     let to = opt(&opts, "to").ok_or_else(|| Fail("export needs --to jax|pytorch".into(), 2))?;
     mdn_playground::export::framework(to).map_err(|e| Fail(e, 2))?;
     let out = opt(&opts, "out").ok_or_else(|| Fail("export needs --out DIR".into(), 2))?;
@@ -743,6 +758,7 @@ fn export(args: &[String]) -> Result<(), Fail> {
         None => {
             let spec = spec_arg("export", &pos)?;
             let mut exp = Experiment::new(&spec);
+            exp.set_threads(threads).map_err(|e| Fail(e, 2))?;
             let t = Instant::now();
             exp.train(spec.steps);
             let speed = rate(exp.step, t.elapsed().as_secs_f64());
@@ -786,7 +802,7 @@ fn export(args: &[String]) -> Result<(), Fail> {
 }
 
 fn sweep(args: &[String]) -> Result<(), Fail> {
-    let (pos, opts) = options(args, &["k", "seeds"])?;
+    let (pos, opts) = options(args, &["k", "seeds", "threads"])?;
     let spec = spec_arg("sweep", &pos)?;
     let (lo, hi) = mdn_playground::spec::K_RANGE;
     let bad_k = |v: &str| {
@@ -814,30 +830,24 @@ fn sweep(args: &[String]) -> Result<(), Fail> {
         }
     };
     let seeds = whole_in(&opts, "seeds", (1, mdn_playground::sweep::SEEDS_MAX), 3)?;
+    let threads = threads_opt(&opts)?;
     let mut s = mdn_playground::sweep::Sweep::new(&spec, k1, k2, seeds)
         .map_err(|e| Fail(format!("--seeds: {e}"), 2))?;
-    let mut shown = 0;
-    loop {
-        let done = s.advance(u64::MAX);
-        for row in &s.rows()[shown..] {
-            eprintln!(
-                "k={} seed={}: validation NLL {:.4}, BIC {:.1}{}",
-                row.k,
-                row.seed,
-                row.val_nll,
-                row.bic,
-                if row.halted {
-                    " (halted: a step was not finite; rolled back)"
-                } else {
-                    ""
-                }
-            );
-        }
-        shown = s.rows().len();
-        if done {
-            break;
-        }
-    }
+    let show = |row: &mdn_playground::sweep::Row| {
+        eprintln!(
+            "k={} seed={}: validation NLL {:.4}, BIC {:.1}{}",
+            row.k,
+            row.seed,
+            row.val_nll,
+            row.bic,
+            if row.halted {
+                " (halted: a step was not finite; rolled back)"
+            } else {
+                ""
+            }
+        )
+    };
+    s.finish_parallel(threads, &show).map_err(|e| Fail(e, 1))?;
     emit(&s.report())
 }
 
@@ -848,7 +858,11 @@ fn render(_: &[String]) -> Result<(), Fail> {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn render(args: &[String]) -> Result<(), Fail> {
-    let (pos, opts) = options(args, &["out", "width", "height", "target", "theme"])?;
+    let (pos, opts) = options(
+        args,
+        &["out", "width", "height", "target", "theme", "threads"],
+    )?;
+    let threads = threads_opt(&opts)?;
     let spec = spec_arg("render", &pos)?;
     let w = whole_in(&opts, "width", (200, 4000), 1200)? as u32;
     let h = whole_in(&opts, "height", (200, 4000), 750)? as u32;
@@ -867,6 +881,7 @@ fn render(args: &[String]) -> Result<(), Fail> {
         return fail("--theme dark: only for SVG (--out FILE.svg); PNGs are drawn light");
     }
     let mut exp = Experiment::new(&spec);
+    exp.set_threads(threads).map_err(|e| Fail(e, 2))?;
     let target = match opt(&opts, "target") {
         Some(v) => {
             let asked = numbers("target", v, exp.info.din)?;

@@ -104,8 +104,14 @@ pub fn golden_fingerprint() -> Vec<String> {
 /// A fingerprint of an experiment after training: metric bits and a hash of every
 /// parameter's bits (FNV-1a), as hex strings.
 fn fingerprint(text: &str) -> Vec<String> {
+    fingerprint_on(text, 1)
+}
+
+/// The same, training on `threads` threads (natively; the bits must not change).
+pub fn fingerprint_on(text: &str, threads: usize) -> Vec<String> {
     let spec = Spec::parse(text).unwrap();
     let mut e = Experiment::new(&spec);
+    e.set_threads(threads).unwrap();
     e.train(spec.steps);
     let m = e.metrics();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
