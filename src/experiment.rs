@@ -912,19 +912,15 @@ impl Pass {
                 &mut s.y,
             );
             if do_mdn {
-                model.mdn.forward(&mut s.ws_mdn, nb);
-                let last = s.ws_mdn.acts.len() - 1;
-                let (acts, grads_buf) = (&s.ws_mdn.acts[last], &mut s.ws_mdn.grads[last]);
-                self.nll += loss::mixture_nll::<R>(
-                    &model.head,
-                    acts,
+                self.nll += mdn_block(
+                    model,
+                    &mut s.ws_mdn,
                     &s.y,
                     nb,
                     mdn_scale,
-                    grads.then_some(&mut grads_buf[..]),
+                    grads,
                     &mut s.loss,
-                )
-                .f64();
+                );
                 if grads {
                     model.mdn.backward(&mut s.ws_mdn, nb, &mut s.grad_mdn);
                 } else {
@@ -938,17 +934,15 @@ impl Pass {
                 }
             }
             if do_base {
-                model.baseline.forward(&mut s.ws_base, nb);
-                let last = s.ws_base.acts.len() - 1;
-                let (acts, grads_buf) = (&s.ws_base.acts[last], &mut s.ws_base.grads[last]);
-                loss::squared_error(
-                    acts,
+                let sse = &mut self.sse;
+                baseline_block(
+                    model,
+                    &mut s.ws_base,
                     &s.y,
-                    dout,
                     nb,
                     base_scale,
-                    grads.then_some(&mut grads_buf[..]),
-                    &mut self.sse,
+                    grads,
+                    sse,
                     &mut s.tmp,
                 );
                 if grads {
@@ -1012,6 +1006,60 @@ fn gather<R: Real + Kernels>(
     }
 }
 
+/// The MDN's forward pass and loss on a gathered block: returns the block's summed NLL
+/// and, with `grads`, leaves the loss's gradient at the network's output.
+fn mdn_block<R: Real + Kernels>(
+    model: &Model<R>,
+    ws: &mut Workspace<R>,
+    y: &[R],
+    nb: usize,
+    scale: R,
+    grads: bool,
+    sc: &mut LossScratch<R>,
+) -> f64 {
+    model.mdn.forward(ws, nb);
+    let last = ws.acts.len() - 1;
+    let (acts, dz) = (&ws.acts[last], &mut ws.grads[last]);
+    loss::mixture_nll::<R>(
+        &model.head,
+        acts,
+        y,
+        nb,
+        scale,
+        grads.then_some(&mut dz[..]),
+        sc,
+    )
+    .f64()
+}
+
+/// The same for the MSE regressor: adds each output's squared errors to `sse`.
+#[allow(clippy::too_many_arguments)]
+fn baseline_block<R: Real + Kernels>(
+    model: &Model<R>,
+    ws: &mut Workspace<R>,
+    y: &[R],
+    nb: usize,
+    scale: R,
+    grads: bool,
+    sse: &mut [f64],
+    tmp: &mut [R],
+) {
+    model.baseline.forward(ws, nb);
+    let last = ws.acts.len() - 1;
+    let (acts, dz) = (&ws.acts[last], &mut ws.grads[last]);
+    let dout = model.dout();
+    loss::squared_error(
+        acts,
+        y,
+        dout,
+        nb,
+        scale,
+        grads.then_some(&mut dz[..]),
+        sse,
+        tmp,
+    );
+}
+
 /// A whole pass at once (see [`Pass`]).
 fn run<R: Real + Kernels>(
     model: &Model<R>,
@@ -1067,9 +1115,9 @@ pub const MAX_THREADS: usize = 256;
 /// bits do not depend on the number of threads.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod threads {
-    use super::{Noise, Pass, Scratch};
+    use super::{baseline_block, mdn_block, Noise, Pass, Scratch};
     use crate::dataset::Dataset;
-    use crate::loss::{self, LossScratch};
+    use crate::loss::LossScratch;
     use crate::math::Real;
     use crate::model::Model;
     use crate::network::{Kernels, Network, Workspace, BLOCK};
@@ -1249,34 +1297,21 @@ pub mod threads {
                     .for_each(|(b, bs)| {
                         let nb = nb_of(b);
                         if do_mdn {
-                            model.mdn.forward(&mut bs.ws_mdn, nb);
-                            let last = bs.ws_mdn.acts.len() - 1;
-                            let (acts, dz) = (&bs.ws_mdn.acts[last], &mut bs.ws_mdn.grads[last]);
-                            bs.nll = loss::mixture_nll::<R>(
-                                &model.head,
-                                acts,
-                                &bs.y,
-                                nb,
-                                mdn_scale,
-                                Some(&mut dz[..]),
-                                &mut bs.loss,
-                            )
-                            .f64();
+                            let (ws, y) = (&mut bs.ws_mdn, &bs.y);
+                            bs.nll = mdn_block(model, ws, y, nb, mdn_scale, true, &mut bs.loss);
                             model.mdn.propagate(&mut bs.ws_mdn, nb);
                             transpose_all(&model.mdn, &bs.ws_mdn, &mut bs.tr_mdn, nb);
                         }
                         if do_base {
-                            model.baseline.forward(&mut bs.ws_base, nb);
-                            let last = bs.ws_base.acts.len() - 1;
-                            let (acts, dz) = (&bs.ws_base.acts[last], &mut bs.ws_base.grads[last]);
                             bs.sse.fill(0.0);
-                            loss::squared_error(
-                                acts,
-                                &bs.y,
-                                dout,
+                            let (ws, y) = (&mut bs.ws_base, &bs.y);
+                            baseline_block(
+                                model,
+                                ws,
+                                y,
                                 nb,
                                 base_scale,
-                                Some(&mut dz[..]),
+                                true,
                                 &mut bs.sse,
                                 &mut bs.tmp,
                             );

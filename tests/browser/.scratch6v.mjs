@@ -1,0 +1,11 @@
+import { serve, launch, open, ready } from './harness.mjs';
+const [hash, w, h, out, steps, dark, sel] = process.argv.slice(2);
+const server = await serve('/'); const browser = await launch();
+const { page, log } = await open(browser, server.url + hash, { width: +w, height: +h });
+if (dark === '1') await page.emulateMedia({ colorScheme: 'dark' });
+await ready(page);
+if (+steps) await page.evaluate((n) => window.mdn.step(n), +steps);
+await page.waitForTimeout(800);
+if (sel) await page.locator(sel).first().screenshot({ path: out }); else await page.screenshot({ path: out, fullPage: false });
+console.log('errors', log.errors);
+await browser.close(); await server.close();
