@@ -7,8 +7,11 @@
 //! the network, whose last layer grows with K). Lower is better for both; the chosen K
 //! is the one with the lowest mean over seeds.
 //!
-//! [`Sweep`] advances one experiment at a time, so that the page can run it in slices
-//! without blocking; [`Sweep::run`] is the whole thing at once (`mdn sweep`).
+//! A sweep is a list of [`Job`]s, one per (K, seed). [`Sweep`] advances one job at a
+//! time ([`Sweep::run`] is the whole thing at once), [`Sweep::finish_parallel`] runs them
+//! on threads (`mdn sweep`), and the page hands them to a pool of workers
+//! ([`Sweep::job_specs`], [`Sweep::add_row`]). Rows keep the sweep's order (K, then seed)
+//! wherever they were trained, so every way gives the same report.
 
 use crate::spec::Spec;
 use crate::Experiment;
@@ -56,6 +59,68 @@ pub struct Report {
     pub chosen_by_val_nll: Option<usize>,
 }
 
+/// One (K, seed) run of a sweep: its experiment, trained to the spec's steps, then
+/// scored. The CLI, the threads and the page's pool of workers all run a sweep's runs
+/// through this, so a row has the same bits wherever it was trained.
+pub struct Job {
+    exp: Experiment,
+}
+
+impl Job {
+    /// The run of `spec` with K = `k` and seed `seed`.
+    pub fn new(spec: &Spec, k: usize, seed: u64) -> Job {
+        let mut spec = spec.clone();
+        spec.k = k;
+        spec.seed = seed;
+        Job::of(&spec)
+    }
+
+    /// The run of a spec that already names its K and seed (the page's workers get a
+    /// job as a link: [`Sweep::job_specs`]).
+    pub fn of(spec: &Spec) -> Job {
+        Job {
+            exp: Experiment::new(spec),
+        }
+    }
+
+    /// Trains up to `steps` steps (stopping early when `out_of_time()` says so, asked
+    /// after every block of samples), then scores the run; its row once it is done.
+    pub fn advance_within(
+        &mut self,
+        steps: u64,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> Option<Row> {
+        let e = &mut self.exp;
+        let left = e.spec.steps.saturating_sub(e.step);
+        if left > 0 && e.halted.is_none() {
+            e.train_within(steps.min(left), out_of_time);
+        }
+        if e.step < e.spec.steps && e.halted.is_none() {
+            return None;
+        }
+        let m = e.metrics_within(out_of_time)?;
+        Some(row(e, &m))
+    }
+
+    /// The whole run at once.
+    pub fn run(mut self) -> Row {
+        loop {
+            if let Some(r) = self.advance_within(u64::MAX, &mut || false) {
+                return r;
+            }
+        }
+    }
+
+    /// How far the run is, from 0 to 1, by steps trained.
+    pub fn fraction(&self) -> f64 {
+        let e = &self.exp;
+        if e.halted.is_some() || e.spec.steps == 0 {
+            return 1.0;
+        }
+        (e.step as f64 / e.spec.steps as f64).min(1.0)
+    }
+}
+
 /// A sweep in progress: K = k_min…k_max, seeds spec.seed … spec.seed + seeds − 1.
 pub struct Sweep {
     spec: Spec,
@@ -64,7 +129,8 @@ pub struct Sweep {
     seeds: u64,
     /// The (k, seed) pairs still to train, next first (reversed order).
     todo: Vec<(usize, u64)>,
-    current: Option<Experiment>,
+    current: Option<Job>,
+    /// In the sweep's order (K, then seed), wherever and whenever they were trained.
     rows: Vec<Row>,
 }
 
@@ -122,6 +188,47 @@ impl Sweep {
         self.todo.is_empty() && self.current.is_none()
     }
 
+    /// The (K, seed) runs not started yet, in the sweep's order.
+    pub fn pending(&self) -> Vec<(usize, u64)> {
+        self.todo.iter().rev().copied().collect()
+    }
+
+    /// The specs of the runs not started yet (as [`Sweep::pending`]), for runs trained
+    /// elsewhere with [`Job::of`] and handed back with [`Sweep::add_row`].
+    pub fn job_specs(&self) -> Vec<Spec> {
+        let mut out = Vec::new();
+        for (k, seed) in self.pending() {
+            let mut spec = self.spec.clone();
+            spec.k = k;
+            spec.seed = seed;
+            out.push(spec);
+        }
+        out
+    }
+
+    /// Takes the row of a run trained elsewhere: it must be one of [`Sweep::pending`]
+    /// (else refused with the reason); it goes to its place in the sweep's order.
+    pub fn add_row(&mut self, row: Row) -> Result<(), String> {
+        let key = (row.k, row.seed);
+        let Some(at) = self.todo.iter().position(|&t| t == key) else {
+            return Err(format!(
+                "K = {}, seed {} is not a run this sweep waits for",
+                row.k, row.seed
+            ));
+        };
+        self.todo.remove(at);
+        self.place(row);
+        Ok(())
+    }
+
+    /// Puts a row in its place in the sweep's order.
+    fn place(&mut self, row: Row) {
+        let at = self
+            .rows
+            .partition_point(|r| (r.k, r.seed) < (row.k, row.seed));
+        self.rows.insert(at, row);
+    }
+
     /// Trains up to `steps` steps of the current experiment (starting the next one if
     /// none is under way); returns true when the whole sweep is done.
     pub fn advance(&mut self, steps: u64) -> bool {
@@ -136,22 +243,12 @@ impl Sweep {
             let Some((k, seed)) = self.todo.pop() else {
                 return true;
             };
-            let mut spec = self.spec.clone();
-            spec.k = k;
-            spec.seed = seed;
-            self.current = Some(Experiment::new(&spec));
+            self.current = Some(Job::new(&self.spec, k, seed));
         }
-        let e = self.current.as_mut().expect("set above");
-        let left = e.spec.steps.saturating_sub(e.step);
-        if left > 0 && e.halted.is_none() {
-            e.train_within(steps.min(left), out_of_time);
-        }
-        if e.step >= e.spec.steps || e.halted.is_some() {
-            let Some(m) = e.metrics_within(out_of_time) else {
-                return false;
-            };
-            let e = self.current.take().expect("set above");
-            self.rows.push(row(&e, &m));
+        let job = self.current.as_mut().expect("set above");
+        if let Some(r) = job.advance_within(steps, out_of_time) {
+            self.current = None;
+            self.place(r);
         }
         self.done()
     }
@@ -250,19 +347,15 @@ impl Sweep {
             todo.par_iter()
                 .with_max_len(1)
                 .map(|&(k, seed)| {
-                    let mut spec = spec.clone();
-                    spec.k = k;
-                    spec.seed = seed;
-                    let mut e = Experiment::new(&spec);
-                    e.train(spec.steps);
-                    let m = e.metrics();
-                    let r = row(&e, &m);
+                    let r = Job::new(spec, k, seed).run();
                     on_row(&r);
                     r
                 })
                 .collect()
         });
-        self.rows.extend(rows);
+        for r in rows {
+            self.place(r);
+        }
         Ok(())
     }
 }

@@ -47,3 +47,32 @@ fn a_parallel_sweep_gives_the_rows_of_a_sequential_one() {
         assert_eq!(heard.into_inner(), 7, "{threads} threads");
     }
 }
+
+/// Issue 14: the page's pool trains a sweep's runs from their links, in any order, and
+/// hands the rows back; the report is the one of a sweep run in one go. A row the sweep
+/// does not wait for (unknown, or already in) is refused with the reason.
+#[test]
+fn rows_trained_elsewhere_from_the_runs_links_give_the_same_report() {
+    use mdn_playground::sweep::Job;
+    let spec = Spec::parse("n=400&steps=120&hidden=12").unwrap();
+    let one = Sweep::run(&spec, 1, 3, 2).unwrap();
+    let mut s = Sweep::new(&spec, 1, 3, 2).unwrap();
+    let links: Vec<String> = s.job_specs().iter().map(|j| j.format()).collect();
+    assert_eq!(links.len(), 6);
+    // Largest K first, as the pool hands them out; each from its link, as a worker gets it.
+    let rows: Vec<_> = links
+        .iter()
+        .rev()
+        .map(|l| Job::of(&Spec::parse(l).unwrap()).run())
+        .collect();
+    for r in rows.iter().cloned() {
+        s.add_row(r).unwrap();
+    }
+    assert!(s.done());
+    assert_eq!(s.report(), one);
+    let again = s.add_row(rows[0].clone()).unwrap_err();
+    assert!(again.contains("not a run this sweep waits for"), "{again}");
+    let mut other = rows[0].clone();
+    other.k = 9;
+    assert!(Sweep::new(&spec, 1, 3, 2).unwrap().add_row(other).is_err());
+}

@@ -1,5 +1,6 @@
 // The worker protocol, written down once: every message between the page
-// (worker-client.js) and the training worker (worker.js), with its fields.
+// (worker-client.js) and the training worker (worker.js), and between the page's pool
+// (sweep-pool.js) and its sweep workers (sweep-worker.js), with their fields.
 //
 // Page → worker (each may carry an `id`; the worker answers it, see SNAPSHOT):
 //   MODULE    {module}                  first: the compiled engine (a WebAssembly.Module)
@@ -8,8 +9,6 @@
 //   PLAY      {on}                      start or pause training
 //   STEP      {n}                       train n steps, then pause
 //   METRICS   {}                        fresh metrics (answered at once, even while training)
-//   SWEEP     {hash, kMax, seeds, sweepGen}  a K sweep of the spec (training pauses)
-//   SWEEP_CANCEL {sweepGen}
 //   EXPORT    {to}                      the experiment as a zipped project in framework `to` (training
 //                                       pauses; the band trains the spec over 5 seeds)
 //   DEBUG_TRAP {}                       for the tests: the engine traps
@@ -17,10 +16,16 @@
 //   SNAPSHOT  {ids, gen, playing, bytes}  `bytes`: a Snapshot (src/snapshot.rs, read by
 //             Viewer::apply); `ids`: the messages it answers (sent once their work is
 //             done and the metrics are fresh); `gen`: the generation of the experiment
-//   SWEEP     {gen, done, progress: [done, all], report (JSON)}
-//             or {gen, done: true, cancelled: true, reason}: why a sweep stopped
 //   EXPORTED  {ids, bytes}              the zip of an EXPORT
 //   ERROR     {ids, fatal, message}     `fatal`: the engine trapped (start a new worker)
+//
+// Page → sweep worker (a K sweep trains on the pool while training pauses):
+//   MODULE    {module}                  first: the compiled engine
+//   RUN       {link, index}             train run `index` of the sweep (SweepRun::job_links)
+// Sweep worker → page:
+//   RUN_PROGRESS {index, fraction}      about every RUN_SLICE_MS while the run trains
+//   RUN_ROW   {index, row (JSON)}       the run's row (for SweepRun::add_row); then the next RUN
+//   ERROR     {message}                 the run failed (the pool stops the sweep)
 export const MSG = Object.freeze({
   MODULE: 'module',
   SPEC: 'spec',
@@ -28,8 +33,9 @@ export const MSG = Object.freeze({
   PLAY: 'play',
   STEP: 'step',
   METRICS: 'metrics',
-  SWEEP: 'sweep',
-  SWEEP_CANCEL: 'sweep-cancel',
+  RUN: 'run',
+  RUN_PROGRESS: 'run-progress',
+  RUN_ROW: 'run-row',
   EXPORT: 'export',
   EXPORTED: 'exported',
   DEBUG_TRAP: 'debug-trap',
@@ -39,6 +45,8 @@ export const MSG = Object.freeze({
 
 /** Work per slice in the worker: about 30 snapshots a second. */
 export const SLICE_MS = 30;
+/** A sweep worker's progress reports: ten a second. */
+export const RUN_SLICE_MS = 100;
 /** Validation metrics cost several milliseconds: about once a second while training,
  * more often at the start (100, 200, 400, 800 ms), where the curves fall fastest. */
 export const METRICS_MS = 1000;

@@ -3,7 +3,7 @@
 import { S } from './state.js';
 import { reloadEngine } from './engine.js';
 import { startWorker } from './worker-client.js';
-import { onSweep } from './sweep.js';
+import { stopSweep } from './sweep.js';
 import { rebuild, showIssues } from './links.js';
 
 /** True while the engine is being replaced (nothing is drawn meanwhile). */
@@ -12,11 +12,12 @@ export const recoveringNow = () => S.recovering !== null;
 export function recoverEngine(err) {
   if (S.recovering) return S.recovering;
   S.recovering = (async () => {
+    S.sweep.run = null; // its memory dies with the old instance
+    stopSweep('the engine was restarted');
     await reloadEngine();
-    S.viewer = null; // its memory died with the old instance
+    S.viewer = null; // the same
     S.sweep.report = null;
     startWorker();
-    if (S.sweep.waiter) onSweep({ gen: S.sweep.gen, done: true, cancelled: true, reason: 'the engine was restarted' });
     await rebuild(location.hash, { keepIssues: true });
     showIssues([`The engine stopped (${err.message}) and was restarted from the link; the experiment starts again from step 0.`]);
   })().finally(() => {

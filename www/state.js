@@ -27,8 +27,9 @@ export const S = {
   userPoints: null, // [[x, y], ...] while drawing on the plot
   lastEdit: 0,
   ownPoints: null, // the CSV of the set this page last kept or took from storage
-  // The K sweep
-  sweep: { gen: 0, report: null, waiter: null },
+  // The K sweep: the report drawn, the promise's settlers, and while one runs the engine's
+  // SweepRun, the pool of workers and when it started
+  sweep: { report: null, waiter: null, run: null, pool: null, started: 0 },
   // The training worker: its handle, the next message id, the answers awaited, and the
   // rebuild after its engine failed
   worker: { handle: null, nextId: 1, pending: new Map(), restarting: null },

@@ -1,30 +1,104 @@
-// The "Choosing K" panel: a K sweep in the worker, its progress, its plot, and why it
-// stopped if it did.
+// The "Choosing K" panel: a K sweep on the pool of sweep workers (sweep-pool.js) while
+// training pauses, its progress and time left, its plot, and why it stopped if it did.
 import { S, $ } from './state.js';
 import { E } from './engine.js';
 import { MSG } from './protocol.js';
-import { ask, tell } from './worker-client.js';
+import { tell } from './worker-client.js';
 import { sizeCanvas } from './draw.js';
+import { runPool } from './sweep-pool.js';
 
 /** Starts a K sweep of the current spec (training pauses); a promise of its report. */
 export function startSweep(kMax, seeds) {
   // The engine clamps both (to the spec's K and to the seeds a sweep takes); the fields
-  // show what it used once the first report is in.
+  // show what it used.
   kMax = Math.max(0, Math.round(Number(kMax)) || 8);
   seeds = Math.max(0, Math.round(Number(seeds)) || 3);
-  S.sweep.gen++;
-  $('sweep-cancel').hidden = false;
-  $('sweep-run').disabled = true;
-  $('sweep-status').textContent = 'Starting…';
-  S.sweep.waiter?.reject(new Error('replaced by a new sweep'));
-  const done = new Promise((resolve, reject) => { S.sweep.waiter = { resolve, reject }; });
+  stopSweep('a new sweep started');
+  const sw = S.sweep;
+  const done = new Promise((resolve, reject) => { sw.waiter = { resolve, reject }; });
   done.catch(() => {});
-  ask({ type: MSG.SWEEP, hash: '#' + S.viewer.spec(), kMax, seeds, sweepGen: S.sweep.gen }).catch(() => {});
+  tell({ type: MSG.PLAY, on: false });
+  let run;
+  try {
+    run = new (E().SweepRun)('#' + S.viewer.spec(), kMax, seeds);
+  } catch (err) {
+    finish(`Stopped: ${err?.message ?? err}.`, new Error(String(err?.message ?? err)));
+    return done;
+  }
+  const links = run.job_links();
+  Object.assign(sw, { run, started: performance.now(), left: '' });
+  sw.pool = runPool(links, { onRow: (_, row) => takeRow(row), onProgress: showFractions });
+  const pool = sw.pool;
+  pool.done.then(() => pool === sw.pool && finish(null), (err) => pool === sw.pool && finish(`Stopped: ${err.message}.`, err));
+  showRunning(true);
+  showReport();
   return done;
 }
 
-export function cancelSweep() {
-  tell({ type: MSG.SWEEP_CANCEL, sweepGen: S.sweep.gen });
+/** Stops a sweep under way, saying why (its promise is rejected with the reason). */
+export function stopSweep(reason) {
+  if (!S.sweep.pool) return;
+  S.sweep.pool.stop();
+  finish(reason === 'cancelled' ? 'Cancelled.' : `Stopped: ${reason}.`, new Error(reason));
+}
+
+export const cancelSweep = () => stopSweep('cancelled');
+
+/** Messages to the training worker that end a sweep (training pauses while one runs). */
+export function interruptSweep(m) {
+  const why = {
+    [MSG.PLAY]: m.on ? 'training started' : null,
+    [MSG.STEP]: 'training started',
+    [MSG.SPEC]: 'the experiment changed',
+    [MSG.IMPORT]: 'a model was loaded',
+  }[m.type];
+  if (why) stopSweep(why);
+}
+
+function takeRow(row) {
+  S.sweep.run.add_row(row);
+  showReport();
+}
+
+/** The sweep ended: every row in (`message` null), stopped, or refused. */
+function finish(message, err) {
+  const sw = S.sweep;
+  const report = sw.run ? JSON.parse(sw.run.report_json()) : null;
+  sw.run?.free();
+  Object.assign(sw, { run: null, pool: null });
+  showRunning(false);
+  if (message) $('sweep-status').textContent = message;
+  const w = sw.waiter;
+  sw.waiter = null;
+  if (err) w?.reject(err);
+  else w?.resolve(report);
+}
+
+function showRunning(on) {
+  $('sweep-cancel').hidden = !on;
+  $('sweep-run').disabled = on;
+  $('sweep-progress').hidden = !on;
+  $('sweep-left').hidden = !on;
+  if (on) {
+    $('sweep-progress').value = 0;
+    $('sweep-left').textContent = 'Starting…';
+  }
+}
+
+/** The bar and the time left, from how far each run is. */
+function showFractions(fractions) {
+  const sw = S.sweep;
+  const f = fractions.reduce((a, b) => a + b, 0) / fractions.length;
+  $('sweep-progress').value = f;
+  const seconds = (performance.now() - sw.started) / 1000;
+  if (f < 0.02 || seconds < 1) return;
+  $('sweep-left').textContent = `about ${duration((seconds * (1 - f)) / f)} left`;
+}
+
+/** "12 s", "3 min 5 s". */
+function duration(s) {
+  s = Math.max(1, Math.round(s));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
 export function drawSweep() {
@@ -37,9 +111,9 @@ export function drawSweep() {
 }
 
 /** The panel's line for a report: runs done, the chosen K, P; halted runs named. */
-function sweepText(r, [doneRuns, total]) {
+function sweepText(r, [doneRuns, total], workers) {
   const s = r.summary;
-  let text = `${doneRuns} of ${total} runs trained.`;
+  let text = `${doneRuns} of ${total} runs trained (${workers} worker${workers > 1 ? 's' : ''}).`;
   if (s.length && r.chosen_by_bic !== undefined) {
     const p1 = s[0].params;
     const dp = s.length > 1 ? (s[1].params - s[0].params) / (s[1].k - s[0].k) : null;
@@ -51,30 +125,18 @@ function sweepText(r, [doneRuns, total]) {
   return text;
 }
 
-function showProgress(m) {
-  S.sweep.report = m.report;
-  const r = JSON.parse(m.report);
+/** The rows so far: the line, the plot, the fields as the engine clamped them. */
+function showReport() {
+  const sw = S.sweep;
+  sw.report = sw.run.report_json();
+  const r = JSON.parse(sw.report);
   $('sweep-k').value = r.k_max;
   $('sweep-seeds').value = r.seeds;
-  $('sweep-status').textContent = sweepText(r, m.progress);
+  $('sweep-status').textContent = sweepText(r, sw.run.progress(), sw.pool.workers);
   try {
     drawSweep();
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError) throw err;
     $('sweep-status').textContent += ` (The plot could not be drawn: ${err}.)`;
   }
-}
-
-/** A sweep message from the worker (protocol.js): progress, the end, or why it stopped. */
-export function onSweep(m) {
-  if (m.gen !== S.sweep.gen) return;
-  if (m.cancelled) $('sweep-status').textContent = m.reason === 'cancelled' ? 'Cancelled.' : `Stopped: ${m.reason}.`;
-  else showProgress(m);
-  if (!m.done) return;
-  $('sweep-cancel').hidden = true;
-  $('sweep-run').disabled = false;
-  const w = S.sweep.waiter;
-  S.sweep.waiter = null;
-  if (m.cancelled) w?.reject(new Error(m.reason ?? 'cancelled'));
-  else w?.resolve(JSON.parse(m.report));
 }

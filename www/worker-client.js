@@ -3,7 +3,7 @@
 import { S, $, redraw } from './state.js';
 import { MSG } from './protocol.js';
 import { wasmModule } from './engine.js';
-import { onSweep } from './sweep.js';
+import { interruptSweep } from './sweep.js';
 import { rebuild, showIssues } from './links.js';
 import { updateStatus, showPlaying } from './controls.js';
 import { checkTour } from './tour.js';
@@ -21,6 +21,7 @@ export function startWorker() {
 
 /** Sends a message; a promise of the metrics of the snapshot that answers it. */
 export function ask(msg) {
+  interruptSweep(msg);
   const id = W.nextId++;
   return new Promise((resolve, reject) => {
     W.pending.set(id, { resolve, reject });
@@ -30,6 +31,7 @@ export function ask(msg) {
 
 /** Sends a message that needs no answer. */
 export function tell(msg) {
+  interruptSweep(msg);
   W.handle.postMessage({ ...msg, generation: S.generation });
 }
 
@@ -47,7 +49,6 @@ function waitersOf(ids = []) {
 }
 
 function onMessage(m) {
-  if (m.type === MSG.SWEEP) return onSweep(m);
   const waiters = waitersOf(m.ids);
   if (m.type === MSG.ERROR) return onError(m, waiters);
   if (m.type === MSG.EXPORTED) {
@@ -80,7 +81,6 @@ function onError(m, waiters) {
   }
   // The worker's engine trapped: a new worker takes the same experiment on.
   startWorker();
-  if (S.sweep.waiter) onSweep({ gen: S.sweep.gen, done: true, cancelled: true, reason: 'the training engine was restarted' });
   W.restarting = rebuild('#' + S.viewer.link(false), { keepIssues: true }).then(() => {
     showIssues([`The training engine stopped (${m.message}) and was restarted; training starts again from step 0.`]);
   });

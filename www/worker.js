@@ -1,11 +1,11 @@
 // The training worker: owns the experiment that trains (a Trainer), so that the page never
 // freezes. The protocol is in protocol.js.
 //
-// All work runs in slices of about SLICE_MS: training, metrics and K sweeps alike. The
-// engine checks the time after every block of 128 samples, so even a network whose single
-// step takes seconds hands control back within a slice, and a message (pause, reset,
-// cancel) is acted on at once.
-import init, { Trainer, SweepRun, debug_trap } from '../mdn-playground.js';
+// All work runs in slices of about SLICE_MS: training and metrics alike. The engine checks
+// the time after every block of 128 samples, so even a network whose single step takes
+// seconds hands control back within a slice, and a message (pause, reset) is acted on at
+// once. K sweeps run on workers of their own (sweep-pool.js).
+import init, { Trainer, debug_trap } from '../mdn-playground.js';
 import { MSG, SLICE_MS, METRICS_MS, METRICS_FIRST_MS, STEP_MAX } from './protocol.js';
 
 const w = {
@@ -18,8 +18,6 @@ const w = {
   metricsDue: false, // fresh metrics wanted before the next answer
   waiting: [], // ids answered once the work asked for is done and the metrics are fresh
   metricsWaiting: [], // ids answered by the next fresh metrics, even while training
-  sweep: null,
-  sweepGen: 0,
   scheduled: false,
 };
 // The engine: the module the page compiled (MSG.MODULE, the first message), instantiated
@@ -55,7 +53,6 @@ tick.port1.onmessage = () => {
 const training = () => w.playing || w.stepsLeft > 0;
 
 function work() {
-  if (w.sweep) return sweepSlice();
   if (!w.trainer) return;
   if (w.metricsDue) {
     if (!w.trainer.metrics_for(SLICE_MS)) return schedule();
@@ -87,52 +84,29 @@ function trainSlice() {
   schedule();
 }
 
-function sweepSlice() {
-  const s = w.sweep;
-  const done = s.advance_for(SLICE_MS);
-  postMessage({ type: MSG.SWEEP, gen: w.sweepGen, done, progress: Array.from(s.progress()), report: s.report_json() });
-  if (done) {
-    s.free();
-    w.sweep = null;
-    return;
-  }
-  schedule();
-}
-
-/** Stops a sweep under way; the page is told why (its promise settles). */
-function stopSweep(reason) {
-  if (!w.sweep) return;
-  w.sweep.free();
-  w.sweep = null;
-  postMessage({ type: MSG.SWEEP, gen: w.sweepGen, done: true, cancelled: true, reason });
-}
-
 function fail(err, ids) {
   const fatal = err instanceof WebAssembly.RuntimeError;
   postMessage({ type: MSG.ERROR, ids, fatal, message: String(err?.message ?? err) });
 }
 
 /** A new experiment to train (from a link or a model file). */
-function take(trainer, m, why) {
-  stopSweep(why);
+function take(trainer, m) {
   w.trainer?.free();
   w.trainer = trainer;
   Object.assign(w, { gen: m.generation, playing: false, stepsLeft: 0, metricsDue: true, metricsEvery: METRICS_FIRST_MS });
 }
 
 const handlers = {
-  [MSG.SPEC]: (m) => take(new Trainer(m.hash), m, 'the experiment changed'),
+  [MSG.SPEC]: (m) => take(new Trainer(m.hash), m),
   // Throws with a message on a bad file, before anything changes.
-  [MSG.IMPORT]: (m) => take(Trainer.from_model(m.text), m, 'a model was loaded'),
+  [MSG.IMPORT]: (m) => take(Trainer.from_model(m.text), m),
   [MSG.PLAY](m) {
-    if (m.on) stopSweep('training started');
     if (m.on && w.trainer.halted()) w.trainer.resume();
     w.stepsLeft = 0;
     w.playing = m.on && !w.trainer.done();
     if (!w.playing) w.metricsDue = true;
   },
   [MSG.STEP](m) {
-    stopSweep('training started');
     if (w.trainer.halted()) w.trainer.resume();
     w.playing = false;
     w.stepsLeft = Math.max(0, Math.min(m.n | 0, STEP_MAX));
@@ -140,19 +114,6 @@ const handlers = {
   },
   [MSG.METRICS]() {
     w.metricsDue = true;
-  },
-  [MSG.SWEEP](m) {
-    stopSweep('a new sweep started');
-    Object.assign(w, { playing: false, stepsLeft: 0, sweepGen: m.sweepGen });
-    try {
-      w.sweep = new SweepRun(m.hash, m.kMax, m.seeds);
-    } catch (err) {
-      postMessage({ type: MSG.SWEEP, gen: m.sweepGen, done: true, cancelled: true, reason: String(err) });
-    }
-    w.metricsDue = true; // answered once the sweep is done or stopped
-  },
-  [MSG.SWEEP_CANCEL]() {
-    stopSweep('cancelled');
   },
   [MSG.EXPORT](m) {
     w.playing = false;

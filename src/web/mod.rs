@@ -1086,7 +1086,8 @@ fn stored_points(csv: Option<String>) -> Option<crate::userdata::UserData> {
     crate::userdata::parse_csv(&csv?).ok().map(|p| p.data)
 }
 
-/// A K sweep, run by the training worker in slices (see [`crate::sweep`]).
+/// A K sweep on the page: its runs go to a pool of sweep workers ([`SweepJob`]) and
+/// their rows come back here (see [`crate::sweep`]).
 #[wasm_bindgen]
 pub struct SweepRun {
     sweep: crate::sweep::Sweep,
@@ -1105,18 +1106,21 @@ impl SweepRun {
         })
     }
 
-    /// Trains for about `ms` milliseconds (checked after every block of samples, so even
-    /// a sweep of large networks returns in time); returns true when the sweep is done.
-    pub fn advance_for(&mut self, ms: f64) -> bool {
-        let mut out_of_time = deadline(ms);
-        loop {
-            if self.sweep.advance_within(u64::MAX, &mut out_of_time) {
-                return true;
-            }
-            if out_of_time() {
-                return false;
-            }
-        }
+    /// The links of the runs still to train, in the sweep's order: each is a whole spec
+    /// with its K and seed, for a [`SweepJob`] in one of the page's sweep workers.
+    pub fn job_links(&self) -> Vec<String> {
+        self.sweep
+            .job_specs()
+            .iter()
+            .map(|s| format!("#{}", s.format()))
+            .collect()
+    }
+
+    /// Takes a run's row (JSON, from [`SweepJob::row_json`]); throws the reason when it is
+    /// not a row of a run this sweep waits for.
+    pub fn add_row(&mut self, row: &str) -> Result<(), JsValue> {
+        let row: crate::sweep::Row = serde_json::from_str(row).map_err(js_err)?;
+        self.sweep.add_row(row).map_err(js_err)
     }
 
     /// [experiments done, experiments in all].
@@ -1128,5 +1132,49 @@ impl SweepRun {
     /// The report so far (rows, means per K, chosen K) as JSON.
     pub fn report_json(&self) -> String {
         serde_json::to_string(&self.sweep.report()).unwrap_or_default()
+    }
+}
+
+/// One run of a K sweep, in a sweep worker (www/sweep-worker.js).
+#[wasm_bindgen]
+pub struct SweepJob {
+    job: crate::sweep::Job,
+    row: Option<crate::sweep::Row>,
+}
+
+#[wasm_bindgen]
+impl SweepJob {
+    /// The run of a link from [`SweepRun::job_links`].
+    #[wasm_bindgen(constructor)]
+    pub fn new(link: &str) -> SweepJob {
+        SweepJob {
+            job: crate::sweep::Job::of(&Link::parse(link).0.spec),
+            row: None,
+        }
+    }
+
+    /// Trains for about `ms` milliseconds (checked after every block of samples, so even
+    /// a run of a large network returns in time); returns true when the run is scored.
+    pub fn advance_for(&mut self, ms: f64) -> bool {
+        if self.row.is_none() {
+            self.row = self.job.advance_within(u64::MAX, &mut deadline(ms));
+        }
+        self.row.is_some()
+    }
+
+    /// How far the run is, from 0 to 1.
+    pub fn fraction(&self) -> f64 {
+        if self.row.is_some() {
+            1.0
+        } else {
+            self.job.fraction()
+        }
+    }
+
+    /// The run's row as JSON, once [`SweepJob::advance_for`] said it is done.
+    pub fn row_json(&self) -> Option<String> {
+        self.row
+            .as_ref()
+            .and_then(|r| serde_json::to_string(r).ok())
     }
 }

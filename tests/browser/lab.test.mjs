@@ -56,19 +56,36 @@ test('a run that blows up stops, says why, and shows no NaN; play goes on after 
   await page.close();
 });
 
-test('a K sweep runs in the background, matches mdn sweep exactly, and is plotted', async () => {
-  const spec = 'n=300&hidden=8&steps=200&lr=0.02&batch=100';
-  const { page, log } = await open(browser, server.url + '#' + spec, { width: 1280, height: 900 });
+test('a K sweep runs on a pool of workers, shows its progress, matches mdn sweep exactly, and is plotted', async () => {
+  const spec = 'n=1000&hidden=20&steps=1500&lr=0.02&batch=all';
+  // Four cores: three sweep workers (one per core but one).
+  const { page, log } = await open(browser, server.url + '#' + spec, { width: 1280, height: 900, cores: 4 });
   await ready(page);
+  await page.click('#play');
   await page.evaluate(() => window.mdn.resetStats());
   const started = Date.now();
-  const report = await page.evaluate(() => window.mdn.sweep({ kMax: 4, seeds: 2 }));
+  const report = await page.evaluate(async () => {
+    const seen = [];
+    const look = setInterval(() => seen.push([document.getElementById('sweep-progress').value, document.getElementById('sweep-left').textContent]), 20);
+    const r = await window.mdn.sweep({ kMax: 4, seeds: 2 });
+    clearInterval(look);
+    window.__seen = seen;
+    return r;
+  });
   const seconds = (Date.now() - started) / 1000;
   assert.equal(report.rows.length, 8);
+  // Training paused for the sweep; the bar moved forward and a time left was shown.
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
+  const seen = await page.evaluate(() => window.__seen);
+  const values = seen.map(([v]) => v);
+  assert.ok(values.some((v) => v > 0.1 && v < 0.9), `the bar in between: ${values.slice(0, 50)}`);
+  assert.ok(values.every((v, i) => i === 0 || v >= values[i - 1] - 1e-12), 'the bar never goes back');
+  assert.ok(seen.some(([, t]) => /^about \d+ s left$/.test(t)), JSON.stringify(seen.slice(-5)));
+  assert.equal(await page.isHidden('#sweep-progress'), true, 'the bar goes once the sweep is done');
   // The page kept drawing while the worker trained (the sweep never ran on the main thread).
   const stats = await page.evaluate(() => window.mdn.stats());
   assert.ok(stats.maxMainMs < 200, `slowest draw ${stats.maxMainMs} ms during a ${seconds} s sweep`);
-  assert.match(await page.textContent('#sweep-status'), /8 of 8 runs trained\. Lowest BIC at K = \d, lowest validation NLL at K = \d\. P \(the MDN's weights and biases\) = \d+ at K = 1, \d+ more per component\./);
+  assert.match(await page.textContent('#sweep-status'), /8 of 8 runs trained \(3 workers\)\. Lowest BIC at K = \d, lowest validation NLL at K = \d\. P \(the MDN's weights and biases\) = \d+ at K = 1, \d+ more per component\./);
   assert.equal(await page.isVisible('#sweep-plot'), true);
   const root = path.resolve(import.meta.dirname, '../..');
   const cli = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'mdn', '--', 'sweep', spec, '--k', '1..4', '--seeds', '2'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
