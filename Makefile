@@ -14,7 +14,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/[
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BROWSER_DIR := tests/browser
 
-.PHONY: serve test test-native test-wasm test-browser test-export test-export-jax build bench tools rust-tools browser-tools python-tools torch-tools clean
+.PHONY: serve test test-native test-wasm test-browser test-export test-export-jax build bench profile tools rust-tools browser-tools python-tools torch-tools clean
 
 serve: tools
 	trunk serve --offline --release
@@ -50,14 +50,27 @@ test-wasm: tools
 test-browser: browser-tools
 	cd $(BROWSER_DIR) && node --test --test-concurrency=1 *.test.mjs
 
-# Engine speed natively; where JAX is installed (pip install "jax[cpu]"), the same MDN in
-# JAX; then, in one headless Chromium session, this engine against TF.js 4.22 (wasm and
-# cpu backends). Each prints JSON.
-bench: build
-	cargo bench --bench train
-	@if python3 -c "import jax" 2>/dev/null; then python3 benches/jax_mdn.py; else echo "(JAX not installed: skipping the JAX comparison)"; fi
+# Issue 14's figures, each a ratio measured in one run (benches/report.py): the engine
+# natively at 1 thread and every core against JAX on every core and on one; the default
+# K sweep at 1 thread and every core; the page's engine against TF.js 4.22 in one headless
+# Chromium session. Prints JSON lines, then the ratios and their goals.
+bench: build browser-tools
 	@[ -d benches/browser/node_modules/@tensorflow/tfjs ] || (cd benches/browser && npm ci --no-audit --no-fund)
-	node benches/browser/run.mjs
+	python3 benches/report.py
+
+# Where the time goes, by function: perf natively (the medium network, one thread and
+# every core) and Chromium's sampling profiler in the page (small and medium).
+profile: build browser-tools
+	@[ -d benches/browser/node_modules/@tensorflow/tfjs ] || (cd benches/browser && npm ci --no-audit --no-fund)
+	@command -v perf >/dev/null || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y linux-perf; }
+	cargo bench --no-run --bench train
+	for t in 1 $$(nproc); do \
+	  MDN_BENCH=medium MDN_BENCH_THREADS=$$t MDN_BENCH_SECONDS=1 perf record -q -o target/perf-$$t.data \
+	    $$(ls -t target/release/deps/train-* | grep -v '\.d$$' | head -1) --bench; \
+	  perf report -i target/perf-$$t.data --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -12; \
+	done
+	node benches/browser/profile.mjs small
+	node benches/browser/profile.mjs medium
 
 tools: rust-tools browser-tools
 

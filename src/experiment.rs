@@ -1195,7 +1195,9 @@ pub mod threads {
         nb: usize,
     ) {
         for (l, t) in tr.iter_mut().enumerate() {
-            crate::network::transpose(t, &ws.grads[l + 1], net.sizes[l + 1], nb);
+            if R::reads_transpose(net.sizes[l + 1]) {
+                crate::network::transpose(t, &ws.grads[l + 1], net.sizes[l + 1], nb);
+            }
         }
     }
 

@@ -352,7 +352,7 @@ impl<R: Real> Model<R> {
         Model {
             input_mean: self.input_mean.clone(),
             input_std: self.input_std.clone(),
-            head: self.head.clone(),
+            head: self.head,
             mdn: widen(&self.mdn),
             baseline: widen(&self.baseline),
             baseline_sigma: self.baseline_sigma.clone(),

@@ -39,6 +39,46 @@ mod imp {
             out
         }
     }
+
+    /// Eight rows of eight (`src`, rows `ss` apart) written as eight columns (`dst`, rows
+    /// `ds` apart): unpack, shuffle and lane permutes, moving values only.
+    ///
+    /// # Safety
+    /// The 8 × 8 values at `src` and `dst` (with their strides) must be readable and
+    /// writable.
+    #[inline(always)]
+    pub unsafe fn transpose8(src: *const f32, ss: usize, dst: *mut f32, ds: usize) {
+        let r: [__m256; 8] = std::array::from_fn(|k| _mm256_loadu_ps(src.add(k * ss)));
+        let t0 = _mm256_unpacklo_ps(r[0], r[1]);
+        let t1 = _mm256_unpackhi_ps(r[0], r[1]);
+        let t2 = _mm256_unpacklo_ps(r[2], r[3]);
+        let t3 = _mm256_unpackhi_ps(r[2], r[3]);
+        let t4 = _mm256_unpacklo_ps(r[4], r[5]);
+        let t5 = _mm256_unpackhi_ps(r[4], r[5]);
+        let t6 = _mm256_unpacklo_ps(r[6], r[7]);
+        let t7 = _mm256_unpackhi_ps(r[6], r[7]);
+        let u0 = _mm256_shuffle_ps::<0x44>(t0, t2);
+        let u1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
+        let u2 = _mm256_shuffle_ps::<0x44>(t1, t3);
+        let u3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
+        let u4 = _mm256_shuffle_ps::<0x44>(t4, t6);
+        let u5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
+        let u6 = _mm256_shuffle_ps::<0x44>(t5, t7);
+        let u7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+        let out = [
+            _mm256_permute2f128_ps::<0x20>(u0, u4),
+            _mm256_permute2f128_ps::<0x20>(u1, u5),
+            _mm256_permute2f128_ps::<0x20>(u2, u6),
+            _mm256_permute2f128_ps::<0x20>(u3, u7),
+            _mm256_permute2f128_ps::<0x31>(u0, u4),
+            _mm256_permute2f128_ps::<0x31>(u1, u5),
+            _mm256_permute2f128_ps::<0x31>(u2, u6),
+            _mm256_permute2f128_ps::<0x31>(u3, u7),
+        ];
+        for (k, v) in out.iter().enumerate() {
+            _mm256_storeu_ps(dst.add(k * ds), *v);
+        }
+    }
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -83,6 +123,34 @@ mod imp {
             out
         }
     }
+
+    /// As the AVX version: four 4 × 4 transposes by lane shuffles.
+    ///
+    /// # Safety
+    /// The 8 × 8 values at `src` and `dst` (with their strides) must be readable and
+    /// writable.
+    #[inline(always)]
+    pub unsafe fn transpose8(src: *const f32, ss: usize, dst: *mut f32, ds: usize) {
+        for bi in [0, 4] {
+            for bj in [0, 4] {
+                let r: [v128; 4] =
+                    std::array::from_fn(|k| v128_load(src.add((bi + k) * ss + bj) as *const v128));
+                let t0 = i32x4_shuffle::<0, 4, 1, 5>(r[0], r[1]);
+                let t1 = i32x4_shuffle::<2, 6, 3, 7>(r[0], r[1]);
+                let t2 = i32x4_shuffle::<0, 4, 1, 5>(r[2], r[3]);
+                let t3 = i32x4_shuffle::<2, 6, 3, 7>(r[2], r[3]);
+                let out = [
+                    i32x4_shuffle::<0, 1, 4, 5>(t0, t2),
+                    i32x4_shuffle::<2, 3, 6, 7>(t0, t2),
+                    i32x4_shuffle::<0, 1, 4, 5>(t1, t3),
+                    i32x4_shuffle::<2, 3, 6, 7>(t1, t3),
+                ];
+                for (k, v) in out.iter().enumerate() {
+                    v128_store(dst.add((bj + k) * ds + bi) as *mut v128, *v);
+                }
+            }
+        }
+    }
 }
 
 #[cfg(not(any(
@@ -123,9 +191,21 @@ mod imp {
             self.0
         }
     }
+
+    /// # Safety
+    /// The 8 × 8 values at `src` and `dst` (with their strides) must be readable and
+    /// writable.
+    #[inline(always)]
+    pub unsafe fn transpose8(src: *const f32, ss: usize, dst: *mut f32, ds: usize) {
+        for i in 0..8 {
+            for j in 0..8 {
+                *dst.add(j * ds + i) = *src.add(i * ss + j);
+            }
+        }
+    }
 }
 
-pub use imp::V8;
+pub use imp::{transpose8, V8};
 
 impl V8 {
     /// The sum of the eight lanes, in a fixed order.

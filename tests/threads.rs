@@ -50,7 +50,6 @@ fn a_thread_count_out_of_range_is_refused() {
     assert!(e.set_threads(100_000).is_err());
 }
 
-#[allow(dead_code)]
 mod shared;
 
 /// `--threads`: the same final numbers at 1 and 2 threads; a count out of range refused.
@@ -83,5 +82,28 @@ fn mdn_train_threads_gives_the_same_numbers_and_refuses_nonsense() {
             String::from_utf8_lossy(&o.stderr).contains("threads"),
             "--threads {bad}"
         );
+    }
+}
+
+/// The vector transpose of a block's gradients (8 × 8 shuffles, edges one by one) moves
+/// every value to its place unchanged, for widths and sample counts on and off the tiles.
+#[test]
+fn the_block_transpose_moves_every_value_unchanged() {
+    use mdn_playground::network::{transpose, BLOCK};
+    for dout in [1, 3, 8, 15, 16, 30, 64, 67] {
+        for nb in [1, 7, 8, 9, 100, BLOCK] {
+            let dz: Vec<f32> = (0..dout * BLOCK).map(|v| v as f32 * 0.5 - 3.0).collect();
+            let mut t = vec![f32::NAN; nb * dout];
+            transpose(&mut t, &dz, dout, nb);
+            for o in 0..dout {
+                for i in 0..nb {
+                    assert_eq!(
+                        t[i * dout + o].to_bits(),
+                        dz[o * BLOCK + i].to_bits(),
+                        "dout {dout} nb {nb} at {o},{i}"
+                    );
+                }
+            }
+        }
     }
 }

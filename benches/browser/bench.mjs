@@ -6,7 +6,10 @@ const CONFIGS = [
   { name: 'small', n: 1000, hidden: [20], k: 5 },
   { name: 'medium', n: 4096, hidden: [64, 64], k: 10 },
 ];
-const SECONDS = Number(new URLSearchParams(location.search).get('seconds') ?? 3);
+const QUERY = new URLSearchParams(location.search);
+const SECONDS = Number(QUERY.get('seconds') ?? 3);
+// ?profile=small|medium: only this engine on that configuration, for profile.mjs.
+const PROFILE = QUERY.get('profile');
 
 function bishop(n) {
   // t ~ U(0,1), x = t + 0.3 sin 2πt + U(-0.1, 0.1); predict t from x.
@@ -81,6 +84,12 @@ function tfjs(c) {
 
 async function main() {
   await init();
+  if (PROFILE) {
+    window.__ready = true;
+    await new Promise((resolve) => { window.__go = resolve; });
+    window.__report = engine(CONFIGS.find((c) => c.name === PROFILE));
+    return;
+  }
   const report = { seconds_per_run: SECONDS, results: [] };
   for (const c of CONFIGS) {
     const row = { config: c.name, n: c.n, hidden: c.hidden, k: c.k };

@@ -1,0 +1,54 @@
+// One of the two workers of two-workers.mjs: trains its half of the samples, then swaps
+// the step's payloads with the other worker, in lockstep, for a few seconds; or (no
+// port) trains the MDN alone.
+import init, { Trainer } from './dist/mdn-playground.js';
+
+/** The other split: this worker trains one model alone (the MDN), no exchange. */
+function alone(t, seconds) {
+  t.set_train_baseline(false);
+  for (let i = 0; i < 5; i++) t.step(1);
+  const t0 = performance.now();
+  let steps = 0;
+  while (performance.now() - t0 < seconds * 1000) {
+    t.step(1);
+    steps++;
+  }
+  postMessage({ steps, seconds: (performance.now() - t0) / 1000 });
+}
+
+onmessage = async (e) => {
+  const { port, spec, sizes, seconds, train, leader } = e.data;
+  await init();
+  const t = new Trainer(spec);
+  if (!port) return alone(t, seconds);
+  // Stand-ins for the wasm memory the payloads are copied out of and into.
+  const mine = { blocks: new Float32Array(sizes.blocks).fill(1), grads: new Float32Array(sizes.grads).fill(1) };
+  const theirs = { blocks: new Float32Array(sizes.blocks), grads: new Float32Array(sizes.grads) };
+  const inbox = [];
+  let waiting = null;
+  port.onmessage = (m) => {
+    inbox.push(m.data);
+    if (waiting) waiting();
+  };
+  const receive = () => (inbox.length ? Promise.resolve() : new Promise((r) => { waiting = r; })).then(() => { waiting = null; return inbox.shift(); });
+  // The leader says when to stop; both stop after the same swap.
+  const swap = async (what, stop) => {
+    const out = mine[what].slice(); // out of wasm memory
+    port.postMessage({ out, stop }, [out.buffer]);
+    const got = await receive();
+    theirs[what].set(got.out); // into wasm memory
+    return stop || got.stop;
+  };
+  let steps = 0;
+  let t0 = 0;
+  for (let i = 0; ; i++) {
+    if (i === 5) t0 = performance.now();
+    if (train) t.step(1);
+    await swap('blocks', false);
+    const late = leader && i >= 5 && performance.now() - t0 > seconds * 1000;
+    const stop = await swap('grads', late);
+    if (i >= 5) steps++;
+    if (stop) break;
+  }
+  postMessage({ steps, seconds: (performance.now() - t0) / 1000 });
+};

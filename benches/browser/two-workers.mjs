@@ -1,0 +1,114 @@
+// Issue 14, point 3: can the page's own training use a second worker without shared
+// memory (no SharedArrayBuffer: it needs cross-origin isolation, which breaks embedding)?
+//
+// The same-bits split of a step over two workers (experiment::threads natively) needs two
+// exchanges per step: after each worker's half of the blocks (forward, loss, backward to
+// the layers' outputs), each sends the other its blocks' layer-output gradients and half
+// of its activations (each worker then sums its half of the gradient's rows over all the
+// blocks, in order); then each sends its half of the gradient (so that both take the same
+// Adam step). This page measures that for real: one worker training the page's
+// experiment (MDN and MSE regressor) on n samples, against two workers each training the
+// same network on n/2 samples in lockstep and exchanging, every step, payloads of the
+// sizes above through a MessageChannel (copied out of and into typed arrays, as out of
+// and into wasm memory), with no help from the page's thread.
+//
+// It also measures the other way to use two workers: one model each (the MDN on one, the
+// MSE regressor on the other), which needs no exchange per step.
+import init, { Trainer } from './dist/mdn-playground.js';
+
+const Q = new URLSearchParams(location.search);
+const SECONDS = Number(Q.get('seconds') ?? 3);
+const CONFIGS = [
+  { name: 'small', n: 1000, hidden: [20], k: 5 },
+  { name: 'medium', n: 4096, hidden: [64, 64], k: 10 },
+];
+
+const spec = (c, n) => `#data=bishop-inverse&n=${n}&k=${c.k}&hidden=${c.hidden.join(',')}&act=tanh&opt=adam&lr=0.01&batch=all&schedule=constant&steps=1000000`;
+
+/** Floats each worker sends per step: its samples' gradients at every layer's output and
+ * half of their activations (MDN and regressor), then half of both gradients. */
+function payload(c) {
+  const half = c.n / 2;
+  const mdn = [1, ...c.hidden, 3 * c.k];
+  const reg = [1, ...c.hidden, 1];
+  const perSample = (s) => s.slice(1).reduce((a, b) => a + b, 0) + s.slice(0, -1).reduce((a, b) => a + b, 0) / 2;
+  const params = (s) => s.slice(1).reduce((a, d, i) => a + (s[i] + 1) * d, 0);
+  return { blocks: Math.round(half * (perSample(mdn) + perSample(reg))), grads: Math.round((params(mdn) + params(reg)) / 2) };
+}
+
+function oneWorker(c) {
+  const t = new Trainer(spec(c, c.n));
+  for (let i = 0; i < 5; i++) t.step(1);
+  const t0 = performance.now();
+  let steps = 0;
+  while (performance.now() - t0 < SECONDS * 1000) {
+    t.step(1);
+    steps++;
+  }
+  t.free();
+  return steps / ((performance.now() - t0) / 1000);
+}
+
+async function twoWorkers(c, train) {
+  const { port1, port2 } = new MessageChannel();
+  const sizes = payload(c);
+  const ws = [0, 1].map(() => new Worker(new URL('./half-worker.mjs', import.meta.url), { type: 'module' }));
+  const ready = ws.map((w) => new Promise((r) => { w.onmessage = r; }));
+  ws[0].postMessage({ port: port1, spec: spec(c, c.n / 2), sizes, seconds: SECONDS, train, leader: true }, [port1]);
+  ws[1].postMessage({ port: port2, spec: spec(c, c.n / 2), sizes, seconds: SECONDS, train }, [port2]);
+  const [a] = await Promise.all(ready.map((p) => p.then((e) => e.data)));
+  ws.forEach((w) => w.terminate());
+  return { steps_per_s: a.steps / a.seconds, floats_per_step_each_way: sizes.blocks + sizes.grads };
+}
+
+/** The split by model: one worker per model, no exchange per step. Both workers here
+ * train the MDN alone (the dearer model: the MSE regressor costs less), so the slower of
+ * the two bounds from below what an MDN worker beside a regressor worker would reach. */
+async function modelSplit(c) {
+  const ws = [0, 1].map(() => new Worker(new URL('./half-worker.mjs', import.meta.url), { type: 'module' }));
+  const done = ws.map((w) => new Promise((r) => { w.onmessage = (e) => r(e.data); }));
+  ws.forEach((w) => w.postMessage({ spec: spec(c, c.n), seconds: SECONDS }));
+  const rates = (await Promise.all(done)).map((d) => d.steps / d.seconds);
+  ws.forEach((w) => w.terminate());
+  return Math.min(...rates);
+}
+
+function mdnAlone(c) {
+  const t = new Trainer(spec(c, c.n));
+  t.set_train_baseline(false);
+  for (let i = 0; i < 5; i++) t.step(1);
+  const t0 = performance.now();
+  let steps = 0;
+  while (performance.now() - t0 < SECONDS * 1000) {
+    t.step(1);
+    steps++;
+  }
+  t.free();
+  return steps / ((performance.now() - t0) / 1000);
+}
+
+async function main() {
+  await init();
+  const report = { seconds_per_run: SECONDS, cores: navigator.hardwareConcurrency, results: [] };
+  for (const c of CONFIGS) {
+    const one = oneWorker(c);
+    const two = await twoWorkers(c, true);
+    const exchangeOnly = await twoWorkers(c, false);
+    const mdn = mdnAlone(c);
+    const split = await modelSplit(c);
+    report.results.push({
+      config: c.name,
+      one_worker_steps_per_s: Math.round(one),
+      two_workers_steps_per_s: Math.round(two.steps_per_s),
+      speedup: +(two.steps_per_s / one).toFixed(2),
+      floats_per_step_each_way: two.floats_per_step_each_way,
+      exchanges_alone_per_s: Math.round(exchangeOnly.steps_per_s),
+      // Split by model: the MDN alone on one worker; two such workers at once.
+      mdn_alone_one_worker_steps_per_s: Math.round(mdn),
+      model_split_at_least_steps_per_s: Math.round(split),
+      model_split_speedup_at_least: +(split / one).toFixed(2),
+    });
+  }
+  window.__report = report;
+}
+main().catch((e) => { window.__report = { error: String(e) }; });

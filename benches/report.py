@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""make bench: the engine's speed as ratios, each measured in one run on this machine.
+
+1. `cargo bench --bench train`: steps/s natively at one thread and at every core (the
+   MDN alone, and with its MSE regressor as `mdn train` runs them).
+2. benches/jax_mdn.py: the same networks in JAX (jit, float32) on every core, and on one
+   (taskset -c 0, XLA's one-thread flags). Skipped, and said so, when JAX is missing.
+3. `mdn sweep` of the default spec (K = 1…8, 3 seeds) at --threads 1 and at every core;
+   the two reports must be equal.
+4. benches/browser/run.mjs: the page's engine against TF.js 4.22 (wasm and cpu backends)
+   in one headless Chromium session.
+5. benches/browser/two-workers-run.mjs: the page's training on a second worker without
+   shared memory, split by samples (exchanging every step) and split by model.
+
+Prints every measurement as a JSON line, then a table of the ratios against the goals
+of issue 14. Speeds are noisy on shared machines: compare within one run.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORES = os.cpu_count() or 1
+
+
+def json_lines(cmd, env=None):
+    out = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, check=True, capture_output=True, text=True).stdout
+    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    for r in rows:
+        print(json.dumps(r), flush=True)
+    return rows
+
+
+def pick(rows, config, models, **kw):
+    for r in rows:
+        if r.get("config") == config and r.get("models") == models and all(r.get(k) == v for k, v in kw.items()):
+            return r["steps_per_s"]
+    return None
+
+
+def timed_sweep(threads):
+    start = time.perf_counter()
+    out = subprocess.run([os.path.join(ROOT, "target/release/mdn"), "sweep", "", "--k", "1..8", "--seeds", "3", "--threads", str(threads)],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    seconds = time.perf_counter() - start
+    print(json.dumps({"sweep": "default spec, K = 1..8, 3 seeds", "threads": threads, "seconds": round(seconds, 2)}), flush=True)
+    return seconds, json.loads(out)
+
+
+def main():
+    engine = json_lines(["cargo", "bench", "--quiet", "--bench", "train"])
+    try:
+        import jax  # noqa: F401
+        have_jax = True
+    except ImportError:
+        have_jax = False
+        print("(JAX not installed: no JAX ratios; pip install jax)")
+    jax_all = json_lines([sys.executable, "benches/jax_mdn.py"]) if have_jax else []
+    one = {"XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}
+    jax_one = json_lines(["taskset", "-c", "0", sys.executable, "benches/jax_mdn.py"], env=one) if have_jax else []
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "mdn"], cwd=ROOT, check=True)
+    t1, r1 = timed_sweep(1)
+    tn, rn = timed_sweep(CORES)
+    browser = json_lines(["node", "benches/browser/run.mjs"])
+    page = {r["config"]: r for r in (browser[0]["results"] if browser else [])}
+    two = json_lines(["node", "benches/browser/two-workers-run.mjs"])
+    split = {r["config"]: r for r in (two[0]["results"] if two else [])}
+
+    rows = []
+
+    def ratio(what, a, b, goal=None):
+        value = a / b if a and b else None
+        rows.append((what, value, goal))
+
+    for config, goal in [("medium", 1.0), ("small", 2.0)]:
+        for models in ["mdn", "mdn+baseline"]:
+            e = pick(engine, config, models, threads=CORES)
+            ratio(f"{config} {models}: engine ({CORES} threads) / JAX ({CORES} cores)", e, pick(jax_all, config, models), goal)
+            ratio(f"{config} {models}: engine / JAX, both on 1 core", pick(engine, config, models, threads=1), pick(jax_one, config, models))
+            ratio(f"{config} {models}: engine, {CORES} threads / 1 thread", e, pick(engine, config, models, threads=1))
+            ratio(f"{config} {models}: JAX, {CORES} cores / 1 core", pick(jax_all, config, models), pick(jax_one, config, models))
+    for config, goal in [("small", 12.0), ("medium", None)]:
+        if config in page:
+            p = page[config]
+            ratio(f"page {config} (Chromium): engine / TF.js {browser[0]['tfjs']} wasm", p["engine"]["steps_per_s"], p["tfjs_wasm"]["steps_per_s"], goal)
+    for config, r in split.items():
+        rows.append((f"page {config}, MDN + regressor: 2 workers split by samples / 1 worker", r["speedup"], None))
+        rows.append((f"page {config}, MDN + regressor: 2 workers split by model / 1 worker (at least)", r["model_split_speedup_at_least"], None))
+    ratio(f"mdn sweep of the default spec: 1 thread / {CORES} threads (time)", t1, tn)
+    same = r1 == rn
+    print()
+    print(f"{'ratio':<78} {'value':>7}  goal")
+    for what, value, goal in rows:
+        v = f"{value:7.2f}" if value else "    n/a"
+        g = "" if goal is None else (f">= {goal:g}: " + ("met" if value and value >= goal else "not met"))
+        print(f"{what:<78} {v}  {g}")
+    print(f"sweep reports at 1 and {CORES} threads equal: {same}")
+    if not same:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
