@@ -67,7 +67,7 @@ profile: build browser-tools
 	for t in 1 $$(nproc); do \
 	  MDN_BENCH=medium MDN_BENCH_THREADS=$$t MDN_BENCH_SECONDS=1 perf record -q -o target/perf-$$t.data \
 	    $$(ls -t target/release/deps/train-* | grep -v '\.d$$' | head -1) --bench; \
-	  perf report -i target/perf-$$t.data --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -12; \
+	  perf report -i target/perf-$$t.data --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -12 | cut -c1-100; \
 	done
 	node benches/browser/profile.mjs small
 	node benches/browser/profile.mjs medium

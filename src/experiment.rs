@@ -1145,9 +1145,10 @@ pub mod threads {
         n > BLOCK && n * params >= WORTH_IT
     }
     /// Samples × parameters below which a step stays on one thread. Measured on 2 cores
-    /// with 2 threads: the small bench spec (1000 × 416) gains 13%, the default spec
-    /// (1000 × 1781) 26%, 4000 × 32,32 55%, the medium bench spec 50%.
-    const WORTH_IT: usize = 1 << 17;
+    /// with 2 threads: the small bench spec (1000 × 416) gains nothing (0.99–1.04× in
+    /// `make bench`, once the kernels got faster), the default spec (1000 × 1781) 26%,
+    /// 4000 × 32,32 55%, the medium bench spec 50–60%.
+    const WORTH_IT: usize = 1 << 19;
 
     /// One block's own buffers.
     #[derive(Clone)]

@@ -147,6 +147,20 @@ fn the_pytorch_export_holds_the_same_data_weights_recipe_and_probes_as_the_jax_o
     }
 }
 
+/// Issue 14: the band's seeds trained on threads give the band of one thread.
+#[test]
+fn the_band_is_the_same_on_threads() {
+    let spec = mdn_playground::Spec::parse("n=300&hidden=8&steps=150").unwrap();
+    let one = mdn_playground::export::band(&spec);
+    for threads in [2, 3, 8] {
+        assert_eq!(
+            mdn_playground::export::band_on(&spec, threads),
+            one,
+            "{threads} threads"
+        );
+    }
+}
+
 #[test]
 fn hostile_model_files_are_refused_with_a_reason_and_no_folder_is_left() {
     let model = tmp("model.json");

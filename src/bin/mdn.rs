@@ -775,7 +775,7 @@ fn export(args: &[String]) -> Result<(), Fail> {
         "mdn: measuring the playground's spread over {} seeds (the retrain band)…",
         mdn_playground::export::BAND_SEEDS
     );
-    let band = mdn_playground::export::band(&exp.spec);
+    let band = mdn_playground::export::band_on(&exp.spec, threads);
     let files = mdn_playground::export::files(&mut exp, to, band, speed).map_err(|e| Fail(e, 2))?;
     // Written beside the target and renamed into place: never a half-written folder.
     let tmp = dir.with_extension(format!("partial-{}", std::process::id()));

@@ -141,14 +141,36 @@ fn probes(exp: &Experiment) -> Vec<serde_json::Value> {
 /// The playground's own spread of the validation NLLs over [`BAND_SEEDS`] seeds of `spec`
 /// (its seed and the next ones): [min, max], widened by [`BAND_MARGIN`].
 pub fn band(spec: &Spec) -> (f64, f64, Vec<f64>) {
-    let mut vals = Vec::new();
-    for s in 0..BAND_SEEDS {
+    band_on(spec, 1)
+}
+
+/// [`band`], natively with its seeds trained on up to `threads` threads at once (each
+/// run's bits do not depend on where it runs, so neither does the band).
+pub fn band_on(spec: &Spec, threads: usize) -> (f64, f64, Vec<f64>) {
+    let run = |s: u64| {
         let mut sp = spec.clone();
         sp.seed = (spec.seed + s) % (crate::spec::SEED_MAX + 1);
         let mut e = Experiment::new(&sp);
         e.train(sp.steps);
-        vals.push(e.metrics().val_nll);
-    }
+        e.metrics().val_nll
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    let vals: Vec<f64> = match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.clamp(1, BAND_SEEDS as usize))
+        .build()
+    {
+        Ok(pool) if threads > 1 => pool.install(|| {
+            use rayon::prelude::*;
+            let seeds: Vec<u64> = (0..BAND_SEEDS).collect();
+            seeds.into_par_iter().with_max_len(1).map(run).collect()
+        }),
+        _ => (0..BAND_SEEDS).map(run).collect(),
+    };
+    #[cfg(target_arch = "wasm32")]
+    let vals: Vec<f64> = {
+        let _ = threads;
+        (0..BAND_SEEDS).map(run).collect()
+    };
     let lo = vals.iter().cloned().fold(f64::INFINITY, f64::min);
     let hi = vals.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     (lo - BAND_MARGIN, hi + BAND_MARGIN, vals)
