@@ -2,6 +2,7 @@
 // draws it again with plotters' SVG backend: Viewer::svg, sweep_svg).
 import { S, $ } from './state.js';
 import { E } from './engine.js';
+import { runPool } from './sweep-pool.js';
 
 export function download(name, type, data) {
   const url = URL.createObjectURL(new Blob([data], { type }));
@@ -58,15 +59,33 @@ export function fillFrameworks(pairs) {
   }
 }
 
-/** The experiment as a zipped project in the chosen framework (trained in the worker:
- * training pauses while the band is measured over 5 seeds). */
+/** The retrain band's runs (the spec over 5 seeds) on the pool of sweep workers; their
+ * validation NLLs, in the runs' order. Throws the reason when the spec cannot be exported. */
+async function bandOnPool(note) {
+  const links = E().export_band_links('#' + S.viewer.spec());
+  const vals = new Float64Array(links.length).fill(NaN);
+  const pool = runPool(links, {
+    onRow: (i, row) => { vals[i] = JSON.parse(row).val_nll ?? NaN; },
+    onProgress: (f) => {
+      const done = Math.round((100 * f.reduce((a, b) => a + b, 0)) / f.length);
+      note.textContent = `Preparing the export: training this spec over ${links.length} seeds for the retrain band (${done}%)…`;
+    },
+  });
+  await pool.done;
+  return vals;
+}
+
+/** The experiment as a zipped project in the chosen framework: the band's runs on the
+ * pool of sweep workers (training pauses), then the files from the training worker. */
 export async function exportCode(ask, MSG) {
   const note = $('exportnote');
   const to = $('exportto').value;
   const name = `mdn-${to}.zip`;
   note.textContent = 'Preparing the export: training this spec over 5 seeds for the retrain band…';
   try {
-    const bytes = await ask({ type: MSG.EXPORT, to });
+    await ask({ type: MSG.PLAY, on: false });
+    const band = await bandOnPool(note);
+    const bytes = await ask({ type: MSG.EXPORT, to, band });
     download(name, 'application/zip', bytes);
     note.textContent = `Exported ${name} (${Math.round(bytes.length / 1024)} KB): unzip it, then python experiment.py check (see its README).`;
   } catch (err) {

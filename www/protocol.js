@@ -9,8 +9,10 @@
 //   PLAY      {on}                      start or pause training
 //   STEP      {n}                       train n steps, then pause
 //   METRICS   {}                        fresh metrics (answered at once, even while training)
-//   EXPORT    {to}                      the experiment as a zipped project in framework `to` (training
-//                                       pauses; the band trains the spec over 5 seeds)
+//   EXPORT    {to, band}                the experiment as a zipped project in framework `to` (training
+//                                       pauses); `band`: the validation NLLs of the band's runs
+//                                       (export_band_links, trained on the sweep pool), a
+//                                       Float64Array; without it the worker trains them itself
 //   DEBUG_TRAP {}                       for the tests: the engine traps
 // Worker → page:
 //   SNAPSHOT  {ids, gen, playing, bytes}  `bytes`: a Snapshot (src/snapshot.rs, read by

@@ -117,7 +117,8 @@ function sweepText(r, [doneRuns, total], workers) {
   if (s.length && r.chosen_by_bic !== undefined) {
     const p1 = s[0].params;
     const dp = s.length > 1 ? (s[1].params - s[0].params) / (s[1].k - s[0].k) : null;
-    text += ` Lowest BIC at K = ${r.chosen_by_bic}, lowest validation NLL at K = ${r.chosen_by_val_nll}.`;
+    const lowest = doneRuns < total ? 'So far, lowest' : 'Lowest';
+    text += ` ${lowest} BIC at K = ${r.chosen_by_bic}, lowest validation NLL at K = ${r.chosen_by_val_nll}.`;
     text += dp ? ` P (the MDN's weights and biases) = ${p1} at K = ${s[0].k}, ${dp} more per component.` : ` P = ${p1}.`;
   }
   const halted = r.rows.filter((row) => row.halted).length;

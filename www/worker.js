@@ -117,7 +117,7 @@ const handlers = {
   },
   [MSG.EXPORT](m) {
     w.playing = false;
-    const bytes = w.trainer.export_zip(String(m.to));
+    const bytes = w.trainer.export_zip(String(m.to), m.band instanceof Float64Array ? m.band : undefined);
     postMessage({ type: MSG.EXPORTED, ids: [m.id], bytes }, [bytes.buffer]);
   },
   [MSG.DEBUG_TRAP]() {

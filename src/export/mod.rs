@@ -144,16 +144,23 @@ pub fn band(spec: &Spec) -> (f64, f64, Vec<f64>) {
     band_on(spec, 1)
 }
 
+/// The specs whose runs make the band: `spec` with its seed and the next ones.
+pub fn band_specs(spec: &Spec) -> Vec<Spec> {
+    (0..BAND_SEEDS)
+        .map(|s| {
+            let mut sp = spec.clone();
+            sp.seed = (spec.seed + s) % (crate::spec::SEED_MAX + 1);
+            sp
+        })
+        .collect()
+}
+
 /// [`band`], natively with its seeds trained on up to `threads` threads at once (each
-/// run's bits do not depend on where it runs, so neither does the band).
+/// run's bits do not depend on where it runs, so neither does the band). Each run is a
+/// sweep's [`crate::sweep::Job`], as the page's pool of workers trains it.
 pub fn band_on(spec: &Spec, threads: usize) -> (f64, f64, Vec<f64>) {
-    let run = |s: u64| {
-        let mut sp = spec.clone();
-        sp.seed = (spec.seed + s) % (crate::spec::SEED_MAX + 1);
-        let mut e = Experiment::new(&sp);
-        e.train(sp.steps);
-        e.metrics().val_nll
-    };
+    let specs = band_specs(spec);
+    let run = |sp: &Spec| crate::sweep::Job::of(sp).run().val_nll;
     #[cfg(not(target_arch = "wasm32"))]
     let vals: Vec<f64> = match rayon::ThreadPoolBuilder::new()
         .num_threads(threads.clamp(1, BAND_SEEDS as usize))
@@ -161,16 +168,20 @@ pub fn band_on(spec: &Spec, threads: usize) -> (f64, f64, Vec<f64>) {
     {
         Ok(pool) if threads > 1 => pool.install(|| {
             use rayon::prelude::*;
-            let seeds: Vec<u64> = (0..BAND_SEEDS).collect();
-            seeds.into_par_iter().with_max_len(1).map(run).collect()
+            specs.par_iter().with_max_len(1).map(run).collect()
         }),
-        _ => (0..BAND_SEEDS).map(run).collect(),
+        _ => specs.iter().map(run).collect(),
     };
     #[cfg(target_arch = "wasm32")]
     let vals: Vec<f64> = {
         let _ = threads;
-        (0..BAND_SEEDS).map(run).collect()
+        specs.iter().map(run).collect()
     };
+    band_of(vals)
+}
+
+/// The band of the runs' validation NLLs: [min, max] widened by [`BAND_MARGIN`].
+pub fn band_of(vals: Vec<f64>) -> (f64, f64, Vec<f64>) {
     let lo = vals.iter().cloned().fold(f64::INFINITY, f64::min);
     let hi = vals.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     (lo - BAND_MARGIN, hi + BAND_MARGIN, vals)

@@ -166,6 +166,23 @@ pub fn export_frameworks() -> Vec<String> {
         .collect()
 }
 
+/// The runs of the export band of the spec in `link`, as links for the page's pool of
+/// sweep workers ([`super::SweepJob`]); their rows' validation NLLs go to
+/// [`Trainer::export_zip`]. Throws the reason when the spec cannot be exported exactly.
+#[wasm_bindgen]
+pub fn export_band_links(link: &str) -> Result<Vec<String>, JsValue> {
+    let spec = Link::parse(link).0.spec;
+    if let Some(why) = crate::export::refuse(&spec) {
+        return Err(JsValue::from_str(&format!(
+            "this experiment cannot be exported exactly: {why}"
+        )));
+    }
+    Ok(crate::export::band_specs(&spec)
+        .iter()
+        .map(|s| format!("#{}", s.format()))
+        .collect())
+}
+
 /// The most steps one `step` command trains (as the page's own Step).
 const STEP_MAX: u64 = 1_000_000;
 
@@ -288,10 +305,12 @@ impl Viewer {
 impl Trainer {
     /// The experiment as a project in the framework `to` (one of [`export_frameworks`]),
     /// zipped in a folder `mdn-{to}` (see [`crate::export`]): its data, the weights as
-    /// trained so far, the recipe with the playground's band (the spec trained over 5
-    /// seeds: this takes a while), probes, code and README. Throws the reason when the
-    /// framework is unknown or the spec cannot be exported exactly.
-    pub fn export_zip(&mut self, to: &str) -> Result<Vec<u8>, JsValue> {
+    /// trained so far, the recipe with the playground's band, probes, code and README.
+    /// `band`: the validation NLLs of the runs of [`export_band_links`], trained by the
+    /// page's pool; when it is not one finite number per run, the band's runs are trained
+    /// here (this takes a while). Throws the reason when the framework is unknown or the
+    /// spec cannot be exported exactly.
+    pub fn export_zip(&mut self, to: &str, band: Option<Vec<f64>>) -> Result<Vec<u8>, JsValue> {
         let fw = crate::export::framework(to).map_err(|e| JsValue::from_str(&e))?;
         let exp = &mut self.exp;
         if let Some(why) = crate::export::refuse(&exp.spec) {
@@ -299,7 +318,13 @@ impl Trainer {
                 "this experiment cannot be exported exactly: {why}"
             )));
         }
-        let band = crate::export::band(&exp.spec);
+        let given = band.filter(|b| {
+            b.len() == crate::export::BAND_SEEDS as usize && b.iter().all(|v| v.is_finite())
+        });
+        let band = match given {
+            Some(vals) => crate::export::band_of(vals),
+            None => crate::export::band(&exp.spec),
+        };
         let files =
             crate::export::files(exp, fw.name, band, 0.0).map_err(|e| JsValue::from_str(&e))?;
         Ok(crate::export::zip(&files, &format!("mdn-{}", fw.name)))
