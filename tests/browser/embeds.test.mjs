@@ -103,3 +103,14 @@ test('the arm\'s two views one by one: panels=outputs,inputs; a panel for the ot
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+test('an embed with the sweep panel runs the sweep on its pool and keeps its line', async () => {
+  const { page, log } = await open(browser, server.url + '#n=200&hidden=8&steps=60&embed=1&panels=sweep,main', { width: 600, height: 700, cores: 3 });
+  await ready(page);
+  const r = await page.evaluate(() => window.mdn.sweep({ kMax: 2, seeds: 1 }));
+  assert.equal(r.rows.length, 2);
+  assert.equal(await page.isVisible('#sweep-status'), true, 'the line shows in the embed');
+  assert.match(await page.textContent('#sweep-status'), /^2 of 2 runs trained \(2 workers\)\. Lowest BIC at K = \d/);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
