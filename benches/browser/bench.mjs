@@ -1,6 +1,7 @@
 // Runs in the page: the same MDN step (full-batch Adam, loss read back every step) in
 // this engine and in TF.js 4.22 (wasm and cpu backends), each for a few seconds.
 import init, { Trainer } from './dist/mdn-playground.js';
+import { timeLoop as time } from './timing.mjs';
 
 const CONFIGS = [
   { name: 'small', n: 1000, hidden: [20], k: 5 },
@@ -24,16 +25,7 @@ function bishop(n) {
   return { x, t };
 }
 
-function timeLoop(step) {
-  for (let i = 0; i < 5; i++) step(); // warm up
-  const t0 = performance.now();
-  let steps = 0;
-  while (performance.now() - t0 < SECONDS * 1000) {
-    step();
-    steps++;
-  }
-  return steps / ((performance.now() - t0) / 1000);
-}
+const timeLoop = (step) => time(step, SECONDS).steps_per_s;
 
 function engine(c) {
   const pg = new Trainer(`#data=bishop-inverse&n=${c.n}&k=${c.k}&hidden=${c.hidden.join(',')}&act=tanh&opt=adam&lr=0.01&batch=all&schedule=constant&steps=1000000`);

@@ -2,18 +2,13 @@
 // the step's payloads with the other worker, in lockstep, for a few seconds; or (no
 // port) trains the MDN alone.
 import init, { Trainer } from './dist/mdn-playground.js';
+import { timeLoop } from './timing.mjs';
 
 /** The other split: this worker trains one model alone (the MDN), no exchange. */
 function alone(t, seconds) {
   t.set_train_baseline(false);
-  for (let i = 0; i < 5; i++) t.step(1);
-  const t0 = performance.now();
-  let steps = 0;
-  while (performance.now() - t0 < seconds * 1000) {
-    t.step(1);
-    steps++;
-  }
-  postMessage({ steps, seconds: (performance.now() - t0) / 1000 });
+  const { steps, seconds: took } = timeLoop(() => t.step(1), seconds);
+  postMessage({ steps, seconds: took });
 }
 
 onmessage = async (e) => {
@@ -32,11 +27,16 @@ onmessage = async (e) => {
   };
   const receive = () => (inbox.length ? Promise.resolve() : new Promise((r) => { waiting = r; })).then(() => { waiting = null; return inbox.shift(); });
   // The leader says when to stop; both stop after the same swap.
+  // Buffers go back and forth (each side sends on the one it last received), so that no
+  // step allocates: only the copies out of and into wasm memory remain.
+  const spare = { blocks: new Float32Array(sizes.blocks), grads: new Float32Array(sizes.grads) };
   const swap = async (what, stop) => {
-    const out = mine[what].slice(); // out of wasm memory
+    const out = spare[what];
+    out.set(mine[what]); // out of wasm memory
     port.postMessage({ out, stop }, [out.buffer]);
     const got = await receive();
     theirs[what].set(got.out); // into wasm memory
+    spare[what] = got.out;
     return stop || got.stop;
   };
   let steps = 0;

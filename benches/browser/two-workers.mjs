@@ -15,6 +15,7 @@
 // It also measures the other way to use two workers: one model each (the MDN on one, the
 // MSE regressor on the other), which needs no exchange per step.
 import init, { Trainer } from './dist/mdn-playground.js';
+import { timeLoop } from './timing.mjs';
 
 const Q = new URLSearchParams(location.search);
 const SECONDS = Number(Q.get('seconds') ?? 3);
@@ -36,17 +37,14 @@ function payload(c) {
   return { blocks: Math.round(half * (perSample(mdn) + perSample(reg))), grads: Math.round((params(mdn) + params(reg)) / 2) };
 }
 
-function oneWorker(c) {
+/** Steps per second of one worker (this page's thread) training the spec of `c`: both
+ * models, or the MDN alone. */
+function oneWorker(c, withRegressor = true) {
   const t = new Trainer(spec(c, c.n));
-  for (let i = 0; i < 5; i++) t.step(1);
-  const t0 = performance.now();
-  let steps = 0;
-  while (performance.now() - t0 < SECONDS * 1000) {
-    t.step(1);
-    steps++;
-  }
+  t.set_train_baseline(withRegressor);
+  const rate = timeLoop(() => t.step(1), SECONDS).steps_per_s;
   t.free();
-  return steps / ((performance.now() - t0) / 1000);
+  return rate;
 }
 
 async function twoWorkers(c, train) {
@@ -73,20 +71,6 @@ async function modelSplit(c) {
   return Math.min(...rates);
 }
 
-function mdnAlone(c) {
-  const t = new Trainer(spec(c, c.n));
-  t.set_train_baseline(false);
-  for (let i = 0; i < 5; i++) t.step(1);
-  const t0 = performance.now();
-  let steps = 0;
-  while (performance.now() - t0 < SECONDS * 1000) {
-    t.step(1);
-    steps++;
-  }
-  t.free();
-  return steps / ((performance.now() - t0) / 1000);
-}
-
 async function main() {
   await init();
   const report = { seconds_per_run: SECONDS, cores: navigator.hardwareConcurrency, results: [] };
@@ -94,7 +78,7 @@ async function main() {
     const one = oneWorker(c);
     const two = await twoWorkers(c, true);
     const exchangeOnly = await twoWorkers(c, false);
-    const mdn = mdnAlone(c);
+    const mdn = oneWorker(c, false);
     const split = await modelSplit(c);
     report.results.push({
       config: c.name,
