@@ -230,15 +230,9 @@ impl Sweep {
     }
 
     /// Trains up to `steps` steps of the current experiment (starting the next one if
-    /// none is under way); returns true when the whole sweep is done.
+    /// none is under way); returns true when the whole sweep is done. (The page's workers
+    /// run a sweep's jobs in slices of time: [`Job::advance_within`].)
     pub fn advance(&mut self, steps: u64) -> bool {
-        self.advance_within(steps, &mut || false)
-    }
-
-    /// As [`Sweep::advance`], stopping early when `out_of_time()` says so (asked after
-    /// every block of samples; see [`Experiment::train_within`]), so that a sweep of large
-    /// networks can be cancelled at once. The rows have the same bits either way.
-    pub fn advance_within(&mut self, steps: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         if self.current.is_none() {
             let Some((k, seed)) = self.todo.pop() else {
                 return true;
@@ -246,7 +240,7 @@ impl Sweep {
             self.current = Some(Job::new(&self.spec, k, seed));
         }
         let job = self.current.as_mut().expect("set above");
-        if let Some(r) = job.advance_within(steps, out_of_time) {
+        if let Some(r) = job.advance_within(steps, &mut || false) {
             self.current = None;
             self.place(r);
         }
@@ -301,8 +295,8 @@ impl Sweep {
 }
 
 impl Sweep {
-    /// In WebAssembly (one worker): the rest of the sweep on this thread (the page runs
-    /// its sweep in slices, with [`Sweep::advance_within`]).
+    /// In WebAssembly (no threads): the rest of the sweep on this thread (the page hands
+    /// a sweep's jobs to its pool of workers instead: [`Sweep::job_specs`]).
     #[cfg(target_arch = "wasm32")]
     pub fn finish_parallel(
         &mut self,

@@ -289,11 +289,19 @@ fn training_in_slices_of_one_block_gives_the_same_bits() {
 fn a_sweep_in_slices_gives_the_same_rows_and_stops_at_once() {
     let spec = Spec::parse("n=300&hidden=6&k=2&batch=all&steps=15").unwrap();
     let whole = Sweep::run(&spec, 1, 3, 2).unwrap();
+    // Each run in slices, as the page's sweep workers train it (SweepJob::advance_for).
     let mut s = Sweep::new(&spec, 1, 3, 2).unwrap();
     let mut stop = every(1);
     let mut calls = 0;
-    while !s.advance_within(u64::MAX, &mut stop) {
-        calls += 1;
+    for job in s.job_specs() {
+        let mut job = mdn_playground::sweep::Job::of(&job);
+        let row = loop {
+            if let Some(r) = job.advance_within(u64::MAX, &mut stop) {
+                break r;
+            }
+            calls += 1;
+        };
+        s.add_row(row).unwrap();
     }
     assert!(calls > 6 * 15, "{calls}");
     assert_eq!(s.report(), whole);

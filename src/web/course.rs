@@ -177,10 +177,7 @@ pub fn export_band_links(link: &str) -> Result<Vec<String>, JsValue> {
             "this experiment cannot be exported exactly: {why}"
         )));
     }
-    Ok(crate::export::band_specs(&spec)
-        .iter()
-        .map(|s| format!("#{}", s.format()))
-        .collect())
+    Ok(super::spec_links(&crate::export::band_specs(&spec)))
 }
 
 /// The most steps one `step` command trains (as the page's own Step).

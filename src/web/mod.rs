@@ -1109,11 +1109,7 @@ impl SweepRun {
     /// The links of the runs still to train, in the sweep's order: each is a whole spec
     /// with its K and seed, for a [`SweepJob`] in one of the page's sweep workers.
     pub fn job_links(&self) -> Vec<String> {
-        self.sweep
-            .job_specs()
-            .iter()
-            .map(|s| format!("#{}", s.format()))
-            .collect()
+        spec_links(&self.sweep.job_specs())
     }
 
     /// Takes a run's row (JSON, from [`SweepJob::row_json`]); throws the reason when it is
@@ -1133,6 +1129,11 @@ impl SweepRun {
     pub fn report_json(&self) -> String {
         serde_json::to_string(&self.sweep.report()).unwrap_or_default()
     }
+}
+
+/// The links of specs (`#` and the spec's keys), as the page's workers take them.
+pub(crate) fn spec_links(specs: &[crate::Spec]) -> Vec<String> {
+    specs.iter().map(|s| format!("#{}", s.format())).collect()
 }
 
 /// One run of a K sweep, in a sweep worker (www/sweep-worker.js).
