@@ -10,6 +10,7 @@ use crate::network::{Kernels, Network, Workspace, BLOCK};
 use crate::optimizer::Optimizer;
 use crate::rng::{stream, Rng};
 use crate::spec::{Batch, Data, Init, Spec};
+use crate::split::TrainState;
 use serde::Serialize;
 
 pub struct Experiment {
@@ -28,8 +29,11 @@ pub struct Experiment {
     pub step: u64,
     /// Losses of the last step's batch.
     pub last: StepLoss,
-    /// Train the MSE baseline alongside (default). Off only to time the MDN alone.
+    /// Train the MSE baseline alongside (default). Off to time the MDN alone, and on the
+    /// page's training worker while a helper trains the baseline (see [`crate::split`]).
     pub train_baseline: bool,
+    /// Train the MDN (default). Off only on that helper.
+    pub train_mdn: bool,
     /// Why training stopped, if it did: a step gave a loss, gradient or parameter that is
     /// not a finite number. The models were rolled back to the step before.
     pub halted: Option<String>,
@@ -232,6 +236,7 @@ impl Experiment {
             step: 0,
             last: StepLoss::default(),
             train_baseline: true,
+            train_mdn: true,
             halted: None,
             reinitialised: 0,
             best_val: f64::INFINITY,
@@ -374,7 +379,7 @@ impl Experiment {
         self.mdn_opt.lr = lr;
         self.base_opt.lr = lr;
         let with = Models {
-            mdn: true,
+            mdn: self.train_mdn,
             baseline: self.train_baseline,
         };
         let m = &self.model;
@@ -417,8 +422,10 @@ impl Experiment {
         }
         self.last_good.0.clone_from(&self.model.mdn.params);
         self.last_good.1.clone_from(&self.model.baseline.params);
-        self.mdn_opt
-            .step(&mut self.model.mdn.params, &self.s.grad_mdn);
+        if self.train_mdn {
+            self.mdn_opt
+                .step(&mut self.model.mdn.params, &self.s.grad_mdn);
+        }
         if self.train_baseline {
             self.base_opt
                 .step(&mut self.model.baseline.params, &self.s.grad_base);
@@ -434,7 +441,7 @@ impl Experiment {
             return self.last;
         }
         self.step += 1;
-        if self.spec.reinit_dead > 0 && self.step % self.spec.reinit_dead == 0 {
+        if self.train_mdn && self.spec.reinit_dead > 0 && self.step % self.spec.reinit_dead == 0 {
             self.reinit_dead();
         }
         self.last = StepLoss {
@@ -537,6 +544,101 @@ impl Experiment {
             self.reinitialised += 1;
         }
         self.mdn_opt.reset(touched.into_iter());
+    }
+
+    /// Where training stands: everything a training step changes (see [`TrainState`]).
+    /// A step cut short by [`Experiment::train_within`] is not part of it.
+    pub fn save(&self) -> TrainState {
+        TrainState {
+            step: self.step,
+            input: (self.model.input_mean.clone(), self.model.input_std.clone()),
+            mdn: self.model.mdn.params.clone(),
+            baseline: self.model.baseline.params.clone(),
+            mdn_opt: self.mdn_opt.clone(),
+            base_opt: self.base_opt.clone(),
+            batch_rng: self.batch_rng.clone(),
+            noise_rng: self.noise_rng.clone(),
+            order: self.order.clone(),
+            cursor: self.cursor,
+            last: self.last,
+            halted: self.halted.clone(),
+            reinitialised: self.reinitialised,
+            last_good: self.last_good.clone(),
+        }
+    }
+
+    /// Goes back to a state [`Experiment::save`] gave (of this experiment's spec): a step
+    /// or metrics under way are dropped.
+    pub fn restore(&mut self, s: TrainState) {
+        self.step = s.step;
+        (self.model.input_mean, self.model.input_std) = s.input;
+        self.model.mdn.params = s.mdn;
+        self.model.baseline.params = s.baseline;
+        self.mdn_opt = s.mdn_opt;
+        self.base_opt = s.base_opt;
+        self.batch_rng = s.batch_rng;
+        self.noise_rng = s.noise_rng;
+        self.order = s.order;
+        self.cursor = s.cursor;
+        self.last = s.last;
+        self.halted = s.halted;
+        self.reinitialised = s.reinitialised;
+        self.last_good = s.last_good;
+        self.pending = None;
+        self.pending_metrics = None;
+    }
+
+    /// Takes the state of [`TrainState::to_bytes`]; refused, with nothing changed, if the
+    /// bytes are not a state of this experiment's spec.
+    pub fn restore_bytes(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let s = TrainState::from_bytes(bytes, &self.save())
+            .ok_or("not a training state of this experiment")?;
+        self.restore(s);
+        Ok(())
+    }
+
+    /// The MSE regressor's side of where training stands (its parameters, the ones
+    /// before the last step, its optimizer, the last batch's MSE), at step `step`, with
+    /// whether it halted: what the helper that trains it reports (see [`crate::split`]).
+    pub fn baseline_part(&self) -> Vec<u8> {
+        let mut w = crate::bytes::Writer(Vec::new());
+        w.u64(self.step);
+        w.u64(self.halted.is_some() as u64);
+        w.f64(self.last.mse);
+        w.f32s(&self.model.baseline.params);
+        w.f32s(&self.last_good.1);
+        self.base_opt.write_state(&mut w);
+        w.0
+    }
+
+    /// Takes the regressor's side from [`Experiment::baseline_part`] of an experiment of the
+    /// same spec that trained the regressor alone to the same step without halting;
+    /// refused, with nothing changed, otherwise.
+    pub fn take_baseline_part(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let mut r = crate::bytes::Bytes(bytes);
+        let mut opt = self.base_opt.clone();
+        let read = (|| {
+            let (step, halted, mse) = (r.u64()?, r.u64()?, r.f64()?);
+            let (params, last_good) = (r.f32s()?, r.f32s()?);
+            opt.read_state(&mut r)?;
+            r.done().then_some((step, halted, mse, params, last_good))
+        })();
+        let Some((step, halted, mse, params, last_good)) = read else {
+            return Err("not a regressor's training state".into());
+        };
+        let n = self.model.baseline.params.len();
+        if step != self.step || halted != 0 || params.len() != n || last_good.len() != n {
+            return Err(format!(
+                "the regressor's training is at step {step}{}, not at step {}",
+                if halted != 0 { " and halted" } else { "" },
+                self.step
+            ));
+        }
+        self.model.baseline.params = params;
+        self.last_good.1 = last_good;
+        self.base_opt = opt;
+        self.last.mse = mse;
+        Ok(())
     }
 
     /// Lets a halted run train again (from the rolled-back models).

@@ -14,6 +14,7 @@
 //! | losses and their gradients | [`loss`] |
 //! | optimizers | [`optimizer`] |
 //! | training both models side by side | [`experiment`] |
+//! | ... on two workers, the same bits | [`split`] |
 //! | trained model, queries, model file | [`model`] |
 //! | the pathology lab: failures and their remedies | [`lab`] |
 //! | choosing K: sweeps, validation NLL and BIC | [`sweep`] |
@@ -23,6 +24,7 @@
 // Index loops over blocks are deliberate: they are what vectorizes.
 #![allow(clippy::needless_range_loop, clippy::too_many_arguments)]
 
+pub mod bytes;
 pub mod calibration;
 pub mod dataset;
 pub mod experiment;
@@ -44,6 +46,7 @@ pub mod rng;
 mod simd;
 pub mod snapshot;
 pub mod spec;
+pub mod split;
 pub mod sweep;
 pub mod text;
 pub mod tour;

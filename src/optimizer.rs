@@ -102,6 +102,28 @@ impl Optimizer {
 }
 
 impl Optimizer {
+    /// Writes what steps change (the rate, step count and moments).
+    pub(crate) fn write_state(&self, w: &mut crate::bytes::Writer) {
+        w.f64(self.lr);
+        w.u64(self.t);
+        w.f64(self.b1t);
+        w.f64(self.b2t);
+        w.f64s(&self.m);
+        w.f64s(&self.v);
+    }
+
+    /// Takes the state [`Optimizer::write_state`] wrote; `None`, and nothing changed, if
+    /// it is not one of an optimizer of this kind and size.
+    pub(crate) fn read_state(&mut self, r: &mut crate::bytes::Bytes) -> Option<()> {
+        let (lr, t, b1t, b2t) = (r.f64()?, r.u64()?, r.f64()?, r.f64()?);
+        let (m, v) = (r.f64s()?, r.f64s()?);
+        if m.len() != self.m.len() || v.len() != self.v.len() {
+            return None;
+        }
+        (self.lr, self.t, self.b1t, self.b2t, self.m, self.v) = (lr, t, b1t, b2t, m, v);
+        Some(())
+    }
+
     /// Forgets the moments of the parameters `idx` (after they were set anew).
     pub fn reset(&mut self, idx: impl Iterator<Item = usize>) {
         for i in idx {

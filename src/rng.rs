@@ -19,6 +19,25 @@ impl Rng {
         Rng(r)
     }
 
+    /// Writes where the generator stands (its seed, stream and position).
+    pub(crate) fn write(&self, w: &mut crate::bytes::Writer) {
+        w.0.extend_from_slice(&self.0.get_seed());
+        w.u64(self.0.get_stream());
+        let pos = self.0.get_word_pos();
+        w.u64(pos as u64);
+        w.u64((pos >> 64) as u64);
+    }
+
+    /// A generator where [`Rng::write`] left one.
+    pub(crate) fn read(r: &mut crate::bytes::Bytes) -> Option<Rng> {
+        let seed: [u8; 32] = r.take(32)?.try_into().ok()?;
+        let mut g = ChaCha8Rng::from_seed(seed);
+        g.set_stream(r.u64()?);
+        let (lo, hi) = (r.u64()?, r.u64()?);
+        g.set_word_pos(lo as u128 | (hi as u128) << 64);
+        Some(Rng(g))
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.0.next_u64()
     }

@@ -3,6 +3,7 @@
 //! and reads it ([`Snapshot::to_bytes`], [`Snapshot::from_bytes`]); between the worker
 //! and the page it is one transferable buffer of bytes.
 
+use crate::bytes::{Bytes, Writer};
 use crate::experiment::Metrics;
 
 /// One snapshot of a training run.
@@ -33,38 +34,30 @@ impl Snapshot {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Vec::with_capacity(64 + 4 * (self.mdn.len() + self.baseline.len()));
-        w.extend_from_slice(MAGIC);
-        w.extend_from_slice(&self.step.to_le_bytes());
-        w.extend_from_slice(&self.planned.to_le_bytes());
-        let text = |w: &mut Vec<u8>, t: &str| {
-            w.extend_from_slice(&(t.len() as u64).to_le_bytes());
-            w.extend_from_slice(t.as_bytes());
-        };
-        text(&mut w, self.halted.as_deref().unwrap_or(""));
+        let mut w = Writer(Vec::with_capacity(
+            64 + 4 * (self.mdn.len() + self.baseline.len()),
+        ));
+        w.0.extend_from_slice(MAGIC);
+        w.u64(self.step);
+        w.u64(self.planned);
+        w.text(self.halted.as_deref().unwrap_or(""));
         let metrics = self
             .metrics
             .as_ref()
             .map(|m| serde_json::to_string(m).expect("serializes"))
             .unwrap_or_default();
-        text(&mut w, &metrics);
-        let count = |w: &mut Vec<u8>, n: usize| w.extend_from_slice(&(n as u64).to_le_bytes());
-        for v in [&self.mdn, &self.baseline] {
-            count(&mut w, v.len());
-            v.iter().for_each(|x| w.extend_from_slice(&x.to_le_bytes()));
-        }
-        count(&mut w, self.baseline_sigma.len());
-        for x in &self.baseline_sigma {
-            w.extend_from_slice(&x.to_le_bytes());
-        }
+        w.text(&metrics);
+        w.f32s(&self.mdn);
+        w.f32s(&self.baseline);
+        w.f64s(&self.baseline_sigma);
         for h in &self.histories {
-            count(&mut w, h.len());
+            w.u64(h.len() as u64);
             for (s, v) in h {
-                w.extend_from_slice(&s.to_le_bytes());
-                w.extend_from_slice(&v.to_le_bytes());
+                w.f64(*s);
+                w.f64(*v);
             }
         }
-        w
+        w.0
     }
 
     /// Reads bytes from [`Snapshot::to_bytes`]; `None` if they are not a snapshot.
@@ -77,19 +70,12 @@ impl Snapshot {
         let planned = r.u64()?;
         let halted = r.text()?;
         let metrics = r.text()?;
-        let f32s = |r: &mut Bytes| -> Option<Vec<f32>> {
-            let n = r.len()?;
-            (0..n)
-                .map(|_| Some(f32::from_le_bytes(r.take(4)?.try_into().ok()?)))
-                .collect()
-        };
-        let mdn = f32s(&mut r)?;
-        let baseline = f32s(&mut r)?;
-        let n = r.len()?;
-        let baseline_sigma = (0..n).map(|_| r.f64()).collect::<Option<Vec<f64>>>()?;
+        let mdn = r.f32s()?;
+        let baseline = r.f32s()?;
+        let baseline_sigma = r.f64s()?;
         let mut histories: [Vec<(f64, f64)>; 3] = Default::default();
         for h in &mut histories {
-            let n = r.len()?;
+            let n = r.count()?;
             *h = (0..n)
                 .map(|_| Some((r.f64()?, r.f64()?)))
                 .collect::<Option<_>>()?;
@@ -104,38 +90,5 @@ impl Snapshot {
             baseline_sigma,
             histories,
         })
-    }
-}
-
-/// A reader over bytes that never reads past their end.
-struct Bytes<'a>(&'a [u8]);
-
-impl<'a> Bytes<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if n > self.0.len() {
-            return None;
-        }
-        let (a, b) = self.0.split_at(n);
-        self.0 = b;
-        Some(a)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn f64(&mut self) -> Option<f64> {
-        Some(f64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    /// A count of items, at most the bytes left (so a damaged count cannot allocate).
-    fn len(&mut self) -> Option<usize> {
-        let n = self.u64()?;
-        (n <= self.0.len() as u64).then_some(n as usize)
-    }
-
-    fn text(&mut self) -> Option<String> {
-        let n = self.len()?;
-        String::from_utf8(self.take(n)?.to_vec()).ok()
     }
 }

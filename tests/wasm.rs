@@ -26,3 +26,19 @@ fn golden_bits_match_native() {
 fn gradient_check_small() {
     shared::gradient_check_small();
 }
+
+/// Issue 14, point 3: the page's two training workers give the bits of one, through a
+/// halt too (the lab's blow-up).
+#[wasm_bindgen_test]
+fn two_workers_give_the_bits_of_one() {
+    shared::split_equals_joint(
+        "n=300&k=3&hidden=10&batch=64&noise_y=0.05&steps=80",
+        &[1, 9, 4],
+        &[2],
+    );
+    shared::split_equals_joint(
+        "opt=sgd&lr=1&momentum=0.99&sigma_min=0&n=200&steps=60",
+        &[3, 1, 9],
+        &[],
+    );
+}

@@ -59,11 +59,16 @@ export function installApi(first) {
     dark: () => S.dark,
     /** The loss histories as CSV (`step,series,nll`), as "Loss history (CSV)" saves them. */
     lossHistory: () => S.viewer.history_csv(),
+    /** How this experiment trains: on one worker (`helper` null, also before it has
+     * trained), or with a helper worker for the regressor ({slices, replays}: slices of
+     * steps so far, and those trained again alone after a halt or a failed helper). */
+    training: () => ({ helper: S.worker.helper ? { ...S.worker.helper } : null }),
     /** Drawing statistics: plot updates so far and the slowest ones, in ms. */
     stats: () => ({ ...S.stats }),
     resetStats,
     /** For the tests: make the engine trap, as a bug in it would (the page recovers). */
-    trapForTest: ({ worker = false } = {}) => {
+    trapForTest: ({ worker = false, helper = false } = {}) => {
+      if (helper) return ask({ type: MSG.DEBUG_TRAP, helper: true });
       if (worker) return ask({ type: MSG.DEBUG_TRAP }).catch(() => workerRestart());
       try {
         E().debug_trap();

@@ -1,9 +1,11 @@
 // The worker protocol, written down once: every message between the page
-// (worker-client.js) and the training worker (worker.js), and between the page's pool
+// (worker-client.js) and the training worker (worker.js), between the training worker
+// (baseline-client.js) and its helper (baseline-worker.js), and between the page's pool
 // (sweep-pool.js) and its sweep workers (sweep-worker.js), with their fields.
 //
 // Page → worker (each may carry an `id`; the worker answers it, see SNAPSHOT):
-//   MODULE    {module}                  first: the compiled engine (a WebAssembly.Module)
+//   MODULE    {module, helper}          first: the compiled engine (a WebAssembly.Module);
+//                                       `helper`: train the regressor on a second worker
 //   SPEC      {hash, generation}        a new experiment from a link (Trainer::new)
 //   IMPORT    {text, generation}        a new experiment from a model file
 //   PLAY      {on}                      start or pause training
@@ -13,13 +15,24 @@
 //                                       pauses); `band`: the validation NLLs of the band's runs
 //                                       (export_band_links, trained on the sweep pool), a
 //                                       Float64Array; without it the worker trains them itself
-//   DEBUG_TRAP {}                       for the tests: the engine traps
+//   DEBUG_TRAP {helper}                 for the tests: the engine traps (`helper`: the helper's)
 // Worker → page:
-//   SNAPSHOT  {ids, gen, playing, bytes}  `bytes`: a Snapshot (src/snapshot.rs, read by
-//             Viewer::apply); `ids`: the messages it answers (sent once their work is
-//             done and the metrics are fresh); `gen`: the generation of the experiment
+//   SNAPSHOT  {ids, gen, playing, bytes, helper}  `bytes`: a Snapshot (src/snapshot.rs,
+//             read by Viewer::apply); `ids`: the messages it answers (sent once their work
+//             is done and the metrics are fresh); `gen`: the generation of the experiment;
+//             `helper`: null, or {slices, replays} trained with the helper, and trained
+//             again alone (a halt, a failed helper)
 //   EXPORTED  {ids, bytes}              the zip of an EXPORT
 //   ERROR     {ids, fatal, message}     `fatal`: the engine trapped (start a new worker)
+//
+// Training worker → its helper (trains the MSE regressor, src/split.rs):
+//   MODULE    {module}                  first: the compiled engine
+//   BASELINE  {link, order, tag}        train the regressor of the experiment of `link` as
+//                                       `order` says (bytes of Trainer::split_begin)
+//   DEBUG_TRAP {}                       for the tests: the helper's engine traps on its next order
+// Helper → training worker:
+//   BASELINE_DONE {tag, report}         done: `report`, bytes for Trainer::split_finish
+//   ERROR     {message}                 the order failed (the training worker goes on alone)
 //
 // Page → sweep worker (a K sweep trains on the pool while training pauses):
 //   MODULE    {module}                  first: the compiled engine
@@ -38,6 +51,8 @@ export const MSG = Object.freeze({
   RUN: 'run',
   RUN_PROGRESS: 'run-progress',
   RUN_ROW: 'run-row',
+  BASELINE: 'baseline',
+  BASELINE_DONE: 'baseline-done',
   EXPORT: 'export',
   EXPORTED: 'exported',
   DEBUG_TRAP: 'debug-trap',

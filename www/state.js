@@ -30,9 +30,9 @@ export const S = {
   // The K sweep: the report drawn, the promise's settlers, and while one runs the engine's
   // SweepRun, the pool of workers and when it started
   sweep: { report: null, waiter: null, run: null, pool: null, started: 0 },
-  // The training worker: its handle, the next message id, the answers awaited, and the
-  // rebuild after its engine failed
-  worker: { handle: null, nextId: 1, pending: new Map(), restarting: null },
+  // The training worker: its handle, the next message id, the answers awaited, the
+  // rebuild after its engine failed, and its helper's counts (null: no helper)
+  worker: { handle: null, nextId: 1, pending: new Map(), restarting: null, helper: null },
   recovering: null, // the engine being replaced after a trap
   // An embed out of view (visibility.js): not trained, not drawn
   inView: true,

@@ -11,12 +11,17 @@ import { hostTick } from './host.js';
 
 const W = S.worker; // the worker, its next message id, the pending answers
 
+/** With this many cores, a helper worker trains the MSE regressor beside the training
+ * worker's MDN (baseline-worker.js): one core each for the page's drawing, the MDN and the
+ * regressor. On two cores the helper took the core the page draws on (README, Speed). */
+const HELPER_CORES = 3;
+
 /** Starts the training worker (again, after its engine failed). */
 export function startWorker() {
   W.handle?.terminate();
   W.handle = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   W.handle.onmessage = (e) => onMessage(e.data);
-  W.handle.postMessage({ type: MSG.MODULE, module: wasmModule() });
+  W.handle.postMessage({ type: MSG.MODULE, module: wasmModule(), helper: HELPER_CORES <= navigator.hardwareConcurrency });
 }
 
 /** Sends a message; a promise of the metrics of the snapshot that answers it. */
@@ -63,6 +68,7 @@ function onMessage(m) {
 function onSnapshot(m) {
   S.viewer.apply(m.bytes);
   S.playing = m.playing;
+  S.worker.helper = m.helper;
   showPlaying();
   const now = performance.now();
   S.stepsWindow.push([now, S.viewer.steps()]);

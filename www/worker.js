@@ -5,8 +5,14 @@
 // the time after every block of 128 samples, so even a network whose single step takes
 // seconds hands control back within a slice, and a message (pause, reset) is acted on at
 // once. K sweeps run on workers of their own (sweep-pool.js).
+//
+// With a helper (a second core), a slice is a number of whole steps, sized to take about
+// SLICE_MS: this worker trains the MDN while the helper trains the regressor, and the
+// slice ends when both are done (split_finish: the bits of one worker). Messages that
+// arrive meanwhile wait for its end; a new experiment ends it at once.
 import init, { Trainer, debug_trap } from '../mdn-playground.js';
 import { MSG, SLICE_MS, METRICS_MS, METRICS_FIRST_MS, STEP_MAX } from './protocol.js';
+import { allowHelper, hasHelper, order, trapHelper } from './baseline-client.js';
 
 const w = {
   trainer: null,
@@ -19,6 +25,10 @@ const w = {
   waiting: [], // ids answered once the work asked for is done and the metrics are fresh
   metricsWaiting: [], // ids answered by the next fresh metrics, even while training
   scheduled: false,
+  slice: null, // a slice on two workers under way: {trainer, steps, t0, mdnDone, report}
+  deferred: [], // messages that arrived during it
+  stepMs: 0, // the last two-worker slice's time per step
+  lastSteps: 0, // and its steps
 };
 // The engine: the module the page compiled (MSG.MODULE, the first message), instantiated
 // here; nothing is fetched twice.
@@ -29,7 +39,9 @@ const ready = new Promise((resolve) => {
 
 function snapshot(ids = []) {
   const bytes = w.trainer.snapshot();
-  postMessage({ type: MSG.SNAPSHOT, ids, gen: w.gen, playing: w.playing, bytes }, [bytes.buffer]);
+  const [slices, replays] = w.trainer.split_counts();
+  const helper = slices > 0 ? { slices, replays } : null;
+  postMessage({ type: MSG.SNAPSHOT, ids, gen: w.gen, playing: w.playing, bytes, helper }, [bytes.buffer]);
 }
 
 /** Runs the next slice soon: after the messages already queued (a MessageChannel is not
@@ -47,6 +59,10 @@ tick.port1.onmessage = () => {
     work();
   } catch (err) {
     fail(err, w.waiting.splice(0).concat(w.metricsWaiting.splice(0)));
+    if (w.slice) {
+      w.slice = null; // the engine finishes it, without the helper, at the next one
+      for (const m of w.deferred.splice(0)) receive(m);
+    }
   }
 };
 
@@ -54,6 +70,7 @@ const training = () => w.playing || w.stepsLeft > 0;
 
 function work() {
   if (!w.trainer) return;
+  if (w.slice) return continueSplit();
   if (w.metricsDue) {
     if (!w.trainer.metrics_for(SLICE_MS)) return schedule();
     w.metricsAt = performance.now();
@@ -67,8 +84,14 @@ function work() {
 
 function trainSlice() {
   const t = w.trainer;
-  const max = w.playing ? t.steps_left() : w.stepsLeft;
-  const n = max > 0 ? t.train_for(SLICE_MS, Math.min(max, STEP_MAX)) : 0;
+  const max = Math.min(w.playing ? t.steps_left() : w.stepsLeft, STEP_MAX);
+  if (max > 0 && hasHelper()) return beginSplit(max);
+  afterSlice(max > 0 ? t.train_for(SLICE_MS, max) : 0);
+}
+
+/** After `n` steps: stop when done or halted, fresh metrics now and then, a snapshot. */
+function afterSlice(n) {
+  const t = w.trainer;
   if (!w.playing) w.stepsLeft -= n;
   if (t.halted() || (w.playing && t.done()) || (!w.playing && w.stepsLeft <= 0)) {
     // Done, or a step gave a number that is not finite (the engine rolled back): stop
@@ -84,6 +107,41 @@ function trainSlice() {
   schedule();
 }
 
+/** A slice on two workers: as many steps as the last one's pace fits in SLICE_MS (at most
+ * twice the last slice's, at first one). */
+function beginSplit(max) {
+  const t = w.trainer;
+  const fit = w.stepMs > 0 ? Math.round(SLICE_MS / w.stepMs) : 1;
+  const steps = Math.max(1, Math.min(max, fit, 2 * w.lastSteps));
+  w.slice = { trainer: t, steps, t0: performance.now(), mdnDone: false, report: undefined };
+  order(t.spec_link(), t.split_begin(steps));
+  continueSplit();
+}
+
+function continueSplit() {
+  const s = w.slice;
+  if (!s.mdnDone) s.mdnDone = s.trainer.split_train_for(SLICE_MS);
+  if (!s.mdnDone) return schedule();
+  if (s.report !== undefined) endSplit(); // else the helper's report comes back to here
+}
+
+/** The helper's report (null: it failed; the slice is then trained here alone). */
+function onReport(bytes) {
+  if (!w.slice) return;
+  w.slice.report = bytes;
+  schedule();
+}
+
+function endSplit() {
+  const s = w.slice;
+  w.slice = null;
+  w.lastSteps = s.steps;
+  const n = s.trainer.split_finish(s.report ?? undefined);
+  w.stepMs = (performance.now() - s.t0) / s.steps;
+  afterSlice(n);
+  for (const m of w.deferred.splice(0)) receive(m);
+}
+
 function fail(err, ids) {
   const fatal = err instanceof WebAssembly.RuntimeError;
   postMessage({ type: MSG.ERROR, ids, fatal, message: String(err?.message ?? err) });
@@ -93,7 +151,7 @@ function fail(err, ids) {
 function take(trainer, m) {
   w.trainer?.free();
   w.trainer = trainer;
-  Object.assign(w, { gen: m.generation, playing: false, stepsLeft: 0, metricsDue: true, metricsEvery: METRICS_FIRST_MS });
+  Object.assign(w, { gen: m.generation, playing: false, stepsLeft: 0, metricsDue: true, metricsEvery: METRICS_FIRST_MS, stepMs: 0, lastSteps: 0 });
 }
 
 const handlers = {
@@ -120,15 +178,34 @@ const handlers = {
     const bytes = w.trainer.export_zip(String(m.to), m.band instanceof Float64Array ? m.band : undefined);
     postMessage({ type: MSG.EXPORTED, ids: [m.id], bytes }, [bytes.buffer]);
   },
-  [MSG.DEBUG_TRAP]() {
-    debug_trap();
+  [MSG.DEBUG_TRAP](m) {
+    if (m.helper !== true) debug_trap();
+    trapHelper();
+    w.metricsDue = true; // answered by the next snapshot
   },
 };
 
 onmessage = async (e) => {
-  if (e.data.type === MSG.MODULE) return engineModule(e.data.module);
-  await ready;
   const m = e.data;
+  if (m.type === MSG.MODULE) {
+    if (m.helper === true) allowHelper(m.module, onReport);
+    return engineModule(m.module);
+  }
+  await ready;
+  if (w.slice && (m.type === MSG.SPEC || m.type === MSG.IMPORT)) {
+    w.slice.report = null; // the old experiment's slice ends now, trained here
+    try {
+      endSplit();
+    } catch (err) {
+      w.slice = null;
+      fail(err, w.waiting.splice(0).concat(w.metricsWaiting.splice(0)));
+    }
+  }
+  if (w.slice) w.deferred.push(m);
+  else receive(m);
+};
+
+function receive(m) {
   const handle = handlers[m.type];
   if (!handle) return;
   try {
@@ -139,4 +216,4 @@ onmessage = async (e) => {
     return;
   }
   schedule();
-};
+}

@@ -1,21 +1,11 @@
 // One of the two workers of two-workers.mjs: trains its half of the samples, then swaps
-// the step's payloads with the other worker, in lockstep, for a few seconds; or (no
-// port) trains the MDN alone.
+// the step's payloads with the other worker, in lockstep, for a few seconds.
 import init, { Trainer } from './dist/mdn-playground.js';
-import { timeLoop } from './timing.mjs';
-
-/** The other split: this worker trains one model alone (the MDN), no exchange. */
-function alone(t, seconds) {
-  t.set_train_baseline(false);
-  const { steps, seconds: took } = timeLoop(() => t.step(1), seconds);
-  postMessage({ steps, seconds: took });
-}
 
 onmessage = async (e) => {
   const { port, spec, sizes, seconds, train, leader } = e.data;
   await init();
   const t = new Trainer(spec);
-  if (!port) return alone(t, seconds);
   // Stand-ins for the wasm memory the payloads are copied out of and into.
   const mine = { blocks: new Float32Array(sizes.blocks).fill(1), grads: new Float32Array(sizes.grads).fill(1) };
   const theirs = { blocks: new Float32Array(sizes.blocks), grads: new Float32Array(sizes.grads) };

@@ -1,5 +1,5 @@
 // The one timing loop of the browser benches: a few warm-up steps, then steps per second
-// over `seconds` of calling `step` (bench.mjs, two-workers.mjs, half-worker.mjs).
+// over `seconds` of calling `step` (bench.mjs, two-workers.mjs).
 export function timeLoop(step, seconds) {
   for (let i = 0; i < 5; i++) step(); // warm up
   const t0 = performance.now();

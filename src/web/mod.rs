@@ -26,8 +26,10 @@ use wasm_bindgen::JsCast;
 mod calibrate;
 mod course;
 mod figures;
+mod split;
 pub use course::*;
 pub use figures::*;
+pub use split::BaselineTrainer;
 use web_sys::HtmlCanvasElement;
 
 /// The crate version, for the page's footer.
@@ -209,6 +211,8 @@ pub struct Trainer {
     exp: Experiment,
     histories: [History; 3],
     metrics: Option<Metrics>,
+    /// The lead's side when a helper worker trains the regressor (web/split.rs).
+    lead: crate::split::Lead,
 }
 
 #[wasm_bindgen]
@@ -322,6 +326,7 @@ impl Trainer {
             exp,
             histories: Default::default(),
             metrics: None,
+            lead: Default::default(),
         }
     }
 }

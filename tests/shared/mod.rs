@@ -5,7 +5,9 @@
 #![allow(dead_code)]
 
 use mdn_playground::head::Head;
+use mdn_playground::link::Link;
 use mdn_playground::spec::{Covariance, SigmaMap, Spec};
+use mdn_playground::split::{follow, Lead};
 use mdn_playground::Experiment;
 use serde::Deserialize;
 
@@ -201,4 +203,74 @@ pub fn gradient_check_small() {
             g[i]
         );
     }
+}
+
+// Issue 14, point 3: training split over two workers (tests/split.rs, tests/wasm.rs).
+
+/// A helper's experiment is built from the spec's link, as the page's helper does.
+pub fn helper_of(spec: &Spec) -> Experiment {
+    Experiment::new(&Link::parse(&format!("#{}", spec.format())).0.spec)
+}
+
+/// A clock that says "out of time" every `every`-th time it is asked, so both sides stop
+/// mid-step and go on later.
+fn clock(every: u32) -> impl FnMut() -> bool {
+    let mut n = 0;
+    move || {
+        n += 1;
+        n % every == 0
+    }
+}
+
+/// Trains `spec` split in slices of the sizes `sizes` (cycled) and the usual way, with
+/// metrics every few slices on both; asserts the same state after every slice. `helper_fails`
+/// says for which slices the helper sends no report. Returns the reference experiment.
+pub fn split_equals_joint(text: &str, sizes: &[u64], helper_fails: &[usize]) -> Experiment {
+    let spec = Spec::parse(text).unwrap();
+    let mut joint = Experiment::new(&spec);
+    let mut lead_exp = Experiment::new(&spec);
+    let mut helper = helper_of(&spec);
+    let mut lead = Lead::default();
+    let mut slice = 0;
+    while !joint.planned_done() && slice < 400 {
+        if joint.halted.is_some() {
+            // As the page's play does after a halt: go on.
+            joint.resume();
+            lead_exp.resume();
+        }
+        let n = sizes[slice % sizes.len()].min(spec.steps - joint.step);
+        let order = lead.begin(&mut lead_exp, n);
+        let steps = follow(&mut helper, &order).unwrap();
+        assert_eq!(steps, n);
+        let mut left = steps;
+        let mut out = clock(3 + slice as u32 % 5);
+        while left > 0 && helper.halted.is_none() {
+            left -= helper.train_within(left, &mut out);
+        }
+        let mut out = clock(2 + slice as u32 % 7);
+        while !lead.train_within(&mut lead_exp, &mut out) {}
+        let report = helper.baseline_part();
+        let report = (!helper_fails.contains(&slice)).then_some(&report[..]);
+        let losses = lead.finish(&mut lead_exp, report);
+        let before = joint.step;
+        let mut expected = Vec::new();
+        for _ in 0..n {
+            if joint.train_within(1, &mut || false) == 0 {
+                break;
+            }
+            expected.push((joint.step, joint.last.nll));
+        }
+        assert_eq!(losses, expected, "{text}: slice {slice} from step {before}");
+        assert_eq!(lead_exp.last, joint.last, "{text}: slice {slice}");
+        assert!(
+            lead_exp.save().to_bytes() == joint.save().to_bytes(),
+            "{text}: slice {slice} ({n} steps from step {before}): the states differ"
+        );
+        if slice % 4 == 3 {
+            assert_eq!(lead_exp.metrics(), joint.metrics(), "{text}: slice {slice}");
+        }
+        slice += 1;
+    }
+    assert_eq!(lead_exp.metrics(), joint.metrics(), "{text}");
+    joint
 }

@@ -1,0 +1,259 @@
+//! Training one experiment on two workers, with the bits of one: the page's training
+//! worker (the *lead*) trains the MDN while a helper worker trains the MSE regressor, in
+//! slices of whole steps, in lockstep.
+//!
+//! Why this split: the two models share nothing within a step but its batch, which both
+//! sides draw from the same streams, so each side alone computes its model's step exactly
+//! as a joint step would. They meet only where a step halts (a number that is not finite
+//! in either model rolls *both* back, with a message that depends on which failed). So:
+//!
+//! 1. [`Lead::begin`] saves the whole training state and writes the helper's *order*: the
+//!    slice's step count, with the state when the helper's may differ from the lead's
+//!    (a new experiment, a halt, metrics that rolled back, a resumed run).
+//! 2. Each side trains its model alone for those steps ([`Lead::train_within`] on the
+//!    lead; [`follow`] then [`Experiment::train_within`] on the helper).
+//! 3. [`Lead::finish`] takes the helper's report ([`Experiment::baseline_part`]). If
+//!    neither side halted, the regressor's side is copied in: the joint state, exactly.
+//!    If either halted (or the helper failed), the lead goes back to the saved state and
+//!    trains the slice's steps itself, both models together, as one worker always did.
+//!    A halt is rare (it pauses the run), so this replay costs one slice now and then.
+//!
+//! Splitting a step by samples instead would need the two halves' gradients exchanged
+//! every step; measured in the page, that loses (README, Speed).
+
+use crate::bytes::{Bytes, Writer};
+use crate::experiment::{Experiment, StepLoss};
+use crate::model::Precision;
+use crate::optimizer::Optimizer;
+use crate::rng::Rng;
+
+/// Everything a training step changes: both models' parameters (and those before the
+/// last step), their optimizers, the random streams, the batch order, the step count, the
+/// last losses and whether training halted. Saved and restored whole, it makes a run go
+/// on with the same bits ([`Experiment::save`], [`Experiment::restore`]); the lead sends it
+/// to the helper when their states may differ.
+#[derive(Clone)]
+pub struct TrainState {
+    pub step: u64,
+    pub(crate) input: (Vec<f64>, Vec<f64>),
+    pub(crate) mdn: Vec<Precision>,
+    pub(crate) baseline: Vec<Precision>,
+    pub(crate) mdn_opt: Optimizer,
+    pub(crate) base_opt: Optimizer,
+    pub(crate) batch_rng: Rng,
+    pub(crate) noise_rng: Rng,
+    pub(crate) order: Vec<usize>,
+    pub(crate) cursor: usize,
+    pub(crate) last: StepLoss,
+    pub(crate) halted: Option<String>,
+    pub(crate) reinitialised: u64,
+    pub(crate) last_good: (Vec<Precision>, Vec<Precision>),
+}
+
+const STATE_MAGIC: &[u8; 4] = b"mdt1";
+
+impl TrainState {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::new());
+        w.0.extend_from_slice(STATE_MAGIC);
+        w.u64(self.step);
+        w.f64s(&self.input.0);
+        w.f64s(&self.input.1);
+        for p in [
+            &self.mdn,
+            &self.baseline,
+            &self.last_good.0,
+            &self.last_good.1,
+        ] {
+            w.f32s(p);
+        }
+        self.mdn_opt.write_state(&mut w);
+        self.base_opt.write_state(&mut w);
+        self.batch_rng.write(&mut w);
+        self.noise_rng.write(&mut w);
+        w.u64(self.order.len() as u64);
+        self.order.iter().for_each(|i| w.u64(*i as u64));
+        w.u64(self.cursor as u64);
+        w.f64(self.last.nll);
+        w.f64(self.last.mse);
+        w.u64(self.halted.is_some() as u64);
+        w.text(self.halted.as_deref().unwrap_or(""));
+        w.u64(self.reinitialised);
+        w.0
+    }
+
+    /// Reads [`TrainState::to_bytes`] of a state shaped as `like` (the same spec: the
+    /// same parameter counts, optimizers and number of training points); `None` if the
+    /// bytes are not one.
+    pub fn from_bytes(bytes: &[u8], like: &TrainState) -> Option<TrainState> {
+        let mut r = Bytes(bytes);
+        if r.take(4)? != STATE_MAGIC {
+            return None;
+        }
+        let mut s = like.clone();
+        s.step = r.u64()?;
+        s.input = (r.f64s()?, r.f64s()?);
+        let [mdn, baseline, good_mdn, good_base] = [(); 4].map(|_| r.f32s());
+        (s.mdn, s.baseline) = (mdn?, baseline?);
+        s.last_good = (good_mdn?, good_base?);
+        s.mdn_opt.read_state(&mut r)?;
+        s.base_opt.read_state(&mut r)?;
+        s.batch_rng = Rng::read(&mut r)?;
+        s.noise_rng = Rng::read(&mut r)?;
+        let n = r.count()?;
+        s.order = (0..n)
+            .map(|_| r.u64().filter(|&i| i < n as u64).map(|i| i as usize))
+            .collect::<Option<_>>()?;
+        s.cursor = r.u64()? as usize;
+        s.last = StepLoss {
+            nll: r.f64()?,
+            mse: r.f64()?,
+        };
+        let halted = r.u64()?;
+        let why = r.text()?;
+        s.halted = (halted != 0).then_some(why);
+        s.reinitialised = r.u64()?;
+        let same = |a: &[Precision], b: &[Precision]| a.len() == b.len();
+        let good = |g: &[Precision], p: &[Precision]| g.is_empty() || same(g, p);
+        let fits = same(&s.mdn, &like.mdn)
+            && same(&s.baseline, &like.baseline)
+            && good(&s.last_good.0, &s.mdn)
+            && good(&s.last_good.1, &s.baseline)
+            && s.input.0.len() == like.input.0.len()
+            && s.input.1.len() == like.input.1.len()
+            && n == like.order.len()
+            && s.cursor <= n;
+        (fits && r.done()).then_some(s)
+    }
+}
+
+/// The lead's side: the slice under way and whether the helper's state is the lead's.
+#[derive(Default)]
+pub struct Lead {
+    slice: Option<Slice>,
+    /// The step at which the helper's state was last the lead's (after a merged slice).
+    synced_at: Option<u64>,
+    /// Slices finished, and those of them trained again here (a halt, a failed helper).
+    pub slices: u64,
+    pub replays: u64,
+}
+
+struct Slice {
+    start: TrainState,
+    steps: u64,
+    /// The steps the MDN's side has taken so far.
+    done: u64,
+    /// (step, batch NLL) of each step taken.
+    losses: Vec<(u64, f64)>,
+    /// `train_baseline` before the slice.
+    baseline_was: bool,
+}
+
+impl Lead {
+    /// The helper's state may no longer be the lead's: the next order carries it.
+    pub fn unsync(&mut self) {
+        self.synced_at = None;
+    }
+
+    /// A slice is under way (begun, not finished).
+    pub fn busy(&self) -> bool {
+        self.slice.is_some()
+    }
+
+    /// Starts a slice of `steps` steps (at least 1): returns the helper's order, and
+    /// sets `exp` to train the MDN alone. A slice still under way (its worker gave up on
+    /// it) is finished first, without the helper.
+    pub fn begin(&mut self, exp: &mut Experiment, steps: u64) -> Vec<u8> {
+        if self.busy() {
+            self.finish(exp, None);
+        }
+        let start = exp.save();
+        let synced = self.synced_at == Some(exp.step) && exp.halted.is_none();
+        let steps = steps.max(1);
+        let mut w = Writer(Vec::new());
+        w.u64(steps);
+        w.u64(!synced as u64);
+        if !synced {
+            w.0.extend_from_slice(&start.to_bytes());
+        }
+        self.slice = Some(Slice {
+            start,
+            steps,
+            done: 0,
+            losses: Vec::with_capacity(steps as usize),
+            baseline_was: exp.train_baseline,
+        });
+        exp.train_baseline = false;
+        w.0
+    }
+
+    /// Trains the MDN's side of the slice until it is done (true: all its steps taken, or
+    /// the run halted) or `out_of_time()` says stop (checked after every block of samples).
+    pub fn train_within(
+        &mut self,
+        exp: &mut Experiment,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        let Some(sl) = self.slice.as_mut() else {
+            return true;
+        };
+        while sl.done < sl.steps && exp.halted.is_none() {
+            if exp.train_within(1, out_of_time) == 1 {
+                sl.done += 1;
+                sl.losses.push((exp.step, exp.last.nll));
+            }
+            if out_of_time() {
+                break;
+            }
+        }
+        sl.done == sl.steps || exp.halted.is_some()
+    }
+
+    /// Ends the slice with the helper's report (`None`: the helper failed): the joint
+    /// state, merged or replayed (see the module's text; a slice ended before the MDN's
+    /// side is done is replayed too). Returns (step, batch NLL) of
+    /// each step taken.
+    pub fn finish(&mut self, exp: &mut Experiment, report: Option<&[u8]>) -> Vec<(u64, f64)> {
+        let Some(sl) = self.slice.take() else {
+            return Vec::new();
+        };
+        self.slices += 1;
+        exp.train_baseline = sl.baseline_was;
+        let merged = exp.halted.is_none()
+            && sl.done == sl.steps
+            && report.is_some_and(|r| exp.take_baseline_part(r).is_ok());
+        if merged {
+            self.synced_at = Some(exp.step);
+            return sl.losses;
+        }
+        self.replays += 1;
+        exp.restore(sl.start);
+        let mut losses = Vec::with_capacity(sl.steps as usize);
+        for _ in 0..sl.steps {
+            if exp.train_within(1, &mut || false) == 0 {
+                break;
+            }
+            losses.push((exp.step, exp.last.nll));
+        }
+        self.synced_at = None;
+        losses
+    }
+}
+
+/// The helper's side: takes the lead's `order` (the state in it, if any) and sets `exp`
+/// to train the regressor alone; returns the steps to train. Refused, with the reason,
+/// if the order is not one for this experiment.
+pub fn follow(exp: &mut Experiment, order: &[u8]) -> Result<u64, String> {
+    let mut r = Bytes(order);
+    let (Some(steps), Some(with_state)) = (r.u64(), r.u64()) else {
+        return Err("not an order for the regressor's worker".into());
+    };
+    if with_state != 0 {
+        exp.restore_bytes(r.0)?;
+    } else if !r.done() {
+        return Err("not an order for the regressor's worker".into());
+    }
+    exp.train_mdn = false;
+    exp.train_baseline = true;
+    Ok(steps)
+}
