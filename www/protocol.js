@@ -62,6 +62,10 @@ export const MSG = Object.freeze({
 
 /** Work per slice in the worker: about 30 snapshots a second. */
 export const SLICE_MS = 30;
+/** The helper trains the regressor only for networks whose step takes at most this (as
+ * measured training alone first): a slice on two workers ends on a whole step, and a
+ * pause waits for it. */
+export const SPLIT_STEP_MS = 50;
 /** A sweep worker's progress reports: ten a second. */
 export const RUN_SLICE_MS = 100;
 /** Validation metrics cost several milliseconds: about once a second while training,

@@ -6,12 +6,14 @@
 // seconds hands control back within a slice, and a message (pause, reset) is acted on at
 // once. K sweeps run on workers of their own (sweep-pool.js).
 //
-// With a helper (a second core), a slice is a number of whole steps, sized to take about
+// With a helper (3 cores or more), a slice is a number of whole steps, sized to take about
 // SLICE_MS: this worker trains the MDN while the helper trains the regressor, and the
 // slice ends when both are done (split_finish: the bits of one worker). Messages that
-// arrive meanwhile wait for its end; a new experiment ends it at once.
+// arrive meanwhile wait for its end; a new experiment ends it at once. A network whose
+// step takes longer than SPLIT_STEP_MS trains here alone, so that a pause still lands
+// within a slice.
 import init, { Trainer, debug_trap } from '../mdn-playground.js';
-import { MSG, SLICE_MS, METRICS_MS, METRICS_FIRST_MS, STEP_MAX } from './protocol.js';
+import { MSG, SLICE_MS, SPLIT_STEP_MS, METRICS_MS, METRICS_FIRST_MS, STEP_MAX } from './protocol.js';
 import { allowHelper, hasHelper, order, trapHelper } from './baseline-client.js';
 
 const w = {
@@ -27,8 +29,8 @@ const w = {
   scheduled: false,
   slice: null, // a slice on two workers under way: {trainer, steps, t0, mdnDone, report}
   deferred: [], // messages that arrived during it
-  stepMs: 0, // the last two-worker slice's time per step
-  lastSteps: 0, // and its steps
+  stepMs: 0, // the time a step took lately (0: not known yet: train alone first)
+  aloneMs: 0, // time on the step under way when training alone
 };
 // The engine: the module the page compiled (MSG.MODULE, the first message), instantiated
 // here; nothing is fetched twice.
@@ -85,8 +87,12 @@ function work() {
 function trainSlice() {
   const t = w.trainer;
   const max = Math.min(w.playing ? t.steps_left() : w.stepsLeft, STEP_MAX);
-  if (max > 0 && hasHelper()) return beginSplit(max);
-  afterSlice(max > 0 ? t.train_for(SLICE_MS, max) : 0);
+  if (max > 0 && w.stepMs > 0 && w.stepMs <= SPLIT_STEP_MS && hasHelper()) return beginSplit(max);
+  const t0 = performance.now();
+  const n = max > 0 ? t.train_for(SLICE_MS, max) : 0;
+  w.aloneMs += performance.now() - t0;
+  if (n > 0) [w.stepMs, w.aloneMs] = [w.aloneMs / n, 0];
+  afterSlice(n);
 }
 
 /** After `n` steps: stop when done or halted, fresh metrics now and then, a snapshot. */
@@ -107,12 +113,10 @@ function afterSlice(n) {
   schedule();
 }
 
-/** A slice on two workers: as many steps as the last one's pace fits in SLICE_MS (at most
- * twice the last slice's, at first one). */
+/** A slice on two workers: as many steps as the last slices' pace fits in SLICE_MS. */
 function beginSplit(max) {
   const t = w.trainer;
-  const fit = w.stepMs > 0 ? Math.round(SLICE_MS / w.stepMs) : 1;
-  const steps = Math.max(1, Math.min(max, fit, 2 * w.lastSteps));
+  const steps = Math.max(1, Math.min(max, Math.round(SLICE_MS / w.stepMs)));
   w.slice = { trainer: t, steps, t0: performance.now(), mdnDone: false, report: undefined };
   order(t.spec_link(), t.split_begin(steps));
   continueSplit();
@@ -135,7 +139,6 @@ function onReport(bytes) {
 function endSplit() {
   const s = w.slice;
   w.slice = null;
-  w.lastSteps = s.steps;
   const n = s.trainer.split_finish(s.report ?? undefined);
   w.stepMs = (performance.now() - s.t0) / s.steps;
   afterSlice(n);
@@ -151,7 +154,7 @@ function fail(err, ids) {
 function take(trainer, m) {
   w.trainer?.free();
   w.trainer = trainer;
-  Object.assign(w, { gen: m.generation, playing: false, stepsLeft: 0, metricsDue: true, metricsEvery: METRICS_FIRST_MS, stepMs: 0, lastSteps: 0 });
+  Object.assign(w, { gen: m.generation, playing: false, stepsLeft: 0, metricsDue: true, metricsEvery: METRICS_FIRST_MS, stepMs: 0, aloneMs: 0 });
 }
 
 const handlers = {

@@ -65,7 +65,8 @@ test('with three cores a helper trains the regressor: the numbers of one worker 
 test('a helper whose engine traps: the training worker goes on alone, with the same numbers', { timeout: 180_000 }, async () => {
   const spec = 'n=800&k=3&hidden=16,16&batch=200&steps=3000';
   const two = await page('#' + spec, 4);
-  await two.page.evaluate(() => window.mdn.step(30));
+  await two.page.evaluate(() => window.mdn.step(1));
+  await two.page.evaluate(() => window.mdn.step(29));
   assert.equal(helpers(two.page), 1);
   // The helper traps on its next order, with that slice under way: the slice is trained
   // again alone, and so is the rest.
@@ -79,11 +80,22 @@ test('a helper whose engine traps: the training worker goes on alone, with the s
   await two.page.close();
 });
 
+test('a network whose step takes over 50 ms trains alone, so that a pause lands within a slice', { timeout: 180_000 }, async () => {
+  const two = await page('#n=8000&hidden=256,256,256&batch=all&steps=1000', 4);
+  await two.page.evaluate(() => window.mdn.step(3));
+  assert.equal((await two.page.evaluate(() => window.mdn.training())).helper, null);
+  assert.equal(helpers(two.page), 0);
+  assert.deepEqual(two.log.errors, []);
+  await two.page.close();
+});
+
 test('a run that blows up halts at the same step with the same message on two workers', { timeout: 180_000 }, async () => {
   // The lab's blow-up preset: the regressor's loss overflows first.
   const spec = 'opt=sgd&lr=1&momentum=0.99&sigma_min=0&n=200&steps=500';
   const two = await page('#' + spec, 4);
-  const m = await two.page.evaluate(() => window.mdn.step(500));
+  // The first step trains alone (its time decides whether the helper pays), the rest split.
+  await two.page.evaluate(() => window.mdn.step(1));
+  const m = await two.page.evaluate(() => window.mdn.step(499));
   assert.match(m.halted ?? '', /the MSE regressor's loss was not a finite number; rolled back to step \d+/);
   same(m, cli(spec), 'helper vs mdn train');
   const { helper } = await two.page.evaluate(() => window.mdn.training());
@@ -110,13 +122,15 @@ test('a pause anywhere, a loaded model and a trapped engine keep the bits of one
   for (const p of [one, two]) {
     await p.page.evaluate((t) => window.mdn.loadModel(t), text);
     await ready(p.page);
-    loaded.push(await p.page.evaluate(() => window.mdn.step(150)));
+    await p.page.evaluate(() => window.mdn.step(1));
+    loaded.push(await p.page.evaluate(() => window.mdn.step(149)));
   }
   same(loaded[1], loaded[0], 'a loaded model trained on');
   // The engine traps in the training worker: the page starts it again, with one helper.
   await two.page.evaluate(() => window.mdn.trapForTest({ worker: true }));
   await ready(two.page);
-  const again = await two.page.evaluate(() => window.mdn.step(40));
+  await two.page.evaluate(() => window.mdn.step(1));
+  const again = await two.page.evaluate(() => window.mdn.step(39));
   assert.equal(helpers(two.page), 1, 'one helper after the restart');
   assert.ok(Number.isFinite(again.val_nll));
   for (const p of [one, two]) await p.page.close();
