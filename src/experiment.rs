@@ -546,6 +546,11 @@ impl Experiment {
         self.mdn_opt.reset(touched.into_iter());
     }
 
+    /// A step cut short by [`Experiment::train_within`] is under way.
+    pub fn mid_step(&self) -> bool {
+        self.pending.is_some()
+    }
+
     /// Where training stands: everything a training step changes (see [`TrainState`]).
     /// A step cut short by [`Experiment::train_within`] is not part of it.
     pub fn save(&self) -> TrainState {

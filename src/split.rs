@@ -143,8 +143,11 @@ struct Slice {
     steps: u64,
     /// The steps the MDN's side has taken so far.
     done: u64,
-    /// (step, batch NLL) of each step taken.
+    /// (step, batch NLL) of each step taken (first, a step that was under way at the
+    /// slice's start: see [`Lead::begin`]).
     losses: Vec<(u64, f64)>,
+    /// How many of `losses` came before the saved state (0 or 1).
+    before: usize,
     /// `train_baseline` before the slice.
     baseline_was: bool,
 }
@@ -162,14 +165,22 @@ impl Lead {
 
     /// Starts a slice of `steps` steps (at least 1): returns the helper's order, and
     /// sets `exp` to train the MDN alone. A slice still under way (its worker gave up on
-    /// it) is finished first, without the helper.
+    /// it) is finished first, without the helper; so is a step that training alone left
+    /// under way (cut short by its time), which counts as the slice's first.
     pub fn begin(&mut self, exp: &mut Experiment, steps: u64) -> Vec<u8> {
         if self.busy() {
             self.finish(exp, None);
         }
+        let mut steps = steps.max(1);
+        let mut losses = Vec::with_capacity(steps as usize);
+        if exp.mid_step() {
+            if exp.train_within(1, &mut || false) == 1 {
+                losses.push((exp.step, exp.last.nll));
+            }
+            steps -= 1;
+        }
         let start = exp.save();
         let synced = self.synced_at == Some(exp.step) && exp.halted.is_none();
-        let steps = steps.max(1);
         let mut w = Writer(Vec::new());
         w.u64(steps);
         w.u64(!synced as u64);
@@ -180,7 +191,8 @@ impl Lead {
             start,
             steps,
             done: 0,
-            losses: Vec::with_capacity(steps as usize),
+            before: losses.len(),
+            losses,
             baseline_was: exp.train_baseline,
         });
         exp.train_baseline = false;
@@ -228,7 +240,8 @@ impl Lead {
         }
         self.replays += 1;
         exp.restore(sl.start);
-        let mut losses = Vec::with_capacity(sl.steps as usize);
+        let mut losses = sl.losses;
+        losses.truncate(sl.before);
         for _ in 0..sl.steps {
             if exp.train_within(1, &mut || false) == 0 {
                 break;

@@ -50,6 +50,44 @@ fn a_halt_on_either_side_rolls_both_back_as_one_worker_does() {
     assert!(saw("rolled back to step"), "{messages:?}");
 }
 
+/// A step that training alone left under way (cut short by its time slice) is finished
+/// first, and counts as the slice's first step; with or without the helper's report.
+#[test]
+fn a_step_under_way_when_a_slice_begins_is_finished_first() {
+    let spec = Spec::parse("n=700&k=3&hidden=10&steps=50&noise_x=0.1").unwrap();
+    for with_report in [true, false] {
+        let mut joint = Experiment::new(&spec);
+        let mut lead_exp = Experiment::new(&spec);
+        let mut helper = helper_of(&spec);
+        let mut lead = Lead::default();
+        lead_exp.train(3);
+        let mut n = 0;
+        // 6 blocks a step: stop after the third.
+        assert_eq!(
+            lead_exp.train_within(1, &mut || {
+                n += 1;
+                n == 3
+            }),
+            0
+        );
+        assert!(lead_exp.mid_step());
+        let order = lead.begin(&mut lead_exp, 5);
+        let steps = follow(&mut helper, &order).unwrap();
+        assert_eq!(steps, 4, "the step under way is the slice's first");
+        helper.train(steps);
+        while !lead.train_within(&mut lead_exp, &mut || false) {}
+        let report = helper.baseline_part();
+        let losses = lead.finish(&mut lead_exp, with_report.then_some(&report[..]));
+        joint.train(8);
+        assert_eq!(losses.len(), 5);
+        assert_eq!(losses.last().map(|l| l.0), Some(8));
+        assert!(
+            lead_exp.save().to_bytes() == joint.save().to_bytes(),
+            "report {with_report}"
+        );
+    }
+}
+
 #[test]
 fn a_helper_that_fails_costs_a_replay_not_the_bits() {
     split_equals_joint("n=400&k=3&hidden=10&steps=120", &[10, 3], &[0, 2, 3, 7]);

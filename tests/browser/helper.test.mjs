@@ -62,6 +62,18 @@ test('with three cores a helper trains the regressor: the numbers of one worker 
   }
 });
 
+test('a step left under way by training alone is the first of the helper\'s first slice', { timeout: 180_000 }, async () => {
+  // About 6 ms a step here: the first slice (alone, 30 ms) stops in the middle of a
+  // step, after its batch was drawn and part of its noise.
+  const spec = 'n=3000&k=10&hidden=64,64&batch=1500&noise_y=0.05&steps=100';
+  const [one, two] = [await page('#' + spec, 1), await page('#' + spec, 4)];
+  const [m1, m2] = [await one.page.evaluate(() => window.mdn.step(12)), await two.page.evaluate(() => window.mdn.step(12))];
+  same(m2, m1, 'helper vs one worker');
+  const { helper } = await two.page.evaluate(() => window.mdn.training());
+  assert.ok(helper?.slices >= 1 && helper.replays === 0, JSON.stringify(helper));
+  for (const p of [one, two]) await p.page.close();
+});
+
 test('a helper whose engine traps: the training worker goes on alone, with the same numbers', { timeout: 180_000 }, async () => {
   const spec = 'n=800&k=3&hidden=16,16&batch=200&steps=3000';
   const two = await page('#' + spec, 4);
