@@ -67,7 +67,7 @@ test('a step left under way by training alone is the first of the helper\'s firs
   // step, after its batch was drawn and part of its noise.
   const spec = 'n=3000&k=10&hidden=64,64&batch=1500&noise_y=0.05&steps=100';
   const [one, two] = [await page('#' + spec, 1), await page('#' + spec, 4)];
-  const [m1, m2] = [await one.page.evaluate(() => window.mdn.step(12)), await two.page.evaluate(() => window.mdn.step(12))];
+  const [m1, m2] = [await one.page.evaluate(() => window.mdn.step(40)), await two.page.evaluate(() => window.mdn.step(40))];
   same(m2, m1, 'helper vs one worker');
   const { helper } = await two.page.evaluate(() => window.mdn.training());
   assert.ok(helper?.slices >= 1 && helper.replays === 0, JSON.stringify(helper));
