@@ -41,6 +41,9 @@ pub struct Experiment {
     best_val: f64,
     /// Components moved by `reinit_dead` so far.
     pub reinitialised: u64,
+    /// Counts every change to the training state (a step, a halt, a resume, a restore):
+    /// equal counts, the same state (see [`Experiment::edits`]).
+    edits: u64,
     /// The smallest standard deviation of a target dimension in the training set.
     target_std: f64,
     /// Both models' parameters before the last step, to roll back to.
@@ -239,6 +242,7 @@ impl Experiment {
             train_mdn: true,
             halted: None,
             reinitialised: 0,
+            edits: 0,
             best_val: f64::INFINITY,
             target_std: train
                 .target_spread()
@@ -392,6 +396,7 @@ impl Experiment {
 
     /// Checks the step's losses and gradients, and updates both models (or rolls back).
     fn finish_step(&mut self, ev: Evaluation) -> StepLoss {
+        self.edits += 1;
         // Whatever happens, the parameters the metrics under way were measuring change.
         self.pending_metrics = None;
         let finite = |v: &[Precision]| v.iter().all(|x| x.is_finite());
@@ -469,6 +474,7 @@ impl Experiment {
     /// Stops training with a reason; the optimizers restart, so that a resumed run does
     /// not replay the moments that led here.
     fn halt(&mut self, why: String) {
+        self.edits += 1;
         let spec = &self.spec;
         let opt = |n| Optimizer::new(spec, n);
         self.mdn_opt = opt(self.model.mdn.params.len());
@@ -546,6 +552,12 @@ impl Experiment {
         self.mdn_opt.reset(touched.into_iter());
     }
 
+    /// How many times the training state has changed: while the count stays the same, so
+    /// does the state (whatever changed it, even back to an earlier step number).
+    pub fn edits(&self) -> u64 {
+        self.edits
+    }
+
     /// A step cut short by [`Experiment::train_within`] is under way.
     pub fn mid_step(&self) -> bool {
         self.pending.is_some()
@@ -575,6 +587,7 @@ impl Experiment {
     /// Goes back to a state [`Experiment::save`] gave (of this experiment's spec): a step
     /// or metrics under way are dropped.
     pub fn restore(&mut self, s: TrainState) {
+        self.edits += 1;
         self.step = s.step;
         (self.model.input_mean, self.model.input_std) = s.input;
         self.model.mdn.params = s.mdn;
@@ -648,6 +661,7 @@ impl Experiment {
 
     /// Lets a halted run train again (from the rolled-back models).
     pub fn resume(&mut self) {
+        self.edits += 1;
         self.halted = None;
     }
 

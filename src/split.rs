@@ -131,7 +131,8 @@ impl TrainState {
 #[derive(Default)]
 pub struct Lead {
     slice: Option<Slice>,
-    /// The step at which the helper's state was last the lead's (after a merged slice).
+    /// The lead's [`Experiment::edits`] when the helper's state was last its own (after a
+    /// merged slice): the state may have changed since if the count has.
     synced_at: Option<u64>,
     /// Slices finished, and those of them trained again here (a halt, a failed helper).
     pub slices: u64,
@@ -153,11 +154,6 @@ struct Slice {
 }
 
 impl Lead {
-    /// The helper's state may no longer be the lead's: the next order carries it.
-    pub fn unsync(&mut self) {
-        self.synced_at = None;
-    }
-
     /// A slice is under way (begun, not finished).
     pub fn busy(&self) -> bool {
         self.slice.is_some()
@@ -180,7 +176,7 @@ impl Lead {
             steps -= 1;
         }
         let start = exp.save();
-        let synced = self.synced_at == Some(exp.step) && exp.halted.is_none();
+        let synced = self.synced_at == Some(exp.edits()) && exp.halted.is_none();
         let mut w = Writer(Vec::new());
         w.u64(steps);
         w.u64(!synced as u64);
@@ -235,7 +231,7 @@ impl Lead {
             && sl.done == sl.steps
             && report.is_some_and(|r| exp.take_baseline_part(r).is_ok());
         if merged {
-            self.synced_at = Some(exp.step);
+            self.synced_at = Some(exp.edits());
             return sl.losses;
         }
         self.replays += 1;

@@ -88,6 +88,38 @@ fn a_step_under_way_when_a_slice_begins_is_finished_first() {
     }
 }
 
+/// Training alone between two slices (the page does when a step gets slow) that halts
+/// and rolls back to the very step of the last merged slice: the helper's state is no
+/// longer the lead's (optimizers restarted, batches drawn), so the next order carries it.
+#[test]
+fn a_halt_alone_back_to_the_last_merged_step_resyncs_the_helper() {
+    // The lab's blow-up: step 15 fails, rolled back to step 13.
+    let spec = Spec::parse("opt=sgd&lr=1&momentum=0.99&sigma_min=0&n=200&steps=500").unwrap();
+    let mut joint = Experiment::new(&spec);
+    let mut lead_exp = Experiment::new(&spec);
+    let mut helper = helper_of(&spec);
+    let mut lead = Lead::default();
+    let mut slice = |lead: &mut Lead, lead_exp: &mut Experiment, n: u64| {
+        let order = lead.begin(lead_exp, n);
+        let steps = follow(&mut helper, &order).unwrap();
+        helper.train(steps);
+        while !lead.train_within(lead_exp, &mut || false) {}
+        let report = helper.baseline_part();
+        lead.finish(lead_exp, Some(&report));
+    };
+    slice(&mut lead, &mut lead_exp, 13);
+    joint.train(13);
+    for e in [&mut lead_exp, &mut joint] {
+        e.train(5);
+        assert_eq!(e.step, 13, "{:?}", e.halted);
+        e.resume();
+    }
+    slice(&mut lead, &mut lead_exp, 1);
+    joint.train(1);
+    assert!(lead_exp.save().to_bytes() == joint.save().to_bytes());
+    assert_eq!(lead.replays, 0);
+}
+
 #[test]
 fn a_helper_that_fails_costs_a_replay_not_the_bits() {
     split_equals_joint("n=400&k=3&hidden=10&steps=120", &[10, 3], &[0, 2, 3, 7]);
