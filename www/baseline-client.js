@@ -1,5 +1,5 @@
 // The training worker's side of its helper (baseline-worker.js): a worker of its own that
-// trains the MSE regressor while this one trains the MDN, on machines with a second core
+// trains the MSE regressor while this one trains the MDN, on machines with 3 cores or more
 // (src/split.rs says why the bits stay those of one worker). If the helper fails, the
 // training worker goes on alone.
 import { MSG } from './protocol.js';

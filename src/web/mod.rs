@@ -1138,7 +1138,12 @@ impl SweepRun {
 
 /// The links of specs (`#` and the spec's keys), as the page's workers take them.
 pub(crate) fn spec_links(specs: &[crate::Spec]) -> Vec<String> {
-    specs.iter().map(|s| format!("#{}", s.format())).collect()
+    specs.iter().map(spec_link).collect()
+}
+
+/// The link of a spec, for a worker to build its experiment from (`Link::parse`).
+pub(crate) fn spec_link(spec: &crate::Spec) -> String {
+    format!("#{}", spec.format())
 }
 
 /// One run of a K sweep, in a sweep worker (www/sweep-worker.js).

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 impl Trainer {
     /// The link of the experiment's spec: the helper builds the same experiment from it.
     pub fn spec_link(&self) -> String {
-        super::spec_links(std::slice::from_ref(&self.exp.spec))[0].clone()
+        super::spec_link(&self.exp.spec)
     }
 
     /// Starts a slice of `steps` steps on two workers: returns the helper's order (bytes
