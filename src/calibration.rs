@@ -180,15 +180,7 @@ pub fn baseline_mixture<R: Real + Kernels>(
 ) -> Mixture {
     let mu = model.baseline_predict(x, ws)[0];
     let s = model.baseline_sigma[0];
-    Mixture {
-        k: 1,
-        d: 1,
-        pi: vec![1.0],
-        log_pi: vec![0.0],
-        mu: vec![mu],
-        sigma: vec![s],
-        off: Vec::new(),
-    }
+    Mixture::gaussian(1, vec![1.0], vec![0.0], vec![mu], vec![s], Vec::new())
 }
 
 /// A calibration pass over a validation set, resumable after any point.
@@ -259,9 +251,8 @@ impl Pass {
             let v = self.rng.uniform();
             let m = model.mixture(&[x], &mut ws);
             let l = self.lengths;
-            let f = Mixture1::new(&m);
-            self.mdn
-                .add(&f, forecast::crps_mixture(&m, y), y, atom, v, l);
+            let f = forecast::Prepared::new(&m);
+            self.mdn.add(&f, f.crps(y), y, atom, v, l);
             let b = baseline_mixture(model, &[x], &mut wsb);
             self.baseline.add(
                 &Mixture1::new(&b),

@@ -177,6 +177,10 @@ pub fn arm_miss(target: &[f64], theta: &[f64]) -> f64 {
     libm::hypot(hand.0 - target[0], hand.1 - target[1])
 }
 
+/// The wind data's Bayes optimum, E_s E_θ|s[−ln p(θ | s)], by quadrature
+/// (tests/reference/families_reference.py, scipy).
+pub const WIND_BAYES_NLL: f64 = 1.208_654_330_393_579_3;
+
 /// Noise of the ring's branches.
 pub const RING_NOISE: f64 = 0.05;
 
@@ -192,14 +196,55 @@ pub fn rain(h: f64) -> (f64, f64, f64) {
     (p, -0.3 + 1.8 * h, 0.5)
 }
 
+/// The wind at season s ∈ [0, 1): P(second wind), and the (mean direction, κ) of the
+/// prevailing wind and of the second one. The prevailing wind turns once around the
+/// compass over the year, so its direction crosses 2π ≡ 0 at s ≈ 0.84.
+pub fn wind(s: f64) -> (f64, (f64, f64), (f64, f64)) {
+    let q = 0.25 + 0.15 * libm::cos(crate::family::TWO_PI * s);
+    let m1 = crate::family::wrap(1.0 + crate::family::TWO_PI * s);
+    (q, (m1, 6.0), (crate::family::wrap(m1 + 2.5), 2.0))
+}
+
+/// Whether `family=hurdle` fits the data of `spec`: one output, never negative.
+pub fn hurdle_fits(spec: &crate::Spec) -> bool {
+    match (spec.data, &spec.points) {
+        (Data::Custom, Some(u)) => u.cols == 2 && (0..u.len()).all(|i| u.row(i)[1] >= 0.0),
+        (Data::Rain | Data::BishopInverse | Data::Wind, _) => true,
+        _ => false,
+    }
+}
+
 fn ln_normal(y: f64, mu: f64, sd: f64) -> f64 {
     let z = (y - mu) / sd;
     -0.5 * z * z - libm::log(sd) - crate::math::HALF_LN_2PI
 }
 
-/// ln p(y | x) of the true conditional density, where it has one (ring, regimes).
+/// ln p(y | x) of the true conditional density, where it has one (ring, regimes, wind;
+/// rain's is mixed: ln P(dry) at y = 0, ln P(wet) + ln p(y | wet) above, see
+/// [`bayes_nll`]).
 pub fn true_log_density(data: Data, x: f64, y: f64) -> Option<f64> {
     match data {
+        Data::Rain => {
+            let (p, mu, sd) = rain(x);
+            Some(if y <= 0.0 {
+                libm::log(1.0 - p)
+            } else {
+                let u = libm::log(y);
+                libm::log(p) + ln_normal(u, mu, sd) - u
+            })
+        }
+        Data::Wind => {
+            let (q, a, b) = wind(x);
+            let vm = |(m, kappa): (f64, f64)| {
+                let h = libm::sin(0.5 * (y - m));
+                -2.0 * kappa * h * h
+                    - 2.0 * crate::math::HALF_LN_2PI
+                    - crate::family::bessel(kappa).0
+            };
+            let (a, b) = (libm::log(1.0 - q) + vm(a), libm::log(q) + vm(b));
+            let m = a.max(b);
+            Some(m + libm::log(libm::exp(a - m) + libm::exp(b - m)))
+        }
         Data::Ring => {
             let r = libm::sqrt((1.0 - x * x).max(0.0));
             let (a, b) = (ln_normal(y, r, RING_NOISE), ln_normal(y, -r, RING_NOISE));
@@ -220,8 +265,14 @@ pub fn true_log_density(data: Data, x: f64, y: f64) -> Option<f64> {
 }
 
 /// The true conditional density's NLL on `val` (nats per point), where it has one and
-/// the data set has no constant for it.
-pub fn bayes_nll(data: Data, val: &Dataset) -> Option<f64> {
+/// the data set has no constant for it. Rain's is on the mixed measure (a probability for
+/// the dry days, a density for the wet ones): comparable only with a model that gives its
+/// dry days a probability too, `family=hurdle`; for the others there is none.
+pub fn bayes_nll(spec: &crate::Spec, val: &Dataset) -> Option<f64> {
+    let data = spec.data;
+    if data == Data::Rain && spec.family != crate::spec::Family::Hurdle {
+        return None;
+    }
     let mut sum = 0.0;
     for i in 0..val.len() {
         sum -= true_log_density(data, val.x[[0, i]], val.y[[0, i]])?;
@@ -265,6 +316,13 @@ fn sample(data: Data, n: usize, rng: &mut Rng) -> Dataset {
                 let z = rng.normal();
                 x[[0, i]] = h;
                 y[[0, i]] = if wet { libm::exp(mu + sd * z) } else { 0.0 };
+            }
+            Data::Wind => {
+                let season = rng.uniform();
+                let (q, a, b) = wind(season);
+                let (m, kappa) = if rng.uniform() < q { b } else { a };
+                x[[0, i]] = season;
+                y[[0, i]] = crate::family::wrap(m + crate::family::von_mises_draw(kappa, rng));
             }
             // Custom data are split (see `Dataset::of`), not sampled: Bishop's if asked.
             Data::Custom => {
@@ -400,8 +458,27 @@ fn builtin_info(data: Data) -> DataInfo {
                    skewed positive amount otherwise. A Gaussian mixture has no point mass: it can \
                    only squeeze one component onto zero until its σ hits the floor, so the \
                    likelihood of the dry days — and the NLL — is set by sigma_min, not by the \
-                   data, and the amounts' component leaks below zero. A Bernoulli–gamma mixture \
-                   (Cannon 2008) models this properly.",
+                   data, and the amounts' component leaks below zero. family=hurdle models it \
+                   properly: P(dry) from the network and log-normal amounts (like Cannon 2008's \
+                   Bernoulli–gamma). Its NLL is on a mixed measure (−ln P(dry) for a dry day), \
+                   so the page compares every model on P(dry) and on the wet days' density \
+                   separately.",
+        },
+        Data::Wind => DataInfo {
+            din: 1,
+            dout: 1,
+            x_labels: &["season (0 = 1 Jan, 1 = 31 Dec)"],
+            y_labels: &["wind direction (radians)"],
+            x_ranges: vec![(0.0, 1.0)],
+            y_ranges: vec![(0.0, crate::family::TWO_PI)],
+            // E[−ln p(θ | s)] by quadrature (tests/reference/families_reference.py).
+            bayes_nll: Some(WIND_BAYES_NLL),
+            target: vec![0.84],
+            note: "Wind directions are angles: 0 and 2π are the same direction. The prevailing \
+                   wind (von Mises, κ = 6) turns once around the compass over the year and \
+                   crosses 2π ≡ 0 in early November; a second wind (κ = 2) blows 2.5 radians \
+                   away, more often in winter. A Gaussian mixture sees 0.1 and 6.2 as far apart \
+                   and must cut the prevailing wind in two at the seam; family=vonmises wraps.",
         },
     }
 }

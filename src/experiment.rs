@@ -177,7 +177,7 @@ impl Experiment {
         let mut info = dataset::info(&spec);
         let (train, val) = Dataset::of(&spec);
         if info.bayes_nll.is_none() {
-            info.bayes_nll = dataset::bayes_nll(spec.data, &val);
+            info.bayes_nll = dataset::bayes_nll(&spec, &val);
         }
         let (input_mean, input_std) = standardization(&train);
         let head = Head {
@@ -187,6 +187,8 @@ impl Experiment {
             sigma: spec.sigma,
             sigma_min: spec.sigma_min,
             pi_floor: spec.pi_floor,
+            family: spec.family,
+            nu: spec.nu,
         };
         let sizes = |dout: usize| {
             let mut s = vec![info.din];

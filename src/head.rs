@@ -11,6 +11,11 @@
 //! | `K + K·D + k·T + a` | diagonal entry L_aa of component k | L_aa = sigma_min + exp(raw) or softplus(raw) |
 //! | `K + K·D + k·T + D + a(a−1)/2 + b` | entry L_ab, a > b (`cov=full` only) | L_ab = L_aa · raw |
 //!
+//! `family=hurdle` adds one row after these, `K + K·D + K·T`: the logit of P(y = 0 | x)
+//! (P = sigmoid(raw)). The other families use the diagonal layout as it is, their
+//! locations in the mean rows and their scales (σ, b, s; von Mises κ = 1/s²) in the scale
+//! rows (see [`crate::family`]).
+//!
 //! Σ_k = L_k L_kᵀ. With a diagonal covariance L_k = diag(σ_k1, ..., σ_kD); with a full
 //! one L_k is lower triangular with a positive diagonal (a Cholesky factor), which makes
 //! every Σ_k symmetric positive definite whatever the network outputs. The diagonal
@@ -26,7 +31,7 @@
 
 use crate::math::{self, Real};
 use crate::mixture::{off_index, Mixture};
-use crate::spec::{Covariance, SigmaMap};
+use crate::spec::{Covariance, Family, SigmaMap};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Head {
@@ -38,12 +43,50 @@ pub struct Head {
     /// ε: π = (1 − ε) softmax(logits) + ε/K, so that no component's weight goes below
     /// ε/K (0: the plain softmax).
     pub pi_floor: f64,
+    /// The distribution of each component.
+    pub family: Family,
+    /// Student-t's degrees of freedom (`family=student`).
+    pub nu: f64,
+}
+
+impl Default for Head {
+    /// One Gaussian component in one dimension, as the spec's defaults map it.
+    fn default() -> Head {
+        let s = crate::spec::Spec::default();
+        Head::gaussian(1, 1, s.cov, s.sigma, s.sigma_min, s.pi_floor)
+    }
 }
 
 impl Head {
-    /// Raw outputs the network must produce: K + K·D + K·T.
+    /// Raw outputs the network must produce: K + K·D + K·T (and the hurdle's one more).
     pub fn outputs(&self) -> usize {
+        self.zero_row() + usize::from(self.family == Family::Hurdle)
+    }
+
+    /// The row of the logit of P(y = 0) (`family=hurdle` only).
+    pub fn zero_row(&self) -> usize {
         self.k + self.k * self.d + self.k * self.cov_params()
+    }
+
+    /// A Gaussian head (the seed's), with the rest of its description.
+    pub fn gaussian(
+        k: usize,
+        d: usize,
+        cov: Covariance,
+        sigma: SigmaMap,
+        sigma_min: f64,
+        pi_floor: f64,
+    ) -> Head {
+        Head {
+            k,
+            d,
+            cov,
+            sigma,
+            sigma_min,
+            pi_floor,
+            family: Family::Gaussian,
+            nu: crate::spec::Spec::default().nu,
+        }
     }
 
     /// Covariance parameters per component, T: D (diagonal) or D(D+1)/2 (full).
@@ -144,6 +187,17 @@ impl Head {
         let off = (0..k * t)
             .map(|r| raw[self.scale_row(r / t, d) + r % t])
             .collect();
+        let (p_zero, ln_p_zero, ln_p_nonzero) = if self.family == Family::Hurdle {
+            let l = raw[self.zero_row()];
+            // ln sigmoid(l) = −softplus(−l), ln(1 − sigmoid(l)) = −softplus(l).
+            (
+                math::softplus_sigmoid(l).1,
+                -math::softplus_sigmoid(-l).0,
+                -math::softplus_sigmoid(l).0,
+            )
+        } else {
+            (0.0, f64::NEG_INFINITY, 0.0)
+        };
         Mixture {
             k,
             d,
@@ -152,6 +206,11 @@ impl Head {
             mu,
             sigma,
             off,
+            family: self.family,
+            nu: self.nu,
+            p_zero,
+            ln_p_zero,
+            ln_p_nonzero,
         }
     }
 }

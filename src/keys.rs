@@ -173,6 +173,15 @@ impl<T> Key<T> {
     pub fn text(&self, t: &T) -> Option<String> {
         format_value(&self.kind, &(self.get)(t))
     }
+
+    /// The key's value in `t` as a form shows it: as written, a choice left out of the
+    /// link as its first (default) name, anything else left out as empty.
+    pub fn shown(&self, t: &T) -> String {
+        self.text(t).unwrap_or_else(|| match self.kind {
+            Kind::Choice(names) => names[0].into(),
+            _ => String::new(),
+        })
+    }
 }
 
 /// `key=value` pairs of every key that has a value, in the table's order, joined by `&`.
@@ -552,9 +561,11 @@ pub fn docs<T>(keys: &[Key<T>], defaults: &T) -> Vec<[String; 4]> {
                 k.name.to_string(),
                 k.kind.accepts(),
                 k.text(defaults).unwrap_or_else(|| match k.kind {
-                    // Not written when at the default, which is the lowest value.
+                    // Not written when at the default, which is the lowest value (a
+                    // choice's first name).
                     Kind::Flag => "0".into(),
                     Kind::Int(lo, _) => lo.to_string(),
+                    Kind::Choice(names) => names[0].into(),
                     _ => "(none)".into(),
                 }),
                 k.meaning.to_string(),

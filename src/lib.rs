@@ -11,6 +11,7 @@
 //! | network (MLP, backprop) | [`network`] |
 //! | mixture head (raw outputs → π, μ, σ) | [`head`] |
 //! | the mixture distribution | [`mixture`] |
+//! | component families: Laplace, Student-t, hurdle, von Mises | [`family`] |
 //! | losses and their gradients | [`loss`] |
 //! | optimizers | [`optimizer`] |
 //! | training both models side by side | [`experiment`] |
@@ -29,6 +30,7 @@ pub mod calibration;
 pub mod dataset;
 pub mod experiment;
 pub mod export;
+pub mod family;
 pub mod forecast;
 pub mod head;
 pub mod history;

@@ -20,8 +20,10 @@
 //! these are the formulas above. Terms below `Real::TINY` are flushed to zero (see
 //! [`Real::flush`]): subnormal numbers would slow the arithmetic down many times over.
 
+use crate::family::Shape;
 use crate::head::Head;
-use crate::math::Real;
+use crate::math::{self, Real};
+use crate::spec::Family;
 use crate::network::{sum, BLOCK};
 
 /// Scratch buffers for one block, reused across steps.
@@ -106,6 +108,9 @@ pub fn mixture_nll<R: Real>(
     dz: Option<&mut [R]>,
     sc: &mut LossScratch<R>,
 ) -> R {
+    if head.family != Family::Gaussian {
+        return family_nll(head, raw, y, nb, scale, dz, sc);
+    }
     let (k, d) = (head.k, head.d);
     let LossScratch {
         lp,
@@ -270,6 +275,137 @@ pub fn mixture_nll<R: Real>(
         }
     }
     total
+}
+
+/// [`mixture_nll`] for the families other than the Gaussian ([`crate::family`]), one
+/// sample at a time in f64: ln p(y) = LSE_k [ln π_k + Σ_d ln f(y_d; μ_kd, s_kd)], and with
+/// r_k = p(k | y) the gradient of −ln p(y) is ∂/∂logit_k = π_k − r_k (with a π floor as
+/// in the Gaussian head), ∂/∂μ_kd = −r_k ∂ln f/∂μ, ∂/∂s_kd = −r_k ∂ln f/∂s.
+///
+/// The hurdle's sample with y ≤ 0 is dry: −ln p = −ln P(0) = softplus(−l) for its logit
+/// l, whose gradient is P(0) − 1, and no other output gets any. A wet one adds
+/// −ln P(y ≠ 0) = softplus(l) (gradient P(0)) to the log-normal mixture's −ln p(y | wet).
+/// Fills the scratch's π and σ rows as the Gaussian loss does (for the diagnostics).
+fn family_nll<R: Real>(
+    head: &Head,
+    raw: &[R],
+    y: &[R],
+    nb: usize,
+    scale: R,
+    mut dz: Option<&mut [R]>,
+    sc: &mut LossScratch<R>,
+) -> R {
+    let (k, d) = (head.k, head.d);
+    let shape = Shape::new(head.family, head.nu);
+    let hurdle = head.family == Family::Hurdle;
+    let (fa, fb) = (1.0 - head.pi_floor, head.pi_floor / k as f64);
+    let floor = head.pi_floor > 0.0;
+    let scale = scale.f64();
+    let mut p = vec![0.0; k];
+    let mut lp = vec![0.0; k];
+    let mut dm = vec![0.0; k * d];
+    let mut ds = vec![0.0; k * d];
+    let mut dsig = vec![0.0; k * d];
+    let at = |r: usize, i: usize| raw[r * BLOCK + i].f64();
+    let mut total = 0.0;
+    for i in 0..nb {
+        // Softmax of the logits (the buffer keeps p, as the Gaussian loss does).
+        let m = (0..k).map(|c| at(c, i)).fold(f64::NEG_INFINITY, f64::max);
+        let mut s = 0.0;
+        for c in 0..k {
+            p[c] = math::exp(at(c, i) - m);
+            s += p[c];
+        }
+        let ln_s = math::ln(s);
+        for c in 0..k {
+            lp[c] = if floor {
+                math::ln(fa * (p[c] / s) + fb)
+            } else {
+                (at(c, i) - m) - ln_s
+            };
+            p[c] /= s;
+            sc.pi[c * BLOCK + i] = R::of(p[c]);
+        }
+        for c in 0..k {
+            for a in 0..d {
+                let (sg, dg) = head.scale(at(head.scale_row(c, a), i));
+                sc.sig[(c * d + a) * BLOCK + i] = R::of(sg);
+                dsig[c * d + a] = dg;
+            }
+        }
+        let dry = hurdle && y[i].f64() <= 0.0;
+        let l_zero = if hurdle { at(head.zero_row(), i) } else { 0.0 };
+        let nll = if dry {
+            math::softplus_sigmoid(-l_zero).0
+        } else {
+            for c in 0..k {
+                for a in 0..d {
+                    let j = c * d + a;
+                    let (v, gm, gs) = shape.log_pdf_grad(
+                        y[a * BLOCK + i].f64(),
+                        at(head.mean_row(c, a), i),
+                        sc.sig[j * BLOCK + i].f64(),
+                    );
+                    lp[c] += v;
+                    (dm[j], ds[j]) = (gm, gs);
+                }
+            }
+            let top = lp.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            let top = if top == f64::NEG_INFINITY { 0.0 } else { top };
+            let mut sum = 0.0;
+            for v in lp.iter_mut() {
+                *v = math::exp(*v - top);
+                sum += *v;
+            }
+            // lp now holds the responsibilities.
+            for v in lp.iter_mut() {
+                *v /= sum;
+            }
+            let wet = if hurdle {
+                math::softplus_sigmoid(l_zero).0
+            } else {
+                0.0
+            };
+            wet - (top + math::ln(sum))
+        };
+        sc.nll[i] = R::of(nll);
+        total += nll;
+        let Some(g) = dz.as_deref_mut() else {
+            continue;
+        };
+        let put = |g: &mut [R], r: usize, v: f64| g[r * BLOCK + i] = R::of(v * scale).flush();
+        if hurdle {
+            let p0 = math::softplus_sigmoid(l_zero).1;
+            put(g, head.zero_row(), if dry { p0 - 1.0 } else { p0 });
+        }
+        if dry {
+            for r in 0..head.zero_row() {
+                put(g, r, 0.0);
+            }
+            continue;
+        }
+        // With a π floor: (1 − ε) p_j (A − r_j / π_j), A = Σ_k r_k p_k / π_k.
+        let big_a: f64 = if floor {
+            (0..k).map(|c| lp[c] * p[c] / (fa * p[c] + fb)).sum()
+        } else {
+            0.0
+        };
+        for c in 0..k {
+            let r = lp[c];
+            let gl = if floor {
+                fa * p[c] * (big_a - r / (fa * p[c] + fb))
+            } else {
+                p[c] - r
+            };
+            put(g, c, gl);
+            for a in 0..d {
+                let j = c * d + a;
+                put(g, head.mean_row(c, a), -r * dm[j]);
+                put(g, head.scale_row(c, a), -r * ds[j] * dsig[j]);
+            }
+        }
+    }
+    R::of(total)
 }
 
 /// Forward substitution for dimension `j` of a full-covariance component `c`:

@@ -1,8 +1,12 @@
-//! A Gaussian mixture: p(y) = Σ_k π_k N(y; μ_k, Σ_k), Σ_k = L_k L_kᵀ with L_k lower
-//! triangular (diagonal for a diagonal covariance). See [`crate::head`] for the layout.
+//! A mixture: p(y) = Σ_k π_k N(y; μ_k, Σ_k), Σ_k = L_k L_kᵀ with L_k lower triangular
+//! (diagonal for a diagonal covariance), or, for the other families, p(y) = Σ_k π_k
+//! Π_d f(y_d; μ_kd, σ_kd) ([`crate::family`]); the hurdle's is P(y = 0) at zero and
+//! (1 − P(y = 0)) Σ_k π_k LogNormal(y; μ_k, σ_k) above. See [`crate::head`] for the layout.
 
+use crate::family::{self, Shape};
 use crate::math;
 use crate::rng::Rng;
+use crate::spec::Family;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -22,6 +26,17 @@ pub struct Mixture {
     /// entry, N_ab = L_ab / L_aa, at `off[k * t + off_index(a, b)]` with t = D(D−1)/2
     /// (see [`crate::head`]); empty for a diagonal covariance.
     pub off: Vec<f64>,
+    /// The distribution of every component.
+    pub family: Family,
+    /// Student-t's degrees of freedom.
+    pub nu: f64,
+    /// `family=hurdle`: P(y = 0), the point mass (0 for the other families).
+    pub p_zero: f64,
+    /// ln P(y = 0) and ln P(y ≠ 0), in log space (−∞ and 0 without a point mass).
+    #[serde(skip)]
+    pub ln_p_zero: f64,
+    #[serde(skip)]
+    pub ln_p_nonzero: f64,
 }
 
 /// Temperatures for sampling, Graves (2013)'s "biased sampling" as two knobs: `pi`
@@ -68,7 +83,39 @@ pub fn log_sum_exp(v: &[f64]) -> f64 {
     m + math::ln(s)
 }
 
+impl Default for Mixture {
+    /// One standard normal component in one dimension (the rest of a literal's fields).
+    fn default() -> Mixture {
+        Mixture::gaussian(1, vec![1.0], vec![0.0], vec![0.0], vec![1.0], Vec::new())
+    }
+}
+
 impl Mixture {
+    /// A Gaussian mixture (the seed's) from its parameters.
+    pub fn gaussian(
+        d: usize,
+        pi: Vec<f64>,
+        log_pi: Vec<f64>,
+        mu: Vec<f64>,
+        sigma: Vec<f64>,
+        off: Vec<f64>,
+    ) -> Mixture {
+        Mixture {
+            k: pi.len(),
+            d,
+            pi,
+            log_pi,
+            mu,
+            sigma,
+            off,
+            family: Family::Gaussian,
+            nu: crate::spec::Spec::default().nu,
+            p_zero: 0.0,
+            ln_p_zero: f64::NEG_INFINITY,
+            ln_p_nonzero: 0.0,
+        }
+    }
+
     /// Ok if every parameter is a finite number and every scale is positive; otherwise
     /// the name of the first parameter that is not. Every query of a mixture that passes
     /// (density, mean, mode, samples) gives finite numbers or a clear `-inf` density.
@@ -82,6 +129,8 @@ impl Mixture {
             Err("scales σ")
         } else if !finite(&self.off) {
             Err("correlations")
+        } else if !(self.p_zero.is_finite() && (0.0..=1.0).contains(&self.p_zero)) {
+            Err("probability of zero")
         } else {
             Ok(())
         }
@@ -126,6 +175,14 @@ impl Mixture {
     /// z = L⁻¹(y − μ), i.e. z_a = (y_a − μ_a) / L_aa − Σ_b<a N_ab z_b, and
     /// ln N = −½|z|² − Σ_a ln L_aa − (D/2) ln 2π.
     fn component_log_prob(&self, c: usize, y: &[f64]) -> f64 {
+        if self.family != Family::Gaussian {
+            let shape = self.shape();
+            let d = self.d;
+            return self.log_pi[c]
+                + (0..d)
+                    .map(|a| shape.log_pdf(y[a], self.mu[c * d + a], self.sigma[c * d + a]))
+                    .sum::<f64>();
+        }
         let (d, t) = (self.d, self.t());
         let mut lp = self.log_pi[c] - d as f64 * math::HALF_LN_2PI;
         let mut zbuf = [0.0f64; SMALL];
@@ -155,8 +212,36 @@ impl Mixture {
         (0..self.k).map(|c| self.component_log_prob(c, y)).collect()
     }
 
-    /// ln p(y).
+    /// The family with its constants.
+    pub fn shape(&self) -> Shape {
+        Shape::new(self.family, self.nu)
+    }
+
+    /// ln p(y): the likelihood of an outcome. With the hurdle's point mass it is mixed:
+    /// ln P(y = 0) for y ≤ 0 (a probability), ln P(y ≠ 0) + ln p(y | y > 0) above (a
+    /// density); see [`Mixture::log_density`] for the density alone.
     pub fn log_prob(&self, y: &[f64]) -> f64 {
+        if self.family == Family::Hurdle {
+            return if y[0] <= 0.0 {
+                self.ln_p_zero
+            } else {
+                self.ln_p_nonzero + self.log_lse(y)
+            };
+        }
+        self.log_lse(y)
+    }
+
+    /// ln of the density's continuous part: the hurdle's is −∞ at y ≤ 0, where its mass
+    /// is a point ([`Mixture::p_zero`]), not a density. What heatmaps and slices draw.
+    pub fn log_density(&self, y: &[f64]) -> f64 {
+        if self.family == Family::Hurdle && y[0] <= 0.0 {
+            return f64::NEG_INFINITY;
+        }
+        self.log_prob(y)
+    }
+
+    /// ln Σ_k π_k f_k(y).
+    fn log_lse(&self, y: &[f64]) -> f64 {
         // Without allocating for the usual K (this runs for every cell of the heatmap).
         let mut buf = [0.0f64; SMALL];
         if self.k > buf.len() {
@@ -168,8 +253,38 @@ impl Mixture {
         log_sum_exp(&buf[..self.k])
     }
 
-    /// E[y] = Σ π_k μ_k: what a regressor trained with squared error estimates.
+    /// E[y] = Σ π_k μ_k: what a regressor trained with squared error estimates. Von
+    /// Mises: the mean direction, arg Σ π_k A(κ_k) e^(iμ_k) on [0, 2π); the hurdle:
+    /// P(y ≠ 0) Σ π_k exp(μ_k + σ_k²/2); Student-t with ν ≤ 1 has no mean: Σ π_k μ_k, the
+    /// mixture of its medians.
     pub fn mean(&self) -> Vec<f64> {
+        let d = self.d;
+        match self.family {
+            Family::VonMises => {
+                return (0..d)
+                    .map(|j| {
+                        let (mut sx, mut cx) = (0.0, 0.0);
+                        for c in 0..self.k {
+                            let kappa = family::concentration(self.sigma[c * d + j]);
+                            let a = 1.0 - family::bessel(kappa).1;
+                            sx += self.pi[c] * a * libm::sin(self.mu[c * d + j]);
+                            cx += self.pi[c] * a * libm::cos(self.mu[c * d + j]);
+                        }
+                        family::wrap(libm::atan2(sx, cx))
+                    })
+                    .collect()
+            }
+            Family::Hurdle => {
+                let s: f64 = (0..self.k)
+                    .map(|c| {
+                        let (m, sg) = (self.mu[c], self.sigma[c]);
+                        self.pi[c] * math::exp((m + 0.5 * sg * sg).min(700.0))
+                    })
+                    .sum();
+                return vec![(1.0 - self.p_zero) * s];
+            }
+            _ => {}
+        }
         (0..self.d)
             .map(|j| {
                 (0..self.k)
@@ -203,17 +318,27 @@ impl Mixture {
     /// The mixing weights at temperature `t`: π_k^(1/t) renormalised (computed in log
     /// space), i.e. softmax(logits / t). t < 1 favours the likelier components, t > 1
     /// evens them out; t = 0 puts all weight on the most probable one.
+    ///
+    /// The hurdle's point mass is one more outcome, weight K (last): the weights are
+    /// those of P(y = 0) and P(y ≠ 0) π_k, tempered together.
     pub fn tempered_weights(&self, t: f64) -> Vec<f64> {
+        let log_w: Vec<f64> = if self.family == Family::Hurdle {
+            let mut v: Vec<f64> = self.log_pi.iter().map(|l| l + self.ln_p_nonzero).collect();
+            v.push(self.ln_p_zero);
+            v
+        } else {
+            self.log_pi.clone()
+        };
+        let top = (0..log_w.len()).fold(0, |b, c| if log_w[c] > log_w[b] { c } else { b });
         if t.is_nan() || t <= 0.0 {
-            let top = self.top();
-            return (0..self.k)
+            return (0..log_w.len())
                 .map(|c| if c == top { 1.0 } else { 0.0 })
                 .collect();
         }
         // Relative to the largest ln π, so that the most probable component stays at 0
         // however small t is (1e-309 made every term −∞, then every weight NaN).
-        let top = self.log_pi[self.top()];
-        let v: Vec<f64> = self.log_pi.iter().map(|l| (l - top) / t).collect();
+        let top = log_w[top];
+        let v: Vec<f64> = log_w.iter().map(|l| (l - top) / t).collect();
         let lse = log_sum_exp(&v);
         v.iter().map(|l| math::exp(l - lse)).collect()
     }
@@ -229,7 +354,7 @@ impl Mixture {
 
     /// One draw with temperatures: the component by `weights` (from
     /// [`Mixture::tempered_weights`]), then y = μ_k + t_σ L_k ε (t_σ = 0: the mean itself).
-    /// Returns the component and the draw.
+    /// Returns the component and the draw (the hurdle's point mass is component K).
     pub fn sample_tempered(
         &self,
         weights: &[f64],
@@ -237,7 +362,7 @@ impl Mixture {
         rng: &mut Rng,
     ) -> (usize, Vec<f64>) {
         let u = rng.uniform();
-        let mut c = self.k - 1;
+        let mut c = weights.len() - 1;
         let mut acc = 0.0;
         for (i, p) in weights.iter().enumerate() {
             acc += p;
@@ -245,6 +370,17 @@ impl Mixture {
                 c = i;
                 break;
             }
+        }
+        if self.family != Family::Gaussian {
+            if c == self.k {
+                return (c, vec![0.0]);
+            }
+            let shape = self.shape();
+            let d = self.d;
+            let y = (0..d)
+                .map(|a| shape.draw(self.mu[c * d + a], self.sigma[c * d + a], t_sigma, rng))
+                .collect();
+            return (c, y);
         }
         // Always draw D normals, so that the stream does not depend on t_σ.
         let eps: Vec<f64> = (0..self.d).map(|_| rng.normal()).collect();
@@ -261,7 +397,15 @@ impl Mixture {
     /// fixed-point iteration y ← (Σ_k r_k(y) Σ_k⁻¹)⁻¹ Σ_k r_k(y) Σ_k⁻¹ μ_k
     /// (Carreira-Perpiñán 2000), started from every component's mean with π_k ≥ 0.01
     /// (at most 100 iterations each).
+    ///
+    /// The other families: the best of a grid over every live component's range and each
+    /// component's location, refined by golden-section search, one dimension at a time
+    /// (two sweeps for two outputs). The hurdle's mode is 0 when P(y = 0) ≥ ½, otherwise
+    /// the mode of its amount's density.
     pub fn mode(&self) -> Vec<f64> {
+        if self.family != Family::Gaussian {
+            return self.mode_by_search();
+        }
         let d = self.d;
         let prec: Vec<Vec<f64>> = (0..self.k).map(|c| self.precision(c)).collect();
         let mut best = self.mode_mean();
@@ -307,6 +451,69 @@ impl Mixture {
         best
     }
 
+    fn mode_by_search(&self) -> Vec<f64> {
+        if self.family == Family::Hurdle && self.p_zero >= 0.5 {
+            return vec![0.0];
+        }
+        let (d, shape) = (self.d, self.shape());
+        let live: Vec<usize> = (0..self.k).filter(|&c| self.pi[c] >= 1e-3).collect();
+        let at = |c: usize, a: usize| {
+            let m = self.mu[c * d + a];
+            match self.family {
+                Family::Hurdle => math::exp(m.min(700.0)),
+                Family::VonMises => family::wrap(m),
+                _ => m,
+            }
+        };
+        let mut best: Vec<f64> = (0..d).map(|a| at(self.top(), a)).collect();
+        let mut best_lp = self.log_density(&best);
+        for &c in &live {
+            let y: Vec<f64> = (0..d).map(|a| at(c, a)).collect();
+            let lp = self.log_density(&y);
+            if lp > best_lp {
+                (best, best_lp) = (y, lp);
+            }
+        }
+        for _sweep in 0..d.min(2) {
+            for a in 0..d {
+                // The search interval: the live components' ranges (Student-t's within 50
+                // scales: its mode is near a location, not in the tails).
+                let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+                for &c in &live {
+                    let (m, s) = (self.mu[c * d + a], self.sigma[c * d + a]);
+                    let (l, h) = match self.family {
+                        Family::Student => (m - 50.0 * s, m + 50.0 * s),
+                        _ => shape.range(m, s),
+                    };
+                    (lo, hi) = (lo.min(l), hi.max(h));
+                }
+                let f = |v: f64| {
+                    let mut y = best.clone();
+                    y[a] = v;
+                    self.log_density(&y)
+                };
+                let n = 2000;
+                let step = (hi - lo) / n as f64;
+                let mut arg = best[a];
+                let mut top = best_lp;
+                for i in 0..=n {
+                    let v = lo + step * i as f64;
+                    let lp = f(v);
+                    if lp > top {
+                        (arg, top) = (v, lp);
+                    }
+                }
+                let (v, lp) = golden_max(&f, arg - step, arg + step, (arg, top));
+                best[a] = v;
+                best_lp = lp;
+            }
+        }
+        if self.family == Family::VonMises {
+            best = best.into_iter().map(family::wrap).collect();
+        }
+        best
+    }
+
     /// Σ_k⁻¹ = L⁻ᵀ L⁻¹ of component `c`, row-major.
     fn precision(&self, c: usize) -> Vec<f64> {
         let d = self.d;
@@ -328,6 +535,35 @@ impl Mixture {
             }
         }
         p
+    }
+}
+
+/// The largest of `f` on [a, b] by golden-section search (60 steps), or `start` if no
+/// point found is higher.
+fn golden_max(f: &dyn Fn(f64) -> f64, a: f64, b: f64, start: (f64, f64)) -> (f64, f64) {
+    let g = 0.618_033_988_749_894_8;
+    let (mut a, mut b) = (a, b);
+    let mut c = b - g * (b - a);
+    let mut d = a + g * (b - a);
+    let (mut fc, mut fd) = (f(c), f(d));
+    for _ in 0..60 {
+        if fc > fd {
+            b = d;
+            (d, fd) = (c, fc);
+            c = b - g * (b - a);
+            fc = f(c);
+        } else {
+            a = c;
+            (c, fc) = (d, fd);
+            d = a + g * (b - a);
+            fd = f(d);
+        }
+    }
+    let (v, lp) = if fc > fd { (c, fc) } else { (d, fd) };
+    if lp > start.1 {
+        (v, lp)
+    } else {
+        start
     }
 }
 

@@ -9,7 +9,9 @@ use crate::mixture::{Mixture, Temperature};
 use crate::network::Kernels;
 use crate::network::{Network, Workspace, BLOCK};
 use crate::rng::Rng;
-use crate::spec::{Activation, Covariance, Named, SigmaMap, PI_FLOOR_RANGE, SIGMA_MIN_RANGE};
+use crate::spec::{
+    Activation, Covariance, Family, Named, SigmaMap, NU_RANGE, PI_FLOOR_RANGE, SIGMA_MIN_RANGE,
+};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
@@ -252,6 +254,9 @@ impl<R: Real + Kernels> Model<R> {
                     sigma_map: self.head.sigma.name().into(),
                     sigma_min: self.head.sigma_min,
                     pi_floor: self.head.pi_floor,
+                    family: (self.head.family != Family::Gaussian)
+                        .then(|| self.head.family.name().into()),
+                    nu: (self.head.family == Family::Student).then_some(self.head.nu),
                 }),
                 sigma: None,
             },
@@ -309,6 +314,25 @@ impl<R: Real + Kernels> Model<R> {
             return Err("input_std must hold input_dim positive numbers".into());
         }
         let cov = named::<Covariance>("mdn.head.covariance", &h.covariance)?;
+        let family = match &h.family {
+            Some(name) => named::<Family>("mdn.head.family", name)?,
+            None => Family::Gaussian,
+        };
+        let nu = match (family, h.nu) {
+            (Family::Student, Some(nu)) => {
+                in_range("mdn.head.nu", nu, NU_RANGE)?;
+                nu
+            }
+            (Family::Student, None) => return Err("mdn.head.nu is missing".into()),
+            (_, Some(_)) => return Err("mdn.head.nu belongs to family student only".into()),
+            (_, None) => crate::spec::Spec::default().nu,
+        };
+        if family != Family::Gaussian && cov == Covariance::Full {
+            return Err("mdn.head.covariance full is for the gaussian family only".into());
+        }
+        if family == Family::Hurdle && f.output_dim != 1 {
+            return Err("mdn.head.family hurdle needs output_dim 1".into());
+        }
         let head = Head {
             k: h.components,
             d: f.output_dim,
@@ -316,6 +340,8 @@ impl<R: Real + Kernels> Model<R> {
             sigma,
             sigma_min: h.sigma_min,
             pi_floor: h.pi_floor,
+            family,
+            nu,
         };
         let mdn = network_of("mdn", &f.mdn, f.input_dim, head.outputs())?;
         let baseline = network_of("baseline", &f.baseline, f.input_dim, f.output_dim)?;
@@ -508,6 +534,16 @@ pub struct HeadFile {
     /// ε: π = (1 − ε) softmax(logits) + ε/K (0 in files written before it existed).
     #[serde(default)]
     pub pi_floor: f64,
+    /// The components' family: absent for Gaussian ones (and in files written before
+    /// families existed), otherwise "laplace", "student", "hurdle" or "vonmises". The
+    /// layout of the last layer's outputs is the diagonal Gaussian one with the family's
+    /// location and scale in the mean and σ rows; "hurdle" adds a last output, the logit
+    /// of P(y = 0) (see `src/head.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// Student-t's degrees of freedom (family "student" only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nu: Option<f64>,
 }
 
 fn diagonal() -> String {

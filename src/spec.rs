@@ -30,6 +30,9 @@ pub enum Data {
     /// Rain: zero with a probability that depends on the humidity, otherwise a skewed
     /// positive amount. A point mass a Gaussian mixture cannot represent.
     Rain,
+    /// Wind direction (radians, [0, 2π)) over the season: a prevailing wind that turns
+    /// once around the compass in a year, and a weaker second wind. An angle that wraps.
+    Wind,
     /// Your own points (`pts`).
     Custom,
 }
@@ -54,6 +57,22 @@ pub enum Covariance {
     Diagonal,
     /// Σ = L Lᵀ with L lower triangular (a Cholesky factor): any correlation.
     Full,
+}
+
+/// The distribution of each mixture component (see [`crate::family`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Family {
+    /// N(μ, σ²): the seed's head (a Cholesky factor per component for 2-D outputs).
+    Gaussian,
+    /// Laplace(μ, b): a sharper peak and exponential tails, the median's loss.
+    Laplace,
+    /// Student-t with `nu` degrees of freedom, location μ and scale s: heavy tails.
+    Student,
+    /// A point mass at exactly zero with probability P(dry | x) (a logistic output), and a
+    /// mixture of log-normal components for y > 0 (rain).
+    Hurdle,
+    /// Von Mises(μ, κ = 1/s²): a density on the circle, for angles in radians.
+    VonMises,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +114,10 @@ pub struct Spec {
     /// Floor added to every σ (with `cov=full`, to the Cholesky factor's diagonal).
     pub sigma_min: f64,
     pub cov: Covariance,
+    /// The distribution of each component.
+    pub family: Family,
+    /// Degrees of freedom ν of `family=student`'s components.
+    pub nu: f64,
     pub opt: OptimizerKind,
     pub lr: f64,
     pub schedule: Schedule,
@@ -145,6 +168,8 @@ impl Default for Spec {
             sigma: SigmaMap::Exp,
             sigma_min: 0.01,
             cov: Covariance::Diagonal,
+            family: Family::Gaussian,
+            nu: 4.0,
             opt: OptimizerKind::Adam,
             lr: 0.01,
             schedule: Schedule::Cosine,
@@ -198,6 +223,7 @@ pub const CLIP_RANGE: (f64, f64) = (0.0, 1e6);
 pub const PI_FLOOR_RANGE: (f64, f64) = (0.0, 0.5);
 pub const NOISE_RANGE: (f64, f64) = (0.0, 1.0);
 pub const WEIGHT_DECAY_RANGE: (f64, f64) = (0.0, 0.1);
+pub const NU_RANGE: (f64, f64) = (1.0, 1000.0);
 
 /// A key of one of the spec's choices (an enum with [`Named`]).
 macro_rules! choice {
@@ -279,6 +305,37 @@ pub const KEYS: &[Key<Spec>] = &[
         cov: Covariance,
         "covariance of each component for 2-D outputs (full: Cholesky factor)"
     ),
+    // Written only when not Gaussian and, for ν, only with Student-t: links and files of
+    // the Gaussian head read and write as they did before families existed.
+    Key {
+        name: "family",
+        kind: Kind::Choice(Family::NAMES),
+        meaning: "distribution of each component (hurdle: mass at 0 + log-normals; \
+                  vonmises: angles)",
+        get: |s| match s.family {
+            Family::Gaussian => Value::Absent,
+            f => Value::Choice(f.index()),
+        },
+        set: |s, v| {
+            if let Value::Choice(i) = v {
+                s.family = Family::ALL[i]
+            }
+        },
+    },
+    Key {
+        name: "nu",
+        kind: Kind::Float(NU_RANGE.0, NU_RANGE.1),
+        meaning: "family=student: degrees of freedom ν, 4 unless given (1: Cauchy; large: Gaussian)",
+        get: |s| match s.family {
+            Family::Student => Value::Float(s.nu),
+            _ => Value::Absent,
+        },
+        set: |s, v| {
+            if let Value::Float(x) = v {
+                s.nu = x
+            }
+        },
+    },
     choice!(opt: OptimizerKind, "optimizer (sgd has momentum)"),
     float!(lr, LR_RANGE, "learning rate"),
     choice!(
@@ -401,11 +458,19 @@ named!(Data {
     Ring => "ring",
     Regimes => "regimes",
     Rain => "rain",
+    Wind => "wind",
     Custom => "custom",
 });
 named!(Activation { Tanh => "tanh", Relu => "relu" });
 named!(SigmaMap { Exp => "exp", Softplus => "softplus" });
 named!(Covariance { Diagonal => "diag", Full => "full" });
+named!(Family {
+    Gaussian => "gaussian",
+    Laplace => "laplace",
+    Student => "student",
+    Hurdle => "hurdle",
+    VonMises => "vonmises",
+});
 named!(OptimizerKind { Adam => "adam", Sgd => "sgd" });
 named!(Schedule { Constant => "constant", Cosine => "cosine" });
 named!(Init { Plain => "plain", Diverse => "diverse" });
@@ -503,7 +568,66 @@ impl Spec {
             }
             _ => {}
         }
+        spec.family_checks(&mut issues);
         (spec, issues)
+    }
+
+    /// What a family needs of the rest of the spec: a product of 1-D components has no
+    /// Cholesky factor; the hurdle needs one output that is never negative, and targets
+    /// left at exactly zero.
+    fn family_checks(&mut self, issues: &mut Vec<SpecIssue>) {
+        let issue = |key: &str, message: String, action: &str| SpecIssue {
+            key: key.into(),
+            message,
+            action: action.into(),
+        };
+        let fam = self.family.name();
+        if self.family != Family::Student && self.nu != Spec::default().nu {
+            issues.push(issue(
+                "nu",
+                "nu: degrees of freedom are used only with family=student".into(),
+                "ignored",
+            ));
+            self.nu = Spec::default().nu;
+        }
+        if self.family != Family::Gaussian && self.cov == Covariance::Full {
+            issues.push(issue(
+                "cov",
+                format!(
+                    "cov=full is for family=gaussian only (a {fam} component is a product \
+                     over the output dimensions)"
+                ),
+                "using diag",
+            ));
+            self.cov = Covariance::Diagonal;
+        }
+        if self.family == Family::Hurdle && !crate::dataset::hurdle_fits(self) {
+            issues.push(issue(
+                "family",
+                format!(
+                    "family=hurdle needs one output that is never negative (zero is its point \
+                     mass); data={} has {}",
+                    self.data.name(),
+                    if crate::dataset::info(self).dout > 1 {
+                        "two outputs"
+                    } else {
+                        "negative ones"
+                    }
+                ),
+                "using gaussian",
+            ));
+            self.family = Family::Gaussian;
+        }
+        if self.family == Family::Hurdle && self.noise_y > 0.0 {
+            issues.push(issue(
+                "noise_y",
+                "noise_y would move the dry days off exactly zero, where family=hurdle's \
+                 point mass is"
+                    .into(),
+                "using 0",
+            ));
+            self.noise_y = 0.0;
+        }
     }
 
     /// The canonical query string: every key, in the order of [`KEYS`] (`pts` only with

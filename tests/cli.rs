@@ -710,6 +710,7 @@ fn eval_gives_quantiles_hpd_cdf_and_crps_and_train_the_calibration() {
             .unwrap()
             .concat(),
         off: Vec::new(),
+        ..Default::default()
     };
     assert_eq!(
         v["cdf"].as_f64().unwrap(),

@@ -27,6 +27,7 @@ fn mixture(case: &Value) -> Mixture {
         mu,
         sigma,
         off: Vec::new(),
+        ..Default::default()
     }
 }
 

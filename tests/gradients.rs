@@ -64,6 +64,7 @@ fn model_full(
         sigma_min: 0.01,
         pi_floor,
         cov,
+        ..Default::default()
     };
     let mut sizes = vec![din];
     sizes.extend(hidden);

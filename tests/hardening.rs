@@ -87,6 +87,7 @@ fn the_components_panel_finishes_whatever_the_weights() {
         mu: vec![0.5, f64::NAN],
         sigma: vec![0.1, f64::INFINITY],
         off: vec![],
+        ..Default::default()
     };
     let curves = Curves {
         xs: (0..40).map(|i| i as f64 / 40.0).collect(),
@@ -338,6 +339,7 @@ fn a_tiny_mixing_temperature_acts_as_zero() {
         mu: vec![0.0, 1.0, 2.0],
         sigma: vec![0.1; 3],
         off: vec![],
+        ..Default::default()
     };
     for t in [1e-309, 1e-300, 1e-20, 0.0] {
         assert_eq!(mix.tempered_weights(t), vec![0.0, 1.0, 0.0], "t = {t}");

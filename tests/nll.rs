@@ -111,6 +111,7 @@ fn single_component_is_heteroscedastic_gaussian() {
             sigma_min: 0.0,
             cov: Covariance::Diagonal,
             pi_floor: 0.0,
+            ..Default::default()
         };
         let s = match map {
             SigmaMap::Exp => raw_s.exp(),

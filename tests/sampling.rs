@@ -17,6 +17,7 @@ fn mix2(pi: &[f64], mu: &[[f64; 2]], l: &[[f64; 3]]) -> Mixture {
         sigma: l.iter().flat_map(|c| [c[0], c[2]]).collect(),
         // N = L10 / L11 (the head's parameterisation).
         off: l.iter().map(|c| c[1] / c[2]).collect(),
+        ..Default::default()
     }
 }
 
@@ -29,6 +30,7 @@ fn mix1(pi: &[f64], mu: &[f64], sigma: &[f64]) -> Mixture {
         mu: mu.to_vec(),
         sigma: sigma.to_vec(),
         off: Vec::new(),
+        ..Default::default()
     }
 }
 

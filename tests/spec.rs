@@ -3,7 +3,7 @@
 
 use mdn_playground::rng::Rng;
 use mdn_playground::spec::{
-    Activation, Batch, Covariance, Data, Init, OptimizerKind, Schedule, SigmaMap, Spec, KEYS,
+    Activation, Batch, Covariance, Family, Named, Data, Init, OptimizerKind, Schedule, SigmaMap, Spec, KEYS,
 };
 
 #[test]
@@ -15,7 +15,8 @@ fn empty_text_is_the_default_and_format_round_trips() {
     let link = format!("https://example.org/mdn/?x=1#{}", d.format());
     assert_eq!(Spec::parse(&link).unwrap(), d);
     // format writes every documented key, in the documented order (pts only with own
-    // points: tests/userdata.rs).
+    // points: tests/userdata.rs; family only when not Gaussian, nu only with Student-t:
+    // tests/families.rs).
     let f = d.format();
     let keys: Vec<&str> = f
         .split('&')
@@ -24,14 +25,14 @@ fn empty_text_is_the_default_and_format_round_trips() {
     let documented: Vec<&str> = KEYS
         .iter()
         .map(|k| k.name)
-        .filter(|k| *k != "pts")
+        .filter(|k| !["pts", "family", "nu"].contains(k))
         .collect();
     assert_eq!(keys, documented);
 }
 
 fn random_spec(r: &mut Rng) -> Spec {
     let pick = |r: &mut Rng, n: u64| r.below(n) as usize;
-    Spec {
+    let mut s = Spec {
         data: [
             Data::BishopInverse,
             Data::BishopForward,
@@ -39,7 +40,8 @@ fn random_spec(r: &mut Rng) -> Spec {
             Data::Ring,
             Data::Regimes,
             Data::Rain,
-        ][pick(r, 6)],
+            Data::Wind,
+        ][pick(r, 7)],
         n: 10 + pick(r, 49_991),
         seed: r.below(9_007_199_254_740_992),
         k: 1 + pick(r, 30),
@@ -48,6 +50,8 @@ fn random_spec(r: &mut Rng) -> Spec {
         sigma: [SigmaMap::Exp, SigmaMap::Softplus][pick(r, 2)],
         sigma_min: [0.0, 1.0, r.uniform(), 1e-7 * r.uniform()][pick(r, 4)],
         cov: [Covariance::Diagonal, Covariance::Full][pick(r, 2)],
+        family: Family::ALL[pick(r, Family::ALL.len() as u64)],
+        nu: 1.0 + 999.0 * r.uniform(),
         opt: [OptimizerKind::Adam, OptimizerKind::Sgd][pick(r, 2)],
         lr: 1e-6 + (1.0 - 1e-6) * r.uniform(),
         schedule: [Schedule::Constant, Schedule::Cosine][pick(r, 2)],
@@ -67,7 +71,21 @@ fn random_spec(r: &mut Rng) -> Spec {
         weight_decay: [0.0, 0.1, 0.1 * r.uniform()][pick(r, 3)],
         // Own points (data=custom) have their round trips in tests/userdata.rs.
         points: None,
+    };
+    // What the families need of the rest (each refused combination has its own test).
+    if s.family != Family::Gaussian {
+        s.cov = Covariance::Diagonal;
     }
+    if s.family == Family::Hurdle {
+        s.noise_y = 0.0;
+        if !mdn_playground::dataset::hurdle_fits(&s) {
+            s.family = Family::Laplace;
+        }
+    }
+    if s.family != Family::Student {
+        s.nu = Spec::default().nu;
+    }
+    s
 }
 
 #[test]
@@ -231,7 +249,12 @@ fn fuzz_never_panics() {
 #[test]
 fn documented_defaults_match_spec_default() {
     let f = Spec::default().format();
-    for (kv, [key, _, default, _]) in f.split('&').zip(mdn_playground::spec::key_docs()) {
+    let docs = mdn_playground::spec::key_docs();
+    // Left out of a Gaussian spec's link: the family (its default, the first name) and ν.
+    let family = docs.iter().find(|d| d[0] == "family").unwrap();
+    assert_eq!(family[2], "gaussian");
+    let docs = docs.into_iter().filter(|d| d[0] != "family" && d[0] != "nu");
+    for (kv, [key, _, default, _]) in f.split('&').zip(docs) {
         let (k, v) = kv.split_once('=').unwrap();
         assert_eq!(k, key);
         assert_eq!(v, default, "default of {k}");

@@ -571,7 +571,7 @@ fn eval(args: &[String]) -> Result<(), Fail> {
     let d = mix.d;
     emit(&EvalOut {
         cdf: at_y.map(|y| forecast::Predictive::cdf(&mix, y)),
-        crps: at_y.map(|y| forecast::crps_mixture(&mix, y)),
+        crps: at_y.map(|y| forecast::Prepared::new(&mix).crps(y)),
         quantiles: qs.map(|qs| {
             qs.iter()
                 .map(|&q| [q, forecast::quantile(&mix, q)])

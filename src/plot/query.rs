@@ -126,7 +126,7 @@ pub struct Intervals {
 }
 
 pub fn intervals(curves: &Curves, stride: usize) -> Intervals {
-    use crate::forecast::{central, hpd_on, LevelGrid, Mixture1};
+    use crate::forecast::{central, hpd_on, LevelGrid, Prepared};
     let mut out = Intervals::default();
     for (x, m) in curves
         .xs
@@ -137,7 +137,7 @@ pub fn intervals(curves: &Curves, stride: usize) -> Intervals {
         if m.d != 1 || m.check().is_err() {
             continue;
         }
-        let f = Mixture1::new(m);
+        let f = Prepared::new(m);
         let g = LevelGrid::new(&f, 128);
         out.xs.push(*x);
         out.central.push(central(&f, INTERVAL_MASS));

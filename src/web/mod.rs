@@ -550,10 +550,7 @@ impl Viewer {
             .iter()
             .filter(|k| k.kind != Kind::Points)
             .map(|k| {
-                [
-                    k.name.to_string(),
-                    k.text(&self.link.spec).unwrap_or_default(),
-                ]
+                [k.name.to_string(), k.shown(&self.link.spec)]
             })
             .collect();
         to_js(&rows)

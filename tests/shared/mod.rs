@@ -55,6 +55,7 @@ impl Case {
             } else {
                 Covariance::Diagonal
             },
+            ..Default::default()
         }
     }
 }
@@ -174,6 +175,7 @@ pub fn gradient_check_small() {
         sigma_min: 0.01,
         pi_floor: 0.0,
         cov: Covariance::Diagonal,
+        ..Default::default()
     };
     let mut mdn = Network::<f64>::new(&[1, 5, head.outputs()], Activation::Tanh, &mut r, 1.0);
     for p in mdn.params.iter_mut() {
