@@ -127,6 +127,10 @@ pub struct Metrics {
     /// The same for the MSE regressor's predicted angles.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_fk_error: Option<f64>,
+    /// Rain only: every model on one measure — P(dry) and the wet days' density —
+    /// whatever its family (see [`crate::point_mass`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point_mass: Option<crate::point_mass::PointMassScores>,
 }
 
 /// What one pass over some data measured.
@@ -203,7 +207,25 @@ impl Experiment {
             1.0,
         );
         if spec.init == Init::Diverse {
-            spread_means(&mut mdn, &head, &train);
+            match spec.family {
+                // The hurdle's locations are of ln y, on the wet days.
+                crate::spec::Family::Hurdle => {
+                    let wet: Vec<usize> = (0..train.len()).filter(|&i| train.y[[0, i]] > 0.0).collect();
+                    if !wet.is_empty() {
+                        let pick = |a: &ndarray::Array2<f64>, f: fn(f64) -> f64| {
+                            ndarray::Array2::from_shape_fn((a.nrows(), wet.len()), |(j, i)| {
+                                f(a[[j, wet[i]]])
+                            })
+                        };
+                        let logs = Dataset {
+                            x: pick(&train.x, |v| v),
+                            y: pick(&train.y, crate::math::ln),
+                        };
+                        spread_means(&mut mdn, &head, &logs);
+                    }
+                }
+                _ => spread_means(&mut mdn, &head, &train),
+            }
         }
         // A full covariance starts diagonal (N = 0): correlations are learnt where the
         // data show them, instead of starting every component tilted at random.
@@ -545,7 +567,13 @@ impl Experiment {
             mdn.params[bs] -= half;
             touched.extend(ws.chain([bs]));
             for a in 0..head.d {
-                let shift = y[a] - m.mu[src * head.d + a];
+                // The hurdle's locations are of ln y (a dry day moves none).
+                let target = match head.family {
+                    crate::spec::Family::Hurdle if y[a] > 0.0 => crate::math::ln(y[a]),
+                    crate::spec::Family::Hurdle => m.mu[src * head.d + a],
+                    _ => y[a],
+                };
+                let shift = target - m.mu[src * head.d + a];
                 let bm = mdn.output_row(head.mean_row(c, a)).1;
                 mdn.params[bm] += shift as Precision;
             }
@@ -792,7 +820,9 @@ impl Experiment {
             }
             _ => (None, None),
         };
+        let point_mass = crate::point_mass::scores(self.spec.data, &self.model, &self.val);
         Metrics {
+            point_mass,
             step: self.step,
             train_nll: tr.nll,
             val_nll: va.nll,

@@ -12,6 +12,7 @@
 //! | mixture head (raw outputs → π, μ, σ) | [`head`] |
 //! | the mixture distribution | [`mixture`] |
 //! | component families: Laplace, Student-t, hurdle, von Mises | [`family`] |
+//! | rain's point mass: every model on one measure | [`point_mass`] |
 //! | losses and their gradients | [`loss`] |
 //! | optimizers | [`optimizer`] |
 //! | training both models side by side | [`experiment`] |
@@ -44,6 +45,7 @@ pub mod model;
 pub mod network;
 pub mod optimizer;
 pub mod plot;
+pub mod point_mass;
 pub mod rng;
 mod simd;
 pub mod snapshot;
