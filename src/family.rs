@@ -192,6 +192,30 @@ impl Shape {
     }
 }
 
+/// What each family is for, for the page (plain text).
+pub fn note(family: Family) -> &'static str {
+    match family {
+        Family::Gaussian => "Gaussian components: the seed's MDN. Each component is N(μ, σ²); \
+            a good default for noisy continuous outputs.",
+        Family::Laplace => "Laplace components: a sharper peak and exponential tails, so an \
+            outlier costs |y − μ|/b rather than (y − μ)²/2σ². The mixture's components move to \
+            the branches' medians; use it when the noise is spiky or has outliers.",
+        Family::Student => "Student-t components with ν degrees of freedom (the nu key): heavy \
+            tails that fall like |y|^−(ν+1), so a rare large move (a crash in the regimes \
+            data) does not drag a component's σ up for every other point. ν = 1 is the Cauchy; \
+            ν → ∞ is the Gaussian.",
+        Family::Hurdle => "A hurdle: P(y = 0 | x) from the network as a point mass at exactly \
+            zero (the bars below zero in the main plot, the bar in the slice), and log-normal components for y > 0. A dry day's NLL \
+            is −ln P(dry); a wet day's −ln P(wet) − ln p(y | wet). That is a mixed measure: \
+            the NLL of a Gaussian mixture (a density on dry days too) is not comparable with \
+            it, so the status line compares every model on one measure — the log loss of \
+            P(dry) plus the wet days' density.",
+        Family::VonMises => "Von Mises components: a density on the circle for angles in \
+            radians, κ = 1/s². 0 and 2π are the same direction, so a component near the seam \
+            wraps round instead of being cut in two; the slice is also drawn on a circle.",
+    }
+}
+
 /// y onto [0, 2π).
 pub fn wrap(y: f64) -> f64 {
     let w = y - TWO_PI * libm::floor(y / TWO_PI);

@@ -305,6 +305,46 @@ impl Mixture {
         best
     }
 
+    /// Where component `c` sits in dimension `a`, as the plots draw it: its location (von
+    /// Mises: wrapped onto [0, 2π); the hurdle's log-normal: its median e^μ).
+    pub fn location(&self, c: usize, a: usize) -> f64 {
+        let m = self.mu[c * self.d + a];
+        match self.family {
+            Family::VonMises => family::wrap(m),
+            Family::Hurdle => math::exp(m.min(700.0)),
+            _ => m,
+        }
+    }
+
+    /// The edge of component `c`'s band f scales from its location in dimension `a`
+    /// (the hurdle's: e^(μ + fσ), a band of ln y).
+    pub fn band(&self, c: usize, a: usize, f: f64) -> f64 {
+        let s = self.sigma[c * self.d + a];
+        match self.family {
+            Family::Hurdle => math::exp((self.mu[c * self.d + a] + f * s).min(700.0)),
+            _ => self.location(c, a) + f * s,
+        }
+    }
+
+    /// Component c's part of the density at y: π_c f_c(y) (the hurdle's: times P(y ≠ 0),
+    /// and 0 at y ≤ 0).
+    pub fn component_density(&self, c: usize, y: &[f64]) -> f64 {
+        if self.family == Family::Hurdle && y[0] <= 0.0 {
+            return 0.0;
+        }
+        let extra = if self.family == Family::Hurdle {
+            self.ln_p_nonzero
+        } else {
+            0.0
+        };
+        math::exp(self.component_log_prob(c, y) + extra)
+    }
+
+    /// Whether the outputs are angles (von Mises): plots wrap them.
+    pub fn circular(&self) -> bool {
+        self.family == Family::VonMises
+    }
+
     /// The mean of component `c`.
     pub fn component_mean(&self, c: usize) -> Vec<f64> {
         self.mu[c * self.d..(c + 1) * self.d].to_vec()

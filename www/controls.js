@@ -124,6 +124,7 @@ export function showViews() {
     ? 'Input plane: click or drag to choose the target input; arrow keys move it'
     : 'Inputs: click or drag to choose the input x; arrow keys move it');
   $('datanote').textContent = S.viewer.data_note();
+  $('familynote').textContent = S.viewer.family_note();
 }
 
 /** The sampling controls show the Viewer's settings. */
@@ -185,7 +186,11 @@ export function updateStatus() {
   const fk = m.mdn_fk_error !== undefined
     ? ` · end effector misses by: MDN ${fmt(m.mdn_fk_error)}, MSE ${fmt(m.baseline_fk_error)}`
     : '';
-  $('status').textContent = `step ${S.viewer.steps()} of ${S.viewer.planned_steps()}${done}${rate()} · validation NLL: MDN ${fmt(m.val_nll)}, MSE regressor ${fmt(m.baseline_val_nll)} nats${fk}`;
+  const pm = m.point_mass;
+  const same = pm
+    ? ` · on one measure (log loss of P(dry) + wet days' density): MDN ${fmt(pm.mdn.nll)} = ${fmt(pm.mdn.dry_log_loss)} + ${fmt(pm.wet_fraction)}×${fmt(pm.mdn.wet_nll)}, MSE ${fmt(pm.baseline.nll)}, Bayes ${fmt(pm.bayes.nll)}`
+    : '';
+  $('status').textContent = `step ${S.viewer.steps()} of ${S.viewer.planned_steps()}${done}${rate()} · validation NLL: MDN ${fmt(m.val_nll)}, MSE regressor ${fmt(m.baseline_val_nll)} nats${fk}${same}`;
   $('status').dataset.ready = '1';
 }
 

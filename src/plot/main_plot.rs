@@ -80,10 +80,27 @@ pub fn draw_main<DB: DrawingBackend>(
             .map_err(e)?;
     }
 
+    // The hurdle's point mass: P(y = 0 | x) as a bar per x in the strip below zero
+    // (full strip height at probability 1).
+    let c = p.curves;
+    let (lo, hi) = (p.frame.view.y.0, p.frame.view.y.1);
+    if c.mixtures.first().is_some_and(|m| m.family == crate::spec::Family::Hurdle) && lo < 0.0 {
+        let strip = -lo.max(-(hi - lo) * 0.1);
+        let w = (p.frame.view.x.1 - p.frame.view.x.0) / c.xs.len().max(1) as f64;
+        let colour = p.frame.theme.line(crate::plot::style::Line::Validation);
+        chart
+            .draw_series(c.xs.iter().zip(&c.mixtures).map(|(x, m)| {
+                Rectangle::new(
+                    [(x - 0.5 * w, -strip), (x + 0.5 * w, -strip + strip * m.p_zero)],
+                    colour.mix(0.85).filled(),
+                )
+            }))
+            .map_err(e)?;
+    }
+
     // Component means, each segment the more opaque the more weight the component has
     // there (1.6 √π, at most 1), on a dark casing that keeps them apart from the
     // heatmap's bright ridges.
-    let c = p.curves;
     for k in 0..c.mixtures.first().map_or(0, |m| m.k) {
         let colour = component_colour(k);
         // Runs of segments of one opacity (in eighths) are drawn as one line each: a few
@@ -97,7 +114,11 @@ pub fn draw_main<DB: DrawingBackend>(
             }
             // Opaque from π = 0.4 on, half so at π = 0.1.
             let alpha = ((1.6 * pi.sqrt()).min(1.0) * 8.0).ceil() / 8.0;
-            let (a, b) = ((c.xs[i - 1], m0.mu[k * m0.d]), (c.xs[i], m1.mu[k * m1.d]));
+            let (a, b) = ((c.xs[i - 1], m0.location(k, 0)), (c.xs[i], m1.location(k, 0)));
+            // A location that wraps round the circle (0 ≡ 2π) jumps: no segment across.
+            if m0.circular() && (a.1 - b.1).abs() > std::f64::consts::PI {
+                continue;
+            }
             match runs.last_mut() {
                 Some((al, pts)) if *al == alpha && pts.last() == Some(&a) => pts.push(b),
                 _ => runs.push((alpha, vec![a, b])),

@@ -219,10 +219,7 @@ pub fn draw_components<DB: DrawingBackend>(
                     let run = start..i;
                     let at = |t: usize, f: f64| {
                         let m = &c.mixtures[t];
-                        (
-                            c.xs[t],
-                            (m.mu[j * m.d] + f * m.sigma[j * m.d]).clamp(view.y.0, view.y.1),
-                        )
+                        (c.xs[t], m.band(j, 0, f).clamp(view.y.0, view.y.1))
                     };
                     let poly: Vec<(f64, f64)> = run
                         .clone()
@@ -257,6 +254,8 @@ pub struct Slice<'a> {
     pub theme: Theme,
     /// The 90% central interval and HPD region at x0, when asked for.
     pub intervals: Option<&'a SliceIntervals>,
+    /// The outputs are angles (the wind): also draw the slice on a circle.
+    pub circular: bool,
 }
 
 /// The intervals the slice draws: exact (see [`crate::forecast`]).
@@ -292,6 +291,20 @@ pub fn draw_slice<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     p: &Slice,
 ) -> Result<(), String> {
+    if p.mixture.circular() || p.circular {
+        // Angles: the slice as usual on the left, on a circle on the right.
+        let w = root.dim_in_pixel().0;
+        let (left, right) = root.split_horizontally((w as f64 * 0.6) as u32);
+        draw_slice_line(&left, p)?;
+        return draw_circle(&right, p.mixture, p).map_err(|e| e.to_string());
+    }
+    draw_slice_line(root, p)
+}
+
+fn draw_slice_line<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &Slice,
+) -> Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let px = |v: f64| (v * p.scale).round() as i32;
     let t = p.theme;
@@ -303,7 +316,7 @@ pub fn draw_slice<DB: DrawingBackend>(
         .collect();
     let dens: Vec<f64> = ys
         .iter()
-        .map(|y| crate::math::exp(m.log_prob(&[*y])))
+        .map(|y| crate::math::exp(m.log_density(&[*y])))
         .collect();
     let top = dens
         .iter()
@@ -338,21 +351,12 @@ pub fn draw_slice<DB: DrawingBackend>(
             .map_err(e)?;
     }
     for k in 0..m.k {
-        let (mu, s, pi) = (m.mu[k * m.d], m.sigma[k * m.d], m.pi[k]);
-        if pi < 1e-3 {
+        if m.pi[k] < 1e-3 {
             continue;
         }
         let part: Vec<(f64, f64)> = ys
             .iter()
-            .map(|y| {
-                let z = (y - mu) / s;
-                (
-                    *y,
-                    (pi * crate::math::exp(-0.5 * z * z)
-                        / (s * (2.0 * std::f64::consts::PI).sqrt()))
-                    .min(top),
-                )
-            })
+            .map(|y| (*y, m.component_density(k, &[*y]).min(top)))
             .collect();
         chart
             .draw_series(LineSeries::new(
@@ -438,8 +442,69 @@ pub fn draw_slice<DB: DrawingBackend>(
                 PathElement::new(vec![(x, y), (x + 14, y)], CENTRAL_COLOUR.stroke_width(3))
             });
     }
+    if m.p_zero > 0.0 && (p.y.0..=p.y.1).contains(&0.0) {
+        // The point mass: a bar on its own scale (a probability, not a density).
+        let colour = t.line(Line::Validation);
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0 - 0.006 * (p.y.1 - p.y.0), 0.0), (0.006 * (p.y.1 - p.y.0), m.p_zero * top)],
+                colour.filled(),
+            )))
+            .map_err(e)?;
+        if p.text {
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("P(y = 0) = {:.2} (a probability)", m.p_zero),
+                    (0.02 * (p.y.1 - p.y.0), 0.95 * top),
+                    font.clone(),
+                )))
+                .map_err(e)?;
+        }
+    }
     if p.text {
         series_legend(&mut chart, font, t).map_err(e)?;
+    }
+    Ok(())
+}
+
+/// The slice on a circular axis: the density of each angle θ ∈ [0, 2π) drawn outward
+/// from a circle (0 to the right, counter-clockwise).
+/// Von Mises components join smoothly where 0 ≡ 2π; a Gaussian mixture's density jumps
+/// there, and what it puts outside [0, 2π) is lost.
+fn draw_circle<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    m: &Mixture,
+    p: &Slice,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (w, h) = root.dim_in_pixel();
+    let r0 = (0.19 * w.min(h) as f64).max(8.0);
+    let (cx, cy) = (0.5 * w as f64, 0.5 * h as f64);
+    let n = 360;
+    let dens: Vec<f64> = (0..=n)
+        .map(|i| crate::math::exp(m.log_density(&[crate::family::TWO_PI * i as f64 / n as f64])))
+        .collect();
+    let top = dens.iter().cloned().filter(|v| v.is_finite()).fold(1e-9, f64::max);
+    let at = |i: usize, r: f64| {
+        let a = crate::family::TWO_PI * i as f64 / n as f64;
+        ((cx + r * a.cos()) as i32, (cy - r * a.sin()) as i32)
+    };
+    let t = p.theme;
+    let ring: Vec<(i32, i32)> = (0..=n).map(|i| at(i, r0)).collect();
+    root.draw(&PathElement::new(ring, t.grid(0.4).stroke_width(1)))?;
+    root.draw(&PathElement::new(vec![at(0, r0 * 0.9), at(0, r0 * 2.3)], t.grid(0.5).stroke_width(1)))?;
+    let curve: Vec<(i32, i32)> = (0..=n)
+        .map(|i| at(i, r0 * (1.0 + 1.2 * (dens[i] / top).min(1.0))))
+        .collect();
+    root.draw(&PathElement::new(curve, t.line(Line::Mdn).stroke_width((2.0 * p.scale) as u32)))?;
+    let font = light_chart_style(p.scale).color(&t.ink());
+    if p.text {
+        let (x, y) = at(0, r0 * 1.05);
+        root.draw(&Text::new("0 ≡ 2π", (x, y - (14.0 * p.scale) as i32), font.clone()))?;
+        root.draw(&Text::new(
+            "p(θ | x) on the circle",
+            ((0.08 * w as f64) as i32, (6.0 * p.scale) as i32),
+            font,
+        ))?;
     }
     Ok(())
 }

@@ -201,7 +201,7 @@ pub fn log_density(mixture: &Mixture, view: &View, w: usize, h: usize) -> Array2
         if mixture.d > 1 {
             y[1] = view.y.1 - (r as f64 + 0.5) / h as f64 * (view.y.1 - view.y.0);
         }
-        mixture.log_prob(&y)
+        mixture.log_density(&y)
     })
 }
 

@@ -561,6 +561,11 @@ impl Viewer {
         self.link.spec.data == Data::Arm
     }
 
+    /// What the components' family is for (plain text).
+    pub fn family_note(&self) -> String {
+        crate::family::note(self.link.spec.family).into()
+    }
+
     /// The experiment trains on your own points.
     pub fn is_custom(&self) -> bool {
         self.link.spec.data == Data::Custom
@@ -779,6 +784,7 @@ impl Viewer {
             scale,
             theme: self.theme(),
             intervals,
+            circular: self.link.spec.data == Data::Wind,
         }
     }
 
