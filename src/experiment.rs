@@ -210,7 +210,9 @@ impl Experiment {
             match spec.family {
                 // The hurdle's locations are of ln y, on the wet days.
                 crate::spec::Family::Hurdle => {
-                    let wet: Vec<usize> = (0..train.len()).filter(|&i| train.y[[0, i]] > 0.0).collect();
+                    let wet: Vec<usize> = (0..train.len())
+                        .filter(|&i| train.y[[0, i]] > 0.0)
+                        .collect();
                     if !wet.is_empty() {
                         let pick = |a: &ndarray::Array2<f64>, f: fn(f64) -> f64| {
                             ndarray::Array2::from_shape_fn((a.nrows(), wet.len()), |(j, i)| {

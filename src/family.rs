@@ -95,7 +95,7 @@ impl Shape {
                 let d = y - m;
                 let h = libm::sin(0.5 * d);
                 let (ln_i0e, one_minus_a) = bessel(kappa);
-                let lp = -2.0 * kappa * h * h - 2.0 * HALF_LN_2PI - ln_i0e;
+                let lp = -2.0 * kappa * h * h - (2.0 * HALF_LN_2PI + ln_i0e);
                 let dkappa = one_minus_a - 2.0 * h * h;
                 (lp, kappa * libm::sin(d), dkappa * (-2.0 * kappa / s))
             }
@@ -114,6 +114,27 @@ impl Shape {
     #[inline]
     pub fn log_pdf(&self, y: f64, m: f64, s: f64) -> f64 {
         self.log_pdf_grad(y, m, s).0
+    }
+
+    /// What [`Shape::log_pdf`] spends on the scale alone, computed once per component:
+    /// the von Mises normaliser ln 2π + ln I₀(κ) − κ (0 for the other families).
+    pub fn norm(&self, s: f64) -> f64 {
+        match self.family {
+            Family::VonMises => 2.0 * HALF_LN_2PI + bessel(concentration(s)).0,
+            _ => 0.0,
+        }
+    }
+
+    /// [`Shape::log_pdf`] with the component's [`Shape::norm`] given (the same bits).
+    #[inline]
+    pub fn log_pdf_normed(&self, y: f64, m: f64, s: f64, norm: f64) -> f64 {
+        match self.family {
+            Family::VonMises => {
+                let h = libm::sin(0.5 * (y - m));
+                -2.0 * concentration(s) * h * h - norm
+            }
+            _ => self.log_pdf(y, m, s),
+        }
     }
 
     /// P(Y ≤ y) of one component. Von Mises: the mass from 0 to y of the density wrapped
@@ -229,7 +250,11 @@ pub fn wrap(y: f64) -> f64 {
 #[inline]
 fn gaussian(y: f64, m: f64, s: f64) -> (f64, f64, f64) {
     let z = (y - m) / s;
-    (-0.5 * z * z - math::ln(s) - HALF_LN_2PI, z / s, (z * z - 1.0) / s)
+    (
+        -0.5 * z * z - math::ln(s) - HALF_LN_2PI,
+        z / s,
+        (z * z - 1.0) / s,
+    )
 }
 
 /// κ = 1/s², capped so that a scale of 0 stays finite.
@@ -305,18 +330,29 @@ pub fn von_mises_unwrapped_cdf(delta: f64, kappa: f64) -> f64 {
     } else {
         // ρ_j ≈ exp(−j²/2κ) for large κ: enough terms for 1e-17.
         let terms = (10.0 * (kappa.sqrt() + 1.0)).ceil() as usize + 10;
-        let mut r = vec![0.0; terms + 2];
+        let mut stack = [0.0f64; 512];
+        let mut heap = Vec::new();
+        let r: &mut [f64] = if terms + 2 <= stack.len() {
+            &mut stack[..terms + 2]
+        } else {
+            heap.resize(terms + 2, 0.0);
+            &mut heap
+        };
         for j in (1..=terms).rev() {
             r[j] = 1.0 / (2.0 * j as f64 / kappa + r[j + 1]);
         }
         let mut rho = 1.0;
         let mut sum = 0.0;
+        // sin(jd) by the recurrence sin((j+1)d) = 2 cos d sin(jd) − sin((j−1)d).
+        let (s1, c2) = (libm::sin(d), 2.0 * libm::cos(d));
+        let (mut prev, mut cur) = (0.0, s1);
         for (j, rj) in r.iter().enumerate().take(terms + 1).skip(1) {
             rho *= rj;
             if rho < 1e-18 {
                 break;
             }
-            sum += rho * libm::sin(j as f64 * d) / j as f64;
+            sum += rho * cur / j as f64;
+            (prev, cur) = (cur, c2 * cur - prev);
         }
         ((d + PI) / TWO_PI + sum / PI).clamp(0.0, 1.0)
     };

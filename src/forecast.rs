@@ -414,10 +414,10 @@ pub fn hpd_rank(f: &impl Predictive, g: &LevelGrid, y: f64, v: f64) -> f64 {
 }
 
 /// A one-dimensional mixture ready for many queries: a Gaussian one as [`Mixture1`] (its
-/// closed forms), any other family as itself (its exact CDFs, slower).
+/// closed forms), any other family as a [`Table`].
 pub enum Prepared<'a> {
     Gaussian(Mixture1, &'a Mixture),
-    Other(&'a Mixture),
+    Other(Table),
 }
 
 impl<'a> Prepared<'a> {
@@ -425,31 +425,16 @@ impl<'a> Prepared<'a> {
         if m.family == Family::Gaussian {
             Prepared::Gaussian(Mixture1::new(m), m)
         } else {
-            Prepared::Other(m)
+            Prepared::Other(Table::new(m))
         }
     }
 
-    /// The CRPS of outcome y: in closed form for a Gaussian mixture, otherwise
-    /// ∫ (F(z) − 1{z ≥ y})² dz by the trapezoid rule on 400 points each side of y over
-    /// the support (Student-t's beyond 1e6 scales left out).
+    /// The CRPS of outcome y: in closed form for a Gaussian mixture, by the table's
+    /// trapezoid rule otherwise.
     pub fn crps(&self, y: f64) -> f64 {
         match self {
             Prepared::Gaussian(_, m) => crps_mixture(m, y),
-            Prepared::Other(m) => {
-                let (lo, hi, _) = m.support();
-                let (lo, hi) = (lo.min(y), hi.max(y));
-                let part = |a: f64, b: f64, step: f64| {
-                    let n = 400;
-                    let h = (b - a) / n as f64;
-                    let g = |z: f64| (m.cdf(z) - step) * (m.cdf(z) - step);
-                    let mut s = 0.5 * (g(a) + g(b));
-                    for i in 1..n {
-                        s += g(a + h * i as f64);
-                    }
-                    s * h
-                };
-                part(lo, y, 0.0) + part(y, hi, 1.0)
-            }
+            Prepared::Other(t) => t.crps(y),
         }
     }
 }
@@ -458,25 +443,25 @@ impl Predictive for Prepared<'_> {
     fn cdf(&self, y: f64) -> f64 {
         match self {
             Prepared::Gaussian(f, _) => f.cdf(y),
-            Prepared::Other(m) => m.cdf(y),
+            Prepared::Other(t) => t.cdf(y),
         }
     }
     fn pdf(&self, y: f64) -> f64 {
         match self {
             Prepared::Gaussian(f, _) => f.pdf(y),
-            Prepared::Other(m) => m.pdf(y),
+            Prepared::Other(t) => t.pdf(y),
         }
     }
     fn support(&self) -> (f64, f64, Vec<f64>) {
         match self {
             Prepared::Gaussian(f, _) => f.support(),
-            Prepared::Other(m) => m.support(),
+            Prepared::Other(t) => t.support(),
         }
     }
     fn cdf_below(&self, y: f64) -> f64 {
         match self {
             Prepared::Gaussian(f, _) => f.cdf_below(y),
-            Prepared::Other(m) => m.cdf_below(y),
+            Prepared::Other(t) => t.cdf_below(y),
         }
     }
     fn is_gaussian(&self) -> bool {
@@ -484,6 +469,154 @@ impl Predictive for Prepared<'_> {
             Prepared::Gaussian(f, _) => f.is_gaussian(),
             Prepared::Other(_) => false,
         }
+    }
+}
+
+/// A mixture of a family other than the Gaussian tabulated for many queries (the
+/// calibration pass, the main plot's intervals), whose exact CDFs cost far more than a
+/// density: the density on a grid that follows every component (96 points over its
+/// range, denser at its centre; von Mises: also 256 over the circle), and the CDF exact
+/// at the grid's two ends and the density's trapezoid integral between, scaled to meet
+/// them. Student-t's grid spans 50 scales; the hurdle's starts at 0 with its point mass.
+#[derive(Clone, Debug)]
+pub struct Table {
+    y: Vec<f64>,
+    p: Vec<f64>,
+    f: Vec<f64>,
+    /// P(y = 0), the hurdle's jump at the grid's start (0 for the others).
+    atom: f64,
+}
+
+impl Table {
+    pub fn new(m: &Mixture) -> Table {
+        let shape = m.shape();
+        let mut y: Vec<f64> = Vec::with_capacity(48 * m.k + 260);
+        const N: usize = 96;
+        for c in (0..m.k).filter(|&c| m.pi[c] >= 1e-12) {
+            let (mu, s) = (m.mu[c], m.sigma[c]);
+            let reach = match m.family {
+                Family::Laplace => 20.0,
+                Family::Student => 50.0,
+                Family::VonMises => (std::f64::consts::PI / s).min(12.0),
+                _ => 7.1,
+            };
+            for i in 0..=N {
+                let u = 2.0 * i as f64 / N as f64 - 1.0;
+                let t = reach * u * u.abs();
+                y.push(match m.family {
+                    Family::Hurdle => math::exp((mu + s * t).min(700.0)),
+                    Family::VonMises => crate::family::wrap(mu + s * t),
+                    _ => mu + s * t,
+                });
+            }
+        }
+        match m.family {
+            Family::VonMises => {
+                y.extend((0..=256).map(|i| crate::family::TWO_PI * i as f64 / 256.0));
+            }
+            Family::Hurdle => y.push(0.0),
+            _ => {}
+        }
+        y.retain(|v| v.is_finite());
+        y.sort_by(f64::total_cmp);
+        y.dedup();
+        if y.len() < 2 {
+            let v = y.first().copied().unwrap_or(0.0);
+            y = vec![v - 1.0, v + 1.0];
+        }
+        let p: Vec<f64> = y.iter().map(|v| m.pdf(*v)).collect();
+        let atom = if m.family == Family::Hurdle {
+            m.p_zero
+        } else {
+            0.0
+        };
+        let (f_lo, f_hi) = (m.cdf(y[0]), m.cdf(*y.last().expect("two points")));
+        let mut f = vec![f_lo; y.len()];
+        for i in 1..y.len() {
+            f[i] = f[i - 1] + 0.5 * (p[i] + p[i - 1]) * (y[i] - y[i - 1]);
+        }
+        // Scale the increments so that the table meets the exact CDF at both ends.
+        let (got, want) = (f[y.len() - 1] - f_lo, f_hi - f_lo);
+        let k = if got > 0.0 { want / got } else { 1.0 };
+        let p = p.iter().map(|v| v * k).collect();
+        for v in f.iter_mut() {
+            *v = (f_lo + (*v - f_lo) * k).clamp(0.0, 1.0);
+        }
+        Table { y, p, f, atom }
+    }
+
+    fn cell(&self, v: f64) -> usize {
+        match self.y.binary_search_by(|a| a.total_cmp(&v)) {
+            Ok(i) => i.min(self.y.len() - 2),
+            Err(i) => i.saturating_sub(1).min(self.y.len() - 2),
+        }
+    }
+
+    /// ∫ (F(z) − 1{z ≥ y})² dz over the grid (and from y to it, outside).
+    pub fn crps(&self, y: f64) -> f64 {
+        let n = self.y.len();
+        let step = |z: f64| if z >= y { 1.0 } else { 0.0 };
+        let mut s = 0.0;
+        // Simpson's rule on each piece, with F from the table (exact for its density).
+        let piece = |a: f64, b: f64, st: f64| {
+            let g = |z: f64| (self.cdf(z) - st).powi(2);
+            (b - a) / 6.0 * (g(a) + 4.0 * g(0.5 * (a + b)) + g(b))
+        };
+        for i in 1..n {
+            let (a, b) = (self.y[i - 1], self.y[i]);
+            if a < y && y < b {
+                s += piece(a, y, 0.0) + piece(y, b, 1.0);
+            } else {
+                s += piece(a, b, step(0.5 * (a + b)));
+            }
+        }
+        // An outcome beyond the grid: F is 0 (or 1) there, the step 1 (or 0).
+        if y < self.y[0] {
+            s += (self.y[0] - y) * (1.0 - self.f[0]).powi(2).min(1.0);
+        }
+        if y > self.y[n - 1] {
+            s += (y - self.y[n - 1]) * self.f[n - 1].powi(2);
+        }
+        s
+    }
+}
+
+impl Predictive for Table {
+    fn cdf(&self, v: f64) -> f64 {
+        let n = self.y.len();
+        if v < self.y[0] {
+            return 0.0;
+        }
+        if v >= self.y[n - 1] {
+            return self.f[n - 1];
+        }
+        let i = self.cell(v);
+        let h = self.y[i + 1] - self.y[i];
+        let t = if h > 0.0 { (v - self.y[i]) / h } else { 0.0 };
+        let (p0, p1) = (self.p[i], self.p[i + 1]);
+        (self.f[i] + h * (p0 * t + 0.5 * (p1 - p0) * t * t)).clamp(0.0, 1.0)
+    }
+
+    fn cdf_below(&self, v: f64) -> f64 {
+        if self.atom > 0.0 && v <= self.y[0] {
+            return 0.0;
+        }
+        self.cdf(v)
+    }
+
+    fn pdf(&self, v: f64) -> f64 {
+        let n = self.y.len();
+        if v < self.y[0] || v > self.y[n - 1] {
+            return 0.0;
+        }
+        let i = self.cell(v);
+        let h = self.y[i + 1] - self.y[i];
+        let t = if h > 0.0 { (v - self.y[i]) / h } else { 0.0 };
+        self.p[i] + (self.p[i + 1] - self.p[i]) * t
+    }
+
+    fn support(&self) -> (f64, f64, Vec<f64>) {
+        (self.y[0], self.y[self.y.len() - 1], Vec::new())
     }
 }
 

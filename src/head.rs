@@ -180,7 +180,7 @@ impl Head {
             )
         };
         let mu = (0..k * d).map(|r| raw[k + r]).collect();
-        let sigma = (0..k * d)
+        let sigma: Vec<f64> = (0..k * d)
             .map(|r| self.scale(raw[self.scale_row(r / d, r % d)]).0)
             .collect();
         let t = self.off_params();
@@ -198,6 +198,12 @@ impl Head {
         } else {
             (0.0, f64::NEG_INFINITY, 0.0)
         };
+        let norm = if self.family == Family::VonMises {
+            let shape = crate::family::Shape::new(self.family, self.nu);
+            sigma.iter().map(|s| shape.norm(*s)).collect()
+        } else {
+            Vec::new()
+        };
         Mixture {
             k,
             d,
@@ -206,6 +212,7 @@ impl Head {
             mu,
             sigma,
             off,
+            norm,
             family: self.family,
             nu: self.nu,
             p_zero,

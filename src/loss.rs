@@ -23,8 +23,8 @@
 use crate::family::Shape;
 use crate::head::Head;
 use crate::math::{self, Real};
-use crate::spec::Family;
 use crate::network::{sum, BLOCK};
+use crate::spec::Family;
 
 /// Scratch buffers for one block, reused across steps.
 #[derive(Clone, Debug)]

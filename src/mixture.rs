@@ -37,6 +37,10 @@ pub struct Mixture {
     pub ln_p_zero: f64,
     #[serde(skip)]
     pub ln_p_nonzero: f64,
+    /// Each component's and dimension's [`Shape::norm`], `norm[k * d + a]`, computed once
+    /// (empty: computed at each use).
+    #[serde(skip)]
+    pub norm: Vec<f64>,
 }
 
 /// Temperatures for sampling, Graves (2013)'s "biased sampling" as two knobs: `pi`
@@ -113,6 +117,7 @@ impl Mixture {
             p_zero: 0.0,
             ln_p_zero: f64::NEG_INFINITY,
             ln_p_nonzero: 0.0,
+            norm: Vec::new(),
         }
     }
 
@@ -180,7 +185,14 @@ impl Mixture {
             let d = self.d;
             return self.log_pi[c]
                 + (0..d)
-                    .map(|a| shape.log_pdf(y[a], self.mu[c * d + a], self.sigma[c * d + a]))
+                    .map(|a| {
+                        let j = c * d + a;
+                        let norm = match self.norm.get(j) {
+                            Some(n) => *n,
+                            None => shape.norm(self.sigma[j]),
+                        };
+                        shape.log_pdf_normed(y[a], self.mu[j], self.sigma[j], norm)
+                    })
                     .sum::<f64>();
         }
         let (d, t) = (self.d, self.t());
@@ -438,7 +450,7 @@ impl Mixture {
     /// (Carreira-Perpiñán 2000), started from every component's mean with π_k ≥ 0.01
     /// (at most 100 iterations each).
     ///
-    /// The other families: the best of a grid over every live component's range and each
+    /// The other families: the best of a 600-point grid over every live component's range and each
     /// component's location, refined by golden-section search, one dimension at a time
     /// (two sweeps for two outputs). The hurdle's mode is 0 when P(y = 0) ≥ ½, otherwise
     /// the mode of its amount's density.
@@ -532,7 +544,7 @@ impl Mixture {
                     y[a] = v;
                     self.log_density(&y)
                 };
-                let n = 2000;
+                let n = 600;
                 let step = (hi - lo) / n as f64;
                 let mut arg = best[a];
                 let mut top = best_lp;

@@ -221,7 +221,9 @@ impl<R: Real + Kernels> Model<R> {
         assert!(self.din() == 1 && self.dout() == 1);
         let grid = Array2::from_shape_fn((xs.len(), 1), |(i, _)| xs[i]);
         let mix = self.mixtures(&grid);
-        Array2::from_shape_fn((ys.len(), xs.len()), |(iy, ix)| mix[ix].log_density(&[ys[iy]]))
+        Array2::from_shape_fn((ys.len(), xs.len()), |(iy, ix)| {
+            mix[ix].log_density(&[ys[iy]])
+        })
     }
 
     /// `n` samples of y given x at temperature `t`, each with its component.

@@ -15,10 +15,10 @@ use crate::calibration::baseline_mixture;
 use crate::dataset::{self, Dataset};
 use crate::forecast::Predictive;
 use crate::math;
+use crate::math::Real;
 use crate::mixture::Mixture;
 use crate::model::Model;
 use crate::network::{Kernels, Workspace};
-use crate::math::Real;
 use crate::spec::{Data, Family};
 use serde::{Deserialize, Serialize};
 
@@ -51,7 +51,11 @@ const TINY: f64 = 1e-300;
 /// its mass at or below 0.
 fn split(m: &Mixture, y: f64) -> (f64, f64, f64) {
     if m.family == Family::Hurdle {
-        return (m.ln_p_zero, m.ln_p_nonzero, m.log_prob(&[y]) - m.ln_p_nonzero);
+        return (
+            m.ln_p_zero,
+            m.ln_p_nonzero,
+            m.log_prob(&[y]) - m.ln_p_nonzero,
+        );
     }
     let p0 = m.cdf(0.0).clamp(0.0, 1.0);
     let ln_wet = libm::log1p(-p0).max(math::ln(TINY));

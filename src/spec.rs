@@ -325,7 +325,8 @@ pub const KEYS: &[Key<Spec>] = &[
     Key {
         name: "nu",
         kind: Kind::Float(NU_RANGE.0, NU_RANGE.1),
-        meaning: "family=student: degrees of freedom ν, 4 unless given (1: Cauchy; large: Gaussian)",
+        meaning:
+            "family=student: degrees of freedom ν, 4 unless given (1: Cauchy; large: Gaussian)",
         get: |s| match s.family {
             Family::Student => Value::Float(s.nu),
             _ => Value::Absent,

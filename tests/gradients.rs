@@ -289,7 +289,11 @@ fn mdn_gradients_every_family() {
             let mut data = data(2, d, 140, &mut rng);
             if family == Family::Hurdle {
                 for i in 0..data.len() {
-                    data.y[[0, i]] = if i % 3 == 0 { 0.0 } else { rng.range(0.05, 4.0) };
+                    data.y[[0, i]] = if i % 3 == 0 {
+                        0.0
+                    } else {
+                        rng.range(0.05, 4.0)
+                    };
                 }
             }
             if family == Family::VonMises {
@@ -305,7 +309,8 @@ fn mdn_gradients_every_family() {
                 family,
                 nu: 3.0,
             };
-            let mut mdn = Network::<f64>::new(&[2, 4, 3, head.outputs()], Activation::Tanh, &mut rng, 1.0);
+            let mut mdn =
+                Network::<f64>::new(&[2, 4, 3, head.outputs()], Activation::Tanh, &mut rng, 1.0);
             for p in mdn.params.iter_mut() {
                 *p += rng.range(-0.3, 0.3);
             }

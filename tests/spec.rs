@@ -3,7 +3,8 @@
 
 use mdn_playground::rng::Rng;
 use mdn_playground::spec::{
-    Activation, Batch, Covariance, Family, Named, Data, Init, OptimizerKind, Schedule, SigmaMap, Spec, KEYS,
+    Activation, Batch, Covariance, Data, Family, Init, Named, OptimizerKind, Schedule, SigmaMap,
+    Spec, KEYS,
 };
 
 #[test]
@@ -253,7 +254,9 @@ fn documented_defaults_match_spec_default() {
     // Left out of a Gaussian spec's link: the family (its default, the first name) and ν.
     let family = docs.iter().find(|d| d[0] == "family").unwrap();
     assert_eq!(family[2], "gaussian");
-    let docs = docs.into_iter().filter(|d| d[0] != "family" && d[0] != "nu");
+    let docs = docs
+        .into_iter()
+        .filter(|d| d[0] != "family" && d[0] != "nu");
     for (kv, [key, _, default, _]) in f.split('&').zip(docs) {
         let (k, v) = kv.split_once('=').unwrap();
         assert_eq!(k, key);

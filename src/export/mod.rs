@@ -84,6 +84,9 @@ pub fn refuse(spec: &Spec) -> Option<String> {
     if spec.init == Init::Diverse {
         why.push("init=diverse (means spread over the targets at the start) is not in the exported recipe: export with init=plain");
     }
+    if spec.family != crate::spec::Family::Gaussian {
+        why.push("the exported code has the Gaussian head only (family=laplace, student, hurdle and vonmises are not in it yet): export with family=gaussian");
+    }
     (!why.is_empty()).then(|| why.join("; "))
 }
 

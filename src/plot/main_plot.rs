@@ -84,14 +84,21 @@ pub fn draw_main<DB: DrawingBackend>(
     // (full strip height at probability 1).
     let c = p.curves;
     let (lo, hi) = (p.frame.view.y.0, p.frame.view.y.1);
-    if c.mixtures.first().is_some_and(|m| m.family == crate::spec::Family::Hurdle) && lo < 0.0 {
+    if c.mixtures
+        .first()
+        .is_some_and(|m| m.family == crate::spec::Family::Hurdle)
+        && lo < 0.0
+    {
         let strip = -lo.max(-(hi - lo) * 0.1);
         let w = (p.frame.view.x.1 - p.frame.view.x.0) / c.xs.len().max(1) as f64;
         let colour = p.frame.theme.line(crate::plot::style::Line::Validation);
         chart
             .draw_series(c.xs.iter().zip(&c.mixtures).map(|(x, m)| {
                 Rectangle::new(
-                    [(x - 0.5 * w, -strip), (x + 0.5 * w, -strip + strip * m.p_zero)],
+                    [
+                        (x - 0.5 * w, -strip),
+                        (x + 0.5 * w, -strip + strip * m.p_zero),
+                    ],
                     colour.mix(0.85).filled(),
                 )
             }))
@@ -114,7 +121,10 @@ pub fn draw_main<DB: DrawingBackend>(
             }
             // Opaque from π = 0.4 on, half so at π = 0.1.
             let alpha = ((1.6 * pi.sqrt()).min(1.0) * 8.0).ceil() / 8.0;
-            let (a, b) = ((c.xs[i - 1], m0.location(k, 0)), (c.xs[i], m1.location(k, 0)));
+            let (a, b) = (
+                (c.xs[i - 1], m0.location(k, 0)),
+                (c.xs[i], m1.location(k, 0)),
+            );
             // A location that wraps round the circle (0 ≡ 2π) jumps: no segment across.
             if m0.circular() && (a.1 - b.1).abs() > std::f64::consts::PI {
                 continue;

@@ -447,7 +447,10 @@ fn draw_slice_line<DB: DrawingBackend>(
         let colour = t.line(Line::Validation);
         chart
             .draw_series(std::iter::once(Rectangle::new(
-                [(0.0 - 0.006 * (p.y.1 - p.y.0), 0.0), (0.006 * (p.y.1 - p.y.0), m.p_zero * top)],
+                [
+                    (0.0 - 0.006 * (p.y.1 - p.y.0), 0.0),
+                    (0.006 * (p.y.1 - p.y.0), m.p_zero * top),
+                ],
                 colour.filled(),
             )))
             .map_err(e)?;
@@ -483,7 +486,11 @@ fn draw_circle<DB: DrawingBackend>(
     let dens: Vec<f64> = (0..=n)
         .map(|i| crate::math::exp(m.log_density(&[crate::family::TWO_PI * i as f64 / n as f64])))
         .collect();
-    let top = dens.iter().cloned().filter(|v| v.is_finite()).fold(1e-9, f64::max);
+    let top = dens
+        .iter()
+        .cloned()
+        .filter(|v| v.is_finite())
+        .fold(1e-9, f64::max);
     let at = |i: usize, r: f64| {
         let a = crate::family::TWO_PI * i as f64 / n as f64;
         ((cx + r * a.cos()) as i32, (cy - r * a.sin()) as i32)
@@ -491,15 +498,25 @@ fn draw_circle<DB: DrawingBackend>(
     let t = p.theme;
     let ring: Vec<(i32, i32)> = (0..=n).map(|i| at(i, r0)).collect();
     root.draw(&PathElement::new(ring, t.grid(0.4).stroke_width(1)))?;
-    root.draw(&PathElement::new(vec![at(0, r0 * 0.9), at(0, r0 * 2.3)], t.grid(0.5).stroke_width(1)))?;
+    root.draw(&PathElement::new(
+        vec![at(0, r0 * 0.9), at(0, r0 * 2.3)],
+        t.grid(0.5).stroke_width(1),
+    ))?;
     let curve: Vec<(i32, i32)> = (0..=n)
         .map(|i| at(i, r0 * (1.0 + 1.2 * (dens[i] / top).min(1.0))))
         .collect();
-    root.draw(&PathElement::new(curve, t.line(Line::Mdn).stroke_width((2.0 * p.scale) as u32)))?;
+    root.draw(&PathElement::new(
+        curve,
+        t.line(Line::Mdn).stroke_width((2.0 * p.scale) as u32),
+    ))?;
     let font = light_chart_style(p.scale).color(&t.ink());
     if p.text {
         let (x, y) = at(0, r0 * 1.05);
-        root.draw(&Text::new("0 ≡ 2π", (x, y - (14.0 * p.scale) as i32), font.clone()))?;
+        root.draw(&Text::new(
+            "0 ≡ 2π",
+            (x, y - (14.0 * p.scale) as i32),
+            font.clone(),
+        ))?;
         root.draw(&Text::new(
             "p(θ | x) on the circle",
             ((0.08 * w as f64) as i32, (6.0 * p.scale) as i32),

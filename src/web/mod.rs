@@ -549,9 +549,7 @@ impl Viewer {
         let rows: Vec<[String; 2]> = KEYS
             .iter()
             .filter(|k| k.kind != Kind::Points)
-            .map(|k| {
-                [k.name.to_string(), k.shown(&self.link.spec)]
-            })
+            .map(|k| [k.name.to_string(), k.shown(&self.link.spec)])
             .collect();
         to_js(&rows)
     }
