@@ -354,7 +354,11 @@ fn hurdle_reaches_rains_bayes_line_and_von_mises_beats_gaussian_on_the_wind() {
     };
     let (vm, g) = (run("vonmises"), run("gaussian"));
     let bayes = vm.bayes_nll.unwrap();
-    assert_eq!(bayes, r["wind_bayes_nll"].as_f64().unwrap());
+    // The truth's NLL on this validation set, against its expectation by quadrature.
+    assert!(
+        (bayes - r["wind_bayes_nll"].as_f64().unwrap()).abs() < 0.03,
+        "{bayes}"
+    );
     assert!(
         vm.val_nll < g.val_nll - 0.01,
         "von Mises {} vs Gaussian {}",
