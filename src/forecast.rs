@@ -489,9 +489,8 @@ pub struct Table {
 
 impl Table {
     pub fn new(m: &Mixture) -> Table {
-        let shape = m.shape();
-        let mut y: Vec<f64> = Vec::with_capacity(48 * m.k + 260);
         const N: usize = 96;
+        let mut y: Vec<f64> = Vec::with_capacity((N + 1) * m.k + 260);
         for c in (0..m.k).filter(|&c| m.pi[c] >= 1e-12) {
             let (mu, s) = (m.mu[c], m.sigma[c]);
             let reach = match m.family {
