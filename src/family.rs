@@ -45,6 +45,16 @@ pub struct Shape {
 }
 
 impl Shape {
+    /// The family without its constants: only for [`Shape::log_pdf_normed`] with a
+    /// component's [`Shape::norm`] given.
+    pub fn bare(family: Family, nu: f64) -> Shape {
+        Shape {
+            family,
+            nu,
+            c: f64::NAN,
+        }
+    }
+
     pub fn new(family: Family, nu: f64) -> Shape {
         let c = if family == Family::Student {
             student_const(nu)
@@ -75,13 +85,7 @@ impl Shape {
             Family::Student => {
                 let nu = self.nu;
                 let z = (y - m) / s;
-                let w = z * z / nu;
-                let l1p = if w.is_finite() {
-                    math::ln_1p(w)
-                } else {
-                    2.0 * math::ln(z.abs()) - math::ln(nu)
-                };
-                let lp = self.c - math::ln(s) - 0.5 * (nu + 1.0) * l1p;
+                let lp = student_lp(self.c, nu, z, s);
                 // g = (ν+1) z / (ν + z²) and g z, without overflow for huge |z|.
                 let (g, gz) = if z == 0.0 {
                     (0.0, 0.0)
@@ -116,11 +120,13 @@ impl Shape {
         self.log_pdf_grad(y, m, s).0
     }
 
-    /// What [`Shape::log_pdf`] spends on the scale alone, computed once per component:
-    /// the von Mises normaliser ln 2π + ln I₀(κ) − κ (0 for the other families).
+    /// What [`Shape::log_pdf`] spends on constants, computed once per component: the von
+    /// Mises normaliser ln 2π + ln I₀(κ) − κ, Student-t's −(ln Γ((ν+1)/2) − ln Γ(ν/2) −
+    /// ½ ln νπ) (0 for the other families).
     pub fn norm(&self, s: f64) -> f64 {
         match self.family {
             Family::VonMises => 2.0 * HALF_LN_2PI + bessel(concentration(s)).0,
+            Family::Student => -self.c,
             _ => 0.0,
         }
     }
@@ -133,6 +139,7 @@ impl Shape {
                 let h = libm::sin(0.5 * (y - m));
                 -2.0 * concentration(s) * h * h - norm
             }
+            Family::Student => student_lp(-norm, self.nu, (y - m) / s, s),
             _ => self.log_pdf(y, m, s),
         }
     }
@@ -235,6 +242,18 @@ pub fn note(family: Family) -> &'static str {
             radians, κ = 1/s². 0 and 2π are the same direction, so a component near the seam \
             wraps round instead of being cut in two; the slice is also drawn on a circle.",
     }
+}
+
+/// Student-t's ln f at z = (y − m)/s, with its constant c.
+#[inline]
+fn student_lp(c: f64, nu: f64, z: f64, s: f64) -> f64 {
+    let w = z * z / nu;
+    let l1p = if w.is_finite() {
+        math::ln_1p(w)
+    } else {
+        2.0 * math::ln(z.abs()) - math::ln(nu)
+    };
+    c - math::ln(s) - 0.5 * (nu + 1.0) * l1p
 }
 
 /// y onto [0, 2π).

@@ -198,7 +198,7 @@ impl Head {
         } else {
             (0.0, f64::NEG_INFINITY, 0.0)
         };
-        let norm = if self.family == Family::VonMises {
+        let norm = if matches!(self.family, Family::VonMises | Family::Student) {
             let shape = crate::family::Shape::new(self.family, self.nu);
             sigma.iter().map(|s| shape.norm(*s)).collect()
         } else {

@@ -181,7 +181,11 @@ impl Mixture {
     /// ln N = −½|z|² − Σ_a ln L_aa − (D/2) ln 2π.
     fn component_log_prob(&self, c: usize, y: &[f64]) -> f64 {
         if self.family != Family::Gaussian {
-            let shape = self.shape();
+            let shape = if self.norm.is_empty() {
+                self.shape()
+            } else {
+                Shape::bare(self.family, self.nu)
+            };
             let d = self.d;
             return self.log_pi[c]
                 + (0..d)
@@ -450,7 +454,7 @@ impl Mixture {
     /// (Carreira-Perpiñán 2000), started from every component's mean with π_k ≥ 0.01
     /// (at most 100 iterations each).
     ///
-    /// The other families: the best of a 600-point grid over every live component's range and each
+    /// The other families: the best of a 120-point grid over every live component's range and each
     /// component's location, refined by golden-section search, one dimension at a time
     /// (two sweeps for two outputs). The hurdle's mode is 0 when P(y = 0) ≥ ½, otherwise
     /// the mode of its amount's density.
@@ -544,7 +548,7 @@ impl Mixture {
                     y[a] = v;
                     self.log_density(&y)
                 };
-                let n = 600;
+                let n = 120;
                 let step = (hi - lo) / n as f64;
                 let mut arg = best[a];
                 let mut top = best_lp;

@@ -128,6 +128,13 @@ pub struct Intervals {
 pub fn intervals(curves: &Curves, stride: usize) -> Intervals {
     use crate::forecast::{central, hpd_on, LevelGrid, Prepared};
     let mut out = Intervals::default();
+    // The other families' intervals come from a table per x (see forecast::Table), a
+    // few times a Gaussian's cost: every third column of those.
+    let other = curves
+        .mixtures
+        .first()
+        .is_some_and(|m| m.family != crate::spec::Family::Gaussian);
+    let stride = if other { 3 * stride.max(1) } else { stride };
     for (x, m) in curves
         .xs
         .iter()
