@@ -20,6 +20,7 @@
 //! | trained model, queries, model file | [`model`] |
 //! | the pathology lab: failures and their remedies | [`lab`] |
 //! | choosing K: sweeps, validation NLL and BIC | [`sweep`] |
+//! | pen strokes: an LSTM with a bivariate mixture head (Graves 2013) | [`strokes`] |
 //! | portable exp/ln/tanh | [`math`] |
 //! | seeded randomness | [`rng`] |
 
@@ -51,6 +52,7 @@ mod simd;
 pub mod snapshot;
 pub mod spec;
 pub mod split;
+pub mod strokes;
 pub mod sweep;
 pub mod text;
 pub mod tour;

@@ -276,6 +276,9 @@ macro_rules! float {
     };
 }
 
+// The other key tables (the strokes' spec) declare their keys with the same macros.
+pub(crate) use {float, int};
+
 /// Every key of the spec, in the order links write them: the one declaration of each key,
 /// from which reading, writing, `mdn keys`, the README's table and the page's form follow.
 pub const KEYS: &[Key<Spec>] = &[

@@ -38,3 +38,23 @@ fn golden_bits() {
 fn gradient_check_small() {
     shared::gradient_check_small();
 }
+
+/// Issue 16's fingerprint: `MDN_BLESS=1 cargo test --test core strokes_golden` records it.
+#[test]
+fn strokes_golden_bits() {
+    let got = shared::strokes_fingerprint();
+    if std::env::var_os("MDN_BLESS").is_some() {
+        let text = format!(
+            "# {}\n# recorded natively by MDN_BLESS=1 cargo test --test core strokes_golden\n{}\n",
+            shared::STROKES_GOLDEN_SPEC,
+            got.join("\n")
+        );
+        std::fs::write(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/strokes_golden.txt"),
+            text,
+        )
+        .unwrap();
+        return;
+    }
+    assert_eq!(got, shared::strokes_expected());
+}

@@ -22,6 +22,12 @@ fn golden_bits_match_native() {
     assert_eq!(shared::golden_fingerprint(), shared::golden_expected());
 }
 
+/// Issue 16: the handwriting MDN (LSTM, BPTT, bivariate head) gives the native bits.
+#[wasm_bindgen_test]
+fn strokes_golden_bits_match_native() {
+    assert_eq!(shared::strokes_fingerprint(), shared::strokes_expected());
+}
+
 #[wasm_bindgen_test]
 fn gradient_check_small() {
     shared::gradient_check_small();

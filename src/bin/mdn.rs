@@ -17,6 +17,9 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
+#[path = "mdn/strokes.rs"]
+mod strokes;
+
 const USAGE: &str = "\
 mdn — Mixture Density Network playground, command line
 
@@ -153,6 +156,7 @@ fn main() -> ExitCode {
         Some("sweep") => sweep(&args[1..]),
         Some("export") => export(&args[1..]),
         Some("render") => render(&args[1..]),
+        Some("strokes") => strokes::run(&args[1..]),
         Some("keys") if args.get(1).map(String::as_str) == Some("--markdown") => {
             out(&mdn_playground::spec::keys_markdown())
         }
@@ -163,7 +167,7 @@ fn main() -> ExitCode {
             })
             .collect::<String>()),
         Some(other) => fail(format!(
-            "unknown command {other:?}; expected train, render, eval, sample, sweep, export or keys (see mdn --help)"
+            "unknown command {other:?}; expected train, render, eval, sample, sweep, export, strokes or keys (see mdn --help)"
         )),
     };
     match result {

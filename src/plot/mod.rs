@@ -22,6 +22,7 @@ mod main_plot;
 mod panels;
 pub mod plane;
 mod query;
+pub mod strokes;
 mod style;
 pub mod svg;
 mod sweep;

@@ -163,3 +163,20 @@ pub fn blit(buf: &mut [u8], w: u32, h: u32, rgba: &[u8], cw: usize, ch: usize, x
         }
     }
 }
+
+/// Writes handwriting panels (see [`super::strokes`]) as a PNG file of `w × h`.
+pub fn writing_png(
+    path: &std::path::Path,
+    panels: &[super::strokes::Writing],
+    cols: usize,
+    (w, h): (u32, u32),
+    theme: Theme,
+) -> Result<(), String> {
+    register_font();
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        super::strokes::draw_writing(&root, panels, cols, theme)?;
+    }
+    write_png(path, &buf, w, h)
+}

@@ -276,3 +276,38 @@ pub fn split_equals_joint(text: &str, sizes: &[u64], helper_fails: &[usize]) -> 
     assert_eq!(lead_exp.metrics(), joint.metrics(), "{text}");
     joint
 }
+
+/// Issue 16: a short handwriting run (the LSTM-MDN and both baselines), whose bits must be
+/// the same natively and in the browser.
+pub const STROKES_GOLDEN_SPEC: &str = "seed=3&n=40&hidden=8&layers=2&skip=1&m=3&batch=4&steps=25";
+
+pub fn strokes_fingerprint() -> Vec<String> {
+    use mdn_playground::strokes::train::{StrokeRun, StrokeSpec};
+    let spec = StrokeSpec::parse(STROKES_GOLDEN_SPEC).unwrap();
+    let mut run = StrokeRun::new(&spec);
+    for _ in 0..spec.steps {
+        run.train_step();
+    }
+    let mut out = Vec::new();
+    for (name, v) in ["lstm", "one_component", "feed_forward"]
+        .iter()
+        .zip(run.val_nll())
+    {
+        out.push(format!("{name} val_nll {:016x}", v.to_bits()));
+    }
+    // Every parameter of the LSTM-MDN, folded into one word.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in &run.models[0].model.net.params {
+        h = (h ^ p.to_bits()).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    out.push(format!("lstm params {h:016x}"));
+    out
+}
+
+pub fn strokes_expected() -> Vec<String> {
+    include_str!("../data/strokes_golden.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(String::from)
+        .collect()
+}

@@ -1,0 +1,284 @@
+//! `mdn strokes …`: the handwriting MDN from the command line (issue 16).
+
+use super::{check_writable, emit, fail, number_in, opt, options_and_flags, out, whole_in, Fail};
+use mdn_playground::plot::native::writing_png;
+use mdn_playground::plot::strokes::{writing_svg, Writing};
+use mdn_playground::plot::Theme;
+use mdn_playground::rng::Rng;
+use mdn_playground::strokes::data::{points, StrokeSet};
+use mdn_playground::strokes::file::Saved;
+use mdn_playground::strokes::train::{StrokeRun, StrokeSpec, Which};
+use mdn_playground::strokes::Move;
+use serde::Serialize;
+use std::time::Instant;
+
+pub const USAGE: &str = "\
+usage:
+  mdn strokes train [SPEC] [--save FILE] [--every N]
+      Train the handwriting MDN SPEC (keys: mdn strokes keys) on the built-in Hershey
+      words, with its two baselines on the same batches: the same LSTM with one
+      component, and the feed-forward MDN that sees only the previous move. Prints a JSON
+      line every N steps (default steps/10) and a final line with each model's
+      validation NLL per pen move (normalised units, and font units), steps per second.
+      --save FILE   the LSTM-MDN as a model file (JSON)
+  mdn strokes sample --model FILE [--bias 0,1,3] [--n 3] [--moves 300] [--temp T]
+                     [--seed S] [--out FILE.svg|FILE.png] [--ellipses]
+      Write from nothing, N samples for each bias b (Graves: π ∝ π^(1+b), σ·e^(−b);
+      0 to 10), at temperature T (0.05 to 3, default 1), until the pen has lifted and
+      --moves is reached; draws them into an SVG or a PNG (default strokes.svg), with
+      --ellipses the predicted mixture at each pen step. Prints a JSON line per sample.
+  mdn strokes keys
+      The spec's keys, their ranges and defaults.
+";
+
+pub fn run(args: &[String]) -> Result<(), Fail> {
+    match args.first().map(String::as_str) {
+        Some("train") => train(&args[1..]),
+        Some("sample") => sample(&args[1..]),
+        Some("keys") => out(&mdn_playground::keys::docs(
+            mdn_playground::strokes::train::KEYS,
+            &StrokeSpec::default(),
+        )
+        .iter()
+        .map(|[key, accepts, default, meaning]| {
+            format!("{key:<10} {accepts:<25} default {default:<8} {meaning}\n")
+        })
+        .collect::<String>()),
+        None | Some("-h") | Some("--help") => out(USAGE),
+        Some(other) => fail(format!(
+            "unknown strokes command {other:?}; expected train, sample or keys\n{USAGE}"
+        )),
+    }
+}
+
+fn spec_of(pos: &[&str]) -> Result<StrokeSpec, Fail> {
+    let text = match pos {
+        [] => "",
+        [one] => one.rsplit_once('#').map_or(*one, |(_, t)| t),
+        _ => return fail("mdn strokes train takes one SPEC"),
+    };
+    StrokeSpec::parse(text).map_err(|issues| {
+        let all: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+        Fail(format!("the spec: {}", all.join("; ")), 2)
+    })
+}
+
+#[derive(Serialize)]
+struct Nll {
+    lstm: f64,
+    one_component: f64,
+    feed_forward: f64,
+}
+
+impl Nll {
+    fn of(v: &[f64]) -> Nll {
+        Nll {
+            lstm: v[0],
+            one_component: v[1],
+            feed_forward: v[2],
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Line {
+    step: usize,
+    train_nll: Nll,
+    val_nll: Nll,
+}
+
+#[derive(Serialize)]
+struct Final {
+    step: usize,
+    spec: String,
+    /// Validation NLL per pen move, in normalised units (as trained).
+    val_nll: Nll,
+    /// The same in font units (Hershey's grid): val_nll + ln σx + ln σy.
+    val_nll_font_units: Nll,
+    train_nll: Nll,
+    val_words: usize,
+    val_moves: usize,
+    params: Vec<usize>,
+    steps_per_second: f64,
+}
+
+fn train(args: &[String]) -> Result<(), Fail> {
+    let (pos, opts) = options_and_flags(args, &["save", "every"], &[])?;
+    let spec = spec_of(&pos)?;
+    let every = whole_in(
+        &opts,
+        "every",
+        (1, u64::MAX),
+        (spec.steps as u64 / 10).max(1),
+    )? as usize;
+    let save = opt(&opts, "save");
+    if let Some(path) = save {
+        check_writable(path, "the model")?;
+    }
+    let mut run = StrokeRun::new(&spec);
+    let mut seconds = 0.0;
+    let train_nll =
+        |r: &StrokeRun| Nll::of(&r.models.iter().map(|t| t.train_nll).collect::<Vec<_>>());
+    while run.step < spec.steps {
+        let t = Instant::now();
+        run.train_step();
+        seconds += t.elapsed().as_secs_f64();
+        if run.step % every == 0 && run.step < spec.steps {
+            emit(&Line {
+                step: run.step,
+                train_nll: train_nll(&run),
+                val_nll: Nll::of(&run.val_nll()),
+            })?;
+        }
+    }
+    let val = run.val_nll();
+    let shift = run.data.nll_shift();
+    emit(&Final {
+        step: run.step,
+        spec: spec.link(),
+        val_nll: Nll::of(&val),
+        val_nll_font_units: Nll::of(&val.iter().map(|v| v + shift).collect::<Vec<_>>()),
+        train_nll: train_nll(&run),
+        val_words: run.data.val.len(),
+        val_moves: run.data.val.iter().map(Vec::len).sum(),
+        params: run
+            .models
+            .iter()
+            .map(|t| t.model.net.params.len())
+            .collect(),
+        steps_per_second: run.step as f64 / seconds.max(1e-9),
+    })?;
+    if let Some(path) = save {
+        let saved = Saved {
+            spec: spec.clone(),
+            mean: run.data.mean,
+            std: run.data.std,
+            model: run.model(Which::Lstm).clone(),
+        };
+        std::fs::write(path, saved.to_json())
+            .map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Sample {
+    bias: f64,
+    moves: usize,
+    strokes: usize,
+}
+
+fn sample(args: &[String]) -> Result<(), Fail> {
+    let (pos, opts) = options_and_flags(
+        args,
+        &["model", "bias", "n", "moves", "temp", "seed", "out"],
+        &["ellipses"],
+    )?;
+    if !pos.is_empty() {
+        return fail(format!("mdn strokes sample takes no {:?}", pos[0]));
+    }
+    let Some(path) = opt(&opts, "model") else {
+        return fail("mdn strokes sample needs --model FILE");
+    };
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {path}: {e}"), 1))?;
+    let saved = Saved::from_json(&text).map_err(|e| Fail(format!("{path}: {e}"), 2))?;
+    let biases: Vec<f64> = match opt(&opts, "bias") {
+        None => vec![0.0, 1.0, 3.0],
+        Some(v) => v
+            .split(',')
+            .map(|b| match b.trim().parse::<f64>() {
+                Ok(x) if (0.0..=10.0).contains(&x) => Ok(x),
+                _ => fail(format!("--bias: {b:?} is not a number from 0 to 10")),
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    if biases.is_empty() || biases.len() > 8 {
+        return fail("--bias takes 1 to 8 values");
+    }
+    let n = whole_in(&opts, "n", (1, 12), 3)? as usize;
+    let moves = whole_in(&opts, "moves", (1, 2000), 300)? as usize;
+    let temp = number_in(&opts, "temp", (0.05, 3.0), 1.0)?;
+    let seed = whole_in(&opts, "seed", (0, mdn_playground::spec::SEED_MAX), 1)?;
+    let file = opt(&opts, "out").unwrap_or("strokes.svg");
+    let svg = file.ends_with(".svg");
+    if !svg && !file.ends_with(".png") {
+        return fail(format!("--out {file:?}: the file must end in .svg or .png"));
+    }
+    check_writable(file, "the drawing")?;
+    let ellipses = opt(&opts, "ellipses").is_some();
+    let set = StrokeSet {
+        train: vec![],
+        val: vec![],
+        mean: saved.mean,
+        std: saved.std,
+    };
+    let mut rng = Rng::new(seed, 43);
+    let mut panels = Vec::new();
+    for &b in &biases {
+        for i in 0..n {
+            let written = saved.model.write(&[], moves, b, temp, &mut rng);
+            let written: Vec<Move> = stop_at_lift(written);
+            let font = set.denormalise(&written);
+            let strokes = points(&font, [0.0, 0.0]);
+            let pens = if ellipses {
+                let at: Vec<[f64; 2]> = strokes_points(&font);
+                saved
+                    .model
+                    .pens(&written, b)
+                    .into_iter()
+                    .zip(at)
+                    .map(|(p, a)| (a, p.scaled(saved.mean, saved.std)))
+                    .collect()
+            } else {
+                vec![]
+            };
+            emit(&Sample {
+                bias: b,
+                moves: written.len(),
+                strokes: strokes.len(),
+            })?;
+            panels.push(Writing {
+                caption: format!(
+                    "b = {b}{}",
+                    if n > 1 {
+                        format!(", #{}", i + 1)
+                    } else {
+                        String::new()
+                    }
+                ),
+                strokes,
+                prompt: vec![],
+                pens,
+            });
+        }
+    }
+    let (w, h) = (360 * n as u32, 220 * biases.len() as u32);
+    let result = if svg {
+        writing_svg(&panels, n, (w, h), Theme::LIGHT)
+            .and_then(|s| std::fs::write(file, s).map_err(|e| e.to_string()))
+    } else {
+        writing_png(std::path::Path::new(file), &panels, n, (w, h), Theme::LIGHT)
+    };
+    result.map_err(|e| Fail(format!("cannot write {file}: {e}"), 1))
+}
+
+/// The moves up to the last lift of the pen (the whole when it never lifts).
+fn stop_at_lift(mut moves: Vec<Move>) -> Vec<Move> {
+    if let Some(i) = moves.iter().rposition(|m| m.end) {
+        moves.truncate(i + 1);
+    }
+    moves
+}
+
+/// Where the pen stands before each move and after the last: the points the pen's
+/// distributions belong to.
+fn strokes_points(moves: &[Move]) -> Vec<[f64; 2]> {
+    let mut at = [0.0, 0.0];
+    let mut out = vec![at];
+    for m in moves {
+        at = [at[0] + m.dx, at[1] + m.dy];
+        out.push(at);
+    }
+    out
+}

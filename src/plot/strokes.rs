@@ -1,0 +1,148 @@
+//! Handwriting drawn, generic over plotters' DrawingBackend (the CLI's PNG and SVG, and
+//! the page's canvas): panels of pen strokes, each with its caption, the prompt in grey,
+//! and optionally at every pen step the predicted mixture as 1σ ellipses (as opaque as
+//! their weight) and the end-of-stroke probability as a ring round the point.
+
+use super::style::{component_colour, Theme};
+use crate::strokes::pen::Pen;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// One panel: its caption, the written strokes (absolute points, y up), the prompt's
+/// strokes, and the pen's distribution at each written point (in the same units).
+pub struct Writing {
+    pub caption: String,
+    pub strokes: Vec<Vec<[f64; 2]>>,
+    pub prompt: Vec<Vec<[f64; 2]>>,
+    /// (where the pen stands, the distribution of its next move scaled to these units).
+    pub pens: Vec<([f64; 2], Pen)>,
+}
+
+/// The points' bounding box, with a margin of 5% (at least 1 unit).
+fn bounds(w: &Writing) -> (f64, f64, f64, f64) {
+    let all = w.strokes.iter().chain(w.prompt.iter()).flatten();
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for p in all.filter(|p| p[0].is_finite() && p[1].is_finite()) {
+        (x0, x1, y0, y1) = (x0.min(p[0]), x1.max(p[0]), y0.min(p[1]), y1.max(p[1]));
+    }
+    if x0 > x1 {
+        return (-1.0, 1.0, -1.0, 1.0);
+    }
+    let m = (0.05 * (x1 - x0).max(y1 - y0)).max(1.0);
+    (x0 - m, x1 + m, y0 - m, y1 + m)
+}
+
+/// The box widened along one axis so that a unit is as long across as up, in an area of
+/// `(w, h)` pixels less `top` for the caption.
+fn even(
+    (x0, x1, y0, y1): (f64, f64, f64, f64),
+    (w, h): (u32, u32),
+    top: u32,
+) -> (f64, f64, f64, f64) {
+    let (w, h) = (w.max(1) as f64, h.saturating_sub(top).max(1) as f64);
+    let (dx, dy) = (x1 - x0, y1 - y0);
+    if dx / dy > w / h {
+        let grow = 0.5 * (dx * h / w - dy);
+        (x0, x1, y0 - grow, y1 + grow)
+    } else {
+        let grow = 0.5 * (dy * w / h - dx);
+        (x0 - grow, x1 + grow, y0, y1)
+    }
+}
+
+/// The 1σ ellipse of a bivariate Gaussian, as 40 points.
+pub fn ellipse(mu: [f64; 2], sigma: [f64; 2], rho: f64) -> Vec<[f64; 2]> {
+    let r = libm::sqrt((1.0 - rho) * (1.0 + rho));
+    (0..=40)
+        .map(|i| {
+            let t = i as f64 * std::f64::consts::TAU / 40.0;
+            let (c, s) = (libm::cos(t), libm::sin(t));
+            [mu[0] + sigma[0] * c, mu[1] + sigma[1] * (rho * c + r * s)]
+        })
+        .collect()
+}
+
+/// Draws `panels` in a grid of `cols` columns on `root`.
+pub fn draw_writing<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    panels: &[Writing],
+    cols: usize,
+    theme: Theme,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&theme.paper()).map_err(err)?;
+    let cols = cols.max(1);
+    let rows = panels.len().div_ceil(cols).max(1);
+    let areas = root.split_evenly((rows, cols));
+    for (area, w) in areas.iter().zip(panels) {
+        let (x0, x1, y0, y1) = even(bounds(w), area.dim_in_pixel(), 30);
+        let mut chart = ChartBuilder::on(area)
+            .margin(8)
+            .caption(
+                &w.caption,
+                ("sans-serif", 16).into_font().color(&theme.ink()),
+            )
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        let grey = theme.ink().mix(0.35);
+        for s in &w.prompt {
+            chart
+                .draw_series(LineSeries::new(
+                    s.iter().map(|p| (p[0], p[1])),
+                    grey.stroke_width(2),
+                ))
+                .map_err(err)?;
+        }
+        for (at, pen) in &w.pens {
+            for k in 0..pen.k() {
+                let pi = crate::math::exp(pen.log_pi[k]);
+                if pi < 0.02 {
+                    continue;
+                }
+                let mu = [at[0] + pen.mu[k][0], at[1] + pen.mu[k][1]];
+                let e = ellipse(mu, pen.sigma[k], pen.rho[k]);
+                let c = component_colour(k).mix(0.15 + 0.6 * pi);
+                chart
+                    .draw_series(LineSeries::new(
+                        e.iter().map(|p| (p[0], p[1])),
+                        c.stroke_width(1),
+                    ))
+                    .map_err(err)?;
+            }
+            let ring = (2.0 + 10.0 * pen.eos) as i32;
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (at[0], at[1]),
+                    ring,
+                    theme.ink().mix(0.5 * pen.eos),
+                )))
+                .map_err(err)?;
+        }
+        for s in &w.strokes {
+            chart
+                .draw_series(LineSeries::new(
+                    s.iter().map(|p| (p[0], p[1])),
+                    theme.ink().stroke_width(2),
+                ))
+                .map_err(err)?;
+        }
+    }
+    root.present().map_err(err)
+}
+
+/// The panels as an SVG of `w × h`.
+pub fn writing_svg(
+    panels: &[Writing],
+    cols: usize,
+    (w, h): (u32, u32),
+    theme: Theme,
+) -> Result<String, String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    super::native::register_font();
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (w, h)).into_drawing_area();
+        draw_writing(&root, panels, cols, theme)?;
+    }
+    Ok(s)
+}

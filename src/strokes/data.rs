@@ -1,0 +1,197 @@
+//! The built-in stroke set: words of the Hershey script font (public domain; see
+//! `hershey.py` beside this file for the source, the licence and how `hershey.txt` was
+//! made), drawn anew for every instance with a seeded jitter (size, slant, rotation and
+//! a wobble of every point), turned into pen moves and normalised as Graves (2013) does:
+//! the offsets of the training moves to mean 0 and standard deviation 1 per axis.
+
+use super::Move;
+use crate::math;
+use crate::rng::Rng;
+
+/// The font's words, as `hershey.py` wrote them.
+const HERSHEY: &str = include_str!("hershey.txt");
+
+/// One template: its text and its strokes (points in font units, y up).
+#[derive(Clone, Debug)]
+pub struct Glyph {
+    pub text: String,
+    pub strokes: Vec<Vec<[f64; 2]>>,
+}
+
+/// Every template of the built-in set.
+pub fn templates() -> Vec<Glyph> {
+    HERSHEY
+        .lines()
+        .filter_map(|line| {
+            let (text, rest) = line.split_once('\t')?;
+            let strokes = rest
+                .split(';')
+                .map(|s| {
+                    s.split(' ')
+                        .filter_map(|p| {
+                            let (x, y) = p.split_once(',')?;
+                            Some([x.parse().ok()?, y.parse().ok()?])
+                        })
+                        .collect::<Vec<[f64; 2]>>()
+                })
+                .filter(|s| s.len() > 1)
+                .collect();
+            Some(Glyph {
+                text: text.into(),
+                strokes,
+            })
+        })
+        .collect()
+}
+
+/// Strokes (absolute points, one list per stroke) as pen moves: each point after the
+/// first, its offset from the point before and whether its stroke ends there.
+pub fn moves(strokes: &[Vec<[f64; 2]>]) -> Vec<Move> {
+    let mut out = Vec::new();
+    let mut last: Option<[f64; 2]> = None;
+    for s in strokes {
+        for (i, p) in s.iter().enumerate() {
+            if let Some(q) = last {
+                out.push(Move {
+                    dx: p[0] - q[0],
+                    dy: p[1] - q[1],
+                    end: i + 1 == s.len(),
+                });
+            }
+            last = Some(*p);
+        }
+    }
+    out
+}
+
+/// Pen moves back to absolute points from `origin`, one list per stroke.
+pub fn points(moves: &[Move], origin: [f64; 2]) -> Vec<Vec<[f64; 2]>> {
+    let mut out = vec![vec![origin]];
+    let mut at = origin;
+    for m in moves {
+        at = [at[0] + m.dx, at[1] + m.dy];
+        out.last_mut().expect("a stroke").push(at);
+        if m.end {
+            out.push(vec![]);
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// One instance of a template, jittered: scaled by 0.8–1.2, slanted by up to ±0.3,
+/// turned by up to ±0.1 rad, every point moved by N(0, 0.25²) font units.
+pub fn jitter(g: &Glyph, rng: &mut Rng) -> Vec<Vec<[f64; 2]>> {
+    let s = rng.range(0.8, 1.2);
+    let slant = rng.range(-0.3, 0.3);
+    let a = rng.range(-0.1, 0.1);
+    let (c, n) = (libm::cos(a), libm::sin(a));
+    g.strokes
+        .iter()
+        .map(|st| {
+            st.iter()
+                .map(|p| {
+                    let x = s * (p[0] + slant * p[1]) + 0.25 * rng.normal();
+                    let y = s * p[1] + 0.25 * rng.normal();
+                    [c * x - n * y, n * x + c * y]
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A drawn stroke set: training and validation sequences (normalised moves), with the
+/// scale that normalised them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrokeSet {
+    pub train: Vec<Vec<Move>>,
+    pub val: Vec<Vec<Move>>,
+    /// Per axis: the training offsets' mean and standard deviation (font units).
+    pub mean: [f64; 2],
+    pub std: [f64; 2],
+}
+
+impl StrokeSet {
+    /// `n` training and `n_val` validation instances of the templates, drawn in turn
+    /// from a shuffled order, from `seed`'s own stream.
+    pub fn hershey(n: usize, n_val: usize, seed: u64) -> StrokeSet {
+        StrokeSet::from_sequences(&templates_drawn(n + n_val, seed), n)
+    }
+
+    /// Sequences of moves in font units (or a drawing's pixels): the first `n` train, the
+    /// rest validate; all normalised by the training moves' mean and spread.
+    pub fn from_sequences(seqs: &[Vec<Move>], n: usize) -> StrokeSet {
+        let n = n.min(seqs.len());
+        let (mut sum, mut sq, mut count) = ([0.0; 2], [0.0; 2], 0.0f64);
+        for m in seqs[..n].iter().flatten() {
+            sum[0] += m.dx;
+            sum[1] += m.dy;
+            count += 1.0;
+        }
+        let mean = [sum[0] / count.max(1.0), sum[1] / count.max(1.0)];
+        for m in seqs[..n].iter().flatten() {
+            sq[0] += (m.dx - mean[0]) * (m.dx - mean[0]);
+            sq[1] += (m.dy - mean[1]) * (m.dy - mean[1]);
+        }
+        let sd = |a: usize| {
+            let v = libm::sqrt(sq[a] / count.max(1.0));
+            if v > 1e-9 {
+                v
+            } else {
+                1.0
+            }
+        };
+        let std = [sd(0), sd(1)];
+        let norm = |s: &Vec<Move>| -> Vec<Move> {
+            s.iter()
+                .map(|m| Move {
+                    dx: (m.dx - mean[0]) / std[0],
+                    dy: (m.dy - mean[1]) / std[1],
+                    end: m.end,
+                })
+                .collect()
+        };
+        StrokeSet {
+            train: seqs[..n].iter().map(norm).collect(),
+            val: seqs[n..].iter().map(norm).collect(),
+            mean,
+            std,
+        }
+    }
+
+    /// Normalised moves back to font units.
+    pub fn denormalise(&self, moves: &[Move]) -> Vec<Move> {
+        moves
+            .iter()
+            .map(|m| Move {
+                dx: m.dx * self.std[0] + self.mean[0],
+                dy: m.dy * self.std[1] + self.mean[1],
+                end: m.end,
+            })
+            .collect()
+    }
+
+    /// How much the normalisation adds to an NLL per move in normalised units to give
+    /// it in font units: ln σx + ln σy.
+    pub fn nll_shift(&self) -> f64 {
+        math::ln(self.std[0]) + math::ln(self.std[1])
+    }
+}
+
+/// `count` jittered instances of the templates, as moves in font units.
+fn templates_drawn(count: usize, seed: u64) -> Vec<Vec<Move>> {
+    let all = templates();
+    let mut rng = Rng::new(seed, 40);
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        rng.shuffle(&mut order);
+        for &i in &order {
+            if out.len() == count {
+                break;
+            }
+            out.push(moves(&jitter(&all[i], &mut rng)));
+        }
+    }
+    out
+}

@@ -1,0 +1,176 @@
+//! Sequences of pen moves: a Graves-style handwriting MDN (Graves 2013, §4).
+//!
+//! A drawing is a sequence of pen moves (dx, dy, end): the offset from the last point,
+//! and whether the pen lifts after it. An LSTM ([`lstm`]) reads the moves so far and
+//! outputs, for the next one, a mixture of bivariate Gaussians and an end-of-stroke
+//! probability ([`pen`]). The loss is the NLL per pen move, by log-sum-exp.
+//!
+//! Every sequence starts from the move (0, 0, end) — "the pen was just lifted" — so the
+//! first real move is predicted too.
+
+pub mod data;
+pub mod file;
+pub mod lstm;
+pub mod pen;
+pub mod train;
+
+use crate::rng::Rng;
+use lstm::{Clip, Lstm, Shape};
+use pen::Pen;
+
+/// One pen move: the offset, and whether the pen lifts after it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Move {
+    pub dx: f64,
+    pub dy: f64,
+    pub end: bool,
+}
+
+impl Move {
+    fn input(&self) -> Vec<f64> {
+        vec![self.dx, self.dy, if self.end { 1.0 } else { 0.0 }]
+    }
+}
+
+/// The move every sequence starts from.
+pub const START: Move = Move {
+    dx: 0.0,
+    dy: 0.0,
+    end: true,
+};
+
+/// The inputs of a sequence: the start move, then every move but the last.
+fn inputs(seq: &[Move]) -> Vec<Vec<f64>> {
+    std::iter::once(&START)
+        .chain(seq[..seq.len().saturating_sub(1)].iter())
+        .map(Move::input)
+        .collect()
+}
+
+/// An LSTM with a pen head of `m` components.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PenModel {
+    pub net: Lstm,
+    pub m: usize,
+    pub sigma_min: f64,
+}
+
+impl PenModel {
+    pub fn new(
+        hidden: usize,
+        layers: usize,
+        skip: bool,
+        m: usize,
+        sigma_min: f64,
+        rng: &mut Rng,
+    ) -> PenModel {
+        PenModel::of(hidden, layers, skip, true, m, sigma_min, rng)
+    }
+
+    /// As [`PenModel::new`]; `memory` false cuts the LSTM's memory (the feed-forward
+    /// baseline).
+    pub fn of(
+        hidden: usize,
+        layers: usize,
+        skip: bool,
+        memory: bool,
+        m: usize,
+        sigma_min: f64,
+        rng: &mut Rng,
+    ) -> PenModel {
+        let shape = Shape {
+            input: 3,
+            hidden,
+            layers,
+            skip,
+            memory,
+            output: pen::outputs(m),
+        };
+        PenModel {
+            net: Lstm::new(shape, rng),
+            m,
+            sigma_min,
+        }
+    }
+
+    /// The mean NLL per pen move over `seqs`, and its gradient (one value per parameter),
+    /// clipped as `clip` says.
+    pub fn loss_and_grad(&self, seqs: &[&[Move]], clip: Clip) -> (f64, Vec<f64>) {
+        let mut grad = vec![0.0; self.net.params.len()];
+        let moves: usize = seqs.iter().map(|s| s.len()).sum();
+        let scale = 1.0 / moves.max(1) as f64;
+        let mut total = 0.0;
+        for seq in seqs {
+            let xs = inputs(seq);
+            let (ys, trace) = self.net.forward(&xs);
+            let mut dys = Vec::with_capacity(ys.len());
+            for (y, mv) in ys.iter().zip(seq.iter()) {
+                let pen = Pen::new(y, self.m, self.sigma_min, 0.0);
+                let mut d = vec![0.0; y.len()];
+                total += pen.nll_grad([mv.dx, mv.dy], mv.end, &mut d);
+                d.iter_mut().for_each(|v| *v *= scale);
+                dys.push(d);
+            }
+            self.net.backward(&xs, &trace, &dys, clip, &mut grad);
+        }
+        (total * scale, grad)
+    }
+
+    /// The mean NLL per pen move over `seqs`.
+    pub fn nll(&self, seqs: &[&[Move]]) -> f64 {
+        let mut total = 0.0;
+        let mut moves = 0;
+        for seq in seqs {
+            let (ys, _) = self.net.forward(&inputs(seq));
+            for (y, mv) in ys.iter().zip(seq.iter()) {
+                let pen = Pen::new(y, self.m, self.sigma_min, 0.0);
+                total -= pen.log_prob([mv.dx, mv.dy], mv.end);
+                moves += 1;
+            }
+        }
+        total / moves.max(1) as f64
+    }
+
+    /// The pen's distribution after each move of `seq` (the first before any move), read
+    /// with the sampling bias `bias`: what the page draws as ellipses.
+    pub fn pens(&self, seq: &[Move], bias: f64) -> Vec<Pen> {
+        let mut state = self.net.start();
+        std::iter::once(&START)
+            .chain(seq.iter())
+            .map(|mv| {
+                Pen::new(
+                    &self.net.step(&mut state, &mv.input()),
+                    self.m,
+                    self.sigma_min,
+                    bias,
+                )
+            })
+            .collect()
+    }
+
+    /// Writes on from `prompt` (which may be empty) for `moves` moves, drawing each move
+    /// from the pen's distribution with Graves' bias `bias` and temperature `t`.
+    pub fn write(
+        &self,
+        prompt: &[Move],
+        moves: usize,
+        bias: f64,
+        t: f64,
+        rng: &mut Rng,
+    ) -> Vec<Move> {
+        let mut state = self.net.start();
+        let mut y = self.net.step(&mut state, &START.input());
+        for mv in prompt {
+            y = self.net.step(&mut state, &mv.input());
+        }
+        let mut out = Vec::with_capacity(moves);
+        for _ in 0..moves {
+            let pen = Pen::new(&y, self.m, self.sigma_min, bias);
+            let ([dx, dy], end) = pen.draw(t, rng);
+            let mv = Move { dx, dy, end };
+            out.push(mv);
+            y = self.net.step(&mut state, &mv.input());
+        }
+        out
+    }
+}

@@ -1,0 +1,259 @@
+//! A handwriting experiment: its spec (a link of its own, keys declared once) and its
+//! run — the LSTM-MDN and two baselines trained side by side on the same batches: the
+//! same network with one component (K = 1), and the feed-forward MDN that sees only the
+//! previous move (the same cells with their memory cut).
+
+use super::data::StrokeSet;
+use super::lstm::Clip;
+use super::{Move, PenModel};
+use crate::keys::{self, Key, Kind, Reader, Value};
+use crate::optimizer::Optimizer;
+use crate::rng::Rng;
+use crate::spec::{float, int};
+use crate::text::quote;
+
+/// What a handwriting experiment is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrokeSpec {
+    pub seed: u64,
+    /// Training words (the validation set has a quarter as many, at least 20).
+    pub n: usize,
+    pub hidden: usize,
+    pub layers: usize,
+    pub skip: bool,
+    /// Mixture components.
+    pub m: usize,
+    pub sigma_min: f64,
+    pub lr: f64,
+    /// Words per step.
+    pub batch: usize,
+    pub steps: usize,
+    /// Graves' clipping (outputs ±100, gates ±10).
+    pub clip: bool,
+}
+
+impl Default for StrokeSpec {
+    fn default() -> Self {
+        StrokeSpec {
+            seed: 1,
+            n: 400,
+            hidden: 32,
+            layers: 1,
+            skip: false,
+            m: 5,
+            sigma_min: 1e-3,
+            lr: 0.005,
+            batch: 8,
+            steps: 1500,
+            clip: true,
+        }
+    }
+}
+
+/// Every key of a handwriting experiment, in the order links write them.
+pub const KEYS: &[Key<StrokeSpec>] = &[
+    int!(seed: u64, 0, crate::spec::SEED_MAX, "seed of the words' jitter, initialisation and batches"),
+    int!(n: usize, 20, 5000, "training words (the validation set has a quarter as many, at least 20)"),
+    int!(hidden: usize, 2, 256, "LSTM cells per layer"),
+    int!(layers: usize, 1, 2, "LSTM layers"),
+    Key {
+        name: "skip",
+        kind: Kind::Flag,
+        meaning:
+            "Graves' skip connections: every layer sees the input, the output sees every layer",
+        get: |s| Value::Flag(s.skip),
+        set: |s, v| {
+            if let Value::Flag(b) = v {
+                s.skip = b
+            }
+        },
+    },
+    int!(m: usize, 1, 20, "mixture components of the pen's next move"),
+    float!(
+        sigma_min,
+        (1e-4, 1.0),
+        "floor of every σ (normalised units)"
+    ),
+    float!(lr, (1e-5, 0.1), "Adam's learning rate"),
+    int!(batch: usize, 1, 64, "words per step"),
+    int!(steps: usize, 1, 100_000, "training steps"),
+    Key {
+        name: "clip",
+        kind: Kind::Flag,
+        meaning: "Graves' gradient clipping: output derivatives to ±100, gate derivatives to ±10",
+        get: |s| Value::Flag(s.clip),
+        set: |s, v| {
+            if let Value::Flag(b) = v {
+                s.clip = b
+            }
+        },
+    },
+];
+
+impl StrokeSpec {
+    /// A lenient read of a link: always a spec, with one message per problem.
+    pub fn parse_lenient(text: &str) -> (StrokeSpec, Vec<keys::Issue>) {
+        let mut spec = StrokeSpec::default();
+        let d = StrokeSpec::default();
+        let mut issues = Vec::new();
+        let mut r = Reader::new(&mut issues);
+        for (key, value) in keys::pairs(text) {
+            if r.full() {
+                break;
+            }
+            match KEYS.iter().find(|k| k.name == key) {
+                Some(k) => r.read(k, &value, &mut spec, &d),
+                None => {
+                    let names: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
+                    r.issue(
+                        &key,
+                        format!(
+                            "unknown key {} (accepted keys: {})",
+                            quote(&key),
+                            names.join(", ")
+                        ),
+                        "ignored",
+                    )
+                }
+            }
+        }
+        r.repeated(KEYS, &spec);
+        (spec, issues)
+    }
+
+    /// A strict read: the spec, or every problem found.
+    pub fn parse(text: &str) -> Result<StrokeSpec, Vec<keys::Issue>> {
+        let (spec, issues) = StrokeSpec::parse_lenient(text);
+        if issues.is_empty() {
+            Ok(spec)
+        } else {
+            Err(issues)
+        }
+    }
+
+    /// The canonical link text: every key, in the table's order.
+    pub fn link(&self) -> String {
+        keys::format(KEYS, self)
+    }
+
+    pub fn clip(&self) -> Clip {
+        if self.clip {
+            Clip::GRAVES
+        } else {
+            Clip::OFF
+        }
+    }
+
+    pub fn n_val(&self) -> usize {
+        (self.n / 4).max(20)
+    }
+}
+
+/// Which of the three models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// The LSTM-MDN the spec asks for.
+    Lstm,
+    /// The same network with one component.
+    OneComponent,
+    /// The feed-forward MDN: the previous move only.
+    FeedForward,
+}
+
+pub const WHICH: [Which; 3] = [Which::Lstm, Which::OneComponent, Which::FeedForward];
+
+/// One model in training, with its optimizer.
+#[derive(Clone, Debug)]
+pub struct Trained {
+    pub model: PenModel,
+    opt: Optimizer,
+    /// The last batch's NLL per move.
+    pub train_nll: f64,
+}
+
+/// A handwriting experiment in training.
+#[derive(Clone, Debug)]
+pub struct StrokeRun {
+    pub spec: StrokeSpec,
+    pub data: StrokeSet,
+    pub models: Vec<Trained>,
+    pub step: usize,
+    batches: Rng,
+}
+
+impl StrokeRun {
+    pub fn new(spec: &StrokeSpec) -> StrokeRun {
+        let data = StrokeSet::hershey(spec.n, spec.n_val(), spec.seed);
+        StrokeRun::with_data(spec, data)
+    }
+
+    /// A run on a stroke set of its own (the page's drawings).
+    pub fn with_data(spec: &StrokeSpec, data: StrokeSet) -> StrokeRun {
+        let s = spec;
+        let mut init = Rng::new(s.seed, 41);
+        let opt_spec = crate::spec::Spec {
+            lr: s.lr,
+            ..crate::spec::Spec::default()
+        };
+        let models = WHICH
+            .iter()
+            .map(|w| {
+                let (m, memory) = match w {
+                    Which::Lstm => (s.m, true),
+                    Which::OneComponent => (1, true),
+                    Which::FeedForward => (s.m, false),
+                };
+                let model = PenModel::of(
+                    s.hidden,
+                    s.layers,
+                    s.skip,
+                    memory,
+                    m,
+                    s.sigma_min,
+                    &mut init,
+                );
+                let n = model.net.params.len();
+                Trained {
+                    model,
+                    opt: Optimizer::new(&opt_spec, n),
+                    train_nll: f64::NAN,
+                }
+            })
+            .collect();
+        StrokeRun {
+            spec: spec.clone(),
+            data,
+            models,
+            step: 0,
+            batches: Rng::new(s.seed, 42),
+        }
+    }
+
+    /// One step of every model on the same batch of words.
+    pub fn train_step(&mut self) {
+        let n = self.data.train.len();
+        if n == 0 {
+            return;
+        }
+        let batch: Vec<&[Move]> = (0..self.spec.batch)
+            .map(|_| self.data.train[self.batches.below(n as u64) as usize].as_slice())
+            .collect();
+        let clip = self.spec.clip();
+        for t in &mut self.models {
+            let (loss, grad) = t.model.loss_and_grad(&batch, clip);
+            t.train_nll = loss;
+            t.opt.step(&mut t.model.net.params, &grad);
+        }
+        self.step += 1;
+    }
+
+    /// Each model's NLL per move on the validation words.
+    pub fn val_nll(&self) -> Vec<f64> {
+        let val: Vec<&[Move]> = self.data.val.iter().map(|s| s.as_slice()).collect();
+        self.models.iter().map(|t| t.model.nll(&val)).collect()
+    }
+
+    pub fn model(&self, w: Which) -> &PenModel {
+        &self.models[WHICH.iter().position(|x| *x == w).expect("a model")].model
+    }
+}
