@@ -325,3 +325,26 @@ fn the_cli_trains_saves_and_draws() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--bias"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// ln p(d, end) against mpmath at 50 digits (`tests/reference/strokes_reference.py`,
+/// cross-checked there with scipy): ρ at its bound, σ at its floor, far offsets, extreme
+/// end-of-stroke logits.
+#[test]
+fn the_pen_density_matches_mpmath() {
+    let cases: Vec<serde_json::Value> = serde_json::from_str(include_str!("data/strokes_reference.json")).unwrap();
+    assert_eq!(cases.len(), 40);
+    let mut worst = 0.0f64;
+    for c in &cases {
+        let m = c["m"].as_u64().unwrap() as usize;
+        let raw: Vec<f64> = c["raw"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        let d = [c["d"][0].as_f64().unwrap(), c["d"][1].as_f64().unwrap()];
+        let want: f64 = c["log_prob"].as_str().unwrap().parse().unwrap();
+        let got = Pen::new(&raw, m, 1e-3, 0.0).log_prob(d, c["end"].as_bool().unwrap());
+        let rel = (got - want).abs() / want.abs().max(1.0);
+        worst = worst.max(rel);
+        // ρ near ±1 loses digits in 1 − ρ² (the inputs' rounding alone moves ln p by
+        // about 1e-12 relative there).
+        assert!(rel < 1e-11, "{c}: got {got}, want {want}");
+    }
+    eprintln!("worst relative error {worst:.1e}");
+}
