@@ -331,12 +331,18 @@ fn the_cli_trains_saves_and_draws() {
 /// end-of-stroke logits.
 #[test]
 fn the_pen_density_matches_mpmath() {
-    let cases: Vec<serde_json::Value> = serde_json::from_str(include_str!("data/strokes_reference.json")).unwrap();
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("data/strokes_reference.json")).unwrap();
     assert_eq!(cases.len(), 40);
     let mut worst = 0.0f64;
     for c in &cases {
         let m = c["m"].as_u64().unwrap() as usize;
-        let raw: Vec<f64> = c["raw"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        let raw: Vec<f64> = c["raw"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
         let d = [c["d"][0].as_f64().unwrap(), c["d"][1].as_f64().unwrap()];
         let want: f64 = c["log_prob"].as_str().unwrap().parse().unwrap();
         let got = Pen::new(&raw, m, 1e-3, 0.0).log_prob(d, c["end"].as_bool().unwrap());

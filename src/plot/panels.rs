@@ -458,7 +458,8 @@ fn draw_slice_line<DB: DrawingBackend>(
             chart
                 .draw_series(std::iter::once(Text::new(
                     format!("P(y = 0) = {:.2} (a probability)", m.p_zero),
-                    (0.02 * (p.y.1 - p.y.0), 0.95 * top),
+                    // Beside the bar, below the legend's corner (the upper half).
+                    (0.02 * (p.y.1 - p.y.0), (m.p_zero.min(0.45) + 0.05) * top),
                     font.clone(),
                 )))
                 .map_err(e)?;

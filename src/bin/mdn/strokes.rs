@@ -1,9 +1,8 @@
 //! `mdn strokes …`: the handwriting MDN from the command line (issue 16).
 
 use super::{check_writable, emit, fail, number_in, opt, options_and_flags, out, whole_in, Fail};
-use mdn_playground::plot::native::writing_png;
-use mdn_playground::plot::strokes::{writing_svg, Writing};
-use mdn_playground::plot::Theme;
+use mdn_playground::plot::strokes::Writing;
+
 use mdn_playground::rng::Rng;
 use mdn_playground::strokes::data::{points, StrokeSet};
 use mdn_playground::strokes::file::Saved;
@@ -254,13 +253,37 @@ fn sample(args: &[String]) -> Result<(), Fail> {
         }
     }
     let (w, h) = (360 * n as u32, 220 * biases.len() as u32);
-    let result = if svg {
-        writing_svg(&panels, n, (w, h), Theme::LIGHT)
+    let result = draw(file, svg, &panels, n, (w, h));
+    result.map_err(|e| Fail(format!("cannot write {file}: {e}"), 1))
+}
+
+/// Writes the panels to `file` as SVG or PNG.
+#[cfg(not(target_arch = "wasm32"))]
+fn draw(
+    file: &str,
+    svg: bool,
+    panels: &[Writing],
+    cols: usize,
+    size: (u32, u32),
+) -> Result<(), String> {
+    use mdn_playground::plot::{strokes::writing_svg, Theme};
+    if svg {
+        writing_svg(panels, cols, size, Theme::LIGHT)
             .and_then(|s| std::fs::write(file, s).map_err(|e| e.to_string()))
     } else {
-        writing_png(std::path::Path::new(file), &panels, n, (w, h), Theme::LIGHT)
-    };
-    result.map_err(|e| Fail(format!("cannot write {file}: {e}"), 1))
+        mdn_playground::plot::native::writing_png(
+            std::path::Path::new(file),
+            panels,
+            cols,
+            size,
+            Theme::LIGHT,
+        )
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn draw(_: &str, _: bool, _: &[Writing], _: usize, _: (u32, u32)) -> Result<(), String> {
+    Err("drawing needs a native build".into())
 }
 
 /// The moves up to the last lift of the pen (the whole when it never lifts).
