@@ -277,7 +277,7 @@ macro_rules! float {
 }
 
 // The other key tables (the strokes' spec) declare their keys with the same macros.
-pub(crate) use {float, int};
+pub(crate) use {choice, float, int};
 
 /// Every key of the spec, in the order links write them: the one declaration of each key,
 /// from which reading, writing, `mdn keys`, the README's table and the page's form follow.
@@ -454,6 +454,7 @@ macro_rules! named {
         }
     };
 }
+pub(crate) use named;
 
 named!(Data {
     BishopInverse => "bishop-inverse",

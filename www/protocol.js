@@ -41,6 +41,16 @@
 //   RUN_PROGRESS {index, fraction}      about every RUN_SLICE_MS while the run trains
 //   RUN_ROW   {index, row (JSON)}       the run's row (for SweepRun::add_row); then the next RUN
 //   ERROR     {message}                 the run failed (the pool stops the sweep)
+//
+// The handwriting page (hand.js) → its worker (hand-worker.js, a HandTrainer):
+//   MODULE    {module}                  first: the compiled engine
+//   HAND_SPEC {link, gen}               a new run from the page's canonical link
+//   PLAY      {on}                      start or pause training
+//   STEP      {n}                       train n steps (at most STEP_MAX), then pause
+// Hand worker → page:
+//   HAND_SNAPSHOT {gen, playing, snap}  `snap`: a HandSnapshot (src/web/strokes.rs, read
+//                                       by HandViewer::apply), about every SLICE_MS
+//   ERROR     {message}                 the run failed
 export const MSG = Object.freeze({
   MODULE: 'module',
   SPEC: 'spec',
@@ -57,6 +67,8 @@ export const MSG = Object.freeze({
   EXPORTED: 'exported',
   DEBUG_TRAP: 'debug-trap',
   SNAPSHOT: 'snapshot',
+  HAND_SPEC: 'hand-spec',
+  HAND_SNAPSHOT: 'hand-snapshot',
   ERROR: 'error',
 });
 

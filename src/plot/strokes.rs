@@ -16,6 +16,9 @@ pub struct Writing {
     pub prompt: Vec<Vec<[f64; 2]>>,
     /// (where the pen stands, the distribution of its next move scaled to these units).
     pub pens: Vec<([f64; 2], Pen)>,
+    /// A fixed view (x0, x1, y0, y1) filling the panel, no margin (the page's pad, where
+    /// a pointer's pixel maps to a point); `None`: the points' box, kept even.
+    pub view: Option<(f64, f64, f64, f64)>,
 }
 
 /// The points' bounding box, with a margin of 5% (at least 1 unit).
@@ -101,22 +104,26 @@ pub fn draw_writing<DB: DrawingBackend>(
                 }
                 let mu = [at[0] + pen.mu[k][0], at[1] + pen.mu[k][1]];
                 let e = ellipse(mu, pen.sigma[k], pen.rho[k]);
-                let c = component_colour(k).mix(0.15 + 0.6 * pi);
+                let c = component_colour(k).mix(0.25 + 0.75 * pi);
                 chart
                     .draw_series(LineSeries::new(
                         e.iter().map(|p| (p[0], p[1])),
-                        c.stroke_width(1),
+                        c.stroke_width(2),
                     ))
                     .map_err(err)?;
             }
-            let ring = (2.0 + 10.0 * pen.eos) as i32;
-            chart
-                .draw_series(std::iter::once(Circle::new(
-                    (at[0], at[1]),
-                    ring,
-                    theme.ink().mix(0.5 * pen.eos),
-                )))
-                .map_err(err)?;
+            // The end of stroke: a ring as large as its probability (none below 5%).
+            if pen.eos >= 0.05 {
+                let ring = (3.0 + 12.0 * pen.eos) as i32;
+                let c = component_colour(4).mix(0.3 + 0.7 * pen.eos);
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        (at[0], at[1]),
+                        ring,
+                        c.stroke_width(2),
+                    )))
+                    .map_err(err)?;
+            }
         }
         for s in &w.strokes {
             chart
@@ -145,4 +152,91 @@ pub fn writing_svg(
         draw_writing(&root, panels, cols, theme)?;
     }
     Ok(s)
+}
+
+/// The handwriting run's loss curves: the LSTM-MDN's training batches and validation,
+/// and the validation NLL of both baselines (NLL per pen move).
+pub struct HandLosses<'a> {
+    pub train: &'a [(f64, f64)],
+    /// The LSTM-MDN's, the K = 1 network's and the feed-forward MDN's validation NLL.
+    pub val: [&'a [(f64, f64)]; 3],
+    pub theme: Theme,
+}
+
+pub fn draw_hand_losses<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &HandLosses,
+) -> Result<(), String> {
+    use super::style::{legend_row, light_chart_style, Line, Marker};
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let t = p.theme;
+    root.fill(&t.paper()).map_err(e)?;
+    let all = [p.train, p.val[0], p.val[1], p.val[2]];
+    let x1 = all
+        .iter()
+        .flat_map(|s| s.iter())
+        .map(|q| q.0)
+        .fold(1.0, f64::max);
+    let (lo, hi) = super::loss_range(&all, None);
+    let pad = 0.05 * (hi - lo);
+    let colours = [
+        t.line(Line::Mdn),
+        t.line(Line::Validation),
+        t.line(Line::Bayes),
+        t.line(Line::Baseline),
+    ];
+    let labels = [
+        "LSTM-MDN, training batch",
+        "LSTM-MDN, validation",
+        "LSTM, K = 1",
+        "feed-forward MDN",
+    ];
+    let items: Vec<(&str, RGBColor, Marker)> = (0..4)
+        .map(|i| {
+            (
+                labels[i],
+                colours[i],
+                if i > 0 { Marker::Dot } else { Marker::Line },
+            )
+        })
+        .collect();
+    let area = legend_row(root, &items, t, 1.0).map_err(e)?;
+    let font = light_chart_style(1.0).color(&t.ink());
+    let mut chart = ChartBuilder::on(&area)
+        .margin(8)
+        .margin_right(18)
+        .x_label_area_size(40)
+        .y_label_area_size(44)
+        .build_cartesian_2d(0.0..x1, (lo - pad)..(hi + pad))
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .light_line_style(t.grid(0.05))
+        .bold_line_style(t.grid(0.1))
+        .axis_style(t.ink())
+        .x_desc("step")
+        .y_desc("NLL per pen move")
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .label_style(font.clone())
+        .axis_desc_style(font)
+        .x_labels(5)
+        .y_labels(5)
+        .draw()
+        .map_err(e)?;
+    for (i, pts) in all.iter().enumerate() {
+        let clipped: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, y.min(hi + pad))).collect();
+        if i > 0 {
+            chart
+                .draw_series(
+                    clipped
+                        .iter()
+                        .map(|&q| Circle::new(q, 3, colours[i].filled())),
+                )
+                .map_err(e)?;
+        }
+        chart
+            .draw_series(LineSeries::new(clipped, colours[i].stroke_width(2)))
+            .map_err(e)?;
+    }
+    root.present().map_err(e)
 }

@@ -115,7 +115,21 @@ impl StrokeSet {
     /// `n` training and `n_val` validation instances of the templates, drawn in turn
     /// from a shuffled order, from `seed`'s own stream.
     pub fn hershey(n: usize, n_val: usize, seed: u64) -> StrokeSet {
-        StrokeSet::from_sequences(&templates_drawn(n + n_val, seed), n)
+        StrokeSet::from_sequences(&templates_drawn(&templates(), n + n_val, seed), n)
+    }
+
+    /// `n` jittered instances of the `train` words and `n_val` of the `val` words (words
+    /// a person drew: the validation words are never trained on).
+    pub fn from_words(
+        train: &[Glyph],
+        val: &[Glyph],
+        n: usize,
+        n_val: usize,
+        seed: u64,
+    ) -> StrokeSet {
+        let mut seqs = templates_drawn(train, n, seed);
+        seqs.extend(templates_drawn(val, n_val, seed ^ 0x5eed));
+        StrokeSet::from_sequences(&seqs, n)
     }
 
     /// Sequences of moves in font units (or a drawing's pixels): the first `n` train, the
@@ -178,9 +192,11 @@ impl StrokeSet {
     }
 }
 
-/// `count` jittered instances of the templates, as moves in font units.
-fn templates_drawn(count: usize, seed: u64) -> Vec<Vec<Move>> {
-    let all = templates();
+/// `count` jittered instances of the templates `all`, as moves in font units.
+fn templates_drawn(all: &[Glyph], count: usize, seed: u64) -> Vec<Vec<Move>> {
+    if all.is_empty() {
+        return Vec::new();
+    }
     let mut rng = Rng::new(seed, 40);
     let mut order: Vec<usize> = (0..all.len()).collect();
     let mut out = Vec::with_capacity(count);

@@ -9,6 +9,7 @@
 //! first real move is predicted too.
 
 pub mod data;
+pub mod drawn;
 pub mod file;
 pub mod lstm;
 pub mod pen;

@@ -9,12 +9,29 @@ use super::{Move, PenModel};
 use crate::keys::{self, Key, Kind, Reader, Value};
 use crate::optimizer::Optimizer;
 use crate::rng::Rng;
-use crate::spec::{float, int};
+use crate::spec::{float, int, Named};
 use crate::text::quote;
+
+/// Which words train.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrokeData {
+    /// The built-in Hershey words.
+    Hershey,
+    /// The words drawn on the page's pad (key `drawn`).
+    Drawn,
+}
+
+crate::spec::named!(StrokeData {
+    Hershey => "hershey",
+    Drawn => "drawn",
+});
 
 /// What a handwriting experiment is.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StrokeSpec {
+    pub data: StrokeData,
+    /// The drawn words in the link form of [`super::drawn`] (empty: none).
+    pub drawn: String,
     pub seed: u64,
     /// Training words (the validation set has a quarter as many, at least 20).
     pub n: usize,
@@ -35,6 +52,8 @@ pub struct StrokeSpec {
 impl Default for StrokeSpec {
     fn default() -> Self {
         StrokeSpec {
+            data: StrokeData::Hershey,
+            drawn: String::new(),
             seed: 1,
             n: 400,
             hidden: 32,
@@ -52,6 +71,24 @@ impl Default for StrokeSpec {
 
 /// Every key of a handwriting experiment, in the order links write them.
 pub const KEYS: &[Key<StrokeSpec>] = &[
+    crate::spec::choice!(data: StrokeData, "words to train on: the built-in Hershey words, or your drawn ones (at least 2)"),
+    Key {
+        name: "drawn",
+        kind: Kind::Text(crate::userdata::LINK_LIMIT),
+        meaning: "your drawn words (the pad writes it)",
+        get: |s| {
+            if s.drawn.is_empty() {
+                Value::Absent
+            } else {
+                Value::Text(s.drawn.clone())
+            }
+        },
+        set: |s, v| {
+            if let Value::Text(t) = v {
+                s.drawn = t
+            }
+        },
+    },
     int!(seed: u64, 0, crate::spec::SEED_MAX, "seed of the words' jitter, initialisation and batches"),
     int!(n: usize, 20, 5000, "training words (the validation set has a quarter as many, at least 20)"),
     int!(hidden: usize, 2, 256, "LSTM cells per layer"),
@@ -118,6 +155,22 @@ impl StrokeSpec {
             }
         }
         r.repeated(KEYS, &spec);
+        let (words, bad) = super::drawn::decode(&spec.drawn);
+        if let Some(why) = bad {
+            r.issue("drawn", why, "the rest of the drawing was kept");
+        }
+        spec.drawn = super::drawn::encode(&words);
+        if spec.data == StrokeData::Drawn && words.len() < 2 {
+            r.issue(
+                "data",
+                format!(
+                    "data=drawn needs at least 2 drawn words (the link has {})",
+                    words.len()
+                ),
+                "using data=hershey",
+            );
+            spec.data = StrokeData::Hershey;
+        }
         (spec, issues)
     }
 
@@ -183,7 +236,25 @@ pub struct StrokeRun {
 
 impl StrokeRun {
     pub fn new(spec: &StrokeSpec) -> StrokeRun {
-        let data = StrokeSet::hershey(spec.n, spec.n_val(), spec.seed);
+        let data = match spec.data {
+            StrokeData::Hershey => StrokeSet::hershey(spec.n, spec.n_val(), spec.seed),
+            StrokeData::Drawn => {
+                // Every fourth word validates (at least one), and is never trained on.
+                let (words, _) = super::drawn::decode(&spec.drawn);
+                let glyph = |w: &super::drawn::Word| super::data::Glyph {
+                    text: String::new(),
+                    strokes: w.clone(),
+                };
+                let val: Vec<_> = words.iter().skip(1).step_by(4).map(glyph).collect();
+                let train: Vec<_> = words
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % 4 != 1)
+                    .map(|(_, w)| glyph(w))
+                    .collect();
+                StrokeSet::from_words(&train, &val, spec.n, spec.n_val(), spec.seed)
+            }
+        };
         StrokeRun::with_data(spec, data)
     }
 

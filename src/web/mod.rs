@@ -27,9 +27,11 @@ mod calibrate;
 mod course;
 mod figures;
 mod split;
+mod strokes;
 pub use course::*;
 pub use figures::*;
 pub use split::BaselineTrainer;
+pub use strokes::{HandTrainer, HandViewer};
 use web_sys::HtmlCanvasElement;
 
 /// The crate version, for the page's footer.

@@ -1,0 +1,394 @@
+//! The handwriting page's handles: a [`HandTrainer`] trains in its worker (the LSTM-MDN
+//! and both baselines, `crate::strokes::train`) and writes [`HandSnapshot`]s; a
+//! [`HandViewer`] owns what the page shows (the link, the drawn words, the latest model)
+//! and draws the pad and the loss curves. No maths here: the core does it.
+
+use super::{deadline, js_err, on_canvas, to_js};
+use crate::history::History;
+use crate::plot::strokes::{draw_hand_losses, draw_writing, HandLosses, Writing};
+use crate::plot::Theme;
+use crate::rng::Rng;
+use crate::strokes::data::{points, StrokeSet};
+use crate::strokes::drawn::{self, Word};
+use crate::strokes::train::{StrokeRun, StrokeSpec, KEYS};
+use crate::strokes::{Move, PenModel};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+/// What the worker sends the page: the step, the losses, their histories, and the
+/// LSTM-MDN's parameters with the data's normalisation (to write with on the page).
+#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+pub struct HandSnapshot {
+    pub step: usize,
+    pub steps: usize,
+    /// Training-batch NLL of each model (LSTM-MDN, K = 1, feed-forward).
+    pub train: Vec<f64>,
+    /// Validation NLL of each model, as last measured.
+    pub val: Vec<f64>,
+    pub train_history: Vec<(f64, f64)>,
+    pub val_history: Vec<Vec<(f64, f64)>>,
+    pub mean: [f64; 2],
+    pub std: [f64; 2],
+    pub params: Vec<f64>,
+    pub train_words: usize,
+    pub val_words: usize,
+}
+
+/// The handwriting run in the worker.
+#[wasm_bindgen]
+pub struct HandTrainer {
+    run: StrokeRun,
+    train: History,
+    val: [History; 3],
+    last_val: Vec<f64>,
+}
+
+#[wasm_bindgen]
+impl HandTrainer {
+    /// The run of a link (the page's canonical one).
+    #[wasm_bindgen(constructor)]
+    pub fn new(link: &str) -> HandTrainer {
+        let (spec, _) = StrokeSpec::parse_lenient(crate::keys::query_part(link));
+        let mut t = HandTrainer {
+            run: StrokeRun::new(&spec),
+            train: History::default(),
+            val: Default::default(),
+            last_val: Vec::new(),
+        };
+        t.validate();
+        t
+    }
+
+    /// Trains whole steps for about `ms` milliseconds (at least one, at most `max`).
+    pub fn train_for(&mut self, ms: f64, max: u32) -> u32 {
+        let mut out = deadline(ms);
+        let mut n = 0;
+        while n < max && self.run.step < self.run.spec.steps {
+            self.run.train_step();
+            n += 1;
+            self.train
+                .push(self.run.step as f64, self.run.models[0].train_nll);
+            if out() {
+                break;
+            }
+        }
+        n
+    }
+
+    /// Measures every model's validation NLL (into the histories).
+    pub fn validate(&mut self) {
+        self.last_val = self.run.val_nll();
+        for (h, v) in self.val.iter_mut().zip(&self.last_val) {
+            h.push(self.run.step as f64, *v);
+        }
+    }
+
+    pub fn done(&self) -> bool {
+        self.run.step >= self.run.spec.steps
+    }
+
+    pub fn snapshot(&self) -> Result<JsValue, JsValue> {
+        to_js(&HandSnapshot {
+            step: self.run.step,
+            steps: self.run.spec.steps,
+            train: self
+                .run
+                .models
+                .iter()
+                .map(|t| t.train_nll)
+                .filter(|v| v.is_finite())
+                .collect(),
+            val: self.last_val.clone(),
+            train_history: self.train.points.clone(),
+            val_history: self.val.iter().map(|h| h.points.clone()).collect(),
+            mean: self.run.data.mean,
+            std: self.run.data.std,
+            params: self.run.models[0].model.net.params.clone(),
+            train_words: self.run.data.train.len(),
+            val_words: self.run.data.val.len(),
+        })
+    }
+}
+
+/// The pad's view: at least 46 font units tall (a small letter is about 9) and 150 wide,
+/// whichever is the larger scale, centred on y = −5 (the Hershey letters' middle).
+fn pad_view(w: f64, h: f64) -> (f64, f64, f64, f64) {
+    let (w, h) = (w.max(1.0), h.max(1.0));
+    let units = (46.0 / h).max(150.0 / w);
+    (
+        -4.0,
+        -4.0 + w * units,
+        -5.0 - 0.5 * h * units,
+        -5.0 + 0.5 * h * units,
+    )
+}
+
+/// The handwriting page.
+#[wasm_bindgen]
+pub struct HandViewer {
+    spec: StrokeSpec,
+    issues: Vec<String>,
+    /// The words kept (from the link, or added on the pad).
+    words: Vec<Word>,
+    /// The word on the pad now (the prompt).
+    pad: Word,
+    /// What the model wrote after the prompt (moves in font units), and its pens.
+    written: Vec<Move>,
+    snap: Option<HandSnapshot>,
+    model: Option<PenModel>,
+    pub dark: bool,
+    pub ellipses: bool,
+}
+
+#[wasm_bindgen]
+impl HandViewer {
+    /// The page of a link: every key read and clamped, one message per problem.
+    #[wasm_bindgen(constructor)]
+    pub fn new(hash: &str) -> HandViewer {
+        let (spec, issues) = StrokeSpec::parse_lenient(crate::keys::query_part(hash));
+        let (words, _) = drawn::decode(&spec.drawn);
+        HandViewer {
+            spec,
+            issues: issues.iter().map(|i| i.to_string()).collect(),
+            words,
+            pad: Vec::new(),
+            written: Vec::new(),
+            snap: None,
+            model: None,
+            dark: false,
+            ellipses: true,
+        }
+    }
+
+    /// The canonical link (what the address bar shows and the worker trains).
+    pub fn link(&self) -> String {
+        self.spec.link()
+    }
+
+    pub fn issues(&self) -> Vec<String> {
+        self.issues.clone()
+    }
+
+    /// The spec's keys with their values, kinds and ranges, to build the form.
+    pub fn form(&self) -> Result<JsValue, JsValue> {
+        let rows: Vec<(String, String, String, String)> = KEYS
+            .iter()
+            .filter(|k| k.name != "drawn")
+            .map(|k| {
+                (
+                    k.name.to_string(),
+                    k.shown(&self.spec),
+                    k.kind.accepts(),
+                    k.meaning.to_string(),
+                )
+            })
+            .collect();
+        to_js(&rows)
+    }
+
+    /// The link with one key set from the form (read, clamped, with its messages).
+    pub fn link_with(&self, key: &str, value: &str) -> String {
+        let mut text = self.spec.link();
+        text.push('&');
+        text.push_str(&crate::keys::percent_encode(key));
+        text.push('=');
+        text.push_str(&crate::keys::percent_encode(value));
+        let (spec, _) = StrokeSpec::parse_lenient(&text);
+        spec.link()
+    }
+
+    /// How many words are kept, and how many the link carries.
+    pub fn word_count(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Takes the worker's latest snapshot.
+    pub fn apply(&mut self, snap: JsValue) -> Result<(), JsValue> {
+        let s: HandSnapshot = serde_wasm_bindgen::from_value(snap).map_err(js_err)?;
+        let mut m = PenModel::new(
+            self.spec.hidden,
+            self.spec.layers,
+            self.spec.skip,
+            self.spec.m,
+            self.spec.sigma_min,
+            &mut Rng::new(0, 0),
+        );
+        if s.params.len() != m.net.params.len() || s.params.iter().any(|v| !v.is_finite()) {
+            return Err(js_err("the snapshot's parameters do not fit the spec"));
+        }
+        m.net.params = s.params.clone();
+        self.model = Some(m);
+        self.snap = Some(s);
+        Ok(())
+    }
+
+    /// The status line: step and each model's validation NLL per pen move.
+    pub fn status(&self) -> String {
+        let Some(s) = &self.snap else {
+            return "Not trained yet.".into();
+        };
+        let v = |i: usize| s.val.get(i).map_or("–".into(), |v| format!("{v:.3}"));
+        format!(
+            "step {} of {} · validation NLL per pen move: LSTM-MDN {}, LSTM K = 1 {}, feed-forward MDN {} · {} training and {} validation words",
+            s.step, s.steps, v(0), v(1), v(2), s.train_words, s.val_words
+        )
+    }
+
+    /// A pointer's pixel on the pad as font units.
+    pub fn pad_point(&self, px: f64, py: f64, w: f64, h: f64) -> Vec<f64> {
+        let (x0, x1, y0, y1) = pad_view(w, h);
+        vec![
+            x0 + px / w.max(1.0) * (x1 - x0),
+            y1 - py / h.max(1.0) * (y1 - y0),
+        ]
+    }
+
+    /// Adds a stroke drawn on the pad (font units, x and y interleaved), resampled.
+    pub fn add_stroke(&mut self, xy: Vec<f64>) {
+        let pts: Vec<[f64; 2]> = xy.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
+        let s = drawn::resample(&pts);
+        if s.len() > 1 && self.pad.len() < drawn::MAX_STROKES {
+            self.pad.push(s);
+        }
+        self.written.clear();
+    }
+
+    pub fn clear_pad(&mut self) {
+        self.pad.clear();
+        self.written.clear();
+    }
+
+    /// Keeps the pad's word among the drawn words; returns the new link (its `drawn`
+    /// key), or an empty string when the pad is empty or the link would be too long.
+    pub fn keep_word(&mut self) -> String {
+        if self.pad.is_empty() || self.words.len() >= drawn::MAX_WORDS {
+            return String::new();
+        }
+        let mut words = self.words.clone();
+        words.push(self.pad.clone());
+        let text = drawn::encode(&words);
+        if text.len() > crate::userdata::LINK_LIMIT {
+            return String::new();
+        }
+        self.words = words;
+        self.spec.drawn = text;
+        self.pad.clear();
+        self.written.clear();
+        self.spec.link()
+    }
+
+    /// The drawn words in link form (for localStorage).
+    pub fn drawn(&self) -> String {
+        drawn::encode(&self.words)
+    }
+
+    /// Writes on from the pad's word for `moves` moves with Graves' bias and a
+    /// temperature; false when there is no model yet.
+    pub fn write(&mut self, moves: u32, bias: f64, temp: f64, seed: u32) -> bool {
+        let (Some(m), Some(s)) = (&self.model, &self.snap) else {
+            return false;
+        };
+        let set = StrokeSet {
+            train: vec![],
+            val: vec![],
+            mean: s.mean,
+            std: s.std,
+        };
+        let prompt = normalise(&crate::strokes::data::moves(&self.pad), s.mean, s.std);
+        let mut rng = Rng::new(seed as u64, 44);
+        let out = m.write(
+            &prompt,
+            moves.clamp(1, 1000) as usize,
+            bias.clamp(0.0, 10.0),
+            temp.clamp(0.05, 3.0),
+            &mut rng,
+        );
+        self.written = set.denormalise(&out);
+        true
+    }
+
+    /// Draws the pad: the prompt in ink, what the model wrote after it, and with
+    /// `ellipses` the predicted mixture at each written pen step.
+    pub fn draw_pad(&self, canvas: HtmlCanvasElement, bias: f64) -> Result<(), JsValue> {
+        let (w, h) = (canvas.width() as f64, canvas.height() as f64);
+        let theme = if self.dark { Theme::DARK } else { Theme::LIGHT };
+        let start = self
+            .pad
+            .last()
+            .and_then(|s| s.last())
+            .copied()
+            .unwrap_or([0.0, 0.0]);
+        let written = if self.written.is_empty() {
+            vec![]
+        } else {
+            points(&self.written, start)
+        };
+        let pens = match (
+            &self.model,
+            &self.snap,
+            self.ellipses && !self.written.is_empty(),
+        ) {
+            (Some(m), Some(s), true) => {
+                let mut all = crate::strokes::data::moves(&self.pad);
+                all.extend_from_slice(&self.written);
+                let norm = normalise(&all, s.mean, s.std);
+                let skip = all.len() - self.written.len();
+                let mut at = start;
+                let pens = m.pens(&norm, bias);
+                let mut out = Vec::new();
+                for (i, p) in pens
+                    .into_iter()
+                    .enumerate()
+                    .skip(skip + 1)
+                    .take(self.written.len())
+                {
+                    let mv = self.written[i - skip - 1];
+                    at = [at[0] + mv.dx, at[1] + mv.dy];
+                    out.push((at, p.scaled(s.mean, s.std)));
+                }
+                out
+            }
+            _ => vec![],
+        };
+        let panel = Writing {
+            caption: String::new(),
+            strokes: written,
+            prompt: self.pad.clone(),
+            pens,
+            view: Some(pad_view(w, h)),
+        };
+        on_canvas(canvas, None, |root| {
+            draw_writing(root, std::slice::from_ref(&panel), 1, theme)
+        })
+    }
+
+    /// Draws the three models' loss curves.
+    pub fn draw_losses(&self, canvas: HtmlCanvasElement) -> Result<(), JsValue> {
+        let empty = Vec::new();
+        let s = self.snap.as_ref();
+        let val = |i: usize| {
+            s.and_then(|s| s.val_history.get(i))
+                .unwrap_or(&empty)
+                .as_slice()
+        };
+        let p = HandLosses {
+            train: s.map_or(&empty, |s| &s.train_history),
+            val: [val(0), val(1), val(2)],
+            theme: if self.dark { Theme::DARK } else { Theme::LIGHT },
+        };
+        on_canvas(canvas, None, |root| draw_hand_losses(root, &p))
+    }
+}
+
+/// Moves in font units, normalised as the data were.
+fn normalise(moves: &[Move], mean: [f64; 2], std: [f64; 2]) -> Vec<Move> {
+    moves
+        .iter()
+        .map(|m| Move {
+            dx: (m.dx - mean[0]) / std[0],
+            dy: (m.dy - mean[1]) / std[1],
+            end: m.end,
+        })
+        .collect()
+}

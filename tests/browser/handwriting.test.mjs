@@ -1,0 +1,134 @@
+// Issue 16 in headless Chromium: the handwriting page trains in its worker with the bits of
+// `mdn strokes train`, writes on from a stroke drawn on the pad (ellipses and all), keeps
+// drawn words in the link and in localStorage and trains on them, refuses a hostile link
+// with messages (never as HTML), and passes axe-core.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, open, screenshotPath, ink } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve('/'); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const root = path.resolve(import.meta.dirname, '../..');
+const AXE = fs.readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+const PAGE = 'www/handwriting.html';
+
+async function handReady(page) {
+  await page.waitForFunction(() => document.getElementById('hw-status').dataset.ready, null, { timeout: 60_000 });
+  assert.equal(await page.$eval('#hw-status', (e) => e.dataset.ready), 'true');
+}
+
+/** Draws a stroke on the pad through `pts`, fractions of its box. */
+async function drawStroke(page, pts) {
+  const box = await (await page.$('#hw-pad')).boundingBox();
+  const at = ([u, v]) => [box.x + box.width * u, box.y + box.height * v];
+  await page.mouse.move(...at(pts[0]));
+  await page.mouse.down();
+  for (const p of pts.slice(1)) await page.mouse.move(...at(p), { steps: 4 });
+  await page.mouse.up();
+}
+
+/** Pixels of the pad in colour (the ellipses and rings; ink and paper are grey). */
+const coloured = (page) => page.$eval('#hw-pad', (c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) n++;
+  return n;
+});
+
+const hump = (x0) => Array.from({ length: 16 }, (_, i) => [x0 + 0.006 * i, 0.55 - 0.2 * Math.sin((Math.PI * i) / 15)]);
+
+test('the page trains with the bits of mdn strokes train, and writes on from a drawn stroke', { timeout: 240_000 }, async () => {
+  const spec = 'seed=4&n=60&hidden=12&m=3&batch=4&steps=60';
+  const { page, log } = await open(browser, `${server.url}${PAGE}#${spec}`);
+  await handReady(page);
+  const snap = await page.evaluate(() => window.mdnHand.step(60));
+  const out = execFileSync('cargo', ['run', '--quiet', '--bin', 'mdn', '--', 'strokes', 'train', spec], { cwd: root, encoding: 'utf8' });
+  const cli = JSON.parse(out.trim().split('\n').pop());
+  assert.equal(snap.step, 60);
+  assert.deepEqual(snap.val, [cli.val_nll.lstm, cli.val_nll.one_component, cli.val_nll.feed_forward], 'validation NLLs bit for bit');
+  assert.match(await page.textContent('#hw-status'), /step 60 of 60 · validation NLL per pen move: LSTM-MDN \d/);
+  const blank = (await ink(page, 'hw-pad')).black;
+  await drawStroke(page, hump(0.05));
+  await page.click('#hw-write');
+  await page.waitForTimeout(300);
+  const after = await ink(page, 'hw-pad');
+  assert.ok(after.black > blank + 200, `the model wrote on (${blank} → ${after.black} black pixels)`);
+  const withEllipses = await coloured(page);
+  assert.ok(withEllipses > 300, `ellipses and rings drawn (${withEllipses} coloured pixels)`);
+  await page.uncheck('#hw-ellipses');
+  await page.waitForTimeout(200);
+  assert.equal(await coloured(page), 0, 'the ellipses can be hidden');
+  assert.ok((await ink(page, 'hw-loss')).any > 1000, 'the loss curves are drawn');
+  await page.screenshot({ path: screenshotPath('handwriting.png'), fullPage: true });
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('drawn words are kept in the link and in localStorage, and train', { timeout: 180_000 }, async () => {
+  const { page, log } = await open(browser, `${server.url}${PAGE}#n=40&hidden=6&m=2&batch=2&steps=20`);
+  await handReady(page);
+  for (const x of [0.05, 0.3, 0.55]) {
+    await drawStroke(page, hump(x));
+    await drawStroke(page, hump(x + 0.1));
+    await page.click('#hw-keep');
+  }
+  assert.match(await page.textContent('#hw-words'), /^3 drawn words kept/);
+  const link = await page.evaluate(() => location.hash);
+  assert.match(link, /&drawn=[0-9._~-]+/);
+  assert.ok(await page.evaluate(() => localStorage.getItem('mdn-hand-drawn')?.length > 20));
+  await page.selectOption('#hw-spec-data', 'drawn');
+  await page.waitForFunction(() => /data=drawn/.test(location.hash));
+  const snap = await page.evaluate(() => window.mdnHand.step(20));
+  assert.equal(snap.step, 20);
+  assert.ok(snap.val.every(Number.isFinite), String(snap.val));
+  assert.match(await page.textContent('#hw-status'), /40 training and 20 validation words/);
+  // A fresh page from the link has the same words; a link asking for drawn words without
+  // them takes the browser's.
+  const fresh = await browser.newPage();
+  await fresh.goto(`${server.url}${PAGE}${link}`);
+  await handReady(fresh);
+  assert.match(await fresh.textContent('#hw-words'), /^3 drawn words kept/);
+  await fresh.close();
+  await page.goto(`${server.url}${PAGE}#data=drawn`);
+  await handReady(page);
+  assert.match(await page.evaluate(() => location.hash), /data=drawn&drawn=/);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('a hostile link gets messages as text, clamped values, and no script', { timeout: 120_000 }, async () => {
+  const bad = '#hidden=99999&m=abc&lr=NaN&data=drawn&drawn=%3Cimg%20src=x%20onerror=alert(1)%3E&%3Cb%3E=1';
+  const { page, log } = await open(browser, `${server.url}${PAGE}${bad}`);
+  await handReady(page);
+  const issues = await page.$$eval('#issues li', (e) => e.map((x) => x.textContent));
+  assert.ok(issues.some((t) => /hidden/.test(t)), issues.join('\n'));
+  assert.ok(issues.some((t) => /data=drawn needs at least 2 drawn words/.test(t)), issues.join('\n'));
+  assert.ok(issues.some((t) => /unknown key/.test(t)), issues.join('\n'));
+  assert.equal(await page.$$eval('#issues img, #issues b', (e) => e.length), 0, 'no HTML from the link');
+  assert.equal(await page.inputValue('#hw-spec-hidden'), '256');
+  assert.deepEqual(log.dialogs, []);
+  await page.evaluate(AXE);
+  const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
+  assert.deepEqual(r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('in an iframe whose storage is refused, the page still loads and trains', { timeout: 120_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 700, height: 480 } });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.setContent(`<iframe src="${server.url}${PAGE}#n=40&hidden=6&steps=10" width="660" height="440"></iframe>`);
+  const frame = await (await page.waitForSelector('iframe')).contentFrame();
+  await frame.waitForFunction(() => document.getElementById('hw-status').dataset.ready, null, { timeout: 60_000 });
+  assert.equal(await frame.$eval('#hw-status', (e) => e.dataset.ready), 'true');
+  const snap = await frame.evaluate(() => window.mdnHand.step(10));
+  assert.equal(snap.step, 10);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

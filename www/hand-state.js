@@ -1,0 +1,14 @@
+// The handwriting page's state, in one object.
+export const $ = (id) => document.getElementById(id);
+
+export const H = {
+  viewer: null, // the HandViewer: the link, the drawn words, the latest model (src/web/strokes.rs)
+  worker: null,
+  gen: 0, // which run the worker's snapshots belong to
+  playing: false,
+  step: 0,
+  seed: 1, // the next sample's seed
+  dark: false,
+  due: false, // a redraw is due in the next frame
+  waiters: [], // [step, resolve]: window.mdnHand.step's promises
+};
