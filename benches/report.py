@@ -12,6 +12,9 @@
 5. benches/browser/two-workers-run.mjs: the page's training on a second worker without
    shared memory, split by samples (exchanging every step), and split by model as the
    page does it (its training worker with and without its helper).
+6. Handwriting (issue 16): `mdn strokes train` of the default spec natively, and the
+   handwriting page's worker in Chromium (benches/browser/hand-run.mjs): steps per
+   second of the LSTM-MDN and both baselines.
 
 Prints every measurement as a JSON line, then a table of the ratios against the goals
 of issue 14. Speeds are noisy on shared machines: compare within one run.
@@ -68,6 +71,8 @@ def main():
     page = {r["config"]: r for r in (browser[0]["results"] if browser else [])}
     two = json_lines(["node", "benches/browser/two-workers-run.mjs"])
     split = {r["config"]: r for r in (two[0]["results"] if two else [])}
+    hand = json_lines([os.path.join(ROOT, "target/release/mdn"), "strokes", "train", "steps=400", "--every", "100000"])
+    hand_page = json_lines(["node", "benches/browser/hand-run.mjs"])
 
     rows = []
 
@@ -90,6 +95,10 @@ def main():
         rows.append((f"page {config}, MDN + regressor: 2 workers split by samples / 1 worker", r["speedup"], None))
         rows.append((f"page {config}: training worker with its helper / alone (split by model)", r["model_split_speedup"], None))
     ratio(f"mdn sweep of the default spec: 1 thread / {CORES} threads (time)", t1, tn)
+    hand_native = hand[-1]["steps_per_second"] if hand else None
+    hand_web = hand_page[0]["steps_per_s"] if hand_page else None
+    print(json.dumps({"handwriting steps/s (LSTM-MDN + 2 baselines)": {"native": hand_native, "page": hand_web}}), flush=True)
+    ratio("handwriting: page (Chromium) / native, steps per second", hand_web, hand_native)
     same = r1 == rn
     print()
     print(f"{'ratio':<78} {'value':>7}  goal")

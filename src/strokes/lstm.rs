@@ -246,85 +246,120 @@ impl Lstm {
         clip: Clip,
         grad: &mut [f64],
     ) {
+        let mut dh = self.output_backward(trace, dys, clip, grad);
+        for l in (0..self.shape.layers).rev() {
+            self.layer_backward(l, xs, trace, &mut dh, clip, grad);
+        }
+    }
+
+    /// The output layer's part: its gradient, and `dh[l][t]`, what reaches each layer's h
+    /// at each step from the outputs.
+    fn output_backward(
+        &self,
+        trace: &Trace,
+        dys: &[Vec<f64>],
+        clip: Clip,
+        grad: &mut [f64],
+    ) -> Vec<Vec<Vec<f64>>> {
         let s = self.shape;
-        let (layers, h, n_t) = (s.layers, s.hidden, xs.len());
-        let zero = vec![0.0; h];
-        // dh[l][t]: what reaches layer l's h at step t from the output layer and from
-        // the layer above (its input).
+        let (layers, h, n_t) = (s.layers, s.hidden, dys.len());
         let mut dh = vec![vec![vec![0.0; h]; n_t]; layers];
         let out = s.layer_start(layers);
         let n_out = s.out_in();
+        let first = if s.skip { 0 } else { layers - 1 };
         for t in 0..n_t {
-            let dy: Vec<f64> = dys[t].iter().map(|d| clip.out(*d)).collect();
-            let top: Vec<f64> = if s.skip {
-                (0..layers)
-                    .flat_map(|l| trace.h[l][t].iter().cloned())
-                    .collect()
-            } else {
-                trace.h[layers - 1][t].clone()
-            };
-            let first = if s.skip { 0 } else { layers - 1 };
-            for (r, d) in dy.iter().enumerate() {
+            let top: Vec<f64> = (first..layers)
+                .flat_map(|l| trace.h[l][t].iter().cloned())
+                .collect();
+            for (r, d) in dys[t].iter().map(|d| clip.out(*d)).enumerate() {
                 let row = out + r * n_out;
                 for j in 0..n_out {
                     grad[row + j] += d * top[j];
-                    let (l, k) = (first + j / h, j % h);
-                    dh[l][t][k] += d * self.params[row + j];
+                    dh[first + j / h][t][j % h] += d * self.params[row + j];
                 }
                 grad[out + s.output * n_out + r] += d;
             }
         }
-        for l in (0..layers).rev() {
-            let start = s.layer_start(l);
-            let n_in = s.layer_in(l) + h;
-            let bias = start + 4 * h * n_in;
-            let mut dh_next = vec![0.0; h];
-            let mut dc_next = vec![0.0; h];
-            let mut da = vec![0.0; 4 * h];
-            for t in (0..n_t).rev() {
-                let g = &trace.gates[l][t];
-                let c = &trace.cell[l][t];
-                let back = t > 0 && s.memory;
-                let c_prev = if back { &trace.cell[l][t - 1] } else { &zero };
+        dh
+    }
+
+    /// Layer `l` back through time: its gradient, given what reaches its h from above
+    /// (`dh[l]`); adds what reaches the layer below through its input to `dh[l − 1]`.
+    fn layer_backward(
+        &self,
+        l: usize,
+        xs: &[Vec<f64>],
+        trace: &Trace,
+        dh: &mut [Vec<Vec<f64>>],
+        clip: Clip,
+        grad: &mut [f64],
+    ) {
+        let s = self.shape;
+        let h = s.hidden;
+        let zero = vec![0.0; h];
+        let start = s.layer_start(l);
+        let n_in = s.layer_in(l) + h;
+        let bias = start + 4 * h * n_in;
+        let mut dh_next = vec![0.0; h];
+        let mut dc_next = vec![0.0; h];
+        let mut da = vec![0.0; 4 * h];
+        for t in (0..xs.len()).rev() {
+            let back = t > 0 && s.memory;
+            let c_prev = if back { &trace.cell[l][t - 1] } else { &zero };
+            let gates = (&trace.gates[l][t][..], &trace.cell[l][t][..], &c_prev[..]);
+            gate_derivatives(gates, &dh[l][t], &dh_next, &mut dc_next, &mut da, clip);
+            if !s.memory {
+                dc_next.fill(0.0);
+            }
+            let h_prev = if back { &trace.h[l][t - 1] } else { &zero };
+            let below = if l > 0 { &trace.h[l - 1][t] } else { &zero };
+            let v = self.layer_input(l, &xs[t], below, h_prev);
+            // dv = Wᵀ da; dW += da vᵀ.
+            let mut dv = vec![0.0; n_in];
+            for r in 0..4 * h {
+                let row = start + r * n_in;
+                let d = da[r];
+                for j in 0..n_in {
+                    grad[row + j] += d * v[j];
+                    dv[j] += d * self.params[row + j];
+                }
+                grad[bias + r] += d;
+            }
+            if s.memory {
+                dh_next.copy_from_slice(&dv[n_in - h..]);
+            }
+            if l > 0 {
+                let from = if s.skip { s.input } else { 0 };
                 for j in 0..h {
-                    let dhj = dh[l][t][j] + dh_next[j];
-                    let (i, f, gg, o) = (g[j], g[h + j], g[2 * h + j], g[3 * h + j]);
-                    let tc = math::tanh(c[j]);
-                    let dc = dhj * o * (1.0 - tc * tc) + dc_next[j];
-                    da[j] = clip.lstm(dc * gg * i * (1.0 - i));
-                    da[h + j] = clip.lstm(dc * c_prev[j] * f * (1.0 - f));
-                    da[2 * h + j] = clip.lstm(dc * i * (1.0 - gg * gg));
-                    da[3 * h + j] = clip.lstm(dhj * tc * o * (1.0 - o));
-                    dc_next[j] = dc * f;
-                }
-                let h_prev = if back { &trace.h[l][t - 1] } else { &zero };
-                let below = if l > 0 { &trace.h[l - 1][t] } else { &zero };
-                let v = self.layer_input(l, &xs[t], below, h_prev);
-                if !s.memory {
-                    dc_next.fill(0.0);
-                }
-                // dv = Wᵀ da; dW += da vᵀ.
-                let mut dv = vec![0.0; n_in];
-                for r in 0..4 * h {
-                    let row = start + r * n_in;
-                    let d = da[r];
-                    for j in 0..n_in {
-                        grad[row + j] += d * v[j];
-                        dv[j] += d * self.params[row + j];
-                    }
-                    grad[bias + r] += d;
-                }
-                if s.memory {
-                    dh_next.copy_from_slice(&dv[n_in - h..]);
-                }
-                if l > 0 {
-                    let from = if s.skip { s.input } else { 0 };
-                    for j in 0..h {
-                        dh[l - 1][t][j] += dv[from + j];
-                    }
+                    dh[l - 1][t][j] += dv[from + j];
                 }
             }
         }
+    }
+}
+
+/// One step of one layer backwards: from what reaches h (from above, `dh_up`, and from the
+/// next step, `dh_next`) and the cell (`dc_next`, replaced by what goes on to the step
+/// before), the derivatives with respect to the gates' inputs `da` (clipped).
+fn gate_derivatives(
+    (g, c, c_prev): (&[f64], &[f64], &[f64]),
+    dh_up: &[f64],
+    dh_next: &[f64],
+    dc_next: &mut [f64],
+    da: &mut [f64],
+    clip: Clip,
+) {
+    let h = c.len();
+    for j in 0..h {
+        let dhj = dh_up[j] + dh_next[j];
+        let (i, f, gg, o) = (g[j], g[h + j], g[2 * h + j], g[3 * h + j]);
+        let tc = math::tanh(c[j]);
+        let dc = dhj * o * (1.0 - tc * tc) + dc_next[j];
+        da[j] = clip.lstm(dc * gg * i * (1.0 - i));
+        da[h + j] = clip.lstm(dc * c_prev[j] * f * (1.0 - f));
+        da[2 * h + j] = clip.lstm(dc * i * (1.0 - gg * gg));
+        da[3 * h + j] = clip.lstm(dhj * tc * o * (1.0 - o));
+        dc_next[j] = dc * f;
     }
 }
 
