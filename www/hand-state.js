@@ -8,6 +8,8 @@ export const H = {
   playing: false,
   step: 0,
   seed: 1, // the next sample's seed
+  shown: 0, // how many of the written moves are revealed
+  writing: false, // the writing is being revealed
   dark: false,
   due: false, // a redraw is due in the next frame
   waiters: [], // [step, resolve]: window.mdnHand.step's promises

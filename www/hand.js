@@ -108,10 +108,24 @@ function startWorker() {
   };
 }
 
-function write() {
-  const wrote = H.viewer.write(250, Number($('hw-bias').value), Number($('hw-temp').value), H.seed++);
-  $('hw-note').textContent = wrote ? '' : 'Train first: there is no model to write with yet.';
+/** Reveals the model's writing a few moves a frame: the pen moves, its prediction at the tip. */
+function reveal() {
+  const all = H.viewer.reveal(H.shown);
   redraw();
+  H.shown += 2;
+  if (!all) requestAnimationFrame(reveal);
+  else H.writing = false;
+}
+
+function write() {
+  const pad = $('hw-pad');
+  const wrote = H.viewer.write(400, Number($('hw-bias').value), Number($('hw-temp').value), H.seed++, pad.width, pad.height);
+  $('hw-note').textContent = wrote ? '' : 'Train first: there is no model to write with yet.';
+  H.shown = 0;
+  if (wrote && !H.writing) {
+    H.writing = true;
+    requestAnimationFrame(reveal);
+  }
 }
 
 function keep() {
@@ -149,7 +163,7 @@ function installApi() {
       H.waiters.push([H.step + n, resolve]);
       H.worker.postMessage({ type: MSG.STEP, n });
     }),
-    write: (bias = 1, temp = 1) => { write(); return H.viewer.status(); },
+    writing: () => H.writing,
     link: () => H.viewer.link(),
   };
 }

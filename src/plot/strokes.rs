@@ -16,6 +16,9 @@ pub struct Writing {
     pub prompt: Vec<Vec<[f64; 2]>>,
     /// (where the pen stands, the distribution of its next move scaled to these units).
     pub pens: Vec<([f64; 2], Pen)>,
+    /// The pen's tip while the writing is revealed: its place and the distribution of
+    /// its next move, drawn bold.
+    pub tip: Option<([f64; 2], Pen)>,
     /// A fixed view (x0, x1, y0, y1) filling the panel, no margin (the page's pad, where
     /// a pointer's pixel maps to a point); `None`: the points' box, kept even.
     pub view: Option<(f64, f64, f64, f64)>,
@@ -78,15 +81,20 @@ pub fn draw_writing<DB: DrawingBackend>(
     let rows = panels.len().div_ceil(cols).max(1);
     let areas = root.split_evenly((rows, cols));
     for (area, w) in areas.iter().zip(panels) {
-        let (x0, x1, y0, y1) = even(bounds(w), area.dim_in_pixel(), 30);
-        let mut chart = ChartBuilder::on(area)
-            .margin(8)
-            .caption(
+        let (x0, x1, y0, y1) = w
+            .view
+            .unwrap_or_else(|| even(bounds(w), area.dim_in_pixel(), 30));
+        let mut b = ChartBuilder::on(area);
+        if w.view.is_none() {
+            b.margin(8);
+        }
+        if !w.caption.is_empty() {
+            b.caption(
                 &w.caption,
                 ("sans-serif", 16).into_font().color(&theme.ink()),
-            )
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(err)?;
+            );
+        }
+        let mut chart = b.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
         let grey = theme.ink().mix(0.35);
         for s in &w.prompt {
             chart
@@ -97,33 +105,10 @@ pub fn draw_writing<DB: DrawingBackend>(
                 .map_err(err)?;
         }
         for (at, pen) in &w.pens {
-            for k in 0..pen.k() {
-                let pi = crate::math::exp(pen.log_pi[k]);
-                if pi < 0.02 {
-                    continue;
-                }
-                let mu = [at[0] + pen.mu[k][0], at[1] + pen.mu[k][1]];
-                let e = ellipse(mu, pen.sigma[k], pen.rho[k]);
-                let c = component_colour(k).mix(0.25 + 0.75 * pi);
-                chart
-                    .draw_series(LineSeries::new(
-                        e.iter().map(|p| (p[0], p[1])),
-                        c.stroke_width(2),
-                    ))
-                    .map_err(err)?;
-            }
-            // The end of stroke: a ring as large as its probability (none below 5%).
-            if pen.eos >= 0.05 {
-                let ring = (3.0 + 12.0 * pen.eos) as i32;
-                let c = component_colour(4).mix(0.3 + 0.7 * pen.eos);
-                chart
-                    .draw_series(std::iter::once(Circle::new(
-                        (at[0], at[1]),
-                        ring,
-                        c.stroke_width(2),
-                    )))
-                    .map_err(err)?;
-            }
+            draw_pen(&mut chart, *at, pen, 2).map_err(err)?;
+        }
+        if let Some((at, pen)) = &w.tip {
+            draw_pen(&mut chart, *at, pen, 4).map_err(err)?;
         }
         for s in &w.strokes {
             chart
@@ -152,6 +137,42 @@ pub fn writing_svg(
         draw_writing(&root, panels, cols, theme)?;
     }
     Ok(s)
+}
+
+/// One pen step's prediction at `at`: a 1σ ellipse per component with π ≥ 0.02, as opaque
+/// as its weight, and a ring as large as the end-of-stroke probability (none below 5%).
+fn draw_pen<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    at: [f64; 2],
+    pen: &Pen,
+    width: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    for k in 0..pen.k() {
+        let pi = crate::math::exp(pen.log_pi[k]);
+        if pi < 0.02 {
+            continue;
+        }
+        let mu = [at[0] + pen.mu[k][0], at[1] + pen.mu[k][1]];
+        let e = ellipse(mu, pen.sigma[k], pen.rho[k]);
+        let c = component_colour(k).mix(0.25 + 0.75 * pi);
+        chart.draw_series(LineSeries::new(
+            e.iter().map(|p| (p[0], p[1])),
+            c.stroke_width(width),
+        ))?;
+    }
+    if pen.eos >= 0.05 {
+        let ring = (3.0 + 12.0 * pen.eos) as i32;
+        let c = component_colour(4).mix(0.3 + 0.7 * pen.eos);
+        chart.draw_series(std::iter::once(Circle::new(
+            (at[0], at[1]),
+            ring,
+            c.stroke_width(width),
+        )))?;
+    }
+    Ok(())
 }
 
 /// The handwriting run's loss curves: the LSTM-MDN's training batches and validation,

@@ -135,6 +135,8 @@ pub struct HandViewer {
     pad: Word,
     /// What the model wrote after the prompt (moves in font units), and its pens.
     written: Vec<Move>,
+    /// How many of the written moves are shown (the page reveals them one by one).
+    shown: usize,
     snap: Option<HandSnapshot>,
     model: Option<PenModel>,
     pub dark: bool,
@@ -154,6 +156,7 @@ impl HandViewer {
             words,
             pad: Vec::new(),
             written: Vec::new(),
+            shown: 0,
             snap: None,
             model: None,
             dark: false,
@@ -252,6 +255,7 @@ impl HandViewer {
             self.pad.push(s);
         }
         self.written.clear();
+        self.shown = 0;
     }
 
     pub fn clear_pad(&mut self) {
@@ -283,9 +287,10 @@ impl HandViewer {
         drawn::encode(&self.words)
     }
 
-    /// Writes on from the pad's word for `moves` moves with Graves' bias and a
-    /// temperature; false when there is no model yet.
-    pub fn write(&mut self, moves: u32, bias: f64, temp: f64, seed: u32) -> bool {
+    /// Writes on from the pad's word for at most `moves` moves with Graves' bias and a
+    /// temperature, stopping where the pen would leave a pad of `w × h` pixels; false
+    /// when there is no model yet.
+    pub fn write(&mut self, moves: u32, bias: f64, temp: f64, seed: u32, w: f64, h: f64) -> bool {
         let (Some(m), Some(s)) = (&self.model, &self.snap) else {
             return false;
         };
@@ -305,11 +310,32 @@ impl HandViewer {
             &mut rng,
         );
         self.written = set.denormalise(&out);
+        // Up to the first move past the pad's right edge (the line is full).
+        let x1 = pad_view(w, h).1;
+        let mut at = self
+            .pad
+            .last()
+            .and_then(|s| s.last())
+            .copied()
+            .unwrap_or([0.0, 0.0]);
+        let inside = self.written.iter().position(|m| {
+            at = [at[0] + m.dx, at[1] + m.dy];
+            at[0] > x1
+        });
+        self.written.truncate(inside.unwrap_or(self.written.len()));
+        self.shown = 0;
         true
     }
 
-    /// Draws the pad: the prompt in ink, what the model wrote after it, and with
-    /// `ellipses` the predicted mixture at each written pen step.
+    /// Shows the first `n` written moves (all of them past the end); true once all are.
+    pub fn reveal(&mut self, n: u32) -> bool {
+        self.shown = (n as usize).min(self.written.len());
+        self.shown == self.written.len()
+    }
+
+    /// Draws the pad: the prompt in grey, what the model wrote after it (as far as it is
+    /// revealed), and with `ellipses` the predicted mixture at each written pen step,
+    /// the pen's tip bold.
     pub fn draw_pad(&self, canvas: HtmlCanvasElement, bias: f64) -> Result<(), JsValue> {
         let (w, h) = (canvas.width() as f64, canvas.height() as f64);
         let theme = if self.dark { Theme::DARK } else { Theme::LIGHT };
@@ -319,48 +345,65 @@ impl HandViewer {
             .and_then(|s| s.last())
             .copied()
             .unwrap_or([0.0, 0.0]);
-        let written = if self.written.is_empty() {
+        let shown = &self.written[..self.shown.min(self.written.len())];
+        let mut strokes = if shown.is_empty() {
             vec![]
         } else {
-            points(&self.written, start)
+            points(shown, start)
         };
-        let pens = match (
-            &self.model,
-            &self.snap,
-            self.ellipses && !self.written.is_empty(),
-        ) {
-            (Some(m), Some(s), true) => {
-                let mut all = crate::strokes::data::moves(&self.pad);
-                all.extend_from_slice(&self.written);
-                let norm = normalise(&all, s.mean, s.std);
-                let skip = all.len() - self.written.len();
-                let mut at = start;
-                let pens = m.pens(&norm, bias);
-                let mut out = Vec::new();
-                for (i, p) in pens
-                    .into_iter()
-                    .enumerate()
-                    .skip(skip + 1)
-                    .take(self.written.len())
-                {
-                    let mv = self.written[i - skip - 1];
-                    at = [at[0] + mv.dx, at[1] + mv.dy];
-                    out.push((at, p.scaled(s.mean, s.std)));
-                }
-                out
+        // After the pad's word the pen has lifted: the first move travels, not drawn.
+        if !self.pad.is_empty() {
+            if let Some(first) = strokes.first_mut() {
+                first.remove(0);
             }
-            _ => vec![],
+        }
+        let mut pens = if self.ellipses {
+            self.pens_along(shown, start, bias)
+        } else {
+            vec![]
+        };
+        let tip = if self.shown < self.written.len() {
+            pens.pop()
+        } else {
+            None
         };
         let panel = Writing {
             caption: String::new(),
-            strokes: written,
+            strokes,
             prompt: self.pad.clone(),
             pens,
+            tip,
             view: Some(pad_view(w, h)),
         };
         on_canvas(canvas, None, |root| {
             draw_writing(root, std::slice::from_ref(&panel), 1, theme)
         })
+    }
+
+    /// The draws' distributions along the written moves `shown` from `start`: at the
+    /// place after each move, the prediction of the next (in font units).
+    fn pens_along(
+        &self,
+        shown: &[Move],
+        start: [f64; 2],
+        bias: f64,
+    ) -> Vec<([f64; 2], crate::strokes::pen::Pen)> {
+        let (Some(m), Some(s)) = (&self.model, &self.snap) else {
+            return vec![];
+        };
+        let mut all = crate::strokes::data::moves(&self.pad);
+        let skip = all.len();
+        all.extend_from_slice(shown);
+        let pens = m.pens(&normalise(&all, s.mean, s.std), bias);
+        let mut at = start;
+        shown
+            .iter()
+            .zip(pens.into_iter().skip(skip + 1))
+            .map(|(mv, p)| {
+                at = [at[0] + mv.dx, at[1] + mv.dy];
+                (at, p.scaled(s.mean, s.std))
+            })
+            .collect()
     }
 
     /// Draws the three models' loss curves.

@@ -40,6 +40,14 @@ const coloured = (page) => page.$eval('#hw-pad', (c) => {
   return n;
 });
 
+/** Whether the pad has ink (not paper) within 4 pixels of the fraction (u, v) of it. */
+const inkNear = (page, u, v) => page.$eval('#hw-pad', (c, [u, v]) => {
+  const [x, y] = [Math.round(u * c.width), Math.round(v * c.height)];
+  const d = c.getContext('2d').getImageData(x - 4, y - 4, 9, 9).data;
+  for (let i = 0; i < d.length; i += 4) if (d[i] < 200) return true;
+  return false;
+}, [u, v]);
+
 const hump = (x0) => Array.from({ length: 16 }, (_, i) => [x0 + 0.006 * i, 0.55 - 0.2 * Math.sin((Math.PI * i) / 15)]);
 
 test('the page trains with the bits of mdn strokes train, and writes on from a drawn stroke', { timeout: 240_000 }, async () => {
@@ -54,10 +62,19 @@ test('the page trains with the bits of mdn strokes train, and writes on from a d
   assert.match(await page.textContent('#hw-status'), /step 60 of 60 · validation NLL per pen move: LSTM-MDN \d/);
   const blank = (await ink(page, 'hw-pad')).black;
   await drawStroke(page, hump(0.05));
+  await page.waitForTimeout(100);
+  // The pad keeps its scale: the stroke stays where it was drawn (its top, its foot).
+  assert.ok(await inkNear(page, 0.05 + 0.006 * 7.5, 0.35), 'the stroke is drawn where the pointer went');
+  assert.ok(await inkNear(page, 0.05, 0.55));
+  assert.ok(!(await inkNear(page, 0.5, 0.35)), 'and nowhere else');
   await page.click('#hw-write');
-  await page.waitForTimeout(300);
+  await page.waitForFunction(() => window.mdnHand.writing());
+  const early = (await ink(page, 'hw-pad')).black;
+  await page.waitForFunction(() => !window.mdnHand.writing(), null, { timeout: 30_000 });
+  await page.waitForTimeout(100);
   const after = await ink(page, 'hw-pad');
   assert.ok(after.black > blank + 200, `the model wrote on (${blank} → ${after.black} black pixels)`);
+  assert.ok(early < after.black, `the writing is revealed as it goes (${early} then ${after.black})`);
   const withEllipses = await coloured(page);
   assert.ok(withEllipses > 300, `ellipses and rings drawn (${withEllipses} coloured pixels)`);
   await page.uncheck('#hw-ellipses');

@@ -249,6 +249,7 @@ fn sample(args: &[String]) -> Result<(), Fail> {
                 strokes,
                 prompt: vec![],
                 pens,
+                tip: None,
                 view: None,
             });
         }
