@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::mixture::Mixture;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -96,35 +97,12 @@ pub fn draw_loss<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..x1, (ylo - pad)..(yhi + pad))
         .map_err(e)?;
     if p.text {
-        chart
-            .configure_mesh()
-            .light_line_style(t.grid(0.05))
-            .bold_line_style(t.grid(0.1))
-            .axis_style(t.ink())
-            .x_desc("step")
-            .y_desc("NLL (nats)")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(font.clone())
-            .axis_desc_style(font.clone())
-            .x_labels(5)
-            .y_labels(5)
-            .draw()
-            .map_err(e)?;
+        loss_mesh(&mut chart, t, &font, "NLL (nats)").map_err(e)?;
     }
     let w = px(2.0) as u32;
     for (i, (pts, colour, _)) in series.into_iter().enumerate() {
-        let clipped: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, y.min(yhi + pad))).collect();
-        // The validation curves are measured about once a second: a marker at each
-        // measurement, so that a line between two far-apart ones is not read as data.
-        if i > 0 {
-            let r = px(3.0);
-            chart
-                .draw_series(clipped.iter().map(|&q| Circle::new(q, r, colour.filled())))
-                .map_err(e)?;
-        }
-        chart
-            .draw_series(LineSeries::new(clipped, colour.stroke_width(w)))
-            .map_err(e)?;
+        let marker = (i > 0).then(|| px(3.0));
+        loss_curve(&mut chart, pts, colour, yhi + pad, w, marker).map_err(e)?;
     }
     if let Some(bayes) = p.bayes {
         chart
@@ -134,6 +112,48 @@ pub fn draw_loss<DB: DrawingBackend>(
             ))
             .map_err(e)?;
     }
+    Ok(())
+}
+
+/// The loss panels' axes (the playground's and the handwriting page's): steps across,
+/// `y_desc` up, the theme's grid and ink.
+pub(crate) fn loss_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    t: Theme,
+    font: &TextStyle,
+    y_desc: &str,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_mesh()
+        .light_line_style(t.grid(0.05))
+        .bold_line_style(t.grid(0.1))
+        .axis_style(t.ink())
+        .x_desc("step")
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .label_style(font.clone())
+        .axis_desc_style(font.clone())
+        .x_labels(5)
+        .y_labels(5)
+        .draw()
+}
+
+/// One loss curve, held below `top`, `width` pixels wide. The validation curves are
+/// measured about once a second: `marker` (a radius) puts a dot at each measurement, so
+/// that a line between two far-apart ones is not read as data.
+pub(crate) fn loss_curve<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    pts: &[(f64, f64)],
+    colour: RGBColor,
+    top: f64,
+    width: u32,
+    marker: Option<i32>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let clipped: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, y.min(top))).collect();
+    if let Some(r) = marker {
+        chart.draw_series(clipped.iter().map(|&q| Circle::new(q, r, colour.filled())))?;
+    }
+    chart.draw_series(LineSeries::new(clipped, colour.stroke_width(width)))?;
     Ok(())
 }
 

@@ -230,34 +230,10 @@ pub fn draw_hand_losses<DB: DrawingBackend>(
         .y_label_area_size(44)
         .build_cartesian_2d(0.0..x1, (lo - pad)..(hi + pad))
         .map_err(e)?;
-    chart
-        .configure_mesh()
-        .light_line_style(t.grid(0.05))
-        .bold_line_style(t.grid(0.1))
-        .axis_style(t.ink())
-        .x_desc("step")
-        .y_desc("NLL per pen move")
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .label_style(font.clone())
-        .axis_desc_style(font)
-        .x_labels(5)
-        .y_labels(5)
-        .draw()
-        .map_err(e)?;
+    super::panels::loss_mesh(&mut chart, t, &font, "NLL per pen move").map_err(e)?;
     for (i, pts) in all.iter().enumerate() {
-        let clipped: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, y.min(hi + pad))).collect();
-        if i > 0 {
-            chart
-                .draw_series(
-                    clipped
-                        .iter()
-                        .map(|&q| Circle::new(q, 3, colours[i].filled())),
-                )
-                .map_err(e)?;
-        }
-        chart
-            .draw_series(LineSeries::new(clipped, colours[i].stroke_width(2)))
-            .map_err(e)?;
+        let marker = (i > 0).then_some(3);
+        super::panels::loss_curve(&mut chart, pts, colours[i], hi + pad, 2, marker).map_err(e)?;
     }
     root.present().map_err(e)
 }
