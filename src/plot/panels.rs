@@ -465,7 +465,7 @@ fn draw_slice_line<DB: DrawingBackend>(
     if m.p_zero > 0.0 && (p.y.0..=p.y.1).contains(&0.0) {
         // The point mass: a bar on its own scale (a probability, not a density).
         let colour = t.line(Line::Validation);
-        chart
+        let bar = chart
             .draw_series(std::iter::once(Rectangle::new(
                 [
                     (0.0 - 0.006 * (p.y.1 - p.y.0), 0.0),
@@ -475,14 +475,11 @@ fn draw_slice_line<DB: DrawingBackend>(
             )))
             .map_err(e)?;
         if p.text {
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("P(y = 0) = {:.2} (a probability)", m.p_zero),
-                    // Beside the bar, below the legend's corner (the upper half).
-                    (0.02 * (p.y.1 - p.y.0), (m.p_zero.min(0.45) + 0.05) * top),
-                    font.clone(),
-                )))
-                .map_err(e)?;
+            // Said in the legend, where it cannot cover the density.
+            bar.label(format!("P(y = 0) = {:.2} (a probability)", m.p_zero))
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x + 5, y - 6), (x + 9, y + 6)], colour.filled())
+                });
         }
     }
     if p.text {
