@@ -104,6 +104,11 @@ test('drawn words are kept in the link and in localStorage, and train', { timeou
   assert.equal(snap.step, 20);
   assert.ok(snap.val.every(Number.isFinite), String(snap.val));
   assert.match(await page.textContent('#hw-status'), /40 training and 20 validation words/);
+  // The CLI takes the page's link, drawn words and all, and gives its numbers.
+  const here = await page.evaluate(() => location.href);
+  const out = execFileSync('cargo', ['run', '--quiet', '--bin', 'mdn', '--', 'strokes', 'train', here], { cwd: root, encoding: 'utf8' });
+  const cli = JSON.parse(out.trim().split('\n').pop());
+  assert.deepEqual(snap.val, [cli.val_nll.lstm, cli.val_nll.one_component, cli.val_nll.feed_forward], 'drawn words: the same bits');
   // A fresh page from the link has the same words; a link asking for drawn words without
   // them takes the browser's.
   const fresh = await browser.newPage();
