@@ -215,8 +215,7 @@ fn training_learns_and_the_recurrence_pays() {
     // Its file reloads bit for bit and gives the same NLL.
     let saved = Saved {
         spec: spec.clone(),
-        mean: run.data.mean,
-        std: run.data.std,
+        scale: run.data.scale,
         model: run.model(Which::Lstm).clone(),
     };
     let back = Saved::from_json(&saved.to_json()).unwrap();

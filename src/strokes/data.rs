@@ -66,11 +66,10 @@ pub fn moves(strokes: &[Vec<[f64; 2]>]) -> Vec<Move> {
 
 /// Pen moves back to absolute points from `origin`, one list per stroke.
 pub fn points(moves: &[Move], origin: [f64; 2]) -> Vec<Vec<[f64; 2]>> {
+    let at = positions(moves, origin);
     let mut out = vec![vec![origin]];
-    let mut at = origin;
-    for m in moves {
-        at = [at[0] + m.dx, at[1] + m.dy];
-        out.last_mut().expect("a stroke").push(at);
+    for (m, p) in moves.iter().zip(&at[1..]) {
+        out.last_mut().expect("a stroke").push(*p);
         if m.end {
             out.push(vec![]);
         }
@@ -100,15 +99,81 @@ pub fn jitter(g: &Glyph, rng: &mut Rng) -> Vec<Vec<[f64; 2]>> {
         .collect()
 }
 
+/// The normalisation of pen moves: per axis, the training offsets' mean and standard
+/// deviation (font units). A model trains and writes in normalised units.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Scale {
+    pub mean: [f64; 2],
+    pub std: [f64; 2],
+}
+
+impl Scale {
+    /// The scale of `moves` (a spread of 0 is taken as 1).
+    pub fn of<'a>(moves: impl Iterator<Item = &'a Move> + Clone) -> Scale {
+        let (mut sum, mut sq, mut count) = ([0.0; 2], [0.0; 2], 0.0f64);
+        for m in moves.clone() {
+            sum[0] += m.dx;
+            sum[1] += m.dy;
+            count += 1.0;
+        }
+        let mean = [sum[0] / count.max(1.0), sum[1] / count.max(1.0)];
+        for m in moves {
+            sq[0] += (m.dx - mean[0]) * (m.dx - mean[0]);
+            sq[1] += (m.dy - mean[1]) * (m.dy - mean[1]);
+        }
+        let sd = |a: usize| {
+            let v = libm::sqrt(sq[a] / count.max(1.0));
+            if v > 1e-9 {
+                v
+            } else {
+                1.0
+            }
+        };
+        Scale {
+            mean,
+            std: [sd(0), sd(1)],
+        }
+    }
+
+    /// Moves in font units, normalised.
+    pub fn normalise(&self, moves: &[Move]) -> Vec<Move> {
+        let (mean, std) = (self.mean, self.std);
+        moves
+            .iter()
+            .map(|m| Move {
+                dx: (m.dx - mean[0]) / std[0],
+                dy: (m.dy - mean[1]) / std[1],
+                end: m.end,
+            })
+            .collect()
+    }
+
+    /// Normalised moves back to font units.
+    pub fn denormalise(&self, moves: &[Move]) -> Vec<Move> {
+        moves
+            .iter()
+            .map(|m| Move {
+                dx: m.dx * self.std[0] + self.mean[0],
+                dy: m.dy * self.std[1] + self.mean[1],
+                end: m.end,
+            })
+            .collect()
+    }
+
+    /// How much the normalisation adds to an NLL per move in normalised units to give
+    /// it in font units: ln σx + ln σy.
+    pub fn nll_shift(&self) -> f64 {
+        math::ln(self.std[0]) + math::ln(self.std[1])
+    }
+}
+
 /// A drawn stroke set: training and validation sequences (normalised moves), with the
 /// scale that normalised them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StrokeSet {
     pub train: Vec<Vec<Move>>,
     pub val: Vec<Vec<Move>>,
-    /// Per axis: the training offsets' mean and standard deviation (font units).
-    pub mean: [f64; 2],
-    pub std: [f64; 2],
+    pub scale: Scale,
 }
 
 impl StrokeSet {
@@ -136,60 +201,24 @@ impl StrokeSet {
     /// rest validate; all normalised by the training moves' mean and spread.
     pub fn from_sequences(seqs: &[Vec<Move>], n: usize) -> StrokeSet {
         let n = n.min(seqs.len());
-        let (mut sum, mut sq, mut count) = ([0.0; 2], [0.0; 2], 0.0f64);
-        for m in seqs[..n].iter().flatten() {
-            sum[0] += m.dx;
-            sum[1] += m.dy;
-            count += 1.0;
-        }
-        let mean = [sum[0] / count.max(1.0), sum[1] / count.max(1.0)];
-        for m in seqs[..n].iter().flatten() {
-            sq[0] += (m.dx - mean[0]) * (m.dx - mean[0]);
-            sq[1] += (m.dy - mean[1]) * (m.dy - mean[1]);
-        }
-        let sd = |a: usize| {
-            let v = libm::sqrt(sq[a] / count.max(1.0));
-            if v > 1e-9 {
-                v
-            } else {
-                1.0
-            }
-        };
-        let std = [sd(0), sd(1)];
-        let norm = |s: &Vec<Move>| -> Vec<Move> {
-            s.iter()
-                .map(|m| Move {
-                    dx: (m.dx - mean[0]) / std[0],
-                    dy: (m.dy - mean[1]) / std[1],
-                    end: m.end,
-                })
-                .collect()
-        };
+        let scale = Scale::of(seqs[..n].iter().flatten());
         StrokeSet {
-            train: seqs[..n].iter().map(norm).collect(),
-            val: seqs[n..].iter().map(norm).collect(),
-            mean,
-            std,
+            train: seqs[..n].iter().map(|s| scale.normalise(s)).collect(),
+            val: seqs[n..].iter().map(|s| scale.normalise(s)).collect(),
+            scale,
         }
     }
+}
 
-    /// Normalised moves back to font units.
-    pub fn denormalise(&self, moves: &[Move]) -> Vec<Move> {
-        moves
-            .iter()
-            .map(|m| Move {
-                dx: m.dx * self.std[0] + self.mean[0],
-                dy: m.dy * self.std[1] + self.mean[1],
-                end: m.end,
-            })
-            .collect()
-    }
-
-    /// How much the normalisation adds to an NLL per move in normalised units to give
-    /// it in font units: ln σx + ln σy.
-    pub fn nll_shift(&self) -> f64 {
-        math::ln(self.std[0]) + math::ln(self.std[1])
-    }
+/// Where the pen stands from `origin` on: `origin`, then after each move.
+pub fn positions(moves: &[Move], origin: [f64; 2]) -> Vec<[f64; 2]> {
+    let mut at = origin;
+    std::iter::once(origin)
+        .chain(moves.iter().map(|m| {
+            at = [at[0] + m.dx, at[1] + m.dy];
+            at
+        }))
+        .collect()
 }
 
 /// `count` jittered instances of the templates `all`, as moves in font units.

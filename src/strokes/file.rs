@@ -9,9 +9,9 @@
 //! the gate order i, f, g, o, each over [x; h below; h₋₁]) then b; then the output
 //! layer's W (1 + 6M rows, see [`super::pen`]) and b.
 
+use super::data::Scale;
 use super::train::StrokeSpec;
 use super::PenModel;
-use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "mdn-strokes";
@@ -31,8 +31,7 @@ struct File {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Saved {
     pub spec: StrokeSpec,
-    pub mean: [f64; 2],
-    pub std: [f64; 2],
+    pub scale: Scale,
     pub model: PenModel,
 }
 
@@ -42,8 +41,8 @@ impl Saved {
             format: FORMAT.into(),
             version: VERSION,
             spec: self.spec.link(),
-            mean: self.mean,
-            std: self.std,
+            mean: self.scale.mean,
+            std: self.scale.std,
             params: self.model.net.params.clone(),
         })
         .expect("a model serializes")
@@ -70,29 +69,13 @@ impl Saved {
         if !good(&f.mean) || !good(&f.std) || f.std.iter().any(|s| *s <= 0.0) {
             return Err("its normalisation is not finite and positive".into());
         }
-        let mut model = PenModel::new(
-            spec.hidden,
-            spec.layers,
-            spec.skip,
-            spec.m,
-            spec.sigma_min,
-            &mut Rng::new(0, 0),
-        );
-        if f.params.len() != model.net.params.len() {
-            return Err(format!(
-                "it has {} parameters; its spec needs {}",
-                f.params.len(),
-                model.net.params.len()
-            ));
-        }
-        if !good(&f.params) {
-            return Err("a parameter is not a finite number".into());
-        }
-        model.net.params = f.params;
+        let model = spec.model(f.params)?;
         Ok(Saved {
             spec,
-            mean: f.mean,
-            std: f.std,
+            scale: Scale {
+                mean: f.mean,
+                std: f.std,
+            },
             model,
         })
     }

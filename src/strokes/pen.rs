@@ -187,8 +187,9 @@ pub fn lse(v: &[f64]) -> f64 {
 }
 
 impl Pen {
-    /// The same distribution for moves in other units: offsets x·std + mean.
-    pub fn scaled(&self, mean: [f64; 2], std: [f64; 2]) -> Pen {
+    /// The same distribution for moves in font units (offsets x·std + mean).
+    pub fn scaled(&self, scale: &super::data::Scale) -> Pen {
+        let (mean, std) = (scale.mean, scale.std);
         let mut p = self.clone();
         for k in 0..p.k() {
             for a in 0..2 {

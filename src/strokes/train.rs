@@ -197,6 +197,31 @@ impl StrokeSpec {
         }
     }
 
+    /// The LSTM-MDN of this spec with the parameters `params` (a model file's, a
+    /// snapshot's): a message when they do not fit it or are not finite.
+    pub fn model(&self, params: Vec<f64>) -> Result<PenModel, String> {
+        let mut m = PenModel::new(
+            self.hidden,
+            self.layers,
+            self.skip,
+            self.m,
+            self.sigma_min,
+            &mut Rng::new(0, 0),
+        );
+        if params.len() != m.net.params.len() {
+            return Err(format!(
+                "it has {} parameters; its spec needs {}",
+                params.len(),
+                m.net.params.len()
+            ));
+        }
+        if params.iter().any(|v| !v.is_finite()) {
+            return Err("a parameter is not a finite number".into());
+        }
+        m.net.params = params;
+        Ok(m)
+    }
+
     pub fn n_val(&self) -> usize {
         (self.n / 4).max(20)
     }

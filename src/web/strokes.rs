@@ -8,8 +8,9 @@ use crate::history::History;
 use crate::plot::strokes::{draw_hand_losses, draw_writing, HandLosses, Writing};
 use crate::plot::Theme;
 use crate::rng::Rng;
-use crate::strokes::data::{points, StrokeSet};
+use crate::strokes::data::{points, positions, Scale};
 use crate::strokes::drawn::{self, Word};
+use crate::strokes::pen::Pen;
 use crate::strokes::train::{StrokeRun, StrokeSpec, KEYS};
 use crate::strokes::{Move, PenModel};
 use serde::{Deserialize, Serialize};
@@ -18,18 +19,15 @@ use web_sys::HtmlCanvasElement;
 
 /// What the worker sends the page: the step, the losses, their histories, and the
 /// LSTM-MDN's parameters with the data's normalisation (to write with on the page).
-#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+#[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct HandSnapshot {
     pub step: usize,
     pub steps: usize,
-    /// Training-batch NLL of each model (LSTM-MDN, K = 1, feed-forward).
-    pub train: Vec<f64>,
     /// Validation NLL of each model, as last measured.
     pub val: Vec<f64>,
     pub train_history: Vec<(f64, f64)>,
     pub val_history: Vec<Vec<(f64, f64)>>,
-    pub mean: [f64; 2],
-    pub std: [f64; 2],
+    pub scale: Scale,
     pub params: Vec<f64>,
     pub train_words: usize,
     pub val_words: usize,
@@ -92,18 +90,10 @@ impl HandTrainer {
         to_js(&HandSnapshot {
             step: self.run.step,
             steps: self.run.spec.steps,
-            train: self
-                .run
-                .models
-                .iter()
-                .map(|t| t.train_nll)
-                .filter(|v| v.is_finite())
-                .collect(),
             val: self.last_val.clone(),
             train_history: self.train.points.clone(),
             val_history: self.val.iter().map(|h| h.points.clone()).collect(),
-            mean: self.run.data.mean,
-            std: self.run.data.std,
+            scale: self.run.data.scale,
             params: self.run.models[0].model.net.params.clone(),
             train_words: self.run.data.train.len(),
             val_words: self.run.data.val.len(),
@@ -209,18 +199,10 @@ impl HandViewer {
     /// Takes the worker's latest snapshot.
     pub fn apply(&mut self, snap: JsValue) -> Result<(), JsValue> {
         let s: HandSnapshot = serde_wasm_bindgen::from_value(snap).map_err(js_err)?;
-        let mut m = PenModel::new(
-            self.spec.hidden,
-            self.spec.layers,
-            self.spec.skip,
-            self.spec.m,
-            self.spec.sigma_min,
-            &mut Rng::new(0, 0),
-        );
-        if s.params.len() != m.net.params.len() || s.params.iter().any(|v| !v.is_finite()) {
-            return Err(js_err("the snapshot's parameters do not fit the spec"));
-        }
-        m.net.params = s.params.clone();
+        let m = self
+            .spec
+            .model(s.params.clone())
+            .map_err(|e| js_err(format!("the snapshot's parameters: {e}")))?;
         self.model = Some(m);
         self.snap = Some(s);
         Ok(())
@@ -294,13 +276,7 @@ impl HandViewer {
         let (Some(m), Some(s)) = (&self.model, &self.snap) else {
             return false;
         };
-        let set = StrokeSet {
-            train: vec![],
-            val: vec![],
-            mean: s.mean,
-            std: s.std,
-        };
-        let prompt = normalise(&crate::strokes::data::moves(&self.pad), s.mean, s.std);
+        let prompt = s.scale.normalise(&crate::strokes::data::moves(&self.pad));
         let mut rng = Rng::new(seed as u64, 44);
         let out = m.write(
             &prompt,
@@ -309,22 +285,23 @@ impl HandViewer {
             temp.clamp(0.05, 3.0),
             &mut rng,
         );
-        self.written = set.denormalise(&out);
+        self.written = s.scale.denormalise(&out);
         // Up to the first move past the pad's right edge (the line is full).
         let x1 = pad_view(w, h).1;
-        let mut at = self
-            .pad
-            .last()
-            .and_then(|s| s.last())
-            .copied()
-            .unwrap_or([0.0, 0.0]);
-        let inside = self.written.iter().position(|m| {
-            at = [at[0] + m.dx, at[1] + m.dy];
-            at[0] > x1
-        });
+        let at = positions(&self.written, self.pen_start());
+        let inside = at[1..].iter().position(|p| p[0] > x1);
         self.written.truncate(inside.unwrap_or(self.written.len()));
         self.shown = 0;
         true
+    }
+
+    /// Where the model starts writing: the pad's last point (the origin on an empty pad).
+    fn pen_start(&self) -> [f64; 2] {
+        self.pad
+            .last()
+            .and_then(|s| s.last())
+            .copied()
+            .unwrap_or([0.0, 0.0])
     }
 
     /// Shows the first `n` written moves (all of them past the end); true once all are.
@@ -339,12 +316,7 @@ impl HandViewer {
     pub fn draw_pad(&self, canvas: HtmlCanvasElement, bias: f64) -> Result<(), JsValue> {
         let (w, h) = (canvas.width() as f64, canvas.height() as f64);
         let theme = if self.dark { Theme::DARK } else { Theme::LIGHT };
-        let start = self
-            .pad
-            .last()
-            .and_then(|s| s.last())
-            .copied()
-            .unwrap_or([0.0, 0.0]);
+        let start = self.pen_start();
         let shown = &self.written[..self.shown.min(self.written.len())];
         let mut strokes = if shown.is_empty() {
             vec![]
@@ -382,27 +354,19 @@ impl HandViewer {
 
     /// The draws' distributions along the written moves `shown` from `start`: at the
     /// place after each move, the prediction of the next (in font units).
-    fn pens_along(
-        &self,
-        shown: &[Move],
-        start: [f64; 2],
-        bias: f64,
-    ) -> Vec<([f64; 2], crate::strokes::pen::Pen)> {
+    fn pens_along(&self, shown: &[Move], start: [f64; 2], bias: f64) -> Vec<([f64; 2], Pen)> {
         let (Some(m), Some(s)) = (&self.model, &self.snap) else {
             return vec![];
         };
         let mut all = crate::strokes::data::moves(&self.pad);
         let skip = all.len();
         all.extend_from_slice(shown);
-        let pens = m.pens(&normalise(&all, s.mean, s.std), bias);
-        let mut at = start;
-        shown
+        let pens = m.pens(&s.scale.normalise(&all), bias);
+        let at = positions(shown, start);
+        at[1..]
             .iter()
             .zip(pens.into_iter().skip(skip + 1))
-            .map(|(mv, p)| {
-                at = [at[0] + mv.dx, at[1] + mv.dy];
-                (at, p.scaled(s.mean, s.std))
-            })
+            .map(|(a, p)| (*a, p.scaled(&s.scale)))
             .collect()
     }
 
@@ -422,16 +386,4 @@ impl HandViewer {
         };
         on_canvas(canvas, None, |root| draw_hand_losses(root, &p))
     }
-}
-
-/// Moves in font units, normalised as the data were.
-fn normalise(moves: &[Move], mean: [f64; 2], std: [f64; 2]) -> Vec<Move> {
-    moves
-        .iter()
-        .map(|m| Move {
-            dx: (m.dx - mean[0]) / std[0],
-            dy: (m.dy - mean[1]) / std[1],
-            end: m.end,
-        })
-        .collect()
 }

@@ -4,7 +4,7 @@ use super::{check_writable, emit, fail, number_in, opt, options_and_flags, out, 
 use mdn_playground::plot::strokes::Writing;
 
 use mdn_playground::rng::Rng;
-use mdn_playground::strokes::data::{points, StrokeSet};
+use mdn_playground::strokes::data::{points, positions};
 use mdn_playground::strokes::file::Saved;
 use mdn_playground::strokes::train::{StrokeRun, StrokeSpec, Which};
 use mdn_playground::strokes::Move;
@@ -131,7 +131,7 @@ fn train(args: &[String]) -> Result<(), Fail> {
         }
     }
     let val = run.val_nll();
-    let shift = run.data.nll_shift();
+    let shift = run.data.scale.nll_shift();
     emit(&Final {
         step: run.step,
         spec: spec.link(),
@@ -150,8 +150,7 @@ fn train(args: &[String]) -> Result<(), Fail> {
     if let Some(path) = save {
         let saved = Saved {
             spec: spec.clone(),
-            mean: run.data.mean,
-            std: run.data.std,
+            scale: run.data.scale,
             model: run.model(Which::Lstm).clone(),
         };
         std::fs::write(path, saved.to_json())
@@ -206,28 +205,22 @@ fn sample(args: &[String]) -> Result<(), Fail> {
     }
     check_writable(file, "the drawing")?;
     let ellipses = opt(&opts, "ellipses").is_some();
-    let set = StrokeSet {
-        train: vec![],
-        val: vec![],
-        mean: saved.mean,
-        std: saved.std,
-    };
     let mut rng = Rng::new(seed, 43);
     let mut panels = Vec::new();
     for &b in &biases {
         for i in 0..n {
             let written = saved.model.write(&[], moves, b, temp, &mut rng);
             let written: Vec<Move> = stop_at_lift(written);
-            let font = set.denormalise(&written);
+            let font = saved.scale.denormalise(&written);
             let strokes = points(&font, [0.0, 0.0]);
             let pens = if ellipses {
-                let at: Vec<[f64; 2]> = strokes_points(&font);
+                let at = positions(&font, [0.0, 0.0]);
                 saved
                     .model
                     .pens(&written, b)
                     .into_iter()
                     .zip(at)
-                    .map(|(p, a)| (a, p.scaled(saved.mean, saved.std)))
+                    .map(|(p, a)| (a, p.scaled(&saved.scale)))
                     .collect()
             } else {
                 vec![]
@@ -294,16 +287,4 @@ fn stop_at_lift(mut moves: Vec<Move>) -> Vec<Move> {
         moves.truncate(i + 1);
     }
     moves
-}
-
-/// Where the pen stands before each move and after the last: the points the pen's
-/// distributions belong to.
-fn strokes_points(moves: &[Move]) -> Vec<[f64; 2]> {
-    let mut at = [0.0, 0.0];
-    let mut out = vec![at];
-    for m in moves {
-        at = [at[0] + m.dx, at[1] + m.dy];
-        out.push(at);
-    }
-    out
 }
