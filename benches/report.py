@@ -12,9 +12,11 @@
 5. benches/browser/two-workers-run.mjs: the page's training on a second worker without
    shared memory, split by samples (exchanging every step), and split by model as the
    page does it (its training worker with and without its helper).
-6. Handwriting (issue 16): `mdn strokes train` of the default spec natively, and the
-   handwriting page's worker in Chromium (benches/browser/hand-run.mjs): steps per
-   second of the LSTM-MDN and both baselines.
+6. Handwriting: `mdn strokes train` of the default spec natively, and the handwriting
+   page's worker in Chromium (benches/browser/hand-run.mjs): steps per second of the
+   LSTM-MDN and both baselines.
+7. The page while it trains (benches/browser/live-run.mjs): plot updates per second,
+   main-thread tasks over 50 ms, training speed while drawing against the engine's.
 
 Prints every measurement as a JSON line, then a table of the ratios against the goals
 of issue 14. Speeds are noisy on shared machines: compare within one run.
@@ -73,6 +75,7 @@ def main():
     split = {r["config"]: r for r in (two[0]["results"] if two else [])}
     hand = json_lines([os.path.join(ROOT, "target/release/mdn"), "strokes", "train", "steps=400", "--every", "100000"])
     hand_page = json_lines(["node", "benches/browser/hand-run.mjs"])
+    json_lines(["node", "benches/browser/live-run.mjs"])
 
     rows = []
 

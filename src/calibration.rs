@@ -94,7 +94,7 @@ impl Sums {
         let u = u.clamp(0.0, 1.0);
         self.n += 1;
         self.crps += crps;
-        self.nll -= crate::math::ln(f.pdf(y).max(f64::MIN_POSITIVE));
+        self.nll -= crate::math::ln(forecast::mixed_density(f, y).max(f64::MIN_POSITIVE));
         self.pit[((u * PIT_BINS as f64) as usize).min(PIT_BINS - 1)] += 1;
         // A single Gaussian's HPD region is its central interval: no level-set search.
         let g = (!f.is_gaussian()).then(|| LevelGrid::new(f, GRID));
@@ -252,7 +252,9 @@ impl Pass {
             let m = model.mixture(&[x], &mut ws);
             let l = self.lengths;
             let f = forecast::Prepared::new(&m);
-            self.mdn.add(&f, f.crps(y), y, atom, v, l);
+            // A circular forecast (von Mises) lives on [0, 2π): its outcome is the angle.
+            let ym = if m.circular() { crate::family::wrap(y) } else { y };
+            self.mdn.add(&f, f.crps(ym), ym, atom, v, l);
             let b = baseline_mixture(model, &[x], &mut wsb);
             self.baseline.add(
                 &Mixture1::new(&b),

@@ -210,6 +210,27 @@ pub fn hurdle_fits(spec: &crate::Spec) -> bool {
     }
 }
 
+/// With `family=vonmises` the outputs are angles in radians, and an angle outside
+/// [0, 2π) is the same angle taken modulo 2π. For your own points: a sentence saying how
+/// many of them lie outside (none for the built-in sets, whose angles are in range).
+pub fn angle_note(spec: &crate::Spec) -> Option<String> {
+    if spec.family != crate::spec::Family::VonMises {
+        return None;
+    }
+    let u = spec.points.as_ref().filter(|u| u.cols == 2)?;
+    let outside = (0..u.len())
+        .filter(|&i| !(0.0..crate::family::TWO_PI).contains(&u.row(i)[1]))
+        .count();
+    (outside > 0).then(|| {
+        format!(
+            "family=vonmises reads the outputs as angles in radians: {outside} of your {} \
+             points have y outside [0, 2π), read as the same angle modulo 2π (intervals, \
+             PIT and CRPS are of the angle in [0, 2π)).",
+            u.len()
+        )
+    })
+}
+
 fn ln_normal(y: f64, mu: f64, sd: f64) -> f64 {
     let z = (y - mu) / sd;
     -0.5 * z * z - libm::log(sd) - crate::math::HALF_LN_2PI

@@ -37,8 +37,11 @@ pub struct Experiment {
     /// Why training stopped, if it did: a step gave a loss, gradient or parameter that is
     /// not a finite number. The models were rolled back to the step before.
     pub halted: Option<String>,
-    /// The best validation NLL seen by [`Experiment::metrics`] (for the divergence alarm).
+    /// The best validation NLL of the readings so far (for the divergence alarm; see
+    /// [`Experiment::reading_at`]).
     best_val: f64,
+    /// The last metrics that were finite numbers (what a look that is not shows).
+    last_finite: Option<Metrics>,
     /// Components moved by `reinit_dead` so far.
     pub reinitialised: u64,
     /// Counts every change to the training state (a step, a halt, a resume, a restore):
@@ -270,6 +273,7 @@ impl Experiment {
             reinitialised: 0,
             edits: 0,
             best_val: f64::INFINITY,
+            last_finite: None,
             target_std: train
                 .target_spread()
                 .iter()
@@ -768,8 +772,53 @@ impl Experiment {
         done
     }
 
-    /// The metrics of the passes over the training set `tr` and the validation set `va`.
-    fn metrics_of(&mut self, mut tr: Evaluation, mut va: Evaluation) -> Metrics {
+    /// Where the metrics are a reading: every tenth of the planned steps (at least every
+    /// step) and at their end. A reading keeps the state to roll back to, sets the best
+    /// validation NLL the divergence alarm compares with, and halts the run (rolled back)
+    /// when the losses on the whole data are not finite. Metrics anywhere else are a look:
+    /// the same numbers, with no consequence. So a run halts, rolls back and raises its
+    /// alarms at the same steps whenever and however often it is looked at: in the page
+    /// (which looks on pauses and for its curves) and in `mdn train` (at any `--every`).
+    pub fn reading_at(&self, step: u64) -> bool {
+        let every = (self.spec.steps / 10).max(1);
+        step > 0 && (step % every == 0 || step == self.spec.steps)
+    }
+
+    /// The next step after `step` where the metrics are a reading.
+    pub fn next_reading(&self, step: u64) -> u64 {
+        let every = (self.spec.steps / 10).max(1);
+        let next = (step / every + 1) * every;
+        if step < self.spec.steps {
+            next.min(self.spec.steps)
+        } else {
+            next
+        }
+    }
+
+    /// The metrics of the passes over the training set `tr` and the validation set `va`:
+    /// a reading or a look ([`Experiment::reading_at`]). A look whose losses are not
+    /// finite shows the last finite metrics instead (the next reading halts the run).
+    fn metrics_of(&mut self, tr: Evaluation, va: Evaluation) -> Metrics {
+        if self.reading_at(self.step) {
+            let m = self.reading_of(tr, va);
+            self.last_finite = Some(m.clone());
+            return m;
+        }
+        let finite = |e: &Evaluation| e.nll.is_finite() && e.mse.iter().all(|v| v.is_finite());
+        match (&self.last_finite, finite(&tr) && finite(&va)) {
+            (Some(last), false) => last.clone(),
+            _ => {
+                let m = self.describe(tr, va);
+                if m.val_nll.is_finite() {
+                    self.last_finite = Some(m.clone());
+                }
+                m
+            }
+        }
+    }
+
+    /// A reading's metrics: a checkpoint when finite, a halt and a roll-back when not.
+    fn reading_of(&mut self, mut tr: Evaluation, mut va: Evaluation) -> Metrics {
         let finite = |e: &Evaluation| e.nll.is_finite() && e.mse.iter().all(|v| v.is_finite());
         if finite(&tr) && finite(&va) {
             let c = self.checkpoint.get_or_insert_with(Default::default);
@@ -789,6 +838,14 @@ impl Experiment {
             tr = self.evaluate(Which::Train);
             va = self.evaluate(Which::Val);
         }
+        if va.nll.is_finite() {
+            self.best_val = self.best_val.min(va.nll);
+        }
+        self.describe(tr, va)
+    }
+
+    /// The metrics of `tr` and `va` as they are (the regressor's noise scale refreshed).
+    fn describe(&mut self, tr: Evaluation, va: Evaluation) -> Metrics {
         // Kept a finite f32 even if the regressor has run away (its NLL then says so).
         self.model.baseline_sigma = tr
             .mse
@@ -812,9 +869,6 @@ impl Experiment {
             .sum();
         let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
         let alarms = self.alarms(&tr, va.nll);
-        if va.nll.is_finite() {
-            self.best_val = self.best_val.min(va.nll);
-        }
         let (mdn_fk_error, baseline_fk_error) = match self.spec.data {
             Data::Arm => {
                 let (fk_mdn, fk_base) = self.fk_errors(&self.val);

@@ -41,6 +41,22 @@ pub trait Predictive {
     fn is_gaussian(&self) -> bool {
         false
     }
+    /// A point mass, as (where, its probability): the hurdle's dry days at 0. On the
+    /// mixed measure (counting at the point, length elsewhere) its "density" is its
+    /// probability, which is what HPD regions and log scores compare with p(y).
+    fn atom(&self) -> Option<(f64, f64)> {
+        None
+    }
+}
+
+/// The density of an outcome on the measure the forecast lives on: the point mass's
+/// probability at its point, the density p(y) elsewhere. Its logarithm is the log score
+/// (the NLL of a dry day is −ln P(y = 0), of a wet one −ln p(y)).
+pub fn mixed_density(f: &impl Predictive, y: f64) -> f64 {
+    match f.atom() {
+        Some((at, p)) if y == at => p,
+        _ => f.pdf(y),
+    }
 }
 
 impl Predictive for Mixture {
@@ -72,6 +88,10 @@ impl Predictive for Mixture {
             return 0.0;
         }
         self.cdf(y)
+    }
+
+    fn atom(&self) -> Option<(f64, f64)> {
+        (self.family == Family::Hurdle && self.p_zero > 0.0).then_some((0.0, self.p_zero))
     }
 
     /// The density's continuous part (the hurdle's point mass is in the CDF's jump).
@@ -221,24 +241,39 @@ pub fn central(f: &impl Predictive, mass: f64) -> (f64, f64) {
     (quantile(f, a), quantile(f, 1.0 - a))
 }
 
-/// A highest-density region: the y where p(y) ≥ `level`, as intervals, and their mass.
+/// A highest-density region: the y where p(y) ≥ `level`, as intervals, with the point
+/// mass when its probability is at least `level` (on the mixed measure), and their mass.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Hpd {
     pub level: f64,
     pub intervals: Vec<(f64, f64)>,
+    /// The point mass inside the region, as (where, its probability).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub atom: Option<(f64, f64)>,
     pub mass: f64,
 }
 
 impl Hpd {
-    /// The total length of its intervals.
+    /// The total length of its intervals (a point mass has none).
     pub fn length(&self) -> f64 {
         self.intervals.iter().map(|(a, b)| b - a).sum()
     }
 
-    /// Whether `y` lies in it.
+    /// Whether `y` lies in it. At a point mass, only the point mass decides: an interval
+    /// that begins there holds the density above it, not the point.
     pub fn contains(&self, y: f64) -> bool {
+        if let Some((at, _)) = self.atom {
+            if y == at {
+                return true;
+            }
+        }
         self.intervals.iter().any(|&(a, b)| a <= y && y <= b)
     }
+}
+
+/// The point mass of `f` when it belongs to the region of density at least `level`.
+fn atom_at_level(f: &impl Predictive, level: f64) -> Option<(f64, f64)> {
+    f.atom().filter(|&(_, p)| p >= level)
 }
 
 /// The density on a grid over the support, for level-set searches: the grid points
@@ -316,13 +351,16 @@ impl LevelGrid {
     }
 }
 
-/// The mass F(b) − F(a) summed over `intervals`.
-pub fn mass_of(f: &impl Predictive, intervals: &[(f64, f64)]) -> f64 {
-    intervals
-        .iter()
-        .map(|&(a, b)| f.cdf(b) - f.cdf_below(a))
-        .sum::<f64>()
-        .clamp(0.0, 1.0)
+/// The mass F(b) − F(a) summed over `intervals` (the density's mass: a point mass where
+/// an interval begins is not in it), plus the point mass `atom` when given.
+pub fn mass_of(f: &impl Predictive, intervals: &[(f64, f64)], atom: Option<(f64, f64)>) -> f64 {
+    let continuous: f64 = intervals.iter().map(|&(a, b)| f.cdf(b) - f.cdf(a)).sum();
+    (continuous + atom.map_or(0.0, |(_, p)| p)).clamp(0.0, 1.0)
+}
+
+/// The mass of the region where the density (on the mixed measure) is at least `level`.
+fn mass_above(f: &impl Predictive, g: &LevelGrid, level: f64, refine: u32) -> f64 {
+    mass_of(f, &g.level_set(f, level, refine), atom_at_level(f, level))
 }
 
 /// The HPD region of mass `mass` (0 < mass < 1): the level c with P(p(Y) ≥ c) = mass,
@@ -344,16 +382,23 @@ pub fn hpd(f: &impl Predictive, mass: f64) -> Hpd {
 /// the density itself, so that the mass is `mass` to about 1e-12.
 pub fn hpd_on(f: &impl Predictive, g: &LevelGrid, mass: f64, refine: u32) -> Hpd {
     let mass = mass.clamp(1e-9, 1.0 - 1e-9);
-    let top = g.p.iter().cloned().fold(0.0, f64::max);
+    // The highest density on the grid, or a point mass's probability above it.
+    let mut top = 0.0;
+    for &p in g.p.iter().chain(f.atom().iter().map(|(_, p)| p)) {
+        if p > top {
+            top = p;
+        }
+    }
     if !(top > 0.0 && top.is_finite()) {
         return Hpd {
             level: 0.0,
             intervals: Vec::new(),
+            atom: None,
             mass: 0.0,
         };
     }
     // The mass above a level falls as the level rises.
-    let above = |ln_c: f64, r: u32| mass_of(f, &g.level_set(f, math::exp(ln_c), r));
+    let above = |ln_c: f64, r: u32| mass_above(f, g, math::exp(ln_c), r);
     let (mut lo, mut hi) = (math::ln(top) - 60.0, math::ln(top));
     for _ in 0..60 {
         let mid = 0.5 * (lo + hi);
@@ -388,28 +433,34 @@ pub fn hpd_on(f: &impl Predictive, g: &LevelGrid, mass: f64, refine: u32) -> Hpd
     }
     let level = math::exp(lo);
     let intervals = g.level_set(f, level, refine);
+    let atom = atom_at_level(f, level);
     Hpd {
         level,
-        mass: mass_of(f, &intervals),
+        mass: mass_of(f, &intervals, atom),
         intervals,
+        atom,
     }
 }
 
-/// The probability of the region where the density exceeds p(y), plus `v` times that of
+/// The probability of the region where the density exceeds p(y) (on the mixed measure:
+/// a point mass counts with its probability, and an outcome at it ties with all of it),
+/// plus `v` times that of
 /// the region where it equals p(y) (a plateau, as a uniform density has): the "HPD rank"
 /// of an outcome, randomised on ties. y lies in the HPD region of mass m when this is at
 /// most m, so the share of outcomes with a rank ≤ m is the HPD coverage at every m at once.
 pub fn hpd_rank(f: &impl Predictive, g: &LevelGrid, y: f64, v: f64) -> f64 {
-    let level = f.pdf(y);
+    let level = mixed_density(f, y);
     if level.is_nan() || level <= 0.0 {
         return 1.0;
     }
     // Twelve halvings place a crossing within 1/4096 of a grid step: plenty for a rank.
-    let at_least = mass_of(f, &g.level_set(f, level, 12));
-    if !f.has_plateaus() {
+    let at_least = mass_above(f, g, level, 12);
+    // Ties: a plateau of the density, or the point mass itself (all of it at one level).
+    let at_atom = f.atom().is_some_and(|(at, _)| at == y);
+    if !f.has_plateaus() && !at_atom {
         return at_least;
     }
-    let above = mass_of(f, &g.level_set(f, level * (1.0 + 1e-9), 12));
+    let above = mass_above(f, g, level * (1.0 + 1e-9), 12);
     (above + v * (at_least - above).max(0.0)).clamp(0.0, 1.0)
 }
 
@@ -470,6 +521,12 @@ impl Predictive for Prepared<'_> {
             Prepared::Other(_) => false,
         }
     }
+    fn atom(&self) -> Option<(f64, f64)> {
+        match self {
+            Prepared::Gaussian(..) => None,
+            Prepared::Other(t) => t.atom(),
+        }
+    }
 }
 
 /// A mixture of a family other than the Gaussian tabulated for many queries (the
@@ -485,12 +542,21 @@ pub struct Table {
     f: Vec<f64>,
     /// P(y = 0), the hurdle's jump at the grid's start (0 for the others).
     atom: f64,
+    /// Student-t's tails beyond the grid, as (ν, centre): the mass there falls as
+    /// |z − centre|^−ν (what the CRPS adds past the grid's ends).
+    tail: Option<(f64, f64)>,
+    /// Each cell's ln(p₁/p₀) when the density is exponential across it ([`rate`]),
+    /// computed once.
+    rates: Vec<Option<f64>>,
 }
 
 impl Table {
     pub fn new(m: &Mixture) -> Table {
-        const N: usize = 56;
-        let mut y: Vec<f64> = Vec::with_capacity((N + 1) * m.k + 260);
+        // Cells per component: twice as many for Student-t, whose log-density bends over
+        // a wider range than the exponential between points follows closely (its CDF to
+        // about 3e-4 then, 1.7e-3 with 56).
+        let n: usize = if m.family == Family::Student { 112 } else { 56 };
+        let mut y: Vec<f64> = Vec::with_capacity((n + 1) * m.k + 260);
         for c in (0..m.k).filter(|&c| m.pi[c] >= 1e-3) {
             let (mu, s) = (m.mu[c], m.sigma[c]);
             let reach = match m.family {
@@ -499,8 +565,8 @@ impl Table {
                 Family::VonMises => (std::f64::consts::PI / s).min(12.0),
                 _ => 7.1,
             };
-            for i in 0..=N {
-                let u = 2.0 * i as f64 / N as f64 - 1.0;
+            for i in 0..=n {
+                let u = 2.0 * i as f64 / n as f64 - 1.0;
                 let t = reach * u * u.abs();
                 y.push(match m.family {
                     Family::Hurdle => math::exp((mu + s * t).min(700.0)),
@@ -523,16 +589,17 @@ impl Table {
             let v = y.first().copied().unwrap_or(0.0);
             y = vec![v - 1.0, v + 1.0];
         }
-        let p: Vec<f64> = y.iter().map(|v| m.pdf(*v)).collect();
+        let p = density_on(m, &y);
         let atom = if m.family == Family::Hurdle {
             m.p_zero
         } else {
             0.0
         };
         let (f_lo, f_hi) = (m.cdf(y[0]), m.cdf(*y.last().expect("two points")));
+        let rates: Vec<Option<f64>> = (1..y.len()).map(|i| rate(p[i - 1], p[i])).collect();
         let mut f = vec![f_lo; y.len()];
         for i in 1..y.len() {
-            f[i] = f[i - 1] + part(p[i - 1], p[i], y[i] - y[i - 1], 1.0);
+            f[i] = f[i - 1] + part(rates[i - 1], p[i - 1], p[i], y[i] - y[i - 1], 1.0);
         }
         // Scale the increments so that the table meets the exact CDF at both ends.
         let (got, want) = (f[y.len() - 1] - f_lo, f_hi - f_lo);
@@ -541,7 +608,19 @@ impl Table {
         for v in f.iter_mut() {
             *v = (f_lo + (*v - f_lo) * k).clamp(0.0, 1.0);
         }
-        Table { y, p, f, atom }
+        let tail = (m.family == Family::Student).then(|| {
+            let w: f64 = m.pi.iter().sum();
+            let centre = (0..m.k).map(|c| m.pi[c] * m.mu[c]).sum::<f64>() / w.max(1e-300);
+            (m.nu, centre)
+        });
+        Table {
+            y,
+            p,
+            f,
+            atom,
+            tail,
+            rates,
+        }
     }
 
     fn cell(&self, v: f64) -> usize {
@@ -554,27 +633,70 @@ impl Table {
     /// ∫ (F(z) − 1{z ≥ y})² dz over the grid (and from y to it, outside).
     pub fn crps(&self, y: f64) -> f64 {
         let n = self.y.len();
-        let step = |z: f64| if z >= y { 1.0 } else { 0.0 };
         let mut s = 0.0;
-        // Simpson's rule on each piece, with F from the table (exact for its density).
-        let piece = |a: f64, b: f64, st: f64| {
-            let g = |z: f64| (self.cdf(z) - st).powi(2);
-            (b - a) / 6.0 * (g(a) + 4.0 * g(0.5 * (a + b)) + g(b))
+        // Simpson's rule on each piece, with F from the table (exact for its density), cell
+        // by cell: F at a cell's fraction t is its start's plus the mass up to t.
+        let at = |i: usize, t: f64| {
+            let h = self.y[i + 1] - self.y[i];
+            (self.f[i] + part(self.rates[i], self.p[i], self.p[i + 1], h, t)).clamp(0.0, 1.0)
         };
-        for i in 1..n {
-            let (a, b) = (self.y[i - 1], self.y[i]);
+        let piece = |i: usize, t0: f64, t1: f64, st: f64| {
+            let h = self.y[i + 1] - self.y[i];
+            let g = |t: f64| (at(i, t) - st).powi(2);
+            (t1 - t0) * h / 6.0 * (g(t0) + 4.0 * g(0.5 * (t0 + t1)) + g(t1))
+        };
+        for i in 0..n - 1 {
+            let (a, b) = (self.y[i], self.y[i + 1]);
             if a < y && y < b {
-                s += piece(a, y, 0.0) + piece(y, b, 1.0);
+                let ty = (y - a) / (b - a);
+                s += piece(i, 0.0, ty, 0.0) + piece(i, ty, 1.0, 1.0);
             } else {
-                s += piece(a, b, step(0.5 * (a + b)));
+                s += piece(i, 0.0, 1.0, if 0.5 * (a + b) >= y { 1.0 } else { 0.0 });
             }
         }
-        // An outcome beyond the grid: F is 0 (or 1) there, the step 1 (or 0).
-        if y < self.y[0] {
-            s += (self.y[0] - y) * (1.0 - self.f[0]).powi(2).min(1.0);
+        let (a, b) = (self.y[0], self.y[n - 1]);
+        let Some((nu, c)) = self.tail else {
+            // Light tails: F is 0 (or 1) beyond the grid, the step 1 (or 0).
+            if y < a {
+                s += (a - y) * (1.0 - self.f[0]).powi(2).min(1.0);
+            }
+            if y > b {
+                s += (y - b) * self.f[n - 1].powi(2);
+            }
+            return s;
+        };
+        // Heavy tails: beyond each end the mass left falls as a power of the distance
+        // from the centre, F(z) = F(a) ((c − a)/(c − z))^ν on the left and
+        // 1 − F(z) = (1 − F(b)) ((b − c)/(z − c))^ν on the right; each piece in closed form.
+        let (left, right) = (self.f[0], 1.0 - self.f[n - 1]);
+        let (da, db) = ((c - a).max(1e-300), (b - c).max(1e-300));
+        // ∫ from distance u to v of (d/r)^q dr.
+        let power = |d: f64, q: f64, u: f64, v: f64| -> f64 {
+            if (q - 1.0).abs() < 1e-12 {
+                d * math::ln(v / u)
+            } else {
+                d / (1.0 - q) * (libm::pow(v / d, 1.0 - q) - libm::pow(u / d, 1.0 - q))
+            }
+        };
+        let tail_sq = |m: f64, d: f64, u: f64| m * m * d / (2.0 * nu - 1.0) * libm::pow(d / u, 2.0 * nu - 1.0);
+        if y >= a {
+            s += tail_sq(left, da, da); // F² below the grid
+        } else {
+            // F² from −∞ to y, then (1 − F)² from y to the grid.
+            let (u, v) = (c - y, da);
+            s += tail_sq(left, da, u);
+            let t1 = left * power(da, nu, v, u);
+            let t2 = left * left * power(da, 2.0 * nu, v, u);
+            s += (u - v) - 2.0 * t1 + t2;
         }
-        if y > self.y[n - 1] {
-            s += (y - self.y[n - 1]) * self.f[n - 1].powi(2);
+        if y <= b {
+            s += tail_sq(right, db, db); // (1 − F)² above the grid
+        } else {
+            let (u, v) = (db, y - c);
+            s += tail_sq(right, db, v);
+            let t1 = right * power(db, nu, u, v);
+            let t2 = right * right * power(db, 2.0 * nu, u, v);
+            s += (v - u) - 2.0 * t1 + t2;
         }
         s
     }
@@ -592,12 +714,72 @@ fn rate(p0: f64, p1: f64) -> Option<f64> {
     (r.is_finite() && r.abs() > 1e-6).then_some(r)
 }
 
-/// The mass of a cell of width h from its start to the fraction t of it.
-fn part(p0: f64, p1: f64, h: f64, t: f64) -> f64 {
-    match rate(p0, p1) {
+/// The mass of a cell of width h from its start to the fraction t of it, its rate
+/// ([`rate`]) given.
+fn part(rate: Option<f64>, p0: f64, p1: f64, h: f64, t: f64) -> f64 {
+    match rate {
         Some(r) => h * p0 * math::expm1(t * r) / r,
         None => h * (p0 * t + 0.5 * (p1 - p0) * t * t),
     }
+}
+
+/// A mixture's density (of another family than the Gaussian; the hurdle's continuous
+/// part) at each of `ys`, summed component by component with each one's constants
+/// computed once: what a table is built from, at about half the cost of a log-sum-exp
+/// per point.
+fn density_on(m: &Mixture, ys: &[f64]) -> Vec<f64> {
+    use crate::family::{concentration, Shape};
+    let shape = Shape::new(m.family, m.nu);
+    let mut p = vec![0.0; ys.len()];
+    // The hurdle's ln y, shared by its components.
+    let ln_y: Vec<f64> = match m.family {
+        Family::Hurdle => ys.iter().map(|&y| if y > 0.0 { math::ln(y) } else { f64::NAN }).collect(),
+        _ => Vec::new(),
+    };
+    for c in (0..m.k).filter(|&c| m.pi[c] > 0.0) {
+        let (mu, s) = (m.mu[c], m.sigma[c]);
+        let norm = m.norm.get(c).copied().unwrap_or_else(|| shape.norm(s));
+        match m.family {
+            Family::Laplace => {
+                let coef = m.pi[c] / (2.0 * s);
+                for (pi, &y) in p.iter_mut().zip(ys) {
+                    *pi += coef * math::exp(-((y - mu) / s).abs());
+                }
+            }
+            Family::Student => {
+                let coef = m.pi[c] * math::exp(-norm) / s;
+                let (nu, half) = (m.nu, -0.5 * (m.nu + 1.0));
+                for (pi, &y) in p.iter_mut().zip(ys) {
+                    let z = (y - mu) / s;
+                    let w = z * z / nu;
+                    let l1p = if w.is_finite() { math::ln_1p(w) } else { f64::INFINITY };
+                    *pi += coef * math::exp(half * l1p);
+                }
+            }
+            Family::VonMises => {
+                let coef = m.pi[c] * math::exp(-norm);
+                let k2 = 2.0 * concentration(s);
+                for (pi, &y) in p.iter_mut().zip(ys) {
+                    let h = libm::sin(0.5 * (y - mu));
+                    *pi += coef * math::exp(-k2 * h * h);
+                }
+            }
+            Family::Hurdle => {
+                let coef = m.pi[c] * math::exp(m.ln_p_nonzero - math::HALF_LN_2PI) / s;
+                for ((pi, &y), &u) in p.iter_mut().zip(ys).zip(&ln_y) {
+                    if y > 0.0 {
+                        let z = (u - mu) / s;
+                        *pi += coef * math::exp(-0.5 * z * z - u);
+                    }
+                }
+            }
+            Family::Gaussian => {} // its table is never made (Mixture1 instead)
+        }
+    }
+    if m.family == Family::Gaussian {
+        return ys.iter().map(|&y| m.pdf(y)).collect();
+    }
+    p
 }
 
 impl Predictive for Table {
@@ -612,7 +794,7 @@ impl Predictive for Table {
         let i = self.cell(v);
         let h = self.y[i + 1] - self.y[i];
         let t = if h > 0.0 { (v - self.y[i]) / h } else { 0.0 };
-        (self.f[i] + part(self.p[i], self.p[i + 1], h, t)).clamp(0.0, 1.0)
+        (self.f[i] + part(self.rates[i], self.p[i], self.p[i + 1], h, t)).clamp(0.0, 1.0)
     }
 
     fn cdf_below(&self, v: f64) -> f64 {
@@ -631,14 +813,19 @@ impl Predictive for Table {
         let h = self.y[i + 1] - self.y[i];
         let t = if h > 0.0 { (v - self.y[i]) / h } else { 0.0 };
         let (p0, p1) = (self.p[i], self.p[i + 1]);
-        match rate(p0, p1) {
+        match self.rates[i] {
             Some(r) => p0 * math::exp(t * r),
             None => p0 + (p1 - p0) * t,
         }
     }
 
     fn support(&self) -> (f64, f64, Vec<f64>) {
-        (self.y[0], self.y[self.y.len() - 1], Vec::new())
+        // The grid follows every component: where a level set can begin or end.
+        (self.y[0], self.y[self.y.len() - 1], self.y.clone())
+    }
+
+    fn atom(&self) -> Option<(f64, f64)> {
+        (self.atom > 0.0).then_some((self.y[0], self.atom))
     }
 }
 

@@ -42,3 +42,20 @@ impl History {
         }
     }
 }
+
+/// Where the page's validation curves are read in a run of `planned` steps: at 0, 1, 2,
+/// 4, … while below a fiftieth of the run (the curves fall fastest at the start), then at
+/// every fiftieth. By step, not by time: two loads of a link draw the same curves, on any
+/// machine (`mdn train --every` of a fiftieth prints the same points after the start).
+pub fn curve_point(step: u64, planned: u64) -> bool {
+    let every = (planned / 50).max(1);
+    step.is_power_of_two() || step == 0 || step % every == 0
+}
+
+/// The next curve point after `step`.
+pub fn next_curve_point(step: u64, planned: u64) -> u64 {
+    let every = (planned / 50).max(1);
+    let by_every = (step / every + 1) * every;
+    let by_power = (step + 1).next_power_of_two();
+    by_every.min(by_power)
+}

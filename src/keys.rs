@@ -339,9 +339,13 @@ impl<'a> Reader<'a> {
     }
 
     /// One message for each key given more than once, naming the value in use.
+    /// Keys of other tables stay counted for their own call.
     pub fn repeated<T>(&mut self, keys: &[Key<T>], t: &T) {
-        let seen = std::mem::take(&mut self.seen);
-        for (name, times) in seen.into_iter().filter(|(_, n)| *n > 1) {
+        let (mine, others): (Vec<_>, Vec<_>) = std::mem::take(&mut self.seen)
+            .into_iter()
+            .partition(|(name, _)| keys.iter().any(|k| k.name == *name));
+        self.seen = others;
+        for (name, times) in mine.into_iter().filter(|(_, n)| *n > 1) {
             let Some(key) = keys.iter().find(|k| k.name == name) else {
                 continue;
             };

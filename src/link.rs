@@ -336,7 +336,66 @@ impl Link {
         if link.tour > 0 && !keys::pairs(text).any(|(k, _)| is_spec(&k)) {
             link.spec = Spec::parse_lenient(crate::tour::STEPS[link.tour - 1].spec, &[]).0;
         }
+        link.fit_tour(&mut issues);
+        link.fit_panels(&mut issues);
         (link, issues)
+    }
+
+    /// A tour step speaks of its own data set: over another one its text would describe
+    /// what is not on screen, so the step is not shown.
+    fn fit_tour(&mut self, issues: &mut Vec<Issue>) {
+        let Some(step) = self.tour.checked_sub(1).and_then(|i| crate::tour::STEPS.get(i)) else {
+            return;
+        };
+        let data = Spec::parse_lenient(step.spec, &[]).0.data;
+        if data != self.spec.data {
+            issues.push(Issue {
+                key: "tour".into(),
+                message: format!(
+                    "tour={}: this step is about data={}, and the link's data is {}",
+                    self.tour,
+                    data.name(),
+                    self.spec.data.name()
+                ),
+                action: "the tour is not shown (open the step from the tour to see its own experiment)"
+                    .into(),
+            });
+            self.tour = 0;
+        }
+    }
+
+    /// The embed's panels that can show this data: the slice, the parameters and the
+    /// calibration need one output, the input and output planes two. The others are left
+    /// out, with a message; none left: the main plot.
+    fn fit_panels(&mut self, issues: &mut Vec<Issue>) {
+        let two = crate::dataset::info(&self.spec).dout == 2;
+        let fits = |p: &str| match p {
+            "slice" | "params" | "calibration" => !two,
+            "inputs" | "outputs" => two,
+            _ => true,
+        };
+        let (kept, dropped): (Vec<String>, Vec<String>) =
+            self.panels.drain(..).partition(|p| fits(p));
+        self.panels = kept;
+        if !dropped.is_empty() {
+            issues.push(Issue {
+                key: "panels".into(),
+                message: format!(
+                    "panels: {} {} for data with {} output{}, and data={} has {}",
+                    dropped.join(", "),
+                    if dropped.len() == 1 { "is" } else { "are" },
+                    if two { "one" } else { "two" },
+                    if two { "" } else { "s" },
+                    self.spec.data.name(),
+                    if two { "two" } else { "one" },
+                ),
+                action: if self.panels.is_empty() {
+                    "showing the main plot".into()
+                } else {
+                    "left out".into()
+                },
+            });
+        }
     }
 
     /// The link of the tour's step `n` (1…): its experiment and `tour=n`.

@@ -14,3 +14,13 @@ pub fn quote(s: &str) -> String {
     }
     format!("'{out}'")
 }
+
+/// A number for a message: as written when it is of an ordinary size, in exponent form
+/// when very large or small (1e300 is "1e300", not 301 digits).
+pub fn number(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() || (1e-4..1e12).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}

@@ -744,3 +744,19 @@ fn eval_gives_quantiles_hpd_cdf_and_crps_and_train_the_calibration() {
         assert!(err.contains(msg), "{a:?}: {err}");
     }
 }
+
+/// Own points read as angles by family=vonmises: `mdn train` says how many lie outside
+/// [0, 2π), and `mdn eval --y` reads the CDF at the angle.
+#[test]
+fn angles_outside_the_circle_are_said_and_read_modulo_two_pi() {
+    let pts: Vec<[f64; 2]> = (0..60).map(|i| [i as f64 / 60.0, -1.0 + 0.05 * i as f64]).collect();
+    let data = mdn_playground::userdata::UserData {
+        cols: 2,
+        values: pts.iter().flatten().copied().collect(),
+    };
+    let spec = format!("data=custom&family=vonmises&k=2&hidden=4&steps=30&pts={}", mdn_playground::userdata::encode(&data));
+    let (code, out, err) = mdn(&["train", &spec]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("of your 60 points have y outside [0, 2π)"), "{err}");
+    assert!(out.lines().last().unwrap().contains("\"val_crps\""));
+}

@@ -357,3 +357,53 @@ fn the_pytorch_export_checks_and_retrains_into_its_band() {
         check_and_retrain("pytorch", &python);
     }
 }
+
+/// The band is [min, max] of the five runs widened by 0.1: with the extreme at every
+/// position (the page's build of the same fold: tests/browser/export.test.mjs).
+#[test]
+fn the_band_takes_every_run_wherever_its_extremes_are() {
+    for pos in 0..5 {
+        for extreme in [-9.0, 9.0] {
+            let mut vals = vec![0.25, 0.5, 0.125, 0.375, 0.0625];
+            vals[pos] = extreme;
+            let mut sorted = vals.clone();
+            sorted.sort_by(f64::total_cmp);
+            let want = (sorted[0] - 0.1, sorted[4] + 0.1);
+            let (lo, hi, _) = mdn_playground::export::band_of(vals);
+            assert!((lo - want.0).abs() < 1e-12 && (hi - want.1).abs() < 1e-12, "{pos} {extreme}: [{lo}, {hi}]");
+        }
+    }
+}
+
+/// `--out` is checked before anything trains: missing parents are not made, a dangling
+/// link, an empty name or a second `--out` are refused at once, and nothing is left.
+#[test]
+fn output_paths_are_checked_before_training() {
+    let base = tmp("out-checks");
+    std::fs::create_dir_all(&base).unwrap();
+    let spec = "n=300&k=2&hidden=4&steps=200";
+    let missing = base.join("no/such/folder");
+    let (code, err) = export(spec, &missing);
+    assert_ne!(code, 0);
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(!base.join("no").exists(), "the missing parents were made");
+    let (code, err) = mdn(&["export", spec, "--to", "jax", "--out", ""]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--out needs"), "{err}");
+    let link = base.join("dangling");
+    std::os::unix::fs::symlink(base.join("nowhere"), &link).unwrap();
+    let (code, err) = export(spec, &link);
+    assert_ne!(code, 0);
+    assert!(err.contains("exists and is not an empty folder"), "{err}");
+    let (a, b) = (base.join("a"), base.join("b"));
+    let (code, err) = mdn(&["export", spec, "--to", "jax", "--out", a.to_str().unwrap(), "--out", b.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--out is given more than once"), "{err}");
+    // A folder that cannot be written (a file where the parent should be).
+    std::fs::write(base.join("file"), "x").unwrap();
+    let (code, err) = export(spec, &base.join("file/out"));
+    assert_ne!(code, 0, "{err}");
+    let left: Vec<_> = std::fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "only the link and the file: {left:?}");
+    std::fs::remove_dir_all(&base).unwrap();
+}

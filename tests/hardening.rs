@@ -347,3 +347,61 @@ fn a_tiny_mixing_temperature_acts_as_zero() {
     let w = mix.tempered_weights(1.0);
     assert!((w[1] - 0.7).abs() < 1e-12);
 }
+
+/// A second round of review: what a link's page keys may say that the page could not
+/// show, and what a message prints.
+#[test]
+fn page_keys_that_cannot_apply_are_said_and_dropped() {
+    use mdn_playground::link::Link;
+    let said = |text: &str| -> (Link, Vec<String>) {
+        let (l, issues) = Link::parse(text);
+        (l, issues.iter().map(|i| i.to_string()).collect())
+    };
+    // The planes of two outputs on one-output data: left out, the main plot shown, said.
+    let (l, issues) = said("data=bishop-inverse&embed=1&panels=inputs,outputs");
+    assert!(l.panels.is_empty(), "{:?}", l.panels);
+    assert!(issues.iter().any(|i| i.contains("panels: inputs, outputs are for data with two outputs") && i.contains("showing the main plot")), "{issues:?}");
+    let (l, issues) = said("data=arm&embed=1&panels=outputs,slice,inputs");
+    assert_eq!(l.panels, ["outputs", "inputs"]);
+    assert!(issues.iter().any(|i| i.contains("slice is for data with one output") && i.contains("left out")), "{issues:?}");
+    // A tour step over another data set: not shown, and said.
+    let (l, issues) = said("tour=7&data=ring");
+    assert_eq!(l.tour, 0);
+    assert!(issues.iter().any(|i| i.contains("tour=7: this step is about data=arm")), "{issues:?}");
+    assert_eq!(said("tour=7").0.tour, 7, "the step's own link opens its data");
+    assert_eq!(said("tour=3&k=3").0.tour, 3, "a step's experiment with a change keeps the step");
+    // Page keys given twice are said, like the spec's.
+    let (l, issues) = said("tour=3&tour=5");
+    assert_eq!(l.tour, 5);
+    assert!(issues.iter().any(|i| i.contains("tour: given 2 times")), "{issues:?}");
+    let (_, issues) = said("samples=50&samples=300&embed=1&embed=1");
+    assert!(issues.iter().any(|i| i.contains("samples: given 2 times")), "{issues:?}");
+    assert!(issues.iter().any(|i| i.contains("embed: given 2 times")), "{issues:?}");
+    // A huge number in a message is short.
+    assert_eq!(mdn_playground::text::number(1e300), "1e300");
+    assert_eq!(mdn_playground::text::number(2.5), "2.5");
+    assert_eq!(mdn_playground::text::number(-3e-9), "-3e-9");
+}
+
+/// Looking at the metrics changes nothing: a run that blows up halts at the same step,
+/// rolled back to the same state, with the same message, whether its metrics were read at
+/// every step (as a page that is paused often) or only at its readings (`mdn train`).
+#[test]
+fn a_blow_up_halts_the_same_however_often_it_is_looked_at() {
+    let spec = Spec::parse("opt=sgd&lr=1&momentum=0.99&sigma_min=0&n=200&steps=500").unwrap();
+    let run = |look_every_step: bool| {
+        let mut e = Experiment::new(&spec);
+        while e.step < spec.steps && e.halted.is_none() {
+            let stop = if look_every_step { e.step + 1 } else { e.next_reading(e.step) };
+            e.train(stop - e.step);
+            if e.halted.is_none() && (look_every_step || e.reading_at(e.step)) {
+                e.metrics();
+            }
+        }
+        let m = e.metrics();
+        (m.step, m.halted.clone(), m.val_nll.to_bits(), m.alarms.clone())
+    };
+    let (a, b) = (run(true), run(false));
+    assert!(a.1.is_some(), "the preset blows up: {a:?}");
+    assert_eq!(a, b);
+}

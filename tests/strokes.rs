@@ -353,3 +353,52 @@ fn the_pen_density_matches_mpmath() {
     }
     eprintln!("worst relative error {worst:.1e}");
 }
+
+/// A step cut short after any word, and validation likewise, go on with the bits of one
+/// taken whole; no parameter changes before a step's end.
+#[test]
+fn steps_and_validation_in_pieces_give_the_bits_of_whole_ones() {
+    let spec = StrokeSpec::parse("seed=3&n=40&hidden=10&layers=2&skip=1&m=3&batch=5&steps=4").unwrap();
+    let mut whole = StrokeRun::new(&spec);
+    let mut pieces = StrokeRun::new(&spec);
+    for cut in [1usize, 2, 7] {
+        whole.train_step();
+        let before: Vec<Vec<f64>> = pieces.models.iter().map(|t| t.model.net.params.clone()).collect();
+        let mut n = 0;
+        let mut calls = 0;
+        while !pieces.train_within(&mut || {
+            n += 1;
+            n % cut == 0
+        }) {
+            calls += 1;
+            let now: Vec<Vec<f64>> = pieces.models.iter().map(|t| t.model.net.params.clone()).collect();
+            assert_eq!(now, before, "a parameter changed before the step's end");
+        }
+        assert!(cut > 5 || calls > 0, "cut every {cut} words: never cut");
+        for (a, b) in whole.models.iter().zip(&pieces.models) {
+            assert_eq!(a.model.net.params, b.model.net.params);
+            assert_eq!(a.train_nll.to_bits(), b.train_nll.to_bits());
+        }
+    }
+    let want = whole.val_nll();
+    let mut n = 0;
+    let got = loop {
+        if let Some(v) = pieces.validate_within(&mut || {
+            n += 1;
+            n % 3 == 0
+        }) {
+            break v;
+        }
+    };
+    assert_eq!(want.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), got.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+}
+
+/// A model file whose weights overflow the network is refused with the reason.
+#[test]
+fn a_stroke_model_whose_outputs_overflow_is_refused() {
+    let spec = StrokeSpec::parse("hidden=8&m=2").unwrap();
+    let n = StrokeRun::new(&spec).models[0].model.net.params.len();
+    let err = spec.model(vec![1e308; n]).unwrap_err();
+    assert!(err.contains("not finite"), "{err}");
+    assert!(spec.model(vec![0.01; n]).is_ok());
+}

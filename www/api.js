@@ -1,6 +1,6 @@
 // The documented API for embedding pages and automation: window.mdn (see the README).
 import { S, $ } from './state.js';
-import { E } from './engine.js';
+import { E, engineBytes } from './engine.js';
 import { MSG } from './protocol.js';
 import { ask, workerRestart } from './worker-client.js';
 import { importModel, embedCode } from './links.js';
@@ -45,11 +45,19 @@ export function installApi(first) {
     svg: (which) => svgOf(which),
     /** The last finished calibration report ({mdn, baseline, truth?}), or undefined. */
     calibration: () => S.viewer.calibration(),
-    /** Resolves with the calibration report of the current parameters, once scored. */
+    /** Resolves with the calibration report of the current parameters, once scored
+     * (undefined at once for data with more than one input or output). */
     calibrationFresh: () => new Promise((resolve) => {
+      const [din, dout] = S.viewer.dims();
+      if (din !== 1 || dout !== 1) return resolve(undefined); // one input and one output only
       const poll = () => {
-        if (S.viewer.calibration_step() === S.viewer.steps()) resolve(S.viewer.calibration());
-        else setTimeout(poll, 100);
+        if (S.viewer.calibration_step() === S.viewer.steps()) {
+          S.calWanted = false;
+          resolve(S.viewer.calibration());
+        } else {
+          S.calWanted = true; // scored even when the panel is not shown
+          setTimeout(poll, 100);
+        }
       };
       poll();
     }),
@@ -63,9 +71,21 @@ export function installApi(first) {
      * trained), or with a helper worker for the regressor ({slices, replays}: slices of
      * steps so far, and those trained again alone after a halt or a failed helper). */
     training: () => ({ helper: S.worker.helper ? { ...S.worker.helper } : null }),
-    /** Drawing statistics: plot updates so far and the slowest ones, in ms. */
-    stats: () => ({ ...S.stats }),
+    /** Drawing statistics: plot updates so far and the slowest ones, in ms; the
+     * engine's memory in bytes. */
+    stats: () => ({ ...S.stats, engineBytes: engineBytes() }),
+    /** Whether everything of the latest snapshot is drawn (for screenshots and tests:
+     * wait for this rather than for a time). */
+    drawn: () => Boolean(S.viewer) && !S.dirty && !S.panelsDue && !S.viewer.intervals_pending(),
+    /** Whether the page is seen (in view, its tab shown): only then does it train and draw. */
+    seen: () => S.seen,
     resetStats,
+    /** For the tests: the longest step the page trains on two workers (default 50 ms;
+     * the helper's own tests pass a large value, so as not to depend on the machine). */
+    splitStepMs: (ms) => {
+      S.worker.splitStepMs = ms; // kept for a worker started anew
+      return ask({ type: MSG.SPLIT_LIMIT, ms });
+    },
     /** For the tests: make the engine trap, as a bug in it would (the page recovers). */
     trapForTest: ({ worker = false, helper = false } = {}) => {
       if (helper) return ask({ type: MSG.DEBUG_TRAP, helper: true });

@@ -53,14 +53,18 @@ function drawMain() {
     S.plotRect = v.draw_main(base, dpr, legend, false);
   }
   const [x0, y0, x1, y1] = S.plotRect;
-  const cw = Math.max(1, Math.round((x1 - x0) / (HEAT_CELL * dpr)));
-  const ch = Math.max(1, Math.round((y1 - y0) / (HEAT_CELL * dpr)));
+  // Each cell costs a density of K components: many components get larger cells, so
+  // that a frame's heatmap costs about what the default K = 12 costs.
+  const cell = HEAT_CELL * Math.max(1, Math.sqrt(v.outputs()[0] / 12));
+  const cw = Math.max(1, Math.round((x1 - x0) / (cell * dpr)));
+  const ch = Math.max(1, Math.round((y1 - y0) / (cell * dpr)));
   const ta = performance.now();
   const rgba = v.heatmap(cw, ch);
   const tb = performance.now();
   blit(heatSource, rgba, cw, ch, live, S.plotRect);
   top.getContext('2d').clearRect(0, 0, top.width, top.height);
   v.draw_main(top, dpr, legend, true);
+  if (v.intervals_pending()) S.dirty = true; // the rest of the intervals in the next frame
   S.stats.maxHeatMs = Math.max(S.stats.maxHeatMs ?? 0, tb - ta);
   S.stats.maxOverlayMs = Math.max(S.stats.maxOverlayMs ?? 0, performance.now() - tb);
 }
@@ -170,12 +174,16 @@ function drawCalibration() {
 }
 
 const CAL_MS = 6; // calibration work per frame, in the time the frame has left
+const FRAME_MS = 30; // a frame's drawing and calibration together, at most about
 
-/** A few milliseconds of the calibration pass, while its panel is shown. */
-export function calibrateSome() {
-  if ($('cal-plot').offsetParent === null) return;
+/** A few milliseconds of the calibration pass, while its panel is shown, in what is left
+ * of the frame after `drawnMs` of drawing. */
+export function calibrateSome(drawnMs = 0) {
+  if ($('cal-plot').offsetParent === null && !S.calWanted) return;
+  const budget = Math.min(CAL_MS, FRAME_MS - drawnMs);
+  if (budget <= 0) return;
   const t0 = performance.now();
-  if (S.viewer.calibrate_for(CAL_MS)) {
+  if (S.viewer.calibrate_for(budget)) {
     S.calDue = true;
     S.panelsDue = true;
   }
@@ -192,9 +200,9 @@ export function calibrateSome() {
 export function drawFrame() {
   const now = performance.now();
   if (S.dirty && now - S.lastLossAt > PANELS_MS) S.panelsDue = true;
-  if (S.panelsDue && (!S.playing || now - S.lastLossAt > PANELS_MS)) {
+  if (S.panelsDue && (!S.training || now - S.lastLossAt > PANELS_MS)) {
     drawPanelsTimed();
-  } else if (S.dirty && (!S.playing || now - S.lastMainAt >= MIN_FRAME_MS)) {
+  } else if (S.dirty && (!S.training || now - S.lastMainAt >= MIN_FRAME_MS)) {
     S.dirty = false;
     S.lastMainAt = now;
     drawMainTimed();

@@ -23,9 +23,14 @@ async function compile() {
   }
 }
 
+let exports = null;
+
+/** Bytes of the engine's memory (a WebAssembly memory grows and is never given back). */
+export const engineBytes = () => exports?.memory?.buffer.byteLength ?? 0;
+
 export async function loadEngine() {
   compiled = await compile();
-  await current.default({ module_or_path: compiled });
+  exports = await current.default({ module_or_path: compiled });
   return current;
 }
 
@@ -33,7 +38,7 @@ export async function loadEngine() {
 export async function reloadEngine() {
   loads++;
   const fresh = await import(`../mdn-playground.js?engine=${loads}`);
-  await fresh.default({ module_or_path: compiled });
+  exports = await fresh.default({ module_or_path: compiled });
   current = fresh;
   return current;
 }

@@ -3,6 +3,7 @@
 import { S, $ } from './state.js';
 import { E } from './engine.js';
 import { runPool } from './sweep-pool.js';
+import { MSG } from './protocol.js';
 
 export function download(name, type, data) {
   const url = URL.createObjectURL(new Blob([data], { type }));
@@ -59,10 +60,21 @@ export function fillFrameworks(pairs) {
   }
 }
 
+/** The export under way: its band's pool, stopped when the experiment changes. */
+let exporting = null;
+
+/** Messages to the training worker that end an export under way: its band and its
+ * weights must be of one experiment. */
+export function interruptExport(m) {
+  if (exporting && (m.type === MSG.SPEC || m.type === MSG.IMPORT)) {
+    exporting.stop('the experiment changed while its band trained; nothing was saved: export again');
+  }
+}
+
 /** The retrain band's runs (the spec over 5 seeds) on the pool of sweep workers; their
  * validation NLLs, in the runs' order. Throws the reason when the spec cannot be exported. */
-async function bandOnPool(note) {
-  const links = E().export_band_links('#' + S.viewer.spec());
+async function bandOnPool(note, spec) {
+  const links = E().export_band_links('#' + spec);
   const vals = new Float64Array(links.length).fill(NaN);
   const pool = runPool(links, {
     onRow: (i, row) => { vals[i] = JSON.parse(row).val_nll ?? NaN; },
@@ -71,21 +83,28 @@ async function bandOnPool(note) {
       note.textContent = `Preparing the export: training this spec over ${links.length} seeds for the retrain band (${done}%)…`;
     },
   });
-  await pool.done;
+  exporting = pool;
+  try {
+    await pool.done;
+  } finally {
+    if (exporting === pool) exporting = null;
+  }
   return vals;
 }
 
 /** The experiment as a zipped project in the chosen framework: the band's runs on the
- * pool of sweep workers (training pauses), then the files from the training worker. */
-export async function exportCode(ask, MSG) {
+ * pool of sweep workers (training pauses), then the files from the training worker, which
+ * refuses them if it holds another experiment by then. */
+export async function exportCode(ask) {
   const note = $('exportnote');
   const to = $('exportto').value;
   const name = `mdn-${to}.zip`;
+  const spec = S.viewer.spec();
   note.textContent = 'Preparing the export: training this spec over 5 seeds for the retrain band…';
   try {
     await ask({ type: MSG.PLAY, on: false });
-    const band = await bandOnPool(note);
-    const bytes = await ask({ type: MSG.EXPORT, to, band });
+    const band = await bandOnPool(note, spec);
+    const bytes = await ask({ type: MSG.EXPORT, to, band, spec });
     download(name, 'application/zip', bytes);
     note.textContent = `Exported ${name} (${Math.round(bytes.length / 1024)} KB): unzip it, then python experiment.py check (see its README).`;
   } catch (err) {

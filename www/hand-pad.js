@@ -9,7 +9,8 @@ function canvasPoint(pad, ev) {
   return [(ev.clientX - r.left) * sx, (ev.clientY - r.top) * sy];
 }
 
-/** Wires the pad: `done()` runs after each stroke is added. */
+/** Wires the pad: `done(note)` runs after each stroke, with what the page should say
+ * about it ('' when it was kept). */
 export function wirePad(pad, done) {
   let stroke = null;
   let last = null;
@@ -36,9 +37,9 @@ export function wirePad(pad, done) {
   });
   const end = () => {
     if (!stroke) return;
-    if (stroke.length >= 4) H.viewer.add_stroke(new Float64Array(stroke));
+    const note = stroke.length >= 4 ? H.viewer.add_stroke(new Float64Array(stroke)) : '';
     stroke = null;
-    done();
+    done(note);
   };
   pad.addEventListener('pointerup', end);
   pad.addEventListener('pointercancel', end);

@@ -95,7 +95,7 @@ function onSnapshot(m) {
   H.step = m.snap.step;
   H.playing = m.playing;
   showPlaying();
-  H.waiters = H.waiters.filter(([n, resolve]) => (H.step >= n && !m.playing ? resolve(m.snap) : true));
+  H.waiters = H.waiters.filter(([n, resolve]) => (H.step >= n && !m.playing && !m.validating ? resolve(m.snap) : true));
   redraw();
 }
 
@@ -148,7 +148,13 @@ function wire() {
   $('hw-keep').addEventListener('click', keep);
   for (const id of ['hw-bias', 'hw-temp']) $(id).addEventListener('input', () => { $(`${id}-out`).textContent = $(id).value; });
   $('hw-ellipses').addEventListener('change', redraw);
-  wirePad($('hw-pad'), redraw);
+  wirePad($('hw-pad'), (note) => {
+    if (note || $('hw-note').dataset.pad) {
+      $('hw-note').textContent = note;
+      $('hw-note').dataset.pad = note ? '1' : '';
+    }
+    redraw();
+  });
   window.addEventListener('hashchange', () => rebuild(location.hash));
   window.addEventListener('resize', redraw);
   const dark = window.matchMedia?.('(prefers-color-scheme: dark)');
@@ -164,6 +170,8 @@ function installApi() {
       H.worker.postMessage({ type: MSG.STEP, n });
     }),
     writing: () => H.writing,
+    /** Everything asked for is drawn (no redraw waiting for its frame). */
+    drawn: () => !H.due,
     link: () => H.viewer.link(),
   };
 }

@@ -29,6 +29,8 @@ export function rebuild(hash, { keepIssues = false } = {}) {
   S.host.halted = false;
   S.stepsWindow = [];
   S.playing = false;
+  S.training = false;
+  S.resumeOnShow = false; // a new experiment starts paused, seen or not
   showPlaying();
   redraw({ panels: true });
   return ask({ type: MSG.SPEC, hash: '#' + S.viewer.spec() });
@@ -56,6 +58,8 @@ export async function importModel(text) {
   applyTheme();
   showTour();
   S.playing = false;
+  S.training = false;
+  S.resumeOnShow = false;
   showPlaying();
   redraw({ panels: true });
   await ask({ type: MSG.IMPORT, text });

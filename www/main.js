@@ -12,7 +12,6 @@
 import { S, $, redraw } from './state.js';
 import { E, loadEngine } from './engine.js';
 import { startWorker, ask } from './worker-client.js';
-import { MSG } from './protocol.js';
 import { rebuild, onHashChange, importModel } from './links.js';
 import { buildForm, buildLab, setPlaying, step, applySampling, applyIntervals } from './controls.js';
 import { usePoints, linkTooLong } from './points.js';
@@ -31,8 +30,9 @@ import { listenToHost, announceReady } from './host.js';
 function frame() {
   try {
     if (S.viewer && !recoveringNow() && S.seen) {
+      const t0 = performance.now();
       drawFrame();
-      calibrateSome();
+      calibrateSome(performance.now() - t0);
     }
   } catch (err) {
     if (!(err instanceof WebAssembly.RuntimeError)) throw err;
@@ -96,13 +96,14 @@ function wireFiles() {
   fillFrameworks(E().export_frameworks());
   $('exportcode').addEventListener('click', () => {
     setPlaying(false);
-    exportCode(ask, MSG);
+    exportCode(ask);
   });
 }
 
 async function main() {
   // The per-component list is open where there is room; on a phone it would push the plot down.
   $('diag').open = window.innerWidth >= 820;
+  listenToHost(); // from the first moment: commands sent while the engine loads wait
   await loadEngine();
   watchForTraps();
   startWorker();
@@ -111,6 +112,9 @@ async function main() {
   buildForm();
   buildLab();
   const first = rebuild(location.hash);
+  // An embed counts as unseen until its observer says otherwise (from now on: commands of
+  // a host page carried out below already know it).
+  const visibility = watchVisibility();
   wireToolbar();
   wireFiles();
   wirePointer();
@@ -122,8 +126,8 @@ async function main() {
   window.addEventListener('hashchange', onHashChange);
   watchTheme(drawSweep);
   installApi(first);
-  listenToHost();
   await first;
+  if (S.viewer.play()) playWhenSeen(); // the link's wish first, then what a host sent
   announceReady();
   // Warm up: WebAssembly code starts in a quick baseline compiler and is optimised once it
   // has run a few times; drawing a few times now, one task each, keeps those slow first
@@ -132,8 +136,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 0));
     drawAll();
   }
-  await watchVisibility();
-  if (S.viewer.play()) playWhenSeen();
+  await visibility;
   requestAnimationFrame(frame);
 }
 

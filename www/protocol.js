@@ -11,13 +11,19 @@
 //   PLAY      {on}                      start or pause training
 //   STEP      {n}                       train n steps, then pause
 //   METRICS   {}                        fresh metrics (answered at once, even while training)
-//   EXPORT    {to, band}                the experiment as a zipped project in framework `to` (training
+//   EXPORT    {to, band, spec}          the experiment as a zipped project in framework `to` (training
 //                                       pauses); `band`: the validation NLLs of the band's runs
 //                                       (export_band_links, trained on the sweep pool), a
-//                                       Float64Array; without it the worker trains them itself
+//                                       Float64Array; without it the worker trains them itself;
+//                                       `spec`: the experiment the band is of (refused if the
+//                                       worker holds another)
 //   DEBUG_TRAP {helper}                 for the tests: the engine traps (`helper`: the helper's)
+//   SPLIT_LIMIT {ms}                    for the tests: the longest step trained on two workers
+//                                       (default SPLIT_STEP_MS), so that a test of the helper
+//                                       does not depend on how fast the machine is
 // Worker → page:
-//   SNAPSHOT  {ids, gen, playing, bytes, helper}  `bytes`: a Snapshot (src/snapshot.rs,
+//   SNAPSHOT  {ids, gen, playing, training, bytes, helper}  `training`: playing or steps
+//             asked for still to train; `bytes`: a Snapshot (src/snapshot.rs,
 //             read by Viewer::apply); `ids`: the messages it answers (sent once their work
 //             is done and the metrics are fresh); `gen`: the generation of the experiment;
 //             `helper`: null, or {slices, replays} trained with the helper, and trained
@@ -48,8 +54,9 @@
 //   PLAY      {on}                      start or pause training
 //   STEP      {n}                       train n steps (at most STEP_MAX), then pause
 // Hand worker → page:
-//   HAND_SNAPSHOT {gen, playing, snap}  `snap`: a HandSnapshot (src/web/strokes.rs, read
-//                                       by HandViewer::apply), about every SLICE_MS
+//   HAND_SNAPSHOT {gen, playing, validating, snap}  `snap`: a HandSnapshot (src/web/strokes.rs,
+//                                       read by HandViewer::apply), about every SLICE_MS;
+//                                       `validating`: fresh validation NLLs are on their way
 //   ERROR     {message}                 the run failed
 export const MSG = Object.freeze({
   MODULE: 'module',
@@ -66,6 +73,7 @@ export const MSG = Object.freeze({
   EXPORT: 'export',
   EXPORTED: 'exported',
   DEBUG_TRAP: 'debug-trap',
+  SPLIT_LIMIT: 'split-limit',
   SNAPSHOT: 'snapshot',
   HAND_SPEC: 'hand-spec',
   HAND_SNAPSHOT: 'hand-snapshot',
@@ -80,9 +88,8 @@ export const SLICE_MS = 30;
 export const SPLIT_STEP_MS = 50;
 /** A sweep worker's progress reports: ten a second. */
 export const RUN_SLICE_MS = 100;
-/** Validation metrics cost several milliseconds: about once a second while training,
- * more often at the start (100, 200, 400, 800 ms), where the curves fall fastest. */
+/** The handwriting page's validation: about once a second while training. (The
+ * playground measures by step: Trainer::steps_to_due.) */
 export const METRICS_MS = 1000;
-export const METRICS_FIRST_MS = 100;
 /** The most steps one STEP message trains. */
 export const STEP_MAX = 1_000_000;

@@ -6,10 +6,12 @@ export const S = {
   keys: [], // the spec's keys, with their kinds (spec_keys)
   generation: 0, // which experiment the worker's snapshots belong to
   playing: false,
+  training: false, // the worker is training (playing, or steps asked for)
   stepsWindow: [], // [time, steps] samples for steps/s
   twoD: false, // two output dimensions: the input and output planes instead of the main plot
   dark: false, // the page and its plots are dark (theme.js)
   calDue: false, // a new calibration report to draw
+  calWanted: false, // a report is awaited (window.mdn.calibrationFresh), panel shown or not
   // Drawing
   dirty: true, // the main plot is due
   panelsDue: true, // the panels (loss, slice, parameters) are due
@@ -32,7 +34,7 @@ export const S = {
   sweep: { report: null, waiter: null, run: null, pool: null, started: 0 },
   // The training worker: its handle, the next message id, the answers awaited, the
   // rebuild after its engine failed, and its helper's counts (null: no helper)
-  worker: { handle: null, nextId: 1, pending: new Map(), restarting: null, helper: null },
+  worker: { handle: null, nextId: 1, pending: new Map(), restarting: null, helper: null, splitStepMs: 0 },
   recovering: null, // the engine being replaced after a trap
   // An embed out of view (visibility.js): not trained, not drawn
   inView: true,

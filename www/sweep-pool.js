@@ -13,8 +13,8 @@ export const poolSize = () => Math.min(POOL_MAX, Math.max(1, (navigator.hardware
 /**
  * Trains `links` on the pool. `onRow(index, rowJson)` takes each row (it may throw: the
  * pool stops), `onProgress(fractions)` hears how far each run is (0…1). Returns
- * {workers, done, stop}: `done` settles when every row is in or a worker failed; `stop`
- * ends the workers at once.
+ * {workers, done, stop}: `done` settles when every row is in or a worker failed; `stop(why)`
+ * ends the workers at once (and `done` is rejected with `why`).
  */
 export function runPool(links, { onRow, onProgress }) {
   const count = Math.min(poolSize(), links.length);
@@ -22,12 +22,13 @@ export function runPool(links, { onRow, onProgress }) {
   const order = links.map((_, i) => i).reverse();
   const fractions = new Float64Array(links.length);
   const workers = [];
-  const stop = () => workers.forEach((w) => w.terminate());
+  const end = () => workers.forEach((w) => w.terminate());
+  let fail;
   let next = 0;
   let left = links.length;
   const done = new Promise((resolve, reject) => {
-    const fail = (why) => {
-      stop();
+    fail = (why) => {
+      end();
       reject(new Error(why));
     };
     const give = (w) => {
@@ -40,7 +41,7 @@ export function runPool(links, { onRow, onProgress }) {
       onRow(m.index, m.row);
       onProgress(fractions);
       if (--left === 0) {
-        stop();
+        end();
         resolve();
       } else give(w);
     };
@@ -59,5 +60,6 @@ export function runPool(links, { onRow, onProgress }) {
       give(w);
     }
   });
-  return { workers: count, done, stop };
+  done.catch(() => {});
+  return { workers: count, done, stop: (why = 'stopped') => fail(why) };
 }

@@ -23,10 +23,13 @@ function update() {
   }
 }
 
-/** In an embed: watches whether the page is seen; resolves once that is first known (at
- * most half a second), so that an embed loaded out of view does not start training. */
+/** In an embed: watches whether the page is seen; resolves once that is first known (an
+ * observer reports at once when it starts), so that an embed loaded out of view does not
+ * start training. Until then it counts as not seen. */
 export function watchVisibility() {
   if (!S.viewer.embed()) return Promise.resolve();
+  S.inView = false;
+  S.seen = false;
   return new Promise((known) => {
     new IntersectionObserver((entries) => {
       S.inView = entries.some((e) => e.isIntersecting);
@@ -34,12 +37,22 @@ export function watchVisibility() {
       known();
     }).observe(document.body);
     document.addEventListener('visibilitychange', update);
-    setTimeout(known, 500);
   });
 }
 
-/** Starts training as the link asks, now or when the page is first seen. */
-export function playWhenSeen() {
-  if (S.seen) setPlaying(true);
-  else S.resumeOnShow = true;
+/** Plays or pauses as the page, its link or a host asks. An embed out of view does not
+ * train: asked to play, it starts when it is seen; asked to pause (or reset), it forgets
+ * that it was to go on. */
+export function requestPlaying(on) {
+  if (!on) {
+    S.resumeOnShow = false;
+    setPlaying(false);
+  } else if (S.seen) {
+    setPlaying(true);
+  } else {
+    S.resumeOnShow = true;
+  }
 }
+
+/** Starts training as the link asks, now or when the page is first seen. */
+export const playWhenSeen = () => requestPlaying(true);

@@ -4,6 +4,7 @@ import { S, $, redraw } from './state.js';
 import { MSG } from './protocol.js';
 import { wasmModule } from './engine.js';
 import { interruptSweep } from './sweep.js';
+import { interruptExport } from './figures.js';
 import { rebuild, showIssues } from './links.js';
 import { updateStatus, showPlaying } from './controls.js';
 import { checkTour } from './tour.js';
@@ -22,11 +23,13 @@ export function startWorker() {
   W.handle = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   W.handle.onmessage = (e) => onMessage(e.data);
   W.handle.postMessage({ type: MSG.MODULE, module: wasmModule(), helper: HELPER_CORES <= navigator.hardwareConcurrency });
+  if (W.splitStepMs) W.handle.postMessage({ type: MSG.SPLIT_LIMIT, ms: W.splitStepMs });
 }
 
 /** Sends a message; a promise of the metrics of the snapshot that answers it. */
 export function ask(msg) {
   interruptSweep(msg);
+  interruptExport(msg);
   const id = W.nextId++;
   return new Promise((resolve, reject) => {
     W.pending.set(id, { resolve, reject });
@@ -37,6 +40,7 @@ export function ask(msg) {
 /** Sends a message that needs no answer. */
 export function tell(msg) {
   interruptSweep(msg);
+  interruptExport(msg);
   W.handle.postMessage({ ...msg, generation: S.generation });
 }
 
@@ -68,12 +72,13 @@ function onMessage(m) {
 function onSnapshot(m) {
   S.viewer.apply(m.bytes);
   S.playing = m.playing;
+  S.training = m.training;
   S.worker.helper = m.helper;
   showPlaying();
   const now = performance.now();
   S.stepsWindow.push([now, S.viewer.steps()]);
   while (S.stepsWindow.length > 2 && now - S.stepsWindow[0][0] > 2000) S.stepsWindow.shift();
-  redraw({ panels: !S.playing });
+  redraw({ panels: !S.training }); // while training, the panels four times a second
   updateStatus();
   checkTour();
   hostTick();

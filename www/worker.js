@@ -13,7 +13,7 @@
 // step takes longer than SPLIT_STEP_MS trains here alone, so that a pause still lands
 // within a slice.
 import init, { Trainer, debug_trap } from '../mdn-playground.js';
-import { MSG, SLICE_MS, SPLIT_STEP_MS, METRICS_MS, METRICS_FIRST_MS, STEP_MAX } from './protocol.js';
+import { MSG, SLICE_MS, SPLIT_STEP_MS, STEP_MAX } from './protocol.js';
 import { allowHelper, hasHelper, order, trapHelper } from './baseline-client.js';
 
 const w = {
@@ -21,8 +21,6 @@ const w = {
   gen: 0, // the page's generation of the experiment this worker trains
   playing: false,
   stepsLeft: 0, // steps asked for with STEP, still to train
-  metricsAt: 0,
-  metricsEvery: METRICS_FIRST_MS, // doubles up to METRICS_MS
   metricsDue: false, // fresh metrics wanted before the next answer
   waiting: [], // ids answered once the work asked for is done and the metrics are fresh
   metricsWaiting: [], // ids answered by the next fresh metrics, even while training
@@ -30,6 +28,7 @@ const w = {
   slice: null, // a slice on two workers under way: {trainer, steps, t0, mdnDone, report}
   deferred: [], // messages that arrived during it
   stepMs: 0, // the time a step took lately (0: not known yet: train alone first)
+  splitStepMs: SPLIT_STEP_MS, // the longest step trained on two workers
   aloneMs: 0, // time on the step under way when training alone
 };
 // The engine: the module the page compiled (MSG.MODULE, the first message), instantiated
@@ -43,7 +42,7 @@ function snapshot(ids = []) {
   const bytes = w.trainer.snapshot();
   const [slices, replays] = w.trainer.split_counts();
   const helper = slices > 0 ? { slices, replays } : null;
-  postMessage({ type: MSG.SNAPSHOT, ids, gen: w.gen, playing: w.playing, bytes, helper }, [bytes.buffer]);
+  postMessage({ type: MSG.SNAPSHOT, ids, gen: w.gen, playing: w.playing, training: training(), bytes, helper }, [bytes.buffer]);
 }
 
 /** Runs the next slice soon: after the messages already queued (a MessageChannel is not
@@ -75,7 +74,6 @@ function work() {
   if (w.slice) return continueSplit();
   if (w.metricsDue) {
     if (!w.trainer.metrics_for(SLICE_MS)) return schedule();
-    w.metricsAt = performance.now();
     w.metricsDue = false;
     const answered = w.metricsWaiting.splice(0);
     if (!training()) return snapshot(answered.concat(w.waiting.splice(0)));
@@ -86,8 +84,10 @@ function work() {
 
 function trainSlice() {
   const t = w.trainer;
-  const max = Math.min(w.playing ? t.steps_left() : w.stepsLeft, STEP_MAX);
-  if (max > 0 && w.stepMs > 0 && w.stepMs <= SPLIT_STEP_MS && hasHelper()) return beginSplit(max);
+  // Up to the next scheduled measurement at most (Trainer::steps_to_due): the page's
+  // curves and alarms depend on steps, never on time.
+  const max = Math.min(w.playing ? t.steps_left() : w.stepsLeft, STEP_MAX, t.steps_to_due());
+  if (max > 0 && w.stepMs > 0 && w.stepMs <= w.splitStepMs && hasHelper()) return beginSplit(max);
   const t0 = performance.now();
   const n = max > 0 ? t.train_for(SLICE_MS, max) : 0;
   w.aloneMs += performance.now() - t0;
@@ -95,7 +95,8 @@ function trainSlice() {
   afterSlice(n);
 }
 
-/** After `n` steps: stop when done or halted, fresh metrics now and then, a snapshot. */
+/** After `n` steps: stop when done or halted, fresh metrics at each scheduled step and
+ * when training stops, a snapshot. */
 function afterSlice(n) {
   const t = w.trainer;
   if (!w.playing) w.stepsLeft -= n;
@@ -105,9 +106,8 @@ function afterSlice(n) {
     w.playing = false;
     w.stepsLeft = 0;
     w.metricsDue = true;
-  } else if (performance.now() - w.metricsAt > w.metricsEvery) {
+  } else if (n > 0 && t.at_due()) {
     w.metricsDue = true;
-    w.metricsEvery = Math.min(METRICS_MS, 2 * w.metricsEvery);
   }
   snapshot();
   schedule();
@@ -154,7 +154,7 @@ function fail(err, ids) {
 function take(trainer, m) {
   w.trainer?.free();
   w.trainer = trainer;
-  Object.assign(w, { gen: m.generation, playing: false, stepsLeft: 0, metricsDue: true, metricsEvery: METRICS_FIRST_MS, stepMs: 0, aloneMs: 0 });
+  Object.assign(w, { gen: m.generation, playing: false, stepsLeft: 0, metricsDue: true, stepMs: 0, aloneMs: 0 });
 }
 
 const handlers = {
@@ -178,8 +178,12 @@ const handlers = {
   },
   [MSG.EXPORT](m) {
     w.playing = false;
-    const bytes = w.trainer.export_zip(String(m.to), m.band instanceof Float64Array ? m.band : undefined);
+    const bytes = w.trainer.export_zip(String(m.to), m.band instanceof Float64Array ? m.band : undefined, typeof m.spec === 'string' ? m.spec : undefined);
     postMessage({ type: MSG.EXPORTED, ids: [m.id], bytes }, [bytes.buffer]);
+  },
+  [MSG.SPLIT_LIMIT](m) {
+    w.splitStepMs = Number(m.ms) > 0 ? Number(m.ms) : SPLIT_STEP_MS;
+    w.metricsDue = true; // answered by the next snapshot
   },
   [MSG.DEBUG_TRAP](m) {
     if (m.helper !== true) debug_trap();

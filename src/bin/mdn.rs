@@ -196,10 +196,14 @@ fn options_and_flags<'a>(
     flags: &[&str],
 ) -> Result<Parsed<'a>, Fail> {
     let mut pos = Vec::new();
-    let mut opts = Vec::new();
+    let mut opts: Vec<(&str, &str)> = Vec::new();
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
+        if let Some(name) = a.strip_prefix("--").filter(|n| opts.iter().any(|o| o.0 == *n)) {
+            // Which of two values was meant is not ours to guess.
+            return fail(format!("--{name} is given more than once; give it once"));
+        }
         if let Some(name) = a.strip_prefix("--").filter(|n| flags.contains(n)) {
             opts.push((name, ""));
             i += 1;
@@ -408,26 +412,34 @@ fn train(args: &[String]) -> Result<(), Fail> {
     if let Some(path) = save {
         check_writable(path, "the model")?;
     }
+    if let Some(note) = mdn_playground::dataset::angle_note(&spec) {
+        eprintln!("note: {note}");
+    }
     let mut exp = Experiment::new(&spec);
     exp.set_threads(threads).map_err(|e| Fail(e, 2))?;
     let mut seconds = 0.0;
+    // Trains to each reading (Experiment::reading_at: where a blow-up is caught, the same
+    // steps as in the page) and to each progress line (every `--every` steps).
     while exp.step < spec.steps {
-        let chunk = every.min(spec.steps - exp.step);
+        let next_line = (exp.step / every + 1) * every;
+        let stop = exp.next_reading(exp.step).min(next_line).min(spec.steps);
         let t = Instant::now();
-        exp.train(chunk);
+        exp.train(stop - exp.step);
         seconds += t.elapsed().as_secs_f64();
         if exp.halted.is_some() {
             break;
         }
-        if exp.step < spec.steps {
+        if exp.step < spec.steps && (exp.reading_at(exp.step) || exp.step % every == 0) {
             let m = exp.metrics();
             if exp.halted.is_some() {
-                break; // the metrics rolled back to the last finite state
+                break; // the reading rolled back to the last finite state
             }
-            emit(&Progress {
-                batch_nll: exp.last.nll,
-                metrics: &m,
-            })?;
+            if exp.step % every == 0 {
+                emit(&Progress {
+                    batch_nll: exp.last.nll,
+                    metrics: &m,
+                })?;
+            }
         }
     }
     let m = exp.metrics();
@@ -571,7 +583,14 @@ fn eval(args: &[String]) -> Result<(), Fail> {
     if !one && (qs.is_some() || mass.is_some()) {
         return Err(only_one(if qs.is_some() { "--q" } else { "--mass" }));
     }
-    let at_y = y.as_ref().filter(|_| one).map(|y| y[0]);
+    // A circular forecast (von Mises) is read at the angle of y, in [0, 2π).
+    let at_y = y.as_ref().filter(|_| one).map(|y| {
+        if mix.circular() {
+            mdn_playground::family::wrap(y[0])
+        } else {
+            y[0]
+        }
+    });
     let d = mix.d;
     emit(&EvalOut {
         cdf: at_y.map(|y| forecast::Predictive::cdf(&mix, y)),
@@ -740,12 +759,72 @@ fn export(args: &[String]) -> Result<(), Fail> {
     mdn_playground::export::framework(to).map_err(|e| Fail(e, 2))?;
     let out = opt(&opts, "out").ok_or_else(|| Fail("export needs --out DIR".into(), 2))?;
     let dir = std::path::Path::new(out);
-    if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
-        return fail(format!(
-            "--out: {out} exists and is not an empty folder; choose a new one"
+    // The folder is reserved before anything trains: a path that cannot be written fails
+    // now, not after the band's runs.
+    let tmp = reserve_out(dir, out)?;
+    let exported = export_into(&pos, &opts, to, threads, &tmp);
+    let written = exported.and_then(|files| {
+        if dir.is_dir() {
+            std::fs::remove_dir(dir).map_err(|e| Fail(format!("cannot write {out}: {e}"), 1))?;
+        }
+        std::fs::rename(&tmp, dir).map_err(|e| Fail(format!("cannot write {out}: {e}"), 1))?;
+        Ok(files)
+    });
+    let files = written.inspect_err(|_| {
+        let _ = std::fs::remove_dir_all(&tmp);
+    })?;
+    emit(&serde_json::json!({
+        "out": out,
+        "to": to,
+        "files": files,
+    }))
+}
+
+/// Checks `--out` before any work and reserves a folder beside it to write into (renamed
+/// into place at the end: never a half-written folder). `dir` must be new or an empty
+/// folder, in a folder that exists and can be written.
+fn reserve_out(dir: &std::path::Path, out: &str) -> Result<std::path::PathBuf, Fail> {
+    if out.trim().is_empty() {
+        return fail("--out needs the name of a new folder");
+    }
+    if let Ok(meta) = std::fs::symlink_metadata(dir) {
+        let empty_dir = meta.is_dir() && std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+        if !empty_dir {
+            return fail(format!(
+                "--out: {out} exists and is not an empty folder; choose a new one"
+            ));
+        }
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(Fail(
+            format!("--out: the folder {} does not exist", parent.display()),
+            1,
         ));
     }
-    let (mut exp, speed) = match opt(&opts, "model") {
+    let name = dir.file_name().ok_or_else(|| Fail(format!("--out: {out} names no folder"), 2))?;
+    let tmp = parent.join(format!(
+        ".{}.partial-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::create_dir(&tmp).map_err(|e| Fail(format!("cannot write {out}: {e}"), 1))?;
+    Ok(tmp)
+}
+
+/// Trains (or loads) the experiment and writes its export's files into `tmp`; returns
+/// their names.
+fn export_into(
+    pos: &[&str],
+    opts: &[(&str, &str)],
+    to: &str,
+    threads: usize,
+    tmp: &std::path::Path,
+) -> Result<Vec<String>, Fail> {
+    let (mut exp, speed) = match opt(opts, "model") {
         Some(path) => {
             if !pos.is_empty() {
                 return fail("export takes a SPEC or --model FILE, not both");
@@ -781,28 +860,13 @@ fn export(args: &[String]) -> Result<(), Fail> {
     );
     let band = mdn_playground::export::band_on(&exp.spec, threads);
     let files = mdn_playground::export::files(&mut exp, to, band, speed).map_err(|e| Fail(e, 2))?;
-    // Written beside the target and renamed into place: never a half-written folder.
-    let tmp = dir.with_extension(format!("partial-{}", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        for (name, bytes) in &files {
-            let path = tmp.join(name);
-            std::fs::create_dir_all(path.parent().expect("in the folder"))?;
-            std::fs::write(path, bytes)?;
-        }
-        if dir.exists() {
-            std::fs::remove_dir(dir)?;
-        }
-        std::fs::rename(&tmp, dir)
-    };
-    if let Err(e) = write() {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(Fail(format!("cannot write {out}: {e}"), 1));
+    for (name, bytes) in &files {
+        let path = tmp.join(name);
+        std::fs::create_dir_all(path.parent().expect("in the folder"))
+            .and_then(|()| std::fs::write(&path, bytes))
+            .map_err(|e| Fail(format!("cannot write {}: {e}", path.display()), 1))?;
     }
-    emit(&serde_json::json!({
-        "out": out,
-        "to": to,
-        "files": files.iter().map(|f| f.0.clone()).collect::<Vec<_>>(),
-    }))
+    Ok(files.into_iter().map(|f| f.0).collect())
 }
 
 fn sweep(args: &[String]) -> Result<(), Fail> {

@@ -286,10 +286,26 @@ pub struct SliceIntervals {
 }
 
 impl SliceIntervals {
+    /// A Gaussian mixture's from its closed forms; another family's from its table
+    /// ([`crate::forecast::Table`]: its exact CDF costs a series or an incomplete beta
+    /// function per component, too slow for a panel drawn while training), the ends
+    /// placed on it to the last bits.
     pub fn of(m: &Mixture) -> Option<SliceIntervals> {
-        (m.d == 1 && m.check().is_ok()).then(|| SliceIntervals {
-            central: crate::forecast::central(m, INTERVAL_MASS),
-            hpd: crate::forecast::hpd(m, INTERVAL_MASS),
+        use crate::forecast::{central, hpd_on, LevelGrid, Mixture1, Table};
+        if m.d != 1 || m.check().is_err() {
+            return None;
+        }
+        if m.family == crate::spec::Family::Gaussian {
+            let f = Mixture1::new(m);
+            return Some(SliceIntervals {
+                central: central(&f, INTERVAL_MASS),
+                hpd: hpd_on(&f, &LevelGrid::new(&f, 512), INTERVAL_MASS, 60),
+            });
+        }
+        let t = Table::new(m);
+        Some(SliceIntervals {
+            central: central(&t, INTERVAL_MASS),
+            hpd: hpd_on(&t, &LevelGrid::new(&t, 512), INTERVAL_MASS, 60),
         })
     }
 
@@ -297,8 +313,12 @@ impl SliceIntervals {
     pub fn describe(&self) -> String {
         let (a, b) = self.central;
         let n = self.hpd.intervals.len();
+        let atom = match self.hpd.atom {
+            Some((at, p)) => format!(" and the point mass at {at} (probability {p:.3})"),
+            None => String::new(),
+        };
         format!(
-            "90% central interval [{a:.3}, {b:.3}]: length {:.3}. 90% HPD region: {n} piece{} of total length {:.3} (mass {:.3}).",
+            "90% central interval [{a:.3}, {b:.3}]: length {:.3}. 90% HPD region: {n} piece{} of total length {:.3}{atom} (mass {:.3}).",
             b - a,
             if n == 1 { "" } else { "s" },
             self.hpd.length(),

@@ -126,29 +126,103 @@ pub struct Intervals {
 }
 
 pub fn intervals(curves: &Curves, stride: usize) -> Intervals {
-    use crate::forecast::{central, hpd_on, LevelGrid, Prepared};
-    let mut out = Intervals::default();
-    // The other families' intervals come from a table per x (see forecast::Table), a
-    // few times a Gaussian's cost: every third column of those.
+    let mut track = IntervalTrack::default();
+    track.update(0, curves, stride, &mut || false);
+    track.intervals()
+}
+
+/// The columns the intervals are drawn at: every `stride`-th of the curves' x, every
+/// third of those for the other families (their intervals come from a table per x, see
+/// forecast::Table, a few times a Gaussian's cost).
+fn interval_stride(curves: &Curves, stride: usize) -> usize {
     let other = curves
         .mixtures
         .first()
         .is_some_and(|m| m.family != crate::spec::Family::Gaussian);
-    let stride = if other { 3 * stride.max(1) } else { stride };
-    for (x, m) in curves
-        .xs
-        .iter()
-        .zip(&curves.mixtures)
-        .step_by(stride.max(1))
-    {
-        if m.d != 1 || m.check().is_err() {
-            continue;
-        }
-        let f = Prepared::new(m);
-        let g = LevelGrid::new(&f, 128);
-        out.xs.push(*x);
-        out.central.push(central(&f, INTERVAL_MASS));
-        out.hpd.push(hpd_on(&f, &g, INTERVAL_MASS, 0).intervals);
+    stride.max(1) * if other { 3 } else { 1 }
+}
+
+/// One column's intervals, if its mixture is a valid one-dimensional one.
+fn interval_column(m: &crate::mixture::Mixture) -> Option<((f64, f64), Vec<(f64, f64)>)> {
+    use crate::forecast::{central, hpd_on, LevelGrid, Prepared};
+    if m.d != 1 || m.check().is_err() {
+        return None;
     }
-    out
+    let f = Prepared::new(m);
+    let g = LevelGrid::new(&f, 128);
+    Some((central(&f, INTERVAL_MASS), hpd_on(&f, &g, INTERVAL_MASS, 0).intervals))
+}
+
+/// The main plot's intervals, brought up to date a few columns at a time: while a model
+/// trains, each frame computes what its time allows, and the columns not yet done show
+/// the last parameters' intervals (a model with many components of another family would
+/// otherwise hold up every frame).
+#[derive(Clone, Debug, Default)]
+pub struct IntervalTrack {
+    /// Which parameters the columns are being brought to.
+    key: u64,
+    stride: usize,
+    xs: Vec<f64>,
+    columns: Vec<Option<((f64, f64), Vec<(f64, f64)>)>>,
+    /// Columns done for `key`, and the next one to do.
+    fresh: usize,
+    next: usize,
+}
+
+impl IntervalTrack {
+    /// Works on the columns of `curves` (the parameters `key`) until all are done for
+    /// them (true) or `out_of_time()` says stop (asked after each column; at least one is
+    /// done per call).
+    pub fn update(
+        &mut self,
+        key: u64,
+        curves: &Curves,
+        stride: usize,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        let stride = interval_stride(curves, stride);
+        let xs: Vec<f64> = curves.xs.iter().step_by(stride).copied().collect();
+        if stride != self.stride || xs != self.xs {
+            *self = IntervalTrack {
+                key,
+                stride,
+                columns: vec![None; xs.len()],
+                xs,
+                fresh: 0,
+                next: 0,
+            };
+        } else if key != self.key {
+            self.key = key;
+            self.fresh = 0;
+        }
+        let n = self.xs.len();
+        while self.fresh < n {
+            let i = self.next % n;
+            self.columns[i] = curves.mixtures.get(i * stride).and_then(interval_column);
+            self.next = (i + 1) % n;
+            self.fresh += 1;
+            if self.fresh < n && out_of_time() {
+                break;
+            }
+        }
+        self.fresh >= n
+    }
+
+    /// Every column is of the parameters last given.
+    pub fn done(&self) -> bool {
+        self.fresh >= self.xs.len()
+    }
+
+    /// The columns computed so far.
+    pub fn intervals(&self) -> Intervals {
+        let mut out = Intervals::default();
+        for (x, c) in self.xs.iter().zip(&self.columns) {
+            if let Some((central, hpd)) = c {
+                out.xs.push(*x);
+                out.central.push(*central);
+                out.hpd.push(hpd.clone());
+            }
+        }
+        out
+    }
 }

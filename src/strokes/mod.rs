@@ -48,6 +48,11 @@ fn inputs(seq: &[Move]) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// The pen moves in `seqs`.
+pub fn moves_in(seqs: &[&[Move]]) -> usize {
+    seqs.iter().map(|s| s.len()).sum()
+}
+
 /// An LSTM with a pen head of `m` components.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PenModel {
@@ -94,42 +99,81 @@ impl PenModel {
         }
     }
 
+    /// Whether the network's outputs are finite numbers on a short probe of moves (the
+    /// start, moves of a few units each way, a pen lift): a model file or snapshot whose
+    /// parameters overflow them would write nothing sensible, and is refused.
+    pub fn check_outputs(&self) -> Result<(), String> {
+        let probe = [
+            Move { dx: 1.0, dy: 0.0, end: false },
+            Move { dx: 0.0, dy: -2.0, end: false },
+            Move { dx: -3.0, dy: 1.5, end: true },
+            Move { dx: 0.5, dy: 0.5, end: false },
+        ];
+        let mut state = self.net.start();
+        for mv in std::iter::once(&START).chain(probe.iter()) {
+            if self.net.step(&mut state, &mv.input()).iter().any(|v| !v.is_finite()) {
+                return Err(
+                    "its network's outputs are not finite numbers (parameters too large for a \
+                     trained model)"
+                        .into(),
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// The mean NLL per pen move over `seqs`, and its gradient (one value per parameter),
     /// clipped as `clip` says.
     pub fn loss_and_grad(&self, seqs: &[&[Move]], clip: Clip) -> (f64, Vec<f64>) {
         let mut grad = vec![0.0; self.net.params.len()];
-        let moves: usize = seqs.iter().map(|s| s.len()).sum();
-        let scale = 1.0 / moves.max(1) as f64;
+        let scale = 1.0 / moves_in(seqs).max(1) as f64;
         let mut total = 0.0;
         for seq in seqs {
-            let xs = inputs(seq);
-            let (ys, trace) = self.net.forward(&xs);
-            let mut dys = Vec::with_capacity(ys.len());
-            for (y, mv) in ys.iter().zip(seq.iter()) {
-                let pen = Pen::new(y, self.m, self.sigma_min, 0.0);
-                let mut d = vec![0.0; y.len()];
-                total += pen.nll_grad([mv.dx, mv.dy], mv.end, &mut d);
-                d.iter_mut().for_each(|v| *v *= scale);
-                dys.push(d);
-            }
-            self.net.backward(&xs, &trace, &dys, clip, &mut grad);
+            self.add_word_grad(seq, scale, clip, &mut total, &mut grad);
         }
         (total * scale, grad)
+    }
+
+    /// One word's part of [`PenModel::loss_and_grad`]: its NLL added to `total` move by
+    /// move, its gradient (each move's times `scale`) to `grad`. A batch taken a word at a
+    /// time, in order, gives the same bits as one taken whole.
+    pub fn add_word_grad(
+        &self,
+        seq: &[Move],
+        scale: f64,
+        clip: Clip,
+        total: &mut f64,
+        grad: &mut [f64],
+    ) {
+        let xs = inputs(seq);
+        let (ys, trace) = self.net.forward(&xs);
+        let mut dys = Vec::with_capacity(ys.len());
+        for (y, mv) in ys.iter().zip(seq.iter()) {
+            let pen = Pen::new(y, self.m, self.sigma_min, 0.0);
+            let mut d = vec![0.0; y.len()];
+            *total += pen.nll_grad([mv.dx, mv.dy], mv.end, &mut d);
+            d.iter_mut().for_each(|v| *v *= scale);
+            dys.push(d);
+        }
+        self.net.backward(&xs, &trace, &dys, clip, grad);
     }
 
     /// The mean NLL per pen move over `seqs`.
     pub fn nll(&self, seqs: &[&[Move]]) -> f64 {
         let mut total = 0.0;
-        let mut moves = 0;
         for seq in seqs {
-            let (ys, _) = self.net.forward(&inputs(seq));
-            for (y, mv) in ys.iter().zip(seq.iter()) {
-                let pen = Pen::new(y, self.m, self.sigma_min, 0.0);
-                total -= pen.log_prob([mv.dx, mv.dy], mv.end);
-                moves += 1;
-            }
+            self.add_word_nll(seq, &mut total);
         }
-        total / moves.max(1) as f64
+        total / moves_in(seqs).max(1) as f64
+    }
+
+    /// One word's part of [`PenModel::nll`]: its NLL added to `total` move by move.
+    pub fn add_word_nll(&self, seq: &[Move], total: &mut f64) {
+        let (ys, _) = self.net.forward(&inputs(seq));
+        for (y, mv) in ys.iter().zip(seq.iter()) {
+            let pen = Pen::new(y, self.m, self.sigma_min, 0.0);
+            *total -= pen.log_prob([mv.dx, mv.dy], mv.end);
+        }
     }
 
     /// The pen's distribution after each move of `seq` (the first before any move), read

@@ -219,6 +219,7 @@ impl StrokeSpec {
             return Err("a parameter is not a finite number".into());
         }
         m.net.params = params;
+        m.check_outputs()?;
         Ok(m)
     }
 
@@ -257,6 +258,33 @@ pub struct StrokeRun {
     pub models: Vec<Trained>,
     pub step: usize,
     batches: Rng,
+    /// The step under way when training was cut short by its time (see
+    /// [`StrokeRun::train_within`]).
+    pending: Option<StepWork>,
+    /// The validation pass under way (see [`StrokeRun::validate_within`]).
+    validating: Option<ValWork>,
+}
+
+/// A step taken a word at a time: its batch (indices of training words), the model and
+/// word it has come to, and each model's sums so far. No parameter changes before the
+/// step's end, so a step cut short leaves every model as it was.
+#[derive(Clone, Debug)]
+struct StepWork {
+    batch: Vec<usize>,
+    scale: f64,
+    model: usize,
+    word: usize,
+    totals: Vec<f64>,
+    grads: Vec<Vec<f64>>,
+}
+
+/// A validation pass taken a word at a time.
+#[derive(Clone, Debug)]
+struct ValWork {
+    model: usize,
+    word: usize,
+    total: f64,
+    out: Vec<f64>,
 }
 
 impl StrokeRun {
@@ -322,31 +350,116 @@ impl StrokeRun {
             models,
             step: 0,
             batches: Rng::new(s.seed, 42),
+            pending: None,
+            validating: None,
         }
     }
 
     /// One step of every model on the same batch of words.
     pub fn train_step(&mut self) {
+        self.train_within(&mut || false);
+    }
+
+    /// Goes on with the step under way (or starts the next), a word at a time, until it
+    /// is done (true) or `out_of_time()` says stop (asked after each word; false: the
+    /// step is pending and goes on at the next call, with the same bits as one taken
+    /// whole). Each model takes the batch in turn.
+    pub fn train_within(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         let n = self.data.train.len();
         if n == 0 {
-            return;
+            return false;
         }
-        let batch: Vec<&[Move]> = (0..self.spec.batch)
-            .map(|_| self.data.train[self.batches.below(n as u64) as usize].as_slice())
-            .collect();
+        let mut work = match self.pending.take() {
+            Some(w) => w,
+            None => self.next_batch(),
+        };
         let clip = self.spec.clip();
-        for t in &mut self.models {
-            let (loss, grad) = t.model.loss_and_grad(&batch, clip);
-            t.train_nll = loss;
-            t.opt.step(&mut t.model.net.params, &grad);
+        while work.model < self.models.len() {
+            let (i, w) = (work.model, work.word);
+            if w < work.batch.len() {
+                let seq = &self.data.train[work.batch[w]];
+                let (total, grad) = (&mut work.totals[i], &mut work.grads[i]);
+                self.models[i].model.add_word_grad(seq, work.scale, clip, total, grad);
+                work.word += 1;
+            }
+            if work.word == work.batch.len() {
+                work.model += 1;
+                work.word = 0;
+            }
+            if work.model < self.models.len() && out_of_time() {
+                self.pending = Some(work);
+                return false;
+            }
+        }
+        for (t, (total, grad)) in self.models.iter_mut().zip(work.totals.iter().zip(&work.grads)) {
+            t.train_nll = total * work.scale;
+            t.opt.step(&mut t.model.net.params, grad);
         }
         self.step += 1;
+        true
+    }
+
+    /// The next step's batch, drawn from the batch stream.
+    fn next_batch(&mut self) -> StepWork {
+        let n = self.data.train.len() as u64;
+        let batch: Vec<usize> = (0..self.spec.batch)
+            .map(|_| self.batches.below(n) as usize)
+            .collect();
+        let seqs: Vec<&[Move]> = batch.iter().map(|&i| self.data.train[i].as_slice()).collect();
+        StepWork {
+            scale: 1.0 / super::moves_in(&seqs).max(1) as f64,
+            batch,
+            model: 0,
+            word: 0,
+            totals: vec![0.0; self.models.len()],
+            grads: self
+                .models
+                .iter()
+                .map(|t| vec![0.0; t.model.net.params.len()])
+                .collect(),
+        }
     }
 
     /// Each model's NLL per move on the validation words.
-    pub fn val_nll(&self) -> Vec<f64> {
-        let val: Vec<&[Move]> = self.data.val.iter().map(|s| s.as_slice()).collect();
-        self.models.iter().map(|t| t.model.nll(&val)).collect()
+    pub fn val_nll(&mut self) -> Vec<f64> {
+        self.validating = None;
+        self.validate_within(&mut || false).expect("not out of time")
+    }
+
+    /// Goes on with the validation pass under way (or starts one), a word at a time;
+    /// each model's NLL per move once it is done, `None` while `out_of_time()` cut it
+    /// short (asked after each word). The parameters must not change in between.
+    pub fn validate_within(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> Option<Vec<f64>> {
+        let mut work = self.validating.take().unwrap_or(ValWork {
+            model: 0,
+            word: 0,
+            total: 0.0,
+            out: Vec::new(),
+        });
+        let val = &self.data.val;
+        let moves = val.iter().map(|s| s.len()).sum::<usize>().max(1) as f64;
+        while work.model < self.models.len() {
+            if work.word < val.len() {
+                self.models[work.model].model.add_word_nll(&val[work.word], &mut work.total);
+                work.word += 1;
+            }
+            if work.word == val.len() {
+                work.out.push(work.total / moves);
+                work.model += 1;
+                work.word = 0;
+                work.total = 0.0;
+            }
+            if work.model < self.models.len() && out_of_time() {
+                self.validating = Some(work);
+                return None;
+            }
+        }
+        Some(work.out)
+    }
+
+    /// Whether a step is under way (cut short by its time).
+    pub fn mid_step(&self) -> bool {
+        self.pending.is_some()
     }
 
     pub fn model(&self, w: Which) -> &PenModel {

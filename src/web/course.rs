@@ -157,6 +157,13 @@ pub fn embed_panels() -> Vec<String> {
 /// The longest message a host page may send (a spec with its own points fits).
 const MESSAGE_MAX: usize = 64 * 1024;
 
+/// The longest message a host page may send, in bytes of its JSON text: the page measures
+/// a message before it makes a copy of it.
+#[wasm_bindgen]
+pub fn host_message_max() -> u32 {
+    MESSAGE_MAX as u32
+}
+
 /// The frameworks an experiment can be exported to, as [name, title] pairs.
 #[wasm_bindgen]
 pub fn export_frameworks() -> Vec<String> {
@@ -196,6 +203,22 @@ struct Command {
 
 #[wasm_bindgen]
 impl Viewer {
+    /// The spec as a host page may hear it (`mdn:ready`): whole when its points are the
+    /// ones the host gave (`given`: the iframe's link or the last `mdn:spec`), else without
+    /// them (`data=custom` alone): points kept in this browser or drawn here are the
+    /// user's, and go only where the user sends them.
+    pub fn host_spec(&self, given: &str) -> String {
+        let spec = &self.link.spec;
+        if spec.points.is_none() || Link::parse(given).0.spec.points == spec.points {
+            return spec.format();
+        }
+        crate::Spec {
+            points: None,
+            ..spec.clone()
+        }
+        .format()
+    }
+
     /// Reads a command a host page posted (as JSON text): `{"type": "mdn:play"}`, …
     /// `"mdn:step"` with `"n"`, `"mdn:spec"` with `"spec"` (a link's text). Throws a
     /// message for anything else; values are clamped and reported like a link's.
@@ -244,7 +267,8 @@ impl Viewer {
                 let whole = n.round().clamp(1.0, STEP_MAX as f64) as u64;
                 if whole as f64 != n {
                     cmd.issues.push(format!(
-                        "mdn:step: n = {n} taken as {whole} (a whole number from 1 to {STEP_MAX})"
+                        "mdn:step: n = {} taken as {whole} (a whole number from 1 to {STEP_MAX})",
+                        crate::text::number(n)
                     ));
                 }
                 cmd.n = whole;
@@ -305,11 +329,22 @@ impl Trainer {
     /// trained so far, the recipe with the playground's band, probes, code and README.
     /// `band`: the validation NLLs of the runs of [`export_band_links`], trained by the
     /// page's pool; when it is not one finite number per run, the band's runs are trained
-    /// here (this takes a while). Throws the reason when the framework is unknown or the
-    /// spec cannot be exported exactly.
-    pub fn export_zip(&mut self, to: &str, band: Option<Vec<f64>>) -> Result<Vec<u8>, JsValue> {
+    /// here (this takes a while). `spec`: the experiment the band is of; another one here
+    /// is refused. Throws the reason when the framework is unknown, the spec cannot be
+    /// exported exactly or is not the band's.
+    pub fn export_zip(
+        &mut self,
+        to: &str,
+        band: Option<Vec<f64>>,
+        spec: Option<String>,
+    ) -> Result<Vec<u8>, JsValue> {
         let fw = crate::export::framework(to).map_err(|e| JsValue::from_str(&e))?;
         let exp = &mut self.exp;
+        if spec.is_some_and(|s| s != exp.spec.format()) {
+            return Err(JsValue::from_str(
+                "the experiment changed while its band trained; nothing was saved: export again",
+            ));
+        }
         if let Some(why) = crate::export::refuse(&exp.spec) {
             return Err(JsValue::from_str(&format!(
                 "this experiment cannot be exported exactly: {why}"

@@ -261,16 +261,33 @@ impl Trainer {
         self.exp.last.nll
     }
 
+    /// Steps to train before the next scheduled measurement: a curve point
+    /// ([`crate::history::curve_point`]) or a reading ([`Experiment::reading_at`]). The
+    /// worker stops there and measures, so what the page shows depends on steps, not time.
+    pub fn steps_to_due(&self) -> f64 {
+        let (step, planned) = (self.exp.step, self.exp.spec.steps);
+        let next = crate::history::next_curve_point(step, planned).min(self.exp.next_reading(step));
+        (next - step) as f64
+    }
+
+    /// Whether this step is a scheduled measurement (the worker measures before going on).
+    pub fn at_due(&self) -> bool {
+        let (step, planned) = (self.exp.step, self.exp.spec.steps);
+        crate::history::curve_point(step, planned) || self.exp.reading_at(step)
+    }
+
     /// Works on the metrics for about `ms` milliseconds; true once they are fresh (they
-    /// go into the next snapshot, and into the validation histories).
+    /// go into the next snapshot, and at a curve point into the validation histories).
     pub fn metrics_for(&mut self, ms: f64) -> bool {
         let Some(m) = self.exp.metrics_within(&mut deadline(ms)) else {
             return false;
         };
-        if self.histories[1]
-            .points
-            .last()
-            .is_none_or(|p| p.0 < m.step as f64)
+        let curve = crate::history::curve_point(m.step, self.exp.spec.steps);
+        if curve
+            && self.histories[1]
+                .points
+                .last()
+                .is_none_or(|p| p.0 < m.step as f64)
         {
             self.histories[1].push(m.step as f64, m.val_nll);
             self.histories[2].push(m.step as f64, m.baseline_val_nll);
@@ -377,7 +394,14 @@ pub struct Viewer {
     printing: bool,
     /// The calibration panel's work (one input and one output only).
     cal: calibrate::State,
+    /// Snapshots taken (which parameters the main plot's intervals are brought to).
+    params_seen: u64,
+    /// The main plot's intervals, brought up to date a few columns per frame.
+    track: plot::IntervalTrack,
 }
+
+/// The time the main plot's intervals may take in a frame: the rest follow in the next.
+const INTERVALS_MS: f64 = 6.0;
 
 #[wasm_bindgen]
 impl Viewer {
@@ -438,6 +462,7 @@ impl Viewer {
         m.baseline_sigma.clone_from(&s.baseline_sigma);
         self.snapshot = s;
         self.scene = None;
+        self.params_seen += 1;
         true
     }
 
@@ -563,7 +588,11 @@ impl Viewer {
 
     /// What the components' family is for (plain text).
     pub fn family_note(&self) -> String {
-        crate::family::note(self.link.spec.family).into()
+        let note = crate::family::note(self.link.spec.family);
+        match crate::dataset::angle_note(&self.link.spec) {
+            Some(angles) => format!("{note} {angles}"),
+            None => note.into(),
+        }
     }
 
     /// The experiment trains on your own points.
@@ -729,6 +758,8 @@ impl Viewer {
             system_dark: false,
             printing: false,
             cal: calibrate::State::new(&exp_val, data, y_range, seed),
+            params_seen: 0,
+            track: Default::default(),
         }
     }
 
@@ -850,7 +881,7 @@ impl Viewer {
     /// colour bar (once per data set and size). Returns the plot area [x0, y0, x1, y1] in
     /// canvas pixels, where the heatmap goes.
     pub fn draw_main(
-        &self,
+        &mut self,
         canvas: HtmlCanvasElement,
         scale: f64,
         legend: bool,
@@ -871,7 +902,13 @@ impl Viewer {
         } else {
             (Vec::new(), Vec::new())
         };
-        let intervals = live.then(|| self.intervals_shown(&curves)).flatten();
+        let shown = live && self.link.view.intervals && self.info.dout == 1;
+        let intervals = shown.then(|| {
+            let key = self.params_seen;
+            self.track
+                .update(key, &curves, 2, &mut deadline(INTERVALS_MS));
+            self.track.intervals()
+        });
         let p = MainPlot {
             intervals: intervals.as_ref(),
             frame: Frame::main(&self.info, legend, scale, plot::Layer::of(live))
@@ -884,6 +921,12 @@ impl Viewer {
         };
         let r = on_canvas(canvas, None, |root| plot::draw_main(root, &p))?;
         Ok(vec![r.0, r.1, r.2, r.3])
+    }
+
+    /// Whether the main plot's intervals are still being brought up to date (the page
+    /// draws again in the next frame).
+    pub fn intervals_pending(&self) -> bool {
+        self.link.view.intervals && self.info.dout == 1 && !self.track.done()
     }
 
     /// The main plot's data range: [x0, x1, y0, y1].

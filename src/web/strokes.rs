@@ -40,30 +40,36 @@ pub struct HandTrainer {
     train: History,
     val: [History; 3],
     last_val: Vec<f64>,
+    /// The step the last validation measured.
+    validated: Option<usize>,
 }
 
 #[wasm_bindgen]
 impl HandTrainer {
-    /// The run of a link (the page's canonical one).
+    /// The run of a link (the page's canonical one), untrained and not yet validated
+    /// ([`HandTrainer::validate_for`]): building it takes no long time whatever its size.
     #[wasm_bindgen(constructor)]
     pub fn new(link: &str) -> HandTrainer {
         let (spec, _) = StrokeSpec::parse_lenient(crate::keys::query_part(link));
-        let mut t = HandTrainer {
+        HandTrainer {
             run: StrokeRun::new(&spec),
             train: History::default(),
             val: Default::default(),
             last_val: Vec::new(),
-        };
-        t.validate();
-        t
+            validated: None,
+        }
     }
 
-    /// Trains whole steps for about `ms` milliseconds (at least one, at most `max`).
+    /// Trains for about `ms` milliseconds, at most `max` steps; returns the steps
+    /// completed. The time is checked after every word of a batch, so a step longer than
+    /// `ms` goes on over several calls (0 steps completed in between, the same bits).
     pub fn train_for(&mut self, ms: f64, max: u32) -> u32 {
         let mut out = deadline(ms);
         let mut n = 0;
         while n < max && self.run.step < self.run.spec.steps {
-            self.run.train_step();
+            if !self.run.train_within(&mut out) {
+                break;
+            }
             n += 1;
             self.train
                 .push(self.run.step as f64, self.run.models[0].train_nll);
@@ -74,12 +80,26 @@ impl HandTrainer {
         n
     }
 
-    /// Measures every model's validation NLL (into the histories).
-    pub fn validate(&mut self) {
-        self.last_val = self.run.val_nll();
+    /// Works on every model's validation NLL for about `ms` milliseconds (checked after
+    /// every word); true once it is measured (into the histories).
+    pub fn validate_for(&mut self, ms: f64) -> bool {
+        if self.validated == Some(self.run.step) {
+            return true; // nothing has changed since
+        }
+        let Some(v) = self.run.validate_within(&mut deadline(ms)) else {
+            return false;
+        };
+        self.validated = Some(self.run.step);
+        self.last_val = v;
         for (h, v) in self.val.iter_mut().zip(&self.last_val) {
             h.push(self.run.step as f64, *v);
         }
+        true
+    }
+
+    /// A step is under way (cut short by its time; no parameter has changed yet).
+    pub fn mid_step(&self) -> bool {
+        self.run.mid_step()
     }
 
     pub fn done(&self) -> bool {
@@ -230,14 +250,24 @@ impl HandViewer {
     }
 
     /// Adds a stroke drawn on the pad (font units, x and y interleaved), resampled.
-    pub fn add_stroke(&mut self, xy: Vec<f64>) {
+    /// Returns what the page should say: nothing, or why the stroke was not kept.
+    pub fn add_stroke(&mut self, xy: Vec<f64>) -> String {
         let pts: Vec<[f64; 2]> = xy.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
         let s = drawn::resample(&pts);
-        if s.len() > 1 && self.pad.len() < drawn::MAX_STROKES {
-            self.pad.push(s);
-        }
         self.written.clear();
         self.shown = 0;
+        if s.len() < 2 {
+            return String::new();
+        }
+        if self.pad.len() >= drawn::MAX_STROKES {
+            return format!(
+                "The pad holds a word of at most {} strokes: this stroke was not kept. Keep the \
+                 word or clear the pad to draw another.",
+                drawn::MAX_STROKES
+            );
+        }
+        self.pad.push(s);
+        String::new()
     }
 
     pub fn clear_pad(&mut self) {

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { serve, launch, open, screenshotPath, ready, ink } from './harness.mjs';
+import { serve, launch, open, screenshotPath, ready, ink, settled } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve('/'); browser = await launch(); });
@@ -49,7 +49,7 @@ test('robot arm: click and drag a target; the arms, their misses and the density
     // At a target with two solutions: the MSE arm misses, the component arms do not,
     // and they bend both ways.
     await page.evaluate(() => window.mdn.target([0.78, 0.53]));
-    await page.waitForTimeout(400);
+    await settled(page);
     const r = await page.evaluate(() => window.mdn.targetReport());
     const mse = r.arms.find((a) => a.component == null);
     const comps = r.arms.filter((a) => a.component != null);
@@ -67,7 +67,7 @@ test('robot arm: click and drag a target; the arms, their misses and the density
     assert.ok(heat.any > 0.3 * heat.total, 'the output-plane heatmap is drawn');
     // Sampling: points over the density and sampled arms, and the mode.
     await page.evaluate(() => window.mdn.setSampling({ tempPi: 1, tempSigma: 1, n: 300, mode: true }));
-    await page.waitForTimeout(400);
+    await settled(page);
     const rs = await page.evaluate(() => window.mdn.targetReport());
     assert.equal(rs.samples, 300);
     assert.equal(rs.mode.length, 2);

@@ -78,14 +78,14 @@ test('drawing adds and erases points; an upload with three columns gives the 2-D
   await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.15);
   await page.waitForFunction(() => /data=custom/.test(window.mdn.spec()));
   const n1 = await count();
+  const before = await page.evaluate(() => window.mdn.spec());
   await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.15);
-  await page.waitForTimeout(200);
+  await page.waitForFunction((b) => window.mdn.spec() !== b, before);
   assert.ok((await count()) >= n1, 'a click adds a point');
   const csvBefore = await page.evaluate(() => window.mdn.spec());
   await page.selectOption('#draw-mode', 'erase');
   await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.15);
-  await page.waitForTimeout(200);
-  assert.notEqual(await page.evaluate(() => window.mdn.spec()), csvBefore, 'erasing changes the points');
+  await page.waitForFunction((b) => window.mdn.spec() !== b, csvBefore); // erasing changes the points
   await page.uncheck('#draw-on');
   // Upload: three columns (x, y1, y2).
   let csv = 'x\ty1\ty2\n';

@@ -2,7 +2,7 @@
 // fields in the full page. Captions are plain text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open, ready, inked, screenshotPath } from './harness.mjs';
+import { serve, launch, open, ready, inked, screenshotPath, settled } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve('/'); browser = await launch(); });
@@ -86,7 +86,7 @@ test('the arm\'s two views one by one: panels=outputs,inputs; a panel for the ot
   const { page, log } = await open(browser, server.url + '#data=arm&n=1000&embed=1&panels=outputs,slice,inputs&caption=Two%20views', { width: 640, height: 1400 });
   await ready(page);
   await page.evaluate(() => window.mdn.step(200));
-  await page.waitForTimeout(500);
+  await settled(page);
   const panels = await shown(page);
   assert.deepEqual(panels.map((p) => p[0]), ['outputs', 'inputs'], 'the slice has nothing to show for two outputs');
   assert.ok(panels[0][1] < panels[1][1], 'in the order of the link');

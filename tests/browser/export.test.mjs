@@ -70,3 +70,73 @@ test('Export as code downloads the project mdn export writes, for JAX and PyTorc
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+/** The `val_nll` band of the recipe in a zip the engine wrote (stored, not deflated: read
+ * as text). */
+function bandOf(bytes) {
+  const text = Buffer.from(bytes).toString('latin1');
+  const at = text.indexOf('"val_nll": [');
+  return JSON.parse(text.slice(at + 11, text.indexOf(']', at) + 1));
+}
+
+test('the band takes every run: its extremes at each of the five positions, in the shipped build', async () => {
+  // The page's engine folds the five runs' NLLs into [min, max]; an optimizer option once
+  // made the release build drop the last one. The same inputs natively: tests/export.rs.
+  const { page, log } = await open(browser, server.url + '#data=ring&n=200&k=2&hidden=4&steps=3');
+  await ready(page);
+  const bands = await page.evaluate(async () => {
+    const engine = await import(new URL('mdn-playground.js', location.href).href);
+    const out = [];
+    for (let pos = 0; pos < 5; pos++) {
+      for (const extreme of [-9, 9]) {
+        const vals = new Float64Array([0.25, 0.5, 0.125, 0.375, 0.0625]);
+        vals[pos] = extreme;
+        const t = new engine.Trainer('#data=ring&n=200&k=2&hidden=4&steps=3');
+        const sorted = Array.from(vals).sort((a, b) => a - b);
+        out.push([pos, extreme, [sorted[0] - 0.1, sorted[4] + 0.1], Array.from(t.export_zip('jax', vals, undefined))]);
+        t.free();
+      }
+    }
+    return out;
+  });
+  for (const [pos, extreme, want, bytes] of bands) {
+    const [lo, hi] = bandOf(bytes);
+    assert.ok(Math.abs(lo - want[0]) < 1e-12 && Math.abs(hi - want[1]) < 1e-12, `extreme ${extreme} at ${pos}: band [${lo}, ${hi}], want [${want}]`);
+  }
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('an export whose experiment changes while its band trains is refused, never mixed', async () => {
+  const { page, log } = await open(browser, server.url + '#n=4000&k=6&hidden=24,24&steps=400', { width: 1280, height: 900 });
+  await ready(page);
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.click('#exportcode');
+  await page.waitForFunction(() => /\(\d+%\)/.test(document.getElementById('exportnote').textContent));
+  // Another experiment while the band trains (as a new link, or a host's mdn:spec, would).
+  await page.evaluate(() => { location.hash = '#n=500&k=2&hidden=8&steps=100'; });
+  await page.waitForFunction(() => /^Not exported: /.test(document.getElementById('exportnote').textContent));
+  assert.match(await page.textContent('#exportnote'), /experiment changed/);
+  // The worker too refuses a band of another experiment.
+  const refused = await page.evaluate(async () => {
+    const engine = await import(new URL('mdn-playground.js', location.href).href);
+    const t = new engine.Trainer('#n=500&k=2&hidden=8&steps=100');
+    try {
+      t.export_zip('jax', new Float64Array([0, 0, 0, 0, 0]), 'n=4000&k=6');
+      return 'exported';
+    } catch (err) {
+      return String(err);
+    } finally {
+      t.free();
+    }
+  });
+  assert.match(refused, /experiment changed/);
+  // Exporting the new experiment works, with its own band.
+  await page.click('#exportcode');
+  await page.waitForFunction(() => /^(Exported|Not exported)/.test(document.getElementById('exportnote').textContent), null, { timeout: 120_000 });
+  assert.match(await page.textContent('#exportnote'), /^Exported /);
+  assert.equal(downloads, 1);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});

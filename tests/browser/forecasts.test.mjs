@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, open, ready, screenshotPath } from './harness.mjs';
+import { serve, launch, open, ready, screenshotPath, settled } from './harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let server, browser;
@@ -29,7 +29,7 @@ test('the 90% intervals: central and HPD over the heatmap and on the slice, stat
   await page.evaluate(() => window.mdn.step(2000));
   assert.equal(await near(page, 'curves', [255, 110, 199]), 0, 'off by default');
   await page.check('#intervals-on');
-  await page.waitForTimeout(700);
+  await settled(page);
   assert.match(page.url(), /intervals=1/);
   assert.ok((await near(page, 'curves', [255, 110, 199])) > 200, 'the central interval\'s dashes');
   const said = await page.textContent('#slice-intervals');
@@ -49,7 +49,7 @@ test('the 90% intervals: central and HPD over the heatmap and on the slice, stat
   await page.reload();
   await ready(page);
   await page.evaluate(() => window.mdn.step(800));
-  await page.waitForTimeout(700);
+  await settled(page);
   assert.ok((await near(page, 'out-heat', [255, 255, 255])) > 20, 'the contour');
   assert.equal(await page.$eval('.calibration', (e) => e.hidden), true, 'no calibration for two outputs');
   assert.deepEqual(log.errors, []);
@@ -74,7 +74,7 @@ test('the calibration panel scores the validation set while the page is idle; it
   assert.deepEqual({ central: r.mdn.central, hpd: r.mdn.hpd }, cli.val_coverage);
   assert.deepEqual({ central: r.truth.central, hpd: r.truth.hpd }, cli.bayes_val_coverage);
   assert.equal(r.mdn.n, 10000);
-  await page.waitForTimeout(500);
+  await page.waitForFunction(() => /^At step 600,/.test(document.getElementById('cal-text').textContent));
   const text = await page.textContent('#cal-text');
   assert.match(text, /^At step 600, on 10000 validation points\. MDN: CRPS 0\.\d{4}, NLL −?\d\.\d{3} nats; 90% regions hold \d+\.\d% \(central\) and \d+\.\d% \(HPD\) of the outcomes\. MSE regressor: .* Truth: /);
   const inked = await page.evaluate(() => {

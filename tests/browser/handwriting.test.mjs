@@ -22,6 +22,9 @@ async function handReady(page) {
   assert.equal(await page.$eval('#hw-status', (e) => e.dataset.ready), 'true');
 }
 
+/** Waits until the page has drawn what it was asked to. */
+const handDrawn = (page) => page.waitForFunction(() => window.mdnHand.drawn(), null, { polling: 50 });
+
 /** Draws a stroke on the pad through `pts`, fractions of its box. */
 async function drawStroke(page, pts) {
   const box = await (await page.$('#hw-pad')).boundingBox();
@@ -62,7 +65,7 @@ test('the page trains with the bits of mdn strokes train, and writes on from a d
   assert.match(await page.textContent('#hw-status'), /step 60 of 60 · validation NLL per pen move: LSTM-MDN \d/);
   const blank = (await ink(page, 'hw-pad')).black;
   await drawStroke(page, hump(0.05));
-  await page.waitForTimeout(100);
+  await handDrawn(page);
   // The pad keeps its scale: the stroke stays where it was drawn (its top, its foot).
   assert.ok(await inkNear(page, 0.05 + 0.006 * 7.5, 0.35), 'the stroke is drawn where the pointer went');
   assert.ok(await inkNear(page, 0.05, 0.55));
@@ -70,15 +73,15 @@ test('the page trains with the bits of mdn strokes train, and writes on from a d
   await page.click('#hw-write');
   await page.waitForFunction(() => window.mdnHand.writing());
   const early = (await ink(page, 'hw-pad')).black;
-  await page.waitForFunction(() => !window.mdnHand.writing(), null, { timeout: 30_000 });
-  await page.waitForTimeout(100);
+  await page.waitForFunction(() => !window.mdnHand.writing(), null, { timeout: 120_000 });
+  await handDrawn(page);
   const after = await ink(page, 'hw-pad');
   assert.ok(after.black > blank + 200, `the model wrote on (${blank} → ${after.black} black pixels)`);
   assert.ok(early < after.black, `the writing is revealed as it goes (${early} then ${after.black})`);
   const withEllipses = await coloured(page);
   assert.ok(withEllipses > 300, `ellipses and rings drawn (${withEllipses} coloured pixels)`);
   await page.uncheck('#hw-ellipses');
-  await page.waitForTimeout(200);
+  await handDrawn(page);
   assert.equal(await coloured(page), 0, 'the ellipses can be hidden');
   assert.ok((await ink(page, 'hw-loss')).any > 1000, 'the loss curves are drawn');
   await page.screenshot({ path: screenshotPath('handwriting.png'), fullPage: true });
@@ -152,5 +155,42 @@ test('in an iframe whose storage is refused, the page still loads and trains', {
   const snap = await frame.evaluate(() => window.mdnHand.step(10));
   assert.equal(snap.step, 10);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a large network pauses and resets at once: a step under way is cut short, not finished', { timeout: 240_000 }, async () => {
+  const big = '#n=5000&hidden=256&layers=2&m=20&batch=64&skip=1';
+  const { page, log } = await open(browser, `${server.url}${PAGE}${big}`);
+  await handReady(page);
+  // Building the run and measuring it both go in slices: the status line has a step
+  // before any validation is done.
+  await page.waitForFunction(() => /^step 0 of/.test(document.getElementById('hw-status').textContent));
+  const status = () => page.textContent('#hw-status');
+  await page.click('#hw-play');
+  await page.waitForFunction(() => document.getElementById('hw-play').getAttribute('aria-pressed') === 'true');
+  await page.click('#hw-play');
+  await page.waitForFunction(() => document.getElementById('hw-play').getAttribute('aria-pressed') === 'false');
+  // A step of 64 words through 2 × 256 cells takes far longer than a slice: the pause
+  // came within it, and no step was finished first.
+  assert.match(await status(), /^step 0 of/);
+  await page.click('#hw-reset');
+  await page.waitForFunction(() => /^step 0 of/.test(document.getElementById('hw-status').textContent));
+  await page.click('#hw-play');
+  await page.waitForFunction(() => document.getElementById('hw-play').getAttribute('aria-pressed') === 'true');
+  await page.click('#hw-reset');
+  await page.waitForFunction(() => document.getElementById('hw-play').getAttribute('aria-pressed') === 'false' && /^step 0 of/.test(document.getElementById('hw-status').textContent));
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('the pad says when it keeps no more strokes', { timeout: 120_000 }, async () => {
+  const { page, log } = await open(browser, `${server.url}${PAGE}#n=40&hidden=6&steps=10`);
+  await handReady(page);
+  for (let i = 0; i < 41; i++) await drawStroke(page, [[0.05 + 0.02 * (i % 40), 0.4], [0.06 + 0.02 * (i % 40), 0.6]]);
+  assert.match(await page.textContent('#hw-note'), /at most 40 strokes: this stroke was not kept/);
+  await page.click('#hw-clear');
+  await drawStroke(page, [[0.1, 0.4], [0.2, 0.6]]);
+  assert.equal(await page.textContent('#hw-note'), '');
+  assert.deepEqual(log.errors, []);
   await page.close();
 });

@@ -2,7 +2,7 @@
 // here also watches its text for NaN, Infinity, null and undefined (harness.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open, ready, inked, assertFinite, screenshotPath } from './harness.mjs';
+import { serve, launch, open, ready, inked, assertFinite, screenshotPath, settled } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve('/'); browser = await launch(); });
@@ -52,7 +52,7 @@ test('9.1 a model file whose outputs overflow is refused; a trap restarts the en
   const m = await page.evaluate(() => window.mdn.step(30));
   assertFinite(m, 'metrics after recovery');
   assert.equal(m.step, 30);
-  await page.waitForTimeout(300);
+  await settled(page);
   assert.ok((await inked(page)) > 0.3, 'the plot is drawn again');
   // The same in the training worker: a new worker takes the experiment on.
   await within(30_000, page.evaluate(() => window.mdn.trapForTest({ worker: true })), 'worker recovery');
@@ -210,4 +210,27 @@ test('9.5, 9.12, 9.13: whole numbers, a damaged points link, repeated keys, CSV 
   assert.deepEqual(rep, ['k: given 301 times; using the last value, 2'], rep.join('\n'));
   assert.deepEqual(log.errors, []);
   await page.close();
+});
+
+test('small things said, not silent: an embed of panels the data cannot show, a tour step over other data, calibration of two outputs', async () => {
+  const { page, log } = await open(browser, server.url + '#data=bishop-inverse&n=500&embed=1&panels=inputs,outputs', { width: 640, height: 400 });
+  await ready(page);
+  const issues = await page.$$eval('#issues li', (e) => e.map((x) => x.textContent));
+  assert.ok(issues.some((t) => /panels: inputs, outputs are for data with two outputs/.test(t)), issues.join('\n'));
+  assert.ok((await inked(page)) > 0.3, 'the main plot instead of an empty embed');
+  assert.deepEqual(log.errors, []);
+  await page.close();
+  // (Fresh pages: a link's canonical form, written back at once, no longer holds what
+  // was refused.)
+  const tour = await open(browser, server.url + '#tour=7&data=ring&n=500');
+  await ready(tour.page);
+  assert.equal(await tour.page.$eval('#tour', (e) => e.hidden), true, 'the arm\'s step is not shown over the ring');
+  assert.ok((await tour.page.$$eval('#issues li', (e) => e.map((x) => x.textContent))).some((t) => /tour=7: this step is about data=arm/.test(t)));
+  assert.deepEqual(tour.log.errors, []);
+  await tour.page.close();
+  const arm = await open(browser, server.url + '#data=arm&n=300&steps=20');
+  await ready(arm.page);
+  assert.equal(await arm.page.evaluate(() => window.mdn.calibrationFresh()), undefined, 'two outputs: no calibration, said at once');
+  assert.deepEqual(arm.log.errors, []);
+  await arm.page.close();
 });

@@ -109,6 +109,12 @@ export async function ready(page) {
   await page.evaluate(() => window.mdn.ready);
 }
 
+/** Waits until the page has drawn everything of its latest snapshot (in `frame`, a
+ * page or an iframe's frame; polled by a timer, which runs where animation frames don't). */
+export async function settled(frame) {
+  await frame.waitForFunction(() => window.mdn?.drawn(), null, { polling: 50, timeout: 120_000 });
+}
+
 /** Pixels of canvas `id` with any ink (alpha > 0), and of them the opaque near-black ones. */
 export async function ink(page, id = 'heat') {
   return page.evaluate((id) => {

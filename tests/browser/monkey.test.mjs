@@ -4,7 +4,7 @@
 // at any moment (harness.mjs watches every change of its text), no dialog box.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open, ready, inked, assertFinite, screenshotPath } from './harness.mjs';
+import { serve, launch, open, ready, inked, assertFinite, screenshotPath, settled } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve('/'); browser = await launch(); });
@@ -109,7 +109,7 @@ for (const [label, width, height, seed] of [['desktop', 1280, 900, 20261124], ['
     assert.ok(m.val_nll < 0.5, `trains: ${m.val_nll}`);
     await page.waitForFunction(() => /step 100 of 1000/.test(document.getElementById('status').textContent));
     assert.match(await page.textContent('#status'), /validation NLL: MDN -?\d+\.\d{3}/);
-    await page.waitForTimeout(300);
+    await settled(page);
     assert.ok((await inked(page)) > 0.3, 'the plot is drawn');
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.deepEqual(log.dialogs, []);

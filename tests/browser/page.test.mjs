@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { serve, launch, open, screenshotPath, ready, inked } from './harness.mjs';
+import { serve, launch, open, screenshotPath, ready, inked, settled } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve('/'); browser = await launch(); });
@@ -24,7 +24,7 @@ test('the default page loads without errors and draws; screenshots at desktop an
     assert.match(await page.textContent('#outputs'), /36 numbers: 12 mixing logits \+ 12 means \+ 12 scales/);
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), true, `${name}: horizontal scroll`);
     await page.evaluate(() => window.mdn.step(1500));
-    await page.waitForTimeout(300);
+    await settled(page);
     await page.screenshot({ path: screenshotPath(`page-${name}.png`), fullPage: true });
     assert.deepEqual(log.errors, [], name);
     assert.deepEqual(log.foreign, [], name);
@@ -32,48 +32,25 @@ test('the default page loads without errors and draws; screenshots at desktop an
   }
 });
 
-test('play trains live: validation NLL below -1.0 within 10 s, the page stays responsive', async () => {
+test('play trains live: the plot follows the training and the validation NLL falls below -1.0', async () => {
+  // What it does, not how fast: the speed while drawing, the plot updates per second and
+  // the main thread's long tasks are measured by make bench (benches/browser/live-run.mjs).
   const { page, log } = await open(browser, server.url + '#steps=100000', { width: 1280, height: 900 });
   await ready(page);
-  // Raw speed of the engine in this browser: in the worker, nothing drawn.
-  const raw = await page.evaluate(async () => {
-    await window.mdn.step(50);
-    const t0 = performance.now();
-    await window.mdn.step(3000);
-    return 3000 / ((performance.now() - t0) / 1000);
-  });
-  await page.click('#reset');
-  await ready(page);
-  await page.evaluate(() => {
-    window.__long = [];
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([e.startTime, e.duration]); }).observe({ type: 'longtask' });
-    window.mdn.resetStats();
-  });
-  const stepNow = async () => Number(/step (\d+)/.exec(await page.textContent('#status'))[1]);
-  const t0 = Date.now();
-  const playAt = await page.evaluate(() => performance.now());
+  await page.evaluate(() => window.mdn.resetStats());
   await page.click('#play');
   await page.waitForFunction(() => {
     const m = /MDN (-?\d+\.\d+)/.exec(document.getElementById('status').textContent);
     return m && Number(m[1]) < -1.0;
-  }, null, { timeout: 10_000 });
-  const seconds = (Date.now() - t0) / 1000;
-  // Throughput over five seconds of steady training and drawing.
-  await page.waitForTimeout(Math.max(0, 1000 - (Date.now() - t0)));
-  const [s1, w1] = [await stepNow(), Date.now()];
-  await page.waitForTimeout(5000);
-  const [s2, w2] = [await stepNow(), Date.now()];
-  const rate = (s2 - s1) / ((w2 - w1) / 1000);
-  const r = await page.evaluate(() => ({ long: window.__long, stats: window.mdn.stats() }));
-  const elapsed = (Date.now() - t0) / 1000;
-  const updates = r.stats.draws / elapsed;
-  console.log(`validation NLL < -1.0 after ${seconds.toFixed(1)} s; ${updates.toFixed(1)} plot updates/s (slowest ${r.stats.maxMainMs.toFixed(0)} ms); long tasks [ms after play, ms] ${JSON.stringify(r.long.map(([at, d]) => [Math.round(at - playAt), Math.round(d)]))}; training ${rate.toFixed(0)} steps/s while drawing vs ${raw.toFixed(0)} raw (${((100 * rate) / raw).toFixed(0)}%)`);
-  assert.ok(updates >= 20, `only ${updates.toFixed(1)} plot updates per second`);
-  // Steady training: from one second after play on (the first second holds the first
-  // metrics and the engine's tier-up; its tasks are printed above, not asserted).
-  const steady = r.long.filter(([at, d]) => at > playAt + 1000 && d > 50);
-  assert.deepEqual(steady, [], 'main-thread tasks over 50 ms while training');
-  assert.ok(rate >= 0.8 * raw, `training at ${rate.toFixed(0)} steps/s while drawing, ${raw.toFixed(0)} raw`);
+  }, null, { timeout: 300_000 });
+  // The main plot was redrawn as the snapshots came, and training goes on meanwhile.
+  const stepNow = () => page.evaluate(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)[1]));
+  const [s1, d1] = [await stepNow(), (await page.evaluate(() => window.mdn.stats())).draws];
+  assert.ok(d1 >= 10, `${d1} plot updates`);
+  await page.waitForFunction(([s, d]) => Number(/step (\d+)/.exec(document.getElementById('status').textContent)[1]) > s + 100 && window.mdn.stats().draws > d + 5, [s1, d1], { timeout: 300_000 });
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true');
+  await page.click('#play');
+  await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'false');
   assert.deepEqual(log.errors, []);
   await page.close();
 });
@@ -102,7 +79,7 @@ test('a share link reproduces exactly: a fresh load, and mdn train with the same
 test('play=1 in a link starts training by itself', async () => {
   const { page } = await open(browser, server.url + '#n=500&k=3&hidden=8&steps=100000&play=1');
   await ready(page);
-  await page.waitForFunction(() => /step [1-9]/.test(document.getElementById('status').textContent), null, { timeout: 10_000 });
+  await page.waitForFunction(() => /step [1-9]/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
   assert.equal(await page.evaluate(() => document.getElementById('play').getAttribute('aria-pressed')), 'true');
   assert.match(await page.evaluate(() => location.hash), /&play=1$/);
   await page.close();
@@ -192,7 +169,7 @@ test('the loss panel draws what was measured: validation read densely at the sta
   const { page, log } = await open(browser, server.url + '#steps=100000', { width: 1280, height: 900 });
   await ready(page);
   await page.click('#play');
-  await page.waitForTimeout(2500);
+  await page.waitForFunction(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)[1]) >= 3000, null, { timeout: 300_000 });
   await page.click('#play');
   const csv = await page.evaluate(() => window.mdn.lossHistory());
   const val = csv.trim().split('\n').filter((l) => l.includes(',mdn_validation,')).map((l) => Number(l.split(',')[0]));
@@ -202,4 +179,36 @@ test('the loss panel draws what was measured: validation read densely at the sta
   assert.ok(val.filter((s) => s < last / 2).length >= 3, `validation at steps ${val} of ${last}`);
   assert.deepEqual(log.errors, []);
   await page.close();
+});
+
+test('what is shown reproduces: two loads of a link, trained differently, draw the same curves and raise the same alarms', async () => {
+  // The collapse preset: its lesson is the validation curve climbing while training falls.
+  const spec = '#n=30&k=12&hidden=32,32&sigma_min=0&batch=all&steps=3000';
+  const runs = [];
+  for (const how of ['played, paused here and there', 'in one go']) {
+    const { page, log } = await open(browser, server.url + spec);
+    await ready(page);
+    if (how === 'in one go') {
+      await page.evaluate(() => window.mdn.step(3000));
+    } else {
+      for (const at of [137, 1021, 2500]) {
+        await page.click('#play');
+        await page.waitForFunction((at) => Number(/step (\d+)/.exec(document.getElementById('status').textContent)[1]) >= at, at, { timeout: 300_000 });
+        await page.click('#play');
+        await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'false');
+      }
+      await page.click('#play');
+      await page.waitForFunction(() => /planned steps done/.test(document.getElementById('status').textContent), null, { timeout: 300_000 });
+    }
+    const m = await page.evaluate(() => window.mdn.metrics());
+    const val = (await page.evaluate(() => window.mdn.lossHistory())).split('\n').filter((l) => /,(mdn|mse)_validation,/.test(l));
+    runs.push({ m, val });
+    assert.deepEqual(log.errors, []);
+    await page.close();
+  }
+  assert.equal(runs[0].m.step, 3000);
+  assert.deepEqual(runs[0].val, runs[1].val, 'the validation curves');
+  assert.ok(runs[0].val.length >= 40, `${runs[0].val.length} validation points`);
+  assert.deepEqual(runs[0].m.alarms, runs[1].m.alarms);
+  assert.ok(runs[0].m.alarms.some((a) => /variance collapse/.test(a)), runs[0].m.alarms.join('\n'));
 });

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
-import { serve, launch, open, ready, inked, screenshotPath, assertFinite } from './harness.mjs';
+import { serve, launch, open, ready, inked, screenshotPath, assertFinite, settled } from './harness.mjs';
 
 let server, host, browser;
 let hostPage = '';
@@ -29,6 +29,15 @@ async function axe(page) {
   await page.evaluate(AXE);
   const r = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), RULES);
   return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
+/** Waits until `check()` (which may ask the page) is true, asking every 200 ms. */
+async function until(check, what = 'a state that never came') {
+  for (let i = 0; i < 1500; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`waited five minutes for ${what}`);
 }
 
 const ticked = (page, group) => page.$$eval(`#builder input[data-group="${group}"]:checked`, (els) => els.map((e) => e.value));
@@ -111,15 +120,18 @@ test('a host page drives an embed with postMessage and hears ready, metrics and 
   const [m] = await heard(page, 'mdn:metrics');
   assert.equal(m.step, 40);
   assertFinite(m.metrics, 'metrics');
-  // play: metrics about every half second; pause: no more.
+  // play: fresh metrics as they come (each with its own step); pause: no more.
   await clearHeard(page);
   await page.evaluate(() => window.send({ type: 'mdn:play' }));
-  await page.waitForTimeout(3000);
+  await page.waitForFunction(() => window.heard.filter((m) => m.type === 'mdn:metrics').length >= 3, null, { timeout: 120_000 });
   await page.evaluate(() => window.send({ type: 'mdn:pause' }));
-  await page.waitForTimeout(400);
   const during = await heard(page, 'mdn:metrics');
-  assert.ok(during.length >= 4 && during.length <= 8, `${during.length} metrics events in 3 s`);
   assert.ok(during.at(-1).step > during[0].step, 'the steps advance');
+  for (const e of during) assert.equal(e.step, e.metrics.step, 'an event\'s step is its metrics\' step');
+  // Once the pause has reached the training worker (a metrics command is answered after
+  // it), the embed is quiet.
+  await page.evaluate(() => window.send({ type: 'mdn:metrics' }));
+  await page.waitForFunction((n) => window.heard.filter((m) => m.type === 'mdn:metrics').length > n, during.length);
   await clearHeard(page);
   await page.waitForTimeout(1200);
   assert.equal((await heard(page, 'mdn:metrics')).length, 0, 'paused: quiet');
@@ -142,9 +154,13 @@ test('a host page drives an embed with postMessage and hears ready, metrics and 
     { type: 'mdn:spec', spec: 'k=<img src=x onerror=window.hacked=1>&n=abc' },
     { type: 'mdn:spec' },
     { type: 'mdn:spec', spec: 'x'.repeat(70_000) },
+    { type: 'mdn:step', n: 1e300 },
+    { type: 'mdn:pause' }, // (the million steps 1e300 was taken as stop at once)
   ];
   for (const msg of bad) await page.evaluate((m) => window.send(m), msg);
-  await page.waitForTimeout(1500);
+  // Commands are carried out in order: once a metrics command is answered, all were read.
+  await page.evaluate(() => window.send({ type: 'mdn:metrics' }));
+  await page.waitForFunction(() => window.heard.some((m) => m.type === 'mdn:metrics'));
   const errs = (await heard(page, 'mdn:error')).map((e) => e.message);
   assert.ok(errs.some((e) => /must be an object/.test(e)), errs.join('\n'));
   assert.ok(errs.some((e) => /unknown message type 'mdn:launch'/.test(e)), errs.join('\n'));
@@ -153,18 +169,20 @@ test('a host page drives an embed with postMessage and hears ready, metrics and 
   assert.ok(errs.some((e) => /^k: /.test(e) && /^n: /m.test(errs.join('\n'))), errs.join('\n'));
   assert.ok(errs.some((e) => /"spec" must be a link's text/.test(e)));
   assert.ok(errs.some((e) => /at most 65536 bytes/.test(e)));
+  assert.ok(errs.some((e) => e === 'mdn:step: n = 1e300 taken as 1000000 (a whole number from 1 to 1000000)'), errs.join('\n'));
   assert.equal(await frame.evaluate(() => window.hacked), undefined);
   assert.equal(await frame.evaluate(() => document.querySelectorAll('img').length), 0);
   // A message that does not come from the host page is not read.
   await clearHeard(page);
   await frame.evaluate(() => window.postMessage({ type: 'mdn:play' }, '*'));
-  await page.waitForTimeout(600);
+  await page.evaluate(() => window.send({ type: 'mdn:metrics' }));
+  await page.waitForFunction(() => window.heard.some((m) => m.type === 'mdn:metrics'));
   assert.equal(await frame.evaluate(() => document.getElementById('play').getAttribute('aria-pressed')), 'false');
   // halted: a run that blows up says so once.
   await page.evaluate(() => window.send({ type: 'mdn:spec', spec: 'opt=sgd&lr=1&momentum=0.99&sigma_min=0&n=200&steps=500' }));
   await page.waitForFunction(() => window.heard.some((m) => m.type === 'mdn:ready' && /opt=sgd/.test(m.spec)));
   await page.evaluate(() => window.send({ type: 'mdn:play' }));
-  await page.waitForFunction(() => window.heard.some((m) => m.type === 'mdn:halted'), null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.heard.some((m) => m.type === 'mdn:halted'), null, { timeout: 120_000 });
   const halted = await heard(page, 'mdn:halted');
   assert.equal(halted.length, 1);
   assert.match(halted[0].reason, /not a finite number|not finite/);
@@ -189,12 +207,9 @@ test("the README's example host page checks an exercise", async () => {
   await send({ type: 'mdn:spec', spec: 'k=3&n=2000&steps=2000' });
   await frame.waitForFunction(() => /k=3&/.test(window.mdn.spec()));
   await send({ type: 'mdn:step', n: 2000 });
-  // The new experiment at step 2000 (the status line may still show the old one's step 2000).
-  for (let i = 0; i < 300; i++) {
-    const m = await frame.evaluate(() => window.mdn.metrics());
-    if (m?.step === 2000 && /k=3&/.test(await frame.evaluate(() => window.mdn.spec()))) break;
-    await page.waitForTimeout(100);
-  }
+  // Once the new experiment has trained its 2000 steps (the status line may still show
+  // the old one's step 2000), the host asks for its metrics.
+  await until(() => frame.evaluate(async () => /k=3&/.test(window.mdn.spec()) && (await window.mdn.metrics())?.step === 2000));
   await send({ type: 'mdn:metrics' });
   await page.waitForFunction(() => document.getElementById('verdict').textContent.startsWith('Solved at step 2000'));
   await page.close();
@@ -244,7 +259,7 @@ test('the guided tour: seven steps with links, what to look at, one thing to try
   assert.equal(await page.$eval('#tour-close', (e) => e.offsetParent === null), true, 'an embed cannot leave the tour');
   await page.setViewportSize({ width: 640, height: 700 });
   await page.evaluate(() => window.mdn.step(1500));
-  await page.waitForTimeout(600);
+  await settled(page);
   await page.screenshot({ path: screenshotPath('tour-step3-embed.png'), fullPage: true });
   assert.deepEqual(log.errors, []);
   await page.close();
@@ -305,7 +320,7 @@ test('dark mode follows the system, plots included; theme= overrides it', async 
   await page.emulateMedia({ colorScheme: 'dark' });
   await ready(page);
   await page.evaluate(() => window.mdn.step(100));
-  await page.waitForTimeout(400);
+  await settled(page);
   assert.equal(await page.evaluate(() => document.documentElement.classList.contains('dark')), true);
   assert.deepEqual(await paper(page), [24, 26, 30]);
   assert.equal(await page.$eval('body', (b) => getComputedStyle(b).backgroundColor), 'rgb(24, 26, 30)');
