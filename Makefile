@@ -14,7 +14,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/[
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BROWSER_DIR := tests/browser
 
-.PHONY: serve test test-native test-wasm test-browser test-export test-export-jax build bench profile tools rust-tools browser-tools python-tools torch-tools clean
+.PHONY: serve test test-layout test-native test-wasm test-browser test-export test-export-jax build bench profile tools rust-tools browser-tools python-tools torch-tools clean
 
 serve: tools
 	trunk serve --offline --release
@@ -22,7 +22,12 @@ serve: tools
 build: rust-tools
 	trunk build --offline --release
 
-test: tools python-tools test-native test-wasm build test-browser test-export-jax
+test: tools python-tools test-layout test-native test-wasm build test-browser test-export-jax
+
+# The house rules of the source tree: no import circle, files and functions of a size a
+# reader can hold (tests/layout.py says which).
+test-layout:
+	python3 tests/layout.py
 
 test-native:
 	cargo test
@@ -30,7 +35,7 @@ test-native:
 # The exported JAX project run for real: `check` against the playground's ln p(y|x), and a
 # retrain that must land in the playground's band (JAX's CPU wheel, installed when missing).
 test-export-jax: python-tools
-	MDN_EXPORT_RUN=jax cargo test --release --test export
+	MDN_EXPORT_RUN=jax cargo test --release --test native export::
 
 # Both exports run for real, JAX and PyTorch, and the page's download checked with each.
 # PyTorch goes into its own virtual environment, $(TORCH_VENV), when missing: PyPI's wheel
@@ -38,7 +43,7 @@ test-export-jax: python-tools
 TORCH_VENV := .tools/torch
 export MDN_TORCH_PYTHON := $(abspath $(TORCH_VENV))/bin/python
 test-export: python-tools torch-tools build browser-tools
-	MDN_EXPORT_RUN=jax,pytorch cargo test --release --test export
+	MDN_EXPORT_RUN=jax,pytorch cargo test --release --test native export::
 	cd $(BROWSER_DIR) && node --test export.test.mjs
 
 # The core tests under wasm-bindgen-test, in headless Chromium.
@@ -50,7 +55,7 @@ test-wasm: tools
 test-browser: browser-tools
 	cd $(BROWSER_DIR) && node --test --test-concurrency=1 *.test.mjs
 
-# Issue 14's figures, each a ratio measured in one run (benches/report.py): the engine
+# The speed figures, each a ratio measured in one run (benches/report.py): the engine
 # natively at 1 thread and every core against JAX on every core and on one; the default
 # K sweep at 1 thread and every core; the page's engine against TF.js 4.22 in one headless
 # Chromium session. Prints JSON lines, then the ratios and their goals.

@@ -19,7 +19,7 @@
    main-thread tasks over 50 ms, training speed while drawing against the engine's.
 
 Prints every measurement as a JSON line, then a table of the ratios against the goals
-of issue 14. Speeds are noisy on shared machines: compare within one run.
+the README states. Speeds are noisy on shared machines: compare within one run.
 """
 import json
 import os

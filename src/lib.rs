@@ -1,68 +1,45 @@
 //! MDN Playground: Mixture Density Networks, trained and drawn in the browser.
 //!
-//! The core (everything but `web`) is plain Rust with no browser dependency: it builds
-//! for native and wasm32 and gives the same bits on both.
+//! The core (everything but `web` and the CLI in `bin/`) is plain Rust with no browser
+//! dependency: it builds for native and wasm32 and gives the same bits on both. Each
+//! folder is one idea, and each stands only on those listed before it (`python3
+//! tests/layout.py` checks that no file reaches itself through its imports):
 //!
-//! | concept | module |
+//! | folder | what is in it |
 //! |---|---|
-//! | experiment spec (share links, CLI) | [`spec`] |
-//! | data sets | [`dataset`] |
-//! | your own data: CSV, link form | [`userdata`] |
-//! | network (MLP, backprop) | [`network`] |
-//! | mixture head (raw outputs → π, μ, σ) | [`head`] |
-//! | the mixture distribution | [`mixture`] |
-//! | component families: Laplace, Student-t, hurdle, von Mises | [`family`] |
-//! | rain's point mass: every model on one measure | [`point_mass`] |
-//! | losses and their gradients | [`loss`] |
-//! | optimizers | [`optimizer`] |
-//! | training both models side by side | [`experiment`] |
-//! | ... on two workers, the same bits | [`split`] |
-//! | trained model, queries, model file | [`model`] |
-//! | the pathology lab: failures and their remedies | [`lab`] |
-//! | choosing K: sweeps, validation NLL and BIC | [`sweep`] |
-//! | pen strokes: an LSTM with a bivariate mixture head (Graves 2013) | [`strokes`] |
-//! | portable exp/ln/tanh | [`math`] |
-//! | seeded randomness | [`rng`] |
+//! | [`base`] | portable numerics and plumbing: exp/ln/tanh kernels and Φ, 8-lane f32, seeded randomness and its named streams, bytes, message text, named choices |
+//! | [`mdn`] | the model: the block kernels, the MLP and its activation, the mixture head and its settings, component families, the mixture distribution, losses and their gradients, the trained model, its queries and its file |
+//! | [`data`] | data sets (built-in, with their truth) and your own points |
+//! | [`optim`] | update rules, their schedules and settings, and mini-batches |
+//! | [`forecast`] | what a forecaster reports of p(y\|x): CDF, quantiles, HPD regions, CRPS; calibration; rain's one measure |
+//! | [`config`] | the key table and the experiment spec, composing the settings each block owns |
+//! | [`train`] | an experiment in training (a spec run): its step, passes, threads, readings, diagnostics, state, the page's helper worker, snapshots, histories, K sweeps |
+//! | [`share`] | what travels as a link: the link, the guided tour, the pathology lab |
+//! | [`strokes`] | pen strokes: an LSTM with a bivariate mixture head (Graves 2013) |
+//! | [`plot`] | the plots, generic over plotters' backends; the arm's scene apart from its drawing |
+//! | [`export`] | an experiment as a JAX or PyTorch project |
+//! | `web` | the page's handles (wasm32 only): the trainer, the viewer, sweeps, the course page, figures, calibration, the helper worker, handwriting |
 
 // Index loops over blocks are deliberate: they are what vectorizes.
 #![allow(clippy::needless_range_loop, clippy::too_many_arguments)]
 
-pub mod bytes;
-pub mod calibration;
-pub mod dataset;
-pub mod experiment;
+pub mod base;
+pub mod config;
+pub mod data;
 pub mod export;
-pub mod family;
 pub mod forecast;
-pub mod head;
-pub mod history;
-pub mod keys;
-pub mod lab;
-pub mod link;
-pub mod loss;
-pub mod math;
-pub mod mixture;
-pub mod model;
-pub mod network;
-pub mod optimizer;
+pub mod mdn;
+pub mod optim;
 pub mod plot;
-pub mod point_mass;
-pub mod rng;
-mod simd;
-pub mod snapshot;
-pub mod spec;
-pub mod split;
+pub mod share;
 pub mod strokes;
-pub mod sweep;
-pub mod text;
-pub mod tour;
-pub mod userdata;
+pub mod train;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use experiment::{Experiment, Metrics};
-pub use spec::Spec;
+pub use config::spec::Spec;
+pub use train::experiment::{Experiment, Metrics};
 
 /// The crate version, shown by the page and the CLI.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

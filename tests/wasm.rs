@@ -22,7 +22,7 @@ fn golden_bits_match_native() {
     assert_eq!(shared::golden_fingerprint(), shared::golden_expected());
 }
 
-/// Issue 16: the handwriting MDN (LSTM, BPTT, bivariate head) gives the native bits.
+/// The handwriting MDN (LSTM, BPTT, bivariate head) gives the native bits.
 #[wasm_bindgen_test]
 fn strokes_golden_bits_match_native() {
     assert_eq!(shared::strokes_fingerprint(), shared::strokes_expected());
@@ -33,7 +33,7 @@ fn gradient_check_small() {
     shared::gradient_check_small();
 }
 
-/// Issue 14, point 3: the page's two training workers give the bits of one, through a
+/// The page's two training workers give the bits of one, through a
 /// halt too (the lab's blow-up).
 #[wasm_bindgen_test]
 fn two_workers_give_the_bits_of_one() {

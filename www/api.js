@@ -16,6 +16,15 @@ export function installApi(first) {
   window.mdn = {
     version: E().version(),
     ready: first.then(() => undefined),
+    ...experimentApi(),
+    ...viewApi(),
+    ...testApi(),
+  };
+}
+
+/** The experiment: its spec, training, model, data and sweep. */
+function experimentApi() {
+  return {
     spec: () => S.viewer.spec(),
     metrics: () => ask({ type: MSG.METRICS }),
     step,
@@ -25,6 +34,22 @@ export function installApi(first) {
     modelJson: () => S.viewer.model_json(),
     /** Runs a K sweep (K = 1…kMax, `seeds` seeds) in the background; a promise of its report. */
     sweep: ({ kMax = 8, seeds = 3 } = {}) => startSweep(kMax, seeds),
+    /** Uses CSV text (2 or 3 columns) as the data; false with a message if it cannot. */
+    usePoints: (text) => usePoints(text, 'Points'),
+    /** The iframe snippet for this experiment. */
+    embedCode: () => embedCode(),
+    /** The loss histories as CSV (`step,series,nll`), as "Loss history (CSV)" saves them. */
+    lossHistory: () => S.viewer.history_csv(),
+    /** How this experiment trains: on one worker (`helper` null, also before it has
+     * trained), or with a helper worker for the regressor ({slices, replays}: slices of
+     * steps so far, and those trained again alone after a halt or a failed helper). */
+    training: () => ({ helper: S.worker.helper ? { ...S.worker.helper } : null }),
+  };
+}
+
+/** What the page shows: the views' target and sampling, figures, calibration, the tour. */
+function viewApi() {
+  return {
     /** The 2-D views' input: get it, or move it (clamped to the data's range). */
     target: (x) => (x === undefined ? Array.from(S.viewer.target()) : setTarget(x)),
     /** What the 2-D views show at the target (components, poses and miss distances). */
@@ -37,10 +62,6 @@ export function installApi(first) {
       $('samp-mode').checked = mode;
       applySampling();
     },
-    /** Uses CSV text (2 or 3 columns) as the data; false with a message if it cannot. */
-    usePoints: (text) => usePoints(text, 'Points'),
-    /** The iframe snippet for this experiment. */
-    embedCode: () => embedCode(),
     /** Plot `which` (main, slice, params, loss, planes, sweep) as SVG text. */
     svg: (which) => svgOf(which),
     /** The last finished calibration report ({mdn, baseline, truth?}), or undefined. */
@@ -65,12 +86,12 @@ export function installApi(first) {
     tourCheck: () => S.viewer.tour_check(),
     /** The page is dark (theme= or the system). */
     dark: () => S.dark,
-    /** The loss histories as CSV (`step,series,nll`), as "Loss history (CSV)" saves them. */
-    lossHistory: () => S.viewer.history_csv(),
-    /** How this experiment trains: on one worker (`helper` null, also before it has
-     * trained), or with a helper worker for the regressor ({slices, replays}: slices of
-     * steps so far, and those trained again alone after a halt or a failed helper). */
-    training: () => ({ helper: S.worker.helper ? { ...S.worker.helper } : null }),
+  };
+}
+
+/** For screenshots, tests and benchmarks: drawing state and statistics, and hooks. */
+function testApi() {
+  return {
     /** Drawing statistics: plot updates so far and the slowest ones, in ms; the
      * engine's memory in bytes. */
     stats: () => ({ ...S.stats, engineBytes: engineBytes() }),
@@ -82,9 +103,9 @@ export function installApi(first) {
     resetStats,
     /** For the tests: the longest step the page trains on two workers (default 50 ms;
      * the helper's own tests pass a large value, so as not to depend on the machine). */
-    splitStepMs: (ms) => {
-      S.worker.splitStepMs = ms; // kept for a worker started anew
-      return ask({ type: MSG.SPLIT_LIMIT, ms });
+    helperStepMs: (ms) => {
+      S.worker.helperStepMs = ms; // kept for a worker started anew
+      return ask({ type: MSG.HELPER_LIMIT, ms });
     },
     /** For the tests: make the engine trap, as a bug in it would (the page recovers). */
     trapForTest: ({ worker = false, helper = false } = {}) => {

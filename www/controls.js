@@ -6,7 +6,7 @@ import { E } from './engine.js';
 import { MSG } from './protocol.js';
 import { ask, tell } from './worker-client.js';
 import { rebuild, writeHash } from './links.js';
-import { storedPoints } from './points.js';
+import { storedPoints } from './kept-points.js';
 
 /** A form field for one key: a list for a choice, a text field for the rest. */
 function field(key) {

@@ -1,15 +1,12 @@
 // Share links: the address bar is the experiment. Links are read and written by the engine
-// (Link in src/link.rs); this module applies the result: a new Viewer for a new
+// (Link in src/share/link.rs); this module applies the result: a new Viewer for a new
 // experiment, the view for the same one, and the hash written back.
 import { S, $, redraw } from './state.js';
 import { E } from './engine.js';
 import { MSG } from './protocol.js';
 import { ask } from './worker-client.js';
-import { storedPoints, offerRestore } from './points.js';
-import { syncForm, showViews, showPlaying, showSampling } from './controls.js';
-import { applyShape } from './embed.js';
-import { applyTheme } from './theme.js';
-import { showTour } from './tour.js';
+import { storedPoints } from './kept-points.js';
+import { EVENT, announce } from './events.js';
 
 /** Builds the experiment of a link: the page's Viewer, and the worker's Trainer. */
 export function rebuild(hash, { keepIssues = false } = {}) {
@@ -17,21 +14,14 @@ export function rebuild(hash, { keepIssues = false } = {}) {
   S.viewer = new (E().Viewer)(hash, storedPoints());
   S.userPoints = null; // an edit in progress goes on from the new points (editAt sets it back)
   S.generation++;
-  offerRestore();
-  showViews();
-  showSampling();
   if (!keepIssues) showIssues(S.viewer.issues());
   writeHash();
-  syncForm();
-  applyShape();
-  applyTheme();
-  showTour();
   S.host.halted = false;
   S.stepsWindow = [];
   S.playing = false;
   S.training = false;
   S.resumeOnShow = false; // a new experiment starts paused, seen or not
-  showPlaying();
+  announce(EVENT.EXPERIMENT, { imported: false });
   redraw({ panels: true });
   return ask({ type: MSG.SPEC, hash: '#' + S.viewer.spec() });
 }
@@ -49,18 +39,12 @@ export async function importModel(text) {
   S.viewer?.free();
   S.viewer = next;
   S.generation++;
-  showViews();
-  showSampling();
   showIssues(S.viewer.issues());
   writeHash();
-  syncForm();
-  applyShape();
-  applyTheme();
-  showTour();
   S.playing = false;
   S.training = false;
   S.resumeOnShow = false;
-  showPlaying();
+  announce(EVENT.EXPERIMENT, { imported: true });
   redraw({ panels: true });
   await ask({ type: MSG.IMPORT, text });
 }
@@ -88,9 +72,7 @@ export function onHashChange() {
     return;
   }
   showIssues(S.viewer.apply_view(location.hash));
-  showSampling();
-  applyTheme();
-  showTour();
+  announce(EVENT.VIEW);
   writeHash();
   redraw({ panels: true });
 }

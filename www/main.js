@@ -1,31 +1,75 @@
 // The page: startup and wiring. Each concern has its module: state.js (the one state
 // object), engine.js and recovery.js (the wasm engine, and a fresh one after a trap),
-// worker-client.js and protocol.js (the training worker), links.js (share links),
-// controls.js (form, lab, play, sampling, status), points.js (your own data), sweep.js
-// (choosing K), draw.js (drawing and the frame scheduler), pointer.js (the plots under
-// the pointer), embed.js (the page as the link shapes it), visibility.js (embeds out of
-// view pause), api.js (window.mdn), theme.js (light or dark), tour.js (the guided tour),
-// builder.js (the embed builder), host.js (messages from a host page), figures.js (PNG
-// and SVG files). All
-// maths, drawing and link parsing live in Rust
-// (src/web.rs); user text is only ever set with textContent.
+// worker-client.js and protocol.js (the training worker, whose code is in workers/),
+// events.js (what modules announce; wired here, in wireEvents), links.js (share links),
+// controls.js (form, lab, play, sampling, status), points.js and kept-points.js (your own
+// data), sweep.js and sweep-pool.js (choosing K), draw.js (drawing and the frame
+// scheduler), pointer.js (the plots under the pointer), embed.js (the page as the link
+// shapes it), visibility.js (embeds out of view pause), api.js (window.mdn), theme.js
+// (light or dark), tour.js (the guided tour), builder.js (the embed builder), host.js
+// (messages from a host page), figures.js (PNG and SVG files). The handwriting page is
+// in hand/. All maths, drawing and link parsing live in Rust (src/web/); user text is
+// only ever set with textContent.
+
 import { S, $, redraw } from './state.js';
 import { E, loadEngine } from './engine.js';
+import { EVENT, on } from './events.js';
 import { startWorker, ask } from './worker-client.js';
-import { rebuild, onHashChange, importModel } from './links.js';
-import { buildForm, buildLab, setPlaying, step, applySampling, applyIntervals } from './controls.js';
-import { usePoints, linkTooLong } from './points.js';
-import { startSweep, cancelSweep, drawSweep } from './sweep.js';
+import { rebuild, onHashChange, importModel, showIssues } from './links.js';
+import {
+  buildForm, buildLab, setPlaying, step, applySampling, applyIntervals,
+  syncForm, showViews, showPlaying, showSampling, updateStatus,
+} from './controls.js';
+import { usePoints, linkTooLong, offerRestore } from './points.js';
+import { startSweep, cancelSweep, drawSweep, interruptSweep } from './sweep.js';
 import { drawFrame, drawAll, calibrateSome } from './draw.js';
 import { wirePointer } from './pointer.js';
 import { installApi } from './api.js';
 import { watchVisibility, playWhenSeen } from './visibility.js';
 import { recoverEngine, recoveringNow, watchForTraps } from './recovery.js';
-import { download, saveFigure, exportCode, fillFrameworks } from './figures.js';
+import { download, saveFigure, exportCode, fillFrameworks, interruptExport } from './figures.js';
 import { openBuilder, wireBuilder } from './builder.js';
-import { startTour, wireTour } from './tour.js';
-import { watchTheme } from './theme.js';
-import { listenToHost, announceReady } from './host.js';
+import { startTour, wireTour, showTour, checkTour } from './tour.js';
+import { watchTheme, applyTheme } from './theme.js';
+import { listenToHost, announceReady, hostTick } from './host.js';
+import { applyShape } from './embed.js';
+
+/** Who reacts to what the modules announce (events.js), in order. */
+function wireEvents() {
+  on(EVENT.EXPERIMENT, ({ imported }) => {
+    if (!imported) offerRestore();
+    showViews();
+    showSampling();
+    syncForm();
+    applyShape();
+    applyTheme();
+    showTour();
+    showPlaying();
+  });
+  on(EVENT.VIEW, () => {
+    showSampling();
+    applyTheme();
+    showTour();
+  });
+  on(EVENT.SNAPSHOT, () => {
+    showPlaying();
+    updateStatus();
+    checkTour();
+    hostTick();
+  });
+  on(EVENT.SENDING, (msg) => {
+    interruptSweep(msg);
+    interruptExport(msg);
+  });
+  on(EVENT.WORKER_ERROR, ({ message, fatal }) => {
+    if (!fatal) return showIssues([`Training stopped: ${message}`]);
+    // The new worker takes the same experiment on.
+    S.worker.restarting = rebuild('#' + S.viewer.link(false), { keepIssues: true }).then(() => {
+      showIssues([`The training engine stopped (${message}) and was restarted; training starts again from step 0.`]);
+    });
+    return undefined;
+  });
+}
 
 function frame() {
   try {
@@ -104,6 +148,7 @@ async function main() {
   // The per-component list is open where there is room; on a phone it would push the plot down.
   $('diag').open = window.innerWidth >= 820;
   listenToHost(); // from the first moment: commands sent while the engine loads wait
+  wireEvents();
   await loadEngine();
   watchForTraps();
   startWorker();

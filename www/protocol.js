@@ -18,12 +18,12 @@
 //                                       `spec`: the experiment the band is of (refused if the
 //                                       worker holds another)
 //   DEBUG_TRAP {helper}                 for the tests: the engine traps (`helper`: the helper's)
-//   SPLIT_LIMIT {ms}                    for the tests: the longest step trained on two workers
-//                                       (default SPLIT_STEP_MS), so that a test of the helper
+//   HELPER_LIMIT {ms}                    for the tests: the longest step trained on two workers
+//                                       (default HELPED_STEP_MS), so that a test of the helper
 //                                       does not depend on how fast the machine is
 // Worker → page:
 //   SNAPSHOT  {ids, gen, playing, training, bytes, helper}  `training`: playing or steps
-//             asked for still to train; `bytes`: a Snapshot (src/snapshot.rs,
+//             asked for still to train; `bytes`: a Snapshot (src/train/snapshot.rs,
 //             read by Viewer::apply); `ids`: the messages it answers (sent once their work
 //             is done and the metrics are fresh); `gen`: the generation of the experiment;
 //             `helper`: null, or {slices, replays} trained with the helper, and trained
@@ -31,13 +31,13 @@
 //   EXPORTED  {ids, bytes}              the zip of an EXPORT
 //   ERROR     {ids, fatal, message}     `fatal`: the engine trapped (start a new worker)
 //
-// Training worker → its helper (trains the MSE regressor, src/split.rs):
+// Training worker → its helper (trains the MSE regressor, src/train/helper.rs):
 //   MODULE    {module}                  first: the compiled engine
 //   BASELINE  {link, order, tag}        train the regressor of the experiment of `link` as
-//                                       `order` says (bytes of Trainer::split_begin)
+//                                       `order` says (bytes of Trainer::lead_begin)
 //   DEBUG_TRAP {}                       for the tests: the helper's engine traps on its next order
 // Helper → training worker:
-//   BASELINE_DONE {tag, report}         done: `report`, bytes for Trainer::split_finish
+//   BASELINE_DONE {tag, report}         done: `report`, bytes for Trainer::lead_finish
 //   ERROR     {message}                 the order failed (the training worker goes on alone)
 //
 // Page → sweep worker (a K sweep trains on the pool while training pauses):
@@ -73,7 +73,7 @@ export const MSG = Object.freeze({
   EXPORT: 'export',
   EXPORTED: 'exported',
   DEBUG_TRAP: 'debug-trap',
-  SPLIT_LIMIT: 'split-limit',
+  HELPER_LIMIT: 'helper-limit',
   SNAPSHOT: 'snapshot',
   HAND_SPEC: 'hand-spec',
   HAND_SNAPSHOT: 'hand-snapshot',
@@ -85,7 +85,7 @@ export const SLICE_MS = 30;
 /** The helper trains the regressor only for networks whose step takes at most this (as
  * measured training alone first): a slice on two workers ends on a whole step, and a
  * pause waits for it. */
-export const SPLIT_STEP_MS = 50;
+export const HELPED_STEP_MS = 50;
 /** A sweep worker's progress reports: ten a second. */
 export const RUN_SLICE_MS = 100;
 /** The handwriting page's validation: about once a second while training. (The

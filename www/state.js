@@ -2,7 +2,7 @@
 export const $ = (id) => document.getElementById(id);
 
 export const S = {
-  viewer: null, // the Viewer: what the page shows (src/web.rs)
+  viewer: null, // the Viewer: what the page shows (src/web/viewer/)
   keys: [], // the spec's keys, with their kinds (spec_keys)
   generation: 0, // which experiment the worker's snapshots belong to
   playing: false,
@@ -34,7 +34,7 @@ export const S = {
   sweep: { report: null, waiter: null, run: null, pool: null, started: 0 },
   // The training worker: its handle, the next message id, the answers awaited, the
   // rebuild after its engine failed, and its helper's counts (null: no helper)
-  worker: { handle: null, nextId: 1, pending: new Map(), restarting: null, helper: null, splitStepMs: 0 },
+  worker: { handle: null, nextId: 1, pending: new Map(), restarting: null, helper: null, helperStepMs: 0 },
   recovering: null, // the engine being replaced after a trap
   // An embed out of view (visibility.js): not trained, not drawn
   inView: true,

@@ -46,7 +46,7 @@ export function runPool(links, { onRow, onProgress }) {
       } else give(w);
     };
     for (let i = 0; i < count; i++) {
-      const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+      const w = new Worker(new URL('./workers/sweep-worker.js', import.meta.url), { type: 'module' });
       workers.push(w);
       w.onmessage = (e) => {
         try {

@@ -1,4 +1,4 @@
-// The guided tour (`tour=N`): the step's text from the engine (src/tour.rs), links to the
+// The guided tour (`tour=N`): the step's text from the engine (src/share/tour.rs), links to the
 // steps before and after, and what the page can tell from the metrics ("Done: …").
 // Text is set with textContent only.
 import { S, $ } from './state.js';

@@ -3,12 +3,7 @@
 import { S, $, redraw } from './state.js';
 import { MSG } from './protocol.js';
 import { wasmModule } from './engine.js';
-import { interruptSweep } from './sweep.js';
-import { interruptExport } from './figures.js';
-import { rebuild, showIssues } from './links.js';
-import { updateStatus, showPlaying } from './controls.js';
-import { checkTour } from './tour.js';
-import { hostTick } from './host.js';
+import { EVENT, announce } from './events.js';
 
 const W = S.worker; // the worker, its next message id, the pending answers
 
@@ -20,16 +15,15 @@ const HELPER_CORES = 3;
 /** Starts the training worker (again, after its engine failed). */
 export function startWorker() {
   W.handle?.terminate();
-  W.handle = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  W.handle = new Worker(new URL('./workers/worker.js', import.meta.url), { type: 'module' });
   W.handle.onmessage = (e) => onMessage(e.data);
   W.handle.postMessage({ type: MSG.MODULE, module: wasmModule(), helper: HELPER_CORES <= navigator.hardwareConcurrency });
-  if (W.splitStepMs) W.handle.postMessage({ type: MSG.SPLIT_LIMIT, ms: W.splitStepMs });
+  if (W.helperStepMs) W.handle.postMessage({ type: MSG.HELPER_LIMIT, ms: W.helperStepMs });
 }
 
 /** Sends a message; a promise of the metrics of the snapshot that answers it. */
 export function ask(msg) {
-  interruptSweep(msg);
-  interruptExport(msg);
+  announce(EVENT.SENDING, msg);
   const id = W.nextId++;
   return new Promise((resolve, reject) => {
     W.pending.set(id, { resolve, reject });
@@ -39,8 +33,7 @@ export function ask(msg) {
 
 /** Sends a message that needs no answer. */
 export function tell(msg) {
-  interruptSweep(msg);
-  interruptExport(msg);
+  announce(EVENT.SENDING, msg);
   W.handle.postMessage({ ...msg, generation: S.generation });
 }
 
@@ -74,26 +67,17 @@ function onSnapshot(m) {
   S.playing = m.playing;
   S.training = m.training;
   S.worker.helper = m.helper;
-  showPlaying();
   const now = performance.now();
   S.stepsWindow.push([now, S.viewer.steps()]);
   while (S.stepsWindow.length > 2 && now - S.stepsWindow[0][0] > 2000) S.stepsWindow.shift();
   redraw({ panels: !S.training }); // while training, the panels four times a second
-  updateStatus();
-  checkTour();
-  hostTick();
+  announce(EVENT.SNAPSHOT);
 }
 
 function onError(m, waiters) {
   for (const w of waiters) w.reject(new Error(m.message));
-  if (!m.fatal) {
-    showIssues([`Training stopped: ${m.message}`]);
-    return;
-  }
-  // The worker's engine trapped: a new worker takes the same experiment on.
-  startWorker();
-  W.restarting = rebuild('#' + S.viewer.link(false), { keepIssues: true }).then(() => {
-    showIssues([`The training engine stopped (${m.message}) and was restarted; training starts again from step 0.`]);
-  });
-  $('status').dataset.ready = '1';
+  // A trap in the worker's engine: a new worker, which main.js gives the same experiment.
+  if (m.fatal) startWorker();
+  announce(EVENT.WORKER_ERROR, { message: m.message, fatal: m.fatal });
+  if (m.fatal) $('status').dataset.ready = '1';
 }

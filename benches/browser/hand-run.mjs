@@ -1,4 +1,4 @@
-// The handwriting page's training speed (issue 16): handwriting.html in headless Chromium,
+// The handwriting page's training speed: handwriting.html in headless Chromium,
 // its worker training the LSTM-MDN and both baselines (the default spec), the page drawing
 // as it trains. Prints one JSON line: steps per second over STEPS steps, after a warm-up.
 import { chromium } from 'playwright-core';

@@ -1,7 +1,7 @@
-// Issue 14, point 3: can the page's own training use a second worker without shared
+// Can the page's own training use a second worker without shared
 // memory (no SharedArrayBuffer: it needs cross-origin isolation, which breaks embedding)?
 //
-// The same-bits split of a step over two workers (experiment::threads natively) needs two
+// The same-bits split of a step over two workers (train::threads natively) needs two
 // exchanges per step: after each worker's half of the blocks (forward, loss, backward to
 // the layers' outputs), each sends the other its blocks' layer-output gradients and half
 // of its activations (each worker then sums its half of the gradient's rows over all the
@@ -13,8 +13,8 @@
 // and into wasm memory), with no help from the page's thread.
 //
 // It also measures the way the page does use two workers: one model each (the MDN on the
-// training worker, the MSE regressor on its helper, src/split.rs), which needs no exchange
-// per step: the page's own worker (dist/www/worker.js), with and without its helper, driven
+// training worker, the MSE regressor on its helper, src/train/helper.rs), which needs no exchange
+// per step: the page's own worker (dist/www/workers/worker.js), with and without its helper, driven
 // by the page's messages, nothing drawn.
 import init, { Trainer } from './dist/mdn-playground.js';
 import { MSG } from './dist/www/protocol.js';
@@ -66,7 +66,7 @@ async function twoWorkers(c, train) {
  * page); the best of SECONDS of them. */
 async function pageWorker(c, helper) {
   const module = await WebAssembly.compileStreaming(fetch('./dist/mdn-playground_bg.wasm'));
-  const w = new Worker('./dist/www/worker.js', { type: 'module' });
+  const w = new Worker('./dist/www/workers/worker.js', { type: 'module' });
   let id = 0;
   const ask = (msg) => new Promise((resolve) => {
     const mine = ++id;

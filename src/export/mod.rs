@@ -1,11 +1,12 @@
-//! An experiment exported as a small project in another framework (issue 13): the data
+//! An experiment exported as a small project in another framework: the data
 //! exactly as drawn (CSV, with SHA-256 sums), the model file (the trained weights), the
 //! recipe, probe points with the playground's ln p(y|x), readable code and a README.
 //! Written to memory as (path, bytes); the CLI writes them to a folder.
 
-use crate::dataset::Dataset;
-use crate::experiment::Experiment;
-use crate::spec::{Init, Spec};
+use crate::data::dataset::Dataset;
+use crate::train::experiment::Experiment;
+use crate::config::spec::Spec;
+use crate::mdn::head::Init;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -84,7 +85,7 @@ pub fn refuse(spec: &Spec) -> Option<String> {
     if spec.init == Init::Diverse {
         why.push("init=diverse (means spread over the targets at the start) is not in the exported recipe: export with init=plain");
     }
-    if spec.family != crate::spec::Family::Gaussian {
+    if spec.family != crate::mdn::family::Family::Gaussian {
         why.push("the exported code has the Gaussian head only (family=laplace, student, hurdle and vonmises are not in it yet): export with family=gaussian");
     }
     (!why.is_empty()).then(|| why.join("; "))
@@ -123,13 +124,13 @@ fn sha256(bytes: &[u8]) -> String {
 fn probes(exp: &Experiment) -> Vec<serde_json::Value> {
     let (din, dout) = (exp.info.din, exp.info.dout);
     let model = exp.model.widened();
-    let mut ws = crate::network::Workspace::new(&model.mdn.sizes);
+    let mut q = model.queries();
     let mut out = Vec::new();
     let n = exp.val.len().min(40);
     for i in 0..n {
         let x: Vec<f64> = (0..din).map(|j| exp.val.x[[j, i]]).collect();
         let y0: Vec<f64> = (0..dout).map(|j| exp.val.y[[j, i]]).collect();
-        let m = model.mixture(&x, &mut ws);
+        let m = q.mixture(&x);
         let spread: Vec<f64> = exp.info.y_ranges.iter().map(|r| r.1 - r.0).collect();
         let far = [0.0, 0.5, -0.5, 2.0, -3.0][i % 5];
         let y: Vec<f64> = y0.iter().zip(&spread).map(|(v, s)| v + far * s).collect();
@@ -152,7 +153,7 @@ pub fn band_specs(spec: &Spec) -> Vec<Spec> {
     (0..BAND_SEEDS)
         .map(|s| {
             let mut sp = spec.clone();
-            sp.seed = (spec.seed + s) % (crate::spec::SEED_MAX + 1);
+            sp.seed = (spec.seed + s) % (crate::base::rng::SEED_MAX + 1);
             sp
         })
         .collect()
@@ -160,10 +161,10 @@ pub fn band_specs(spec: &Spec) -> Vec<Spec> {
 
 /// [`band`], natively with its seeds trained on up to `threads` threads at once (each
 /// run's bits do not depend on where it runs, so neither does the band). Each run is a
-/// sweep's [`crate::sweep::Job`], as the page's pool of workers trains it.
+/// sweep's [`crate::train::sweep::Job`], as the page's pool of workers trains it.
 pub fn band_on(spec: &Spec, threads: usize) -> (f64, f64, Vec<f64>) {
     let specs = band_specs(spec);
-    let run = |sp: &Spec| crate::sweep::Job::of(sp).run().val_nll;
+    let run = |sp: &Spec| crate::train::sweep::Job::of(sp).run().val_nll;
     #[cfg(not(target_arch = "wasm32"))]
     let vals: Vec<f64> = match rayon::ThreadPoolBuilder::new()
         .num_threads(threads.clamp(1, BAND_SEEDS as usize))
@@ -202,55 +203,13 @@ pub fn files(
         return Err(format!("this experiment cannot be exported exactly: {why}"));
     }
     let spec = exp.spec.clone();
-    let m = exp.metrics();
     let (train, val) = (csv(&exp.train), csv(&exp.val));
     let sums = format!(
         "{}  train.csv\n{}  val.csv\n",
         sha256(train.as_bytes()),
         sha256(val.as_bytes())
     );
-    let head = &exp.model.head;
-    let recipe = json!({
-        "spec": spec.format(),
-        "head": {
-            "components": head.k,
-            "output_dim": head.d,
-            "covariance": spec.cov.name(),
-            "sigma_map": spec.sigma.name(),
-            "sigma_min": spec.sigma_min,
-            "pi_floor": spec.pi_floor,
-        },
-        "train": {
-            "hidden": spec.hidden,
-            "activation": spec.act.name(),
-            "optimizer": spec.opt.name(),
-            "lr": spec.lr,
-            "schedule": spec.schedule.name(),
-            "momentum": spec.momentum,
-            "batch": match spec.batch {
-                crate::spec::Batch::All => json!("all"),
-                crate::spec::Batch::Size(b) => json!(b),
-            },
-            "steps": spec.steps,
-            "clip": spec.clip,
-            "weight_decay": spec.weight_decay,
-            "noise_x": spec.noise_x,
-            "noise_y": spec.noise_y,
-        },
-        "playground": {
-            "step": exp.step,
-            "val_nll": m.val_nll,
-            "baseline_val_nll": m.baseline_val_nll,
-            "steps_per_s": speed,
-        },
-        "band": {
-            "val_nll": [band.0, band.1],
-            "how": format!(
-                "the playground's validation NLL after {} steps over seeds {}..{} ({:?}), widened by {} nat each side",
-                spec.steps, spec.seed, spec.seed + BAND_SEEDS - 1, band.2, BAND_MARGIN
-            ),
-        },
-    });
+    let recipe = recipe(exp, &band, speed);
     let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).expect("json") + "\n";
     let readme = readme(&spec, fw, &recipe);
     Ok(vec![
@@ -273,6 +232,55 @@ pub fn files(
         ),
         ("README.md".into(), readme.into_bytes()),
     ])
+}
+
+/// What `recipe.json` says: the spec, the head and training settings spelt out, the
+/// playground's own figures and the band the exported run should land in.
+fn recipe(exp: &mut Experiment, band: &(f64, f64, Vec<f64>), speed: f64) -> serde_json::Value {
+    let spec = exp.spec.clone();
+    let m = exp.metrics();
+    let head = &exp.model.head;
+    json!({
+        "spec": spec.format(),
+        "head": {
+            "components": head.k,
+            "output_dim": head.d,
+            "covariance": spec.cov.name(),
+            "sigma_map": spec.sigma.name(),
+            "sigma_min": spec.sigma_min,
+            "pi_floor": spec.pi_floor,
+        },
+        "train": {
+            "hidden": spec.hidden,
+            "activation": spec.act.name(),
+            "optimizer": spec.opt.name(),
+            "lr": spec.lr,
+            "schedule": spec.schedule.name(),
+            "momentum": spec.momentum,
+            "batch": match spec.batch {
+                crate::optim::batches::Batch::All => json!("all"),
+                crate::optim::batches::Batch::Size(b) => json!(b),
+            },
+            "steps": spec.steps,
+            "clip": spec.clip,
+            "weight_decay": spec.weight_decay,
+            "noise_x": spec.noise_x,
+            "noise_y": spec.noise_y,
+        },
+        "playground": {
+            "step": exp.step,
+            "val_nll": m.val_nll,
+            "baseline_val_nll": m.baseline_val_nll,
+            "steps_per_s": speed,
+        },
+        "band": {
+            "val_nll": [band.0, band.1],
+            "how": format!(
+                "the playground's validation NLL after {} steps over seeds {}..{} ({:?}), widened by {} nat each side",
+                spec.steps, spec.seed, spec.seed + BAND_SEEDS - 1, band.2, BAND_MARGIN
+            ),
+        },
+    })
 }
 
 fn readme(spec: &Spec, fw: &Framework, recipe: &serde_json::Value) -> String {

@@ -2,9 +2,9 @@
 //! against their nominal mass, for the MDN, the MSE regressor and the truth.
 
 use super::*;
-use crate::calibration::{Calibration, Report};
-use plotters::coord::types::RangedCoordf64;
+use crate::forecast::calibration::{Calibration, Report};
 use plotters::coord::Shift;
+use crate::plot::Chart;
 use plotters::prelude::*;
 
 /// Draws `r` on `root`: PIT histograms on the left, the reliability diagram on the right.
@@ -15,9 +15,8 @@ pub fn draw_calibration<DB: DrawingBackend>(
     s: f64,
 ) -> Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let px = |v: f64| (v * s).round() as i32;
     let t = theme;
-    let who: Vec<(&Calibration, RGBColor, &str)> = [
+    let who: Vec<Who> = [
         Some((&r.mdn, t.line(Line::Mdn), "MDN")),
         Some((&r.baseline, t.line(Line::Baseline), "MSE regressor")),
         r.truth.as_ref().map(|c| (c, t.line(Line::Bayes), "truth")),
@@ -32,7 +31,22 @@ pub fn draw_calibration<DB: DrawingBackend>(
     let area = legend_row(root, &items, t, s).map_err(e)?;
     let (w, _) = area.dim_in_pixel();
     let (left, right) = area.split_horizontally(w as i32 / 2);
-    // PIT histogram, as densities (1 = uniform).
+    pit_chart(&left, &who, t, s)?;
+    reliability_chart(&right, &who, t, s)
+}
+
+/// A calibration, its colour and its name.
+type Who<'r> = (&'r Calibration, RGBColor, &'static str);
+
+/// The PIT histograms, as densities (1 = uniform); the MDN's filled.
+fn pit_chart<DB: DrawingBackend>(
+    left: &DrawingArea<DB, Shift>,
+    who: &[Who],
+    t: Theme,
+    s: f64,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * s).round() as i32;
     let top = who
         .iter()
         .flat_map(|(c, _, _)| c.pit_hist.iter())
@@ -72,7 +86,18 @@ pub fn draw_calibration<DB: DrawingBackend>(
             )))
             .map_err(e)?;
     }
-    // Reliability: empirical coverage against nominal mass.
+    Ok(())
+}
+
+/// Reliability: each region's empirical coverage against its nominal mass.
+fn reliability_chart<DB: DrawingBackend>(
+    right: &DrawingArea<DB, Shift>,
+    who: &[Who],
+    t: Theme,
+    s: f64,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * s).round() as i32;
     let mut chart = axes(
         &right,
         (0.4, 1.0),
@@ -84,7 +109,7 @@ pub fn draw_calibration<DB: DrawingBackend>(
     )?;
     reference(&mut chart, vec![(0.4, 0.4), (1.0, 1.0)], t, s)?;
     let r3 = px(3.5);
-    for (c, colour, _) in &who {
+    for (c, colour, _) in who {
         for (hpd, pts) in [(false, &c.central), (true, &c.hpd)] {
             let line: Vec<(f64, f64)> = pts.iter().map(|p| (p[0], p[1])).collect();
             chart
@@ -109,8 +134,6 @@ pub fn draw_calibration<DB: DrawingBackend>(
     }
     Ok(())
 }
-
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// One of the panel's two charts on `area`: its ranges, its axis titles and tick counts,
 /// in the theme's ink and grid.

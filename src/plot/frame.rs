@@ -10,7 +10,7 @@ pub struct View {
 
 impl View {
     /// A data set's plot range: the first input against the first output.
-    pub fn of(info: &crate::dataset::DataInfo) -> View {
+    pub fn of(info: &crate::data::dataset::DataInfo) -> View {
         View {
             x: info.x_ranges[0],
             y: info.y_ranges[0],
@@ -19,7 +19,7 @@ impl View {
 
     /// The input plane of the 2-D views: two inputs, or the input against the first
     /// output; with the label of its vertical axis.
-    pub fn inputs(info: &crate::dataset::DataInfo) -> (View, &'static str) {
+    pub fn inputs(info: &crate::data::dataset::DataInfo) -> (View, &'static str) {
         if info.din >= 2 {
             let v = View {
                 x: info.x_ranges[0],
@@ -32,7 +32,7 @@ impl View {
     }
 
     /// The output plane of the 2-D views: the first two outputs.
-    pub fn outputs(info: &crate::dataset::DataInfo) -> View {
+    pub fn outputs(info: &crate::data::dataset::DataInfo) -> View {
         let r = &info.y_ranges;
         View {
             x: r[0],
@@ -74,7 +74,7 @@ impl<'a> Frame<'a> {
 
 impl Frame<'static> {
     /// The main plot's frame for a data set (text on).
-    pub fn main(info: &crate::dataset::DataInfo, legend: bool, scale: f64, layer: Layer) -> Self {
+    pub fn main(info: &crate::data::dataset::DataInfo, legend: bool, scale: f64, layer: Layer) -> Self {
         Frame {
             view: View::of(info),
             x_label: info.x_labels[0],
@@ -88,7 +88,7 @@ impl Frame<'static> {
     }
 
     /// The input plane's frame (see [`View::inputs`]).
-    pub fn inputs(info: &crate::dataset::DataInfo, legend: bool, scale: f64, layer: Layer) -> Self {
+    pub fn inputs(info: &crate::data::dataset::DataInfo, legend: bool, scale: f64, layer: Layer) -> Self {
         let (view, y_label) = View::inputs(info);
         Frame {
             view,
@@ -100,7 +100,7 @@ impl Frame<'static> {
 
     /// The output plane's frame (see [`View::outputs`]).
     pub fn outputs(
-        info: &crate::dataset::DataInfo,
+        info: &crate::data::dataset::DataInfo,
         legend: bool,
         scale: f64,
         layer: Layer,

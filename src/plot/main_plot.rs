@@ -3,6 +3,7 @@
 use super::frame::Rect;
 use super::*;
 use plotters::coord::Shift;
+use crate::plot::Chart;
 use plotters::prelude::*;
 
 /// What the main plot shows besides the heatmap.
@@ -21,20 +22,58 @@ pub struct MainPlot<'a> {
     pub intervals: Option<&'a Intervals>,
 }
 
+/// The main plot's chart: its drawing area and its data coordinates.
 /// Draws axes, data, the MSE regressor's curve, the component means (opacity π), a
 /// legend and the colour bar onto a transparent `root`, and returns the plot area.
 pub fn draw_main<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     p: &MainPlot,
 ) -> Result<Rect, String> {
-    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let s = p.frame.scale;
     let px = |v: f64| (v * s).round() as i32;
     let (w, _h) = root.dim_in_pixel();
     let bar_w = px(70.0).min(w as i32 / 5);
     let (main, bar) = root.split_horizontally(w as i32 - bar_w);
+    let mut chart = main_chart(&main, p)?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let rect = (xr.start, yr.start, xr.end, yr.end);
+    let stat = p.frame.layer != Layer::Live;
+    if stat && !p.points.is_empty() {
+        draw_data(&mut chart, p.points, s)?;
+    }
+    draw_point_mass(&mut chart, p)?;
+    draw_means(&mut chart, p.curves, s)?;
+    draw_samples_and_modes(&mut chart, p)?;
+    if let Some(iv) = p.intervals {
+        draw_intervals(&mut chart, iv, p.frame.view, s).map_err(|e| e.to_string())?;
+    }
+    draw_regressor(&mut chart, p.curves, s)?;
+    if p.frame.text && p.frame.legend {
+        draw_legend(&main, rect, p)?;
+    }
+    colour_bar(
+        &bar,
+        rect,
+        p.colour,
+        p.frame.layer,
+        p.frame.text,
+        p.frame.theme,
+        s,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(rect)
+}
+
+/// The chart over the view, with its axes and their labels on the static layer.
+fn main_chart<'a, DB: DrawingBackend + 'a>(
+    main: &DrawingArea<DB, Shift>,
+    p: &MainPlot,
+) -> Result<Chart<'a, DB>, String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let s = p.frame.scale;
+    let px = |v: f64| (v * s).round() as i32;
     let font = ("sans-serif", 13.0 * s).into_font();
-    let mut b = ChartBuilder::on(&main);
+    let mut b = ChartBuilder::on(main);
     b.margin(px(8.0));
     if p.frame.text {
         b.x_label_area_size(px(36.0)).y_label_area_size(px(44.0));
@@ -47,9 +86,7 @@ pub fn draw_main<DB: DrawingBackend>(
             p.frame.view.y.0..p.frame.view.y.1,
         )
         .map_err(e)?;
-    let stat = p.frame.layer != Layer::Live;
-
-    if p.frame.text && stat {
+    if p.frame.text && p.frame.layer != Layer::Live {
         chart
             .configure_mesh()
             .disable_mesh()
@@ -65,87 +102,111 @@ pub fn draw_main<DB: DrawingBackend>(
             .draw()
             .map_err(e)?;
     }
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let rect = (xr.start, yr.start, xr.end, yr.end);
+    Ok(chart)
+}
 
-    if stat && !p.points.is_empty() {
-        // Data: small translucent white dots.
-        let dot = px(1.5).max(1) as u32;
-        chart
-            .draw_series(
-                p.points
-                    .iter()
-                    .map(|&(x, y)| Circle::new((x, y), dot, WHITE.mix(0.35).filled())),
-            )
-            .map_err(e)?;
-    }
+/// The training data: small translucent white dots.
+fn draw_data<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    points: &[(f64, f64)],
+    s: f64,
+) -> Result<(), String> {
+    let dot = ((1.5 * s).round() as i32).max(1) as u32;
+    chart
+        .draw_series(
+            points
+                .iter()
+                .map(|&(x, y)| Circle::new((x, y), dot, WHITE.mix(0.35).filled())),
+        )
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
 
-    // The hurdle's point mass: P(y = 0 | x) as a bar per x in the strip below zero
-    // (full strip height at probability 1).
+/// The hurdle's point mass: P(y = 0 | x) as a bar per x in the strip below zero (full
+/// strip height at probability 1).
+fn draw_point_mass<DB: DrawingBackend>(chart: &mut Chart<DB>, p: &MainPlot) -> Result<(), String> {
     let c = p.curves;
     let (lo, hi) = (p.frame.view.y.0, p.frame.view.y.1);
-    if c.mixtures
+    let hurdle = c
+        .mixtures
         .first()
-        .is_some_and(|m| m.family == crate::spec::Family::Hurdle)
-        && lo < 0.0
-    {
-        let strip = -lo.max(-(hi - lo) * 0.1);
-        let w = (p.frame.view.x.1 - p.frame.view.x.0) / c.xs.len().max(1) as f64;
-        let colour = p.frame.theme.line(crate::plot::style::Line::Validation);
-        chart
-            .draw_series(c.xs.iter().zip(&c.mixtures).map(|(x, m)| {
-                Rectangle::new(
-                    [
-                        (x - 0.5 * w, -strip),
-                        (x + 0.5 * w, -strip + strip * m.p_zero),
-                    ],
-                    colour.mix(0.85).filled(),
-                )
-            }))
-            .map_err(e)?;
+        .is_some_and(|m| m.family == crate::mdn::family::Family::Hurdle);
+    if !hurdle || lo >= 0.0 {
+        return Ok(());
     }
+    let strip = -lo.max(-(hi - lo) * 0.1);
+    let w = (p.frame.view.x.1 - p.frame.view.x.0) / c.xs.len().max(1) as f64;
+    let colour = p.frame.theme.line(crate::plot::style::Line::Validation);
+    chart
+        .draw_series(c.xs.iter().zip(&c.mixtures).map(|(x, m)| {
+            Rectangle::new(
+                [
+                    (x - 0.5 * w, -strip),
+                    (x + 0.5 * w, -strip + strip * m.p_zero),
+                ],
+                colour.mix(0.85).filled(),
+            )
+        }))
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
 
-    // Component means, each segment the more opaque the more weight the component has
-    // there (1.6 √π, at most 1), on a dark casing that keeps them apart from the
-    // heatmap's bright ridges.
+/// Component means, each segment the more opaque the more weight the component has there
+/// (1.6 √π, at most 1), on a dark casing that keeps them apart from the heatmap's bright
+/// ridges.
+fn draw_means<DB: DrawingBackend>(chart: &mut Chart<DB>, c: &Curves, s: f64) -> Result<(), String> {
+    let px = |v: f64| (v * s).round() as i32;
     for k in 0..c.mixtures.first().map_or(0, |m| m.k) {
         let colour = component_colour(k);
-        // Runs of segments of one opacity (in eighths) are drawn as one line each: a few
-        // strokes per component rather than one per segment.
-        let mut runs: Vec<(f64, Vec<(f64, f64)>)> = Vec::new();
-        for i in 1..c.xs.len() {
-            let (m0, m1) = (&c.mixtures[i - 1], &c.mixtures[i]);
-            let pi = 0.5 * (m0.pi[k] + m1.pi[k]);
-            if pi.is_nan() || pi < 0.01 {
-                continue;
-            }
-            // Opaque from π = 0.4 on, half so at π = 0.1.
-            let alpha = ((1.6 * pi.sqrt()).min(1.0) * 8.0).ceil() / 8.0;
-            let (a, b) = (
-                (c.xs[i - 1], m0.location(k, 0)),
-                (c.xs[i], m1.location(k, 0)),
-            );
-            // A location that wraps round the circle (0 ≡ 2π) jumps: no segment across.
-            if m0.circular() && (a.1 - b.1).abs() > std::f64::consts::PI {
-                continue;
-            }
-            match runs.last_mut() {
-                Some((al, pts)) if *al == alpha && pts.last() == Some(&a) => pts.push(b),
-                _ => runs.push((alpha, vec![a, b])),
-            }
-        }
-        for (alpha, pts) in runs {
+        for (alpha, pts) in opacity_runs(c, k) {
             for (style, width) in [(BLACK.mix(0.6 * alpha), 5.0), (colour.mix(alpha), 3.0)] {
                 chart
                     .draw_series(std::iter::once(PathElement::new(
                         pts.clone(),
                         style.stroke_width(px(width) as u32),
                     )))
-                    .map_err(e)?;
+                    .map_err(|e| e.to_string())?;
             }
         }
     }
-    // Samples and the mode curve (on request): what a generator built on the model draws.
+    Ok(())
+}
+
+/// Component `k`'s mean curve as runs of segments of one opacity (in eighths), each drawn
+/// as one line: a few strokes per component rather than one per segment.
+fn opacity_runs(c: &Curves, k: usize) -> Vec<(f64, Vec<(f64, f64)>)> {
+    let mut runs: Vec<(f64, Vec<(f64, f64)>)> = Vec::new();
+    for i in 1..c.xs.len() {
+        let (m0, m1) = (&c.mixtures[i - 1], &c.mixtures[i]);
+        let pi = 0.5 * (m0.pi[k] + m1.pi[k]);
+        if pi.is_nan() || pi < 0.01 {
+            continue;
+        }
+        // Opaque from π = 0.4 on, half so at π = 0.1.
+        let alpha = ((1.6 * pi.sqrt()).min(1.0) * 8.0).ceil() / 8.0;
+        let (a, b) = (
+            (c.xs[i - 1], m0.location(k, 0)),
+            (c.xs[i], m1.location(k, 0)),
+        );
+        // A location that wraps round the circle (0 ≡ 2π) jumps: no segment across.
+        if m0.circular() && (a.1 - b.1).abs() > std::f64::consts::PI {
+            continue;
+        }
+        match runs.last_mut() {
+            Some((al, pts)) if *al == alpha && pts.last() == Some(&a) => pts.push(b),
+            _ => runs.push((alpha, vec![a, b])),
+        }
+    }
+    runs
+}
+
+/// Samples and the mode curve (on request): what a generator built on the model draws.
+fn draw_samples_and_modes<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    p: &MainPlot,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * p.frame.scale).round() as i32;
     let dot = px(2.0).max(1) as u32;
     chart
         .draw_series(
@@ -168,66 +229,52 @@ pub fn draw_main<DB: DrawingBackend>(
             }
         }
     }
-    if let Some(iv) = p.intervals {
-        draw_intervals(&mut chart, iv, p.frame.view, s).map_err(e)?;
-    }
-    // The MSE regressor: what it predicts is the conditional mean.
-    let mse: Vec<(f64, f64)> =
-        c.xs.iter()
-            .cloned()
-            .zip(c.baseline.iter().cloned())
-            .collect();
-    chart
-        .draw_series(std::iter::once(PathElement::new(
-            mse,
-            WHITE.stroke_width(px(3.0) as u32),
-        )))
-        .map_err(e)?;
-    chart
-        .draw_series(std::iter::once(PathElement::new(
-            c.xs.iter()
-                .cloned()
-                .zip(c.baseline.iter().cloned())
-                .collect::<Vec<_>>(),
-            BLACK.stroke_width(px(1.0) as u32),
-        )))
-        .map_err(e)?;
+    Ok(())
+}
 
-    if p.frame.text && p.frame.legend {
-        // Legend, top left inside the plot.
-        let (x0, y0) = (rect.0 + px(10.0), rect.1 + px(10.0));
-        let mut items: Vec<(&str, RGBColor)> = vec![
-            ("MSE regressor (conditional mean)", WHITE),
-            (
-                "component means μ_k(x), opacity π_k(x)",
-                component_colour(0),
-            ),
-            ("training data", RGBColor(200, 200, 200)),
-        ];
-        if p.intervals.is_some() {
-            items.push(("90% HPD region (hatched)", HPD_COLOUR));
-            items.push(("90% central interval (dashed)", CENTRAL_COLOUR));
-        }
-        if !p.samples.is_empty() {
-            items.push(("samples from the model", SAMPLE_COLOUR));
-        }
-        if !p.modes.is_empty() {
-            items.push(("most probable y (mode)", MODE_COLOUR));
-        }
-        legend_box(&main, (x0, y0), px(280.0), &items, Paper::Heatmap, s).map_err(e)?;
+/// The MSE regressor: what it predicts is the conditional mean (white, a black core).
+fn draw_regressor<DB: DrawingBackend>(chart: &mut Chart<DB>, c: &Curves, s: f64) -> Result<(), String> {
+    let px = |v: f64| (v * s).round() as i32;
+    let mse: Vec<(f64, f64)> = c.xs.iter().cloned().zip(c.baseline.iter().cloned()).collect();
+    for (colour, width) in [(WHITE, 3.0), (BLACK, 1.0)] {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                mse.clone(),
+                colour.stroke_width(px(width) as u32),
+            )))
+            .map_err(|e| e.to_string())?;
     }
+    Ok(())
+}
 
-    colour_bar(
-        &bar,
-        rect,
-        p.colour,
-        p.frame.layer,
-        p.frame.text,
-        p.frame.theme,
-        s,
-    )
-    .map_err(e)?;
-    Ok(rect)
+/// The legend, top left inside the plot.
+fn draw_legend<DB: DrawingBackend>(
+    main: &DrawingArea<DB, Shift>,
+    rect: Rect,
+    p: &MainPlot,
+) -> Result<(), String> {
+    let s = p.frame.scale;
+    let px = |v: f64| (v * s).round() as i32;
+    let (x0, y0) = (rect.0 + px(10.0), rect.1 + px(10.0));
+    let mut items: Vec<(&str, RGBColor)> = vec![
+        ("MSE regressor (conditional mean)", WHITE),
+        (
+            "component means μ_k(x), opacity π_k(x)",
+            component_colour(0),
+        ),
+        ("training data", RGBColor(200, 200, 200)),
+    ];
+    if p.intervals.is_some() {
+        items.push(("90% HPD region (hatched)", HPD_COLOUR));
+        items.push(("90% central interval (dashed)", CENTRAL_COLOUR));
+    }
+    if !p.samples.is_empty() {
+        items.push(("samples from the model", SAMPLE_COLOUR));
+    }
+    if !p.modes.is_empty() {
+        items.push(("most probable y (mode)", MODE_COLOUR));
+    }
+    legend_box(main, (x0, y0), px(280.0), &items, Paper::Heatmap, s).map_err(|e| e.to_string())
 }
 
 /// The HPD region's colour over the heatmap, and the central interval's.

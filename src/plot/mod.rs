@@ -14,7 +14,9 @@
 //! | the calibration panel: PIT histograms, coverage against nominal mass | `calibration` |
 //! | the 2-D views (input plane with the arm, output plane) | [`plane`] |
 //! | SVG figures (page and `mdn render`), with the heatmap as an embedded PNG | [`svg`] |
+//! | pen strokes and their samples (the handwriting model) | [`strokes`] |
 //! | PNG and SVG output natively (`mdn render`) | [`native`] |
+//! | the bundled font, registered for native drawing | `font` |
 
 mod calibration;
 mod frame;
@@ -35,5 +37,11 @@ pub use query::*;
 pub use style::*;
 pub use sweep::*;
 
+/// A chart over two f64 axes, as every panel draws on.
+pub(crate) type Chart<'a, DB> =
+    plotters::chart::ChartContext<'a, DB, plotters::coord::cartesian::Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod font;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;

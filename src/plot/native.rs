@@ -2,19 +2,10 @@
 //! DejaVu Sans for text.
 
 use super::*;
-use crate::model::Model;
+use crate::mdn::model::Model;
 use plotters::backend::BitMapBackend;
 use plotters::prelude::*;
 
-static FONT: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
-
-pub(crate) fn register_font() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // The bundled file is a valid TrueType font: registering it cannot fail.
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
-    });
-}
 
 /// The main plot's frame in an image `w` pixels wide: text on, the legend where there is
 /// room, fonts and strokes scaled with the width.
@@ -47,7 +38,7 @@ pub fn main_plot_rgb(
     w: u32,
     h: u32,
 ) -> Result<Vec<u8>, String> {
-    register_font();
+    super::font::register_font();
     let curves = curves(model, &view, 300);
     let mut plot = MainPlot {
         frame: image_frame(view, labels, w, Layer::Static, Theme::LIGHT),
@@ -91,7 +82,7 @@ pub fn main_plot_svg(
     (w, h): (u32, u32),
     theme: Theme,
 ) -> Result<String, String> {
-    register_font();
+    super::font::register_font();
     let curves = curves(model, &view, 300);
     let (cw, ch) = ((w as usize / 3).max(1), (h as usize / 3).max(1));
     let (rgba, lo, hi) = density_rgba(&log_density(model, &view, cw, ch));
@@ -172,7 +163,7 @@ pub fn writing_png(
     (w, h): (u32, u32),
     theme: Theme,
 ) -> Result<(), String> {
-    register_font();
+    super::font::register_font();
     let mut buf = vec![255u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();

@@ -2,9 +2,10 @@
 //! and the slice p(y | x0).
 
 use super::*;
-use crate::mixture::Mixture;
+use crate::mdn::mixture::Mixture;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
+use crate::plot::Chart;
 use plotters::prelude::*;
 
 /// The loss panel: MDN training (batch) and validation NLL, the baseline's validation NLL,
@@ -166,97 +167,134 @@ pub fn draw_components<DB: DrawingBackend>(
     scale: f64,
     theme: Theme,
 ) -> Result<(), String> {
-    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let px = |v: f64| (v * scale).round() as i32;
-    let font = light_chart_style(scale).color(&theme.ink());
     let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 as i32 * 2 / 5);
     let k = c.mixtures.first().map_or(0, |m| m.k);
-    for (area, which) in [(&top, 0), (&bottom, 1)] {
-        let yr = if which == 0 {
-            0.0..1.0
+    let look = PanelLook { text, scale, theme };
+    let mut chart = component_chart(&top, view.x, (0.0, 1.0), true, look)?;
+    for j in 0..k {
+        draw_weight(&mut chart, c, j, look)?;
+    }
+    let mut chart = component_chart(&bottom, view.x, view.y, false, look)?;
+    for j in 0..k {
+        draw_band(&mut chart, view, c, j, look)?;
+    }
+    Ok(())
+}
+
+/// How a panel is drawn: with text or not, at a scale, in a theme.
+#[derive(Clone, Copy)]
+struct PanelLook {
+    text: bool,
+    scale: f64,
+    theme: Theme,
+}
+
+/// One of the components panel's two charts: the weights (`weights`: π from 0 to 1) or
+/// the means and bands over the data's y.
+fn component_chart<'a, DB: DrawingBackend + 'a>(
+    area: &DrawingArea<DB, Shift>,
+    x: (f64, f64),
+    y: (f64, f64),
+    weights: bool,
+    look: PanelLook,
+) -> Result<Chart<'a, DB>, String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * look.scale).round() as i32;
+    let font = light_chart_style(look.scale).color(&look.theme.ink());
+    let mut b = ChartBuilder::on(area);
+    b.margin(px(6.0));
+    if look.text {
+        b.x_label_area_size(px(if weights { 6.0 } else { 40.0 }))
+            .y_label_area_size(px(44.0));
+    }
+    let mut chart = b.build_cartesian_2d(x.0..x.1, y.0..y.1).map_err(e)?;
+    if look.text {
+        let theme = look.theme;
+        let mut mesh = chart.configure_mesh();
+        mesh.light_line_style(theme.grid(0.04))
+            .bold_line_style(theme.grid(0.1))
+            .axis_style(theme.ink())
+            .label_style(font.clone())
+            .axis_desc_style(font.clone())
+            .y_labels(3)
+            .x_labels(6);
+        mesh.y_label_formatter(&|v| format!("{v:.1}"))
+            .x_label_formatter(&|v| format!("{v:.1}"));
+        if weights {
+            mesh.y_desc("π_k(x)").x_labels(0);
         } else {
-            view.y.0..view.y.1
+            mesh.y_desc("μ_k ± σ_k").x_desc("x");
+        }
+        mesh.draw().map_err(e)?;
+    }
+    Ok(chart)
+}
+
+/// Component `j`'s weight π_j(x), with its number where the weight is largest.
+fn draw_weight<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    c: &Curves,
+    j: usize,
+    look: PanelLook,
+) -> Result<(), String> {
+    let px = |v: f64| (v * look.scale).round() as i32;
+    let font = light_chart_style(look.scale).color(&look.theme.ink());
+    let colour = component_colour(j);
+    let pts: Vec<(f64, f64)> = c.xs.iter().zip(&c.mixtures).map(|(x, m)| (*x, m.pi[j])).collect();
+    // The key: the component's number where its weight is largest.
+    let top = pts.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
+    cased_line(chart, pts, colour, look.theme, px(2.0))?;
+    if let Some((x, y)) = top.filter(|t| look.text && t.1 > 0.05) {
+        // The number in the ink (a light colour's digit would not read on paper), beside a
+        // dot of the component's colour.
+        let label = EmptyElement::at((x, y.min(0.9)))
+            + Circle::new((0, 0), px(4.0), colour.filled())
+            + Text::new(format!("{}", j + 1), (px(6.0), -px(7.0)), font.clone());
+        chart
+            .draw_series(std::iter::once(label))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Component `j`'s mean with its ± σ band, only where it carries weight (π > 0.05).
+fn draw_band<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    view: &View,
+    c: &Curves,
+    j: usize,
+    look: PanelLook,
+) -> Result<(), String> {
+    let px = |v: f64| (v * look.scale).round() as i32;
+    let colour = component_colour(j);
+    // One test for both loops: with `<= 0.05` here and `> 0.05` below, a π that is not a
+    // number passed neither and the loop never advanced.
+    let carries = |i: usize| c.mixtures[i].pi[j] > 0.05;
+    let mut i = 0;
+    while i < c.xs.len() {
+        if !carries(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < c.xs.len() && carries(i) {
+            i += 1;
+        }
+        let run = start..i;
+        let at = |t: usize, f: f64| {
+            let m = &c.mixtures[t];
+            (c.xs[t], m.band(j, 0, f).clamp(view.y.0, view.y.1))
         };
-        let mut b = ChartBuilder::on(area);
-        b.margin(px(6.0));
-        if text {
-            b.x_label_area_size(px(if which == 0 { 6.0 } else { 40.0 }))
-                .y_label_area_size(px(44.0));
-        }
-        let mut chart = b.build_cartesian_2d(view.x.0..view.x.1, yr).map_err(e)?;
-        if text {
-            let mut mesh = chart.configure_mesh();
-            mesh.light_line_style(theme.grid(0.04))
-                .bold_line_style(theme.grid(0.1))
-                .axis_style(theme.ink())
-                .label_style(font.clone())
-                .axis_desc_style(font.clone())
-                .y_labels(3)
-                .x_labels(6);
-            mesh.y_label_formatter(&|v| format!("{v:.1}"))
-                .x_label_formatter(&|v| format!("{v:.1}"));
-            if which == 0 {
-                mesh.y_desc("π_k(x)").x_labels(0);
-            } else {
-                mesh.y_desc("μ_k ± σ_k").x_desc("x");
-            }
-            mesh.draw().map_err(e)?;
-        }
-        for j in 0..k {
-            let colour = component_colour(j);
-            if which == 0 {
-                let pts: Vec<(f64, f64)> =
-                    c.xs.iter()
-                        .zip(&c.mixtures)
-                        .map(|(x, m)| (*x, m.pi[j]))
-                        .collect();
-                // The key: the component's number where its weight is largest.
-                let top = pts.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
-                cased_line(&mut chart, pts, colour, theme, px(2.0))?;
-                if let Some((x, y)) = top.filter(|t| text && t.1 > 0.05) {
-                    // The number in the ink (a light colour's digit would not read on
-                    // paper), beside a dot of the component's colour.
-                    let label = EmptyElement::at((x, y.min(0.9)))
-                        + Circle::new((0, 0), px(4.0), colour.filled())
-                        + Text::new(format!("{}", j + 1), (px(6.0), -px(7.0)), font.clone());
-                    chart.draw_series(std::iter::once(label)).map_err(e)?;
-                }
-            } else {
-                // Band and mean only where the component carries weight (π > 0.05).
-                // One test for both loops: with `<= 0.05` here and `> 0.05` below, a π that
-                // is not a number passed neither and the loop never advanced.
-                let carries = |i: usize| c.mixtures[i].pi[j] > 0.05;
-                let mut i = 0;
-                while i < c.xs.len() {
-                    if !carries(i) {
-                        i += 1;
-                        continue;
-                    }
-                    let start = i;
-                    while i < c.xs.len() && carries(i) {
-                        i += 1;
-                    }
-                    let run = start..i;
-                    let at = |t: usize, f: f64| {
-                        let m = &c.mixtures[t];
-                        (c.xs[t], m.band(j, 0, f).clamp(view.y.0, view.y.1))
-                    };
-                    let poly: Vec<(f64, f64)> = run
-                        .clone()
-                        .map(|t| at(t, 1.0))
-                        .chain(run.clone().rev().map(|t| at(t, -1.0)))
-                        .collect();
-                    chart
-                        .draw_series(std::iter::once(Polygon::new(
-                            poly,
-                            colour.mix(0.25).filled(),
-                        )))
-                        .map_err(e)?;
-                    let mean: Vec<(f64, f64)> = run.map(|t| at(t, 0.0)).collect();
-                    cased_line(&mut chart, mean, colour, theme, px(2.0))?;
-                }
-            }
-        }
+        let poly: Vec<(f64, f64)> = run
+            .clone()
+            .map(|t| at(t, 1.0))
+            .chain(run.clone().rev().map(|t| at(t, -1.0)))
+            .collect();
+        chart
+            .draw_series(std::iter::once(Polygon::new(poly, colour.mix(0.25).filled())))
+            .map_err(|e| e.to_string())?;
+        let mean: Vec<(f64, f64)> = run.map(|t| at(t, 0.0)).collect();
+        cased_line(chart, mean, colour, look.theme, px(2.0))?;
     }
     Ok(())
 }
@@ -295,7 +333,7 @@ impl SliceIntervals {
         if m.d != 1 || m.check().is_err() {
             return None;
         }
-        if m.family == crate::spec::Family::Gaussian {
+        if m.family == crate::mdn::family::Family::Gaussian {
             let f = Mixture1::new(m);
             return Some(SliceIntervals {
                 central: central(&f, INTERVAL_MASS),
@@ -345,10 +383,6 @@ fn draw_slice_line<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     p: &Slice,
 ) -> Result<(), String> {
-    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let px = |v: f64| (v * p.scale).round() as i32;
-    let t = p.theme;
-    let font = light_chart_style(p.scale).color(&t.ink());
     let m = p.mixture;
     let n = 300;
     let ys: Vec<f64> = (0..n)
@@ -356,7 +390,7 @@ fn draw_slice_line<DB: DrawingBackend>(
         .collect();
     let dens: Vec<f64> = ys
         .iter()
-        .map(|y| crate::math::exp(m.log_density(&[*y])))
+        .map(|y| crate::base::math::exp(m.log_density(&[*y])))
         .collect();
     let top = dens
         .iter()
@@ -365,6 +399,35 @@ fn draw_slice_line<DB: DrawingBackend>(
         .fold(0.0, f64::max)
         .max(1e-3)
         * 1.08;
+    let mut chart = slice_chart(root, p, top)?;
+    draw_slice_density(&mut chart, p, &ys, &dens, top)?;
+    if let Some(iv) = p.intervals {
+        draw_slice_intervals(&mut chart, p, iv, &ys, &dens, top)?;
+    }
+    draw_slice_marks(&mut chart, p, top)?;
+    if p.text && p.intervals.is_some() {
+        draw_slice_interval_keys(&mut chart, p.theme)?;
+    }
+    if m.p_zero > 0.0 && (p.y.0..=p.y.1).contains(&0.0) {
+        draw_slice_point_mass(&mut chart, p, top)?;
+    }
+    if p.text {
+        let font = light_chart_style(p.scale).color(&p.theme.ink());
+        series_legend(&mut chart, font, p.theme).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The slice's chart: y across, the density up to `top`, its axes and title with text.
+fn slice_chart<'a, DB: DrawingBackend + 'a>(
+    root: &DrawingArea<DB, Shift>,
+    p: &Slice,
+    top: f64,
+) -> Result<Chart<'a, DB>, String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * p.scale).round() as i32;
+    let t = p.theme;
+    let font = light_chart_style(p.scale).color(&t.ink());
     let mut b = ChartBuilder::on(root);
     b.margin(px(6.0));
     if p.text {
@@ -390,6 +453,20 @@ fn draw_slice_line<DB: DrawingBackend>(
             .draw()
             .map_err(e)?;
     }
+    Ok(chart)
+}
+
+/// Each component's share π_k f_k(y), then the mixture's density, filled and outlined.
+fn draw_slice_density<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    p: &Slice,
+    ys: &[f64],
+    dens: &[f64],
+    top: f64,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * p.scale).round() as i32;
+    let (t, m) = (p.theme, p.mixture);
     for k in 0..m.k {
         if m.pi[k] < 1e-3 {
             continue;
@@ -423,29 +500,52 @@ fn draw_slice_line<DB: DrawingBackend>(
             t.line(Line::Mdn).stroke_width(px(2.0) as u32),
         ))
         .map_err(e)?;
-    if let Some(iv) = p.intervals {
-        // The HPD pieces shaded under the density; the central interval as a bar below.
-        for &(a, b) in &iv.hpd.intervals {
-            let piece: Vec<(f64, f64)> = ys
-                .iter()
-                .zip(&dens)
-                .filter(|(y, _)| **y >= a && **y <= b)
-                .map(|(y, d)| (*y, d.min(top)))
-                .collect();
-            chart
-                .draw_series(AreaSeries::new(piece, 0.0, t.line(Line::Bayes).mix(0.35)))
-                .map_err(e)?;
-        }
-        let (a, b) = iv.central;
-        let h = 0.03 * top;
+    Ok(())
+}
+
+/// The HPD pieces shaded under the density; the central interval as a bar below.
+fn draw_slice_intervals<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    p: &Slice,
+    iv: &SliceIntervals,
+    ys: &[f64],
+    dens: &[f64],
+    top: f64,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * p.scale).round() as i32;
+    let t = p.theme;
+    for &(a, b) in &iv.hpd.intervals {
+        let piece: Vec<(f64, f64)> = ys
+            .iter()
+            .zip(dens)
+            .filter(|(y, _)| **y >= a && **y <= b)
+            .map(|(y, d)| (*y, d.min(top)))
+            .collect();
         chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(a, 2.0 * h), (a, h), (b, h), (b, 2.0 * h)],
-                CENTRAL_COLOUR.stroke_width(px(3.0) as u32),
-            )))
+            .draw_series(AreaSeries::new(piece, 0.0, t.line(Line::Bayes).mix(0.35)))
             .map_err(e)?;
     }
-    let mean = m.mean()[0];
+    let (a, b) = iv.central;
+    let h = 0.03 * top;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(a, 2.0 * h), (a, h), (b, h), (b, 2.0 * h)],
+            CENTRAL_COLOUR.stroke_width(px(3.0) as u32),
+        )))
+        .map_err(e)?;
+    Ok(())
+}
+
+/// The MSE prediction and the mixture mean as vertical lines, with their legend entries.
+fn draw_slice_marks<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    p: &Slice,
+    top: f64,
+) -> Result<(), String> {
+    let px = |v: f64| (v * p.scale).round() as i32;
+    let t = p.theme;
+    let mean = p.mixture.mean()[0];
     for (v, colour, label) in [
         (p.baseline, t.ink(), "MSE prediction"),
         (mean, t.line(Line::Validation), "mixture mean"),
@@ -458,52 +558,59 @@ fn draw_slice_line<DB: DrawingBackend>(
                 vec![(v, 0.0), (v, top)],
                 colour.stroke_width(px(2.0) as u32),
             )))
-            .map_err(e)?;
+            .map_err(|e| e.to_string())?;
         if p.text {
             s.label(label).legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2))
             });
         }
     }
-    if p.text && p.intervals.is_some() {
-        let bayes = t.line(Line::Bayes);
-        chart
-            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
-            .map_err(e)?
-            .label("90% HPD region")
-            .legend(move |(x, y)| {
-                Rectangle::new([(x, y - 4), (x + 14, y + 4)], bayes.mix(0.5).filled())
-            });
-        chart
-            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
-            .map_err(e)?
-            .label("90% central interval")
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 14, y)], CENTRAL_COLOUR.stroke_width(3))
-            });
-    }
-    if m.p_zero > 0.0 && (p.y.0..=p.y.1).contains(&0.0) {
-        // The point mass: a bar on its own scale (a probability, not a density).
-        let colour = t.line(Line::Validation);
-        let bar = chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [
-                    (0.0 - 0.006 * (p.y.1 - p.y.0), 0.0),
-                    (0.006 * (p.y.1 - p.y.0), m.p_zero * top),
-                ],
-                colour.filled(),
-            )))
-            .map_err(e)?;
-        if p.text {
-            // Said in the legend, where it cannot cover the density.
-            bar.label(format!("P(y = 0) = {:.2} (a probability)", m.p_zero))
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x + 5, y - 6), (x + 9, y + 6)], colour.filled())
-                });
-        }
-    }
+    Ok(())
+}
+
+/// The legend's entries of the HPD region and the central interval.
+fn draw_slice_interval_keys<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    t: Theme,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let bayes = t.line(Line::Bayes);
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+        .map_err(e)?
+        .label("90% HPD region")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 14, y + 4)], bayes.mix(0.5).filled()));
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+        .map_err(e)?
+        .label("90% central interval")
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x, y), (x + 14, y)], CENTRAL_COLOUR.stroke_width(3))
+        });
+    Ok(())
+}
+
+/// The point mass: a bar on its own scale (a probability, not a density), said in the
+/// legend, where it cannot cover the density.
+fn draw_slice_point_mass<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    p: &Slice,
+    top: f64,
+) -> Result<(), String> {
+    let m = p.mixture;
+    let colour = p.theme.line(Line::Validation);
+    let bar = chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [
+                (0.0 - 0.006 * (p.y.1 - p.y.0), 0.0),
+                (0.006 * (p.y.1 - p.y.0), m.p_zero * top),
+            ],
+            colour.filled(),
+        )))
+        .map_err(|e| e.to_string())?;
     if p.text {
-        series_legend(&mut chart, font, t).map_err(e)?;
+        bar.label(format!("P(y = 0) = {:.2} (a probability)", m.p_zero))
+            .legend(move |(x, y)| Rectangle::new([(x + 5, y - 6), (x + 9, y + 6)], colour.filled()));
     }
     Ok(())
 }
@@ -522,7 +629,7 @@ fn draw_circle<DB: DrawingBackend>(
     let (cx, cy) = (0.5 * w as f64, 0.5 * h as f64);
     let n = 360;
     let dens: Vec<f64> = (0..=n)
-        .map(|i| crate::math::exp(m.log_density(&[crate::family::TWO_PI * i as f64 / n as f64])))
+        .map(|i| crate::base::math::exp(m.log_density(&[crate::mdn::family::TWO_PI * i as f64 / n as f64])))
         .collect();
     let top = dens
         .iter()
@@ -530,7 +637,7 @@ fn draw_circle<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(1e-9, f64::max);
     let at = |i: usize, r: f64| {
-        let a = crate::family::TWO_PI * i as f64 / n as f64;
+        let a = crate::mdn::family::TWO_PI * i as f64 / n as f64;
         ((cx + r * a.cos()) as i32, (cy - r * a.sin()) as i32)
     };
     let t = p.theme;

@@ -2,8 +2,8 @@
 //! parameters as functions of x, samples and modes.
 
 use super::*;
-use crate::mixture::Mixture;
-use crate::model::Model;
+use crate::mdn::mixture::Mixture;
+use crate::mdn::model::Model;
 use ndarray::Array2;
 
 /// ln p(y|x) over a `w × h` grid covering `view`: pixel (col, row) is at the centre of
@@ -56,10 +56,10 @@ pub fn curves(model: &Model, view: &View, n: usize) -> Curves {
         .collect();
     let grid = Array2::from_shape_fn((n, 1), |(i, _)| xs[i]);
     let mixtures = model.mixtures(&grid);
-    let mut ws = crate::network::Workspace::new(&model.baseline.sizes);
+    let mut q = model.queries();
     let baseline = xs
         .iter()
-        .map(|x| model.baseline_predict(&[*x], &mut ws)[0])
+        .map(|x| q.baseline(&[*x])[0])
         .collect();
     Curves {
         xs,
@@ -82,7 +82,7 @@ pub fn samples_and_modes(
     if sampling.n == 0 && !sampling.mode {
         return (Vec::new(), Vec::new()); // every frame, usually: no work
     }
-    let mut rng = crate::rng::Rng::new(sampling.seed, crate::rng::stream::SAMPLES);
+    let mut rng = crate::base::rng::Rng::new(sampling.seed, crate::base::rng::stream::SAMPLES);
     let n = sampling.n.min(plane::SAMPLES_MAX);
     let xs = Array2::from_shape_fn((n, 1), |_| rng.range(view.x.0, view.x.1));
     let samples = model
@@ -138,12 +138,12 @@ fn interval_stride(curves: &Curves, stride: usize) -> usize {
     let other = curves
         .mixtures
         .first()
-        .is_some_and(|m| m.family != crate::spec::Family::Gaussian);
+        .is_some_and(|m| m.family != crate::mdn::family::Family::Gaussian);
     stride.max(1) * if other { 3 } else { 1 }
 }
 
 /// One column's intervals, if its mixture is a valid one-dimensional one.
-fn interval_column(m: &crate::mixture::Mixture) -> Option<((f64, f64), Vec<(f64, f64)>)> {
+fn interval_column(m: &crate::mdn::mixture::Mixture) -> Option<((f64, f64), Vec<(f64, f64)>)> {
     use crate::forecast::{central, hpd_on, LevelGrid, Prepared};
     if m.d != 1 || m.check().is_err() {
         return None;

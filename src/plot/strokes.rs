@@ -130,7 +130,7 @@ pub fn writing_svg(
     theme: Theme,
 ) -> Result<String, String> {
     #[cfg(not(target_arch = "wasm32"))]
-    super::native::register_font();
+    super::font::register_font();
     let mut s = String::new();
     {
         let root = SVGBackend::with_string(&mut s, (w, h)).into_drawing_area();
@@ -151,7 +151,7 @@ fn draw_pen<DB: DrawingBackend>(
     width: u32,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     for k in 0..pen.k() {
-        let pi = crate::math::exp(pen.log_pi[k]);
+        let pi = crate::base::math::exp(pen.log_pi[k]);
         if pi < 0.02 {
             continue;
         }

@@ -38,7 +38,7 @@ pub const SAMPLE_COLOUR: RGBColor = RGBColor(255, 160, 210);
 pub const MODE_COLOUR: RGBColor = RGBColor(255, 215, 0);
 
 /// Component colours: Okabe & Ito's palette for colour-blind viewers (2008), without its
-/// black. Checked (tests/colours.rs): under the Machado, Oliveira & Fernandes (2009)
+/// black. Checked (tests/native/colours.rs): under the Machado, Oliveira & Fernandes (2009)
 /// simulation of protanopia, deuteranopia and tritanopia (severity 1), any two of the
 /// first six stay at least 15 apart in CIELAB (ΔE*76); Tableau 10, used before, fell to
 /// 7.2 (orange against olive, deuteranopia). Lines of these colours are drawn on a dark
@@ -287,7 +287,7 @@ impl Theme {
     }
 
     /// The colour of a panel's line (Okabe–Ito hues; lighter ones on dark paper). Checked
-    /// for colour-blind viewers with the component colours (tests/colours.rs).
+    /// for colour-blind viewers with the component colours (tests/native/colours.rs).
     pub fn line(self, which: Line) -> RGBColor {
         match (which, self.dark) {
             (Line::Mdn, false) => RGBColor(0, 114, 178),

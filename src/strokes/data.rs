@@ -5,8 +5,8 @@
 //! the offsets of the training moves to mean 0 and standard deviation 1 per axis.
 
 use super::Move;
-use crate::math;
-use crate::rng::Rng;
+use crate::base::math;
+use crate::base::rng::{stream, Rng};
 
 /// The font's words, as `hershey.py` wrote them.
 const HERSHEY: &str = include_str!("hershey.txt");
@@ -226,7 +226,7 @@ fn templates_drawn(all: &[Glyph], count: usize, seed: u64) -> Vec<Vec<Move>> {
     if all.is_empty() {
         return Vec::new();
     }
-    let mut rng = Rng::new(seed, 40);
+    let mut rng = Rng::new(seed, stream::STROKE_WORDS);
     let mut order: Vec<usize> = (0..all.len()).collect();
     let mut out = Vec::with_capacity(count);
     while out.len() < count {

@@ -1,5 +1,5 @@
 //! A stack of LSTM layers with a linear output layer, forward over a sequence and
-//! backpropagation through time, in f64 with the portable kernels of [`crate::math`].
+//! backpropagation through time, in f64 with the portable kernels of [`crate::base::math`].
 //!
 //! Gates in the order i, f, g, o: a = W [x; h₋₁] + b, i = σ(a_i), f = σ(a_f),
 //! g = tanh(a_g), o = σ(a_o), c = f c₋₁ + i g, h = o tanh(c). No peepholes (Graves 2013
@@ -13,8 +13,8 @@
 //! they enter the network, and those with respect to the LSTM's gate inputs (before σ
 //! and tanh) in [−`clip_lstm`, `clip_lstm`] (10 in the paper); 0 turns either off.
 
-use crate::math;
-use crate::rng::Rng;
+use crate::base::math;
+use crate::base::rng::Rng;
 
 /// The network's shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,6 +7,10 @@
 //!
 //! Every sequence starts from the move (0, 0, end) — "the pen was just lifted" — so the
 //! first real move is predicted too.
+//!
+//! The words are in [`data`] (the Hershey strokes, their jitter and normalisation) and
+//! [`drawn`] (words you draw); [`train`] holds the spec and the run with its two
+//! baselines (one component; the previous move only); [`file`] the model file.
 
 pub mod data;
 pub mod drawn;
@@ -15,7 +19,7 @@ pub mod lstm;
 pub mod pen;
 pub mod train;
 
-use crate::rng::Rng;
+use crate::base::rng::Rng;
 use lstm::{Clip, Lstm, Shape};
 use pen::Pen;
 

@@ -9,8 +9,8 @@
 //! held at or below [`RHO_RAW_MAX`] (|ρ| ≤ 0.99991), so that no component can put an
 //! infinite density on a line.
 
-use crate::math;
-use crate::rng::Rng;
+use crate::base::math;
+use crate::base::rng::Rng;
 
 /// |ρ̂| is held at or below this: 1 − ρ² ≥ 1.8e−4.
 pub const RHO_RAW_MAX: f64 = 5.0;

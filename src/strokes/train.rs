@@ -6,11 +6,12 @@
 use super::data::StrokeSet;
 use super::lstm::Clip;
 use super::{Move, PenModel};
-use crate::keys::{self, Key, Kind, Reader, Value};
-use crate::optimizer::Optimizer;
-use crate::rng::Rng;
-use crate::spec::{float, int, Named};
-use crate::text::quote;
+use crate::config::keys::{self, Key, Kind, Reader, Value};
+use crate::optim::optimizer::{Optimizer, OptimizerConfig};
+use crate::base::rng::{stream, Rng};
+use crate::config::keys::{float, int};
+use crate::base::named::Named;
+use crate::base::text::quote;
 
 /// Which words train.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,7 +22,7 @@ pub enum StrokeData {
     Drawn,
 }
 
-crate::spec::named!(StrokeData {
+crate::base::named::named!(StrokeData {
     Hershey => "hershey",
     Drawn => "drawn",
 });
@@ -71,10 +72,10 @@ impl Default for StrokeSpec {
 
 /// Every key of a handwriting experiment, in the order links write them.
 pub const KEYS: &[Key<StrokeSpec>] = &[
-    crate::spec::choice!(data: StrokeData, "words to train on: the built-in Hershey words, or your drawn ones (at least 2)"),
+    crate::config::keys::choice!(data: StrokeData, "words to train on: the built-in Hershey words, or your drawn ones (at least 2)"),
     Key {
         name: "drawn",
-        kind: Kind::Text(crate::userdata::LINK_LIMIT),
+        kind: Kind::Text(crate::data::userdata::LINK_LIMIT),
         meaning: "your drawn words (the pad writes it)",
         get: |s| {
             if s.drawn.is_empty() {
@@ -89,7 +90,7 @@ pub const KEYS: &[Key<StrokeSpec>] = &[
             }
         },
     },
-    int!(seed: u64, 0, crate::spec::SEED_MAX, "seed of the words' jitter, initialisation and batches"),
+    int!(seed: u64, 0, crate::base::rng::SEED_MAX, "seed of the words' jitter, initialisation and batches"),
     int!(n: usize, 20, 5000, "training words (the validation set has a quarter as many, at least 20)"),
     int!(hidden: usize, 2, 256, "LSTM cells per layer"),
     int!(layers: usize, 1, 2, "LSTM layers"),
@@ -206,7 +207,7 @@ impl StrokeSpec {
             self.skip,
             self.m,
             self.sigma_min,
-            &mut Rng::new(0, 0),
+            &mut Rng::new(0, stream::PLACEHOLDER),
         );
         if params.len() != m.net.params.len() {
             return Err(format!(
@@ -230,7 +231,7 @@ impl StrokeSpec {
 
 /// Which of the three models.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Which {
+pub enum Variant {
     /// The LSTM-MDN the spec asks for.
     Lstm,
     /// The same network with one component.
@@ -239,7 +240,7 @@ pub enum Which {
     FeedForward,
 }
 
-pub const WHICH: [Which; 3] = [Which::Lstm, Which::OneComponent, Which::FeedForward];
+pub const VARIANTS: [Variant; 3] = [Variant::Lstm, Variant::OneComponent, Variant::FeedForward];
 
 /// One model in training, with its optimizer.
 #[derive(Clone, Debug)]
@@ -314,18 +315,18 @@ impl StrokeRun {
     /// A run on a stroke set of its own (the page's drawings).
     pub fn with_data(spec: &StrokeSpec, data: StrokeSet) -> StrokeRun {
         let s = spec;
-        let mut init = Rng::new(s.seed, 41);
-        let opt_spec = crate::spec::Spec {
+        let mut init = Rng::new(s.seed, stream::STROKE_INIT);
+        let opt = OptimizerConfig {
             lr: s.lr,
-            ..crate::spec::Spec::default()
+            ..OptimizerConfig::default()
         };
-        let models = WHICH
+        let models = VARIANTS
             .iter()
             .map(|w| {
                 let (m, memory) = match w {
-                    Which::Lstm => (s.m, true),
-                    Which::OneComponent => (1, true),
-                    Which::FeedForward => (s.m, false),
+                    Variant::Lstm => (s.m, true),
+                    Variant::OneComponent => (1, true),
+                    Variant::FeedForward => (s.m, false),
                 };
                 let model = PenModel::of(
                     s.hidden,
@@ -339,7 +340,7 @@ impl StrokeRun {
                 let n = model.net.params.len();
                 Trained {
                     model,
-                    opt: Optimizer::new(&opt_spec, n),
+                    opt: Optimizer::new(&opt, n),
                     train_nll: f64::NAN,
                 }
             })
@@ -349,7 +350,7 @@ impl StrokeRun {
             data,
             models,
             step: 0,
-            batches: Rng::new(s.seed, 42),
+            batches: Rng::new(s.seed, stream::STROKE_BATCHES),
             pending: None,
             validating: None,
         }
@@ -462,7 +463,7 @@ impl StrokeRun {
         self.pending.is_some()
     }
 
-    pub fn model(&self, w: Which) -> &PenModel {
-        &self.models[WHICH.iter().position(|x| *x == w).expect("a model")].model
+    pub fn model(&self, w: Variant) -> &PenModel {
+        &self.models[VARIANTS.iter().position(|x| *x == w).expect("a model")].model
     }
 }

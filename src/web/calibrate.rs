@@ -4,10 +4,10 @@
 //! starts on the latest parameters. The numbers equal `mdn train`'s final line.
 
 use super::{deadline, on_canvas, to_js, Viewer};
-use crate::calibration::{Calibration, Pass, Report};
-use crate::dataset::Dataset;
-use crate::model::Model;
-use crate::spec::Data;
+use crate::forecast::calibration::{Calibration, Scoring, Report};
+use crate::data::dataset::Dataset;
+use crate::mdn::model::Model;
+use crate::data::dataset::Data;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -17,7 +17,7 @@ pub(super) struct State {
     y_range: (f64, f64),
     seed: u64,
     /// The pass under way, on the parameters it started with (and their step).
-    pass: Option<(Pass, Model, u64)>,
+    pass: Option<(Scoring, Model, u64)>,
     /// The last finished report, and the step its parameters were at.
     report: Option<(Report, u64)>,
     /// The truth's calibration, once known (it does not change with the model).
@@ -59,7 +59,7 @@ impl Viewer {
             if self.cal.report.as_ref().is_some_and(|r| r.1 == step) {
                 return false; // nothing new to score
             }
-            let pass = Pass::new(self.cal.data, self.cal.y_range, self.cal.seed, false)
+            let pass = Scoring::new(self.cal.data, self.cal.y_range, self.cal.seed, false)
                 .with_truth(self.cal.truth.clone());
             self.cal.pass = Some((pass, self.model.clone(), step));
         }

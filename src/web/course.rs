@@ -2,8 +2,8 @@
 //! and the commands a host page sends an embed (all checked here, like link values).
 
 use super::{to_js, Trainer, Viewer};
-use crate::link::Link;
-use crate::tour::STEPS;
+use crate::share::link::Link;
+use crate::share::tour::STEPS;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -85,7 +85,7 @@ impl Viewer {
     pub fn tour_check(&self) -> Option<String> {
         let step = STEPS.get(self.link.tour.checked_sub(1)?)?;
         let m = self.snapshot.metrics.as_ref()?;
-        crate::tour::achieved(step.goal, &self.link.spec, m)
+        crate::share::tour::achieved(step.goal, &self.link.spec, m)
     }
 
     /// The embed code of this experiment as the builder sets it: the panels and the
@@ -106,7 +106,7 @@ impl Viewer {
             self.link.spec.format(),
             panels.join(","),
             controls.join(","),
-            crate::keys::percent_encode(caption)
+            crate::config::keys::percent_encode(caption)
         );
         if controls.is_empty() {
             // No controls: the key's "none" is its absence with panels chosen.
@@ -151,7 +151,7 @@ impl Viewer {
 /// The panels an embed can show (`panels=`), in the page's order.
 #[wasm_bindgen]
 pub fn embed_panels() -> Vec<String> {
-    crate::link::PANELS.iter().map(|p| p.to_string()).collect()
+    crate::share::link::PANELS.iter().map(|p| p.to_string()).collect()
 }
 
 /// The longest message a host page may send (a spec with its own points fits).
@@ -250,7 +250,7 @@ impl Viewer {
             other => {
                 return Err(format!(
                     "unknown message type {}: expected mdn:play, mdn:pause, mdn:step, mdn:reset, mdn:spec or mdn:metrics",
-                    crate::text::quote(&other.chars().take(40).collect::<String>())
+                    crate::base::text::quote(&other.chars().take(40).collect::<String>())
                 ))
             }
         };
@@ -268,7 +268,7 @@ impl Viewer {
                 if whole as f64 != n {
                     cmd.issues.push(format!(
                         "mdn:step: n = {} taken as {whole} (a whole number from 1 to {STEP_MAX})",
-                        crate::text::number(n)
+                        crate::base::text::number(n)
                     ));
                 }
                 cmd.n = whole;

@@ -102,7 +102,7 @@ impl Viewer {
 /// A K sweep's report (JSON, as `SweepRun::report_json` gives) as an SVG.
 #[wasm_bindgen]
 pub fn sweep_svg(report: &str, w: u32, h: u32, dark: bool) -> Result<String, JsValue> {
-    let r: crate::sweep::Report = serde_json::from_str(report).map_err(js_err)?;
+    let r: crate::train::sweep::Report = serde_json::from_str(report).map_err(js_err)?;
     let (w, h) = (w.clamp(200, 4000), h.clamp(200, 4000));
     let theme = plot::Theme { dark };
     let scale = (w as f64 / 900.0).clamp(1.0, 3.0);

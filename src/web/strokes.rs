@@ -4,10 +4,10 @@
 //! and draws the pad and the loss curves. No maths here: the core does it.
 
 use super::{deadline, js_err, on_canvas, to_js};
-use crate::history::History;
+use crate::train::history::History;
 use crate::plot::strokes::{draw_hand_losses, draw_writing, HandLosses, Writing};
 use crate::plot::Theme;
-use crate::rng::Rng;
+use crate::base::rng::{stream, Rng};
 use crate::strokes::data::{points, positions, Scale};
 use crate::strokes::drawn::{self, Word};
 use crate::strokes::pen::Pen;
@@ -50,7 +50,7 @@ impl HandTrainer {
     /// ([`HandTrainer::validate_for`]): building it takes no long time whatever its size.
     #[wasm_bindgen(constructor)]
     pub fn new(link: &str) -> HandTrainer {
-        let (spec, _) = StrokeSpec::parse_lenient(crate::keys::query_part(link));
+        let (spec, _) = StrokeSpec::parse_lenient(crate::config::keys::query_part(link));
         HandTrainer {
             run: StrokeRun::new(&spec),
             train: History::default(),
@@ -158,7 +158,7 @@ impl HandViewer {
     /// The page of a link: every key read and clamped, one message per problem.
     #[wasm_bindgen(constructor)]
     pub fn new(hash: &str) -> HandViewer {
-        let (spec, issues) = StrokeSpec::parse_lenient(crate::keys::query_part(hash));
+        let (spec, issues) = StrokeSpec::parse_lenient(crate::config::keys::query_part(hash));
         let (words, _) = drawn::decode(&spec.drawn);
         HandViewer {
             spec,
@@ -204,9 +204,9 @@ impl HandViewer {
     pub fn link_with(&self, key: &str, value: &str) -> String {
         let mut text = self.spec.link();
         text.push('&');
-        text.push_str(&crate::keys::percent_encode(key));
+        text.push_str(&crate::config::keys::percent_encode(key));
         text.push('=');
-        text.push_str(&crate::keys::percent_encode(value));
+        text.push_str(&crate::config::keys::percent_encode(value));
         let (spec, _) = StrokeSpec::parse_lenient(&text);
         spec.link()
     }
@@ -284,7 +284,7 @@ impl HandViewer {
         let mut words = self.words.clone();
         words.push(self.pad.clone());
         let text = drawn::encode(&words);
-        if text.len() > crate::userdata::LINK_LIMIT {
+        if text.len() > crate::data::userdata::LINK_LIMIT {
             return String::new();
         }
         self.words = words;
@@ -307,7 +307,7 @@ impl HandViewer {
             return false;
         };
         let prompt = s.scale.normalise(&crate::strokes::data::moves(&self.pad));
-        let mut rng = Rng::new(seed as u64, 44);
+        let mut rng = Rng::new(seed as u64, stream::STROKE_WRITE);
         let out = m.write(
             &prompt,
             moves.clamp(1, 1000) as usize,

@@ -1,4 +1,4 @@
-// Issue 11: embeds a teacher shapes with the link (panels, controls, caption) and locked
+// Embeds a teacher shapes with the link (panels, controls, caption) and locked
 // fields in the full page. Captions are plain text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

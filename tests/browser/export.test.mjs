@@ -1,4 +1,4 @@
-// Issue 13: "Export as code" in the page downloads the same project as `mdn export`, for
+// "Export as code" in the page downloads the same project as `mdn export`, for
 // JAX and for PyTorch, and its check passes where the framework is installed (make test
 // installs JAX; make test-export also PyTorch, in its own environment: MDN_TORCH_PYTHON).
 import { test, before, after } from 'node:test';
@@ -81,7 +81,7 @@ function bandOf(bytes) {
 
 test('the band takes every run: its extremes at each of the five positions, in the shipped build', async () => {
   // The page's engine folds the five runs' NLLs into [min, max]; an optimizer option once
-  // made the release build drop the last one. The same inputs natively: tests/export.rs.
+  // made the release build drop the last one. The same inputs natively: tests/native/export.rs.
   const { page, log } = await open(browser, server.url + '#data=ring&n=200&k=2&hidden=4&steps=3');
   await ready(page);
   const bands = await page.evaluate(async () => {

@@ -1,4 +1,4 @@
-// Issue 12: intervals on the plots (central and HPD, main plot, slice, 2-D contour), and
+// Intervals on the plots (central and HPD, main plot, slice, 2-D contour), and
 // the calibration panel, whose numbers equal mdn train's final line.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

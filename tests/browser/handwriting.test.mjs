@@ -1,4 +1,4 @@
-// Issue 16 in headless Chromium: the handwriting page trains in its worker with the bits of
+// In headless Chromium: the handwriting page trains in its worker with the bits of
 // `mdn strokes train`, writes on from a stroke drawn on the pad (ellipses and all), keeps
 // drawn words in the link and in localStorage and trains on them, refuses a hostile link
 // with messages (never as HTML), and passes axe-core.

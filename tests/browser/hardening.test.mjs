@@ -1,4 +1,4 @@
-// Issue 9 in the page: each finding of the adversarial review, kept fixed. Every page
+// In the page: each finding of the adversarial review, kept fixed. Every page
 // here also watches its text for NaN, Infinity, null and undefined (harness.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

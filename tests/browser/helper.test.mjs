@@ -1,5 +1,5 @@
-// Issue 14, point 3: with three cores or more, a helper worker trains the MSE regressor
-// while the training worker trains the MDN (src/split.rs, www/baseline-worker.js). The
+// With three cores or more, a helper worker trains the MSE regressor
+// while the training worker trains the MDN (src/train/helper.rs, www/workers/baseline-worker.js). The
 // page must give the bits of one worker and of mdn train: after any number of steps, at
 // any pause, through a halt, after a model file is loaded, and after the engine traps.
 import { test, before, after } from 'node:test';
@@ -36,7 +36,7 @@ const batches = (csv) => csv.split('\n').filter((l) => l.includes(',mdn_train_ba
 async function page(hash, cores, { anyStep = true } = {}) {
   const { page, log } = await open(browser, server.url + hash, { cores });
   await ready(page);
-  if (anyStep) await page.evaluate(() => window.mdn.splitStepMs(1e9));
+  if (anyStep) await page.evaluate(() => window.mdn.helperStepMs(1e9));
   return { page, log };
 }
 

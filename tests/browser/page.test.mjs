@@ -39,14 +39,15 @@ test('play trains live: the plot follows the training and the validation NLL fal
   await ready(page);
   await page.evaluate(() => window.mdn.resetStats());
   await page.click('#play');
+  // The fit gets there, and the main plot is redrawn as the snapshots come (on a busy
+  // machine training may get further between two frames: wait for both, not for a time).
   await page.waitForFunction(() => {
     const m = /MDN (-?\d+\.\d+)/.exec(document.getElementById('status').textContent);
-    return m && Number(m[1]) < -1.0;
+    return m && Number(m[1]) < -1.0 && window.mdn.stats().draws >= 10;
   }, null, { timeout: 300_000 });
-  // The main plot was redrawn as the snapshots came, and training goes on meanwhile.
+  // Training goes on, and so does drawing.
   const stepNow = () => page.evaluate(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)[1]));
   const [s1, d1] = [await stepNow(), (await page.evaluate(() => window.mdn.stats())).draws];
-  assert.ok(d1 >= 10, `${d1} plot updates`);
   await page.waitForFunction(([s, d]) => Number(/step (\d+)/.exec(document.getElementById('status').textContent)[1]) > s + 100 && window.mdn.stats().draws > d + 5, [s1, d1], { timeout: 300_000 });
   assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true');
   await page.click('#play');

@@ -1,4 +1,4 @@
-// Issue 11 for teachers: the embed builder, the host-page API (postMessage, from another
+// For teachers: the embed builder, the host-page API (postMessage, from another
 // origin), the guided tour, SVG figures and print, dark mode, and axe-core's
 // accessibility rules on every page shape.
 import { test, before, after } from 'node:test';

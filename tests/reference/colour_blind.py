@@ -1,5 +1,5 @@
 """The component and line colours as colour-blind viewers see them (the reference for
-tests/colours.rs). Method: Machado, Oliveira & Fernandes (2009), "A physiologically-based
+tests/native/colours.rs). Method: Machado, Oliveira & Fernandes (2009), "A physiologically-based
 model for simulation of color vision deficiency", severity 1.0 matrices applied to linear
 sRGB; distance: CIE76 ΔE*ab in CIELAB (D65). Prints, for each palette and each vision,
 the smallest distance between two of its colours and which pair. Pure Python 3."""

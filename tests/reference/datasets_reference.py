@@ -2,7 +2,7 @@
 """Independent references for the data sets with a known conditional density.
 
 Run: python3 tests/reference/datasets_reference.py > tests/data/datasets_reference.json
-Needs numpy and scipy. tests/datasets.rs reads the JSON.
+Needs numpy and scipy. tests/native/datasets.rs reads the JSON.
 
 For `ring` and `regimes` the expected negative log-likelihood of the true conditional,
 E_x E_{y|x}[-ln p(y|x)] (the Bayes optimum a model can reach on average), by adaptive

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Independent references for the component families (src/family.rs) and the data sets
+"""Independent references for the component families (src/mdn/family.rs) and the data sets
 whose Bayes optimum they reach.
 
 Run: python3 tests/reference/families_reference.py > tests/data/families_reference.json
-Needs numpy, scipy and mpmath. tests/families.rs reads the JSON.
+Needs numpy, scipy and mpmath. tests/native/families.rs reads the JSON.
 
 - log-densities of one component, ln f(y; m, s), for every family, from scipy.stats
   (norm, laplace, t, vonmises, lognorm) and, for the cases scipy cannot resolve (far

@@ -1,4 +1,4 @@
-"""References for src/forecast.rs (tests/forecast.rs reads tests/data/forecast_reference.json).
+"""References for src/forecast/mod.rs (tests/native/forecast.rs reads tests/data/forecast_reference.json).
 
 Independent of the engine's formulas: mpmath at 30 digits, from the definitions only.
   CDF       F(y) = sum_k pi_k Phi((y - mu_k) / sigma_k), Phi by mpmath.ncdf.

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Independent references for forecasts that are not a plain density on the line
-(src/forecast.rs): the hurdle's HPD regions on its mixed measure, circular outcomes
+(src/forecast/mod.rs): the hurdle's HPD regions on its mixed measure, circular outcomes
 outside [0, 2π), and the CRPS of heavy-tailed Student-t mixtures.
 
 Run: python3 tests/reference/mixed_regions_reference.py > tests/data/mixed_regions_reference.json
-Needs numpy, scipy and mpmath. tests/forecast.rs reads the JSON.
+Needs numpy, scipy and mpmath. tests/native/forecast.rs reads the JSON.
 
 - The hurdle: P(y = 0) = p0 and, above 0, the density (1 − p0) Σ π_k LogNormal(y; μ_k, σ_k).
   On the mixed measure (counting at 0, length above) the "density" at 0 is p0, so the

@@ -2,10 +2,10 @@
 """Independent reference values for the mixture log-density, in 60-digit arithmetic.
 
 Run: python3 tests/reference/nll_reference.py > tests/data/nll_reference.json
-Needs mpmath (pip install mpmath). The Rust tests (tests/nll.rs) read the JSON.
+Needs mpmath (pip install mpmath). The Rust tests (tests/native/nll.rs) read the JSON.
 
 Each case gives the raw network outputs of one sample (K logits, K*D means, K*D raw
-scales, the layout of src/head.rs), the σ map and floor, a target y, and
+scales, the layout of src/mdn/head.rs), the σ map and floor, a target y, and
 ln p(y) = ln Σ_k softmax(logits)_k Π_d N(y_d; μ_kd, σ_kd), computed straight from the
 definition: mpmath's exp does not overflow, so no log-sum-exp trick is needed here.
 
@@ -78,7 +78,7 @@ def full_log_p(k, d, smap, floor, raw, y):
         i = d
         for a in range(1, d):
             for b in range(a):
-                L[a, b] = L[a, a] * mpf(raw[base + i])  # L = diag(s)(I + N), src/head.rs
+                L[a, b] = L[a, a] * mpf(raw[base + i])  # L = diag(s)(I + N), src/mdn/head.rs
                 i += 1
         S = L * L.T
         e = matrix([mpf(v) for v in y]) - matrix([mpf(raw[k + c * d + a]) for a in range(d)])

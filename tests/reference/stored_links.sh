@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How tests/data/stored_links.jsonl was made: share links as the page wrote them before
 # the key table and Link (issue 10), each trained by that version's `mdn train` (its
-# view and page keys, which that CLI refused, stripped). tests/links.rs checks that they
+# view and page keys, which that CLI refused, stripped). tests/native/links.rs checks that they
 # open to the same experiment today, bit for bit.
 #   git worktree add /tmp/old b7def99 && (cd /tmp/old && cargo build --release --bin mdn)
 #   bash tests/reference/stored_links.sh /tmp/old/target/release/mdn > tests/data/stored_links.jsonl

@@ -1,13 +1,15 @@
-//! Checks shared by the native tests (tests/core.rs) and the same checks under
+//! Checks shared by the native tests (tests/native/core.rs) and the same checks under
 //! wasm-bindgen-test in headless Chromium (tests/wasm.rs): one body, two platforms.
 
 #![allow(clippy::needless_range_loop)]
 #![allow(dead_code)]
 
-use mdn_playground::head::Head;
-use mdn_playground::link::Link;
-use mdn_playground::spec::{Covariance, SigmaMap, Spec};
-use mdn_playground::split::{follow, Lead};
+use mdn_playground::mdn::head::Head;
+use mdn_playground::share::link::Link;
+use mdn_playground::config::spec::Spec;
+use mdn_playground::mdn::head::Covariance;
+use mdn_playground::mdn::head::SigmaMap;
+use mdn_playground::train::helper::{follow, Lead};
 use mdn_playground::Experiment;
 use serde::Deserialize;
 
@@ -22,7 +24,7 @@ pub struct Case {
     /// ε of the π floor (0 when absent).
     #[serde(default)]
     pub pi_floor: f64,
-    /// "diag" or "full" (see src/head.rs for the raw layout of each).
+    /// "diag" or "full" (see src/mdn/head.rs for the raw layout of each).
     #[serde(default = "diag")]
     pub cov: String,
     pub raw: Vec<f64>,
@@ -156,12 +158,12 @@ pub fn short_training_learns() {
 /// A compact gradient check (f64, central differences) for the platform at hand: every
 /// parameter of a small MDN with K = 3, D = 2, softplus scales.
 pub fn gradient_check_small() {
-    use mdn_playground::dataset::Dataset;
-    use mdn_playground::experiment::loss_and_gradients;
-    use mdn_playground::model::Model;
-    use mdn_playground::network::Network;
-    use mdn_playground::rng::Rng;
-    use mdn_playground::spec::Activation;
+    use mdn_playground::data::dataset::Dataset;
+    use mdn_playground::train::pass::loss_and_gradients;
+    use mdn_playground::mdn::model::Model;
+    use mdn_playground::mdn::network::Network;
+    use mdn_playground::base::rng::Rng;
+    use mdn_playground::mdn::network::Activation;
     let mut r = Rng::new(5, 0);
     let n = 150;
     let data = Dataset {
@@ -207,7 +209,7 @@ pub fn gradient_check_small() {
     }
 }
 
-// Issue 14, point 3: training split over two workers (tests/split.rs, tests/wasm.rs).
+// Training split over two workers (tests/native/helper.rs, tests/wasm.rs).
 
 /// A helper's experiment is built from the spec's link, as the page's helper does.
 pub fn helper_of(spec: &Spec) -> Experiment {
@@ -277,7 +279,7 @@ pub fn split_equals_joint(text: &str, sizes: &[u64], helper_fails: &[usize]) -> 
     joint
 }
 
-/// Issue 16: a short handwriting run (the LSTM-MDN and both baselines), whose bits must be
+/// A short handwriting run (the LSTM-MDN and both baselines), whose bits must be
 /// the same natively and in the browser.
 pub const STROKES_GOLDEN_SPEC: &str = "seed=3&n=40&hidden=8&layers=2&skip=1&m=3&batch=4&steps=25";
 

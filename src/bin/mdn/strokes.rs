@@ -1,12 +1,13 @@
-//! `mdn strokes …`: the handwriting MDN from the command line (issue 16).
+//! `mdn strokes …`: the handwriting MDN from the command line.
 
-use super::{check_writable, emit, fail, number_in, opt, options_and_flags, out, whole_in, Fail};
+use crate::args::{check_writable, number_in, opt, options_and_flags, whole_in};
+use crate::out::{emit, fail, out, Fail};
 use mdn_playground::plot::strokes::Writing;
 
-use mdn_playground::rng::Rng;
+use mdn_playground::base::rng::{stream, Rng};
 use mdn_playground::strokes::data::{points, positions};
 use mdn_playground::strokes::file::Saved;
-use mdn_playground::strokes::train::{StrokeRun, StrokeSpec, Which};
+use mdn_playground::strokes::train::{StrokeRun, StrokeSpec, Variant};
 use mdn_playground::strokes::Move;
 use serde::Serialize;
 use std::time::Instant;
@@ -34,7 +35,7 @@ pub fn run(args: &[String]) -> Result<(), Fail> {
     match args.first().map(String::as_str) {
         Some("train") => train(&args[1..]),
         Some("sample") => sample(&args[1..]),
-        Some("keys") => out(&mdn_playground::keys::docs(
+        Some("keys") => out(&mdn_playground::config::keys::docs(
             mdn_playground::strokes::train::KEYS,
             &StrokeSpec::default(),
         )
@@ -151,7 +152,7 @@ fn train(args: &[String]) -> Result<(), Fail> {
         let saved = Saved {
             spec: spec.clone(),
             scale: run.data.scale,
-            model: run.model(Which::Lstm).clone(),
+            model: run.model(Variant::Lstm).clone(),
         };
         std::fs::write(path, saved.to_json())
             .map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
@@ -197,7 +198,7 @@ fn sample(args: &[String]) -> Result<(), Fail> {
     let n = whole_in(&opts, "n", (1, 12), 3)? as usize;
     let moves = whole_in(&opts, "moves", (1, 2000), 300)? as usize;
     let temp = number_in(&opts, "temp", (0.05, 3.0), 1.0)?;
-    let seed = whole_in(&opts, "seed", (0, mdn_playground::spec::SEED_MAX), 1)?;
+    let seed = whole_in(&opts, "seed", (0, mdn_playground::base::rng::SEED_MAX), 1)?;
     let file = opt(&opts, "out").unwrap_or("strokes.svg");
     let svg = file.ends_with(".svg");
     if !svg && !file.ends_with(".png") {
@@ -205,7 +206,7 @@ fn sample(args: &[String]) -> Result<(), Fail> {
     }
     check_writable(file, "the drawing")?;
     let ellipses = opt(&opts, "ellipses").is_some();
-    let mut rng = Rng::new(seed, 43);
+    let mut rng = Rng::new(seed, stream::STROKE_SAMPLES);
     let mut panels = Vec::new();
     for &b in &biases {
         for i in 0..n {

@@ -1,0 +1,39 @@
+//! Plain text for messages. Every message is plain text: the page inserts it with
+//! `textContent`, never as HTML, and the command line prints it as it is.
+
+/// User text quoted in a message: shortened, control characters replaced.
+/// (Messages are plain text; the page inserts them with `textContent`, never as HTML.)
+pub fn quote(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .take(40)
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    format!("'{out}'")
+}
+
+/// A number for a message: as written when it is of an ordinary size, in exponent form
+/// when very large or small (1e300 is "1e300", not 301 digits).
+pub fn number(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() || (1e-4..1e12).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// A short text that reads back to exactly `v`: Rust writes the fewest digits that
+/// round-trip, in either notation; the exponent form is taken where it is more than two
+/// characters shorter (`1e-300`, not 302 characters of zeros; but `1000`, `0.001`).
+pub fn write_shortest(out: &mut String, v: f64) {
+    let plain = format!("{v}");
+    let exp = format!("{v:e}");
+    out.push_str(if exp.len() + 2 < plain.len() {
+        &exp
+    } else {
+        &plain
+    });
+}

@@ -1,0 +1,491 @@
+//! The experiment spec: one value describing a whole experiment, written as a URL query
+//! string (`data=bishop-inverse&n=1000&k=5&...`). The CLI reads it, share links carry it
+//! after `#`, and `parse(format(spec)) == spec` holds for every spec.
+//!
+//! Every key has a documented range ([`KEYS`]). `parse_lenient` never fails: it clamps
+//! out-of-range numbers, replaces malformed values by the default, ignores unknown keys,
+//! and returns one [`SpecIssue`] per problem, naming the key and what it accepts.
+//! `parse` is the strict form used by the CLI: any issue is an error.
+
+use crate::base::rng::SEED_MAX;
+use crate::config::keys::{self, choice, float, int, Key, Kind, Reader, Value};
+pub use crate::config::keys::{whole, Whole};
+pub use crate::base::text::quote;
+use crate::base::named::Named;
+use crate::data::dataset::{Data, Source};
+use crate::data::userdata::{self, UserData};
+use crate::mdn::family::{Family, NU_RANGE};
+use crate::mdn::head::{Covariance, Init, SigmaMap, K_RANGE, PI_FLOOR_RANGE, SIGMA_MIN_RANGE};
+use crate::mdn::network::{Activation, LAYERS_MAX, WIDTH_RANGE};
+use crate::optim::batches::Batch;
+use crate::mdn::head::Head;
+use crate::optim::optimizer::{OptimizerConfig, OptimizerKind, Schedule};
+use std::fmt;
+
+/// A whole experiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spec {
+    pub data: Data,
+    /// Number of training points.
+    pub n: usize,
+    pub seed: u64,
+    /// Number of mixture components.
+    pub k: usize,
+    /// Widths of the hidden layers.
+    pub hidden: Vec<usize>,
+    pub act: Activation,
+    pub sigma: SigmaMap,
+    /// Floor added to every σ (with `cov=full`, to the Cholesky factor's diagonal).
+    pub sigma_min: f64,
+    pub cov: Covariance,
+    /// The distribution of each component.
+    pub family: Family,
+    /// Degrees of freedom ν of `family=student`'s components.
+    pub nu: f64,
+    pub opt: OptimizerKind,
+    pub lr: f64,
+    pub schedule: Schedule,
+    /// Momentum of SGD (unused by Adam).
+    pub momentum: f64,
+    pub batch: Batch,
+    /// Training steps that `mdn train` runs (the page runs until paused).
+    pub steps: u64,
+    /// Gradient-norm clipping threshold; 0 turns clipping off.
+    pub clip: f64,
+    /// Remedy for dead components: every π is at least ε/K, π = (1 − ε) softmax + ε/K.
+    pub pi_floor: f64,
+    /// Remedy for dead components: every this many steps, components with average π
+    /// below [`crate::train::diagnostics::DEAD_PI`] are moved onto the worst-explained data
+    /// (0: never).
+    pub reinit_dead: u64,
+    /// How the components' means start.
+    pub init: Init,
+    /// Noise regularization (Rothfuss et al. 2019): standard deviation of Gaussian noise
+    /// added to the standardised inputs, and to the targets, at every training step.
+    pub noise_x: f64,
+    pub noise_y: f64,
+    /// Decoupled weight decay (AdamW): every step, each parameter shrinks by lr × this.
+    pub weight_decay: f64,
+    /// `data=custom`: the points (carried in links as `pts=`, see [`crate::data::userdata`]).
+    pub points: Option<UserData>,
+}
+
+impl Default for Spec {
+    fn default() -> Self {
+        Spec {
+            data: Data::BishopInverse,
+            n: 8000,
+            seed: 1,
+            k: 12,
+            hidden: vec![16, 16, 16],
+            act: Activation::Tanh,
+            sigma: SigmaMap::Exp,
+            sigma_min: 0.01,
+            cov: Covariance::Diagonal,
+            family: Family::Gaussian,
+            nu: crate::mdn::family::NU,
+            opt: OptimizerKind::Adam,
+            lr: 0.01,
+            schedule: Schedule::Cosine,
+            momentum: 0.9,
+            batch: Batch::Size(1000),
+            steps: 4000,
+            clip: 0.0,
+            pi_floor: 0.0,
+            reinit_dead: 0,
+            init: Init::Plain,
+            noise_x: 0.0,
+            noise_y: 0.0,
+            weight_decay: 0.0,
+            points: None,
+        }
+    }
+}
+
+/// One problem found while reading a spec.
+pub type SpecIssue = keys::Issue;
+
+/// The strict parser's error: every issue found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpecError(pub Vec<SpecIssue>);
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            f.write_str(&e.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+pub const N_RANGE: (usize, usize) = (10, 50_000);
+pub const LR_RANGE: (f64, f64) = (1e-6, 1.0);
+pub const MOMENTUM_RANGE: (f64, f64) = (0.0, 0.999);
+pub const BATCH_RANGE: (usize, usize) = (1, 50_000);
+pub const STEPS_MAX: u64 = 1_000_000;
+pub const CLIP_RANGE: (f64, f64) = (0.0, 1e6);
+pub const NOISE_RANGE: (f64, f64) = (0.0, 1.0);
+pub const WEIGHT_DECAY_RANGE: (f64, f64) = (0.0, 0.1);
+
+
+/// Every key of the spec, in the order links write them: the one declaration of each key,
+/// from which reading, writing, `mdn keys`, the README's table and the page's form follow.
+pub const KEYS: &[Key<Spec>] = &[
+    choice!(data: Data, "data set"),
+    int!(n: usize, N_RANGE.0, N_RANGE.1, "training points (the validation set has 10000 more)"),
+    int!(seed: u64, 0, SEED_MAX, "seed of data, initialisation and batches"),
+    int!(k: usize, K_RANGE.0, K_RANGE.1, "mixture components"),
+    Key {
+        name: "hidden",
+        kind: Kind::Widths {
+            layers: LAYERS_MAX,
+            lo: WIDTH_RANGE.0 as u64,
+            hi: WIDTH_RANGE.1 as u64,
+        },
+        meaning: "hidden layer widths",
+        get: |s| Value::Widths(s.hidden.clone()),
+        set: |s, v| {
+            if let Value::Widths(w) = v {
+                s.hidden = w
+            }
+        },
+    },
+    choice!(act: Activation, "hidden activation"),
+    choice!(sigma: SigmaMap, "map from raw output to σ"),
+    float!(sigma_min, SIGMA_MIN_RANGE, "floor added to every σ"),
+    choice!(
+        cov: Covariance,
+        "covariance of each component for 2-D outputs (full: Cholesky factor)"
+    ),
+    // Written only when not Gaussian and, for ν, only with Student-t: links and files of
+    // the Gaussian head read and write as they did before families existed.
+    Key {
+        name: "family",
+        kind: Kind::Choice(Family::NAMES),
+        meaning: "distribution of each component (hurdle: mass at 0 + log-normals; \
+                  vonmises: angles)",
+        get: |s| match s.family {
+            Family::Gaussian => Value::Absent,
+            f => Value::Choice(f.index()),
+        },
+        set: |s, v| {
+            if let Value::Choice(i) = v {
+                s.family = Family::ALL[i]
+            }
+        },
+    },
+    Key {
+        name: "nu",
+        kind: Kind::Float(NU_RANGE.0, NU_RANGE.1),
+        meaning:
+            "family=student: degrees of freedom ν, 4 unless given (1: Cauchy; large: Gaussian)",
+        get: |s| match s.family {
+            Family::Student => Value::Float(s.nu),
+            _ => Value::Absent,
+        },
+        set: |s, v| {
+            if let Value::Float(x) = v {
+                s.nu = x
+            }
+        },
+    },
+    choice!(opt: OptimizerKind, "optimizer (sgd has momentum)"),
+    float!(lr, LR_RANGE, "learning rate"),
+    choice!(
+        schedule: Schedule,
+        "learning-rate schedule (cosine: down to lr/100 at `steps`)"
+    ),
+    float!(momentum, MOMENTUM_RANGE, "SGD momentum"),
+    Key {
+        name: "batch",
+        kind: Kind::AllOrInt(BATCH_RANGE.0 as u64, BATCH_RANGE.1 as u64),
+        meaning: "mini-batch size (capped at n)",
+        get: |s| match s.batch {
+            Batch::All => Value::All,
+            Batch::Size(b) => Value::Int(b as u64),
+        },
+        set: |s, v| match v {
+            Value::All => s.batch = Batch::All,
+            Value::Int(b) => s.batch = Batch::Size(b as usize),
+            _ => {}
+        },
+    },
+    int!(steps: u64, 0, STEPS_MAX, "steps `mdn train` runs"),
+    float!(clip, CLIP_RANGE, "gradient-norm clip (0: off)"),
+    float!(
+        pi_floor,
+        PI_FLOOR_RANGE,
+        "ε: every π is at least ε/K (π = (1−ε) softmax + ε/K)"
+    ),
+    int!(
+        reinit_dead: u64,
+        0,
+        STEPS_MAX,
+        "every N steps, move dead components onto badly explained data (0: off)"
+    ),
+    choice!(init: Init, "initial means: as initialised, or spread over the targets"),
+    float!(
+        noise_x,
+        NOISE_RANGE,
+        "noise regularization: std of noise on the standardised inputs"
+    ),
+    float!(
+        noise_y,
+        NOISE_RANGE,
+        "noise regularization: std of noise on the targets"
+    ),
+    float!(
+        weight_decay,
+        WEIGHT_DECAY_RANGE,
+        "decoupled weight decay per step (× lr)"
+    ),
+    Key {
+        name: "pts",
+        kind: Kind::Points,
+        meaning: "data=custom: your points, compressed; n is their training part",
+        get: |s| Value::Points(s.points.clone()),
+        set: |s, v| {
+            if let Value::Points(p) = v {
+                s.points = p
+            }
+        },
+    },
+];
+
+/// The keys' documentation: name, accepts, default, meaning (`mdn keys`, the page).
+pub fn key_docs() -> Vec<[String; 4]> {
+    keys::docs(KEYS, &Spec::default())
+}
+
+/// The keys as the README's Markdown table (`mdn keys --markdown` prints it).
+pub fn keys_markdown() -> String {
+    keys::markdown(&key_docs())
+}
+
+/// The name of the key of a kind (the data set's choice, the points).
+fn key_of(kind: Kind) -> &'static str {
+    KEYS.iter().find(|k| k.kind == kind).map_or("", |k| k.name)
+}
+
+fn key_list() -> String {
+    KEYS.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
+}
+
+impl Spec {
+    /// Strict parse: any unknown key, malformed or out-of-range value is an error.
+    pub fn parse(text: &str) -> Result<Spec, SpecError> {
+        Spec::parse_ignoring(text, &[])
+    }
+
+    /// Strict parse, skipping the keys in `ignore` (see [`crate::share::link::Link::parse_cli`]).
+    pub fn parse_ignoring(text: &str, ignore: &[&str]) -> Result<Spec, SpecError> {
+        let (spec, issues) = Spec::parse_lenient(text, ignore);
+        if issues.is_empty() {
+            Ok(spec)
+        } else {
+            Err(SpecError(issues))
+        }
+    }
+
+    /// Lenient parse for share links: always gives a valid spec, with the problems found.
+    /// Keys in `ignore` (the page's own, [`crate::share::link::page_keys`]) are skipped silently.
+    pub fn parse_lenient(text: &str, ignore: &[&str]) -> (Spec, Vec<SpecIssue>) {
+        Spec::parse_with_points(text, ignore, || None)
+    }
+
+    /// As [`Spec::parse_lenient`]; a link that asks for `data=custom` without points of its
+    /// own takes `points()` (the page's: the current experiment's, or the browser's), asked
+    /// for only then.
+    pub fn parse_with_points(
+        text: &str,
+        ignore: &[&str],
+        points: impl FnOnce() -> Option<UserData>,
+    ) -> (Spec, Vec<SpecIssue>) {
+        let mut spec = Spec::default();
+        let mut issues = Vec::new();
+        let d = Spec::default();
+        let mut r = Reader::new(&mut issues);
+        for (key, value) in keys::pairs(text) {
+            if r.full() {
+                break;
+            }
+            if ignore.contains(&key.as_str()) {
+                continue;
+            }
+            match KEYS.iter().find(|k| k.name == key) {
+                Some(k) => r.read(k, &value, &mut spec, &d),
+                None => r.issue(
+                    &key,
+                    format!(
+                        "unknown key {} (accepted keys: {})",
+                        quote(&key),
+                        key_list()
+                    ),
+                    "ignored",
+                ),
+            }
+        }
+        r.repeated(KEYS, &spec);
+        // Points belong to data=custom, and custom data need enough of them.
+        let (data_key, pts_key) = (key_of(Kind::Choice(Data::NAMES)), key_of(Kind::Points));
+        if spec.data == Data::Custom && spec.points.is_none() {
+            spec.points = points();
+        }
+        let issue = |key: &str, message: String, action: &str| SpecIssue {
+            key: key.into(),
+            message,
+            action: action.into(),
+        };
+        match (spec.data, spec.points.as_ref().map(|u| u.len())) {
+            (Data::Custom, Some(n)) if n >= userdata::MIN_POINTS => {
+                // n is the training part of the points (a fifth are held out).
+                spec.n = n - (n / 5).max(1);
+            }
+            (Data::Custom, got) => {
+                issues.push(issue(
+                    data_key,
+                    format!(
+                        "{data_key}=custom needs at least {} points in {pts_key} (got {})",
+                        userdata::MIN_POINTS,
+                        got.unwrap_or(0)
+                    ),
+                    "using bishop-inverse",
+                ));
+                spec.data = Data::BishopInverse;
+                spec.points = None;
+            }
+            (_, Some(_)) => {
+                issues.push(issue(
+                    pts_key,
+                    format!("{pts_key}: points are used only with {data_key}=custom"),
+                    "ignored",
+                ));
+                spec.points = None;
+            }
+            _ => {}
+        }
+        spec.family_checks(&mut issues);
+        (spec, issues)
+    }
+
+    /// What a family needs of the rest of the spec: a product of 1-D components has no
+    /// Cholesky factor; the hurdle needs one output that is never negative, and targets
+    /// left at exactly zero.
+    fn family_checks(&mut self, issues: &mut Vec<SpecIssue>) {
+        let issue = |key: &str, message: String, action: &str| SpecIssue {
+            key: key.into(),
+            message,
+            action: action.into(),
+        };
+        let fam = self.family.name();
+        if self.family != Family::Student && self.nu != Spec::default().nu {
+            issues.push(issue(
+                "nu",
+                "nu: degrees of freedom are used only with family=student".into(),
+                "ignored",
+            ));
+            self.nu = Spec::default().nu;
+        }
+        if self.family != Family::Gaussian && self.cov == Covariance::Full {
+            issues.push(issue(
+                "cov",
+                format!(
+                    "cov=full is for family=gaussian only (a {fam} component is a product \
+                     over the output dimensions)"
+                ),
+                "using diag",
+            ));
+            self.cov = Covariance::Diagonal;
+        }
+        if self.family == Family::Hurdle && !self.source().hurdle_fits() {
+            issues.push(issue(
+                "family",
+                format!(
+                    "family=hurdle needs one output that is never negative (zero is its point \
+                     mass); data={} has {}",
+                    self.data.name(),
+                    if self.source().info().dout > 1 {
+                        "two outputs"
+                    } else {
+                        "negative ones"
+                    }
+                ),
+                "using gaussian",
+            ));
+            self.family = Family::Gaussian;
+        }
+        if self.family == Family::Hurdle && self.noise_y > 0.0 {
+            issues.push(issue(
+                "noise_y",
+                "noise_y would move the dry days off exactly zero, where family=hurdle's \
+                 point mass is"
+                    .into(),
+                "using 0",
+            ));
+            self.noise_y = 0.0;
+        }
+    }
+
+    /// The canonical query string: every key, in the order of [`KEYS`] (`pts` only with
+    /// own points).
+    pub fn format(&self) -> String {
+        keys::format(KEYS, self)
+    }
+
+    /// Batch size actually used with `n` training points.
+    pub fn batch_size(&self) -> usize {
+        self.batch.size(self.n)
+    }
+
+    /// Where the points come from: `data`, `n`, `seed` and the own points.
+    pub fn source(&self) -> Source<'_> {
+        Source {
+            data: self.data,
+            n: self.n,
+            seed: self.seed,
+            points: self.points.as_ref(),
+        }
+    }
+
+    /// With `family=vonmises` and own points given outside [0, 2π): a sentence saying so
+    /// (they are read as angles modulo 2π).
+    pub fn angle_note(&self) -> Option<String> {
+        (self.family == Family::VonMises)
+            .then(|| crate::data::dataset::angle_note(self.points.as_ref()))
+            .flatten()
+    }
+
+    /// The optimizer's settings, from `opt`, `lr`, `momentum`, `clip`, `weight_decay` and
+    /// `schedule`.
+    pub fn optimizer(&self) -> OptimizerConfig {
+        OptimizerConfig {
+            kind: self.opt,
+            lr: self.lr,
+            momentum: self.momentum,
+            clip: self.clip,
+            weight_decay: self.weight_decay,
+            schedule: self.schedule,
+        }
+    }
+
+    /// The mixture head, for outputs of `d` dimensions: from `k`, `cov`, `sigma`,
+    /// `sigma_min`, `pi_floor`, `family` and `nu`.
+    pub fn head(&self, d: usize) -> Head {
+        Head {
+            k: self.k,
+            d,
+            cov: self.cov,
+            sigma: self.sigma,
+            sigma_min: self.sigma_min,
+            pi_floor: self.pi_floor,
+            family: self.family,
+            nu: self.nu,
+        }
+    }
+}
+

@@ -1,0 +1,466 @@
+//! A share link as a whole: the experiment ([`Spec`]), what the page shows of it (the
+//! view: the 2-D views' target, the sampling settings) and how the page opens (`play`,
+//! `embed`). Links are read and written here only; the page applies the result. The view
+//! and page keys are declared like the spec's ([`crate::config::keys`]) and get the same
+//! clamping and messages.
+
+use crate::config::keys::{self, Issue, Key, Kind, Reader, Value};
+use crate::mdn::mixture::Temperature;
+use crate::config::spec::Spec;
+use crate::data::userdata::UserData;
+
+/// The sample counts the page offers; a link's count goes to the nearest.
+pub const SAMPLE_COUNTS: [usize; 4] = [0, 50, 300, 1000];
+
+/// What the page shows of an experiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    /// The 2-D views' input (clamped to the data's range where it is used); `None`: the
+    /// data set's starting target.
+    pub target: Option<Vec<f64>>,
+    /// The sampling temperatures of the mixing weights and of the scales
+    /// ([`Temperature::RANGE`]).
+    pub temp_pi: f64,
+    pub temp_sigma: f64,
+    /// Samples drawn by the views (one of [`SAMPLE_COUNTS`]).
+    pub samples: usize,
+    /// Show the most probable point.
+    pub mode: bool,
+    /// Draw the 90% central interval and HPD region (main plot and slice).
+    pub intervals: bool,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            target: None,
+            temp_pi: 1.0,
+            temp_sigma: 1.0,
+            samples: 0,
+            mode: false,
+            intervals: false,
+        }
+    }
+}
+
+/// A whole share link.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Link {
+    pub spec: Spec,
+    pub view: View,
+    /// Start training at once.
+    pub play: bool,
+    /// Show only the main plot and its controls, for an iframe.
+    pub embed: bool,
+    /// The panels an embed shows, in this order ([`PANELS`]); empty: the main plot.
+    pub panels: Vec<String>,
+    /// The spec keys whose controls an embed shows (`None`: none).
+    pub controls: Option<Vec<String>>,
+    /// A short text shown above the plot (plain text).
+    pub caption: String,
+    /// The spec keys whose controls are greyed out.
+    pub lock: Vec<String>,
+    /// Light or dark paper (`None`: as the system prefers).
+    pub theme: Option<Theme>,
+    /// The guided tour's step shown (1 to [`crate::share::tour::STEPS`]`.len()`; 0: none).
+    pub tour: usize,
+}
+
+/// The page's colours: light or dark (a link without `theme=` follows the system).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+const THEMES: &[&str] = &["light", "dark"];
+
+/// The panels an embed can show: the main plot (for two outputs, the two views), the
+/// slice p(y | x0), the parameters as functions of x (π and μ ± σ), the loss curves, the
+/// diagnostics, the sampling controls, the K sweep, the calibration panel, and for two
+/// outputs each of the two views alone: the inputs (the arm's workspace) and the outputs.
+pub const PANELS: &[&str] = &[
+    "main",
+    "slice",
+    "params",
+    "loss",
+    "diagnostics",
+    "sampling",
+    "sweep",
+    "calibration",
+    "inputs",
+    "outputs",
+];
+
+/// The longest caption.
+pub const CAPTION_MAX: usize = 280;
+
+fn panel_names() -> Vec<&'static str> {
+    PANELS.to_vec()
+}
+
+/// The spec keys a control can be shown or locked for (all but the points).
+fn control_names() -> Vec<&'static str> {
+    crate::config::spec::KEYS
+        .iter()
+        .filter(|k| k.kind != Kind::Points)
+        .map(|k| k.name)
+        .collect()
+}
+
+/// A view key of a temperature.
+macro_rules! temperature {
+    ($name:ident, $field:ident, $meaning:literal) => {
+        Key {
+            name: stringify!($name),
+            kind: Kind::Float(Temperature::RANGE.0, Temperature::RANGE.1),
+            meaning: $meaning,
+            get: |l| Value::Float(l.view.$field),
+            set: |l, v| {
+                if let Value::Float(t) = v {
+                    l.view.$field = t
+                }
+            },
+        }
+    };
+}
+
+/// A page key that is a flag.
+macro_rules! flag {
+    ($($path:ident).+, $meaning:literal) => {
+        Key {
+            name: last!($($path).+),
+            kind: Kind::Flag,
+            meaning: $meaning,
+            get: |l| if l.$($path).+ { Value::Flag(true) } else { Value::Absent },
+            set: |l, v| {
+                if let Value::Flag(b) = v {
+                    l.$($path).+ = b
+                }
+            },
+        }
+    };
+}
+
+/// A page key that is a list of names (from `$names()`), left out when empty.
+macro_rules! names {
+    ($field:ident, $names:ident, $meaning:literal) => {
+        Key {
+            name: stringify!($field),
+            kind: Kind::List($names),
+            meaning: $meaning,
+            get: |l| match l.$field.is_empty() {
+                true => Value::Absent,
+                false => Value::List(l.$field.clone()),
+            },
+            set: |l, v| {
+                if let Value::List(n) = v {
+                    l.$field = n
+                }
+            },
+        }
+    };
+}
+
+macro_rules! last {
+    ($a:ident) => {
+        stringify!($a)
+    };
+    ($a:ident . $($rest:ident).+) => {
+        last!($($rest).+)
+    };
+}
+
+/// The view's keys, written only where they differ from the defaults.
+pub const VIEW_KEYS: &[Key<Link>] = &[
+    Key {
+        name: "target",
+        kind: Kind::Numbers(2),
+        meaning: "the 2-D views' input (moved into the data's range)",
+        get: |l| match &l.view.target {
+            Some(t) => Value::Numbers(t.clone()),
+            None => Value::Absent,
+        },
+        set: |l, v| {
+            if let Value::Numbers(t) = v {
+                l.view.target = Some(t)
+            }
+        },
+    },
+    temperature!(tpi, temp_pi, "sampling: temperature of the mixing weights"),
+    temperature!(tsigma, temp_sigma, "sampling: temperature of the scales"),
+    Key {
+        name: "samples",
+        kind: Kind::Int(0, 1000),
+        meaning: "sampling: samples drawn (0, 50, 300 or 1000; others go to the nearest)",
+        get: |l| match l.view.samples {
+            0 => Value::Absent,
+            n => Value::Int(n as u64),
+        },
+        set: |l, v| {
+            if let Value::Int(n) = v {
+                l.view.samples = nearest_count(n as usize)
+            }
+        },
+    },
+    flag!(view.mode, "sampling: show the most probable point"),
+    flag!(
+        view.intervals,
+        "draw the 90% central interval and HPD region (main plot and slice)"
+    ),
+];
+
+/// How the page opens and what it shows.
+pub const PAGE_KEYS: &[Key<Link>] = &[
+    flag!(play, "start training at once"),
+    flag!(
+        embed,
+        "only the main plot and its controls, for an iframe of 640×400"
+    ),
+    names!(
+        panels,
+        panel_names,
+        "embed: the panels shown, in this order (default: main)"
+    ),
+    Key {
+        name: "controls",
+        kind: Kind::List(control_names),
+        meaning: "embed: the spec keys whose controls are shown (the others are hidden)",
+        get: |l| {
+            l.controls
+                .as_ref()
+                .map_or(Value::Absent, |c| Value::List(c.clone()))
+        },
+        set: |l, v| {
+            if let Value::List(c) = v {
+                l.controls = Some(c)
+            }
+        },
+    },
+    Key {
+        name: "caption",
+        kind: Kind::Text(CAPTION_MAX),
+        meaning: "a short text shown above the plot (plain text)",
+        get: |l| match l.caption.as_str() {
+            "" => Value::Absent,
+            t => Value::Text(t.to_string()),
+        },
+        set: |l, v| {
+            if let Value::Text(t) = v {
+                l.caption = t
+            }
+        },
+    },
+    names!(
+        lock,
+        control_names,
+        "the spec keys whose controls are greyed out"
+    ),
+    Key {
+        name: "theme",
+        kind: Kind::Choice(THEMES),
+        meaning: "light or dark colours (default: as the system prefers)",
+        get: |l| match l.theme {
+            None => Value::Absent,
+            Some(Theme::Light) => Value::Choice(0),
+            Some(Theme::Dark) => Value::Choice(1),
+        },
+        set: |l, v| {
+            if let Value::Choice(i) = v {
+                l.theme = Some(if i == 0 { Theme::Light } else { Theme::Dark })
+            }
+        },
+    },
+    Key {
+        name: "tour",
+        kind: Kind::Int(0, crate::share::tour::STEPS.len() as u64),
+        meaning: "the guided tour's step shown (0: none)",
+        get: |l| match l.tour {
+            0 => Value::Absent,
+            n => Value::Int(n as u64),
+        },
+        set: |l, v| {
+            if let Value::Int(n) = v {
+                l.tour = n as usize
+            }
+        },
+    },
+];
+
+/// Keys of a share link that belong to the page, not to the experiment: how it opens
+/// ([`PAGE_KEYS`]) and what it shows ([`VIEW_KEYS`]). They change no result.
+pub fn page_keys() -> Vec<&'static str> {
+    PAGE_KEYS.iter().chain(VIEW_KEYS).map(|k| k.name).collect()
+}
+
+fn nearest_count(n: usize) -> usize {
+    *SAMPLE_COUNTS
+        .iter()
+        .min_by_key(|c| c.abs_diff(n))
+        .expect("not empty")
+}
+
+impl Link {
+    /// Reads a link (a whole URL, or what follows `#`): never fails; every value is
+    /// checked and clamped like the spec's, and each problem is listed.
+    pub fn parse(text: &str) -> (Link, Vec<Issue>) {
+        Link::parse_with_points(text, || None)
+    }
+
+    /// As [`Link::parse`]; a link that asks for `data=custom` without points of its own
+    /// takes `points()` (the browser's: a reload loses nothing), asked for only then.
+    pub fn parse_with_points(
+        text: &str,
+        points: impl FnOnce() -> Option<UserData>,
+    ) -> (Link, Vec<Issue>) {
+        let page = page_keys();
+        let (spec, mut issues) = Spec::parse_with_points(text, &page, points);
+        let mut link = Link {
+            spec,
+            ..Link::default()
+        };
+        let d = Link::default();
+        let mut r = Reader::new(&mut issues);
+        for (key, value) in keys::pairs(text) {
+            if let Some(k) = VIEW_KEYS.iter().chain(PAGE_KEYS).find(|k| k.name == key) {
+                if r.full() {
+                    break;
+                }
+                r.read(k, &value, &mut link, &d);
+            }
+        }
+        r.repeated(VIEW_KEYS, &link);
+        r.repeated(PAGE_KEYS, &link);
+        // A tour step without an experiment of its own opens the step's.
+        let is_spec = |k: &str| crate::config::spec::KEYS.iter().any(|s| s.name == k);
+        if link.tour > 0 && !keys::pairs(text).any(|(k, _)| is_spec(&k)) {
+            link.spec = Spec::parse_lenient(crate::share::tour::STEPS[link.tour - 1].spec, &[]).0;
+        }
+        link.fit_tour(&mut issues);
+        link.fit_panels(&mut issues);
+        (link, issues)
+    }
+
+    /// A tour step speaks of its own data set: over another one its text would describe
+    /// what is not on screen, so the step is not shown.
+    fn fit_tour(&mut self, issues: &mut Vec<Issue>) {
+        let Some(step) = self.tour.checked_sub(1).and_then(|i| crate::share::tour::STEPS.get(i)) else {
+            return;
+        };
+        let data = Spec::parse_lenient(step.spec, &[]).0.data;
+        if data != self.spec.data {
+            issues.push(Issue {
+                key: "tour".into(),
+                message: format!(
+                    "tour={}: this step is about data={}, and the link's data is {}",
+                    self.tour,
+                    data.name(),
+                    self.spec.data.name()
+                ),
+                action: "the tour is not shown (open the step from the tour to see its own experiment)"
+                    .into(),
+            });
+            self.tour = 0;
+        }
+    }
+
+    /// The embed's panels that can show this data: the slice, the parameters and the
+    /// calibration need one output, the input and output planes two. The others are left
+    /// out, with a message; none left: the main plot.
+    fn fit_panels(&mut self, issues: &mut Vec<Issue>) {
+        let two = self.spec.source().info().dout == 2;
+        let fits = |p: &str| match p {
+            "slice" | "params" | "calibration" => !two,
+            "inputs" | "outputs" => two,
+            _ => true,
+        };
+        let (kept, dropped): (Vec<String>, Vec<String>) =
+            self.panels.drain(..).partition(|p| fits(p));
+        self.panels = kept;
+        if !dropped.is_empty() {
+            issues.push(Issue {
+                key: "panels".into(),
+                message: format!(
+                    "panels: {} {} for data with {} output{}, and data={} has {}",
+                    dropped.join(", "),
+                    if dropped.len() == 1 { "is" } else { "are" },
+                    if two { "one" } else { "two" },
+                    if two { "" } else { "s" },
+                    self.spec.data.name(),
+                    if two { "two" } else { "one" },
+                ),
+                action: if self.panels.is_empty() {
+                    "showing the main plot".into()
+                } else {
+                    "left out".into()
+                },
+            });
+        }
+    }
+
+    /// The link of the tour's step `n` (1…): its experiment and `tour=n`.
+    pub fn tour_link(n: usize) -> String {
+        let n = n.clamp(1, crate::share::tour::STEPS.len());
+        Link {
+            spec: Spec::parse_lenient(crate::share::tour::STEPS[n - 1].spec, &[]).0,
+            tour: n,
+            ..Link::default()
+        }
+        .format(true)
+    }
+
+    /// Strict parse of a link given to the command line: any problem with the spec is an
+    /// error, and the page's own keys ([`page_keys`]), which change no result, are
+    /// accepted and ignored; their names are returned (once each, in the order given) so
+    /// that the caller can say so.
+    pub fn parse_cli(text: &str) -> Result<(Spec, Vec<String>), crate::config::spec::SpecError> {
+        let page = page_keys();
+        let spec = Spec::parse_ignoring(text, &page)?;
+        let mut ignored: Vec<String> = Vec::new();
+        for (key, _) in keys::pairs(text) {
+            if page.contains(&key.as_str()) && !ignored.contains(&key) {
+                ignored.push(key);
+            }
+        }
+        Ok((spec, ignored))
+    }
+
+    /// The link's text (after `#`): the spec, the view where it differs from the default,
+    /// and with `page`, the page keys that are set.
+    pub fn format(&self, page: bool) -> String {
+        let mut out = self.spec.format();
+        let d = View::default();
+        for k in VIEW_KEYS {
+            let v = (k.get)(self);
+            let same = v
+                == (k.get)(&Link {
+                    view: d.clone(),
+                    ..Link::default()
+                });
+            if let (false, Some(t)) = (same, keys::format_value(&k.kind, &v)) {
+                out.push_str(&format!("&{}={}", k.name, t));
+            }
+        }
+        if page {
+            let rest = keys::format(PAGE_KEYS, self);
+            if !rest.is_empty() {
+                out.push('&');
+                out.push_str(&rest);
+            }
+        }
+        out
+    }
+
+    /// The keys of the view and the page as the README's Markdown table.
+    pub fn keys_markdown() -> String {
+        keys::markdown(&Link::key_docs())
+    }
+
+    /// The keys of the view and the page, documented (name, accepts, default, meaning).
+    pub fn key_docs() -> Vec<[String; 4]> {
+        let d = Link::default();
+        let mut rows = keys::docs(VIEW_KEYS, &d);
+        rows.extend(keys::docs(PAGE_KEYS, &d));
+        rows
+    }
+}

@@ -1,0 +1,6 @@
+//! What travels as a link: the whole link with its view and page keys ([`link`]), the
+//! guided tour ([`tour`]) and the pathology lab's presets ([`lab`]).
+
+pub mod lab;
+pub mod link;
+pub mod tour;

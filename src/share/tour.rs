@@ -1,0 +1,177 @@
+//! The guided tour: the seed's story in seven steps, each an experiment to open, what to
+//! look at, one thing to try, and (where the metrics can tell) whether the learner did it.
+//! A step is a link key (`tour=3`), so a teacher can embed or assign one step.
+
+use crate::train::experiment::Metrics;
+use crate::config::spec::Spec;
+
+/// One step of the tour.
+pub struct Step {
+    pub title: &'static str,
+    /// The experiment the step opens (spec keys of a link).
+    pub spec: &'static str,
+    /// What to look at.
+    pub look: &'static str,
+    /// One thing to try.
+    pub try_this: &'static str,
+    /// How the page tells that the learner did it (from the spec and the metrics).
+    pub goal: Goal,
+}
+
+/// What a step's "try this" asks for, as the page can read it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Goal {
+    /// Nothing the metrics can tell (the step asks to look, not to change).
+    Look,
+    /// Training has gone on for this many steps.
+    Trained(u64),
+    /// The MDN's validation NLL is this many nats below the MSE regressor's.
+    BeatBaseline(f64),
+    /// At least `k` components, and a validation NLL below `nll`.
+    Components { k: usize, nll: f64 },
+    /// Dead components re-initialised (`reinit_dead` on), and at most `dead` left.
+    Revived { dead: usize },
+    /// A σ floor or noise regularisation on, `steps` trained, validation NLL below `nll`.
+    Regularised { steps: u64, nll: f64 },
+    /// The MDN's pose misses the target by less than `ratio` times the MSE regressor's.
+    Reach { ratio: f64 },
+}
+
+pub const STEPS: &[Step] = &[
+    Step {
+        title: "The average is no answer",
+        spec: "data=bishop-inverse",
+        look: "The white line is a regressor trained with squared error. Where x has three \
+               valid values of y, it runs between the branches, through the empty space: it \
+               learns the conditional mean, and the mean of three answers is none of them.",
+        try_this: "Press play and let it train for 1000 steps. The white line settles where it \
+                   is: more training does not move it onto a branch.",
+        goal: Goal::Trained(1000),
+    },
+    Step {
+        title: "The mixture finds the branches",
+        spec: "data=bishop-inverse",
+        look: "The coloured lines are the mixture's component means μ_k(x), each as opaque as \
+               its weight π_k(x). As training goes on they move onto the branches, and the \
+               heatmap of p(y|x) lights up along all three.",
+        try_this: "Train until the MDN's validation NLL (in the status line) is 1 nat below the \
+                   MSE regressor's.",
+        goal: Goal::BeatBaseline(1.0),
+    },
+    Step {
+        title: "One slice, several peaks",
+        spec: "data=bishop-inverse&steps=3000",
+        look: "The slice panel shows p(y | x₀) at one input. Where the problem has three \
+               answers the density has three peaks; the MSE prediction (black) and the \
+               mixture's mean sit in the valley between them.",
+        try_this: "Train, then point at the main plot (or focus it and press ← →) to move x₀ \
+                   from 0.5 to 0.1: three peaks become one, where only one branch is left.",
+        goal: Goal::Look,
+    },
+    Step {
+        title: "Too few components",
+        spec: "k=1&n=2000&steps=2000",
+        look: "With K = 1 the mixture is a single Gaussian: it can only widen to cover all \
+               branches, and its validation NLL stays near −0.6, far from the best possible \
+               −1.28 (the green line in the loss panel).",
+        try_this: "Set k to 3 in the Experiment panel and train again, until the validation NLL \
+                   is below −1.0.",
+        goal: Goal::Components { k: 3, nll: -1.0 },
+    },
+    Step {
+        title: "Dead components",
+        spec: "k=30&n=2000&steps=2000",
+        look: "With 30 components most end with an average π near zero (the diagnostics above \
+               the plot count them): a component that explains no data gets no gradient to \
+               come back.",
+        try_this: "Set reinit_dead to 200 (move dead components onto badly explained points \
+                   every 200 steps) and train again, until at most 10 are dead.",
+        goal: Goal::Revived { dead: 10 },
+    },
+    Step {
+        title: "Variance collapse, and the σ floor",
+        spec: "n=30&k=12&hidden=32,32&sigma_min=0&batch=all&steps=3000",
+        look: "With 30 points, 12 components and no floor on σ, components shrink onto single \
+               training points: the training NLL keeps falling while the validation NLL climbs \
+               above +4, and the smallest σ heads for zero.",
+        try_this: "Set sigma_min to 0.1: σ stops there, and the validation NLL ends near +2 \
+                   instead of +4.4; 30 points still overfit. Then add noise_y = 0.05 and \
+                   noise_x = 0.2 (noise on the targets and inputs at every step) and train the \
+                   3000 steps again, until the validation NLL is below 0.",
+        goal: Goal::Regularised {
+            steps: 3000,
+            nll: 0.0,
+        },
+    },
+    Step {
+        title: "The robot arm's two elbows",
+        spec: "data=arm",
+        look: "A target for the hand can be reached elbow up or elbow down. The black arm uses \
+               the angles the MSE regressor predicts, the average of both poses: its hand \
+               misses. Each coloured arm is one mixture component: a valid pose.",
+        try_this: "Train, then drag the target around the workspace, until the MDN's best pose \
+                   misses by less than a third of the MSE regressor's miss (status line).",
+        goal: Goal::Reach { ratio: 1.0 / 3.0 },
+    },
+];
+
+/// What the page says when the learner has done what the step asks; `None` while not.
+pub fn achieved(goal: Goal, spec: &Spec, m: &Metrics) -> Option<String> {
+    let f = |v: f64| format!("{v:.2}").replace('-', "−");
+    match goal {
+        Goal::Look => None,
+        Goal::Trained(n) => (m.step >= n).then(|| {
+            format!(
+                "Done: {} steps, and the regressor's validation NLL is {} nats; its line stays \
+                 between the branches.",
+                m.step,
+                f(m.baseline_val_nll)
+            )
+        }),
+        Goal::BeatBaseline(by) => (m.val_nll <= m.baseline_val_nll - by).then(|| {
+            format!(
+                "Done: the MDN's validation NLL is {} nats, the regressor's {}: {} nats better \
+                 per point.",
+                f(m.val_nll),
+                f(m.baseline_val_nll),
+                f(m.baseline_val_nll - m.val_nll)
+            )
+        }),
+        Goal::Components { k, nll } => (spec.k >= k && m.val_nll < nll).then(|| {
+            format!(
+                "Done: with K = {} the validation NLL is {} nats.",
+                spec.k,
+                f(m.val_nll)
+            )
+        }),
+        Goal::Revived { dead } => {
+            (spec.reinit_dead > 0 && m.step >= spec.steps.min(1000) && m.dead_components <= dead)
+                .then(|| {
+                    format!(
+                        "Done: {} components dead, {} re-initialised so far.",
+                        m.dead_components, m.reinitialised
+                    )
+                })
+        }
+        Goal::Regularised { steps, nll } => {
+            let on = spec.sigma_min > 0.0 || spec.noise_x > 0.0 || spec.noise_y > 0.0;
+            (on && m.step >= steps && m.val_nll < nll).then(|| {
+                format!(
+                    "Done: σ floor {}, noise {} on x and {} on y: the validation NLL is {} nats \
+                     after {} steps.",
+                    spec.sigma_min,
+                    spec.noise_x,
+                    spec.noise_y,
+                    f(m.val_nll),
+                    m.step
+                )
+            })
+        }
+        Goal::Reach { ratio } => match (m.mdn_fk_error, m.baseline_fk_error) {
+            (Some(a), Some(b)) if a < ratio * b => Some(format!(
+                "Done: the MDN's pose misses by {a:.3} on average, the MSE regressor's by {b:.3}."
+            )),
+            _ => None,
+        },
+    }
+}

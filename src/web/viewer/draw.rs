@@ -1,0 +1,163 @@
+//! The Viewer's drawing: the main plot, its panels, the 2-D views.
+
+use super::super::{deadline, on_canvas};
+use super::*;
+
+/// Drawing: the main plot, its panels, the 2-D views.
+#[wasm_bindgen]
+impl Viewer {
+    /// The p(y|x) heatmap at `w × h` cells over the main plot's view, as RGBA bytes.
+    pub fn heatmap(&mut self, w: u32, h: u32) -> Vec<u8> {
+        let (w, h) = (w.clamp(1, 1024) as usize, h.clamp(1, 1024) as usize);
+        let grid = plot::log_density(&self.model, &self.view(), w, h);
+        let (rgba, lo, hi) = plot::density_rgba(&grid);
+        self.colour = (lo, hi);
+        rgba
+    }
+
+    /// Draws one layer of the main plot on `canvas` (transparent): `live` = the curves and
+    /// colour-scale numbers (every snapshot), otherwise the axes, labels, legend, data and
+    /// colour bar (once per data set and size). Returns the plot area [x0, y0, x1, y1] in
+    /// canvas pixels, where the heatmap goes.
+    pub fn draw_main(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        legend: bool,
+        live: bool,
+    ) -> Result<Vec<i32>, JsValue> {
+        let view = self.view();
+        let curves = if live {
+            plot::curves(&self.model, &view, 160)
+        } else {
+            plot::Curves {
+                xs: Vec::new(),
+                baseline: Vec::new(),
+                mixtures: Vec::new(),
+            }
+        };
+        let (samples, modes) = if live {
+            plot::samples_and_modes(&self.model, &view, &curves, self.sampling)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let shown = live && self.link.view.intervals && self.info.dout == 1;
+        let intervals = shown.then(|| {
+            let key = self.params_seen;
+            self.track
+                .update(key, &curves, 2, &mut deadline(INTERVALS_MS));
+            self.track.intervals()
+        });
+        let p = MainPlot {
+            intervals: intervals.as_ref(),
+            frame: Frame::main(&self.info, legend, scale, plot::Layer::of(live))
+                .themed(self.theme()),
+            points: &self.points,
+            curves: &curves,
+            samples: &samples,
+            modes: &modes,
+            colour: self.colour,
+        };
+        let r = on_canvas(canvas, None, |root| plot::draw_main(root, &p))?;
+        Ok(vec![r.0, r.1, r.2, r.3])
+    }
+
+    /// Whether the main plot's intervals are still being brought up to date (the page
+    /// draws again in the next frame).
+    pub fn intervals_pending(&self) -> bool {
+        self.link.view.intervals && self.info.dout == 1 && !self.track.done()
+    }
+
+    /// The main plot's data range: [x0, x1, y0, y1].
+    pub fn view_range(&self) -> Vec<f64> {
+        let v = self.view();
+        vec![v.x.0, v.x.1, v.y.0, v.y.1]
+    }
+
+    /// Draws π_k(x) and μ_k(x) ± σ_k(x) on `canvas`.
+    pub fn draw_components(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
+        let curves = plot::curves(&self.model, &self.view(), 160);
+        let theme = self.theme();
+        on_canvas(canvas, Some(theme), |root| {
+            plot::draw_components(root, &self.view(), &curves, true, scale, theme)
+        })
+    }
+
+    /// Draws the slice p(y | x0) on `canvas` (x0 is clamped to the plot's range).
+    pub fn draw_slice(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        x0: f64,
+    ) -> Result<(), JsValue> {
+        let (x0, mixture, baseline) = self.slice_at(x0);
+        let iv = self.slice_intervals_shown(&mixture);
+        let p = self.slice_plot(x0, &mixture, baseline, scale, iv.as_ref());
+        on_canvas(canvas, Some(p.theme), |root| plot::draw_slice(root, &p))
+    }
+
+    /// Draws the loss panel on `canvas`.
+    pub fn draw_loss(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
+        let p = self.loss_plot(scale);
+        on_canvas(canvas, Some(p.theme), |root| plot::draw_loss(root, &p))
+    }
+
+    /// The output-plane heatmap (ln p(y1, y2 | target)) at `w × h` cells, as RGBA.
+    pub fn plane_heatmap(&mut self, w: u32, h: u32) -> Vec<u8> {
+        let (w, h) = (w.clamp(1, 1024) as usize, h.clamp(1, 1024) as usize);
+        let view = View::outputs(&self.info);
+        let intervals = self.link.view.intervals;
+        let m = &self.scene().mixture;
+        let (rgba, lo, hi) = if intervals {
+            plane::density_rgba_hpd(m, &view, w, h, plot::INTERVAL_MASS)
+        } else {
+            plane::density_rgba(m, &view, w, h)
+        };
+        self.plane_colour = (lo, hi);
+        rgba
+    }
+
+    /// Draws one layer of the input plane (static: axes and data; live: target, poses,
+    /// legend). Returns [x0, y0, x1, y1] of the plot area in canvas pixels and the data
+    /// range shown [vx0, vx1, vy0, vy1] (widened to keep the arm's proportions).
+    pub fn draw_inputs(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        legend: bool,
+        live: bool,
+    ) -> Result<Vec<f64>, JsValue> {
+        self.scene();
+        let p = InputPlot {
+            frame: Frame::inputs(&self.info, legend, scale, plot::Layer::of(live))
+                .themed(self.theme()),
+            equal_aspect: self.is_arm(),
+            points: &self.points,
+            scene: self.scene.as_ref().expect("built above"),
+        };
+        let (r, v) = on_canvas(canvas, None, |root| plane::draw_inputs(root, &p))?;
+        Ok(vec![
+            r.0 as f64, r.1 as f64, r.2 as f64, r.3 as f64, v.x.0, v.x.1, v.y.0, v.y.1,
+        ])
+    }
+
+    /// Draws one layer of the output plane (static: axes and colour bar; live: ellipses,
+    /// MSE prediction, samples, mode, colour-scale numbers). Returns the plot area.
+    pub fn draw_outputs(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        legend: bool,
+        live: bool,
+    ) -> Result<Vec<i32>, JsValue> {
+        self.scene();
+        let p = OutputPlot {
+            frame: Frame::outputs(&self.info, legend, scale, plot::Layer::of(live))
+                .themed(self.theme()),
+            scene: self.scene.as_ref().expect("built above"),
+            colour: self.plane_colour,
+        };
+        let r = on_canvas(canvas, None, |root| plane::draw_outputs(root, &p))?;
+        Ok(vec![r.0, r.1, r.2, r.3])
+    }
+}

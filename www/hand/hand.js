@@ -1,0 +1,191 @@
+// The handwriting page: startup and wiring. The run trains in hand-worker.js; the page
+// holds a HandViewer (src/web/strokes.rs) that reads the link, keeps the drawn words,
+// writes with the latest model and draws. User text is only ever set with textContent.
+import { H, $ } from './state.js';
+import { E, loadEngine, wasmModule } from '../engine.js';
+import { MSG } from '../protocol.js';
+import { wirePad } from './pad.js';
+
+const STORE = 'mdn-hand-drawn';
+
+function sizeCanvas(c) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.round(c.clientWidth * dpr);
+  const h = Math.round(c.clientHeight * dpr);
+  if (c.width !== w || c.height !== h) Object.assign(c, { width: w, height: h });
+}
+
+function draw() {
+  H.due = false;
+  if (!H.viewer) return;
+  for (const c of [$('hw-pad'), $('hw-loss')]) sizeCanvas(c);
+  H.viewer.dark = H.dark;
+  H.viewer.ellipses = $('hw-ellipses').checked;
+  H.viewer.draw_pad($('hw-pad'), Number($('hw-bias').value));
+  H.viewer.draw_losses($('hw-loss'));
+  $('hw-status').textContent = H.viewer.status();
+  $('hw-words').textContent = `${H.viewer.word_count()} drawn words kept.`;
+}
+
+const redraw = () => { if (!H.due) { H.due = true; requestAnimationFrame(draw); } };
+
+/** The browser's kept words; storage can be refused (an embed in a page of another
+ * origin, private modes): then nothing is kept there, and the link still carries them. */
+function stored() {
+  try {
+    return localStorage.getItem(STORE);
+  } catch {
+    return null;
+  }
+}
+
+function store(text) {
+  try {
+    localStorage.setItem(STORE, text);
+  } catch {
+    // Refused: the link carries the words.
+  }
+}
+
+/** A link with the browser's kept words when it asks for drawn ones but has none. */
+function withStored(hash) {
+  const kept = stored();
+  return /(^|[#&])data=drawn(&|$)/.test(hash) && !/(^|[#&])drawn=/.test(hash) && kept ? `${hash}&drawn=${kept}` : hash;
+}
+
+function rebuild(hash) {
+  H.viewer?.free();
+  H.viewer = new (E().HandViewer)(withStored(hash));
+  const link = H.viewer.link();
+  history.replaceState(null, '', '#' + link);
+  const issues = $('issues');
+  issues.replaceChildren(...H.viewer.issues().map((t) => Object.assign(document.createElement('li'), { textContent: t })));
+  H.gen++;
+  H.playing = false;
+  H.worker.postMessage({ type: MSG.HAND_SPEC, link: '#' + link, gen: H.gen });
+  buildForm();
+  showPlaying();
+  redraw();
+}
+
+function buildForm() {
+  const form = $('hw-spec');
+  form.replaceChildren();
+  for (const [name, value, accepts, meaning] of H.viewer.form()) {
+    const label = Object.assign(document.createElement('label'), { title: `${meaning} (${accepts})` });
+    label.append(Object.assign(document.createElement('span'), { textContent: name }));
+    const choices = accepts.includes(' | ') ? accepts.split(' | ') : null;
+    const field = document.createElement(choices ? 'select' : 'input');
+    for (const c of choices ?? []) field.append(Object.assign(document.createElement('option'), { value: c, textContent: c }));
+    Object.assign(field, { id: `hw-spec-${name}`, value });
+    field.addEventListener('change', () => { location.hash = H.viewer.link_with(name, field.value); });
+    label.append(field);
+    form.append(label);
+  }
+}
+
+function showPlaying() {
+  $('hw-play').textContent = H.playing ? '❚❚ Pause' : '▶ Train';
+  $('hw-play').setAttribute('aria-pressed', String(H.playing));
+}
+
+function onSnapshot(m) {
+  if (m.gen !== H.gen) return;
+  H.viewer.apply(m.snap);
+  H.step = m.snap.step;
+  H.playing = m.playing;
+  showPlaying();
+  H.waiters = H.waiters.filter(([n, resolve]) => (H.step >= n && !m.playing && !m.validating ? resolve(m.snap) : true));
+  redraw();
+}
+
+function startWorker() {
+  H.worker = new Worker(new URL('../workers/hand-worker.js', import.meta.url), { type: 'module' });
+  H.worker.postMessage({ type: MSG.MODULE, module: wasmModule() });
+  H.worker.onmessage = (e) => {
+    if (e.data.type === MSG.HAND_SNAPSHOT) onSnapshot(e.data);
+    else if (e.data.type === MSG.ERROR) $('hw-status').textContent = `Training failed: ${e.data.message}`;
+  };
+}
+
+/** Reveals the model's writing a few moves a frame: the pen moves, its prediction at the tip. */
+function reveal() {
+  const all = H.viewer.reveal(H.shown);
+  redraw();
+  H.shown += 2;
+  if (!all) requestAnimationFrame(reveal);
+  else H.writing = false;
+}
+
+function write() {
+  const pad = $('hw-pad');
+  const wrote = H.viewer.write(400, Number($('hw-bias').value), Number($('hw-temp').value), H.seed++, pad.width, pad.height);
+  $('hw-note').textContent = wrote ? '' : 'Train first: there is no model to write with yet.';
+  H.shown = 0;
+  if (wrote && !H.writing) {
+    H.writing = true;
+    requestAnimationFrame(reveal);
+  }
+}
+
+function keep() {
+  const link = H.viewer.keep_word();
+  if (!link) {
+    $('hw-note').textContent = 'Nothing kept: draw a word first (at most 40 words, and they must fit in the link).';
+    return;
+  }
+  store(H.viewer.drawn());
+  history.replaceState(null, '', '#' + link);
+  $('hw-note').textContent = 'Kept. With two or more words, choose data = drawn to train on them.';
+  redraw();
+}
+
+function wire() {
+  $('hw-play').addEventListener('click', () => H.worker.postMessage({ type: MSG.PLAY, on: !H.playing }));
+  $('hw-reset').addEventListener('click', () => rebuild('#' + H.viewer.link()));
+  $('hw-write').addEventListener('click', write);
+  $('hw-clear').addEventListener('click', () => { H.viewer.clear_pad(); redraw(); });
+  $('hw-keep').addEventListener('click', keep);
+  for (const id of ['hw-bias', 'hw-temp']) $(id).addEventListener('input', () => { $(`${id}-out`).textContent = $(id).value; });
+  $('hw-ellipses').addEventListener('change', redraw);
+  wirePad($('hw-pad'), (note) => {
+    if (note || $('hw-note').dataset.pad) {
+      $('hw-note').textContent = note;
+      $('hw-note').dataset.pad = note ? '1' : '';
+    }
+    redraw();
+  });
+  window.addEventListener('hashchange', () => rebuild(location.hash));
+  window.addEventListener('resize', redraw);
+  const dark = window.matchMedia?.('(prefers-color-scheme: dark)');
+  H.dark = Boolean(dark?.matches);
+  document.documentElement.classList.toggle('dark', H.dark);
+}
+
+/** For tests and course pages: train n steps and wait for them; write; the link. */
+function installApi() {
+  window.mdnHand = {
+    step: (n) => new Promise((resolve) => {
+      H.waiters.push([H.step + n, resolve]);
+      H.worker.postMessage({ type: MSG.STEP, n });
+    }),
+    writing: () => H.writing,
+    /** Everything asked for is drawn (no redraw waiting for its frame). */
+    drawn: () => !H.due,
+    link: () => H.viewer.link(),
+  };
+}
+
+async function main() {
+  await loadEngine();
+  startWorker();
+  wire();
+  installApi();
+  rebuild(location.hash);
+  $('hw-status').dataset.ready = 'true';
+}
+
+main().catch((e) => {
+  $('hw-status').textContent = `The engine failed to load: ${e}`;
+  $('hw-status').dataset.ready = 'error';
+});
