@@ -442,7 +442,13 @@ impl<'a> Reader<'a> {
     }
 
     /// One to `n` comma-separated numbers (no NaN).
-    fn numbers(&mut self, name: &str, v: &str, n: usize, not: impl Fn(&str) -> String) -> Option<Value> {
+    fn numbers(
+        &mut self,
+        name: &str,
+        v: &str,
+        n: usize,
+        not: impl Fn(&str) -> String,
+    ) -> Option<Value> {
         let xs: Option<Vec<f64>> = v
             .split(',')
             .map(|p| p.trim().parse::<f64>().ok().filter(|x| !x.is_nan()))

@@ -7,18 +7,18 @@
 //! and returns one [`SpecIssue`] per problem, naming the key and what it accepts.
 //! `parse` is the strict form used by the CLI: any issue is an error.
 
+use crate::base::named::Named;
 use crate::base::rng::SEED_MAX;
+pub use crate::base::text::quote;
 use crate::config::keys::{self, choice, float, int, Key, Kind, Reader, Value};
 pub use crate::config::keys::{whole, Whole};
-pub use crate::base::text::quote;
-use crate::base::named::Named;
 use crate::data::dataset::{Data, Source};
 use crate::data::userdata::{self, UserData};
 use crate::mdn::family::{Family, NU_RANGE};
+use crate::mdn::head::Head;
 use crate::mdn::head::{Covariance, Init, SigmaMap, K_RANGE, PI_FLOOR_RANGE, SIGMA_MIN_RANGE};
 use crate::mdn::network::{Activation, LAYERS_MAX, WIDTH_RANGE};
 use crate::optim::batches::Batch;
-use crate::mdn::head::Head;
 use crate::optim::optimizer::{OptimizerConfig, OptimizerKind, Schedule};
 use std::fmt;
 
@@ -131,7 +131,6 @@ pub const STEPS_MAX: u64 = 1_000_000;
 pub const CLIP_RANGE: (f64, f64) = (0.0, 1e6);
 pub const NOISE_RANGE: (f64, f64) = (0.0, 1.0);
 pub const WEIGHT_DECAY_RANGE: (f64, f64) = (0.0, 0.1);
-
 
 /// Every key of the spec, in the order links write them: the one declaration of each key,
 /// from which reading, writing, `mdn keys`, the README's table and the page's form follow.
@@ -488,4 +487,3 @@ impl Spec {
         }
     }
 }
-

@@ -5,9 +5,9 @@
 
 use crate::base::rng::{stream, Rng};
 
+use crate::base::named::{named, Named};
 use crate::data::userdata::UserData;
 use ndarray::Array2;
-use crate::base::named::{named, Named};
 
 /// Which data set an experiment trains on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,7 +133,6 @@ impl Dataset {
         let every = self.len().div_ceil(max.max(1)).max(1);
         (0..self.len()).step_by(every).map(f).collect()
     }
-
 
     /// The training and validation sets of a data set for `seed`.
     pub fn generate(data: Data, n: usize, seed: u64) -> (Dataset, Dataset) {
@@ -389,7 +388,8 @@ fn sample(data: Data, n: usize, rng: &mut Rng) -> Dataset {
                 let (q, a, b) = wind(season);
                 let (m, kappa) = if rng.uniform() < q { b } else { a };
                 x[[0, i]] = season;
-                y[[0, i]] = crate::mdn::family::wrap(m + crate::mdn::family::von_mises_draw(kappa, rng));
+                y[[0, i]] =
+                    crate::mdn::family::wrap(m + crate::mdn::family::von_mises_draw(kappa, rng));
             }
             // Custom data are split (see `Dataset::of`), not sampled: Bishop's if asked.
             Data::Custom => {

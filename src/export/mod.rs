@@ -3,10 +3,10 @@
 //! recipe, probe points with the playground's ln p(y|x), readable code and a README.
 //! Written to memory as (path, bytes); the CLI writes them to a folder.
 
-use crate::data::dataset::Dataset;
-use crate::train::experiment::Experiment;
 use crate::config::spec::Spec;
+use crate::data::dataset::Dataset;
 use crate::mdn::head::Init;
+use crate::train::experiment::Experiment;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 

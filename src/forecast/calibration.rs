@@ -8,13 +8,13 @@
 //! training goes on; the result does not depend on where it stopped, and equals the
 //! command line's.
 
-use crate::data::dataset::{self, Dataset};
-use crate::forecast::{self, Gridded, LevelGrid, Mixture1, Predictive};
 use crate::base::math::Real;
-use crate::mdn::model::Model;
-use crate::mdn::kernels::Kernels;
 use crate::base::rng::{stream, Rng};
 use crate::data::dataset::Data;
+use crate::data::dataset::{self, Dataset};
+use crate::forecast::{self, Gridded, LevelGrid, Mixture1, Predictive};
+use crate::mdn::kernels::Kernels;
+use crate::mdn::model::Model;
 use serde::Serialize;
 
 /// The nominal masses of the coverage tables.
@@ -239,7 +239,11 @@ impl Scoring {
             let l = self.lengths;
             let f = forecast::Prepared::new(&m);
             // A circular forecast (von Mises) lives on [0, 2π): its outcome is the angle.
-            let ym = if m.circular() { crate::mdn::family::wrap(y) } else { y };
+            let ym = if m.circular() {
+                crate::mdn::family::wrap(y)
+            } else {
+                y
+            };
             self.mdn.add(&f, f.crps(ym), ym, atom, v, l);
             let b = q.baseline_mixture(&[x]);
             self.baseline.add(

@@ -11,15 +11,15 @@
 //! log loss of P(dry) + (share of wet days) × (wet days' NLL per wet day), for the MDN,
 //! the MSE regressor (a Gaussian with its training RMSE) and the truth alike.
 
-use crate::data::dataset::{self, Dataset};
-use crate::forecast::Predictive;
 use crate::base::math;
 use crate::base::math::Real;
+use crate::data::dataset::Data;
+use crate::data::dataset::{self, Dataset};
+use crate::forecast::Predictive;
+use crate::mdn::family::Family;
+use crate::mdn::kernels::Kernels;
 use crate::mdn::mixture::Mixture;
 use crate::mdn::model::Model;
-use crate::mdn::kernels::Kernels;
-use crate::data::dataset::Data;
-use crate::mdn::family::Family;
 use serde::{Deserialize, Serialize};
 
 /// One model's scores on the mixed measure (nats).

@@ -217,7 +217,9 @@ impl Table {
                 d / (1.0 - q) * (libm::pow(v / d, 1.0 - q) - libm::pow(u / d, 1.0 - q))
             }
         };
-        let tail_sq = |m: f64, d: f64, u: f64| m * m * d / (2.0 * nu - 1.0) * libm::pow(d / u, 2.0 * nu - 1.0);
+        let tail_sq = |m: f64, d: f64, u: f64| {
+            m * m * d / (2.0 * nu - 1.0) * libm::pow(d / u, 2.0 * nu - 1.0)
+        };
         if y >= a {
             s += tail_sq(left, da, da); // F² below the grid
         } else {
@@ -269,7 +271,10 @@ fn density_on(m: &Mixture, ys: &[f64]) -> Vec<f64> {
     let mut p = vec![0.0; ys.len()];
     // The hurdle's ln y, shared by its components.
     let ln_y: Vec<f64> = match m.family {
-        Family::Hurdle => ys.iter().map(|&y| if y > 0.0 { math::ln(y) } else { f64::NAN }).collect(),
+        Family::Hurdle => ys
+            .iter()
+            .map(|&y| if y > 0.0 { math::ln(y) } else { f64::NAN })
+            .collect(),
         _ => Vec::new(),
     };
     for c in (0..m.k).filter(|&c| m.pi[c] > 0.0) {
@@ -288,7 +293,11 @@ fn density_on(m: &Mixture, ys: &[f64]) -> Vec<f64> {
                 for (pi, &y) in p.iter_mut().zip(ys) {
                     let z = (y - mu) / s;
                     let w = z * z / nu;
-                    let l1p = if w.is_finite() { math::ln_1p(w) } else { f64::INFINITY };
+                    let l1p = if w.is_finite() {
+                        math::ln_1p(w)
+                    } else {
+                        f64::INFINITY
+                    };
                     *pi += coef * math::exp(half * l1p);
                 }
             }

@@ -28,8 +28,8 @@
 use crate::base::math::{self, phi_cdf, HALF_LN_2PI};
 use crate::base::rng::Rng;
 
-use std::f64::consts::PI;
 use crate::base::named::{named, Named};
+use std::f64::consts::PI;
 
 /// The distribution of each mixture component .
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -30,9 +30,9 @@
 //! jumped between +4 and −5 nats and ended far worse than with a diagonal covariance.
 
 use crate::base::math::{self, Real};
-use crate::mdn::mixture::{off_index, Mixture};
-use crate::mdn::family::Family;
 use crate::base::named::{named, Named};
+use crate::mdn::family::Family;
+use crate::mdn::mixture::{off_index, Mixture};
 
 /// How a raw network output becomes a positive scale σ (before the floor is added).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -20,11 +20,11 @@
 //! these are the formulas above. Terms below `Real::TINY` are flushed to zero (see
 //! [`Real::flush`]): subnormal numbers would slow the arithmetic down many times over.
 
+use crate::base::math::{self, Real};
+use crate::mdn::family::Family;
 use crate::mdn::family::Shape;
 use crate::mdn::head::Head;
-use crate::base::math::{self, Real};
 use crate::mdn::kernels::{sum, BLOCK};
-use crate::mdn::family::Family;
 
 /// Scratch buffers for one block, reused across steps.
 #[derive(Clone, Debug)]

@@ -3,10 +3,10 @@
 //! Π_d f(y_d; μ_kd, σ_kd) ([`crate::mdn::family`]); the hurdle's is P(y = 0) at zero and
 //! (1 − P(y = 0)) Σ_k π_k LogNormal(y; μ_k, σ_k) above. See [`crate::mdn::head`] for the layout.
 
-use crate::mdn::family::{self, Shape};
 use crate::base::math;
 use crate::base::rng::Rng;
 use crate::mdn::family::Family;
+use crate::mdn::family::{self, Shape};
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -3,19 +3,19 @@
 //! The file format is documented in the README ("Model file"); `Model::from_json`
 //! validates every field and reports the first problem in words.
 
-use crate::mdn::head::Head;
 use crate::base::math::Real;
-use crate::mdn::mixture::{Mixture, Temperature};
-use crate::mdn::kernels::{Kernels, BLOCK};
-use crate::mdn::network::{Network, Workspace};
-use crate::base::rng::Rng;
-use crate::mdn::family::NU_RANGE;
-use crate::mdn::head::{PI_FLOOR_RANGE, SIGMA_MIN_RANGE};
-use crate::mdn::network::Activation;
-use crate::mdn::head::Covariance;
-use crate::mdn::family::Family;
 use crate::base::named::Named;
+use crate::base::rng::Rng;
+use crate::mdn::family::Family;
+use crate::mdn::family::NU_RANGE;
+use crate::mdn::head::Covariance;
+use crate::mdn::head::Head;
 use crate::mdn::head::SigmaMap;
+use crate::mdn::head::{PI_FLOOR_RANGE, SIGMA_MIN_RANGE};
+use crate::mdn::kernels::{Kernels, BLOCK};
+use crate::mdn::mixture::{Mixture, Temperature};
+use crate::mdn::network::Activation;
+use crate::mdn::network::{Network, Workspace};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
@@ -331,46 +331,46 @@ impl<R: Real + Kernels> Model<R> {
 
 /// The head a model file describes, its settings checked.
 fn head_of(f: &ModelFile) -> Result<Head, String> {
-        let h = f.mdn.head.as_ref().ok_or("mdn.head is missing")?;
-        if !(1..=crate::mdn::head::K_RANGE.1).contains(&h.components) {
-            return Err(format!(
-                "mdn.head.components must be 1 to {}",
-                crate::mdn::head::K_RANGE.1
-            ));
+    let h = f.mdn.head.as_ref().ok_or("mdn.head is missing")?;
+    if !(1..=crate::mdn::head::K_RANGE.1).contains(&h.components) {
+        return Err(format!(
+            "mdn.head.components must be 1 to {}",
+            crate::mdn::head::K_RANGE.1
+        ));
+    }
+    let sigma = named::<SigmaMap>("mdn.head.sigma_map", &h.sigma_map)?;
+    in_range("mdn.head.pi_floor", h.pi_floor, PI_FLOOR_RANGE)?;
+    in_range("mdn.head.sigma_min", h.sigma_min, SIGMA_MIN_RANGE)?;
+    let cov = named::<Covariance>("mdn.head.covariance", &h.covariance)?;
+    let family = match &h.family {
+        Some(name) => named::<Family>("mdn.head.family", name)?,
+        None => Family::Gaussian,
+    };
+    let nu = match (family, h.nu) {
+        (Family::Student, Some(nu)) => {
+            in_range("mdn.head.nu", nu, NU_RANGE)?;
+            nu
         }
-        let sigma = named::<SigmaMap>("mdn.head.sigma_map", &h.sigma_map)?;
-        in_range("mdn.head.pi_floor", h.pi_floor, PI_FLOOR_RANGE)?;
-        in_range("mdn.head.sigma_min", h.sigma_min, SIGMA_MIN_RANGE)?;
-        let cov = named::<Covariance>("mdn.head.covariance", &h.covariance)?;
-        let family = match &h.family {
-            Some(name) => named::<Family>("mdn.head.family", name)?,
-            None => Family::Gaussian,
-        };
-        let nu = match (family, h.nu) {
-            (Family::Student, Some(nu)) => {
-                in_range("mdn.head.nu", nu, NU_RANGE)?;
-                nu
-            }
-            (Family::Student, None) => return Err("mdn.head.nu is missing".into()),
-            (_, Some(_)) => return Err("mdn.head.nu belongs to family student only".into()),
-            (_, None) => crate::mdn::family::NU,
-        };
-        if family != Family::Gaussian && cov == Covariance::Full {
-            return Err("mdn.head.covariance full is for the gaussian family only".into());
-        }
-        if family == Family::Hurdle && f.output_dim != 1 {
-            return Err("mdn.head.family hurdle needs output_dim 1".into());
-        }
-        Ok(Head {
-            k: h.components,
-            d: f.output_dim,
-            cov,
-            sigma,
-            sigma_min: h.sigma_min,
-            pi_floor: h.pi_floor,
-            family,
-            nu,
-        })
+        (Family::Student, None) => return Err("mdn.head.nu is missing".into()),
+        (_, Some(_)) => return Err("mdn.head.nu belongs to family student only".into()),
+        (_, None) => crate::mdn::family::NU,
+    };
+    if family != Family::Gaussian && cov == Covariance::Full {
+        return Err("mdn.head.covariance full is for the gaussian family only".into());
+    }
+    if family == Family::Hurdle && f.output_dim != 1 {
+        return Err("mdn.head.family hurdle needs output_dim 1".into());
+    }
+    Ok(Head {
+        k: h.components,
+        d: f.output_dim,
+        cov,
+        sigma,
+        sigma_min: h.sigma_min,
+        pi_floor: h.pi_floor,
+        family,
+        nu,
+    })
 }
 
 /// A model's queries at one input at a time: the networks' workspaces are made once and

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::forecast::calibration::{Calibration, Report};
-use plotters::coord::Shift;
 use crate::plot::Chart;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// Draws `r` on `root`: PIT histograms on the left, the reliability diagram on the right.

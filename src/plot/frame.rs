@@ -74,7 +74,12 @@ impl<'a> Frame<'a> {
 
 impl Frame<'static> {
     /// The main plot's frame for a data set (text on).
-    pub fn main(info: &crate::data::dataset::DataInfo, legend: bool, scale: f64, layer: Layer) -> Self {
+    pub fn main(
+        info: &crate::data::dataset::DataInfo,
+        legend: bool,
+        scale: f64,
+        layer: Layer,
+    ) -> Self {
         Frame {
             view: View::of(info),
             x_label: info.x_labels[0],
@@ -88,7 +93,12 @@ impl Frame<'static> {
     }
 
     /// The input plane's frame (see [`View::inputs`]).
-    pub fn inputs(info: &crate::data::dataset::DataInfo, legend: bool, scale: f64, layer: Layer) -> Self {
+    pub fn inputs(
+        info: &crate::data::dataset::DataInfo,
+        legend: bool,
+        scale: f64,
+        layer: Layer,
+    ) -> Self {
         let (view, y_label) = View::inputs(info);
         Frame {
             view,

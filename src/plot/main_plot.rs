@@ -2,8 +2,8 @@
 
 use super::frame::Rect;
 use super::*;
-use plotters::coord::Shift;
 use crate::plot::Chart;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// What the main plot shows besides the heatmap.
@@ -233,9 +233,17 @@ fn draw_samples_and_modes<DB: DrawingBackend>(
 }
 
 /// The MSE regressor: what it predicts is the conditional mean (white, a black core).
-fn draw_regressor<DB: DrawingBackend>(chart: &mut Chart<DB>, c: &Curves, s: f64) -> Result<(), String> {
+fn draw_regressor<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    c: &Curves,
+    s: f64,
+) -> Result<(), String> {
     let px = |v: f64| (v * s).round() as i32;
-    let mse: Vec<(f64, f64)> = c.xs.iter().cloned().zip(c.baseline.iter().cloned()).collect();
+    let mse: Vec<(f64, f64)> =
+        c.xs.iter()
+            .cloned()
+            .zip(c.baseline.iter().cloned())
+            .collect();
     for (colour, width) in [(WHITE, 3.0), (BLACK, 1.0)] {
         chart
             .draw_series(std::iter::once(PathElement::new(

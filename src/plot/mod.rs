@@ -38,8 +38,14 @@ pub use style::*;
 pub use sweep::*;
 
 /// A chart over two f64 axes, as every panel draws on.
-pub(crate) type Chart<'a, DB> =
-    plotters::chart::ChartContext<'a, DB, plotters::coord::cartesian::Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+pub(crate) type Chart<'a, DB> = plotters::chart::ChartContext<
+    'a,
+    DB,
+    plotters::coord::cartesian::Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+    >,
+>;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod font;

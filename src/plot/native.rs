@@ -6,7 +6,6 @@ use crate::mdn::model::Model;
 use plotters::backend::BitMapBackend;
 use plotters::prelude::*;
 
-
 /// The main plot's frame in an image `w` pixels wide: text on, the legend where there is
 /// room, fonts and strokes scaled with the width.
 fn image_frame<'a>(

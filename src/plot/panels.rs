@@ -3,9 +3,9 @@
 
 use super::*;
 use crate::mdn::mixture::Mixture;
+use crate::plot::Chart;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
-use crate::plot::Chart;
 use plotters::prelude::*;
 
 /// The loss panel: MDN training (batch) and validation NLL, the baseline's validation NLL,
@@ -240,7 +240,11 @@ fn draw_weight<DB: DrawingBackend>(
     let px = |v: f64| (v * look.scale).round() as i32;
     let font = light_chart_style(look.scale).color(&look.theme.ink());
     let colour = component_colour(j);
-    let pts: Vec<(f64, f64)> = c.xs.iter().zip(&c.mixtures).map(|(x, m)| (*x, m.pi[j])).collect();
+    let pts: Vec<(f64, f64)> =
+        c.xs.iter()
+            .zip(&c.mixtures)
+            .map(|(x, m)| (*x, m.pi[j]))
+            .collect();
     // The key: the component's number where its weight is largest.
     let top = pts.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
     cased_line(chart, pts, colour, look.theme, px(2.0))?;
@@ -291,7 +295,10 @@ fn draw_band<DB: DrawingBackend>(
             .chain(run.clone().rev().map(|t| at(t, -1.0)))
             .collect();
         chart
-            .draw_series(std::iter::once(Polygon::new(poly, colour.mix(0.25).filled())))
+            .draw_series(std::iter::once(Polygon::new(
+                poly,
+                colour.mix(0.25).filled(),
+            )))
             .map_err(|e| e.to_string())?;
         let mean: Vec<(f64, f64)> = run.map(|t| at(t, 0.0)).collect();
         cased_line(chart, mean, colour, look.theme, px(2.0))?;
@@ -579,7 +586,9 @@ fn draw_slice_interval_keys<DB: DrawingBackend>(
         .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
         .map_err(e)?
         .label("90% HPD region")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 14, y + 4)], bayes.mix(0.5).filled()));
+        .legend(move |(x, y)| {
+            Rectangle::new([(x, y - 4), (x + 14, y + 4)], bayes.mix(0.5).filled())
+        });
     chart
         .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
         .map_err(e)?
@@ -610,7 +619,9 @@ fn draw_slice_point_mass<DB: DrawingBackend>(
         .map_err(|e| e.to_string())?;
     if p.text {
         bar.label(format!("P(y = 0) = {:.2} (a probability)", m.p_zero))
-            .legend(move |(x, y)| Rectangle::new([(x + 5, y - 6), (x + 9, y + 6)], colour.filled()));
+            .legend(move |(x, y)| {
+                Rectangle::new([(x + 5, y - 6), (x + 9, y + 6)], colour.filled())
+            });
     }
     Ok(())
 }
@@ -629,7 +640,11 @@ fn draw_circle<DB: DrawingBackend>(
     let (cx, cy) = (0.5 * w as f64, 0.5 * h as f64);
     let n = 360;
     let dens: Vec<f64> = (0..=n)
-        .map(|i| crate::base::math::exp(m.log_density(&[crate::mdn::family::TWO_PI * i as f64 / n as f64])))
+        .map(|i| {
+            crate::base::math::exp(
+                m.log_density(&[crate::mdn::family::TWO_PI * i as f64 / n as f64]),
+            )
+        })
         .collect();
     let top = dens
         .iter()

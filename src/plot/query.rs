@@ -57,10 +57,7 @@ pub fn curves(model: &Model, view: &View, n: usize) -> Curves {
     let grid = Array2::from_shape_fn((n, 1), |(i, _)| xs[i]);
     let mixtures = model.mixtures(&grid);
     let mut q = model.queries();
-    let baseline = xs
-        .iter()
-        .map(|x| q.baseline(&[*x])[0])
-        .collect();
+    let baseline = xs.iter().map(|x| q.baseline(&[*x])[0]).collect();
     Curves {
         xs,
         baseline,
@@ -150,7 +147,10 @@ fn interval_column(m: &crate::mdn::mixture::Mixture) -> Option<((f64, f64), Vec<
     }
     let f = Prepared::new(m);
     let g = LevelGrid::new(&f, 128);
-    Some((central(&f, INTERVAL_MASS), hpd_on(&f, &g, INTERVAL_MASS, 0).intervals))
+    Some((
+        central(&f, INTERVAL_MASS),
+        hpd_on(&f, &g, INTERVAL_MASS, 0).intervals,
+    ))
 }
 
 /// The main plot's intervals, brought up to date a few columns at a time: while a model

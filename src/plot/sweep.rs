@@ -56,7 +56,9 @@ fn sweep_panel<DB: DrawingBackend>(
     let vals: Vec<f64> = r.rows.iter().map(get).filter(|v| v.is_finite()).collect();
     let (mut lo, mut hi) = vals
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
     if !(lo.is_finite() && hi.is_finite()) {
         (lo, hi) = (0.0, 1.0);
     }
@@ -66,7 +68,9 @@ fn sweep_panel<DB: DrawingBackend>(
     if text {
         b.x_label_area_size(px(40.0)).y_label_area_size(px(56.0));
     }
-    let mut chart = b.build_cartesian_2d(0.5..k1, (lo - pad)..(hi + pad)).map_err(e)?;
+    let mut chart = b
+        .build_cartesian_2d(0.5..k1, (lo - pad)..(hi + pad))
+        .map_err(e)?;
     if text {
         chart
             .configure_mesh()
@@ -100,11 +104,27 @@ fn sweep_panel<DB: DrawingBackend>(
             chart.draw_series(std::iter::once(label)).map_err(e)?;
         }
     }
-    let mdn = theme.line(super::Line::Mdn);
+    draw_runs(&mut chart, r, panel, theme.line(super::Line::Mdn), s)
+}
+
+/// Each run's value (a dot) and the mean over seeds at each K (a line).
+fn draw_runs<DB: DrawingBackend>(
+    chart: &mut crate::plot::Chart<DB>,
+    r: &Report,
+    panel: &Panel,
+    mdn: RGBColor,
+    s: f64,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let px = |v: f64| (v * s).round() as i32;
+    let get = panel.get;
     chart
-        .draw_series(r.rows.iter().filter(|q| get(q).is_finite()).map(|q| {
-            Circle::new((q.k as f64, get(q)), px(3.0) as u32, mdn.mix(0.5).filled())
-        }))
+        .draw_series(
+            r.rows
+                .iter()
+                .filter(|q| get(q).is_finite())
+                .map(|q| Circle::new((q.k as f64, get(q)), px(3.0) as u32, mdn.mix(0.5).filled())),
+        )
         .map_err(e)?;
     let means = r.summary.iter().map(|m| (m.k as f64, (panel.mean)(m)));
     chart

@@ -5,9 +5,9 @@
 //! clamping and messages.
 
 use crate::config::keys::{self, Issue, Key, Kind, Reader, Value};
-use crate::mdn::mixture::Temperature;
 use crate::config::spec::Spec;
 use crate::data::userdata::UserData;
+use crate::mdn::mixture::Temperature;
 
 /// The sample counts the page offers; a link's count goes to the nearest.
 pub const SAMPLE_COUNTS: [usize; 4] = [0, 50, 300, 1000];
@@ -344,7 +344,11 @@ impl Link {
     /// A tour step speaks of its own data set: over another one its text would describe
     /// what is not on screen, so the step is not shown.
     fn fit_tour(&mut self, issues: &mut Vec<Issue>) {
-        let Some(step) = self.tour.checked_sub(1).and_then(|i| crate::share::tour::STEPS.get(i)) else {
+        let Some(step) = self
+            .tour
+            .checked_sub(1)
+            .and_then(|i| crate::share::tour::STEPS.get(i))
+        else {
             return;
         };
         let data = Spec::parse_lenient(step.spec, &[]).0.data;
@@ -357,8 +361,9 @@ impl Link {
                     data.name(),
                     self.spec.data.name()
                 ),
-                action: "the tour is not shown (open the step from the tour to see its own experiment)"
-                    .into(),
+                action:
+                    "the tour is not shown (open the step from the tour to see its own experiment)"
+                        .into(),
             });
             self.tour = 0;
         }

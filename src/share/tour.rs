@@ -2,8 +2,8 @@
 //! look at, one thing to try, and (where the metrics can tell) whether the learner did it.
 //! A step is a link key (`tour=3`), so a teacher can embed or assign one step.
 
-use crate::train::experiment::Metrics;
 use crate::config::spec::Spec;
+use crate::train::experiment::Metrics;
 
 /// One step of the tour.
 pub struct Step {

@@ -108,14 +108,35 @@ impl PenModel {
     /// parameters overflow them would write nothing sensible, and is refused.
     pub fn check_outputs(&self) -> Result<(), String> {
         let probe = [
-            Move { dx: 1.0, dy: 0.0, end: false },
-            Move { dx: 0.0, dy: -2.0, end: false },
-            Move { dx: -3.0, dy: 1.5, end: true },
-            Move { dx: 0.5, dy: 0.5, end: false },
+            Move {
+                dx: 1.0,
+                dy: 0.0,
+                end: false,
+            },
+            Move {
+                dx: 0.0,
+                dy: -2.0,
+                end: false,
+            },
+            Move {
+                dx: -3.0,
+                dy: 1.5,
+                end: true,
+            },
+            Move {
+                dx: 0.5,
+                dy: 0.5,
+                end: false,
+            },
         ];
         let mut state = self.net.start();
         for mv in std::iter::once(&START).chain(probe.iter()) {
-            if self.net.step(&mut state, &mv.input()).iter().any(|v| !v.is_finite()) {
+            if self
+                .net
+                .step(&mut state, &mv.input())
+                .iter()
+                .any(|v| !v.is_finite())
+            {
                 return Err(
                     "its network's outputs are not finite numbers (parameters too large for a \
                      trained model)"

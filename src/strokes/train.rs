@@ -6,12 +6,12 @@
 use super::data::StrokeSet;
 use super::lstm::Clip;
 use super::{Move, PenModel};
-use crate::config::keys::{self, Key, Kind, Reader, Value};
-use crate::optim::optimizer::{Optimizer, OptimizerConfig};
-use crate::base::rng::{stream, Rng};
-use crate::config::keys::{float, int};
 use crate::base::named::Named;
+use crate::base::rng::{stream, Rng};
 use crate::base::text::quote;
+use crate::config::keys::{self, Key, Kind, Reader, Value};
+use crate::config::keys::{float, int};
+use crate::optim::optimizer::{Optimizer, OptimizerConfig};
 
 /// Which words train.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -380,7 +380,9 @@ impl StrokeRun {
             if w < work.batch.len() {
                 let seq = &self.data.train[work.batch[w]];
                 let (total, grad) = (&mut work.totals[i], &mut work.grads[i]);
-                self.models[i].model.add_word_grad(seq, work.scale, clip, total, grad);
+                self.models[i]
+                    .model
+                    .add_word_grad(seq, work.scale, clip, total, grad);
                 work.word += 1;
             }
             if work.word == work.batch.len() {
@@ -392,7 +394,11 @@ impl StrokeRun {
                 return false;
             }
         }
-        for (t, (total, grad)) in self.models.iter_mut().zip(work.totals.iter().zip(&work.grads)) {
+        for (t, (total, grad)) in self
+            .models
+            .iter_mut()
+            .zip(work.totals.iter().zip(&work.grads))
+        {
             t.train_nll = total * work.scale;
             t.opt.step(&mut t.model.net.params, grad);
         }
@@ -406,7 +412,10 @@ impl StrokeRun {
         let batch: Vec<usize> = (0..self.spec.batch)
             .map(|_| self.batches.below(n) as usize)
             .collect();
-        let seqs: Vec<&[Move]> = batch.iter().map(|&i| self.data.train[i].as_slice()).collect();
+        let seqs: Vec<&[Move]> = batch
+            .iter()
+            .map(|&i| self.data.train[i].as_slice())
+            .collect();
         StepWork {
             scale: 1.0 / super::moves_in(&seqs).max(1) as f64,
             batch,
@@ -424,7 +433,8 @@ impl StrokeRun {
     /// Each model's NLL per move on the validation words.
     pub fn val_nll(&mut self) -> Vec<f64> {
         self.validating = None;
-        self.validate_within(&mut || false).expect("not out of time")
+        self.validate_within(&mut || false)
+            .expect("not out of time")
     }
 
     /// Goes on with the validation pass under way (or starts one), a word at a time;
@@ -441,7 +451,9 @@ impl StrokeRun {
         let moves = val.iter().map(|s| s.len()).sum::<usize>().max(1) as f64;
         while work.model < self.models.len() {
             if work.word < val.len() {
-                self.models[work.model].model.add_word_nll(&val[work.word], &mut work.total);
+                self.models[work.model]
+                    .model
+                    .add_word_nll(&val[work.word], &mut work.total);
                 work.word += 1;
             }
             if work.word == val.len() {

@@ -13,8 +13,8 @@ use crate::mdn::head::{Head, Init};
 use crate::mdn::model::{Model, Precision};
 use crate::mdn::network::Network;
 use crate::optim::batches::Batch;
-pub use crate::train::diagnostics::Metrics;
 use crate::optim::optimizer::Optimizer;
+pub use crate::train::diagnostics::Metrics;
 use crate::train::pass::{BlockPass, Evaluation, Models, Noise, PendingMetrics, Scratch, StepLoss};
 
 pub struct Experiment {
@@ -189,7 +189,10 @@ impl Experiment {
     /// until `out_of_time()` says stop after a block of samples: then it stays pending and
     /// the next call goes on with it. The step's result has the same bits either way.
     /// Returns the step's batch losses once it is done (or the run is halted).
-    pub(crate) fn advance_step(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> Option<StepLoss> {
+    pub(crate) fn advance_step(
+        &mut self,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> Option<StepLoss> {
         if self.halted.is_some() {
             return Some(self.last);
         }
@@ -454,12 +457,19 @@ pub(crate) struct PendingStep {
 /// targets when the spec asks (the hurdle's over ln y on wet days), and any full
 /// covariance's off-diagonal outputs zeroed.
 fn first_mdn(spec: &Spec, head: &Head, sizes: &[usize], train: &Dataset) -> Network<Precision> {
-    let mut mdn = Network::new(sizes, spec.act, &mut Rng::new(spec.seed, stream::MDN_INIT), 1.0);
+    let mut mdn = Network::new(
+        sizes,
+        spec.act,
+        &mut Rng::new(spec.seed, stream::MDN_INIT),
+        1.0,
+    );
     if spec.init == Init::Diverse {
         match spec.family {
             // The hurdle's locations are of ln y, on the wet days.
             Family::Hurdle => {
-                let wet: Vec<usize> = (0..train.len()).filter(|&i| train.y[[0, i]] > 0.0).collect();
+                let wet: Vec<usize> = (0..train.len())
+                    .filter(|&i| train.y[[0, i]] > 0.0)
+                    .collect();
                 if !wet.is_empty() {
                     let pick = |a: &ndarray::Array2<f64>, f: fn(f64) -> f64| {
                         ndarray::Array2::from_shape_fn((a.nrows(), wet.len()), |(j, i)| {

@@ -5,9 +5,9 @@
 use crate::base::math::Real;
 use crate::base::rng::Rng;
 use crate::data::dataset::Dataset;
+use crate::mdn::kernels::{Kernels, BLOCK};
 use crate::mdn::loss::{self, LossScratch};
 use crate::mdn::model::Model;
-use crate::mdn::kernels::{Kernels, BLOCK};
 use crate::mdn::network::Workspace;
 use serde::Serialize;
 
@@ -126,7 +126,13 @@ pub(crate) struct BlockPass {
 }
 
 impl BlockPass {
-    pub(crate) fn new(n: usize, gather: bool, grads: Option<Models>, k: usize, dout: usize) -> BlockPass {
+    pub(crate) fn new(
+        n: usize,
+        gather: bool,
+        grads: Option<Models>,
+        k: usize,
+        dout: usize,
+    ) -> BlockPass {
         BlockPass {
             n,
             next: 0,
@@ -153,9 +159,24 @@ impl BlockPass {
         while self.next < n {
             let start = self.next;
             let nb = BLOCK.min(n - start);
-            let p = |i: usize| if self.gather { idx[start + i] } else { start + i };
+            let p = |i: usize| {
+                if self.gather {
+                    idx[start + i]
+                } else {
+                    start + i
+                }
+            };
             let (ws_mdn, ws_base) = (&mut s.ws_mdn, &mut s.ws_base);
-            gather(model, data, nb, p, noise.as_mut(), ws_mdn, ws_base, &mut s.y);
+            gather(
+                model,
+                data,
+                nb,
+                p,
+                noise.as_mut(),
+                ws_mdn,
+                ws_base,
+                &mut s.y,
+            );
             self.block(model, nb, s);
             self.next += nb;
             if self.next < n && out_of_time() {
@@ -179,14 +200,17 @@ impl BlockPass {
                 model.mdn.backward(&mut s.ws_mdn, nb, &mut s.grad_mdn);
             } else {
                 let (pi_sum, min_sigma) = (&mut self.pi_sum, &mut self.min_sigma);
-                s.loss.component_stats(&model.head, nb, LIVE_PI, pi_sum, min_sigma);
+                s.loss
+                    .component_stats(&model.head, nb, LIVE_PI, pi_sum, min_sigma);
             }
         }
         if do_base {
             let (ws, sse, tmp) = (&mut s.ws_base, &mut self.sse, &mut s.tmp);
             baseline_block(model, ws, &s.y, nb, base_scale, grads, sse, tmp);
             if grads {
-                model.baseline.backward(&mut s.ws_base, nb, &mut s.grad_base);
+                model
+                    .baseline
+                    .backward(&mut s.ws_base, nb, &mut s.grad_base);
             }
         }
     }
@@ -330,4 +354,3 @@ pub fn loss_and_gradients<R: Real + Kernels>(
     let mse = ev.mse.iter().sum::<f64>() / ev.mse.len() as f64;
     (ev.nll, s.grad_mdn, mse, s.grad_base)
 }
-

@@ -164,7 +164,8 @@ impl Experiment {
             }
             _ => (None, None),
         };
-        let point_mass = crate::forecast::point_mass::scores(self.spec.data, &self.model, &self.val);
+        let point_mass =
+            crate::forecast::point_mass::scores(self.spec.data, &self.model, &self.val);
         Metrics {
             point_mass,
             step: self.step,

@@ -5,9 +5,9 @@
 use crate::base::bytes::{Bytes, Writer};
 use crate::base::rng::Rng;
 use crate::mdn::model::Precision;
+use crate::optim::optimizer::Optimizer;
 use crate::train::experiment::Experiment;
 use crate::train::pass::StepLoss;
-use crate::optim::optimizer::Optimizer;
 
 /// Everything a training step changes: both models' parameters (and those before the
 /// last step), their optimizers, the random streams, the batch order, the step count, the
@@ -108,7 +108,6 @@ impl TrainState {
         (fits && r.done()).then_some(s)
     }
 }
-
 
 impl Experiment {
     /// How many times the training state has changed: while the count stays the same, so

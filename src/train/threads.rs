@@ -10,13 +10,15 @@
 //! would. The loss sums are added in block order. So no sum changes its order, and the
 //! bits do not depend on the number of threads.
 
-use crate::train::pass::{baseline_block, gather, mdn_block, BlockPass, BlockScratch, Noise, Scratch};
-use crate::data::dataset::Dataset;
-use crate::mdn::loss::LossScratch;
 use crate::base::math::Real;
-use crate::mdn::model::Model;
+use crate::data::dataset::Dataset;
 use crate::mdn::kernels::{Kernels, BLOCK};
+use crate::mdn::loss::LossScratch;
+use crate::mdn::model::Model;
 use crate::mdn::network::{Network, Workspace};
+use crate::train::pass::{
+    baseline_block, gather, mdn_block, BlockPass, BlockScratch, Noise, Scratch,
+};
 use rayon::prelude::*;
 
 /// Rows of a layer's weight gradient one task takes.
@@ -151,10 +153,25 @@ impl BlockPass {
         }
         // (1) Gather, in order.
         for (b, bs) in s.blocks[..nblocks].iter_mut().enumerate() {
-            let p = |i: usize| if self.gather { idx[b * BLOCK + i] } else { b * BLOCK + i };
+            let p = |i: usize| {
+                if self.gather {
+                    idx[b * BLOCK + i]
+                } else {
+                    b * BLOCK + i
+                }
+            };
             let nb = BLOCK.min(n - b * BLOCK);
             let (ws_mdn, ws_base) = (&mut bs.ws_mdn, &mut bs.ws_base);
-            gather(model, data, nb, p, noise.as_mut(), ws_mdn, ws_base, &mut bs.y);
+            gather(
+                model,
+                data,
+                nb,
+                p,
+                noise.as_mut(),
+                ws_mdn,
+                ws_base,
+                &mut bs.y,
+            );
         }
         // (2) Every block's passes down to its layers' outputs; the sums in block order.
         let blocks = &mut s.blocks[..nblocks];
@@ -179,7 +196,8 @@ impl BlockPass {
         }
         let blocks = &s.blocks[..nblocks];
         pool.install(|| {
-            work.into_par_iter().for_each(|t| gradient_task(t, blocks, n));
+            work.into_par_iter()
+                .for_each(|t| gradient_task(t, blocks, n));
         });
         self.next = n;
     }
@@ -218,7 +236,11 @@ fn outputs_threaded<R: Real + Kernels + Send + Sync>(
 /// Phase (3) for one task: its chains of additions over all the blocks, in order.
 fn gradient_task<R: Real + Kernels>(mut t: Task<'_, R>, blocks: &[BlockScratch<R>], n: usize) {
     for (b, bs) in blocks.iter().enumerate() {
-        let (ws, trs) = if t.mdn { (&bs.ws_mdn, &bs.tr_mdn) } else { (&bs.ws_base, &bs.tr_base) };
+        let (ws, trs) = if t.mdn {
+            (&bs.ws_mdn, &bs.tr_mdn)
+        } else {
+            (&bs.ws_base, &bs.tr_base)
+        };
         let a = &ws.acts[t.l][t.j0 * BLOCK..];
         let dz = &ws.grads[t.l + 1];
         let nb = BLOCK.min(n - b * BLOCK);

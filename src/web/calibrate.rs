@@ -4,10 +4,10 @@
 //! starts on the latest parameters. The numbers equal `mdn train`'s final line.
 
 use super::{deadline, on_canvas, to_js, Viewer};
-use crate::forecast::calibration::{Calibration, Scoring, Report};
-use crate::data::dataset::Dataset;
-use crate::mdn::model::Model;
 use crate::data::dataset::Data;
+use crate::data::dataset::Dataset;
+use crate::forecast::calibration::{Calibration, Report, Scoring};
+use crate::mdn::model::Model;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 

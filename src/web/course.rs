@@ -151,7 +151,10 @@ impl Viewer {
 /// The panels an embed can show (`panels=`), in the page's order.
 #[wasm_bindgen]
 pub fn embed_panels() -> Vec<String> {
-    crate::share::link::PANELS.iter().map(|p| p.to_string()).collect()
+    crate::share::link::PANELS
+        .iter()
+        .map(|p| p.to_string())
+        .collect()
 }
 
 /// The longest message a host page may send (a spec with its own points fits).

@@ -11,11 +11,10 @@
 //! K sweep's handles; `helper` the regressor's worker and the Trainer's side of it;
 //! `strokes` the handwriting page's HandTrainer and HandViewer.
 
-
 use crate::config::keys::Kind;
+use crate::config::spec::{Spec, KEYS};
 use crate::plot;
 use crate::share::link::Link;
-use crate::config::spec::{Spec, KEYS};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -37,9 +36,9 @@ pub use figures::*;
 pub use helper::BaselineTrainer;
 pub use strokes::{HandTrainer, HandViewer};
 pub use sweep::{draw_sweep, SweepJob, SweepRun};
+pub(crate) use sweep::{spec_link, spec_links};
 pub use trainer::Trainer;
 pub use viewer::Viewer;
-pub(crate) use sweep::{spec_link, spec_links};
 
 /// The crate version, for the page's footer.
 #[wasm_bindgen]

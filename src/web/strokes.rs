@@ -4,15 +4,15 @@
 //! and draws the pad and the loss curves. No maths here: the core does it.
 
 use super::{deadline, js_err, on_canvas, to_js};
-use crate::train::history::History;
+use crate::base::rng::{stream, Rng};
 use crate::plot::strokes::{draw_hand_losses, draw_writing, HandLosses, Writing};
 use crate::plot::Theme;
-use crate::base::rng::{stream, Rng};
 use crate::strokes::data::{points, positions, Scale};
 use crate::strokes::drawn::{self, Word};
 use crate::strokes::pen::Pen;
 use crate::strokes::train::{StrokeRun, StrokeSpec, KEYS};
 use crate::strokes::{Move, PenModel};
+use crate::train::history::History;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;

@@ -69,7 +69,8 @@ impl Trainer {
     /// worker stops there and measures, so what the page shows depends on steps, not time.
     pub fn steps_to_due(&self) -> f64 {
         let (step, planned) = (self.exp.step, self.exp.spec.steps);
-        let next = crate::train::history::next_curve_point(step, planned).min(self.exp.next_reading(step));
+        let next =
+            crate::train::history::next_curve_point(step, planned).min(self.exp.next_reading(step));
         (next - step) as f64
     }
 

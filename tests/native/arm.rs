@@ -3,8 +3,8 @@
 //! the hand on the target at least five times more closely than the MSE regressor, which
 //! averages the elbow-up and elbow-down solutions.
 
-use mdn_playground::data::dataset::{arm_forward, arm_miss, Dataset, ARM_L1, ARM_L2};
 use mdn_playground::data::dataset::Data;
+use mdn_playground::data::dataset::{arm_forward, arm_miss, Dataset, ARM_L1, ARM_L2};
 use mdn_playground::{Experiment, Spec};
 use std::f64::consts::{FRAC_PI_2, PI};
 

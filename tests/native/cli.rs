@@ -293,9 +293,10 @@ fn diagnostics_in_progress_lines_and_a_halted_run() {
         .as_str()
         .unwrap()
         .contains("not a finite number"));
-    let (m, _) =
-        mdn_playground::mdn::model::Model::<f32>::from_json(&std::fs::read_to_string(&path).unwrap())
-            .unwrap();
+    let (m, _) = mdn_playground::mdn::model::Model::<f32>::from_json(
+        &std::fs::read_to_string(&path).unwrap(),
+    )
+    .unwrap();
     assert!(m.mdn.params.iter().all(|v| v.is_finite()));
 }
 
@@ -742,14 +743,22 @@ fn eval_gives_quantiles_hpd_cdf_and_crps_and_train_the_calibration() {
 /// [0, 2π), and `mdn eval --y` reads the CDF at the angle.
 #[test]
 fn angles_outside_the_circle_are_said_and_read_modulo_two_pi() {
-    let pts: Vec<[f64; 2]> = (0..60).map(|i| [i as f64 / 60.0, -1.0 + 0.05 * i as f64]).collect();
+    let pts: Vec<[f64; 2]> = (0..60)
+        .map(|i| [i as f64 / 60.0, -1.0 + 0.05 * i as f64])
+        .collect();
     let data = mdn_playground::data::userdata::UserData {
         cols: 2,
         values: pts.iter().flatten().copied().collect(),
     };
-    let spec = format!("data=custom&family=vonmises&k=2&hidden=4&steps=30&pts={}", mdn_playground::data::userdata::encode(&data));
+    let spec = format!(
+        "data=custom&family=vonmises&k=2&hidden=4&steps=30&pts={}",
+        mdn_playground::data::userdata::encode(&data)
+    );
     let (code, out, err) = mdn(&["train", &spec]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("of your 60 points have y outside [0, 2π)"), "{err}");
+    assert!(
+        err.contains("of your 60 points have y outside [0, 2π)"),
+        "{err}"
+    );
     assert!(out.lines().last().unwrap().contains("\"val_crps\""));
 }

@@ -2,8 +2,8 @@
 //! references (tests/reference/datasets_reference.py: quadrature with scipy), and what an
 //! MDN makes of them.
 
-use mdn_playground::data::dataset::{Dataset, RING_NOISE};
 use mdn_playground::data::dataset::Data;
+use mdn_playground::data::dataset::{Dataset, RING_NOISE};
 use mdn_playground::{Experiment, Spec};
 use serde_json::Value;
 

@@ -38,7 +38,9 @@ fn custom_spec() -> String {
             sign * x.sqrt() + 0.02 * ((i * 37 % 11) as f64 - 5.0) / 5.0
         ));
     }
-    let data = mdn_playground::data::userdata::parse_csv(&csv).unwrap().data;
+    let data = mdn_playground::data::userdata::parse_csv(&csv)
+        .unwrap()
+        .data;
     format!(
         "data=custom&k=3&hidden=12&steps=500&pts={}",
         mdn_playground::data::userdata::encode(&data)
@@ -359,7 +361,10 @@ fn the_band_takes_every_run_wherever_its_extremes_are() {
             sorted.sort_by(f64::total_cmp);
             let want = (sorted[0] - 0.1, sorted[4] + 0.1);
             let (lo, hi, _) = mdn_playground::export::band_of(vals);
-            assert!((lo - want.0).abs() < 1e-12 && (hi - want.1).abs() < 1e-12, "{pos} {extreme}: [{lo}, {hi}]");
+            assert!(
+                (lo - want.0).abs() < 1e-12 && (hi - want.1).abs() < 1e-12,
+                "{pos} {extreme}: [{lo}, {hi}]"
+            );
         }
     }
 }
@@ -385,14 +390,26 @@ fn output_paths_are_checked_before_training() {
     assert_ne!(code, 0);
     assert!(err.contains("exists and is not an empty folder"), "{err}");
     let (a, b) = (base.join("a"), base.join("b"));
-    let (code, err) = mdn(&["export", spec, "--to", "jax", "--out", a.to_str().unwrap(), "--out", b.to_str().unwrap()]);
+    let (code, err) = mdn(&[
+        "export",
+        spec,
+        "--to",
+        "jax",
+        "--out",
+        a.to_str().unwrap(),
+        "--out",
+        b.to_str().unwrap(),
+    ]);
     assert_ne!(code, 0);
     assert!(err.contains("--out is given more than once"), "{err}");
     // A folder that cannot be written (a file where the parent should be).
     std::fs::write(base.join("file"), "x").unwrap();
     let (code, err) = export(spec, &base.join("file/out"));
     assert_ne!(code, 0, "{err}");
-    let left: Vec<_> = std::fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(left.len(), 2, "only the link and the file: {left:?}");
     std::fs::remove_dir_all(&base).unwrap();
 }

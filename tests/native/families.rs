@@ -4,14 +4,14 @@
 //! mixtures built of them (mixed likelihood, mode, mean), the spec's checks, the model
 //! file, and what each family makes of the data it is for.
 
-use mdn_playground::mdn::family::{self, bessel, Shape};
+use mdn_playground::base::named::Named;
+use mdn_playground::base::rng::Rng;
 use mdn_playground::forecast::Predictive;
+use mdn_playground::mdn::family::Family;
+use mdn_playground::mdn::family::{self, bessel, Shape};
+use mdn_playground::mdn::head::Covariance;
 use mdn_playground::mdn::mixture::{Mixture, Temperature};
 use mdn_playground::mdn::model::Model;
-use mdn_playground::base::rng::Rng;
-use mdn_playground::mdn::head::Covariance;
-use mdn_playground::mdn::family::Family;
-use mdn_playground::base::named::Named;
 use mdn_playground::{Experiment, Spec};
 use serde_json::Value;
 

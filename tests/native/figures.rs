@@ -1,9 +1,9 @@
 //! Figures for slides and handouts: SVG output with the same drawing code, the
 //! dark theme, the loss panel's range, and the guided tour's steps.
 
-use mdn_playground::train::experiment::Metrics;
-use mdn_playground::share::link::Link;
 use mdn_playground::plot::{self, svg, Theme, View};
+use mdn_playground::share::link::Link;
+use mdn_playground::train::experiment::Metrics;
 use mdn_playground::{Experiment, Spec};
 
 fn trained(spec: &str) -> Experiment {

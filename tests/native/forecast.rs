@@ -5,8 +5,8 @@
 
 use mdn_playground::forecast::calibration::{self, LEVELS};
 use mdn_playground::forecast::{self, LevelGrid, Mixture1, Predictive};
-use mdn_playground::mdn::mixture::Mixture;
 use mdn_playground::mdn::family::Family;
+use mdn_playground::mdn::mixture::Mixture;
 use mdn_playground::{Experiment, Spec};
 use serde_json::Value;
 
@@ -268,11 +268,19 @@ fn mixed_reference() -> Value {
 }
 
 fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 fn family_mixture(case: &Value, family: Family, p_zero: f64) -> Mixture {
-    let (pi, mu, sigma) = (floats(&case["pi"]), floats(&case["mu"]), floats(&case["sigma"]));
+    let (pi, mu, sigma) = (
+        floats(&case["pi"]),
+        floats(&case["mu"]),
+        floats(&case["sigma"]),
+    );
     Mixture {
         k: pi.len(),
         d: 1,
@@ -304,33 +312,71 @@ fn hurdle_regions_hold_the_point_mass_as_scipy_says() {
             let want_mass = r["region_mass"].as_f64().unwrap();
             let h = forecast::hpd(&m, mass);
             assert_eq!(h.atom.is_some(), want_atom, "{name} {mass}: {h:?}");
-            assert!((h.mass - want_mass).abs() < 1e-9, "{name} {mass}: {} vs {want_mass}", h.mass);
-            let want: Vec<Vec<f64>> = r["intervals"].as_array().unwrap().iter().map(floats).collect();
-            assert_eq!(h.intervals.len(), want.len(), "{name} {mass}: {h:?} vs {want:?}");
+            assert!(
+                (h.mass - want_mass).abs() < 1e-9,
+                "{name} {mass}: {} vs {want_mass}",
+                h.mass
+            );
+            let want: Vec<Vec<f64>> = r["intervals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(floats)
+                .collect();
+            assert_eq!(
+                h.intervals.len(),
+                want.len(),
+                "{name} {mass}: {h:?} vs {want:?}"
+            );
             for ((a, b), w) in h.intervals.iter().zip(&want) {
-                assert!((a - w[0]).abs() < 1e-7 * w[0].max(1.0), "{name} {mass}: start {a} vs {}", w[0]);
-                assert!((b - w[1]).abs() < 1e-7 * w[1].max(1.0), "{name} {mass}: end {b} vs {}", w[1]);
+                assert!(
+                    (a - w[0]).abs() < 1e-7 * w[0].max(1.0),
+                    "{name} {mass}: start {a} vs {}",
+                    w[0]
+                );
+                assert!(
+                    (b - w[1]).abs() < 1e-7 * w[1].max(1.0),
+                    "{name} {mass}: end {b} vs {}",
+                    w[1]
+                );
             }
             // The table of the calibration pass (a coarser grid, the same measure).
             let g = LevelGrid::new(&table, 128);
             let t = forecast::hpd_on(&table, &g, mass, 0);
-            assert_eq!(t.atom.is_some(), want_atom, "{name} {mass} tabulated: {t:?}");
-            assert!((t.mass - mass).abs() < 0.01 || want_atom && t.mass >= mass, "{name} {mass}: tabulated mass {}", t.mass);
+            assert_eq!(
+                t.atom.is_some(),
+                want_atom,
+                "{name} {mass} tabulated: {t:?}"
+            );
+            assert!(
+                (t.mass - mass).abs() < 0.01 || want_atom && t.mass >= mass,
+                "{name} {mass}: tabulated mass {}",
+                t.mass
+            );
         }
         let g = LevelGrid::new(&m, 2000);
         for o in case["outcomes"].as_array().unwrap() {
             let y = o["y"].as_f64().unwrap();
             // Twelve halvings place the rank's crossings (plenty for a coverage count); a
             // dry outcome ties with the whole point mass, and its rank is randomised by v.
-            let (above, at_least) = (o["above"].as_f64().unwrap(), o["at_least"].as_f64().unwrap());
+            let (above, at_least) = (
+                o["above"].as_f64().unwrap(),
+                o["at_least"].as_f64().unwrap(),
+            );
             for v in [0.0, 0.3, 1.0] {
                 let rank = forecast::hpd_rank(&m, &g, y, v);
                 let want = above + v * (at_least - above);
-                assert!((rank - want).abs() < 1e-4, "{name}: rank at {y} (v {v}) {rank} vs {want}");
+                assert!(
+                    (rank - want).abs() < 1e-4,
+                    "{name}: rank at {y} (v {v}) {rank} vs {want}"
+                );
             }
             let score = forecast::mixed_density(&m, y).ln();
             let want = o["log_score"].as_f64().unwrap();
-            assert!((score - want).abs() < 1e-12 * want.abs().max(1.0), "{name}: ln p({y}) {score} vs {want}");
+            assert!(
+                (score - want).abs() < 1e-12 * want.abs().max(1.0),
+                "{name}: ln p({y}) {score} vs {want}"
+            );
         }
     }
 }
@@ -346,8 +392,16 @@ fn circular_outcomes_are_read_as_angles() {
             let (y, want) = (o["y"].as_f64().unwrap(), o["cdf"].as_f64().unwrap());
             let a = mdn_playground::mdn::family::wrap(y);
             assert!((a - o["angle"].as_f64().unwrap()).abs() < 1e-12);
-            assert!((m.cdf(a) - want).abs() < 1e-9, "exact F({y}) = {} vs {want}", m.cdf(a));
-            assert!((t.cdf(a) - want).abs() < 1e-4, "tabulated F({y}) = {} vs {want}", t.cdf(a));
+            assert!(
+                (m.cdf(a) - want).abs() < 1e-9,
+                "exact F({y}) = {} vs {want}",
+                m.cdf(a)
+            );
+            assert!(
+                (t.cdf(a) - want).abs() < 1e-4,
+                "tabulated F({y}) = {} vs {want}",
+                t.cdf(a)
+            );
         }
     }
 }
@@ -363,7 +417,10 @@ fn student_crps_matches_quadrature_down_to_cauchy() {
         for o in case["outcomes"].as_array().unwrap() {
             let (y, want) = (o["y"].as_f64().unwrap(), o["crps"].as_f64().unwrap());
             let got = f.crps(y);
-            assert!((got - want).abs() < 2e-3 * want, "{name}: CRPS at {y} {got} vs {want}");
+            assert!(
+                (got - want).abs() < 2e-3 * want,
+                "{name}: CRPS at {y} {got} vs {want}"
+            );
         }
     }
 }
@@ -378,14 +435,22 @@ fn the_hurdle_is_calibrated_on_its_own_measure() {
     let m = e.metrics();
     let r = calibration::calibrate(&e.model, &e.val, spec.data, e.info.y_ranges[0], spec.seed);
     // The status line's NLL comes from the engine's float32 pass: equal to about 1e-5.
-    assert!((r.mdn.nll - m.val_nll).abs() < 1e-4, "calibration NLL {} vs status {}", r.mdn.nll, m.val_nll);
+    assert!(
+        (r.mdn.nll - m.val_nll).abs() < 1e-4,
+        "calibration NLL {} vs status {}",
+        r.mdn.nll,
+        m.val_nll
+    );
     let at = |v: &Vec<[f64; 2]>, mass: f64| v.iter().find(|c| c[0] == mass).unwrap()[1];
     for mass in [0.5, 0.8, 0.9, 0.95] {
         let (hpd, central) = (at(&r.mdn.hpd, mass), at(&r.mdn.central, mass));
         assert!((hpd - mass).abs() < 0.05, "HPD {mass}: {hpd}");
         assert!((central - mass).abs() < 0.05, "central {mass}: {central}");
     }
-    assert!(r.mdn.hpd_length < r.mdn.central_length * 2.0 && r.mdn.hpd_length < 20.0, "{r:?}");
+    assert!(
+        r.mdn.hpd_length < r.mdn.central_length * 2.0 && r.mdn.hpd_length < 20.0,
+        "{r:?}"
+    );
 }
 
 /// Own points read as angles: a von Mises model scores the same whether the outcomes are
@@ -396,14 +461,18 @@ fn von_mises_calibration_is_the_same_for_angles_a_turn_apart() {
         (0..200)
             .map(|i| {
                 let x = i as f64 / 199.0;
-                let y = mdn_playground::mdn::family::wrap(1.0 + 3.0 * x + 0.3 * ((i * 7919) % 13) as f64 / 13.0);
+                let y = mdn_playground::mdn::family::wrap(
+                    1.0 + 3.0 * x + 0.3 * ((i * 7919) % 13) as f64 / 13.0,
+                );
                 format!("{x},{}", y - turns * mdn_playground::mdn::family::TWO_PI)
             })
             .collect()
     };
     let report = |turns: f64| {
         let csv = format!("x,y\n{}", shifted(turns).join("\n"));
-        let data = mdn_playground::data::userdata::parse_csv(&csv).unwrap().data;
+        let data = mdn_playground::data::userdata::parse_csv(&csv)
+            .unwrap()
+            .data;
         let spec = Spec {
             data: mdn_playground::data::dataset::Data::Custom,
             points: Some(data),

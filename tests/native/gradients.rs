@@ -3,17 +3,15 @@
 //! and every hidden layer's weights and biases; both σ maps, K = 1..5, D = 1..3.
 //! Training runs in f32; the same generic code is instantiated here in f64.
 
-
-
-use mdn_playground::data::dataset::Dataset;
-use mdn_playground::train::pass::loss_and_gradients;
-use mdn_playground::mdn::head::Head;
-use mdn_playground::mdn::model::Model;
-use mdn_playground::mdn::network::Network;
 use mdn_playground::base::rng::Rng;
-use mdn_playground::mdn::network::Activation;
+use mdn_playground::data::dataset::Dataset;
 use mdn_playground::mdn::head::Covariance;
+use mdn_playground::mdn::head::Head;
 use mdn_playground::mdn::head::SigmaMap;
+use mdn_playground::mdn::model::Model;
+use mdn_playground::mdn::network::Activation;
+use mdn_playground::mdn::network::Network;
+use mdn_playground::train::pass::loss_and_gradients;
 use ndarray::Array2;
 
 fn data(din: usize, dout: usize, n: usize, rng: &mut Rng) -> Dataset {

@@ -1,10 +1,10 @@
 //! The findings of an adversarial review, each kept fixed. Every test here failed
 //! before its fix (the CLI's are in `tests/native/cli.rs`, the page's in `tests/browser/`).
 
+use mdn_playground::config::spec::{whole, Whole};
 use mdn_playground::mdn::mixture::Mixture;
 use mdn_playground::mdn::model::Model;
 use mdn_playground::plot::{self, Curves, View};
-use mdn_playground::config::spec::{whole, Whole};
 use mdn_playground::train::sweep::Sweep;
 use mdn_playground::{Experiment, Spec};
 use plotters::prelude::*;
@@ -360,23 +360,56 @@ fn page_keys_that_cannot_apply_are_said_and_dropped() {
     // The planes of two outputs on one-output data: left out, the main plot shown, said.
     let (l, issues) = said("data=bishop-inverse&embed=1&panels=inputs,outputs");
     assert!(l.panels.is_empty(), "{:?}", l.panels);
-    assert!(issues.iter().any(|i| i.contains("panels: inputs, outputs are for data with two outputs") && i.contains("showing the main plot")), "{issues:?}");
+    assert!(
+        issues.iter().any(
+            |i| i.contains("panels: inputs, outputs are for data with two outputs")
+                && i.contains("showing the main plot")
+        ),
+        "{issues:?}"
+    );
     let (l, issues) = said("data=arm&embed=1&panels=outputs,slice,inputs");
     assert_eq!(l.panels, ["outputs", "inputs"]);
-    assert!(issues.iter().any(|i| i.contains("slice is for data with one output") && i.contains("left out")), "{issues:?}");
+    assert!(
+        issues
+            .iter()
+            .any(|i| i.contains("slice is for data with one output") && i.contains("left out")),
+        "{issues:?}"
+    );
     // A tour step over another data set: not shown, and said.
     let (l, issues) = said("tour=7&data=ring");
     assert_eq!(l.tour, 0);
-    assert!(issues.iter().any(|i| i.contains("tour=7: this step is about data=arm")), "{issues:?}");
-    assert_eq!(said("tour=7").0.tour, 7, "the step's own link opens its data");
-    assert_eq!(said("tour=3&k=3").0.tour, 3, "a step's experiment with a change keeps the step");
+    assert!(
+        issues
+            .iter()
+            .any(|i| i.contains("tour=7: this step is about data=arm")),
+        "{issues:?}"
+    );
+    assert_eq!(
+        said("tour=7").0.tour,
+        7,
+        "the step's own link opens its data"
+    );
+    assert_eq!(
+        said("tour=3&k=3").0.tour,
+        3,
+        "a step's experiment with a change keeps the step"
+    );
     // Page keys given twice are said, like the spec's.
     let (l, issues) = said("tour=3&tour=5");
     assert_eq!(l.tour, 5);
-    assert!(issues.iter().any(|i| i.contains("tour: given 2 times")), "{issues:?}");
+    assert!(
+        issues.iter().any(|i| i.contains("tour: given 2 times")),
+        "{issues:?}"
+    );
     let (_, issues) = said("samples=50&samples=300&embed=1&embed=1");
-    assert!(issues.iter().any(|i| i.contains("samples: given 2 times")), "{issues:?}");
-    assert!(issues.iter().any(|i| i.contains("embed: given 2 times")), "{issues:?}");
+    assert!(
+        issues.iter().any(|i| i.contains("samples: given 2 times")),
+        "{issues:?}"
+    );
+    assert!(
+        issues.iter().any(|i| i.contains("embed: given 2 times")),
+        "{issues:?}"
+    );
     // A huge number in a message is short.
     assert_eq!(mdn_playground::base::text::number(1e300), "1e300");
     assert_eq!(mdn_playground::base::text::number(2.5), "2.5");
@@ -392,14 +425,23 @@ fn a_blow_up_halts_the_same_however_often_it_is_looked_at() {
     let run = |look_every_step: bool| {
         let mut e = Experiment::new(&spec);
         while e.step < spec.steps && e.halted.is_none() {
-            let stop = if look_every_step { e.step + 1 } else { e.next_reading(e.step) };
+            let stop = if look_every_step {
+                e.step + 1
+            } else {
+                e.next_reading(e.step)
+            };
             e.train(stop - e.step);
             if e.halted.is_none() && (look_every_step || e.reading_at(e.step)) {
                 e.metrics();
             }
         }
         let m = e.metrics();
-        (m.step, m.halted.clone(), m.val_nll.to_bits(), m.alarms.clone())
+        (
+            m.step,
+            m.halted.clone(),
+            m.val_nll.to_bits(),
+            m.alarms.clone(),
+        )
     };
     let (a, b) = (run(true), run(false));
     assert!(a.1.is_some(), "the preset blows up: {a:?}");

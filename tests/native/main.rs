@@ -4,16 +4,16 @@
 
 #![allow(clippy::needless_range_loop, clippy::too_many_arguments)]
 
-#[path = "../shared/mod.rs"]
-mod shared;
 /// Running the `mdn` command line and reading its last JSON line.
 mod run;
+#[path = "../shared/mod.rs"]
+mod shared;
 
 // The model and its numbers.
+mod families;
 mod gradients;
 mod model;
 mod nll;
-mod families;
 mod sampling;
 // Data.
 mod arm;
@@ -22,15 +22,15 @@ mod userdata;
 // Training: the default run, its bits across platforms, threads and the page's helper.
 mod core;
 mod helper;
-mod threads;
-mod training;
 mod pathologies;
 mod sweep;
+mod threads;
+mod training;
 // Forecasts.
 mod forecast;
 // Configuration and links.
-mod spec;
 mod links;
+mod spec;
 // Plots and figures.
 mod colours;
 mod figures;
@@ -38,5 +38,5 @@ mod render;
 // The command line, exports, handwriting, and findings of reviews kept fixed.
 mod cli;
 mod export;
-mod strokes;
 mod hardening;
+mod strokes;

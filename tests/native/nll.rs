@@ -3,12 +3,12 @@
 //! per-sample path (`Head::mixture` + `Mixture::log_prob`) and the training path
 //! (`loss::mixture_nll` on a block) must match, finite, to ~1e-14 relative.
 
-use mdn_playground::mdn::head::Head;
-use mdn_playground::mdn::loss::{mixture_nll, LossScratch};
 use mdn_playground::base::math::{self, Real};
-use mdn_playground::mdn::kernels::BLOCK;
 use mdn_playground::mdn::head::Covariance;
+use mdn_playground::mdn::head::Head;
 use mdn_playground::mdn::head::SigmaMap;
+use mdn_playground::mdn::kernels::BLOCK;
+use mdn_playground::mdn::loss::{mixture_nll, LossScratch};
 
 use crate::shared;
 

@@ -54,15 +54,15 @@ fn main_plot_pixels_show_heatmap_regressor_and_text() {
 fn mdn_render_writes_a_png() {
     let out = std::env::temp_dir().join(format!("mdn-render-{}.png", std::process::id()));
     let o = crate::run::mdn(&[
-            "render",
-            "n=300&k=2&hidden=6&steps=50",
-            "--out",
-            out.to_str().unwrap(),
-            "--width",
-            "400",
-            "--height",
-            "300",
-        ]);
+        "render",
+        "n=300&k=2&hidden=6&steps=50",
+        "--out",
+        out.to_str().unwrap(),
+        "--width",
+        "400",
+        "--height",
+        "300",
+    ]);
     assert!((o.code == 0), "{}", o.stderr);
     let bytes = std::fs::read(&out).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
@@ -147,13 +147,13 @@ fn arm_views_show_poses_and_the_density_at_the_components() {
 fn mdn_render_draws_the_arm_views() {
     let out = std::env::temp_dir().join(format!("mdn-render-arm-{}.png", std::process::id()));
     let o = crate::run::mdn(&[
-            "render",
-            "data=arm&n=300&k=2&hidden=6&steps=50",
-            "--out",
-            out.to_str().unwrap(),
-            "--target",
-            "0.6,0.5",
-        ]);
+        "render",
+        "data=arm&n=300&k=2&hidden=6&steps=50",
+        "--out",
+        out.to_str().unwrap(),
+        "--target",
+        "0.6,0.5",
+    ]);
     assert!((o.code == 0), "{}", o.stderr);
     assert_eq!(&std::fs::read(&out).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
     let o = crate::run::mdn(&["render", "data=arm&n=300&steps=5", "--target", "0.5"]);
@@ -170,17 +170,17 @@ fn mdn_render_writes_svg_figures_light_or_dark() {
         let out =
             std::env::temp_dir().join(format!("mdn-render-{}-{theme}.svg", std::process::id()));
         let o = crate::run::mdn(&[
-                "render",
-                spec,
-                "--out",
-                out.to_str().unwrap(),
-                "--width",
-                "800",
-                "--height",
-                "500",
-                "--theme",
-                theme,
-            ]);
+            "render",
+            spec,
+            "--out",
+            out.to_str().unwrap(),
+            "--width",
+            "800",
+            "--height",
+            "500",
+            "--theme",
+            theme,
+        ]);
         assert!((o.code == 0), "{}", o.stderr);
         let svg = std::fs::read_to_string(&out).unwrap();
         std::fs::remove_file(&out).ok();

@@ -2,8 +2,8 @@
 //! known in closed form. Statistical checks use enough draws that a wrong formula fails
 //! by many standard errors, and fixed seeds so that they never flake.
 
-use mdn_playground::mdn::mixture::{Mixture, Temperature};
 use mdn_playground::base::rng::Rng;
+use mdn_playground::mdn::mixture::{Mixture, Temperature};
 
 /// A mixture from π, means and Cholesky factors given as (L00, L10, L11) per component.
 fn mix2(pi: &[f64], mu: &[[f64; 2]], l: &[[f64; 3]]) -> Mixture {

@@ -1,18 +1,18 @@
 //! The experiment spec: round trips, documented ranges, clear errors, and no panic on
 //! any input (a seeded fuzz run over random and adversarial strings).
 
+use mdn_playground::base::named::Named;
 use mdn_playground::base::rng::Rng;
 use mdn_playground::config::spec::{Spec, KEYS};
-use mdn_playground::mdn::network::Activation;
-use mdn_playground::optim::batches::Batch;
-use mdn_playground::mdn::head::Covariance;
 use mdn_playground::data::dataset::Data;
 use mdn_playground::mdn::family::Family;
+use mdn_playground::mdn::head::Covariance;
 use mdn_playground::mdn::head::Init;
-use mdn_playground::base::named::Named;
+use mdn_playground::mdn::head::SigmaMap;
+use mdn_playground::mdn::network::Activation;
+use mdn_playground::optim::batches::Batch;
 use mdn_playground::optim::optimizer::OptimizerKind;
 use mdn_playground::optim::optimizer::Schedule;
-use mdn_playground::mdn::head::SigmaMap;
 
 #[test]
 fn empty_text_is_the_default_and_format_round_trips() {

@@ -2,8 +2,6 @@
 //! head's gradient against central differences for every parameter (f64, clipping off),
 //! with one and two layers, with and without skip connections; the clipping bounds act.
 
-
-
 use mdn_playground::base::rng::Rng;
 use mdn_playground::strokes::lstm::Clip;
 use mdn_playground::strokes::pen::{self, Pen};
@@ -274,8 +272,11 @@ fn the_cli_trains_saves_and_draws() {
     for ext in ["svg", "png"] {
         let pic = dir.join(format!("s.{ext}"));
         let (m, p) = (model.to_str().unwrap(), pic.to_str().unwrap());
-        let args = ["strokes", "sample", "--bias", "0,3", "--n", "2", "--moves", "40"];
-        let out = crate::run::mdn(&[&args[..], &["--ellipses", "--model", m, "--out", p]].concat()).ok();
+        let args = [
+            "strokes", "sample", "--bias", "0,3", "--n", "2", "--moves", "40",
+        ];
+        let out =
+            crate::run::mdn(&[&args[..], &["--ellipses", "--model", m, "--out", p]].concat()).ok();
         assert_eq!(out.stdout.lines().count(), 4);
         let bytes = std::fs::read(&pic).unwrap();
         if ext == "svg" {
@@ -285,7 +286,14 @@ fn the_cli_trains_saves_and_draws() {
         }
     }
     // Bad input: a clear message, no panic.
-    let out = crate::run::mdn(&["strokes", "sample", "--bias", "99", "--model", model.to_str().unwrap()]);
+    let out = crate::run::mdn(&[
+        "strokes",
+        "sample",
+        "--bias",
+        "99",
+        "--model",
+        model.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--bias"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -324,12 +332,17 @@ fn the_pen_density_matches_mpmath() {
 /// taken whole; no parameter changes before a step's end.
 #[test]
 fn steps_and_validation_in_pieces_give_the_bits_of_whole_ones() {
-    let spec = StrokeSpec::parse("seed=3&n=40&hidden=10&layers=2&skip=1&m=3&batch=5&steps=4").unwrap();
+    let spec =
+        StrokeSpec::parse("seed=3&n=40&hidden=10&layers=2&skip=1&m=3&batch=5&steps=4").unwrap();
     let mut whole = StrokeRun::new(&spec);
     let mut pieces = StrokeRun::new(&spec);
     for cut in [1usize, 2, 7] {
         whole.train_step();
-        let before: Vec<Vec<f64>> = pieces.models.iter().map(|t| t.model.net.params.clone()).collect();
+        let before: Vec<Vec<f64>> = pieces
+            .models
+            .iter()
+            .map(|t| t.model.net.params.clone())
+            .collect();
         let mut n = 0;
         let mut calls = 0;
         while !pieces.train_within(&mut || {
@@ -337,7 +350,11 @@ fn steps_and_validation_in_pieces_give_the_bits_of_whole_ones() {
             n % cut == 0
         }) {
             calls += 1;
-            let now: Vec<Vec<f64>> = pieces.models.iter().map(|t| t.model.net.params.clone()).collect();
+            let now: Vec<Vec<f64>> = pieces
+                .models
+                .iter()
+                .map(|t| t.model.net.params.clone())
+                .collect();
             assert_eq!(now, before, "a parameter changed before the step's end");
         }
         assert!(cut > 5 || calls > 0, "cut every {cut} words: never cut");
@@ -356,7 +373,10 @@ fn steps_and_validation_in_pieces_give_the_bits_of_whole_ones() {
             break v;
         }
     };
-    assert_eq!(want.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), got.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+    assert_eq!(
+        want.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+        got.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+    );
 }
 
 /// A model file whose weights overflow the network is refused with the reason.

@@ -68,10 +68,7 @@ fn mdn_train_threads_gives_the_same_numbers_and_refuses_nonsense() {
     for bad in ["0", "257", "two", "-1"] {
         let o = run(&["train", "steps=1", "--threads", bad]);
         assert_eq!(Some(o.code), Some(2), "--threads {bad}");
-        assert!(
-            o.stderr.contains("threads"),
-            "--threads {bad}"
-        );
+        assert!(o.stderr.contains("threads"), "--threads {bad}");
     }
 }
 

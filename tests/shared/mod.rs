@@ -4,11 +4,11 @@
 #![allow(clippy::needless_range_loop)]
 #![allow(dead_code)]
 
-use mdn_playground::mdn::head::Head;
-use mdn_playground::share::link::Link;
 use mdn_playground::config::spec::Spec;
 use mdn_playground::mdn::head::Covariance;
+use mdn_playground::mdn::head::Head;
 use mdn_playground::mdn::head::SigmaMap;
+use mdn_playground::share::link::Link;
 use mdn_playground::train::helper::{follow, Lead};
 use mdn_playground::Experiment;
 use serde::Deserialize;
@@ -158,12 +158,12 @@ pub fn short_training_learns() {
 /// A compact gradient check (f64, central differences) for the platform at hand: every
 /// parameter of a small MDN with K = 3, D = 2, softplus scales.
 pub fn gradient_check_small() {
-    use mdn_playground::data::dataset::Dataset;
-    use mdn_playground::train::pass::loss_and_gradients;
-    use mdn_playground::mdn::model::Model;
-    use mdn_playground::mdn::network::Network;
     use mdn_playground::base::rng::Rng;
+    use mdn_playground::data::dataset::Dataset;
+    use mdn_playground::mdn::model::Model;
     use mdn_playground::mdn::network::Activation;
+    use mdn_playground::mdn::network::Network;
+    use mdn_playground::train::pass::loss_and_gradients;
     let mut r = Rng::new(5, 0);
     let n = 150;
     let data = Dataset {

@@ -26,7 +26,10 @@ pub(crate) fn options_and_flags<'a>(
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
-        if let Some(name) = a.strip_prefix("--").filter(|n| opts.iter().any(|o| o.0 == *n)) {
+        if let Some(name) = a
+            .strip_prefix("--")
+            .filter(|n| opts.iter().any(|o| o.0 == *n))
+        {
             // Which of two values was meant is not ours to guess.
             return fail(format!("--{name} is given more than once; give it once"));
         }
@@ -70,8 +73,9 @@ pub(crate) fn spec_arg(cmd: &str, pos: &[&str]) -> Result<Spec, Fail> {
             "{cmd} takes one SPEC (quote a share link: it contains '&')"
         ));
     }
-    let (spec, ignored) = mdn_playground::share::link::Link::parse_cli(pos.first().copied().unwrap_or(""))
-        .map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
+    let (spec, ignored) =
+        mdn_playground::share::link::Link::parse_cli(pos.first().copied().unwrap_or(""))
+            .map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
     if !ignored.is_empty() {
         eprintln!(
             "mdn: ignoring the page's own keys {} (they change what the page shows, not the experiment)",

@@ -45,7 +45,8 @@ pub(crate) fn reserve_out(dir: &std::path::Path, out: &str) -> Result<std::path:
         return fail("--out needs the name of a new folder");
     }
     if let Ok(meta) = std::fs::symlink_metadata(dir) {
-        let empty_dir = meta.is_dir() && std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+        let empty_dir =
+            meta.is_dir() && std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
         if !empty_dir {
             return fail(format!(
                 "--out: {out} exists and is not an empty folder; choose a new one"
@@ -62,7 +63,9 @@ pub(crate) fn reserve_out(dir: &std::path::Path, out: &str) -> Result<std::path:
             1,
         ));
     }
-    let name = dir.file_name().ok_or_else(|| Fail(format!("--out: {out} names no folder"), 2))?;
+    let name = dir
+        .file_name()
+        .ok_or_else(|| Fail(format!("--out: {out} names no folder"), 2))?;
     let tmp = parent.join(format!(
         ".{}.partial-{}",
         name.to_string_lossy(),

@@ -31,7 +31,12 @@ pub(crate) fn sweep(args: &[String]) -> Result<(), Fail> {
             }
         }
     };
-    let seeds = whole_in(&opts, "seeds", (1, mdn_playground::train::sweep::SEEDS_MAX), 3)?;
+    let seeds = whole_in(
+        &opts,
+        "seeds",
+        (1, mdn_playground::train::sweep::SEEDS_MAX),
+        3,
+    )?;
     let threads = threads_opt(&opts)?;
     let mut s = mdn_playground::train::sweep::Sweep::new(&spec, k1, k2, seeds)
         .map_err(|e| Fail(format!("--seeds: {e}"), 2))?;

@@ -14,7 +14,9 @@ mod scene;
 
 pub use inputs::draw_inputs;
 pub use outputs::draw_outputs;
-pub use scene::{hex, log_density, Arm, ComponentReport, Sampling, Scene, SceneReport, PI_MIN, SAMPLES_MAX};
+pub use scene::{
+    hex, log_density, Arm, ComponentReport, Sampling, Scene, SceneReport, PI_MIN, SAMPLES_MAX,
+};
 
 use super::{Frame, Layer, View};
 use crate::base::rng::Rng;

@@ -3,8 +3,10 @@
 
 use super::scene::PI_MIN;
 use super::{chart_on, mesh, OutputPlot, MSE_COLOUR};
-use crate::plot::{colour_bar, Chart, component_colour, legend_box, Layer, Paper, Rect, MODE_COLOUR};
 use crate::mdn::mixture::Mixture;
+use crate::plot::{
+    colour_bar, component_colour, legend_box, Chart, Layer, Paper, Rect, MODE_COLOUR,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -82,9 +84,11 @@ fn draw_ellipses<DB: DrawingBackend>(chart: &mut Chart<DB>, p: &OutputPlot) -> R
     // Samples under the ellipses.
     let dot = px(2.0).max(1) as u32;
     chart
-        .draw_series(p.scene.samples.iter().map(|(c, y)| {
-            Circle::new((y[0], y[1]), dot, component_colour(*c).mix(0.8).filled())
-        }))
+        .draw_series(
+            p.scene.samples.iter().map(|(c, y)| {
+                Circle::new((y[0], y[1]), dot, component_colour(*c).mix(0.8).filled())
+            }),
+        )
         .map_err(e)?;
     for c in (0..m.k).filter(|&c| m.pi[c] >= PI_MIN) {
         let colour = component_colour(c);

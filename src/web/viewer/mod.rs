@@ -7,8 +7,8 @@ mod view;
 
 use super::{calibrate, js_err, to_js, trainer::model_file};
 use crate::config::keys::Kind;
-use crate::config::spec::KEYS;
 use crate::config::spec::Spec;
+use crate::config::spec::KEYS;
 use crate::data::dataset::Data;
 use crate::mdn::mixture::Temperature;
 use crate::mdn::model::{Model, Precision};
