@@ -35,7 +35,7 @@ test-native:
 # The exported JAX project run for real: `check` against the playground's ln p(y|x), and a
 # retrain that must land in the playground's band (JAX's CPU wheel, installed when missing).
 test-export-jax: python-tools
-	MDN_EXPORT_RUN=jax cargo test --release --test native export::
+	MDN_EXPORT_RUN=jax cargo test --test native export::
 
 # Both exports run for real, JAX and PyTorch, and the page's download checked with each.
 # PyTorch goes into its own virtual environment, $(TORCH_VENV), when missing: PyPI's wheel
@@ -43,7 +43,7 @@ test-export-jax: python-tools
 TORCH_VENV := .tools/torch
 export MDN_TORCH_PYTHON := $(abspath $(TORCH_VENV))/bin/python
 test-export: python-tools torch-tools build browser-tools
-	MDN_EXPORT_RUN=jax,pytorch cargo test --release --test native export::
+	MDN_EXPORT_RUN=jax,pytorch cargo test --test native export::
 	cd $(BROWSER_DIR) && node --test export.test.mjs
 
 # The core tests under wasm-bindgen-test, in headless Chromium.
