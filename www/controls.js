@@ -110,6 +110,19 @@ export function showPlaying() {
 
 export const step = (n) => ask({ type: MSG.STEP, n });
 
+/** Play's pace from the link: the selector shows it, the worker keeps to it. */
+export function showSpeed() {
+  $('speed').value = S.viewer.speed();
+  tell({ type: MSG.SPEED, rate: S.viewer.steps_per_second() });
+}
+
+/** The pace chosen on the page: the link follows. */
+export function applySpeed() {
+  S.viewer.set_speed($('speed').value);
+  writeHash();
+  showSpeed();
+}
+
 /** The views that fit the experiment's dimensions. */
 export function showViews() {
   const [din, dout] = S.viewer.dims();

@@ -18,7 +18,7 @@ import { startWorker, ask } from './worker-client.js';
 import { rebuild, onHashChange, importModel, showIssues } from './links.js';
 import {
   buildForm, buildLab, setPlaying, step, applySampling, applyIntervals,
-  syncForm, showViews, showPlaying, showSampling, updateStatus,
+  syncForm, showViews, showPlaying, showSampling, updateStatus, showSpeed, applySpeed,
 } from './controls.js';
 import { usePoints, linkTooLong, offerRestore } from './points.js';
 import { startSweep, cancelSweep, drawSweep, interruptSweep } from './sweep.js';
@@ -45,9 +45,11 @@ function wireEvents() {
     applyTheme();
     showTour();
     showPlaying();
+    showSpeed();
   });
   on(EVENT.VIEW, () => {
     showSampling();
+    showSpeed();
     applyTheme();
     showTour();
   });
@@ -120,6 +122,7 @@ function wireToolbar() {
   wireBuilder(copyText);
   for (const id of ['samp-n', 'samp-tpi', 'samp-ts', 'samp-mode']) $(id).addEventListener('input', applySampling);
   $('intervals-on').addEventListener('change', applyIntervals);
+  $('speed').addEventListener('change', applySpeed);
   $('sweep-run').addEventListener('click', () => startSweep($('sweep-k').value, $('sweep-seeds').value));
   $('sweep-cancel').addEventListener('click', cancelSweep);
 }

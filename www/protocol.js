@@ -9,6 +9,8 @@
 //   SPEC      {hash, generation}        a new experiment from a link (Trainer::new)
 //   IMPORT    {text, generation}        a new experiment from a model file
 //   PLAY      {on}                      start or pause training
+//   SPEED     {rate}                    Play's pace: steps a second (0: as fast as the engine
+//                                       goes); STEP is never paced
 //   STEP      {n}                       train n steps, then pause
 //   METRICS   {}                        fresh metrics (answered at once, even while training)
 //   EXPORT    {to, band, spec}          the experiment as a zipped project in framework `to` (training
@@ -63,6 +65,7 @@ export const MSG = Object.freeze({
   SPEC: 'spec',
   IMPORT: 'import',
   PLAY: 'play',
+  SPEED: 'speed',
   STEP: 'step',
   METRICS: 'metrics',
   RUN: 'run',

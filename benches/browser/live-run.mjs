@@ -7,9 +7,12 @@ import { chromium } from 'playwright-core';
 import { serveBench } from './serve.mjs';
 
 const SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 10);
+// Play at full speed (speed=max): the page's own pace would hide what it can do; and the
+// default pace, for the plot updates a student sees.
 const CASES = [
-  ['default', 'steps=1000000'],
-  ['wind, K = 30 von Mises, intervals', 'data=wind&family=vonmises&k=30&steps=1000000&intervals=1'],
+  ['default, speed=max', 'steps=1000000&speed=max'],
+  ['default, paced (speed=normal)', 'steps=1000000'],
+  ['wind, K = 30 von Mises, intervals, speed=max', 'data=wind&family=vonmises&k=30&steps=1000000&intervals=1&speed=max'],
 ];
 const { server, url } = await serveBench();
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });

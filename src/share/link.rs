@@ -50,6 +50,8 @@ pub struct Link {
     pub view: View,
     /// Start training at once.
     pub play: bool,
+    /// How fast Play trains.
+    pub speed: Speed,
     /// Show only the main plot and its controls, for an iframe.
     pub embed: bool,
     /// The panels an embed shows, in this order ([`PANELS`]); empty: the main plot.
@@ -64,6 +66,42 @@ pub struct Link {
     pub theme: Option<Theme>,
     /// The guided tour's step shown (1 to [`crate::share::tour::STEPS`]`.len()`; 0: none).
     pub tour: usize,
+}
+
+/// How fast Play trains: a pace a student can watch, or as fast as the engine goes.
+/// Only Play is paced: a step (the page's Step, `window.mdn.step`, a host's `mdn:step`)
+/// runs at the engine's speed, and the numbers at a step are the same at any speed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Speed {
+    #[default]
+    Normal,
+    Slow,
+    Fast,
+    Max,
+}
+
+/// The speeds' names in links, in the order of [`Speed`] (the default first: a link at
+/// the default does not write it).
+pub const SPEEDS: &[&str] = &["normal", "slow", "fast", "max"];
+
+impl Speed {
+    pub const ALL: [Speed; 4] = [Speed::Normal, Speed::Slow, Speed::Fast, Speed::Max];
+
+    /// Training steps a second while playing; `None`: as fast as the engine goes. The
+    /// default spec's 4,000 steps take about 27 s at `normal`, long enough to watch the
+    /// branches form; a short run (the lab's presets) a few seconds.
+    pub fn steps_per_second(self) -> Option<f64> {
+        match self {
+            Speed::Slow => Some(40.0),
+            Speed::Normal => Some(150.0),
+            Speed::Fast => Some(600.0),
+            Speed::Max => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        SPEEDS[self as usize]
+    }
 }
 
 /// The page's colours: light or dark (a link without `theme=` follows the system).
@@ -213,6 +251,20 @@ pub const VIEW_KEYS: &[Key<Link>] = &[
 /// How the page opens and what it shows.
 pub const PAGE_KEYS: &[Key<Link>] = &[
     flag!(play, "start training at once"),
+    Key {
+        name: "speed",
+        kind: Kind::Choice(SPEEDS),
+        meaning: "how fast Play trains: slow (40 steps/s), normal (150), fast (600) or max (as fast as the engine goes); steps and numbers are the same at any speed",
+        get: |l| match l.speed {
+            Speed::Normal => Value::Absent,
+            s => Value::Choice(s as usize),
+        },
+        set: |l, v| {
+            if let Value::Choice(i) = v {
+                l.speed = Speed::ALL[i]
+            }
+        },
+    },
     flag!(
         embed,
         "only the main plot and its controls, for an iframe of 640×400"

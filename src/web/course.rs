@@ -308,6 +308,24 @@ impl Viewer {
     pub fn intervals(&self) -> bool {
         self.link.view.intervals
     }
+
+    /// How fast Play trains (`speed`): its name.
+    pub fn speed(&self) -> String {
+        self.link.speed.name().into()
+    }
+
+    /// Play's pace in steps a second; 0: as fast as the engine goes.
+    pub fn steps_per_second(&self) -> f64 {
+        self.link.speed.steps_per_second().unwrap_or(0.0)
+    }
+
+    /// Sets Play's pace by name (a name not among the speeds leaves it as it is); the
+    /// link follows.
+    pub fn set_speed(&mut self, name: &str) {
+        if let Some(i) = crate::share::link::SPEEDS.iter().position(|s| *s == name) {
+            self.link.speed = crate::share::link::Speed::ALL[i];
+        }
+    }
 }
 
 #[wasm_bindgen]

@@ -30,7 +30,39 @@ const w = {
   stepMs: 0, // the time a step took lately (0: not known yet: train alone first)
   helperStepMs: HELPED_STEP_MS, // the longest step trained on two workers
   aloneMs: 0, // time on the step under way when training alone
+  rate: 0, // Play's pace in steps a second (0: as fast as the engine goes)
+  pace: null, // {t0, steps}: steps played since t0, against the pace
+  paceTimer: 0, // a slice that waits for the pace
 };
+
+/** Steps Play may train now at its pace (Infinity unpaced). Time that could not be used
+ * (a slow step, a tab in the background) is not made up in a burst: at most a quarter of
+ * a second's steps are owed at once. */
+function paceAllows() {
+  if (!w.playing || !(w.rate > 0)) return Infinity;
+  const now = performance.now();
+  if (!w.pace) w.pace = { t0: now, steps: 0 };
+  let owed = Math.floor(((now - w.pace.t0) * w.rate) / 1000) - w.pace.steps;
+  const most = Math.max(1, Math.round(w.rate / 4));
+  if (owed > most) {
+    w.pace.t0 += ((owed - most) * 1000) / w.rate;
+    owed = most;
+  }
+  return owed;
+}
+
+/** Paced steps go in batches of about a slice's worth, not one snapshot a step. */
+const paceBatch = () => Math.max(1, Math.round((w.rate * SLICE_MS) / 1000));
+
+/** Runs the next slice when the pace allows a batch of steps. */
+function waitForPace() {
+  if (w.paceTimer) return;
+  const due = w.pace.t0 + ((w.pace.steps + paceBatch()) * 1000) / w.rate - performance.now();
+  w.paceTimer = setTimeout(() => {
+    w.paceTimer = 0;
+    schedule();
+  }, Math.max(1, due));
+}
 // The engine: the module the page compiled (MSG.MODULE, the first message), instantiated
 // here; nothing is fetched twice.
 let engineModule;
@@ -86,7 +118,9 @@ function trainSlice() {
   const t = w.trainer;
   // Up to the next scheduled measurement at most (Trainer::steps_to_due): the page's
   // curves and alarms depend on steps, never on time.
-  const max = Math.min(w.playing ? t.steps_left() : w.stepsLeft, STEP_MAX, t.steps_to_due());
+  const paced = paceAllows();
+  if (paced < Math.min(paceBatch(), t.steps_left())) return waitForPace();
+  const max = Math.min(w.playing ? t.steps_left() : w.stepsLeft, STEP_MAX, t.steps_to_due(), paced);
   if (max > 0 && w.stepMs > 0 && w.stepMs <= w.helperStepMs && hasHelper()) return beginHelped(max);
   const t0 = performance.now();
   const n = max > 0 ? t.train_for(SLICE_MS, max) : 0;
@@ -100,6 +134,7 @@ function trainSlice() {
 function afterSlice(n) {
   const t = w.trainer;
   if (!w.playing) w.stepsLeft -= n;
+  else if (w.pace) w.pace.steps += n;
   if (t.halted() || (w.playing && t.done()) || (!w.playing && w.stepsLeft <= 0)) {
     // Done, or a step gave a number that is not finite (the engine rolled back): stop
     // and answer with fresh metrics.
@@ -154,7 +189,7 @@ function fail(err, ids) {
 function take(trainer, m) {
   w.trainer?.free();
   w.trainer = trainer;
-  Object.assign(w, { gen: m.generation, playing: false, stepsLeft: 0, metricsDue: true, stepMs: 0, aloneMs: 0 });
+  Object.assign(w, { gen: m.generation, playing: false, stepsLeft: 0, metricsDue: true, stepMs: 0, aloneMs: 0, pace: null });
 }
 
 const handlers = {
@@ -165,11 +200,18 @@ const handlers = {
     if (m.on && w.trainer.halted()) w.trainer.resume();
     w.stepsLeft = 0;
     w.playing = m.on && !w.trainer.done();
+    w.pace = null; // the pace counts from now
     if (!w.playing) w.metricsDue = true;
+  },
+  [MSG.SPEED](m) {
+    const rate = Number(m.rate);
+    w.rate = Number.isFinite(rate) && rate > 0 ? Math.min(rate, 1e6) : 0;
+    w.pace = null;
   },
   [MSG.STEP](m) {
     if (w.trainer.halted()) w.trainer.resume();
     w.playing = false;
+    w.pace = null;
     w.stepsLeft = Math.max(0, Math.min(m.n | 0, STEP_MAX));
     if (w.stepsLeft === 0) w.metricsDue = true;
   },

@@ -77,6 +77,7 @@ impl Viewer {
         let (link, issues) = Link::parse(hash);
         self.link.theme = link.theme;
         self.link.tour = link.tour;
+        self.link.speed = link.speed;
         let v = link.view;
         self.set_sampling(v.temp_pi, v.temp_sigma, v.samples as u32, v.mode);
         self.link.view.intervals = v.intervals;
