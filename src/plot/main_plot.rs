@@ -17,7 +17,7 @@ pub struct MainPlot<'a> {
     /// The most probable y at each x (the highest mode of p(y|x)); may be empty.
     pub modes: &'a [(f64, f64)],
     /// The colour scale (ln p) of the heatmap underneath.
-    pub colour: (f64, f64),
+    pub colour: ColourScale,
     /// The 90% central interval and HPD region as functions of x, when asked for.
     pub intervals: Option<&'a Intervals>,
 }

@@ -45,7 +45,7 @@ pub fn main_plot_rgb(
         curves: &curves,
         samples: &[],
         modes: &[],
-        colour: (-8.0, 0.0),
+        colour: ColourScale::NONE,
         intervals: None,
     };
     // Where the plot area falls (the layout does not depend on the data drawn).
@@ -57,8 +57,8 @@ pub fn main_plot_rgb(
     let (x0, y0, x1, y1) = rect;
     let (cw, ch) = ((x1 - x0).max(1) as usize, (y1 - y0).max(1) as usize);
     let grid = log_density(model, &view, cw, ch);
-    let (rgba, lo, hi) = density_rgba(&grid);
-    plot.colour = (lo, hi);
+    let (rgba, colour) = density_rgba(&grid, Some(main_scale(&view)));
+    plot.colour = colour;
     plot.frame.layer = Layer::All;
     let mut buf = vec![255u8; (w * h * 3) as usize];
     // The heatmap, one cell per pixel, straight into the image.
@@ -84,14 +84,14 @@ pub fn main_plot_svg(
     super::font::register_font();
     let curves = curves(model, &view, 300);
     let (cw, ch) = ((w as usize / 3).max(1), (h as usize / 3).max(1));
-    let (rgba, lo, hi) = density_rgba(&log_density(model, &view, cw, ch));
+    let (rgba, colour) = density_rgba(&log_density(model, &view, cw, ch), Some(main_scale(&view)));
     let plot = MainPlot {
         frame: image_frame(view, labels, w, Layer::All, theme),
         points,
         curves: &curves,
         samples: &[],
         modes: &[],
-        colour: (lo, hi),
+        colour,
         intervals: None,
     };
     super::svg::figure(

@@ -18,17 +18,57 @@ pub fn log_density(model: &Model, view: &View, w: usize, h: usize) -> Array2<f64
     model.log_density_grid(&xs, &ys)
 }
 
-/// The heatmap as RGBA pixels, and the colour scale's range (lo, hi) in ln p: the top
-/// of the scale follows the densest cell (capped at 6), the bottom is COLOUR_SPAN lower.
-/// Cells that are not finite get the bottom colour: never a NaN on screen.
-pub fn density_rgba(grid: &Array2<f64>) -> (Vec<u8>, f64, f64) {
-    let top = grid
-        .iter()
-        .cloned()
-        .filter(|v| v.is_finite())
-        .fold(f64::NEG_INFINITY, f64::max);
-    let hi = if top.is_finite() { top.min(6.0) } else { 0.0 };
-    let lo = hi - COLOUR_SPAN;
+/// A heatmap's colour scale in ln p, from `lo` (darkest) to `hi` (brightest),
+/// [`COLOUR_SPAN`] apart.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ColourScale {
+    pub lo: f64,
+    pub hi: f64,
+    /// The same at every step (`scale=fixed`, the default), rather than following the
+    /// densest cell of each frame (`scale=auto`).
+    pub fixed: bool,
+}
+
+impl ColourScale {
+    /// Before anything is drawn.
+    pub const NONE: ColourScale = ColourScale { lo: -COLOUR_SPAN, hi: 0.0, fixed: false };
+
+    /// The fixed scale of a density over output axes spanning `spans` (the data's range):
+    /// its top is the peak density of a component whose σ is 1% of each span, rounded up to
+    /// a whole number, which a sharp branch reaches; the ticks fall on whole numbers. The
+    /// same at every step, so that brightness means the same density over time.
+    pub fn fixed(spans: &[f64]) -> ColourScale {
+        let peak: f64 = spans
+            .iter()
+            .map(|s| -crate::base::math::ln(0.01 * s.abs().max(1e-9) * (2.0 * std::f64::consts::PI).sqrt()))
+            .sum();
+        let hi = if peak.is_finite() { peak.ceil().clamp(-10.0, 20.0) } else { 0.0 };
+        ColourScale { lo: hi - COLOUR_SPAN, hi, fixed: true }
+    }
+
+    /// The scale that follows a grid's densest cell (capped at 6).
+    pub fn auto(grid: &Array2<f64>) -> ColourScale {
+        let top = grid
+            .iter()
+            .cloned()
+            .filter(|v| v.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        let hi = if top.is_finite() { top.min(6.0) } else { 0.0 };
+        ColourScale { lo: hi - COLOUR_SPAN, hi, fixed: false }
+    }
+}
+
+/// The main plot's fixed colour scale: over its y axis (see [`ColourScale::fixed`]).
+pub fn main_scale(view: &View) -> ColourScale {
+    ColourScale::fixed(&[view.y.1 - view.y.0])
+}
+
+/// The heatmap as RGBA pixels on the `fixed` scale (`None`: one that follows the densest
+/// cell), and the scale used. Cells outside the scale take its end colours; cells that
+/// are not finite the bottom colour: never a NaN on screen.
+pub fn density_rgba(grid: &Array2<f64>, fixed: Option<ColourScale>) -> (Vec<u8>, ColourScale) {
+    let scale = fixed.unwrap_or_else(|| ColourScale::auto(grid));
+    let lo = scale.lo;
     let mut out = Vec::with_capacity(grid.len() * 4);
     for v in grid.iter() {
         let t = if v.is_finite() {
@@ -39,7 +79,7 @@ pub fn density_rgba(grid: &Array2<f64>) -> (Vec<u8>, f64, f64) {
         let [r, g, b] = viridis(t);
         out.extend_from_slice(&[r, g, b, 255]);
     }
-    (out, lo, hi)
+    (out, scale)
 }
 
 /// The model as functions of x: the baseline's prediction and each component's π, μ, σ.

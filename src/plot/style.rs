@@ -105,7 +105,7 @@ pub(crate) fn legend_box<DB: DrawingBackend, S: AsRef<str>>(
 pub(crate) fn colour_bar<DB: DrawingBackend>(
     bar: &DrawingArea<DB, Shift>,
     rect: Rect,
-    colour: (f64, f64),
+    colour: ColourScale,
     layer: Layer,
     text: bool,
     theme: Theme,
@@ -134,12 +134,14 @@ pub(crate) fn colour_bar<DB: DrawingBackend>(
         }
     }
     if text && layer != Layer::Static {
-        let (lo, hi) = colour;
+        let (lo, hi) = (colour.lo, colour.hi);
         for i in 0..=4 {
             let v = hi - (hi - lo) * i as f64 / 4.0;
             let y = rect.1 + height * i / 4;
+            // A fixed scale's ticks are whole numbers; one that follows the model's, tenths.
+            let text = if colour.fixed { format!("{v:.0}") } else { format!("{v:.1}") };
             bar.draw(&Text::new(
-                format!("{v:.1}"),
+                text,
                 (bx + bw + px(4.0), y - px(6.0)),
                 font.clone().color(&theme.ink()),
             ))?;
@@ -149,6 +151,10 @@ pub(crate) fn colour_bar<DB: DrawingBackend>(
             (bx, rect.3 + px(6.0)),
             font.clone().color(&theme.ink()),
         ))?;
+        // Whether the scale stays put over training (`scale=`), under its name.
+        let small = ("sans-serif", 11.0 * s).into_font().color(&theme.ink());
+        let how = if colour.fixed { "fixed" } else { "auto" };
+        bar.draw(&Text::new(how, (bx, rect.3 + px(22.0)), small))?;
     }
     Ok(())
 }

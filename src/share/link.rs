@@ -28,6 +28,24 @@ pub struct View {
     pub mode: bool,
     /// Draw the 90% central interval and HPD region (main plot and slice).
     pub intervals: bool,
+    /// The heatmaps' colour scale.
+    pub scale: Scale,
+}
+
+/// The heatmaps' colour scale: the same at every step, from the data's range (brightness
+/// means the same density over time), or following the densest cell of each frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scale {
+    #[default]
+    Fixed,
+    Auto,
+}
+
+/// The colour scales' names in links, in the order of [`Scale`] (the default first).
+pub const SCALES: &[&str] = &["fixed", "auto"];
+
+impl Scale {
+    pub const ALL: [Scale; 2] = [Scale::Fixed, Scale::Auto];
 }
 
 impl Default for View {
@@ -39,6 +57,7 @@ impl Default for View {
             samples: 0,
             mode: false,
             intervals: false,
+            scale: Scale::Fixed,
         }
     }
 }
@@ -246,6 +265,20 @@ pub const VIEW_KEYS: &[Key<Link>] = &[
         view.intervals,
         "draw the 90% central interval and HPD region (main plot and slice)"
     ),
+    Key {
+        name: "scale",
+        kind: Kind::Choice(SCALES),
+        meaning: "the heatmaps' colour scale: fixed over training, from the data's range (whole-number ticks), or auto, following the densest cell of each frame",
+        get: |l| match l.view.scale {
+            Scale::Fixed => Value::Absent,
+            s => Value::Choice(s as usize),
+        },
+        set: |l, v| {
+            if let Value::Choice(i) = v {
+                l.view.scale = Scale::ALL[i]
+            }
+        },
+    },
 ];
 
 /// How the page opens and what it shows.

@@ -309,6 +309,19 @@ impl Viewer {
         self.link.view.intervals
     }
 
+    /// Whether the heatmaps' colour scale stays put over training (`scale=fixed`, the
+    /// default) rather than following the densest cell (`scale=auto`).
+    pub fn fixed_scale(&self) -> bool {
+        self.link.view.scale == crate::share::link::Scale::Fixed
+    }
+
+    /// Sets the colour scale by name (`fixed` or `auto`; others leave it); the link follows.
+    pub fn set_scale(&mut self, name: &str) {
+        if let Some(i) = crate::share::link::SCALES.iter().position(|s| *s == name) {
+            self.link.view.scale = crate::share::link::Scale::ALL[i];
+        }
+    }
+
     /// How fast Play trains (`speed`): its name.
     pub fn speed(&self) -> String {
         self.link.speed.name().into()

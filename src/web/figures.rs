@@ -29,8 +29,9 @@ impl Viewer {
                 let (samples, modes) =
                     plot::samples_and_modes(&self.model, &view, &curves, self.sampling);
                 let (cw, ch) = cells(w, h);
-                let (rgba, lo, hi) =
-                    plot::density_rgba(&plot::log_density(&self.model, &view, cw, ch));
+                let fixed = self.fixed_scale().then(|| plot::main_scale(&view));
+                let grid = plot::log_density(&self.model, &view, cw, ch);
+                let (rgba, colour) = plot::density_rgba(&grid, fixed);
                 let intervals = self.intervals_shown(&curves);
                 let p = MainPlot {
                     intervals: intervals.as_ref(),
@@ -39,7 +40,7 @@ impl Viewer {
                     curves: &curves,
                     samples: &samples,
                     modes: &modes,
-                    colour: (lo, hi),
+                    colour,
                 };
                 svg::figure(
                     w,

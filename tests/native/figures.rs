@@ -87,7 +87,8 @@ fn the_main_plot_as_svg_has_vectors_text_and_the_heatmap_pixel_for_pixel() {
     let png = embedded_png(&s);
     let (cw, ch) = (300usize, 186usize);
     assert_eq!((png.width() as usize, png.height() as usize), (cw, ch));
-    let (rgba, _, _) = plot::density_rgba(&plot::log_density(&e.model, &view, cw, ch));
+    let fixed = Some(plot::main_scale(&view));
+    let (rgba, _) = plot::density_rgba(&plot::log_density(&e.model, &view, cw, ch), fixed);
     assert_eq!(
         png.as_raw(),
         &rgba,

@@ -2,8 +2,8 @@
 //! open to the same experiment, bit for bit; the view keys are clamped with messages like
 //! the spec's; a link round-trips.
 
+use mdn_playground::share::link::{Link, Scale, View};
 use mdn_playground::data::userdata::decode;
-use mdn_playground::share::link::{Link, View};
 use mdn_playground::{Experiment, Spec};
 
 /// Links as the page wrote them before the key table (version 0.10), with what that version's `mdn train`
@@ -58,7 +58,9 @@ fn stored_links_open_to_the_same_experiment() {
             temp_sigma: 2.0,
             samples: 300,
             mode: true,
-            intervals: false
+            intervals: false,
+            // Links written before `scale=` open with today's default: a fixed scale.
+            scale: Scale::Fixed,
         }
     );
     let (page, _) = Link::parse(stored.lines().nth(3).unwrap().split('"').nth(3).unwrap());
@@ -124,7 +126,9 @@ fn every_key_is_documented_once_and_the_page_keys_follow_the_table() {
             "samples",
             "mode",
             "intervals",
+            "scale",
             "play",
+            "speed",
             "embed",
             "panels",
             "controls",
@@ -138,6 +142,7 @@ fn every_key_is_documented_once_and_the_page_keys_follow_the_table() {
         mdn_playground::share::link::page_keys(),
         [
             "play",
+            "speed",
             "embed",
             "panels",
             "controls",
@@ -150,7 +155,8 @@ fn every_key_is_documented_once_and_the_page_keys_follow_the_table() {
             "tsigma",
             "samples",
             "mode",
-            "intervals"
+            "intervals",
+            "scale"
         ]
     );
     for row in mdn_playground::config::spec::key_docs().iter().chain(&docs) {

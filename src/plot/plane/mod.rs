@@ -18,7 +18,7 @@ pub use scene::{
     hex, log_density, Arm, ComponentReport, Sampling, Scene, SceneReport, PI_MIN, SAMPLES_MAX,
 };
 
-use super::{Frame, Layer, View};
+use super::{ColourScale, Frame, Layer, View};
 use crate::base::rng::Rng;
 use crate::mdn::mixture::{Mixture, Temperature};
 use plotters::coord::types::RangedCoordf64;
@@ -97,12 +97,23 @@ pub struct OutputPlot<'a> {
     pub frame: Frame<'a>,
     pub scene: &'a Scene,
     /// The colour scale (ln p) of the heatmap underneath.
-    pub colour: (f64, f64),
+    pub colour: ColourScale,
 }
 /// The heatmap of ln p over the output plane as RGBA, and its colour range, as
 /// [`super::density_rgba`] does for the main plot.
-pub fn density_rgba(mixture: &Mixture, view: &View, w: usize, h: usize) -> (Vec<u8>, f64, f64) {
-    super::density_rgba(&log_density(mixture, view, w, h))
+pub fn density_rgba(
+    mixture: &Mixture,
+    view: &View,
+    w: usize,
+    h: usize,
+    fixed: Option<ColourScale>,
+) -> (Vec<u8>, ColourScale) {
+    super::density_rgba(&log_density(mixture, view, w, h), fixed)
+}
+
+/// The output plane's fixed colour scale (see [`ColourScale::fixed`]).
+pub fn fixed_scale(view: &View) -> ColourScale {
+    ColourScale::fixed(&[view.x.1 - view.x.0, view.y.1 - view.y.0])
 }
 /// Samples that estimate the level of a two-dimensional HPD region.
 pub const HPD_SAMPLES: usize = 4000;
@@ -130,9 +141,10 @@ pub fn density_rgba_hpd(
     w: usize,
     h: usize,
     mass: f64,
-) -> (Vec<u8>, f64, f64) {
+    fixed: Option<ColourScale>,
+) -> (Vec<u8>, ColourScale) {
     let grid = log_density(mixture, view, w, h);
-    let (mut rgba, lo, hi) = super::density_rgba(&grid);
+    let (mut rgba, scale) = super::density_rgba(&grid, fixed);
     let level = hpd_log_level(mixture, mass);
     let inside = |r: usize, c: usize| grid[[r, c]] >= level;
     for r in 0..h {
@@ -144,7 +156,7 @@ pub fn density_rgba_hpd(
             }
         }
     }
-    (rgba, lo, hi)
+    (rgba, scale)
 }
 /// Native rendering of both 2-D views side by side into an RGB image (`mdn render` of
 /// a data set with two outputs), with the bundled font.
@@ -175,7 +187,7 @@ pub mod native {
         let mut out = OutputPlot {
             frame: Frame::outputs(info, true, scale, Layer::Static),
             scene: &scene,
-            colour: (-8.0, 0.0),
+            colour: ColourScale::NONE,
         };
         // Where the output plot's area falls (it does not depend on the data drawn).
         let mut scratch = vec![0u8; (w * h * 3) as usize];
@@ -188,8 +200,9 @@ pub mod native {
             (rect.2 - rect.0).max(1) as usize,
             (rect.3 - rect.1).max(1) as usize,
         );
-        let (rgba, lo, hi) = density_rgba(&scene.mixture, &out.frame.view, cw, ch);
-        out.colour = (lo, hi);
+        let fixed = fixed_scale(&out.frame.view);
+        let (rgba, colour) = density_rgba(&scene.mixture, &out.frame.view, cw, ch, Some(fixed));
+        out.colour = colour;
         out.frame.layer = Layer::All;
         let mut buf = vec![255u8; (w * h * 3) as usize];
         blit(&mut buf, w, h, &rgba, cw, ch, rect.0, rect.1);
@@ -228,11 +241,12 @@ pub fn planes_svg(
     let half = w / 2;
     let frame = Frame::outputs(info, true, scale, Layer::All).themed(theme);
     let (cw, ch) = ((half as usize / 3).max(1), (h as usize / 3).max(1));
-    let (rgba, lo, hi) = density_rgba(&scene.mixture, &frame.view, cw, ch);
+    let fixed = fixed_scale(&frame.view);
+    let (rgba, colour) = density_rgba(&scene.mixture, &frame.view, cw, ch, Some(fixed));
     let out = OutputPlot {
         frame,
         scene: &scene,
-        colour: (lo, hi),
+        colour,
     };
     let inp = InputPlot {
         frame: Frame::inputs(info, true, scale, Layer::All).themed(theme),

@@ -9,9 +9,11 @@ impl Viewer {
     /// The p(y|x) heatmap at `w × h` cells over the main plot's view, as RGBA bytes.
     pub fn heatmap(&mut self, w: u32, h: u32) -> Vec<u8> {
         let (w, h) = (w.clamp(1, 1024) as usize, h.clamp(1, 1024) as usize);
-        let grid = plot::log_density(&self.model, &self.view(), w, h);
-        let (rgba, lo, hi) = plot::density_rgba(&grid);
-        self.colour = (lo, hi);
+        let view = self.view();
+        let grid = plot::log_density(&self.model, &view, w, h);
+        let fixed = self.fixed_scale().then(|| plot::main_scale(&view));
+        let (rgba, colour) = plot::density_rgba(&grid, fixed);
+        self.colour = colour;
         rgba
     }
 
@@ -107,13 +109,14 @@ impl Viewer {
         let (w, h) = (w.clamp(1, 1024) as usize, h.clamp(1, 1024) as usize);
         let view = View::outputs(&self.info);
         let intervals = self.link.view.intervals;
+        let fixed = self.fixed_scale().then(|| plane::fixed_scale(&view));
         let m = &self.scene().mixture;
-        let (rgba, lo, hi) = if intervals {
-            plane::density_rgba_hpd(m, &view, w, h, plot::INTERVAL_MASS)
+        let (rgba, colour) = if intervals {
+            plane::density_rgba_hpd(m, &view, w, h, plot::INTERVAL_MASS, fixed)
         } else {
-            plane::density_rgba(m, &view, w, h)
+            plane::density_rgba(m, &view, w, h, fixed)
         };
-        self.plane_colour = (lo, hi);
+        self.plane_colour = colour;
         rgba
     }
 

@@ -38,8 +38,8 @@ pub struct Viewer {
     pub(in crate::web) train_all: Vec<(f64, f64)>,
     pub(in crate::web) snapshot: Snapshot,
     /// Colour range of the last heatmaps (main plot, output plane), for the colour bars.
-    pub(in crate::web) colour: (f64, f64),
-    pub(in crate::web) plane_colour: (f64, f64),
+    pub(in crate::web) colour: plot::ColourScale,
+    pub(in crate::web) plane_colour: plot::ColourScale,
     pub(in crate::web) sampling: Sampling,
     /// The input the 2-D views show (clamped to the data's input range).
     pub(in crate::web) target: Vec<f64>,
@@ -81,6 +81,7 @@ impl Viewer {
         let v = link.view;
         self.set_sampling(v.temp_pi, v.temp_sigma, v.samples as u32, v.mode);
         self.link.view.intervals = v.intervals;
+        self.link.view.scale = v.scale;
         if let Some(t) = &v.target {
             self.set_target(t);
         }
@@ -399,8 +400,8 @@ impl Viewer {
             link,
             issues,
             snapshot,
-            colour: (-8.0, 0.0),
-            plane_colour: (-8.0, 0.0),
+            colour: plot::ColourScale::NONE,
+            plane_colour: plot::ColourScale::NONE,
             sampling,
             target,
             scene: None,
