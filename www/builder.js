@@ -24,8 +24,7 @@ function fill() {
   const panels = new Set(S.viewer.panels());
   const controls = new Set(S.viewer.controls());
   $('builder-panels').replaceChildren(...E().embed_panels().map((p) => checkbox(p, panels.has(p), 'panel')));
-  const keys = S.keys.filter((k) => k.kind !== 'points').map((k) => k.name);
-  $('builder-controls').replaceChildren(...keys.map((k) => checkbox(k, controls.has(k), 'control')));
+  $('builder-controls').replaceChildren(...E().embed_controls().map((k) => checkbox(k, controls.has(k), 'control')));
   $('builder-caption').value = S.viewer.caption();
 }
 

@@ -46,6 +46,10 @@ function shape(v) {
 export function applyShape() {
   const v = S.viewer;
   applyLocksAndCaption(v);
+  // In an embed the toolbar's own controls, too, appear only where `controls=` names them.
+  const shown = new Set(v.controls());
+  document.querySelector('.intervals-toggle').hidden = v.embed() && !shown.has('intervals');
+  document.querySelector('label.speed').hidden = v.embed() && !shown.has('speed');
   if (!v.embed()) return;
   document.body.classList.add('embed');
   document.body.classList.toggle('embed-shaped', v.shaped());

@@ -156,13 +156,24 @@ fn panel_names() -> Vec<&'static str> {
     PANELS.to_vec()
 }
 
-/// The spec keys a control can be shown or locked for (all but the points).
-fn control_names() -> Vec<&'static str> {
+/// The toolbar's own controls an embed can show besides the spec's: the intervals toggle
+/// and Play's speed.
+pub const TOOLBAR_CONTROLS: &[&str] = &["intervals", "speed"];
+
+/// The spec keys with a field in the form (all but the points): what `lock=` greys out.
+fn spec_control_names() -> Vec<&'static str> {
     crate::config::spec::KEYS
         .iter()
         .filter(|k| k.kind != Kind::Points)
         .map(|k| k.name)
         .collect()
+}
+
+/// The controls an embed can show (`controls=`): the spec's fields, then the toolbar's.
+pub fn control_names() -> Vec<&'static str> {
+    let mut names = spec_control_names();
+    names.extend(TOOLBAR_CONTROLS);
+    names
 }
 
 /// A view key of a temperature.
@@ -310,7 +321,7 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
     Key {
         name: "controls",
         kind: Kind::List(control_names),
-        meaning: "embed: the spec keys whose controls are shown (the others are hidden)",
+        meaning: "embed: the controls shown, spec keys and the toolbar's intervals and speed (the others are hidden)",
         get: |l| {
             l.controls
                 .as_ref()
@@ -338,7 +349,7 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
     },
     names!(
         lock,
-        control_names,
+        spec_control_names,
         "the spec keys whose controls are greyed out"
     ),
     Key {

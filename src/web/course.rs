@@ -157,6 +157,12 @@ pub fn embed_panels() -> Vec<String> {
         .collect()
 }
 
+/// The controls an embed can show (`controls=`): the spec's keys, then the toolbar's own.
+#[wasm_bindgen]
+pub fn embed_controls() -> Vec<String> {
+    crate::share::link::control_names().iter().map(|c| c.to_string()).collect()
+}
+
 /// The longest message a host page may send (a spec with its own points fits).
 const MESSAGE_MAX: usize = 64 * 1024;
 

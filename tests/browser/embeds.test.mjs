@@ -114,3 +114,23 @@ test('an embed with the sweep panel runs the sweep on its pool and keeps its lin
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+test('an embed shows the toolbar\'s intervals toggle and speed only where controls= names them', async () => {
+  const visible = (page) => page.evaluate(() => ({
+    intervals: document.querySelector('.intervals-toggle').offsetParent !== null,
+    speed: document.querySelector('label.speed').offsetParent !== null,
+  }));
+  const plain = await open(browser, server.url + '#n=400&embed=1&controls=k', { width: 860, height: 420 });
+  await ready(plain.page);
+  assert.deepEqual(await visible(plain.page), { intervals: false, speed: false }, 'not named: not shown');
+  const named = await open(browser, server.url + '#n=400&embed=1&controls=k,intervals,speed', { width: 860, height: 420 });
+  await ready(named.page);
+  assert.deepEqual(await visible(named.page), { intervals: true, speed: true }, 'named: shown');
+  const full = await open(browser, server.url + '#n=400', { width: 1280, height: 800 });
+  await ready(full.page);
+  assert.deepEqual(await visible(full.page), { intervals: true, speed: true }, 'the full page shows both');
+  for (const p of [plain, named, full]) {
+    assert.deepEqual(p.log.errors, []);
+    await p.page.close();
+  }
+});
