@@ -23,33 +23,7 @@ impl Viewer {
         let scale = (w as f64 / 900.0).clamp(1.0, 3.0);
         let none = |_: &()| None;
         match which {
-            "main" => {
-                let view = self.view();
-                let curves = plot::curves(&self.model, &view, 300);
-                let (samples, modes) =
-                    plot::samples_and_modes(&self.model, &view, &curves, self.sampling);
-                let (cw, ch) = cells(w, h);
-                let fixed = self.fixed_scale().then(|| plot::main_scale(&view));
-                let grid = plot::log_density(&self.model, &view, cw, ch);
-                let (rgba, colour) = plot::density_rgba(&grid, fixed);
-                let intervals = self.intervals_shown(&curves);
-                let p = MainPlot {
-                    intervals: intervals.as_ref(),
-                    frame: Frame::main(&self.info, w >= 560, scale, Layer::All).themed(theme),
-                    points: &self.points,
-                    curves: &curves,
-                    samples: &samples,
-                    modes: &modes,
-                    colour,
-                };
-                svg::figure(
-                    w,
-                    h,
-                    theme,
-                    |root| plot::draw_main(root, &p),
-                    |r| Some((*r, rgba, cw, ch)),
-                )
-            }
+            "main" => self.main_svg(w, h, scale, theme),
             "slice" => {
                 let (x0, mixture, baseline) = self.slice_at(x0);
                 let iv = self.slice_intervals_shown(&mixture);
@@ -115,4 +89,29 @@ pub fn sweep_svg(report: &str, w: u32, h: u32, dark: bool) -> Result<String, JsV
         |_: &()| None,
     )
     .map_err(js_err)
+}
+
+impl Viewer {
+    /// The main plot as an SVG: its heatmap embedded as a PNG under the vectors.
+    fn main_svg(&self, w: u32, h: u32, scale: f64, theme: plot::Theme) -> Result<String, String> {
+        let view = self.view();
+        let curves = plot::curves(&self.model, &view, 300);
+        let (samples, modes) = plot::samples_and_modes(&self.model, &view, &curves, self.sampling);
+        let (cw, ch) = cells(w, h);
+        let fixed = self.fixed_scale().then(|| plot::main_scale(&view));
+        let grid = plot::log_density(&self.model, &view, cw, ch);
+        let (rgba, colour) = plot::density_rgba(&grid, fixed);
+        let intervals = self.intervals_shown(&curves);
+        let p = MainPlot {
+            intervals: intervals.as_ref(),
+            frame: Frame::main(&self.info, w >= 560, scale, Layer::All).themed(theme),
+            points: &self.points,
+            curves: &curves,
+            samples: &samples,
+            modes: &modes,
+            colour,
+        };
+        let heat = |r: &_| Some((*r, rgba, cw, ch));
+        svg::figure(w, h, theme, |root| plot::draw_main(root, &p), heat)
+    }
 }
