@@ -264,23 +264,20 @@ fn draw_legend<DB: DrawingBackend>(
     let s = p.frame.scale;
     let px = |v: f64| (v * s).round() as i32;
     let (x0, y0) = (rect.0 + px(10.0), rect.1 + px(10.0));
-    let mut items: Vec<(&str, RGBColor)> = vec![
-        ("MSE regressor (conditional mean)", WHITE),
-        (
-            "component means μ_k(x), opacity π_k(x)",
-            component_colour(0),
-        ),
-        ("training data", RGBColor(200, 200, 200)),
+    let mut items: Vec<(&str, RGBColor, Marker)> = vec![
+        ("MSE regressor (conditional mean)", WHITE, Marker::Line),
+        ("component means μₖ(x), opacity πₖ(x)", component_colour(0), Marker::Line),
+        ("training data", RGBColor(200, 200, 200), Marker::Point),
     ];
     if p.intervals.is_some() {
-        items.push(("90% HPD region (hatched)", HPD_COLOUR));
-        items.push(("90% central interval (dashed)", CENTRAL_COLOUR));
+        items.push(("90% HPD region (hatched)", HPD_COLOUR, Marker::Line));
+        items.push(("90% central interval (dashed)", CENTRAL_COLOUR, Marker::Line));
     }
     if !p.samples.is_empty() {
-        items.push(("samples from the model", SAMPLE_COLOUR));
+        items.push(("samples from the model", SAMPLE_COLOUR, Marker::Point));
     }
     if !p.modes.is_empty() {
-        items.push(("most probable y (mode)", MODE_COLOUR));
+        items.push(("most probable y (mode)", MODE_COLOUR, Marker::Point));
     }
     legend_box(main, (x0, y0), px(280.0), &items, Paper::Heatmap, s).map_err(|e| e.to_string())
 }

@@ -221,9 +221,9 @@ fn component_chart<'a, DB: DrawingBackend + 'a>(
         mesh.y_label_formatter(&|v| format!("{v:.1}"))
             .x_label_formatter(&|v| format!("{v:.1}"));
         if weights {
-            mesh.y_desc("π_k(x)").x_labels(0);
+            mesh.y_desc("πₖ(x)").x_labels(0);
         } else {
-            mesh.y_desc("μ_k ± σ_k").x_desc("x");
+            mesh.y_desc("μₖ ± σₖ").x_desc("x");
         }
         mesh.draw().map_err(e)?;
     }
@@ -440,7 +440,7 @@ fn slice_chart<'a, DB: DrawingBackend + 'a>(
     if p.text {
         b.x_label_area_size(px(40.0))
             .y_label_area_size(px(44.0))
-            .caption(format!("p(y | x = {:.2})", p.x0), font.clone());
+            .caption(format!("p(y | x₀ = {:.3})", p.x0), font.clone());
     }
     let mut chart = b.build_cartesian_2d(p.y.0..p.y.1, 0.0..top).map_err(e)?;
     if p.text {

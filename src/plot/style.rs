@@ -66,7 +66,7 @@ pub(crate) fn legend_box<DB: DrawingBackend, S: AsRef<str>>(
     area: &DrawingArea<DB, Shift>,
     at: (i32, i32),
     width: i32,
-    items: &[(S, RGBColor)],
+    items: &[(S, RGBColor, Marker)],
     on: Paper,
     s: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -85,12 +85,18 @@ pub(crate) fn legend_box<DB: DrawingBackend, S: AsRef<str>>(
         ],
         fill.filled(),
     ))?;
-    for (i, (label, colour)) in items.iter().enumerate() {
+    for (i, (label, colour, marker)) in items.iter().enumerate() {
         let y = y0 + lh * i as i32 + lh / 2;
-        area.draw(&PathElement::new(
-            vec![(x0, y), (x0 + px(22.0), y)],
-            colour.stroke_width(px(3.0) as u32),
-        ))?;
+        if *marker == Marker::Point {
+            for dx in [5.0, 11.0, 17.0] {
+                area.draw(&Circle::new((x0 + px(dx), y), px(2.5) as u32, colour.filled()))?;
+            }
+        } else {
+            area.draw(&PathElement::new(
+                vec![(x0, y), (x0 + px(22.0), y)],
+                colour.stroke_width(px(3.0) as u32),
+            ))?;
+        }
         area.draw(&Text::new(
             label.as_ref().to_string(),
             (x0 + px(28.0), y - px(7.0)),
@@ -192,11 +198,13 @@ pub(crate) fn legend_row<DB: DrawingBackend>(
     let (top, rest) = root.split_vertically(used);
     for ((label, colour, marker), &(x, y)) in items.iter().zip(&at) {
         let mid = y + lh / 2;
-        top.draw(&PathElement::new(
-            vec![(x, mid), (x + line, mid)],
-            colour.stroke_width(px(2.0) as u32),
-        ))?;
-        if *marker == Marker::Dot {
+        if *marker != Marker::Point {
+            top.draw(&PathElement::new(
+                vec![(x, mid), (x + line, mid)],
+                colour.stroke_width(px(2.0) as u32),
+            ))?;
+        }
+        if *marker != Marker::Line {
             top.draw(&Circle::new((x + line / 2, mid), px(3.0), colour.filled()))?;
         }
         top.draw(&Text::new(
@@ -211,8 +219,12 @@ pub(crate) fn legend_row<DB: DrawingBackend>(
 /// How a series is marked in a legend: a line, or a line with a dot (measured points).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Marker {
+    /// A curve.
     Line,
+    /// A curve with its points marked.
     Dot,
+    /// Points only (data, samples, a mode).
+    Point,
 }
 
 /// The legend of a panel's labelled series, top right on a box of the theme's paper.

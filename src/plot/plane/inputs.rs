@@ -1,7 +1,7 @@
 //! The input plane: the data, the target, and for the robot arm its poses.
 
 use super::{chart_on, mesh, mse_colour, InputPlot};
-use crate::plot::{component_colour, legend_box, Chart, Layer, Paper, Rect, View, MODE_COLOUR};
+use crate::plot::{component_colour, Chart, Marker, legend_box, Layer, Paper, Rect, View, MODE_COLOUR};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -170,17 +170,19 @@ fn arm_legend<DB: DrawingBackend>(
     let s = p.frame.scale;
     let px = |v: f64| (v * s).round() as i32;
     let scene = p.scene;
-    let lines: Vec<(String, RGBColor)> = scene
+    let lines: Vec<(String, RGBColor, Marker)> = scene
         .arms
         .iter()
         .map(|a| match (a.component, a.pi) {
             (Some(c), Some(pi)) => (
                 format!("component {} (π {:.2}): misses by {:.3}", c + 1, pi, a.miss),
                 component_colour(c),
+                Marker::Line,
             ),
             _ => (
                 format!("MSE regressor: misses by {:.3}", a.miss),
                 mse_colour(p.frame.theme),
+                Marker::Line,
             ),
         })
         .collect();

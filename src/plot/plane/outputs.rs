@@ -3,10 +3,8 @@
 
 use super::scene::PI_MIN;
 use super::{chart_on, mesh, OutputPlot, MSE_COLOUR};
+use crate::plot::{colour_bar, component_colour, legend_box, Chart, Layer, Marker, Paper, Rect, MODE_COLOUR};
 use crate::mdn::mixture::Mixture;
-use crate::plot::{
-    colour_bar, component_colour, legend_box, Chart, Layer, Paper, Rect, MODE_COLOUR,
-};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -57,15 +55,15 @@ pub fn draw_outputs<DB: DrawingBackend>(
         draw_ellipses(&mut chart, p)?;
     }
     if p.frame.text && p.frame.legend {
-        let mut items: Vec<(&str, RGBColor)> = vec![
-            ("MSE prediction (between the modes)", WHITE),
-            ("components: mean, 1σ and 2σ ellipses", component_colour(0)),
+        let mut items: Vec<(&str, RGBColor, Marker)> = vec![
+            ("MSE prediction (between the modes)", WHITE, Marker::Point),
+            ("components: mean, 1σ and 2σ ellipses", component_colour(0), Marker::Line),
         ];
         if !p.scene.samples.is_empty() {
-            items.push(("samples (colour: component)", component_colour(1)));
+            items.push(("samples (colour: component)", component_colour(1), Marker::Point));
         }
         if p.scene.mode.is_some() {
-            items.push(("most probable point (mode)", MODE_COLOUR));
+            items.push(("most probable point (mode)", MODE_COLOUR, Marker::Point));
         }
         // In the area's own coordinates (the plot area's are the backend's).
         let base = main.get_base_pixel();
