@@ -15,6 +15,16 @@ pub fn quote(s: &str) -> String {
     format!("'{out}'")
 }
 
+/// `v` to `digits` significant digits, for a message ([`number`]'s notation): 0.0100000001
+/// reads 0.01, 1234.5 reads 1230 at three digits.
+pub fn significant(v: f64, digits: usize) -> String {
+    if !v.is_finite() || v == 0.0 {
+        return number(v);
+    }
+    let rounded: f64 = format!("{:.*e}", digits.saturating_sub(1), v).parse().unwrap_or(v);
+    number(rounded)
+}
+
 /// A number for a message: as written when it is of an ordinary size, in exponent form
 /// when very large or small (1e300 is "1e300", not 301 digits).
 pub fn number(v: f64) -> String {

@@ -103,11 +103,12 @@ impl Watch<'_> {
             tr.min_sigma <= (floor * COLLAPSE_SIGMA).max(COLLAPSE_FRACTION * self.target_std);
         if at_floor && tr.nll < val - COLLAPSE_GAP {
             out.push(format!(
-                "variance collapse: a component's σ is down to {:.2e} (floor {floor}) and \
+                "variance collapse: a component's σ is down to {} (floor {floor}) and \
                  the training NLL ({:.2}) is far below the validation NLL ({val:.2}): \
                  components are sitting on single training points (try noise_x and \
                  noise_y, a larger sigma_min, or more data)",
-                tr.min_sigma, tr.nll
+                crate::base::text::significant(tr.min_sigma, 3),
+                tr.nll
             ));
         }
         if !val.is_finite() || val > self.best_val + DIVERGENCE_RISE {

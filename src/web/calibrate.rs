@@ -115,8 +115,15 @@ impl Viewer {
                 100.0 * hpd90
             )
         };
+        // A report of an older step is said to be one while the current one is scored.
+        let now = self.steps() as u64;
+        let when = if *step == now {
+            format!("At step {step}")
+        } else {
+            format!("Scoring step {now}… Shown: step {step}")
+        };
         let mut out = format!(
-            "At step {step}, on {} validation points. {} {}",
+            "{when}, on {} validation points. {} {}",
             r.mdn.n,
             line("MDN", &r.mdn),
             line("MSE regressor", &r.baseline)
