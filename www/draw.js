@@ -125,14 +125,33 @@ function showTargetReport() {
   if (r.mode) reportItem(list, '#ffd700', `Most probable point (${f(r.mode)})`);
 }
 
+/** The slice's x₀ as a line on the main plot, where the slice is shown (an overlay: the
+ * pointer moves it at once, without redrawing the plot). */
+function placeX0(x) {
+  const line = $('x0-line');
+  const shown = !S.twoD && S.plotRect && $('slice').offsetParent !== null;
+  line.hidden = !shown;
+  if (!shown) return;
+  const c = $('points');
+  const k = c.clientWidth / c.width;
+  const [x0, y0, x1, y1] = S.plotRect;
+  const [vx0, vx1] = S.viewer.view_range();
+  const px = x0 + ((x - vx0) / (vx1 - vx0)) * (x1 - x0);
+  Object.assign(line.style, { left: `${px * k}px`, top: `${y0 * k}px`, height: `${(y1 - y0) * k}px` });
+}
+
 export function drawPanels() {
-  if (S.twoD) return showTargetReport();
+  if (S.twoD) {
+    placeX0(0);
+    return showTargetReport();
+  }
   const v = S.viewer;
   const s = $('slice');
   const dpr = sizeCanvas(s);
   const [vx0, vx1] = v.view_range();
   if (S.sliceX === null) S.sliceX = 0.5 * (vx0 + vx1);
   v.draw_slice(s, dpr, S.sliceX);
+  placeX0(S.sliceX);
   const said = v.intervals() ? v.slice_intervals(S.sliceX) : '';
   if ($('slice-intervals').textContent !== said) $('slice-intervals').textContent = said;
   const c = $('components');
