@@ -60,3 +60,20 @@ test('the colour scale is fixed by default, with whole-number ticks named on the
   await fixed.page.close();
   await auto.page.close();
 });
+
+test('pressing Play moves nothing: the plot stays where it was, on a desktop and a phone', async () => {
+  for (const [width, height] of [[1280, 800], [390, 844]]) {
+    const { page, log } = await open(browser, `${server.url}#steps=100000`, { width, height });
+    await ready(page);
+    await settled(page);
+    const top = () => page.evaluate(() => document.getElementById('stack').getBoundingClientRect().top);
+    const before = await top();
+    await page.click('#play');
+    // Training has written its longest status line (steps a second and the NLLs).
+    await page.waitForFunction(() => /steps\/s/.test(document.getElementById('status').textContent) && /step [1-9]\d{2,}/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
+    assert.equal(await top(), before, `${width}×${height}: the plot moved when training started`);
+    await page.click('#play');
+    assert.deepEqual(log.errors, []);
+    await page.close();
+  }
+});
