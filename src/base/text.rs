@@ -21,7 +21,9 @@ pub fn significant(v: f64, digits: usize) -> String {
     if !v.is_finite() || v == 0.0 {
         return number(v);
     }
-    let rounded: f64 = format!("{:.*e}", digits.saturating_sub(1), v).parse().unwrap_or(v);
+    let rounded: f64 = format!("{:.*e}", digits.saturating_sub(1), v)
+        .parse()
+        .unwrap_or(v);
     number(rounded)
 }
 

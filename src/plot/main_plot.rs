@@ -266,12 +266,20 @@ fn draw_legend<DB: DrawingBackend>(
     let (x0, y0) = (rect.0 + px(10.0), rect.1 + px(10.0));
     let mut items: Vec<(&str, RGBColor, Marker)> = vec![
         ("MSE regressor (conditional mean)", WHITE, Marker::Line),
-        ("component means μₖ(x), opacity πₖ(x)", component_colour(0), Marker::Line),
+        (
+            "component means μₖ(x), opacity πₖ(x)",
+            component_colour(0),
+            Marker::Line,
+        ),
         ("training data", RGBColor(200, 200, 200), Marker::Point),
     ];
     if p.intervals.is_some() {
         items.push(("90% HPD region (hatched)", HPD_COLOUR, Marker::Line));
-        items.push(("90% central interval (dashed)", CENTRAL_COLOUR, Marker::Line));
+        items.push((
+            "90% central interval (dashed)",
+            CENTRAL_COLOUR,
+            Marker::Line,
+        ));
     }
     if !p.samples.is_empty() {
         items.push(("samples from the model", SAMPLE_COLOUR, Marker::Point));

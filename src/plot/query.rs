@@ -31,7 +31,11 @@ pub struct ColourScale {
 
 impl ColourScale {
     /// Before anything is drawn.
-    pub const NONE: ColourScale = ColourScale { lo: -COLOUR_SPAN, hi: 0.0, fixed: false };
+    pub const NONE: ColourScale = ColourScale {
+        lo: -COLOUR_SPAN,
+        hi: 0.0,
+        fixed: false,
+    };
 
     /// The fixed scale of a density over output axes spanning `spans` (the data's range):
     /// its top is the peak density of a component whose σ is 1% of each span, rounded up to
@@ -40,10 +44,22 @@ impl ColourScale {
     pub fn fixed(spans: &[f64]) -> ColourScale {
         let peak: f64 = spans
             .iter()
-            .map(|s| -crate::base::math::ln(0.01 * s.abs().max(1e-9) * (2.0 * std::f64::consts::PI).sqrt()))
+            .map(|s| {
+                -crate::base::math::ln(
+                    0.01 * s.abs().max(1e-9) * (2.0 * std::f64::consts::PI).sqrt(),
+                )
+            })
             .sum();
-        let hi = if peak.is_finite() { peak.ceil().clamp(-10.0, 20.0) } else { 0.0 };
-        ColourScale { lo: hi - COLOUR_SPAN, hi, fixed: true }
+        let hi = if peak.is_finite() {
+            peak.ceil().clamp(-10.0, 20.0)
+        } else {
+            0.0
+        };
+        ColourScale {
+            lo: hi - COLOUR_SPAN,
+            hi,
+            fixed: true,
+        }
     }
 
     /// The scale that follows a grid's densest cell (capped at 6).
@@ -54,7 +70,11 @@ impl ColourScale {
             .filter(|v| v.is_finite())
             .fold(f64::NEG_INFINITY, f64::max);
         let hi = if top.is_finite() { top.min(6.0) } else { 0.0 };
-        ColourScale { lo: hi - COLOUR_SPAN, hi, fixed: false }
+        ColourScale {
+            lo: hi - COLOUR_SPAN,
+            hi,
+            fixed: false,
+        }
     }
 }
 

@@ -89,7 +89,11 @@ pub(crate) fn legend_box<DB: DrawingBackend, S: AsRef<str>>(
         let y = y0 + lh * i as i32 + lh / 2;
         if *marker == Marker::Point {
             for dx in [5.0, 11.0, 17.0] {
-                area.draw(&Circle::new((x0 + px(dx), y), px(2.5) as u32, colour.filled()))?;
+                area.draw(&Circle::new(
+                    (x0 + px(dx), y),
+                    px(2.5) as u32,
+                    colour.filled(),
+                ))?;
             }
         } else {
             area.draw(&PathElement::new(
@@ -145,7 +149,11 @@ pub(crate) fn colour_bar<DB: DrawingBackend>(
             let v = hi - (hi - lo) * i as f64 / 4.0;
             let y = rect.1 + height * i / 4;
             // A fixed scale's ticks are whole numbers; one that follows the model's, tenths.
-            let text = if colour.fixed { format!("{v:.0}") } else { format!("{v:.1}") };
+            let text = if colour.fixed {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            };
             bar.draw(&Text::new(
                 text,
                 (bx + bw + px(4.0), y - px(6.0)),

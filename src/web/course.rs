@@ -160,7 +160,10 @@ pub fn embed_panels() -> Vec<String> {
 /// The controls an embed can show (`controls=`): the spec's keys, then the toolbar's own.
 #[wasm_bindgen]
 pub fn embed_controls() -> Vec<String> {
-    crate::share::link::control_names().iter().map(|c| c.to_string()).collect()
+    crate::share::link::control_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
 }
 
 /// The longest message a host page may send (a spec with its own points fits).

@@ -2,8 +2,8 @@
 //! open to the same experiment, bit for bit; the view keys are clamped with messages like
 //! the spec's; a link round-trips.
 
-use mdn_playground::share::link::{Link, Scale, View};
 use mdn_playground::data::userdata::decode;
+use mdn_playground::share::link::{Link, Scale, View};
 use mdn_playground::{Experiment, Spec};
 
 /// Links as the page wrote them before the key table (version 0.10), with what that version's `mdn train`

@@ -37,8 +37,15 @@ fn variance_collapse_and_noise_regularization() {
     let (_, bad) = run(p.spec);
     assert!(has(&bad, "variance collapse"), "{:?}", bad.alarms);
     // The σ in words as the floor is written: no exponent form for an ordinary number.
-    let collapse = bad.alarms.iter().find(|a| a.starts_with("variance collapse")).unwrap();
-    assert!(collapse.contains("σ is down to 0.0") && !collapse.contains("e-"), "{collapse}");
+    let collapse = bad
+        .alarms
+        .iter()
+        .find(|a| a.starts_with("variance collapse"))
+        .unwrap();
+    assert!(
+        collapse.contains("σ is down to 0.0") && !collapse.contains("e-"),
+        "{collapse}"
+    );
     assert!(bad.val_nll > bad.train_nll + 3.0);
     assert!(bad.min_sigma < 0.01);
     let (_, good) = run(p.fixes[0].1);

@@ -1,7 +1,9 @@
 //! The input plane: the data, the target, and for the robot arm its poses.
 
 use super::{chart_on, mesh, mse_colour, InputPlot};
-use crate::plot::{component_colour, Chart, Marker, legend_box, Layer, Paper, Rect, View, MODE_COLOUR};
+use crate::plot::{
+    component_colour, legend_box, Chart, Layer, Marker, Paper, Rect, View, MODE_COLOUR,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

@@ -3,8 +3,10 @@
 
 use super::scene::PI_MIN;
 use super::{chart_on, mesh, OutputPlot, MSE_COLOUR};
-use crate::plot::{colour_bar, component_colour, legend_box, Chart, Layer, Marker, Paper, Rect, MODE_COLOUR};
 use crate::mdn::mixture::Mixture;
+use crate::plot::{
+    colour_bar, component_colour, legend_box, Chart, Layer, Marker, Paper, Rect, MODE_COLOUR,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -57,10 +59,18 @@ pub fn draw_outputs<DB: DrawingBackend>(
     if p.frame.text && p.frame.legend {
         let mut items: Vec<(&str, RGBColor, Marker)> = vec![
             ("MSE prediction (between the modes)", WHITE, Marker::Point),
-            ("components: mean, 1σ and 2σ ellipses", component_colour(0), Marker::Line),
+            (
+                "components: mean, 1σ and 2σ ellipses",
+                component_colour(0),
+                Marker::Line,
+            ),
         ];
         if !p.scene.samples.is_empty() {
-            items.push(("samples (colour: component)", component_colour(1), Marker::Point));
+            items.push((
+                "samples (colour: component)",
+                component_colour(1),
+                Marker::Point,
+            ));
         }
         if p.scene.mode.is_some() {
             items.push(("most probable point (mode)", MODE_COLOUR, Marker::Point));
