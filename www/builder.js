@@ -4,6 +4,7 @@
 // module only reads the form. Names and captions are set with textContent.
 import { S, $ } from './state.js';
 import { E } from './engine.js';
+import { embedHeight } from './embed.js';
 
 let previewTimer = 0;
 
@@ -14,27 +15,59 @@ function checkbox(name, checked, group) {
   box.value = name;
   box.checked = checked;
   box.dataset.group = group;
-  box.addEventListener('change', update);
+  box.addEventListener('change', choiceChanged);
   label.append(box, ` ${name}`);
   return label;
 }
 
-/** The boxes, ticked as the current link shapes the embed. */
+/** A panel's row: its box, and buttons that move it up or down the order. */
+function panelRow(name, checked) {
+  const row = document.createElement('div');
+  row.className = 'builder-panel';
+  const move = (dir, text) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.setAttribute('aria-label', `Move ${name} ${dir}`);
+    b.addEventListener('click', () => {
+      if (dir === 'up' && row.previousElementSibling) row.previousElementSibling.before(row);
+      if (dir === 'down' && row.nextElementSibling) row.nextElementSibling.after(row);
+      choiceChanged();
+    });
+    return b;
+  };
+  row.append(checkbox(name, checked, 'panel'), move('up', '↑'), move('down', '↓'));
+  return row;
+}
+
+/** The boxes, ticked as the current link shapes the embed; the chosen panels first, in
+ * the link's order. */
 function fill() {
-  const panels = new Set(S.viewer.panels());
+  const panels = S.viewer.panels();
   const controls = new Set(S.viewer.controls());
-  $('builder-panels').replaceChildren(...E().embed_panels().map((p) => checkbox(p, panels.has(p), 'panel')));
+  const all = E().embed_panels();
+  const order = panels.concat(all.filter((p) => !panels.includes(p)));
+  $('builder-panels').replaceChildren(...order.map((p) => panelRow(p, panels.includes(p))));
   $('builder-controls').replaceChildren(...E().embed_controls().map((k) => checkbox(k, controls.has(k), 'control')));
   $('builder-caption').value = S.viewer.caption();
 }
 
 const ticked = (group) => Array.from(document.querySelectorAll(`#builder input[data-group="${group}"]:checked`), (b) => b.value);
 
+/** A new choice of panels, controls, caption or width: the height it needs, then the
+ * snippet. */
+function choiceChanged() {
+  const need = embedHeight(Number($('builder-w').value) || 640, ticked('panel'), ticked('control'), $('builder-caption').value);
+  $('builder-h').value = String(need);
+  $('builder-need').textContent = `This choice needs about ${need} px of height at this width; the height is set to it.`;
+  return update();
+}
+
 /** The snippet for the form as it is; the preview follows half a second later. */
 function update() {
   const page = location.href.split('#')[0];
   const s = S.viewer.embed_snippet(page, ticked('panel'), ticked('control'), $('builder-caption').value,
-    Number($('builder-w').value), Number($('builder-h').value));
+    Number($('builder-w').value), Number($('builder-h').value), $('builder-tour').checked);
   $('builder-code').value = s.html;
   const issues = $('builder-issues');
   issues.replaceChildren(...s.issues.map((msg) => {
@@ -64,7 +97,10 @@ function preview(src) {
 
 export function openBuilder() {
   fill();
-  const s = update();
+  // A clean embed, unless the lecturer asks for the tour step's box.
+  $('builder-tour').checked = false;
+  $('builder-tour-row').hidden = !S.viewer.tour();
+  const s = choiceChanged();
   clearTimeout(previewTimer);
   preview(s.src);
   $('builder').showModal();
@@ -74,7 +110,9 @@ export function openBuilder() {
 export const snippet = () => $('builder-code').value;
 
 export function wireBuilder(copyText) {
-  for (const id of ['builder-caption', 'builder-w', 'builder-h']) $(id).addEventListener('input', update);
+  for (const id of ['builder-caption', 'builder-w']) $(id).addEventListener('input', choiceChanged);
+  $('builder-h').addEventListener('input', update);
+  $('builder-tour').addEventListener('change', update);
   // On leaving a size field, it shows the size used (clamped to 240…2000 pixels).
   for (const [id, key] of [['builder-w', 'width'], ['builder-h', 'height']]) {
     $(id).addEventListener('change', () => { $(id).value = String(update()[key]); });

@@ -31,27 +31,42 @@ function field(key) {
   return f;
 }
 
+/** The fields a student needs, in view; the others behind "All settings". */
+const ESSENTIAL = ['data', 'k', 'hidden', 'lr', 'steps', 'seed'];
+
+/** One labelled field: the key's plain name, and the key itself in small type. */
+function labelled(key) {
+  const label = document.createElement('label');
+  const name = document.createElement('span');
+  name.className = 'key-name';
+  name.title = key.meaning;
+  const code = document.createElement('code');
+  code.textContent = key.name;
+  name.append(key.label, code);
+  const help = document.createElement('span');
+  help.id = 'spec-help-' + key.name;
+  help.hidden = true;
+  help.textContent = `${key.meaning}; accepts ${key.accepts}`;
+  label.append(name, field(key), help);
+  return label;
+}
+
 export function buildForm() {
   const form = $('spec');
   form.replaceChildren();
-  for (const key of S.keys) {
-    if (key.kind === 'points') continue; // own points: the "Your data" panel
-    const label = document.createElement('label');
-    const name = document.createElement('span');
-    name.textContent = key.name;
-    name.title = key.meaning;
-    const help = document.createElement('span');
-    help.id = 'spec-help-' + key.name;
-    help.hidden = true;
-    help.textContent = `${key.meaning}; accepts ${key.accepts}`;
-    label.append(name, field(key), help);
-    form.appendChild(label);
-  }
+  const all = document.createElement('details');
+  all.id = 'all-settings';
+  const summary = document.createElement('summary');
+  summary.textContent = 'All settings';
+  all.appendChild(summary);
+  const keys = S.keys.filter((k) => k.kind !== 'points'); // own points: the "Your data" panel
+  for (const name of ESSENTIAL) form.appendChild(labelled(keys.find((k) => k.name === name)));
+  for (const key of keys) if (!ESSENTIAL.includes(key.name)) all.appendChild(labelled(key));
   const seed = document.createElement('button');
   seed.type = 'button';
   seed.textContent = 'New seed';
   seed.addEventListener('click', () => rebuild('#' + S.viewer.link_with_new_seed()));
-  form.appendChild(seed);
+  form.append(seed, all);
 }
 
 /** The pathology lab: each failure and its fixes as share links (text set with textContent). */
@@ -128,7 +143,8 @@ export function showViews() {
   const [din, dout] = S.viewer.dims();
   S.twoD = dout === 2;
   document.querySelector('.main-plot').hidden = S.twoD;
-  document.querySelector('.panels').hidden = S.twoD;
+  document.querySelector('.params-plot').hidden = S.twoD;
+  document.querySelector('.slice-plot').hidden = S.twoD;
   document.querySelector('.plane-plot').hidden = !S.twoD;
   document.querySelector('.calibration').hidden = S.twoD || din !== 1;
   for (const e of document.querySelectorAll('.arm-only')) e.hidden = !S.viewer.is_arm();
@@ -136,6 +152,10 @@ export function showViews() {
   $('instack').setAttribute('aria-label', din === 2
     ? 'Input plane: click or drag to choose the target input; arrow keys move it'
     : 'Inputs: click or drag to choose the input x; arrow keys move it');
+  $('truth-on').disabled = !S.viewer.has_truth();
+  $('truth-on').closest('label').title = S.viewer.has_truth()
+    ? 'The true p(y | x) the data were drawn from, dashed on the slice'
+    : 'This data set has no known true density';
   $('datanote').textContent = S.viewer.data_note();
   $('familynote').textContent = S.viewer.family_note();
 }
@@ -148,6 +168,7 @@ export function showSampling() {
   $('samp-n').value = String(n);
   $('samp-mode').checked = mode === 1;
   $('intervals-on').checked = S.viewer.intervals();
+  $('truth-on').checked = S.viewer.truth();
   showIntervalsText();
   $('samp-tpi-out').textContent = tpi.toFixed(2);
   $('samp-ts-out').textContent = ts.toFixed(2);
@@ -211,6 +232,13 @@ export function updateStatus() {
 export function applyIntervals() {
   S.viewer.set_intervals($('intervals-on').checked);
   showIntervalsText();
+  writeHash();
+  redraw({ panels: true });
+}
+
+/** The truth toggle: the slice draws the true density dashed; the link follows. */
+export function applyTruth() {
+  S.viewer.set_truth($('truth-on').checked);
   writeHash();
   redraw({ panels: true });
 }

@@ -1,7 +1,18 @@
 // The page as the link shapes it: the caption, locked fields, and in an embed the panels
 // it shows, in order (`panels=`), and the spec fields a student may change (`controls=`).
-// The link is read by the engine; this module only applies it. Captions are plain text.
-import { S, $ } from './state.js';
+// An embed fits its frame: its panels share what the toolbar, caption and fields leave, in
+// a grid whose columns suit the frame's shape; it never scrolls. The link is read by the
+// engine; this module only applies it. Captions are plain text.
+import { S, $, redraw } from './state.js';
+
+/** Below this frame the embed shows the main plot alone, with a note. */
+export const EMBED_MIN = { width: 480, height: 320 };
+/** Panels of text and controls: a row of their own at the bottom, as tall as they need. */
+const TEXT_PANELS = new Set(['diagnostics', 'sampling']);
+/** The part of the frame's height text panels may take together. */
+const TEXT_SHARE = 0.3;
+/** The width / height a plot reads best at. */
+const PLOT_ASPECT = 1.4;
 
 /** Greys out the fields of the keys the link locks, and shows its caption. */
 function applyLocksAndCaption(v) {
@@ -16,13 +27,12 @@ function applyLocksAndCaption(v) {
   $('caption').hidden = !v.caption();
 }
 
-/** In a shaped embed: the chosen panels moved into the embed's column, in the link's order,
- * then the chosen fields. */
+/** The chosen panels moved into the embed's grid, in the link's order; the caption and
+ * the tour above it, the chosen fields below. */
 function shape(v) {
-  const column = $('embed-shape');
+  const grid = $('embed-shape');
   for (const el of document.querySelectorAll('[data-panel]')) el.classList.remove('chosen');
-  column.appendChild($('caption'));
-  column.appendChild($('tour'));
+  grid.before($('caption'), $('tour'));
   const dims = S.twoD ? '2' : '1';
   for (const name of v.panels()) {
     for (const el of document.querySelectorAll(`[data-panel="${name}"]`)) {
@@ -32,7 +42,7 @@ function shape(v) {
       el.classList.add('chosen');
       // Panels inside a chosen one (the two views inside the main plot) come with it.
       for (const inner of el.querySelectorAll('[data-panel]')) inner.classList.add('chosen');
-      column.appendChild(el);
+      grid.appendChild(el);
     }
   }
   const shown = new Set(v.controls());
@@ -40,7 +50,45 @@ function shape(v) {
     const f = $('spec-' + key.name);
     if (f) f.closest('label').hidden = !shown.has(key.name);
   }
-  if (shown.size) column.appendChild($('spec'));
+  $('all-settings').open = true;
+  $('spec').hidden = !S.keys.some((k) => shown.has(k.name));
+  grid.after($('spec'));
+}
+
+/** Lays the embed's panels out for the frame: as many columns as bring each plot nearest
+ * to PLOT_ASPECT; text panels in rows of their own below. Too small a frame: the main plot
+ * alone. Called again when the frame or the shown views change. */
+export function layoutEmbed() {
+  if (!document.body.classList.contains('embed')) return;
+  const tiny = innerWidth < EMBED_MIN.width || innerHeight < EMBED_MIN.height;
+  document.body.classList.toggle('embed-tiny', tiny);
+  const grid = $('embed-shape');
+  const cells = [...grid.children].filter((e) => !e.hidden && (!tiny || e.dataset.panel === 'main'));
+  const plots = cells.filter((e) => !TEXT_PANELS.has(e.dataset.panel));
+  const texts = cells.length - plots.length;
+  grid.style.gridTemplateColumns = '';
+  grid.style.gridTemplateRows = '';
+  const n = Math.max(1, plots.length);
+  const w = grid.clientWidth || innerWidth;
+  const h = Math.max(1, grid.clientHeight || innerHeight);
+  let best = 1;
+  let bestScore = Infinity;
+  for (let c = 1; c <= n; c++) {
+    const r = Math.ceil(n / c);
+    const score = Math.abs(Math.log(((w / c) / (h / r)) / PLOT_ASPECT));
+    if (score < bestScore) [best, bestScore] = [c, score];
+  }
+  const rows = Math.ceil(n / best);
+  grid.style.gridTemplateColumns = `repeat(${best}, minmax(0, 1fr))`;
+  grid.style.gridTemplateRows = `repeat(${rows}, minmax(0, 1fr))` + ' auto'.repeat(texts);
+  for (const el of cells) {
+    const text = TEXT_PANELS.has(el.dataset.panel);
+    el.classList.toggle('embed-text', text);
+    // Text panels share at most TEXT_SHARE of the frame; they scroll inside it.
+    el.style.maxHeight = text ? `${Math.round((TEXT_SHARE * innerHeight) / texts)}px` : '';
+  }
+  S.calDue = true;
+  redraw({ panels: true });
 }
 
 export function applyShape() {
@@ -50,8 +98,29 @@ export function applyShape() {
   const shown = new Set(v.controls());
   document.querySelector('.intervals-toggle').hidden = v.embed() && !shown.has('intervals');
   document.querySelector('label.speed').hidden = v.embed() && !shown.has('speed');
+  document.querySelector('.truth-toggle').hidden = v.embed() && !shown.has('truth');
   if (!v.embed()) return;
   document.body.classList.add('embed');
-  document.body.classList.toggle('embed-shaped', v.shaped());
-  if (v.shaped()) shape(v);
+  shape(v);
+  layoutEmbed();
+  if (!S.embedObserved) {
+    S.embedObserved = true;
+    new ResizeObserver(() => layoutEmbed()).observe($('embed-shape'));
+  }
+}
+
+/** The height an embed of `width` needs to show `panels` comfortably (each plot about
+ * PLOT_ASPECT, from 200 to 420 px tall), with the toolbar, the caption and the fields of
+ * `controls`: what the builder proposes. Any frame down to EMBED_MIN still fits. */
+export function embedHeight(width, panels, controls, caption) {
+  const plots = Math.max(1, panels.filter((p) => !TEXT_PANELS.has(p)).length);
+  const texts = panels.length - panels.filter((p) => !TEXT_PANELS.has(p)).length;
+  const cols = Math.max(1, Math.min(plots, Math.floor(width / 300)));
+  const cell = Math.min(420, Math.max(200, width / cols / PLOT_ASPECT));
+  const line = (chars) => Math.ceil((chars * 7.5) / Math.max(1, width - 12));
+  const toolbar = 34 + 20 * line(90); // the buttons, and the status line under them
+  const captionH = caption ? 8 + 20 * line(caption.length) : 0;
+  const fields = controls.length ? 34 * line(controls.length * 30) : 0;
+  const need = toolbar + captionH + Math.ceil(plots / cols) * cell + texts * 90 + fields + 16;
+  return Math.min(2000, Math.max(EMBED_MIN.height, Math.round(need / 10) * 10));
 }

@@ -17,7 +17,7 @@ import { EVENT, on } from './events.js';
 import { startWorker, ask } from './worker-client.js';
 import { rebuild, onHashChange, importModel, showIssues } from './links.js';
 import {
-  buildForm, buildLab, setPlaying, step, applySampling, applyIntervals,
+  buildForm, buildLab, setPlaying, step, applySampling, applyIntervals, applyTruth,
   syncForm, showViews, showPlaying, showSampling, updateStatus, showSpeed, applySpeed,
 } from './controls.js';
 import { usePoints, linkTooLong, offerRestore } from './points.js';
@@ -122,6 +122,7 @@ function wireToolbar() {
   wireBuilder(copyText);
   for (const id of ['samp-n', 'samp-tpi', 'samp-ts', 'samp-mode']) $(id).addEventListener('input', applySampling);
   $('intervals-on').addEventListener('change', applyIntervals);
+  $('truth-on').addEventListener('change', applyTruth);
   $('speed').addEventListener('change', applySpeed);
   $('sweep-run').addEventListener('click', () => startSweep($('sweep-k').value, $('sweep-seeds').value));
   $('sweep-cancel').addEventListener('click', cancelSweep);

@@ -9,6 +9,7 @@ export const S = {
   training: false, // the worker is training (playing, or steps asked for)
   stepsWindow: [], // [time, steps] samples for steps/s
   twoD: false, // two output dimensions: the input and output planes instead of the main plot
+  embedObserved: false, // the embed's grid is laid out again when its size changes
   dark: false, // the page and its plots are dark (theme.js)
   calDue: false, // a new calibration report to draw
   calWanted: false, // a report is awaited (window.mdn.calibrationFresh), panel shown or not

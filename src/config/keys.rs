@@ -57,10 +57,23 @@ pub enum Value {
 /// One key of a link, on values of type `T`.
 pub struct Key<T> {
     pub name: &'static str,
+    /// What the page's form calls the key, in plain words (empty: its name).
+    pub label: &'static str,
     pub kind: Kind,
     pub meaning: &'static str,
     pub get: fn(&T) -> Value,
     pub set: fn(&mut T, Value),
+}
+
+impl<T> Key<T> {
+    /// What the form calls the key: its label, or its name.
+    pub fn label(&self) -> &'static str {
+        if self.label.is_empty() {
+            self.name
+        } else {
+            self.label
+        }
+    }
 }
 
 /// One problem found while reading a link. `key` is the key it concerns.
@@ -607,9 +620,16 @@ pub fn markdown(rows: &[[String; 4]]) -> String {
 
 /// A key of one of a spec's choices (an enum with [`crate::base::named::Named`]).
 macro_rules! choice {
+    ($field:ident: $t:ty, $meaning:literal, label = $label:literal) => {
+        Key {
+            label: $label,
+            ..choice!($field: $t, $meaning)
+        }
+    };
     ($field:ident: $t:ty, $meaning:literal) => {
         Key {
             name: stringify!($field),
+            label: "",
             kind: Kind::Choice(<$t>::NAMES),
             meaning: $meaning,
             get: |s| Value::Choice(s.$field.index()),
@@ -624,9 +644,16 @@ macro_rules! choice {
 
 /// A key of a whole number of a spec, from lo to hi.
 macro_rules! int {
+    ($field:ident: $t:ty, $lo:expr, $hi:expr, $meaning:literal, label = $label:literal) => {
+        Key {
+            label: $label,
+            ..int!($field: $t, $lo, $hi, $meaning)
+        }
+    };
     ($field:ident: $t:ty, $lo:expr, $hi:expr, $meaning:literal) => {
         Key {
             name: stringify!($field),
+            label: "",
             kind: Kind::Int($lo as u64, $hi as u64),
             meaning: $meaning,
             get: |s| Value::Int(s.$field as u64),
@@ -641,9 +668,16 @@ macro_rules! int {
 
 /// A key of a number of a spec, within a range.
 macro_rules! float {
+    ($field:ident, $range:expr, $meaning:literal, label = $label:literal) => {
+        Key {
+            label: $label,
+            ..float!($field, $range, $meaning)
+        }
+    };
     ($field:ident, $range:expr, $meaning:literal) => {
         Key {
             name: stringify!($field),
+            label: "",
             kind: Kind::Float($range.0, $range.1),
             meaning: $meaning,
             get: |s| Value::Float(s.$field),

@@ -135,12 +135,13 @@ pub const WEIGHT_DECAY_RANGE: (f64, f64) = (0.0, 0.1);
 /// Every key of the spec, in the order links write them: the one declaration of each key,
 /// from which reading, writing, `mdn keys`, the README's table and the page's form follow.
 pub const KEYS: &[Key<Spec>] = &[
-    choice!(data: Data, "data set"),
-    int!(n: usize, N_RANGE.0, N_RANGE.1, "training points (the validation set has 10000 more)"),
-    int!(seed: u64, 0, SEED_MAX, "seed of data, initialisation and batches"),
-    int!(k: usize, K_RANGE.0, K_RANGE.1, "mixture components"),
+    choice!(data: Data, "data set", label = "data set"),
+    int!(n: usize, N_RANGE.0, N_RANGE.1, "training points (the validation set has 10000 more)", label = "training points"),
+    int!(seed: u64, 0, SEED_MAX, "seed of data, initialisation and batches", label = "seed"),
+    int!(k: usize, K_RANGE.0, K_RANGE.1, "mixture components", label = "components K"),
     Key {
         name: "hidden",
+        label: "hidden layers",
         kind: Kind::Widths {
             layers: LAYERS_MAX,
             lo: WIDTH_RANGE.0 as u64,
@@ -154,17 +155,23 @@ pub const KEYS: &[Key<Spec>] = &[
             }
         },
     },
-    choice!(act: Activation, "hidden activation"),
-    choice!(sigma: SigmaMap, "map from raw output to σ"),
-    float!(sigma_min, SIGMA_MIN_RANGE, "floor added to every σ"),
+    choice!(act: Activation, "hidden activation", label = "activation"),
+    choice!(sigma: SigmaMap, "map from raw output to σ", label = "σ map"),
+    float!(
+        sigma_min,
+        SIGMA_MIN_RANGE,
+        "floor added to every σ",
+        label = "σ floor"
+    ),
     choice!(
         cov: Covariance,
         "covariance of each component for 2-D outputs (full: Cholesky factor)"
-    ),
+    , label = "covariance"),
     // Written only when not Gaussian and, for ν, only with Student-t: links and files of
     // the Gaussian head read and write as they did before families existed.
     Key {
         name: "family",
+        label: "component family",
         kind: Kind::Choice(Family::NAMES),
         meaning: "distribution of each component (hurdle: mass at 0 + log-normals; \
                   vonmises: angles)",
@@ -180,6 +187,7 @@ pub const KEYS: &[Key<Spec>] = &[
     },
     Key {
         name: "nu",
+        label: "ν (Student-t)",
         kind: Kind::Float(NU_RANGE.0, NU_RANGE.1),
         meaning:
             "family=student: degrees of freedom ν, 4 unless given (1: Cauchy; large: Gaussian)",
@@ -193,15 +201,16 @@ pub const KEYS: &[Key<Spec>] = &[
             }
         },
     },
-    choice!(opt: OptimizerKind, "optimizer (sgd has momentum)"),
-    float!(lr, LR_RANGE, "learning rate"),
+    choice!(opt: OptimizerKind, "optimizer (sgd has momentum)", label = "optimizer"),
+    float!(lr, LR_RANGE, "learning rate", label = "learning rate"),
     choice!(
         schedule: Schedule,
         "learning-rate schedule (cosine: down to lr/100 at `steps`)"
-    ),
-    float!(momentum, MOMENTUM_RANGE, "SGD momentum"),
+    , label = "lr schedule"),
+    float!(momentum, MOMENTUM_RANGE, "SGD momentum", label = "momentum"),
     Key {
         name: "batch",
+        label: "batch size",
         kind: Kind::AllOrInt(BATCH_RANGE.0 as u64, BATCH_RANGE.1 as u64),
         meaning: "mini-batch size (capped at n)",
         get: |s| match s.batch {
@@ -214,37 +223,47 @@ pub const KEYS: &[Key<Spec>] = &[
             _ => {}
         },
     },
-    int!(steps: u64, 0, STEPS_MAX, "steps `mdn train` runs"),
-    float!(clip, CLIP_RANGE, "gradient-norm clip (0: off)"),
+    int!(steps: u64, 0, STEPS_MAX, "steps `mdn train` runs", label = "planned steps"),
+    float!(
+        clip,
+        CLIP_RANGE,
+        "gradient-norm clip (0: off)",
+        label = "gradient clip"
+    ),
     float!(
         pi_floor,
         PI_FLOOR_RANGE,
-        "ε: every π is at least ε/K (π = (1−ε) softmax + ε/K)"
+        "ε: every π is at least ε/K (π = (1−ε) softmax + ε/K)",
+        label = "π floor ε"
     ),
     int!(
         reinit_dead: u64,
         0,
         STEPS_MAX,
         "every N steps, move dead components onto badly explained data (0: off)"
-    ),
-    choice!(init: Init, "initial means: as initialised, or spread over the targets"),
+    , label = "re-seat unused every"),
+    choice!(init: Init, "initial means: as initialised, or spread over the targets", label = "initial means"),
     float!(
         noise_x,
         NOISE_RANGE,
-        "noise regularization: std of noise on the standardised inputs"
+        "noise regularization: std of noise on the standardised inputs",
+        label = "input noise"
     ),
     float!(
         noise_y,
         NOISE_RANGE,
-        "noise regularization: std of noise on the targets"
+        "noise regularization: std of noise on the targets",
+        label = "target noise"
     ),
     float!(
         weight_decay,
         WEIGHT_DECAY_RANGE,
-        "decoupled weight decay per step (× lr)"
+        "decoupled weight decay per step (× lr)",
+        label = "weight decay"
     ),
     Key {
         name: "pts",
+        label: "your points",
         kind: Kind::Points,
         meaning: "data=custom: your points, compressed; n is their training part",
         get: |s| Value::Points(s.points.clone()),

@@ -252,7 +252,7 @@ impl Shape {
 /// What each family is for, for the page (plain text).
 pub fn note(family: Family) -> &'static str {
     match family {
-        Family::Gaussian => "Gaussian components: the seed's MDN. Each component is N(μ, σ²); \
+        Family::Gaussian => "Gaussian components, as in Bishop's MDN: each component is N(μ, σ²); \
             a good default for noisy continuous outputs.",
         Family::Laplace => "Laplace components: a sharper peak and exponential tails, so an \
             outlier costs |y − μ|/b rather than (y − μ)²/2σ². The mixture's components move to \

@@ -30,6 +30,8 @@ pub struct View {
     pub intervals: bool,
     /// The heatmaps' colour scale.
     pub scale: Scale,
+    /// Draw the true p(y | x) where the data set has one (the slice, dashed).
+    pub truth: bool,
 }
 
 /// The heatmaps' colour scale: the same at every step, from the data's range (brightness
@@ -58,6 +60,7 @@ impl Default for View {
             mode: false,
             intervals: false,
             scale: Scale::Fixed,
+            truth: true,
         }
     }
 }
@@ -156,9 +159,9 @@ fn panel_names() -> Vec<&'static str> {
     PANELS.to_vec()
 }
 
-/// The toolbar's own controls an embed can show besides the spec's: the intervals toggle
-/// and Play's speed.
-pub const TOOLBAR_CONTROLS: &[&str] = &["intervals", "speed"];
+/// The toolbar's own controls an embed can show besides the spec's: the intervals and the
+/// truth toggles, and Play's speed.
+pub const TOOLBAR_CONTROLS: &[&str] = &["intervals", "truth", "speed"];
 
 /// The spec keys with a field in the form (all but the points): what `lock=` greys out.
 fn spec_control_names() -> Vec<&'static str> {
@@ -181,6 +184,7 @@ macro_rules! temperature {
     ($name:ident, $field:ident, $meaning:literal) => {
         Key {
             name: stringify!($name),
+            label: "",
             kind: Kind::Float(Temperature::RANGE.0, Temperature::RANGE.1),
             meaning: $meaning,
             get: |l| Value::Float(l.view.$field),
@@ -198,6 +202,7 @@ macro_rules! flag {
     ($($path:ident).+, $meaning:literal) => {
         Key {
             name: last!($($path).+),
+            label: "",
             kind: Kind::Flag,
             meaning: $meaning,
             get: |l| if l.$($path).+ { Value::Flag(true) } else { Value::Absent },
@@ -215,6 +220,7 @@ macro_rules! names {
     ($field:ident, $names:ident, $meaning:literal) => {
         Key {
             name: stringify!($field),
+            label: "",
             kind: Kind::List($names),
             meaning: $meaning,
             get: |l| match l.$field.is_empty() {
@@ -243,6 +249,7 @@ macro_rules! last {
 pub const VIEW_KEYS: &[Key<Link>] = &[
     Key {
         name: "target",
+        label: "",
         kind: Kind::Numbers(2),
         meaning: "the 2-D views' input (moved into the data's range)",
         get: |l| match &l.view.target {
@@ -259,6 +266,7 @@ pub const VIEW_KEYS: &[Key<Link>] = &[
     temperature!(tsigma, temp_sigma, "sampling: temperature of the scales"),
     Key {
         name: "samples",
+        label: "",
         kind: Kind::Int(0, 1000),
         meaning: "sampling: samples drawn (0, 50, 300 or 1000; others go to the nearest)",
         get: |l| match l.view.samples {
@@ -278,6 +286,7 @@ pub const VIEW_KEYS: &[Key<Link>] = &[
     ),
     Key {
         name: "scale",
+        label: "",
         kind: Kind::Choice(SCALES),
         meaning: "the heatmaps' colour scale: fixed over training, from the data's range (whole-number ticks), or auto, following the densest cell of each frame",
         get: |l| match l.view.scale {
@@ -290,13 +299,32 @@ pub const VIEW_KEYS: &[Key<Link>] = &[
             }
         },
     },
+    Key {
+        name: "truth",
+        label: "",
+        kind: Kind::Choice(TRUTHS),
+        meaning: "the true p(y | x) dashed on the slice, where the data set has one: on or off",
+        get: |l| match l.view.truth {
+            true => Value::Absent,
+            false => Value::Choice(1),
+        },
+        set: |l, v| {
+            if let Value::Choice(i) = v {
+                l.view.truth = i == 0
+            }
+        },
+    },
 ];
+
+/// The truth toggle's names in links (shown by default).
+pub const TRUTHS: &[&str] = &["on", "off"];
 
 /// How the page opens and what it shows.
 pub const PAGE_KEYS: &[Key<Link>] = &[
     flag!(play, "start training at once"),
     Key {
         name: "speed",
+        label: "",
         kind: Kind::Choice(SPEEDS),
         meaning: "how fast Play trains: slow (40 steps/s), normal (150), fast (600) or max (as fast as the engine goes); steps and numbers are the same at any speed",
         get: |l| match l.speed {
@@ -311,7 +339,7 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
     },
     flag!(
         embed,
-        "only the main plot and its controls, for an iframe of 640×400"
+        "only the main plot and its controls, laid out to fit the iframe"
     ),
     names!(
         panels,
@@ -320,8 +348,9 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
     ),
     Key {
         name: "controls",
+        label: "",
         kind: Kind::List(control_names),
-        meaning: "embed: the controls shown, spec keys and the toolbar's intervals and speed (the others are hidden)",
+        meaning: "embed: the controls shown, spec keys and the toolbar's intervals, truth and speed (the others are hidden)",
         get: |l| {
             l.controls
                 .as_ref()
@@ -335,6 +364,7 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
     },
     Key {
         name: "caption",
+        label: "",
         kind: Kind::Text(CAPTION_MAX),
         meaning: "a short text shown above the plot (plain text)",
         get: |l| match l.caption.as_str() {
@@ -354,6 +384,7 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
     ),
     Key {
         name: "theme",
+        label: "",
         kind: Kind::Choice(THEMES),
         meaning: "light or dark colours (default: as the system prefers)",
         get: |l| match l.theme {
@@ -369,6 +400,7 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
     },
     Key {
         name: "tour",
+        label: "",
         kind: Kind::Int(0, crate::share::tour::STEPS.len() as u64),
         meaning: "the guided tour's step shown (0: none)",
         get: |l| match l.tour {

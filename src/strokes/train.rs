@@ -75,6 +75,7 @@ pub const KEYS: &[Key<StrokeSpec>] = &[
     crate::config::keys::choice!(data: StrokeData, "words to train on: the built-in Hershey words, or your drawn ones (at least 2)"),
     Key {
         name: "drawn",
+        label: "",
         kind: Kind::Text(crate::data::userdata::LINK_LIMIT),
         meaning: "your drawn words (the pad writes it)",
         get: |s| {
@@ -96,6 +97,7 @@ pub const KEYS: &[Key<StrokeSpec>] = &[
     int!(layers: usize, 1, 2, "LSTM layers"),
     Key {
         name: "skip",
+        label: "",
         kind: Kind::Flag,
         meaning:
             "Graves' skip connections: every layer sees the input, the output sees every layer",
@@ -117,6 +119,7 @@ pub const KEYS: &[Key<StrokeSpec>] = &[
     int!(steps: usize, 1, 100_000, "training steps"),
     Key {
         name: "clip",
+        label: "",
         kind: Kind::Flag,
         meaning: "Graves' gradient clipping: output derivatives to ±100, gate derivatives to ±10",
         get: |s| Value::Flag(s.clip),

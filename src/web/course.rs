@@ -89,7 +89,8 @@ impl Viewer {
     }
 
     /// The embed code of this experiment as the builder sets it: the panels and the
-    /// controls shown (names as in the link keys), a caption, and the iframe's size.
+    /// controls shown (names as in the link keys), a caption, the iframe's size, and the
+    /// tour step (kept only `with_tour`: an embed starts clean).
     /// Every value is checked as a link's would be (`issues`); `page` is the address of
     /// the playground (the current page, without its hash). Returns `{src, html, issues}`.
     pub fn embed_snippet(
@@ -100,6 +101,7 @@ impl Viewer {
         caption: &str,
         width: f64,
         height: f64,
+        with_tour: bool,
     ) -> Result<JsValue, JsValue> {
         let mut text = format!(
             "{}&embed=1&panels={}&controls={}&caption={}",
@@ -115,7 +117,8 @@ impl Viewer {
         let (mut link, issues) = Link::parse(&text);
         link.view = self.link.view.clone();
         link.theme = self.link.theme;
-        link.tour = self.link.tour;
+        // A clean embed unless the tour step's box is asked for.
+        link.tour = if with_tour { self.link.tour } else { 0 };
         if controls.is_empty() {
             link.controls = None;
         }
@@ -316,6 +319,23 @@ impl Viewer {
     /// Whether the intervals are drawn.
     pub fn intervals(&self) -> bool {
         self.link.view.intervals
+    }
+
+    /// Draw the true p(y | x) on the slice where the data set has one; the link follows
+    /// (`truth=off` when not).
+    pub fn set_truth(&mut self, on: bool) {
+        self.link.view.truth = on;
+    }
+
+    /// Whether the truth is drawn.
+    pub fn truth(&self) -> bool {
+        self.link.view.truth
+    }
+
+    /// Whether this data set has a true p(y | x) to draw on the slice.
+    pub fn has_truth(&self) -> bool {
+        self.info.dout == 1
+            && crate::plot::slice_truth(self.link.spec.data, 0.5, (0.0, 1.0)).is_some()
     }
 
     /// Whether the heatmaps' colour scale stays put over training (`scale=fixed`, the

@@ -49,6 +49,8 @@ pub fn version() -> String {
 #[derive(Serialize)]
 struct KeyRow {
     name: &'static str,
+    /// What the form calls it, in plain words.
+    label: &'static str,
     /// `choice`, `int`, `float`, `widths`, `all-or-int`, `points`, ...
     kind: &'static str,
     /// The names of a choice.
@@ -65,6 +67,7 @@ pub fn spec_keys() -> Result<JsValue, JsValue> {
         .iter()
         .map(|k| KeyRow {
             name: k.name,
+            label: k.label(),
             kind: k.kind.name(),
             options: match k.kind {
                 Kind::Choice(names) => names.to_vec(),

@@ -134,3 +134,83 @@ test('an embed shows the toolbar\'s intervals toggle and speed only where contro
     await p.page.close();
   }
 });
+
+/** What of an embed lies outside its frame: the document's scroll size, and the shown
+ * elements that reach past the frame's edges (outside any element that scrolls). */
+const overflow = (page) => page.evaluate(() => {
+  const out = [];
+  for (const e of document.querySelectorAll('body *')) {
+    if (e.offsetParent === null || e.closest('header, details:not([open]), .embed-text')) continue;
+    const b = e.getBoundingClientRect();
+    if (b.width && (b.bottom > innerHeight + 0.5 || b.right > innerWidth + 0.5)) out.push(`${e.tagName.toLowerCase()}#${e.id} ${Math.round(b.right)}×${Math.round(b.bottom)}`);
+  }
+  const d = document.documentElement;
+  return { scroll: [d.scrollWidth, d.scrollHeight], out };
+});
+
+test('an embed fits its frame whatever it shows, down to 480×320; smaller, the main plot alone with a note', async () => {
+  const shapes = [
+    ['panels=main,slice&controls=k', 860, 420],
+    ['panels=loss,diagnostics&controls=k,lr,sigma_min&n=30&sigma_min=0&batch=all', 640, 480],
+    ['panels=main,slice&controls=k&caption=Find%20the%20K%20that%20shows%20three%20peaks', 480, 320],
+    ['data=arm&n=500&panels=main,sampling,diagnostics&controls=k,cov', 640, 400],
+    ['panels=main,slice,params,loss&controls=k,intervals,speed&caption=All%20four', 860, 420],
+    ['panels=calibration,main,sweep', 640, 480],
+    ['tour=3&panels=main,slice', 640, 400],
+    ['panels=outputs,inputs&data=arm&n=500', 480, 320],
+  ];
+  for (const [hash, width, height] of shapes) {
+    const { page, log } = await open(browser, `${server.url}#${hash}&embed=1`, { width, height });
+    await ready(page);
+    await page.evaluate(() => window.mdn.step(150));
+    await settled(page);
+    const r = await overflow(page);
+    assert.ok(r.scroll[0] <= width && r.scroll[1] <= height, `${hash} in ${width}×${height} scrolls: ${r.scroll}`);
+    assert.deepEqual(r.out, [], `${hash} in ${width}×${height}`);
+    // Every chosen plot has room to be read.
+    const heights = await page.$$eval('#embed-shape > .chosen:not(.embed-text)', (els) => els.filter((e) => e.offsetParent !== null).map((e) => e.getBoundingClientRect().height));
+    for (const h of heights) assert.ok(h >= 90, `${hash}: a panel ${h}px tall`);
+    assert.deepEqual(log.errors, []);
+    await page.close();
+  }
+  const { page, log } = await open(browser, `${server.url}#panels=main,slice&controls=k&embed=1&caption=Small`, { width: 400, height: 300 });
+  await ready(page);
+  await settled(page);
+  assert.equal(await page.isVisible('#embed-small'), true, 'the note');
+  assert.equal(await page.isVisible('#slice'), false, 'the slice left out');
+  assert.equal(await page.isVisible('#stack'), true, 'the main plot kept');
+  const r = await overflow(page);
+  assert.ok(r.scroll[0] <= 400 && r.scroll[1] <= 300, `scrolls: ${r.scroll}`);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('the builder reorders panels, sets the height the choice needs, and starts from a clean embed', async () => {
+  const { page, log } = await open(browser, `${server.url}#tour=3`, { width: 1280, height: 900 });
+  await ready(page);
+  await page.click('#embedcode');
+  await page.check('#builder input[value="slice"]');
+  const one = Number(await page.inputValue('#builder-h'));
+  await page.click('button[aria-label="Move slice up"]');
+  await page.check('#builder input[data-group="control"][value="k"]');
+  await page.check('#builder input[value="loss"]');
+  await page.check('#builder input[value="params"]');
+  const three = Number(await page.inputValue('#builder-h'));
+  assert.ok(three > one, `more panels need more height: ${one} → ${three}`);
+  assert.match(await page.textContent('#builder-need'), new RegExp(`about ${three} px`));
+  const code = await page.$eval('#builder-code', (t) => t.value);
+  assert.match(code, /panels=slice,main,params,loss&amp;controls=k/, 'in the order chosen');
+  assert.doesNotMatch(code, /tour=/, 'a clean embed, not the tour step');
+  assert.match(code, new RegExp(`height="${three}"`));
+  await page.check('#builder-tour');
+  assert.match(await page.$eval('#builder-code', (t) => t.value), /tour=3/, 'the tour step when asked for');
+  await page.uncheck('#builder-tour');
+  // The preview at the height set: nothing outside the frame.
+  await page.waitForFunction(() => /panels=slice,main,params,loss/.test(document.getElementById('builder-frame').src) && !/tour=/.test(document.getElementById('builder-frame').src));
+  const frame = page.frames().find((f) => f.url().includes('embed=1'));
+  await frame.waitForFunction(() => document.getElementById('status')?.dataset.ready === '1', null, { timeout: 60_000 });
+  const size = await frame.evaluate(() => [innerWidth, innerHeight, document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+  assert.ok(size[2] <= size[0] && size[3] <= size[1], `the preview fits: ${size}`);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});

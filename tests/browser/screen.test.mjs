@@ -77,3 +77,62 @@ test('pressing Play moves nothing: the plot stays where it was, on a desktop and
     await page.close();
   }
 });
+
+/** The box of an element, in the page's viewport. */
+const boxOf = (page, id) => page.evaluate((i) => {
+  const b = document.getElementById(i).getBoundingClientRect();
+  return { top: b.top, bottom: b.bottom, left: b.left, right: b.right };
+}, id);
+
+test('one screen at 1280×800: the main plot, the slice and the controls a student needs in view; on a phone the plot first', async () => {
+  const { page, log } = await open(browser, `${server.url}#n=400&k=3&hidden=8`, { width: 1280, height: 800 });
+  await ready(page);
+  await settled(page);
+  for (const id of ['stack', 'slice', 'play', 'stepbtn', 'reset', 'speed', 'spec-data', 'spec-k', 'spec-lr', 'spec-steps']) {
+    const b = await boxOf(page, id);
+    assert.ok(b.top >= 0 && b.bottom <= 800 && b.left >= 0 && b.right <= 1280, `${id} in view at 1280×800: ${JSON.stringify(b)}`);
+  }
+  const [plot, slice] = [await boxOf(page, 'stack'), await boxOf(page, 'slice')];
+  assert.ok(slice.left >= plot.right && slice.top < plot.bottom, 'the slice beside the plot');
+  // The rest of the form behind "All settings", with plain labels and the key in small type.
+  assert.equal(await page.isVisible('#spec-sigma_min'), false);
+  await page.click('#all-settings > summary');
+  assert.equal(await page.isVisible('#spec-sigma_min'), true);
+  assert.match(await page.textContent('label:has(#spec-sigma_min) .key-name'), /^σ floorsigma_min$/);
+  // The tour box beside the plot, the plot where it was.
+  await page.evaluate(() => { location.hash = '#tour=3'; });
+  await page.waitForFunction(() => !document.getElementById('tour').hidden);
+  const tour = await boxOf(page, 'tour');
+  const plot2 = await boxOf(page, 'stack');
+  assert.ok(tour.left >= plot2.right && tour.bottom <= 800, `the tour beside the plot: ${JSON.stringify(tour)}`);
+  assert.equal(plot2.top, plot.top, 'opening the tour moves the plot nowhere');
+  assert.deepEqual(log.errors, []);
+  await page.close();
+  const phone = await open(browser, `${server.url}#n=400&k=3&hidden=8`, { width: 390, height: 844 });
+  await ready(phone.page);
+  const p = await boxOf(phone.page, 'stack');
+  const s = await boxOf(phone.page, 'slice');
+  assert.ok(p.bottom <= 844, `the whole plot above the fold on a phone: ${JSON.stringify(p)}`);
+  assert.ok(s.top >= p.bottom, 'the slice under it');
+  assert.deepEqual(phone.log.errors, []);
+  await phone.page.close();
+});
+
+test('the true density dashed on the slice where it is known; truth=off hides it', async () => {
+  const { page, log } = await open(browser, `${server.url}#n=400&k=3&hidden=8&data=ring`);
+  await ready(page);
+  assert.equal(await page.isChecked('#truth-on'), true);
+  assert.match(await page.evaluate(() => window.mdn.svg('slice')), /true density/);
+  await page.uncheck('#truth-on');
+  await page.waitForFunction(() => /truth=off/.test(location.hash));
+  assert.doesNotMatch(await page.evaluate(() => window.mdn.svg('slice')), /true density/);
+  // The link keeps the choice.
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.isChecked('#truth-on'), false);
+  // A data set without a known truth here: the toggle says so.
+  await page.evaluate(() => { location.hash = '#n=400&k=3&hidden=8&data=bishop-forward'; });
+  await page.waitForFunction(() => document.getElementById('truth-on').disabled);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});

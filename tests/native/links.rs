@@ -61,6 +61,7 @@ fn stored_links_open_to_the_same_experiment() {
             intervals: false,
             // Links written before `scale=` open with today's default: a fixed scale.
             scale: Scale::Fixed,
+            truth: true,
         }
     );
     let (page, _) = Link::parse(stored.lines().nth(3).unwrap().split('"').nth(3).unwrap());
@@ -127,6 +128,7 @@ fn every_key_is_documented_once_and_the_page_keys_follow_the_table() {
             "mode",
             "intervals",
             "scale",
+            "truth",
             "play",
             "speed",
             "embed",

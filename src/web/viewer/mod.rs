@@ -82,6 +82,7 @@ impl Viewer {
         self.set_sampling(v.temp_pi, v.temp_sigma, v.samples as u32, v.mode);
         self.link.view.intervals = v.intervals;
         self.link.view.scale = v.scale;
+        self.link.view.truth = v.truth;
         if let Some(t) = &v.target {
             self.set_target(t);
         }
@@ -465,6 +466,11 @@ impl Viewer {
             theme: self.theme(),
             intervals,
             circular: self.link.spec.data == Data::Wind,
+            truth: if self.link.view.truth && self.info.dout == 1 {
+                plot::slice_truth(self.link.spec.data, x0, self.view().y)
+            } else {
+                None
+            },
         }
     }
 

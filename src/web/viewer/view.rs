@@ -15,11 +15,9 @@ impl Viewer {
             mode as u8
         );
         let view = Link::parse(&text).0.view;
-        self.link.view = crate::share::link::View {
-            target: self.link.view.target.take(),
-            intervals: self.link.view.intervals,
-            ..view
-        };
+        let v = &mut self.link.view;
+        (v.temp_pi, v.temp_sigma, v.samples, v.mode) =
+            (view.temp_pi, view.temp_sigma, view.samples, view.mode);
         self.sampling.temp = Temperature {
             pi: view.temp_pi,
             sigma: view.temp_sigma,
