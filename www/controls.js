@@ -7,6 +7,7 @@ import { MSG } from './protocol.js';
 import { ask, tell } from './worker-client.js';
 import { rebuild, writeHash } from './links.js';
 import { storedPoints } from './kept-points.js';
+import { fixed } from './numbers.js';
 
 /** A form field for one key: a list for a choice, a text field for the rest. */
 function field(key) {
@@ -202,7 +203,7 @@ function showDiagnostics() {
   }
 }
 
-const fmt = (v) => (Number.isFinite(v) ? v.toFixed(3) : '—');
+const fmt = (v) => fixed(v, 3);
 
 function rate() {
   if (!S.playing || S.stepsWindow.length < 2) return '';

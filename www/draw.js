@@ -5,6 +5,7 @@
 // (loss, slice, parameters) are drawn four times a second, in frames of their own, so
 // that no single task grows long. Everything is drawn by the Viewer (plotters in Rust).
 import { S, $ } from './state.js';
+import { fixed } from './numbers.js';
 
 const HEAT_CELL = 5; // CSS pixels per heatmap cell (smoothed when scaled up)
 const MIN_FRAME_MS = 30; // the main plot at most about 30 times a second while training
@@ -109,10 +110,12 @@ function reportItem(list, colour, text) {
 /** The numbers behind the 2-D views, as a list with the drawing's colours (textContent only). */
 function showTargetReport() {
   const r = S.viewer.target_report();
-  const f = (v) => Array.from(v, (x) => x.toFixed(3)).join(', ');
+  const f = (v) => Array.from(v, (x) => fixed(x, 3)).join(', ');
   const list = $('targetreport');
   list.replaceChildren();
   reportItem(list, null, `Target input (${f(r.target)})`);
+  const note = S.viewer.target_note();
+  if (note) reportItem(list, null, note);
   if (r.arms.length) {
     for (const a of r.arms) {
       const who = a.component == null ? 'MSE regressor' : `Component ${a.component + 1} (π ${a.pi.toFixed(2)})`;

@@ -51,21 +51,25 @@ pub const STEPS: &[Step] = &[
     Step {
         title: "The mixture finds the branches",
         spec: "data=bishop-inverse",
-        look: "The coloured lines are the mixture's component means μ_k(x), each as opaque as \
-               its weight π_k(x). As training goes on they move onto the branches, and the \
+        look: "The coloured lines are the mixture's component means μₖ(x), each as opaque as \
+               its weight πₖ(x). As training goes on they move onto the branches, and the \
                heatmap of p(y|x) lights up along all three.",
-        try_this: "Train until the MDN's validation NLL (in the status line) is 1 nat below the \
-                   MSE regressor's.",
-        goal: Goal::BeatBaseline(1.0),
+        try_this: "Train until the MDN's validation NLL (in the status line) is 0.8 nats below \
+                   the MSE regressor's.",
+        goal: Goal::BeatBaseline(0.8),
     },
     Step {
-        title: "One slice, several peaks",
+        title: "One slice, and the truth",
         spec: "data=bishop-inverse&steps=3000",
-        look: "The slice panel shows p(y | x₀) at one input. Where the problem has three \
-               answers the density has three peaks; the MSE prediction (black) and the \
-               mixture's mean sit in the valley between them.",
-        try_this: "Train, then point at the main plot (or focus it and press ← →) to move x₀ \
-                   from 0.5 to 0.1: three peaks become one, where only one branch is left.",
+        look: "The slice panel shows the model's p(y | x₀) at one input and, dashed, the true \
+               density the data came from: every t whose curve passes within the noise (±0.1) \
+               of x₀ is equally likely. At x₀ = 0.5, where the slice starts, the three \
+               branches overlap into one flat band, t from 0.15 to 0.85; the mixture makes it \
+               of a few bumps.",
+        try_this: "Train, then point at the main plot (or focus it and press ← →) to move x₀ to \
+                   0.35: the truth splits into two pieces (t from 0.09 to 0.18 and from 0.56 \
+                   to 0.75) and the MSE prediction (black) sits in the empty gap between \
+                   them (about 0.45 once trained). At 0.3 one branch is left.",
         goal: Goal::Look,
     },
     Step {

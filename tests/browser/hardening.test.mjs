@@ -120,7 +120,7 @@ test('9.3 a run that blows up shows finite numbers: no NaN, null or dash in the 
   assertFinite(m, 'metrics');
   assert.match(m.halted, /rolled back to step/);
   const status = await page.textContent('#status');
-  assert.match(status, /validation NLL: MDN -?\d+\.\d{3}, MSE regressor -?\d+\.\d{3} nats/, status);
+  assert.match(status, /validation NLL: MDN −?\d+\.\d{3}, MSE regressor −?\d+\.\d{3} nats/, status);
   assert.deepEqual(log.errors, []);
   await page.close();
 });

@@ -108,7 +108,7 @@ for (const [label, width, height, seed] of [['desktop', 1280, 900, 20261124], ['
     assert.equal(m.step, 100);
     assert.ok(m.val_nll < 0.5, `trains: ${m.val_nll}`);
     await page.waitForFunction(() => /step 100 of 1000/.test(document.getElementById('status').textContent));
-    assert.match(await page.textContent('#status'), /validation NLL: MDN -?\d+\.\d{3}/);
+    assert.match(await page.textContent('#status'), /validation NLL: MDN −?\d+\.\d{3}/);
     await settled(page);
     assert.ok((await inked(page)) > 0.3, 'the plot is drawn');
     assert.equal(await page.evaluate(() => window.__pwned), undefined);

@@ -42,8 +42,8 @@ test('play trains live: the plot follows the training and the validation NLL fal
   // The fit gets there, and the main plot is redrawn as the snapshots come (on a busy
   // machine training may get further between two frames: wait for both, not for a time).
   await page.waitForFunction(() => {
-    const m = /MDN (-?\d+\.\d+)/.exec(document.getElementById('status').textContent);
-    return m && Number(m[1]) < -1.0 && window.mdn.stats().draws >= 10;
+    const m = /MDN (−?\d+\.\d+)/.exec(document.getElementById('status').textContent);
+    return m && Number(m[1].replace('−', '-')) < -1.0 && window.mdn.stats().draws >= 10;
   }, null, { timeout: 300_000 });
   // Training goes on, and so does drawing.
   const stepNow = () => page.evaluate(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)[1]));

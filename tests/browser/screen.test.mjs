@@ -136,3 +136,14 @@ test('the true density dashed on the slice where it is known; truth=off hides it
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+test('the arm: a target away from the data says so; one on the data does not', async () => {
+  const { page, log } = await open(browser, `${server.url}#data=arm&n=300&hidden=8`);
+  await ready(page);
+  await settled(page);
+  assert.doesNotMatch(await page.textContent('#targetreport'), /outside the training data/);
+  await page.evaluate(() => { location.hash = '#data=arm&n=300&hidden=8&target=0.1,0.1'; });
+  await page.waitForFunction(() => /outside the training data/.test(document.getElementById('targetreport').textContent));
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});

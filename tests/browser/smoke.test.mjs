@@ -18,7 +18,7 @@ test('the page loads the engine from a sub-path, trains, and shows metrics', asy
   assert.equal(await ready(page), '1');
   await page.evaluate(() => window.mdn.step(200));
   const text = await page.textContent('#status');
-  assert.match(text, /validation NLL: MDN -?\d+\.\d{3}, MSE regressor -?\d+\.\d{3} nats/);
+  assert.match(text, /validation NLL: MDN −?\d+\.\d{3}, MSE regressor −?\d+\.\d{3} nats/);
   const m = await page.evaluate(() => window.mdn.metrics());
   for (const k of ['step', 'train_nll', 'val_nll', 'baseline_val_mse', 'baseline_val_nll']) assert.ok(k in m, k);
   assert.equal(m.step, 200);

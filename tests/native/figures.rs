@@ -253,3 +253,34 @@ fn the_collapse_step_s_fix_reaches_its_goal_when_trained() {
         m.val_nll
     );
 }
+
+#[test]
+fn every_tour_step_with_a_goal_reaches_done_by_doing_what_it_says() {
+    // Each step's experiment, changed as its "try this" says, trained to its planned
+    // steps: the page then says "Done" (the arm's goal is read from the validation poses'
+    // average misses, which dragging the target only shows).
+    use mdn_playground::share::tour::{achieved, Goal, STEPS};
+    let tries = [
+        (0, "", ""),
+        (1, "", ""),
+        (3, "k=1", "k=3"),
+        (4, "steps=2000", "steps=2000&reinit_dead=200"),
+        (6, "", ""),
+    ];
+    for (i, from, to) in tries {
+        let step = &STEPS[i];
+        assert!(!matches!(step.goal, Goal::Look), "{}", step.title);
+        assert!(step.spec.contains(from), "{}", step.spec);
+        let mut e = trained(&step.spec.replacen(from, to, 1));
+        let m = e.metrics();
+        assert!(
+            achieved(step.goal, &e.spec, &m).is_some(),
+            "{} at step {}: validation NLL {}, regressor {}, dead {}",
+            step.title,
+            m.step,
+            m.val_nll,
+            m.baseline_val_nll,
+            m.dead_components
+        );
+    }
+}

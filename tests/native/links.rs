@@ -158,7 +158,8 @@ fn every_key_is_documented_once_and_the_page_keys_follow_the_table() {
             "samples",
             "mode",
             "intervals",
-            "scale"
+            "scale",
+            "truth"
         ]
     );
     for row in mdn_playground::config::spec::key_docs().iter().chain(&docs) {

@@ -2,6 +2,10 @@
 
 use super::*;
 
+/// How far from every training input, as a share of the inputs' extent (its diagonal), a
+/// target counts as outside the data.
+const OUTSIDE_DATA: f64 = 0.05;
+
 /// The view: sampling, the 2-D views' target, your own points.
 #[wasm_bindgen]
 impl Viewer {
@@ -50,6 +54,39 @@ impl Viewer {
 
     pub fn target(&self) -> Vec<f64> {
         self.target.clone()
+    }
+
+    /// For two inputs: a note when the target lies away from every training input (its
+    /// nearest one farther than [`OUTSIDE_DATA`] of the inputs' extent), where the model's
+    /// answer is a guess; empty otherwise (plain text).
+    pub fn target_note(&self) -> String {
+        if self.info.din != 2 || self.points.is_empty() {
+            return String::new();
+        }
+        let range = |f: fn(&(f64, f64)) -> f64| {
+            let (lo, hi) = self
+                .points
+                .iter()
+                .map(f)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                    (a.min(v), b.max(v))
+                });
+            hi - lo
+        };
+        let span = range(|p| p.0).hypot(range(|p| p.1));
+        let (tx, ty) = (self.target[0], self.target[1]);
+        let nearest = self
+            .points
+            .iter()
+            .map(|(x, y)| ((x - tx).powi(2) + (y - ty).powi(2)).sqrt())
+            .fold(f64::INFINITY, f64::min);
+        if nearest <= OUTSIDE_DATA * span {
+            return String::new();
+        }
+        format!(
+            "The target is outside the training data (the nearest input is {nearest:.3} away): \
+             the model never saw inputs here, so its answer is a guess."
+        )
     }
 
     /// What the 2-D views show at the target: π, means and covariances of the likely
