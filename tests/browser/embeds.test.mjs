@@ -72,6 +72,7 @@ test('lock= greys out fields in the full page; the others still work', async () 
   assert.equal(await page.isDisabled('#spec-k'), true);
   assert.equal(await page.isDisabled('#spec-lr'), true);
   assert.equal(await page.isDisabled('#spec-n'), false);
+  await page.click('#all-settings > summary'); // n is among all the settings
   assert.equal(await page.textContent('#caption'), 'K and the learning rate are fixed');
   await page.fill('#spec-n', '600');
   await page.dispatchEvent('#spec-n', 'change');
@@ -207,9 +208,11 @@ test('the builder reorders panels, sets the height the choice needs, and starts 
   await page.uncheck('#builder-tour');
   // The preview at the height set: nothing outside the frame.
   await page.waitForFunction(() => /panels=slice,main,params,loss/.test(document.getElementById('builder-frame').src) && !/tour=/.test(document.getElementById('builder-frame').src));
-  const frame = page.frames().find((f) => f.url().includes('embed=1'));
-  await frame.waitForFunction(() => document.getElementById('status')?.dataset.ready === '1', null, { timeout: 60_000 });
-  const size = await frame.evaluate(() => [innerWidth, innerHeight, document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+  await page.waitForFunction(() => document.getElementById('builder-frame').contentDocument?.getElementById('status')?.dataset.ready === '1', null, { timeout: 60_000 });
+  const size = await page.evaluate(() => {
+    const w = document.getElementById('builder-frame').contentWindow;
+    return [w.innerWidth, w.innerHeight, w.document.documentElement.scrollWidth, w.document.documentElement.scrollHeight];
+  });
   assert.ok(size[2] <= size[0] && size[3] <= size[1], `the preview fits: ${size}`);
   assert.deepEqual(log.errors, []);
   await page.close();

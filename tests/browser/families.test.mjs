@@ -50,6 +50,7 @@ test('the family is a control; a family the data cannot take is refused with a m
   await ready(page);
   assert.equal(await page.inputValue('#spec-family'), 'gaussian');
   assert.ok(!/family=/.test(await page.evaluate(() => window.mdn.spec())), 'a Gaussian link has no family key');
+  await page.click('#all-settings > summary'); // the family is among all the settings
   await page.selectOption('#spec-family', 'student');
   await page.waitForFunction(() => /family=student&nu=4/.test(window.mdn.spec()));
   await ready(page);
