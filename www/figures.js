@@ -45,11 +45,34 @@ export function svgOf(which) {
 }
 
 /** Saves plot `which` as `png` or `svg`. */
-export function saveFigure(which, as) {
+export function saveFigure(which, as, button) {
   const name = `mdn-${which === 'main' ? 'playground' : which}.${as}`;
-  if (as === 'svg') return download(name, 'image/svg+xml', svgOf(which));
+  if (as === 'svg') {
+    let svg;
+    try {
+      svg = svgOf(which);
+    } catch (err) {
+      // Nothing to draw yet (the calibration before it is scored): said beside the button.
+      return saySaveProblem(button, String(err?.message ?? err));
+    }
+    return download(name, 'image/svg+xml', svg);
+  }
   const canvas = which === 'main' || which === 'planes' ? composedPlot() : $(CANVAS[which]);
   canvas.toBlob((b) => download(name, 'image/png', b));
+}
+
+/** A figure that cannot be saved yet: the reason beside its buttons (text only). */
+function saySaveProblem(button, message) {
+  const where = button?.closest('.save');
+  if (!where) return;
+  let note = where.querySelector('.save-note');
+  if (!note) {
+    note = document.createElement('span');
+    note.className = 'save-note';
+    note.setAttribute('role', 'status');
+    where.append(note);
+  }
+  note.textContent = message;
 }
 
 /** The export's framework choices, from the engine's list ([name, title] pairs). */

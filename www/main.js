@@ -118,7 +118,7 @@ function wireToolbar() {
   $('embedcode').addEventListener('click', () => linkTooLong() || openBuilder());
   $('tourbtn').addEventListener('click', startTour);
   wireTour();
-  for (const b of document.querySelectorAll('[data-save]')) b.addEventListener('click', () => saveFigure(b.dataset.save, b.dataset.as));
+  for (const b of document.querySelectorAll('[data-save]')) b.addEventListener('click', () => saveFigure(b.dataset.save, b.dataset.as, b));
   wireBuilder(copyText);
   for (const id of ['samp-n', 'samp-tpi', 'samp-ts', 'samp-mode']) $(id).addEventListener('input', applySampling);
   $('intervals-on').addEventListener('change', applyIntervals);
