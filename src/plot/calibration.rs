@@ -167,8 +167,8 @@ fn axes<'a, DB: DrawingBackend + 'a>(
         .y_desc(y_desc)
         .x_labels(nx)
         .y_labels(ny)
-        .x_label_formatter(&|v| format!("{v:.1}"))
-        .y_label_formatter(&|v| format!("{v:.1}"))
+        .x_label_formatter(&|v| tick(*v, 1))
+        .y_label_formatter(&|v| tick(*v, 1))
         .draw()
         .map_err(e)?;
     Ok(chart)

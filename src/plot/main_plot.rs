@@ -97,8 +97,8 @@ fn main_chart<'a, DB: DrawingBackend + 'a>(
             .axis_desc_style(font.clone().color(&p.frame.theme.ink()))
             .x_labels(6)
             .y_labels(6)
-            .x_label_formatter(&|v| format!("{v:.1}"))
-            .y_label_formatter(&|v| format!("{v:.1}"))
+            .x_label_formatter(&|v| tick(*v, 1))
+            .y_label_formatter(&|v| tick(*v, 1))
             .draw()
             .map_err(e)?;
     }

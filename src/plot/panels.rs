@@ -132,7 +132,7 @@ pub(crate) fn loss_mesh<DB: DrawingBackend>(
         .axis_style(t.ink())
         .x_desc("step")
         .y_desc(y_desc)
-        .x_label_formatter(&|v| format!("{v:.0}"))
+        .x_label_formatter(&|v| tick(*v, 0))
         .label_style(font.clone())
         .axis_desc_style(font.clone())
         .x_labels(5)
@@ -219,8 +219,8 @@ fn component_chart<'a, DB: DrawingBackend + 'a>(
             .axis_desc_style(font.clone())
             .y_labels(3)
             .x_labels(6);
-        mesh.y_label_formatter(&|v| format!("{v:.1}"))
-            .x_label_formatter(&|v| format!("{v:.1}"));
+        mesh.y_label_formatter(&|v| tick(*v, 1))
+            .x_label_formatter(&|v| tick(*v, 1));
         if weights {
             mesh.y_desc("πₖ(x)").x_labels(0);
         } else {
@@ -502,8 +502,8 @@ fn slice_chart<'a, DB: DrawingBackend + 'a>(
             .y_desc("density")
             .x_labels(6)
             .y_labels(4)
-            .x_label_formatter(&|v| format!("{v:.1}"))
-            .y_label_formatter(&|v| format!("{v:.1}"))
+            .x_label_formatter(&|v| tick(*v, 1))
+            .y_label_formatter(&|v| tick(*v, 1))
             .draw()
             .map_err(e)?;
     }

@@ -149,11 +149,7 @@ pub(crate) fn colour_bar<DB: DrawingBackend>(
             let v = hi - (hi - lo) * i as f64 / 4.0;
             let y = rect.1 + height * i / 4;
             // A fixed scale's ticks are whole numbers; one that follows the model's, tenths.
-            let text = if colour.fixed {
-                format!("{v:.0}")
-            } else {
-                format!("{v:.1}")
-            };
+            let text = tick(v, if colour.fixed { 0 } else { 1 });
             bar.draw(&Text::new(
                 text,
                 (bx + bw + px(4.0), y - px(6.0)),
@@ -248,6 +244,17 @@ pub(crate) fn series_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .border_style(theme.ink().mix(0.2))
         .label_font(font)
         .draw()
+}
+
+/// An axis tick's text: `decimals` places, the true minus sign (as every figure's other text
+/// writes it), and no "−0.0".
+pub(crate) fn tick(v: f64, decimals: usize) -> String {
+    let text = format!("{v:.decimals$}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        Some(rest) => format!("−{rest}"),
+        None => text,
+    }
 }
 
 pub(crate) fn light_chart_style(s: f64) -> FontDesc<'static> {

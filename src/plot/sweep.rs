@@ -1,5 +1,6 @@
 //! The sweep plot: validation NLL and BIC against K.
 
+use crate::plot::tick;
 use crate::train::sweep::{Report, Row, Summary};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -15,7 +16,8 @@ struct Panel {
 }
 
 /// The K sweep: validation NLL (each seed a dot, the mean a line) and BIC against K,
-/// side by side, the chosen K of each marked.
+/// side by side, the K where each is lowest marked ("lowest: K = …", as the sweep's line
+/// of text says it).
 pub fn draw_sweep<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     r: &Report,
@@ -63,6 +65,13 @@ fn sweep_panel<DB: DrawingBackend>(
         (lo, hi) = (0.0, 1.0);
     }
     let pad = 0.08 * (hi - lo).max(1e-6);
+    // As many decimals as a fifth of the range needs: "−4000", not "−4000.0"; "−1.12".
+    let step = (hi - lo + 2.0 * pad) / 5.0;
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-libm::log10(step)).ceil().clamp(0.0, 4.0) as usize
+    };
     let mut b = ChartBuilder::on(area);
     b.margin(px(8.0));
     if text {
@@ -80,7 +89,9 @@ fn sweep_panel<DB: DrawingBackend>(
             .x_desc("K (components)")
             .y_desc(panel.label)
             .x_labels(r.k_max.min(15))
-            .x_label_formatter(&|v| format!("{v:.0}"))
+            .x_label_formatter(&|v| tick(*v, 0))
+            .y_labels(5)
+            .y_label_formatter(&|v| tick(*v, decimals))
             .label_style(font.clone())
             .axis_desc_style(font.clone())
             .draw()
@@ -100,7 +111,7 @@ fn sweep_panel<DB: DrawingBackend>(
             let h = if right { HPos::Left } else { HPos::Right };
             let style = font.clone().color(&accent).pos(Pos::new(h, VPos::Top));
             let x = k as f64 + if right { 0.08 } else { -0.08 };
-            let label = Text::new(format!("chosen: K = {k}"), (x, hi + pad), style);
+            let label = Text::new(format!("lowest: K = {k}"), (x, hi + pad), style);
             chart.draw_series(std::iter::once(label)).map_err(e)?;
         }
     }

@@ -18,7 +18,7 @@ pub use scene::{
     hex, log_density, Arm, ComponentReport, Sampling, Scene, SceneReport, PI_MIN, SAMPLES_MAX,
 };
 
-use super::{ColourScale, Frame, Layer, View};
+use super::{tick, ColourScale, Frame, Layer, View};
 use crate::base::rng::Rng;
 use crate::mdn::mixture::{Mixture, Temperature};
 use plotters::coord::types::RangedCoordf64;
@@ -74,8 +74,8 @@ fn mesh<DB: DrawingBackend>(
         .axis_desc_style(font.color(&ink))
         .x_labels(6)
         .y_labels(6)
-        .x_label_formatter(&|v| format!("{v:.1}"))
-        .y_label_formatter(&|v| format!("{v:.1}"))
+        .x_label_formatter(&|v| tick(*v, 1))
+        .y_label_formatter(&|v| tick(*v, 1))
         .draw()
         .map_err(|e| e.to_string())
 }
