@@ -125,6 +125,8 @@ pub(crate) fn loss_mesh<DB: DrawingBackend>(
     font: &TextStyle,
     y_desc: &str,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let y = chart.y_range();
+    let decimals = tick_decimals(y.start, y.end, 5).max(1);
     chart
         .configure_mesh()
         .light_line_style(t.grid(0.05))
@@ -133,6 +135,7 @@ pub(crate) fn loss_mesh<DB: DrawingBackend>(
         .x_desc("step")
         .y_desc(y_desc)
         .x_label_formatter(&|v| tick(*v, 0))
+        .y_label_formatter(&|v| tick(*v, decimals))
         .label_style(font.clone())
         .axis_desc_style(font.clone())
         .x_labels(5)

@@ -257,6 +257,17 @@ pub(crate) fn tick(v: f64, decimals: usize) -> String {
     }
 }
 
+/// The decimals ticks need over `lo..hi` with about `n` of them: none from a step of 1 up
+/// ("−4000", not "−4000.0"), else as many as the step's first digit needs (at most 4).
+pub(crate) fn tick_decimals(lo: f64, hi: f64, n: usize) -> usize {
+    let step = (hi - lo) / n.max(1) as f64;
+    if !(step > 0.0) || step >= 1.0 {
+        0
+    } else {
+        (-libm::log10(step)).ceil().clamp(0.0, 4.0) as usize
+    }
+}
+
 pub(crate) fn light_chart_style(s: f64) -> FontDesc<'static> {
     ("sans-serif", 12.0 * s).into_font()
 }
