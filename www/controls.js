@@ -155,7 +155,7 @@ export function showViews() {
     : 'Inputs: click or drag to choose the input x; arrow keys move it');
   $('truth-on').disabled = !S.viewer.has_truth();
   $('truth-on').closest('label').title = S.viewer.has_truth()
-    ? 'The true p(y | x) the data were drawn from, dashed on the slice'
+    ? 'The true p(y | x) the data were drawn from: dashed on the slice, its 90% region outlined on the heatmap (the arm: its two exact poses)'
     : 'This data set has no known true density';
   $('datanote').textContent = S.viewer.data_note();
   $('familynote').textContent = S.viewer.family_note();
@@ -237,7 +237,7 @@ export function applyIntervals() {
   redraw({ panels: true });
 }
 
-/** The truth toggle: the slice draws the true density dashed; the link follows. */
+/** The truth toggle: the slice draws the true density dashed, the heatmap the true region's outline; the link follows. */
 export function applyTruth() {
   S.viewer.set_truth($('truth-on').checked);
   writeHash();

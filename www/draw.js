@@ -47,7 +47,7 @@ function drawMain() {
   sizeCanvas(base);
   sizeCanvas(top);
   const legend = live.clientWidth >= 560;
-  const key = `${S.generation}:${base.width}x${base.height}:${legend}:${S.dark}`;
+  const key = `${S.generation}:${base.width}x${base.height}:${legend}:${S.dark}:${v.truth()}`;
   if (key !== S.staticKey || !S.plotRect) {
     S.staticKey = key;
     base.getContext('2d').clearRect(0, 0, base.width, base.height);

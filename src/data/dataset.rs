@@ -301,11 +301,21 @@ fn ln_normal(y: f64, mu: f64, sd: f64) -> f64 {
     -0.5 * z * z - libm::log(sd) - crate::base::math::HALF_LN_2PI
 }
 
-/// ln p(y | x) of the true conditional density, where it has one (ring, regimes, wind;
-/// rain's is mixed: ln P(dry) at y = 0, ln P(wet) + ln p(y | wet) above, see
-/// [`bayes_nll`]).
+/// ln p(y | x) of the true conditional density, where it has one in closed form (the
+/// forward problem, ring, regimes, wind; rain's is mixed: ln P(dry) at y = 0,
+/// ln P(wet) + ln p(y | wet) above, see [`bayes_nll`]). The inverse problem's is uniform
+/// over a set found numerically ([`super::truth::column`]).
 pub fn true_log_density(data: Data, x: f64, y: f64) -> Option<f64> {
     match data {
+        Data::BishopForward => {
+            // x + 0.3 sin 2πx plus noise uniform on [−0.1, 0.1]: density 5 within 0.1.
+            let g = x + 0.3 * libm::sin(2.0 * std::f64::consts::PI * x);
+            Some(if (y - g).abs() <= 0.1 {
+                libm::log(5.0)
+            } else {
+                f64::NEG_INFINITY
+            })
+        }
         Data::Rain => {
             let (p, mu, sd) = rain(x);
             Some(if y <= 0.0 {
@@ -474,7 +484,7 @@ fn builtin_info(data: Data) -> DataInfo {
             y_ranges: vec![(0.0, 1.5), (1.2, 5.1)],
             // Without noise the true conditional is two points: its NLL is −∞.
             bayes_nll: None,
-            // Reached with the elbow either way: θ = (0.75, 2.30) or about (0.43, 3.98).
+            // Reached with the elbow either way: θ ≈ (0.758, 2.284) or (0.436, 3.999).
             target: vec![0.78, 0.53],
             note: "Inverse kinematics: most targets are reached with the elbow up or down.",
         },

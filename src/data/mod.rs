@@ -2,4 +2,5 @@
 //! points from CSV text or a link ([`userdata`]).
 
 pub mod dataset;
+pub mod truth;
 pub mod userdata;

@@ -176,6 +176,45 @@ impl Mixture {
         s
     }
 
+    /// A Gaussian mixture convolved with N(0, diag(w²)): each covariance Σ_k + diag(w²),
+    /// its Cholesky factor recomputed (full covariance) or its scales widened (diagonal).
+    /// What a display whose resolution is about `w` can show of a sharp mode. Other
+    /// families are returned as they are.
+    pub fn smoothed(&self, w: &[f64]) -> Mixture {
+        let mut m = self.clone();
+        if self.family != Family::Gaussian || w.len() != self.d {
+            return m;
+        }
+        let (d, t) = (self.d, self.t());
+        for c in 0..self.k {
+            let mut s = self.covariance(c);
+            for a in 0..d {
+                s[a * d + a] += w[a] * w[a];
+            }
+            // Cholesky, row by row: L_ab = (S_ab − Σ_j<b L_aj L_bj) / L_bb.
+            let mut l = vec![0.0; d * d];
+            for a in 0..d {
+                for b in 0..=a {
+                    let dot: f64 = (0..b).map(|j| l[a * d + j] * l[b * d + j]).sum();
+                    l[a * d + b] = if a == b {
+                        (s[a * d + a] - dot).max(0.0).sqrt()
+                    } else {
+                        (s[a * d + b] - dot) / l[b * d + b]
+                    };
+                }
+            }
+            for a in 0..d {
+                m.sigma[c * d + a] = l[a * d + a];
+                for b in 0..a {
+                    if t > 0 {
+                        m.off[c * t + off_index(a, b)] = l[a * d + b] / l[a * d + a];
+                    }
+                }
+            }
+        }
+        m
+    }
+
     /// ln π_k + ln N(y; μ_k, L_k L_kᵀ) of component `c`, by forward substitution:
     /// z = L⁻¹(y − μ), i.e. z_a = (y_a − μ_a) / L_aa − Σ_b<a N_ab z_b, and
     /// ln N = −½|z|² − Σ_a ln L_aa − (D/2) ln 2π.
@@ -649,4 +688,33 @@ fn solve_spd(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
         x[i] = (y[i] - (i + 1..n).map(|m| l[m * n + i] * x[m]).sum::<f64>()) / l[i * n + i];
     }
     x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smoothing_adds_the_widths_to_each_covariance() {
+        // Two components in 2-D with full covariances (a correlated one).
+        let m = Mixture::gaussian(
+            2,
+            vec![0.3, 0.7],
+            vec![libm::log(0.3), libm::log(0.7)],
+            vec![0.0, 1.0, 2.0, -1.0],
+            vec![0.01, 0.02, 0.5, 0.3],
+            vec![-0.8, 1.5],
+        );
+        let w = [0.05, 0.1];
+        let s = m.smoothed(&w);
+        for c in 0..2 {
+            let (a, b) = (m.covariance(c), s.covariance(c));
+            let want = [a[0] + w[0] * w[0], a[1], a[2], a[3] + w[1] * w[1]];
+            for i in 0..4 {
+                assert!((b[i] - want[i]).abs() < 1e-14, "{c}: {b:?} vs {want:?}");
+            }
+        }
+        assert_eq!((s.mu.clone(), s.pi.clone()), (m.mu.clone(), m.pi.clone()));
+        assert!(s.check().is_ok());
+    }
 }

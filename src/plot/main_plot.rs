@@ -20,6 +20,9 @@ pub struct MainPlot<'a> {
     pub colour: ColourScale,
     /// The 90% central interval and HPD region as functions of x, when asked for.
     pub intervals: Option<&'a Intervals>,
+    /// The boundary of the true 90% region (see [`super::truth`]), when known and asked
+    /// for: drawn on the static layer.
+    pub truth: Option<&'a [super::truth::Segment]>,
 }
 
 /// The main plot's chart: its drawing area and its data coordinates.
@@ -40,6 +43,9 @@ pub fn draw_main<DB: DrawingBackend>(
     let stat = p.frame.layer != Layer::Live;
     if stat && !p.points.is_empty() {
         draw_data(&mut chart, p.points, s)?;
+    }
+    if let Some(segments) = p.truth.filter(|_| stat) {
+        draw_truth(&mut chart, segments, p.frame.view, s)?;
     }
     draw_point_mass(&mut chart, p)?;
     draw_means(&mut chart, p.curves, s)?;
@@ -121,6 +127,43 @@ fn draw_data<DB: DrawingBackend>(
         .map_err(|e| e.to_string())?;
     Ok(())
 }
+
+/// The true region's boundary: thin dashes in the truth's colour (dashed, as on the
+/// slice) on a dark casing, which keeps them apart from the heatmap's own greens. The
+/// dashes are the segments in every other square of a checkerboard over the view, which
+/// any line crosses square by square.
+fn draw_truth<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    segments: &[super::truth::Segment],
+    view: View,
+    s: f64,
+) -> Result<(), String> {
+    let px = |v: f64| (v * s).round().max(1.0) as u32;
+    let square = |v: f64, (lo, hi): (f64, f64)| (DASHES * (v - lo) / (hi - lo)).floor() as i64;
+    let dashes: Vec<&super::truth::Segment> = segments
+        .iter()
+        .filter(|[a, b]| {
+            let mid = (0.5 * (a.0 + b.0), 0.5 * (a.1 + b.1));
+            (square(mid.0, view.x) + square(mid.1, view.y)) % 2 == 0
+        })
+        .collect();
+    for style in [
+        BLACK.mix(0.7).stroke_width(px(3.5)),
+        TRUTH_COLOUR.stroke_width(px(1.5)),
+    ] {
+        chart
+            .draw_series(
+                dashes
+                    .iter()
+                    .map(|seg| PathElement::new(seg.to_vec(), style)),
+            )
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Squares of the truth's dash checkerboard across the view, each way.
+const DASHES: f64 = 70.0;
 
 /// The hurdle's point mass: P(y = 0 | x) as a bar per x in the strip below zero (full
 /// strip height at probability 1).
@@ -273,6 +316,9 @@ fn draw_legend<DB: DrawingBackend>(
         ),
         ("training data", RGBColor(200, 200, 200), Marker::Point),
     ];
+    if p.truth.is_some() {
+        items.push(("true 90% region", TRUTH_COLOUR, Marker::Line));
+    }
     if p.intervals.is_some() {
         items.push(("90% HPD region (hatched)", HPD_COLOUR, Marker::Line));
         items.push((
@@ -290,6 +336,9 @@ fn draw_legend<DB: DrawingBackend>(
     legend_box(main, (x0, y0), px(280.0), &items, Paper::Heatmap, s).map_err(|e| e.to_string())
 }
 
+/// The truth's colour over the heatmap: its green on paper, lightened to show on dark
+/// cells.
+pub const TRUTH_COLOUR: RGBColor = RGBColor(100, 206, 167);
 /// The HPD region's colour over the heatmap, and the central interval's.
 pub const HPD_COLOUR: RGBColor = RGBColor(255, 255, 255);
 pub const CENTRAL_COLOUR: RGBColor = RGBColor(255, 110, 199);

@@ -12,6 +12,7 @@
 //! | the panels: loss, parameters against x, the slice | `panels` |
 //! | the sweep plot | `sweep` |
 //! | the calibration panel: PIT histograms, coverage against nominal mass | `calibration` |
+//! | the true distribution beside the model's: on the slice, contours on the heatmap | [`truth`] |
 //! | the 2-D views (input plane with the arm, output plane) | [`plane`] |
 //! | SVG figures (page and `mdn render`), with the heatmap as an embedded PNG | [`svg`] |
 //! | pen strokes and their samples (the handwriting model) | [`strokes`] |
@@ -28,6 +29,7 @@ pub mod strokes;
 mod style;
 pub mod svg;
 mod sweep;
+pub mod truth;
 
 pub use calibration::*;
 pub use frame::*;
@@ -36,6 +38,7 @@ pub use panels::*;
 pub use query::*;
 pub use style::*;
 pub use sweep::*;
+pub use truth::{region_contours, slice_truth, SliceTruth};
 
 /// A chart over two f64 axes, as every panel draws on.
 pub(crate) type Chart<'a, DB> = plotters::chart::ChartContext<

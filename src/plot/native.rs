@@ -47,6 +47,7 @@ pub fn main_plot_rgb(
         modes: &[],
         colour: ColourScale::NONE,
         intervals: None,
+        truth: None,
     };
     // Where the plot area falls (the layout does not depend on the data drawn).
     let mut scratch = vec![0u8; (w * h * 3) as usize];
@@ -93,6 +94,7 @@ pub fn main_plot_svg(
         modes: &[],
         colour,
         intervals: None,
+        truth: None,
     };
     super::svg::figure(
         w,

@@ -2,7 +2,6 @@
 //! and the slice p(y | x0).
 
 use super::*;
-use crate::data::dataset::Data;
 use crate::mdn::mixture::Mixture;
 use crate::plot::Chart;
 use plotters::coord::types::RangedCoordf64;
@@ -325,38 +324,8 @@ pub struct Slice<'a> {
     pub intervals: Option<&'a SliceIntervals>,
     /// The outputs are angles (the wind): also draw the slice on a circle.
     pub circular: bool,
-    /// The true p(y | x0) as (y, density) points, where it is known and asked for.
-    pub truth: Option<Vec<(f64, f64)>>,
-}
-
-/// The true density at x0 over `y` as points for the slice, where the data set has one:
-/// the inverse problem (uniform over the t whose curve lies within the noise), ring,
-/// regimes, wind, and rain's wet days (its dry days are a point mass, not a density).
-pub fn slice_truth(data: Data, x0: f64, y: (f64, f64)) -> Option<Vec<(f64, f64)>> {
-    if let Some(g) = crate::forecast::calibration::truth(data, x0, y) {
-        // Steps drawn as steps: each grid point's value held to the next.
-        let mut out = Vec::with_capacity(2 * g.y.len());
-        for i in 0..g.y.len() {
-            if i > 0 && g.p[i] != g.p[i - 1] {
-                out.push((g.y[i], g.p[i - 1]));
-            }
-            out.push((g.y[i], g.p[i]));
-        }
-        return Some(out);
-    }
-    crate::data::dataset::true_log_density(data, x0, 0.5)?;
-    let n = 300;
-    Some(
-        (0..n)
-            .map(|i| y.0 + (y.1 - y.0) * i as f64 / (n - 1) as f64)
-            .filter(|v| data != Data::Rain || *v > 0.0)
-            .map(|v| {
-                let ln_p = crate::data::dataset::true_log_density(data, x0, v)
-                    .unwrap_or(f64::NEG_INFINITY);
-                (v, crate::base::math::exp(ln_p))
-            })
-            .collect(),
-    )
+    /// The true p(y | x0), where it is known and asked for.
+    pub truth: Option<super::truth::SliceTruth>,
 }
 
 /// The intervals the slice draws: exact (see [`crate::forecast`]).
@@ -435,7 +404,12 @@ fn draw_slice_line<DB: DrawingBackend>(
         .iter()
         .map(|y| crate::base::math::exp(m.log_density(&[*y])))
         .collect();
-    let truth_top = p.truth.iter().flatten().map(|v| v.1).fold(0.0, f64::max);
+    let truth_top = p
+        .truth
+        .iter()
+        .flat_map(|t| &t.curve)
+        .map(|v| v.1)
+        .fold(0.0, f64::max);
     let top = dens
         .iter()
         .cloned()
@@ -446,7 +420,7 @@ fn draw_slice_line<DB: DrawingBackend>(
     let mut chart = slice_chart(root, p, top)?;
     draw_slice_density(&mut chart, p, &ys, &dens, top)?;
     if let Some(truth) = &p.truth {
-        draw_slice_truth(&mut chart, p, truth)?;
+        draw_slice_truth(&mut chart, p, truth, top)?;
     }
     if let Some(iv) = p.intervals {
         draw_slice_intervals(&mut chart, p, iv, &ys, &dens, top)?;
@@ -471,7 +445,9 @@ fn headroom(p: &Slice) -> f64 {
     if !p.text {
         return 1.08;
     }
-    let entries = 2 + p.truth.is_some() as usize + 2 * p.intervals.is_some() as usize;
+    let atoms = p.mixture.p_zero > 0.0 || p.truth.as_ref().is_some_and(|t| t.atom.is_some());
+    let entries =
+        2 + p.truth.is_some() as usize + 2 * p.intervals.is_some() as usize + atoms as usize;
     1.1 + 0.15 * entries as f64
 }
 
@@ -560,25 +536,47 @@ fn draw_slice_density<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The true density, dashed, with its legend entry.
+/// The true density, dashed, with its legend entry; its point mass as a dashed bar on
+/// the point-mass scale (full height at probability 1).
 fn draw_slice_truth<DB: DrawingBackend>(
     chart: &mut Chart<DB>,
     p: &Slice,
-    truth: &[(f64, f64)],
+    truth: &super::truth::SliceTruth,
+    top: f64,
 ) -> Result<(), String> {
     let px = |v: f64| (v * p.scale).round() as i32;
     let colour = p.theme.line(Line::Bayes);
     let style = colour.stroke_width(px(2.0) as u32);
+    let dashed =
+        |pts: Vec<(f64, f64)>| DashedLineSeries::new(pts, px(6.0) as u32, px(4.0) as u32, style);
+    let curve = truth.curve.iter().map(|&(y, d)| (y, d.min(top))).collect();
     chart
-        .draw_series(DashedLineSeries::new(
-            truth.iter().copied(),
-            px(6.0) as u32,
-            px(4.0) as u32,
-            style,
-        ))
+        .draw_series(dashed(curve))
         .map_err(|e| e.to_string())?
         .label("true density")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+    if let Some((at, prob)) = truth.atom {
+        let w = 0.012 * (p.y.1 - p.y.0);
+        let h = prob * top;
+        let outline = vec![(at - w, 0.0), (at - w, h), (at + w, h), (at + w, 0.0)];
+        let s = chart
+            .draw_series(dashed(outline))
+            .map_err(|e| e.to_string())?;
+        if p.text {
+            s.label(format!("true P(y = {}) = {}", tick(at, 0), tick(prob, 2)))
+                .legend(move |(x, y)| {
+                    PathElement::new(
+                        vec![
+                            (x + 3, y + 6),
+                            (x + 3, y - 6),
+                            (x + 11, y - 6),
+                            (x + 11, y + 6),
+                        ],
+                        style,
+                    )
+                });
+        }
+    }
     Ok(())
 }
 

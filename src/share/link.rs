@@ -303,7 +303,7 @@ pub const VIEW_KEYS: &[Key<Link>] = &[
         name: "truth",
         label: "",
         kind: Kind::Choice(TRUTHS),
-        meaning: "the true p(y | x) dashed on the slice, where the data set has one: on or off",
+        meaning: "the true p(y | x), where the data set has one: dashed on the slice, its 90% region outlined on the heatmap, the arm's two poses on its output plane; on or off",
         get: |l| match l.view.truth {
             true => Value::Absent,
             false => Value::Choice(1),

@@ -332,10 +332,10 @@ impl Viewer {
         self.link.view.truth
     }
 
-    /// Whether this data set has a true p(y | x) to draw on the slice.
+    /// Whether this data set has a true p(y | x) to draw (every built-in set: on the
+    /// slice and the heatmap, the arm's poses on its output plane).
     pub fn has_truth(&self) -> bool {
-        self.info.dout == 1
-            && crate::plot::slice_truth(self.link.spec.data, 0.5, (0.0, 1.0)).is_some()
+        crate::data::truth::known(self.link.spec.data)
     }
 
     /// Whether the heatmaps' colour scale stays put over training (`scale=fixed`, the

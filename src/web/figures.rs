@@ -47,6 +47,7 @@ impl Viewer {
             }
             "planes" => {
                 let arm = self.is_arm();
+                let poses = self.arm_truth();
                 plane::planes_svg(
                     &self.model,
                     &self.info,
@@ -54,6 +55,7 @@ impl Viewer {
                     &self.target,
                     self.sampling,
                     arm,
+                    &poses,
                     (w, h),
                     theme,
                 )
@@ -110,6 +112,7 @@ impl Viewer {
             samples: &samples,
             modes: &modes,
             colour,
+            truth: self.truth_shown(),
         };
         let heat = |r: &_| Some((*r, rgba, cw, ch));
         svg::figure(w, h, theme, |root| plot::draw_main(root, &p), heat)

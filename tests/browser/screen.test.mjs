@@ -118,20 +118,48 @@ test('one screen at 1280×800: the main plot, the slice and the controls a stude
   await phone.page.close();
 });
 
-test('the true density dashed on the slice where it is known; truth=off hides it', async () => {
+/** Pixels of a canvas within 40 of `rgb` in every channel. */
+async function near(page, id, rgb) {
+  return page.evaluate(([id, rgb]) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] > 200 && rgb.every((v, j) => Math.abs(d[i + j] - v) < 40)) n++;
+    }
+    return n;
+  }, [id, rgb]);
+}
+const TRUTH_GREEN = [100, 206, 167];
+
+test('the truth: dashed on the slice, its 90% region outlined on the heatmap; truth=off hides both', async () => {
   const { page, log } = await open(browser, `${server.url}#n=400&k=3&hidden=8&data=ring`);
   await ready(page);
+  await settled(page);
   assert.equal(await page.isChecked('#truth-on'), true);
   assert.match(await page.evaluate(() => window.mdn.svg('slice')), /true density/);
+  assert.match(await page.evaluate(() => window.mdn.svg('main')), /true 90% region/);
+  const outlined = await near(page, 'points', TRUTH_GREEN);
+  assert.ok(outlined > 200, `the outline's pixels on the heatmap: ${outlined}`);
   await page.uncheck('#truth-on');
   await page.waitForFunction(() => /truth=off/.test(location.hash));
+  await settled(page);
   assert.doesNotMatch(await page.evaluate(() => window.mdn.svg('slice')), /true density/);
+  assert.doesNotMatch(await page.evaluate(() => window.mdn.svg('main')), /true 90% region/);
+  assert.ok((await near(page, 'points', TRUTH_GREEN)) < outlined / 10, 'the outline is gone');
   // The link keeps the choice.
   await page.reload();
   await ready(page);
   assert.equal(await page.isChecked('#truth-on'), false);
-  // A data set without a known truth here: the toggle says so.
-  await page.evaluate(() => { location.hash = '#n=400&k=3&hidden=8&data=bishop-forward'; });
+  // Rain: its dry days' probability is a dashed bar beside the wet days' density.
+  await page.evaluate(() => { location.hash = '#n=400&k=3&hidden=8&data=rain&truth=on'; });
+  await page.waitForFunction(() => /true P\(y = 0\)/.test(window.mdn.svg('slice')));
+  // The arm: its two exact poses ringed on the output plane.
+  await page.evaluate(() => { location.hash = '#n=300&k=3&hidden=8&data=arm'; });
+  await page.waitForFunction(() => /true poses/.test(window.mdn.svg('planes')));
+  // Your own points have no known truth: the toggle says so.
+  const pts = 'x,y\n' + Array.from({ length: 30 }, (_, i) => `${i / 30},${(i % 3) / 3}`).join('\n');
+  await page.evaluate((p) => window.mdn.usePoints(p), pts);
   await page.waitForFunction(() => document.getElementById('truth-on').disabled);
   assert.deepEqual(log.errors, []);
   await page.close();

@@ -1,6 +1,7 @@
 //! Figures for slides and handouts: SVG output with the same drawing code, the
 //! dark theme, the loss panel's range, and the guided tour's steps.
 
+use mdn_playground::data::truth as dataset_truth;
 use mdn_playground::plot::{self, svg, Theme, View};
 use mdn_playground::share::link::Link;
 use mdn_playground::train::experiment::Metrics;
@@ -141,6 +142,7 @@ fn the_arm_views_as_svg() {
         &e.info.target,
         plot::plane::Sampling::default(),
         true,
+        &dataset_truth::arm_poses(&e.info.target),
         (1000, 500),
         Theme::LIGHT,
     )
@@ -151,6 +153,7 @@ fn the_arm_views_as_svg() {
         "one heatmap: the output plane"
     );
     assert!(s.contains("misses by"), "the arm legend");
+    assert!(s.contains("true poses"), "the true poses' legend");
 }
 
 #[test]

@@ -74,6 +74,7 @@ pub(crate) fn render(args: &[String]) -> Result<(), Fail> {
                 &target,
                 sampling,
                 arm,
+                &[],
                 (w, h),
                 theme,
             ))

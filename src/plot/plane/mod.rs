@@ -98,9 +98,29 @@ pub struct OutputPlot<'a> {
     pub scene: &'a Scene,
     /// The colour scale (ln p) of the heatmap underneath.
     pub colour: ColourScale,
+    /// The true p(y | x) where it is a few points (the arm's exact poses), when asked for.
+    pub truth: &'a [[f64; 2]],
 }
-/// The heatmap of ln p over the output plane as RGBA, and its colour range, as
-/// [`super::density_rgba`] does for the main plot.
+/// The output plane's heatmap shows p(y | x) smoothed by a Gaussian of this share of
+/// each axis: a mode sharper than that (the arm's, whose data have no noise, end at the
+/// σ floor) shows as a spot a few cells wide rather than one cell. The ellipses, the HPD
+/// contour and every number are the model's own, unsmoothed.
+pub const SMOOTHING: f64 = 0.015;
+
+/// What the heatmap shows of `mixture` (see [`SMOOTHING`]).
+pub fn smoothed(mixture: &Mixture, view: &View) -> Mixture {
+    if mixture.d != 2 {
+        return mixture.clone();
+    }
+    let w = [
+        SMOOTHING * (view.x.1 - view.x.0),
+        SMOOTHING * (view.y.1 - view.y.0),
+    ];
+    mixture.smoothed(&w)
+}
+
+/// The heatmap of ln p over the output plane (smoothed, see [`SMOOTHING`]) as RGBA, and
+/// its colour range, as [`super::density_rgba`] does for the main plot.
 pub fn density_rgba(
     mixture: &Mixture,
     view: &View,
@@ -108,7 +128,7 @@ pub fn density_rgba(
     h: usize,
     fixed: Option<ColourScale>,
 ) -> (Vec<u8>, ColourScale) {
-    super::density_rgba(&log_density(mixture, view, w, h), fixed)
+    super::density_rgba(&log_density(&smoothed(mixture, view), view, w, h), fixed)
 }
 
 /// The output plane's fixed colour scale (see [`ColourScale::fixed`]).
@@ -133,8 +153,8 @@ pub fn hpd_log_level(mixture: &Mixture, mass: f64) -> f64 {
     let i = (((1.0 - mass) * HPD_SAMPLES as f64) as usize).min(HPD_SAMPLES - 1);
     lp[i]
 }
-/// [`density_rgba`] with the contour of the HPD region of mass `mass` drawn in white: the
-/// cells inside whose neighbour (right or below) is outside.
+/// [`density_rgba`] with the contour of the model's own (unsmoothed) HPD region of mass
+/// `mass` drawn in white: the cells inside whose neighbour (right or below) is outside.
 pub fn density_rgba_hpd(
     mixture: &Mixture,
     view: &View,
@@ -143,8 +163,8 @@ pub fn density_rgba_hpd(
     mass: f64,
     fixed: Option<ColourScale>,
 ) -> (Vec<u8>, ColourScale) {
+    let (mut rgba, scale) = density_rgba(mixture, view, w, h, fixed);
     let grid = log_density(mixture, view, w, h);
-    let (mut rgba, scale) = super::density_rgba(&grid, fixed);
     let level = hpd_log_level(mixture, mass);
     let inside = |r: usize, c: usize| grid[[r, c]] >= level;
     for r in 0..h {
@@ -188,6 +208,7 @@ pub mod native {
             frame: Frame::outputs(info, true, scale, Layer::Static),
             scene: &scene,
             colour: ColourScale::NONE,
+            truth: &[],
         };
         // Where the output plot's area falls (it does not depend on the data drawn).
         let mut scratch = vec![0u8; (w * h * 3) as usize];
@@ -231,6 +252,7 @@ pub fn planes_svg(
     target: &[f64],
     sampling: Sampling,
     arm: bool,
+    truth: &[[f64; 2]],
     (w, h): (u32, u32),
     theme: crate::plot::Theme,
 ) -> Result<String, String> {
@@ -247,6 +269,7 @@ pub fn planes_svg(
         frame,
         scene: &scene,
         colour,
+        truth,
     };
     let inp = InputPlot {
         frame: Frame::inputs(info, true, scale, Layer::All).themed(theme),

@@ -6,6 +6,7 @@ use super::{chart_on, mesh, OutputPlot, MSE_COLOUR};
 use crate::mdn::mixture::Mixture;
 use crate::plot::{
     colour_bar, component_colour, legend_box, Chart, Layer, Marker, Paper, Rect, MODE_COLOUR,
+    TRUTH_COLOUR,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -56,6 +57,7 @@ pub fn draw_outputs<DB: DrawingBackend>(
     if m.d == 2 {
         draw_ellipses(&mut chart, p)?;
     }
+    draw_truth(&mut chart, p)?;
     if p.frame.text && p.frame.legend {
         let mut items: Vec<(&str, RGBColor, Marker)> = vec![
             ("MSE prediction (between the modes)", WHITE, Marker::Point),
@@ -75,12 +77,30 @@ pub fn draw_outputs<DB: DrawingBackend>(
         if p.scene.mode.is_some() {
             items.push(("most probable point (mode)", MODE_COLOUR, Marker::Point));
         }
+        if !p.truth.is_empty() {
+            items.push(("true poses (exact, no noise)", TRUTH_COLOUR, Marker::Point));
+        }
         // In the area's own coordinates (the plot area's are the backend's).
         let base = main.get_base_pixel();
         let at = (rect.0 - base.0 + px(10.0), rect.1 - base.1 + px(10.0));
         legend_box(&main, at, px(270.0), &items, Paper::Heatmap, s).map_err(e)?;
     }
     Ok(rect)
+}
+
+/// The true poses as rings (on a dark casing) that a component's mean should sit in.
+fn draw_truth<DB: DrawingBackend>(chart: &mut Chart<DB>, p: &OutputPlot) -> Result<(), String> {
+    let px = |v: f64| (v * p.frame.scale).round().max(1.0) as u32;
+    for (colour, width) in [(BLACK.mix(0.6), 4.0), (TRUTH_COLOUR.mix(1.0), 2.0)] {
+        chart
+            .draw_series(
+                p.truth
+                    .iter()
+                    .map(|t| Circle::new((t[0], t[1]), px(9.0), colour.stroke_width(px(width)))),
+            )
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Samples, each likely component's mean with its 1σ and 2σ ellipses, the MSE prediction

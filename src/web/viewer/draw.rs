@@ -59,6 +59,7 @@ impl Viewer {
             samples: &samples,
             modes: &modes,
             colour: self.colour,
+            truth: self.truth_shown(),
         };
         let r = on_canvas(canvas, None, |root| plot::draw_main(root, &p))?;
         Ok(vec![r.0, r.1, r.2, r.3])
@@ -154,11 +155,13 @@ impl Viewer {
         live: bool,
     ) -> Result<Vec<i32>, JsValue> {
         self.scene();
+        let poses = self.arm_truth();
         let p = OutputPlot {
             frame: Frame::outputs(&self.info, legend, scale, plot::Layer::of(live))
                 .themed(self.theme()),
             scene: self.scene.as_ref().expect("built above"),
             colour: self.plane_colour,
+            truth: &poses,
         };
         let r = on_canvas(canvas, None, |root| plane::draw_outputs(root, &p))?;
         Ok(vec![r.0, r.1, r.2, r.3])

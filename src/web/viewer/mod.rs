@@ -55,7 +55,13 @@ pub struct Viewer {
     pub(in crate::web) params_seen: u64,
     /// The main plot's intervals, brought up to date a few columns per frame.
     pub(in crate::web) track: plot::IntervalTrack,
+    /// The true 90% region's boundary on the main plot, worked out on first use (it
+    /// depends on the data set and its view only).
+    pub(in crate::web) truth_region: std::cell::OnceCell<Option<Vec<plot::truth::Segment>>>,
 }
+/// The grid the true region's boundary is traced on (x by y).
+const TRUTH_COLUMNS: usize = 160;
+const TRUTH_ROWS: usize = 240;
 /// The time the main plot's intervals may take in a frame: the rest follow in the next.
 const INTERVALS_MS: f64 = 6.0;
 #[wasm_bindgen]
@@ -411,6 +417,7 @@ impl Viewer {
             cal: calibrate::State::new(&exp_val, data, y_range, seed),
             params_seen: 0,
             track: Default::default(),
+            truth_region: Default::default(),
         }
     }
 
@@ -472,6 +479,27 @@ impl Viewer {
                 None
             },
         }
+    }
+
+    /// The arm's two exact poses at the target, when the truth is shown.
+    pub(in crate::web) fn arm_truth(&self) -> Vec<[f64; 2]> {
+        if self.link.view.truth && self.is_arm() {
+            crate::data::truth::arm_poses(&self.target)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The true 90% region's boundary on the main plot, when the truth is shown and known.
+    pub(in crate::web) fn truth_shown(&self) -> Option<&[plot::truth::Segment]> {
+        if !self.link.view.truth || self.info.dout != 1 {
+            return None;
+        }
+        self.truth_region
+            .get_or_init(|| {
+                plot::region_contours(self.link.spec.data, &self.view(), TRUTH_COLUMNS, TRUTH_ROWS)
+            })
+            .as_deref()
     }
 
     pub(in crate::web) fn loss_plot(&self, scale: f64) -> LossPlot<'_> {
