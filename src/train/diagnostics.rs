@@ -1,5 +1,6 @@
 //! What an experiment's metrics say: the numbers themselves ([`Metrics`]), when a
-//! component is dead, and the alarms with their thresholds.
+//! component is dead (unused), the alarms with their thresholds, and the notes said
+//! calmly (many unused components are no fault where the data need few).
 
 use crate::mdn::head::Head;
 use crate::train::pass::Evaluation;
@@ -45,9 +46,12 @@ pub struct Metrics {
     pub dead_components: usize,
     /// The smallest σ of any component with π ≥ [`LIVE_PI`] on a training input.
     pub min_sigma: f64,
-    /// What looks wrong, in words: dead components, variance collapse, divergence, a
-    /// halted run. Empty when nothing does.
+    /// What looks wrong, in words: variance collapse, divergence, a halted run. Empty
+    /// when nothing does.
     pub alarms: Vec<String>,
+    /// What is worth knowing but no fault, in words: many unused (dead) components.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Components moved onto badly explained data by `reinit_dead` so far.
     pub reinitialised: u64,
     /// Why training stopped early, if it did (see [`Experiment::halted`]).
@@ -81,22 +85,28 @@ impl Watch<'_> {
         component_pi.iter().filter(|p| is_dead(**p, head)).count()
     }
 
-    /// The alarms for a training-set evaluation `tr` and the validation NLL `val`.
+    /// The notes of a training-set evaluation `tr`: more than a third of the components
+    /// unused. On a problem with two branches most of twelve components have nothing to
+    /// explain: no fault, said as such, with the way back for a fit that misses a branch.
+    pub fn notes(head: &Head, tr: &Evaluation) -> Vec<String> {
+        let k = tr.component_pi.len();
+        let dead = Watch::dead(head, &tr.component_pi);
+        if dead * 3 <= k {
+            return Vec::new();
+        }
+        vec![format!(
+            "unused components: {dead} of {k} have average π below {DEAD_PI}. Spare \
+             components are no fault where the data need fewer; they get almost no gradient \
+             to come back, so if the fit misses a branch, reinit_dead or init=diverse puts \
+             them to work"
+        )]
+    }
+
     /// The alarms of a training-set evaluation `tr` and the validation NLL `val`.
-    pub fn alarms(&self, head: &Head, tr: &Evaluation, val: f64) -> Vec<String> {
+    pub fn alarms(&self, tr: &Evaluation, val: f64) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(h) = self.halted {
             out.push(format!("halted: {h}"));
-        }
-        let k = tr.component_pi.len();
-        let dead = Watch::dead(head, &tr.component_pi);
-        // A few dead components are spare capacity; an alarm when more than a third are.
-        if dead * 3 > k {
-            out.push(format!(
-                "dead components: {dead} of {k} have average π below {DEAD_PI} — they \
-                 explain no data and get almost no gradient to recover (try reinit_dead \
-                 or init=diverse)"
-            ));
         }
         let floor = self.sigma_min;
         let at_floor =

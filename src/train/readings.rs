@@ -156,7 +156,8 @@ impl Experiment {
             target_std: self.target_std,
             best_val: self.best_val,
         };
-        let alarms = watch.alarms(&self.model.head, &tr, va.nll);
+        let alarms = watch.alarms(&tr, va.nll);
+        let notes = Watch::notes(&self.model.head, &tr);
         let (mdn_fk_error, baseline_fk_error) = match self.spec.data {
             Data::Arm => {
                 let (fk_mdn, fk_base) = self.fk_errors(&self.val);
@@ -181,6 +182,7 @@ impl Experiment {
             component_pi: tr.component_pi,
             min_sigma: tr.min_sigma,
             alarms,
+            notes,
             reinitialised: self.reinitialised,
             halted: self.halted.clone(),
         }

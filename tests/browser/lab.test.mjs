@@ -24,7 +24,7 @@ test('a preset link loads its experiment; the collapse shows in the alarms, the 
   const bad = await page.evaluate(() => window.mdn.step(3000));
   assert.ok(bad.alarms.some((a) => a.startsWith('variance collapse')), JSON.stringify(bad.alarms));
   await page.waitForFunction(() => /variance collapse/.test(document.getElementById('alarms').textContent));
-  assert.match(await page.textContent('#diag'), /Components: \d+ of 12 alive/);
+  assert.match(await page.textContent('#diag'), /Components: \d+ of 12 in use/);
   await page.screenshot({ path: screenshotPath('lab-collapse.png'), fullPage: true });
   // The fix: noise regularization.
   await page.click('#lab li[data-preset="collapse"] a:nth-of-type(2)');

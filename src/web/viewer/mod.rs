@@ -319,21 +319,26 @@ impl Viewer {
             .enumerate()
             .map(|(i, p)| {
                 let dead = crate::train::diagnostics::is_dead(*p, &self.model.head);
-                format!("{}: {p:.3}{}", i + 1, if dead { " dead" } else { "" })
+                format!("{}: {p:.3}{}", i + 1, if dead { " unused" } else { "" })
             })
             .collect();
         let moved = if m.reinitialised > 0 {
-            format!(" · {} dead components moved so far", m.reinitialised)
+            format!(" · {} unused components moved so far", m.reinitialised)
         } else {
             String::new()
         };
+        let unused = match m.dead_components {
+            0 => String::new(),
+            n => format!(" ({n} unused)"),
+        };
+        let notes: String = m.notes.iter().map(|n| format!(" · {n}.")).collect();
         to_js(&Out {
             summary: format!(
-                "Components: {} of {k} alive · smallest σ in use {}{moved}",
+                "Components: {} of {k} in use{unused} · smallest σ in use {}{moved}",
                 k - m.dead_components,
                 significant(m.min_sigma, 3)
             ),
-            components: format!("Average π per component: {}", pis.join(", ")),
+            components: format!("Average π per component: {}{notes}", pis.join(", ")),
             alarms: m.alarms.clone(),
         })
     }
