@@ -174,8 +174,9 @@ pub fn draw_components<DB: DrawingBackend>(
     let k = c.mixtures.first().map_or(0, |m| m.k);
     let look = PanelLook { text, scale, theme };
     let mut chart = component_chart(&top, view.x, (0.0, 1.0), true, look)?;
+    let keys = weight_keys(c, k, view.x);
     for j in 0..k {
-        draw_weight(&mut chart, c, j, look)?;
+        draw_weight(&mut chart, c, j, keys[j], view.x, look)?;
     }
     let mut chart = component_chart(&bottom, view.x, view.y, false, look)?;
     for j in 0..k {
@@ -233,11 +234,50 @@ fn component_chart<'a, DB: DrawingBackend + 'a>(
     Ok(chart)
 }
 
-/// Component `j`'s weight π_j(x), with its number where the weight is largest.
+/// Where each component's number goes on its weight curve: as high on the curve as it
+/// can be without landing on a number placed before it (the heavier components first),
+/// so that components peaking at the same x (often the plot's edge) do not pile up.
+/// None for a component that never carries weight (π ≤ 0.05).
+fn weight_keys(c: &Curves, k: usize, x: (f64, f64)) -> Vec<Option<(f64, f64)>> {
+    let (near_x, near_y) = (KEY_WIDTH * (x.1 - x.0), KEY_HEIGHT);
+    let peak = |j: usize| c.mixtures.iter().map(|m| m.pi[j]).fold(0.0, f64::max);
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|a, b| peak(*b).total_cmp(&peak(*a)));
+    let mut keys = vec![None; k];
+    let mut placed: Vec<(f64, f64)> = Vec::new();
+    for j in order {
+        let mut spots: Vec<(f64, f64)> =
+            c.xs.iter()
+                .zip(&c.mixtures)
+                .map(|(x, m)| (*x, m.pi[j].min(0.9)))
+                .filter(|s| s.1 > 0.05)
+                .collect();
+        spots.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let free = |s: &(f64, f64)| {
+            placed
+                .iter()
+                .all(|p| (p.0 - s.0).abs() > near_x || (p.1 - s.1).abs() > near_y)
+        };
+        let spot = spots.iter().copied().find(free).or(spots.first().copied());
+        if let Some(s) = spot {
+            placed.push(s);
+        }
+        keys[j] = spot;
+    }
+    keys
+}
+
+/// A key's room on the weights chart: this share of the x range, this much of π.
+const KEY_WIDTH: f64 = 0.05;
+const KEY_HEIGHT: f64 = 0.18;
+
+/// Component `j`'s weight π_j(x), with its number at `key` (see [`weight_keys`]).
 fn draw_weight<DB: DrawingBackend>(
     chart: &mut Chart<DB>,
     c: &Curves,
     j: usize,
+    key: Option<(f64, f64)>,
+    x_range: (f64, f64),
     look: PanelLook,
 ) -> Result<(), String> {
     let px = |v: f64| (v * look.scale).round() as i32;
@@ -248,15 +288,17 @@ fn draw_weight<DB: DrawingBackend>(
             .zip(&c.mixtures)
             .map(|(x, m)| (*x, m.pi[j]))
             .collect();
-    // The key: the component's number where its weight is largest.
-    let top = pts.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
     cased_line(chart, pts, colour, look.theme, px(2.0))?;
-    if let Some((x, y)) = top.filter(|t| look.text && t.1 > 0.05) {
+    if let Some((x, y)) = key.filter(|_| look.text) {
         // The number in the ink (a light colour's digit would not read on paper), beside a
-        // dot of the component's colour.
-        let label = EmptyElement::at((x, y.min(0.9)))
+        // dot of the component's colour: to its left near the right edge, where it would
+        // be clipped.
+        let left = x > x_range.1 - KEY_WIDTH * (x_range.1 - x_range.0);
+        let digits = if j + 1 < 10 { 1.0 } else { 2.0 };
+        let dx = if left { -px(6.0 + 8.0 * digits) } else { px(6.0) };
+        let label = EmptyElement::at((x, y))
             + Circle::new((0, 0), px(4.0), colour.filled())
-            + Text::new(format!("{}", j + 1), (px(6.0), -px(7.0)), font.clone());
+            + Text::new(format!("{}", j + 1), (dx, -px(7.0)), font.clone());
         chart
             .draw_series(std::iter::once(label))
             .map_err(|e| e.to_string())?;
