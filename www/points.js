@@ -45,7 +45,12 @@ export function usePoints(text, source, kind = 'new') {
   const done = rebuild('#' + S.viewer.link_with_points(p.pts));
   rememberPoints(kind);
   offerRestore();
-  return done.then(() => true);
+  return done.then(() => {
+    // Few points start with settings that suit them: said where the user is looking.
+    const small = S.viewer.small_data_note();
+    if (small && !$('dataerror').textContent.includes(small)) $('dataerror').textContent += ' ' + small;
+    return true;
+  });
 }
 
 /** The point under the pointer, in data units; null outside the plot. */

@@ -1,5 +1,7 @@
 //! The experiment as a link: keys declared once, with their kinds, bounds and messages
-//! ([`keys`]), and the spec that composes the settings of every block ([`spec`]).
+//! ([`keys`]), the spec that composes the settings of every block ([`spec`]), and the
+//! settings that suit a small set of your own points ([`small_data`]).
 
 pub mod keys;
+pub mod small_data;
 pub mod spec;

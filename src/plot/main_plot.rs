@@ -111,18 +111,24 @@ fn main_chart<'a, DB: DrawingBackend + 'a>(
     Ok(chart)
 }
 
-/// The training data: small translucent white dots.
+/// The training data: small translucent white dots, or, for fewer than [`FEW_POINTS`]
+/// (often your own), larger and nearly opaque ones that each can be seen.
 fn draw_data<DB: DrawingBackend>(
     chart: &mut Chart<DB>,
     points: &[(f64, f64)],
     s: f64,
 ) -> Result<(), String> {
-    let dot = ((1.5 * s).round() as i32).max(1) as u32;
+    let (r, alpha) = if points.len() < FEW_POINTS {
+        (3.0, 0.85)
+    } else {
+        (1.5, 0.35)
+    };
+    let dot = ((r * s).round() as i32).max(1) as u32;
     chart
         .draw_series(
             points
                 .iter()
-                .map(|&(x, y)| Circle::new((x, y), dot, WHITE.mix(0.35).filled())),
+                .map(|&(x, y)| Circle::new((x, y), dot, WHITE.mix(alpha).filled())),
         )
         .map_err(|e| e.to_string())?;
     Ok(())
@@ -336,6 +342,8 @@ fn draw_legend<DB: DrawingBackend>(
     legend_box(main, (x0, y0), px(280.0), &items, Paper::Heatmap, s).map_err(|e| e.to_string())
 }
 
+/// Fewer data points than this are drawn large (see [`draw_data`]).
+pub const FEW_POINTS: usize = 500;
 /// The truth's colour over the heatmap: its green on paper, lightened to show on dark
 /// cells.
 pub const TRUTH_COLOUR: RGBColor = RGBColor(100, 206, 167);

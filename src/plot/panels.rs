@@ -295,7 +295,11 @@ fn draw_weight<DB: DrawingBackend>(
         // be clipped.
         let left = x > x_range.1 - KEY_WIDTH * (x_range.1 - x_range.0);
         let digits = if j + 1 < 10 { 1.0 } else { 2.0 };
-        let dx = if left { -px(6.0 + 8.0 * digits) } else { px(6.0) };
+        let dx = if left {
+            -px(6.0 + 8.0 * digits)
+        } else {
+            px(6.0)
+        };
         let label = EmptyElement::at((x, y))
             + Circle::new((0, 0), px(4.0), colour.filled())
             + Text::new(format!("{}", j + 1), (dx, -px(7.0)), font.clone());

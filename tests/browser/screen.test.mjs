@@ -175,3 +175,29 @@ test('the arm: a target away from the data says so; one on the data does not', a
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+test('a small set of your own points starts with settings that suit it, and the page says so', async () => {
+  const { page, log } = await open(browser, `${server.url}#n=400&hidden=8`);
+  await ready(page);
+  // 60 points on Bishop's curve (a fixed sequence, no randomness).
+  let u = 0.5;
+  const rows = Array.from({ length: 60 }, (_, i) => {
+    u = (u * 9301 + 49297 + i) % 233280 / 233280;
+    const t = (i + 0.5) / 60;
+    return `${t + 0.3 * Math.sin(2 * Math.PI * t) + 0.2 * (u - 0.5)},${t}`;
+  });
+  await page.evaluate((csv) => window.mdn.usePoints(csv), 'x,y\n' + rows.join('\n'));
+  await page.waitForFunction(() => /are few for the defaults/.test(document.getElementById('dataerror').textContent));
+  const hash = await page.evaluate(() => location.hash);
+  for (const kv of ['k=3', 'hidden=8,8', 'steps=2000', 'noise_x=0.1']) assert.ok(hash.includes(kv), `${kv} in ${hash}`);
+  assert.match(await page.textContent('#datanote'), /60 points are few/);
+  // Trained, it generalises (the defaults gave a validation NLL of about +6 here).
+  await page.evaluate(() => window.mdn.step(2000));
+  const m = await page.evaluate(() => window.mdn.metrics());
+  assert.ok(m.val_nll < 1, `validation NLL ${m.val_nll}`);
+  // A link of your points with settings of its own keeps them, and says nothing of it.
+  await page.evaluate(() => { location.hash = location.hash.replace('k=3', 'k=5'); });
+  await page.waitForFunction(() => !/are few/.test(document.getElementById('datanote').textContent));
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});

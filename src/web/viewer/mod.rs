@@ -218,10 +218,21 @@ impl Viewer {
     }
 
     /// The link of this experiment on points `pts` (their link form) as `data=custom`.
+    /// Coming from a built-in data set, a small set starts with the settings that suit it
+    /// ([`crate::config::small_data`]), which [`Viewer::data_note`] then states.
     pub fn link_with_points(&self, pts: &str) -> String {
         let mut spec = self.link.spec.clone();
         spec.data = Data::Custom;
         spec.points = crate::data::userdata::decode(pts).ok();
+        if self.link.spec.data != Data::Custom {
+            if let Some((s, _)) = spec
+                .points
+                .as_ref()
+                .and_then(|p| crate::config::small_data::suited(&spec, p))
+            {
+                spec = s;
+            }
+        }
         self.relink(Spec::parse_lenient(&spec.format(), &[]).0)
     }
 
@@ -274,8 +285,25 @@ impl Viewer {
     }
 
     /// What is special about the data set, in a sentence or two (plain text).
+    /// With a small set of your own points trained with the settings that suit it, the
+    /// sentence that says so follows.
     pub fn data_note(&self) -> String {
-        self.info.note.to_string()
+        match self.small_data_note() {
+            note if note.is_empty() => self.info.note.to_string(),
+            note => format!("{} {note}", self.info.note),
+        }
+    }
+
+    /// A small set of your own points trained with the settings that suit it: the
+    /// sentence that says so (empty otherwise).
+    pub fn small_data_note(&self) -> String {
+        let spec = &self.link.spec;
+        spec.points
+            .as_ref()
+            .filter(|_| spec.data == Data::Custom)
+            .and_then(|p| crate::config::small_data::suited(spec, p))
+            .filter(|(s, _)| s == spec)
+            .map_or(String::new(), |(_, note)| note)
     }
 
     /// Steps taken (of the latest snapshot), and planned.
