@@ -462,7 +462,7 @@ fn draw_slice_line<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(truth_top, f64::max)
         .max(1e-3)
-        * headroom(p);
+        * headroom(p, legend_room(root, p.scale));
     let mut chart = slice_chart(root, p, top)?;
     draw_slice_density(&mut chart, p, &ys, &dens, top)?;
     if let Some(truth) = &p.truth {
@@ -478,17 +478,28 @@ fn draw_slice_line<DB: DrawingBackend>(
     if m.p_zero > 0.0 && (p.y.0..=p.y.1).contains(&0.0) {
         draw_slice_point_mass(&mut chart, p, top)?;
     }
-    if p.text {
+    if p.text && legend_room(root, p.scale) {
         let font = light_chart_style(p.scale).color(&p.theme.ink());
         series_legend(&mut chart, font, p.theme).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
 
+/// Whether the slice is large enough for its legend (at least [`LEGEND_ROOM`] CSS pixels
+/// each way): in a small embed the legend's box would cover the density it names (the
+/// page's caption names the lines there).
+fn legend_room<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scale: f64) -> bool {
+    let (w, h) = root.dim_in_pixel();
+    w as f64 >= LEGEND_ROOM.0 * scale && h as f64 >= LEGEND_ROOM.1 * scale
+}
+
+/// See [`legend_room`].
+const LEGEND_ROOM: (f64, f64) = (260.0, 180.0);
+
 /// How far above the highest density the slice's axis goes: with text, enough that the
 /// legend's box in the upper right (a line per entry) stays above the peaks.
-fn headroom(p: &Slice) -> f64 {
-    if !p.text {
+fn headroom(p: &Slice, legend: bool) -> f64 {
+    if !p.text || !legend {
         return 1.08;
     }
     let atoms = p.mixture.p_zero > 0.0 || p.truth.as_ref().is_some_and(|t| t.atom.is_some());
