@@ -204,14 +204,30 @@ impl StrokeSpec {
     /// The LSTM-MDN of this spec with the parameters `params` (a model file's, a
     /// snapshot's): a message when they do not fit it or are not finite.
     pub fn model(&self, params: Vec<f64>) -> Result<PenModel, String> {
-        let mut m = PenModel::new(
+        self.variant_model(Variant::Lstm, params)
+    }
+
+    /// One of the three models of this spec, untrained, its weights drawn from `rng`.
+    pub fn variant(&self, w: Variant, rng: &mut Rng) -> PenModel {
+        let (m, memory) = match w {
+            Variant::Lstm => (self.m, true),
+            Variant::OneComponent => (1, true),
+            Variant::FeedForward => (self.m, false),
+        };
+        PenModel::of(
             self.hidden,
             self.layers,
             self.skip,
-            self.m,
+            memory,
+            m,
             self.sigma_min,
-            &mut Rng::new(0, stream::PLACEHOLDER),
-        );
+            rng,
+        )
+    }
+
+    /// [`StrokeSpec::model`] for any of the three models.
+    pub fn variant_model(&self, w: Variant, params: Vec<f64>) -> Result<PenModel, String> {
+        let mut m = self.variant(w, &mut Rng::new(0, stream::PLACEHOLDER));
         if params.len() != m.net.params.len() {
             return Err(format!(
                 "it has {} parameters; its spec needs {}",
@@ -326,20 +342,7 @@ impl StrokeRun {
         let models = VARIANTS
             .iter()
             .map(|w| {
-                let (m, memory) = match w {
-                    Variant::Lstm => (s.m, true),
-                    Variant::OneComponent => (1, true),
-                    Variant::FeedForward => (s.m, false),
-                };
-                let model = PenModel::of(
-                    s.hidden,
-                    s.layers,
-                    s.skip,
-                    memory,
-                    m,
-                    s.sigma_min,
-                    &mut init,
-                );
+                let model = s.variant(*w, &mut init);
                 let n = model.net.params.len();
                 Trained {
                     model,

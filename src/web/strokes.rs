@@ -10,15 +10,15 @@ use crate::plot::Theme;
 use crate::strokes::data::{points, positions, Scale};
 use crate::strokes::drawn::{self, Word};
 use crate::strokes::pen::Pen;
-use crate::strokes::train::{StrokeRun, StrokeSpec, KEYS};
+use crate::strokes::train::{StrokeRun, StrokeSpec, KEYS, VARIANTS};
 use crate::strokes::{Move, PenModel};
 use crate::train::history::History;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-/// What the worker sends the page: the step, the losses, their histories, and the
-/// LSTM-MDN's parameters with the data's normalisation (to write with on the page).
+/// What the worker sends the page: the step, the losses, their histories, and the three
+/// models' parameters with the data's normalisation (to write with on the page).
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct HandSnapshot {
     pub step: usize,
@@ -28,7 +28,8 @@ pub struct HandSnapshot {
     pub train_history: Vec<(f64, f64)>,
     pub val_history: Vec<Vec<(f64, f64)>>,
     pub scale: Scale,
-    pub params: Vec<f64>,
+    /// Each model's parameters, in the order of [`VARIANTS`].
+    pub params: Vec<Vec<f64>>,
     pub train_words: usize,
     pub val_words: usize,
 }
@@ -114,7 +115,12 @@ impl HandTrainer {
             train_history: self.train.points.clone(),
             val_history: self.val.iter().map(|h| h.points.clone()).collect(),
             scale: self.run.data.scale,
-            params: self.run.models[0].model.net.params.clone(),
+            params: self
+                .run
+                .models
+                .iter()
+                .map(|m| m.model.net.params.clone())
+                .collect(),
             train_words: self.run.data.train.len(),
             val_words: self.run.data.val.len(),
         })
@@ -143,12 +149,17 @@ pub struct HandViewer {
     words: Vec<Word>,
     /// The word on the pad now (the prompt).
     pad: Word,
-    /// What the model wrote after the prompt (moves in font units), and its pens.
+    /// What the LSTM-MDN wrote after the prompt (moves in font units).
     written: Vec<Move>,
+    /// What each of the three models wrote after the prompt, with the same draws.
+    compared: Vec<Vec<Move>>,
+    /// The training step of the models that wrote.
+    written_at: Option<usize>,
     /// How many of the written moves are shown (the page reveals them one by one).
     shown: usize,
     snap: Option<HandSnapshot>,
-    model: Option<PenModel>,
+    /// The three models of the latest snapshot, in the order of [`VARIANTS`].
+    models: Vec<PenModel>,
     pub dark: bool,
     pub ellipses: bool,
 }
@@ -166,9 +177,11 @@ impl HandViewer {
             words,
             pad: Vec::new(),
             written: Vec::new(),
+            compared: Vec::new(),
+            written_at: None,
             shown: 0,
             snap: None,
-            model: None,
+            models: Vec::new(),
             dark: false,
             ellipses: true,
         }
@@ -219,11 +232,13 @@ impl HandViewer {
     /// Takes the worker's latest snapshot.
     pub fn apply(&mut self, snap: JsValue) -> Result<(), JsValue> {
         let s: HandSnapshot = serde_wasm_bindgen::from_value(snap).map_err(js_err)?;
-        let m = self
-            .spec
-            .model(s.params.clone())
+        let models = VARIANTS
+            .iter()
+            .zip(&s.params)
+            .map(|(w, p)| self.spec.variant_model(*w, p.clone()))
+            .collect::<Result<Vec<_>, _>>()
             .map_err(|e| js_err(format!("the snapshot's parameters: {e}")))?;
-        self.model = Some(m);
+        self.models = models;
         self.snap = Some(s);
         Ok(())
     }
@@ -254,7 +269,7 @@ impl HandViewer {
     pub fn add_stroke(&mut self, xy: Vec<f64>) -> String {
         let pts: Vec<[f64; 2]> = xy.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
         let s = drawn::resample(&pts);
-        self.written.clear();
+        self.forget_writing();
         self.shown = 0;
         if s.len() < 2 {
             return String::new();
@@ -272,7 +287,7 @@ impl HandViewer {
 
     pub fn clear_pad(&mut self) {
         self.pad.clear();
-        self.written.clear();
+        self.forget_writing();
     }
 
     /// Keeps the pad's word among the drawn words; returns the new link (its `drawn`
@@ -290,7 +305,7 @@ impl HandViewer {
         self.words = words;
         self.spec.drawn = text;
         self.pad.clear();
-        self.written.clear();
+        self.forget_writing();
         self.spec.link()
     }
 
@@ -302,27 +317,87 @@ impl HandViewer {
     /// Writes on from the pad's word for at most `moves` moves with Graves' bias and a
     /// temperature, stopping where the pen would leave a pad of `w × h` pixels; false
     /// when there is no model yet.
+    /// Each of the three models writes on too, from the same draws, for
+    /// [`HandViewer::draw_compared`].
     pub fn write(&mut self, moves: u32, bias: f64, temp: f64, seed: u32, w: f64, h: f64) -> bool {
-        let (Some(m), Some(s)) = (&self.model, &self.snap) else {
+        let Some(s) = &self.snap else {
             return false;
         };
+        if self.models.is_empty() {
+            return false;
+        }
         let prompt = s.scale.normalise(&crate::strokes::data::moves(&self.pad));
-        let mut rng = Rng::new(seed as u64, stream::STROKE_WRITE);
-        let out = m.write(
-            &prompt,
-            moves.clamp(1, 1000) as usize,
-            bias.clamp(0.0, 10.0),
-            temp.clamp(0.05, 3.0),
-            &mut rng,
-        );
-        self.written = s.scale.denormalise(&out);
-        // Up to the first move past the pad's right edge (the line is full).
         let x1 = pad_view(w, h).1;
-        let at = positions(&self.written, self.pen_start());
-        let inside = at[1..].iter().position(|p| p[0] > x1);
-        self.written.truncate(inside.unwrap_or(self.written.len()));
+        let start = self.pen_start();
+        let compared: Vec<Vec<Move>> = self
+            .models
+            .iter()
+            .map(|m| {
+                let mut rng = Rng::new(seed as u64, stream::STROKE_WRITE);
+                let out = m.write(
+                    &prompt,
+                    moves.clamp(1, 1000) as usize,
+                    bias.clamp(0.0, 10.0),
+                    temp.clamp(0.05, 3.0),
+                    &mut rng,
+                );
+                let mut written = s.scale.denormalise(&out);
+                // Up to the first move past the pad's right edge (the line is full).
+                let at = positions(&written, start);
+                let inside = at[1..].iter().position(|p| p[0] > x1);
+                written.truncate(inside.unwrap_or(written.len()));
+                written
+            })
+            .collect();
+        self.written = compared[0].clone();
+        self.compared = compared;
+        self.written_at = Some(s.step);
         self.shown = 0;
         true
+    }
+
+    /// The steps the spec plans.
+    pub fn planned_steps(&self) -> u32 {
+        self.spec.steps as u32
+    }
+
+    /// The training step of the models that wrote what is shown (undefined before any
+    /// writing), so that the page can write again as training goes on.
+    pub fn written_step(&self) -> Option<u32> {
+        self.written_at.map(|s| s as u32)
+    }
+
+    /// What the writing shown is, in a sentence (empty before any writing).
+    pub fn written_note(&self) -> String {
+        match self.written_at {
+            None => String::new(),
+            Some(0) => "Black: written by the untrained model (step 0), a scribble; it is \
+                        written again as training goes on."
+                .into(),
+            Some(n) => format!("Black: written by the model at step {n}."),
+        }
+    }
+
+    /// The pad's word changed: what was written on from it goes.
+    fn forget_writing(&mut self) {
+        self.written.clear();
+        self.compared.clear();
+        self.written_at = None;
+    }
+
+    /// The strokes of moves written after the pad's word.
+    fn strokes_after(&self, written: &[Move]) -> Vec<Vec<[f64; 2]>> {
+        if written.is_empty() {
+            return vec![];
+        }
+        let mut strokes = points(written, self.pen_start());
+        // After the pad's word the pen has lifted: the first move travels, not drawn.
+        if !self.pad.is_empty() {
+            if let Some(first) = strokes.first_mut() {
+                first.remove(0);
+            }
+        }
+        strokes
     }
 
     /// Where the model starts writing: the pad's last point (the origin on an empty pad).
@@ -348,17 +423,7 @@ impl HandViewer {
         let theme = if self.dark { Theme::DARK } else { Theme::LIGHT };
         let start = self.pen_start();
         let shown = &self.written[..self.shown.min(self.written.len())];
-        let mut strokes = if shown.is_empty() {
-            vec![]
-        } else {
-            points(shown, start)
-        };
-        // After the pad's word the pen has lifted: the first move travels, not drawn.
-        if !self.pad.is_empty() {
-            if let Some(first) = strokes.first_mut() {
-                first.remove(0);
-            }
-        }
+        let strokes = self.strokes_after(shown);
         let mut pens = if self.ellipses {
             self.pens_along(shown, start, bias)
         } else {
@@ -385,7 +450,7 @@ impl HandViewer {
     /// The draws' distributions along the written moves `shown` from `start`: at the
     /// place after each move, the prediction of the next (in font units).
     fn pens_along(&self, shown: &[Move], start: [f64; 2], bias: f64) -> Vec<([f64; 2], Pen)> {
-        let (Some(m), Some(s)) = (&self.model, &self.snap) else {
+        let (Some(m), Some(s)) = (self.models.first(), &self.snap) else {
             return vec![];
         };
         let mut all = crate::strokes::data::moves(&self.pad);
@@ -398,6 +463,41 @@ impl HandViewer {
             .zip(pens.into_iter().skip(skip + 1))
             .map(|(a, p)| (*a, p.scaled(&s.scale)))
             .collect()
+    }
+
+    /// Draws what each of the three models wrote on from the pad's word, side by side
+    /// (a column each, or a row each on a narrow canvas), the word in grey.
+    pub fn draw_compared(&self, canvas: HtmlCanvasElement) -> Result<(), JsValue> {
+        let theme = if self.dark { Theme::DARK } else { Theme::LIGHT };
+        let m = self.spec.m;
+        let captions = [
+            format!("LSTM-MDN, K = {m}"),
+            "the same LSTM, K = 1".to_string(),
+            format!("feed-forward MDN, K = {m}"),
+        ];
+        let panels: Vec<Writing> = captions
+            .into_iter()
+            .enumerate()
+            .map(|(i, caption)| {
+                let written = self.compared.get(i).map_or(&[][..], |w| w.as_slice());
+                Writing {
+                    caption,
+                    strokes: self.strokes_after(written),
+                    prompt: self.pad.clone(),
+                    pens: vec![],
+                    tip: None,
+                    view: None,
+                }
+            })
+            .collect();
+        let cols = if canvas.width() >= 2 * canvas.height() {
+            3
+        } else {
+            1
+        };
+        on_canvas(canvas, None, |root| {
+            draw_writing(root, &panels, cols, theme)
+        })
     }
 
     /// Draws the three models' loss curves.

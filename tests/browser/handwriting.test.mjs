@@ -89,6 +89,38 @@ test('the page trains with the bits of mdn strokes train, and writes on from a d
   await page.close();
 });
 
+/** Dark (ink) pixels in each third of the comparison canvas, left to right. */
+const thirds = (page) => page.$eval('#hw-compare', (c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const n = [0, 0, 0];
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i + 3] > 200 && d[i] < 90 && d[i + 1] < 90 && d[i + 2] < 90) n[Math.min(2, Math.floor(((i / 4) % c.width) / (c.width / 3)))]++;
+  }
+  return n;
+});
+
+test('the untrained writing is labelled and written again as training goes; the three models write side by side', { timeout: 180_000 }, async () => {
+  const { page, log } = await open(browser, `${server.url}${PAGE}#seed=4&n=60&hidden=12&m=3&batch=4&steps=40`);
+  await handReady(page);
+  // The untrained models' snapshot (validated at step 0).
+  await page.waitForFunction(() => /^step 0 of 40 · validation NLL per pen move: LSTM-MDN \d/.test(document.getElementById('hw-status').textContent));
+  await page.click('#hw-write');
+  await page.waitForFunction(() => !window.mdnHand.writing(), null, { timeout: 120_000 });
+  await handDrawn(page);
+  assert.match(await page.textContent('#hw-written'), /untrained model \(step 0\)/);
+  await page.evaluate(() => window.mdnHand.step(40));
+  await page.waitForFunction(() => /model at step 40\./.test(document.getElementById('hw-written').textContent));
+  await handDrawn(page);
+  const ink3 = await thirds(page);
+  assert.ok(ink3.every((n) => n > 30), `each model wrote in its own panel: ${ink3}`);
+  // Clearing the pad clears what was written from it.
+  await page.click('#hw-clear');
+  await handDrawn(page);
+  assert.equal(await page.textContent('#hw-written'), '');
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
 test('drawn words are kept in the link and in localStorage, and train', { timeout: 180_000 }, async () => {
   const { page, log } = await open(browser, `${server.url}${PAGE}#n=40&hidden=6&m=2&batch=2&steps=20`);
   await handReady(page);

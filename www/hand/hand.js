@@ -18,11 +18,13 @@ function sizeCanvas(c) {
 function draw() {
   H.due = false;
   if (!H.viewer) return;
-  for (const c of [$('hw-pad'), $('hw-loss')]) sizeCanvas(c);
+  for (const c of [$('hw-pad'), $('hw-loss'), $('hw-compare')]) sizeCanvas(c);
   H.viewer.dark = H.dark;
   H.viewer.ellipses = $('hw-ellipses').checked;
   H.viewer.draw_pad($('hw-pad'), Number($('hw-bias').value));
+  H.viewer.draw_compared($('hw-compare'));
   H.viewer.draw_losses($('hw-loss'));
+  $('hw-written').textContent = H.viewer.written_note();
   $('hw-status').textContent = H.viewer.status();
   $('hw-words').textContent = `${H.viewer.word_count()} drawn words kept.`;
 }
@@ -96,7 +98,17 @@ function onSnapshot(m) {
   H.playing = m.playing;
   showPlaying();
   H.waiters = H.waiters.filter(([n, resolve]) => (H.step >= n && !m.playing && !m.validating ? resolve(m.snap) : true));
+  rewrite();
   redraw();
+}
+
+/** What is written on the pad is written again by the newer model as training goes on
+ * (every twentieth of the planned steps, with the same draws), shown at once. */
+function rewrite() {
+  const at = H.viewer.written_step();
+  if (at === undefined || H.writing || H.step < at + Math.max(1, H.viewer.planned_steps() / 20)) return;
+  writeWith(H.lastSeed);
+  H.viewer.reveal(1e9);
 }
 
 function startWorker() {
@@ -117,9 +129,14 @@ function reveal() {
   else H.writing = false;
 }
 
-function write() {
+function writeWith(seed) {
   const pad = $('hw-pad');
-  const wrote = H.viewer.write(400, Number($('hw-bias').value), Number($('hw-temp').value), H.seed++, pad.width, pad.height);
+  H.lastSeed = seed;
+  return H.viewer.write(400, Number($('hw-bias').value), Number($('hw-temp').value), seed, pad.width, pad.height);
+}
+
+function write() {
+  const wrote = writeWith(H.seed++);
   $('hw-note').textContent = wrote ? '' : 'Train first: there is no model to write with yet.';
   H.shown = 0;
   if (wrote && !H.writing) {

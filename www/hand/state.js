@@ -8,6 +8,7 @@ export const H = {
   playing: false,
   step: 0,
   seed: 1, // the next sample's seed
+  lastSeed: 1, // the seed of the writing shown (written again with it as training goes on)
   shown: 0, // how many of the written moves are revealed
   writing: false, // the writing is being revealed
   dark: false,
