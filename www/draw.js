@@ -214,7 +214,11 @@ export function calibrateSome(drawnMs = 0) {
     // Before the first report: how far the first pass is (the panel is empty until then).
     const [done, all] = S.viewer.calibration_progress();
     const said = `Scoring the ${all} validation points… ${Math.floor((100 * done) / Math.max(1, all))}%`;
-    if ($('cal-text').textContent !== said) $('cal-text').textContent = said;
+    if ($('cal-text').textContent !== said) {
+      $('cal-text').textContent = said;
+      // The panel says it too (an embed shows the panel without its text).
+      S.viewer.draw_calibration($('cal-plot'), sizeCanvas($('cal-plot')));
+    }
   }
 }
 

@@ -7,6 +7,26 @@ use crate::plot::Chart;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+/// A line of text in the middle of a panel that has nothing to draw yet (a calibration
+/// not yet scored), so that the panel says what it is waiting for instead of being blank.
+pub fn draw_waiting<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    text: &str,
+    theme: Theme,
+    s: f64,
+) -> Result<(), String> {
+    let (w, h) = root.dim_in_pixel();
+    let font = ("sans-serif", 14.0 * s)
+        .into_font()
+        .color(&theme.ink().mix(0.7))
+        .pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        ));
+    root.draw(&Text::new(text, (w as i32 / 2, h as i32 / 2), font))
+        .map_err(|e| e.to_string())
+}
+
 /// Draws `r` on `root`: PIT histograms on the left, the reliability diagram on the right.
 pub fn draw_calibration<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,

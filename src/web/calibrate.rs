@@ -135,12 +135,21 @@ impl Viewer {
         out.replace('-', "−")
     }
 
-    /// Draws the calibration panel on `canvas` (nothing before the first report).
+    /// Draws the calibration panel on `canvas` (before the first report, how far its
+    /// scoring is).
     pub fn draw_calibration(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
-        let Some((r, _)) = &self.cal.report else {
-            return Ok(());
-        };
         let theme = self.theme();
+        let Some((r, _)) = &self.cal.report else {
+            let p = self.calibration_progress();
+            let said = format!(
+                "Scoring the {} validation points… {}%",
+                p[1],
+                (100.0 * p[0] / p[1].max(1.0)).floor()
+            );
+            return on_canvas(canvas, Some(theme), |root| {
+                crate::plot::draw_waiting(root, &said, theme, scale)
+            });
+        };
         on_canvas(canvas, Some(theme), |root| {
             crate::plot::draw_calibration(root, r, theme, scale)
         })
