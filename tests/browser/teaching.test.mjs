@@ -132,9 +132,14 @@ test('a host page drives an embed with postMessage and hears ready, metrics and 
   // it), the embed is quiet.
   await page.evaluate(() => window.send({ type: 'mdn:metrics' }));
   await page.waitForFunction((n) => window.heard.filter((m) => m.type === 'mdn:metrics').length > n, during.length);
+  const [paused] = (await heard(page, 'mdn:metrics')).slice(-1);
   await clearHeard(page);
-  await page.waitForTimeout(1200);
-  assert.equal((await heard(page, 'mdn:metrics')).length, 0, 'paused: quiet');
+  // A second round trip through the worker: only its answer comes, at the same step.
+  await page.evaluate(() => window.send({ type: 'mdn:metrics' }));
+  await page.waitForFunction(() => window.heard.some((m) => m.type === 'mdn:metrics'));
+  const quiet = await heard(page, 'mdn:metrics');
+  assert.equal(quiet.length, 1, 'paused: quiet but for the answer');
+  assert.equal(quiet[0].step, paused.step, 'paused: no step taken');
   // spec: a new experiment, the embed keeps its shape.
   await page.evaluate(() => window.send({ type: 'mdn:spec', spec: 'k=2&n=300&steps=50' }));
   await page.waitForFunction(() => window.heard.some((m) => m.type === 'mdn:ready' && /k=2&/.test(m.spec)));
@@ -201,8 +206,10 @@ test("the README's example host page checks an exercise", async () => {
   const send = (m) => page.evaluate((m) => document.getElementById('lab').contentWindow.postMessage(m, '*'), m);
   await send({ type: 'mdn:step', n: 2000 });
   await frame.waitForFunction(() => document.getElementById('status').textContent.startsWith('step 2000 '));
+  // The host's own listener (registered first) has read the answer once ours hears it.
+  await page.evaluate(() => { window.answers = 0; window.addEventListener('message', (e) => { if (e.data?.type === 'mdn:metrics') window.answers++; }); });
   await send({ type: 'mdn:metrics' });
-  await page.waitForTimeout(1000);
+  await page.waitForFunction(() => window.answers > 0);
   assert.equal(await page.textContent('#verdict'), 'Change K, then press play.', 'K = 1 does not solve it');
   await send({ type: 'mdn:spec', spec: 'k=3&n=2000&steps=2000' });
   await frame.waitForFunction(() => /k=3&/.test(window.mdn.spec()));
