@@ -145,6 +145,30 @@ impl BlockPass {
         }
     }
 
+    /// Gathers the block of this pass that starts at its `start`-th sample (in the pass's
+    /// order: `idx` when it gathers, the data's own otherwise) into the two networks'
+    /// inputs and the targets; returns the block's size.
+    pub(crate) fn gather_block<R: Real + Kernels>(
+        &self,
+        model: &Model<R>,
+        data: &Dataset,
+        idx: &[usize],
+        start: usize,
+        noise: Option<&mut Noise<'_>>,
+        (ws_mdn, ws_base, y): (&mut Workspace<R>, &mut Workspace<R>, &mut [R]),
+    ) -> usize {
+        let nb = BLOCK.min(self.n - start);
+        let p = |i: usize| {
+            if self.gather {
+                idx[start + i]
+            } else {
+                start + i
+            }
+        };
+        gather(model, data, nb, p, noise, ws_mdn, ws_base, y);
+        nb
+    }
+
     /// Runs blocks until the pass is done (true) or `out_of_time()` says stop after one.
     pub(crate) fn blocks<R: Real + Kernels>(
         &mut self,
@@ -157,26 +181,8 @@ impl BlockPass {
     ) -> bool {
         let n = self.n;
         while self.next < n {
-            let start = self.next;
-            let nb = BLOCK.min(n - start);
-            let p = |i: usize| {
-                if self.gather {
-                    idx[start + i]
-                } else {
-                    start + i
-                }
-            };
-            let (ws_mdn, ws_base) = (&mut s.ws_mdn, &mut s.ws_base);
-            gather(
-                model,
-                data,
-                nb,
-                p,
-                noise.as_mut(),
-                ws_mdn,
-                ws_base,
-                &mut s.y,
-            );
+            let ws = (&mut s.ws_mdn, &mut s.ws_base, &mut s.y[..]);
+            let nb = self.gather_block(model, data, idx, self.next, noise.as_mut(), ws);
             self.block(model, nb, s);
             self.next += nb;
             if self.next < n && out_of_time() {

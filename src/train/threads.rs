@@ -16,9 +16,7 @@ use crate::mdn::kernels::{Kernels, BLOCK};
 use crate::mdn::loss::LossScratch;
 use crate::mdn::model::Model;
 use crate::mdn::network::{Network, Workspace};
-use crate::train::pass::{
-    baseline_block, gather, mdn_block, BlockPass, BlockScratch, Noise, Scratch,
-};
+use crate::train::pass::{baseline_block, mdn_block, BlockPass, BlockScratch, Noise, Scratch};
 use rayon::prelude::*;
 
 /// Rows of a layer's weight gradient one task takes.
@@ -153,25 +151,8 @@ impl BlockPass {
         }
         // (1) Gather, in order.
         for (b, bs) in s.blocks[..nblocks].iter_mut().enumerate() {
-            let p = |i: usize| {
-                if self.gather {
-                    idx[b * BLOCK + i]
-                } else {
-                    b * BLOCK + i
-                }
-            };
-            let nb = BLOCK.min(n - b * BLOCK);
-            let (ws_mdn, ws_base) = (&mut bs.ws_mdn, &mut bs.ws_base);
-            gather(
-                model,
-                data,
-                nb,
-                p,
-                noise.as_mut(),
-                ws_mdn,
-                ws_base,
-                &mut bs.y,
-            );
+            let ws = (&mut bs.ws_mdn, &mut bs.ws_base, &mut bs.y[..]);
+            self.gather_block(model, data, idx, b * BLOCK, noise.as_mut(), ws);
         }
         // (2) Every block's passes down to its layers' outputs; the sums in block order.
         let blocks = &mut s.blocks[..nblocks];
