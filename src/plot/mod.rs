@@ -9,7 +9,8 @@
 //! | colour scale, component colours, legends, colour bars | `style` |
 //! | what the plots ask of the model (density grid, curves, samples, modes) | `query` |
 //! | the main plot | `main_plot` |
-//! | the panels: loss, parameters against x, the slice | `panels` |
+//! | the panels: loss, parameters against x | `panels` |
+//! | the slice p(y \| x₀) | `slice` |
 //! | the sweep plot | `sweep` |
 //! | the calibration panel: PIT histograms, coverage against nominal mass | `calibration` |
 //! | the true distribution beside the model's: on the slice, contours on the heatmap | [`truth`] |
@@ -25,6 +26,7 @@ mod main_plot;
 mod panels;
 pub mod plane;
 mod query;
+mod slice;
 pub mod strokes;
 mod style;
 pub mod svg;
@@ -36,6 +38,7 @@ pub use frame::*;
 pub use main_plot::*;
 pub use panels::*;
 pub use query::*;
+pub use slice::*;
 pub use style::*;
 pub use sweep::*;
 pub use truth::{region_contours, slice_truth, SliceTruth};
