@@ -19,8 +19,9 @@ pub const SMALL_NOISE_X: f64 = 0.1;
 pub const SMALL_NOISE_Y: f64 = 0.15;
 
 /// `spec` with the settings that suit `points` if they are few (K, hidden layers, steps
-/// and noise regularisation; see the module's figures), with the sentence that says so;
-/// None for [`SMALL_DATA`] points or more.
+/// and noise regularisation; see the module's figures) where it has the defaults (a value
+/// the link chose is kept), with the sentence that says so; None for [`SMALL_DATA`]
+/// points or more.
 pub fn suited(spec: &Spec, points: &UserData) -> Option<(Spec, String)> {
     let n = points.len();
     if n >= SMALL_DATA || n == 0 {
@@ -36,24 +37,37 @@ pub fn suited(spec: &Spec, points: &UserData) -> Option<(Spec, String)> {
     let noise_y = crate::base::text::significant((SMALL_NOISE_Y * sd).clamp(0.0, 1.0), 2)
         .parse::<f64>()
         .unwrap_or(0.0);
-    let out = Spec {
-        k: SMALL_K,
-        hidden: SMALL_HIDDEN.to_vec(),
-        steps: SMALL_STEPS,
-        noise_x: SMALL_NOISE_X,
-        noise_y,
-        ..spec.clone()
-    };
-    Some((out, note(n, noise_y)))
+    let d = Spec::default();
+    let mut out = spec.clone();
+    if out.k == d.k {
+        out.k = SMALL_K;
+    }
+    if out.hidden == d.hidden {
+        out.hidden = SMALL_HIDDEN.to_vec();
+    }
+    if out.steps == d.steps {
+        out.steps = SMALL_STEPS;
+    }
+    if (out.noise_x, out.noise_y) == (d.noise_x, d.noise_y) {
+        (out.noise_x, out.noise_y) = (SMALL_NOISE_X, noise_y);
+    }
+    let said = note(n, &out);
+    Some((out, said))
 }
 
-/// What the small-data settings are, and why, in a sentence for the page.
-pub fn note(n: usize, noise_y: f64) -> String {
+/// What the settings for few points are, and why, in a sentence for the page.
+pub fn note(n: usize, s: &Spec) -> String {
+    let hidden: Vec<String> = s.hidden.iter().map(|w| w.to_string()).collect();
     format!(
         "{n} points are few for the defaults (made for 8000: 12 components and three hidden \
-         layers learn every point and fail on new ones), so they start with K = {SMALL_K}, \
-         hidden layers 8,8, {SMALL_STEPS} steps and noise regularisation (noise_x = \
-         {SMALL_NOISE_X}, noise_y = {noise_y}); change them in the form."
+         layers learn every point and fail on new ones), so they train with K = {}, hidden \
+         layers {}, {} steps and noise regularisation (noise_x = {}, noise_y = {}); change \
+         them in the form.",
+        s.k,
+        hidden.join(","),
+        s.steps,
+        s.noise_x,
+        s.noise_y
     )
 }
 
@@ -78,5 +92,20 @@ mod tests {
         assert!(note.starts_with("60 points are few"), "{note}");
         assert_eq!(s.lr, Spec::default().lr, "the rest as it was");
         assert!(suited(&Spec::default(), &csv(600)).is_none());
+        // What the link chose is kept; only the defaults give way.
+        let chosen = Spec {
+            k: 5,
+            steps: 300,
+            ..Spec::default()
+        };
+        let (s, note) = suited(&chosen, &csv(60)).unwrap();
+        assert_eq!(
+            (s.k, s.hidden.clone(), s.steps, s.noise_x),
+            (5, vec![8, 8], 300, 0.1)
+        );
+        assert!(
+            note.contains("K = 5, hidden layers 8,8, 300 steps"),
+            "{note}"
+        );
     }
 }
