@@ -55,6 +55,19 @@ function shape(v) {
   grid.after($('spec'));
 }
 
+/** The columns a grid `w × h` gives `n` plots: as many as bring each plot's width / height
+ * nearest to PLOT_ASPECT. The one rule of the embed's layout and of the builder's height. */
+export function columnsFor(w, h, n) {
+  let best = 1;
+  let bestScore = Infinity;
+  for (let c = 1; c <= n; c++) {
+    const r = Math.ceil(n / c);
+    const score = Math.abs(Math.log(((w / c) / (h / r)) / PLOT_ASPECT));
+    if (score < bestScore) [best, bestScore] = [c, score];
+  }
+  return best;
+}
+
 /** Lays the embed's panels out for the frame: as many columns as bring each plot nearest
  * to PLOT_ASPECT; text panels in rows of their own below. Too small a frame: the main plot
  * alone. Called again when the frame or the shown views change. */
@@ -71,13 +84,7 @@ export function layoutEmbed() {
   const n = Math.max(1, plots.length);
   const w = grid.clientWidth || innerWidth;
   const h = Math.max(1, grid.clientHeight || innerHeight);
-  let best = 1;
-  let bestScore = Infinity;
-  for (let c = 1; c <= n; c++) {
-    const r = Math.ceil(n / c);
-    const score = Math.abs(Math.log(((w / c) / (h / r)) / PLOT_ASPECT));
-    if (score < bestScore) [best, bestScore] = [c, score];
-  }
+  const best = columnsFor(w, h, n);
   const rows = Math.ceil(n / best);
   grid.style.gridTemplateColumns = `repeat(${best}, minmax(0, 1fr))`;
   grid.style.gridTemplateRows = `repeat(${rows}, minmax(0, 1fr))` + ' auto'.repeat(texts);
@@ -111,16 +118,25 @@ export function applyShape() {
 
 /** The height an embed of `width` needs to show `panels` comfortably (each plot about
  * PLOT_ASPECT, from 200 to 420 px tall), with the toolbar, the caption and the fields of
- * `controls`: what the builder proposes. Any frame down to EMBED_MIN still fits. */
+ * `controls`: what the builder proposes. Its columns are those the embed's layout
+ * (columnsFor) gives the grid at that height: of the column counts whose grid the layout
+ * would lay out with as many columns, the one whose plots come nearest PLOT_ASPECT.
+ * Any frame down to EMBED_MIN still fits. */
 export function embedHeight(width, panels, controls, caption) {
   const plots = Math.max(1, panels.filter((p) => !TEXT_PANELS.has(p)).length);
   const texts = panels.length - panels.filter((p) => !TEXT_PANELS.has(p)).length;
-  const cols = Math.max(1, Math.min(plots, Math.floor(width / 300)));
-  const cell = Math.min(420, Math.max(200, width / cols / PLOT_ASPECT));
+  const cell = (cols) => Math.min(420, Math.max(200, width / cols / PLOT_ASPECT));
+  const grid = (cols) => Math.ceil(plots / cols) * cell(cols);
+  const off = (cols) => Math.abs(Math.log(width / cols / cell(cols) / PLOT_ASPECT));
+  let cols = 0;
+  for (let c = 1; c <= plots; c++) {
+    if (columnsFor(width, grid(c), plots) === c && (!cols || off(c) < off(cols))) cols = c;
+  }
+  cols ||= Math.max(1, Math.min(plots, Math.floor(width / 300)));
   const line = (chars) => Math.ceil((chars * 7.5) / Math.max(1, width - 12));
   const toolbar = 34 + 20 * line(90); // the buttons, and the status line under them
   const captionH = caption ? 8 + 20 * line(caption.length) : 0;
   const fields = controls.length ? 34 * line(controls.length * 30) : 0;
-  const need = toolbar + captionH + Math.ceil(plots / cols) * cell + texts * 90 + fields + 16;
+  const need = toolbar + captionH + grid(cols) + texts * 90 + fields + 16;
   return Math.min(2000, Math.max(EMBED_MIN.height, Math.round(need / 10) * 10));
 }

@@ -214,6 +214,12 @@ test('the builder reorders panels, sets the height the choice needs, and starts 
     return [w.innerWidth, w.innerHeight, w.document.documentElement.scrollWidth, w.document.documentElement.scrollHeight];
   });
   assert.ok(size[2] <= size[0] && size[3] <= size[1], `the preview fits: ${size}`);
+  // The height was worked out for the columns the embed's layout then chooses: each plot
+  // comes out near its best shape (width / height 1.4), neither squeezed nor stretched.
+  const shapes = await page.evaluate(() => [...document.getElementById('builder-frame').contentDocument.querySelectorAll('#embed-shape > .chosen:not(.embed-text)')]
+    .filter((e) => e.getBoundingClientRect().height > 0).map((e) => e.getBoundingClientRect()).map((b) => b.width / b.height));
+  assert.equal(shapes.length, 4, `four plots: ${shapes}`);
+  assert.ok(shapes.every((a) => a > 1 && a < 2), `the plots' shapes: ${shapes.map((a) => a.toFixed(2))}`);
   assert.deepEqual(log.errors, []);
   await page.close();
 });
