@@ -98,15 +98,17 @@ function onSnapshot(m) {
   H.playing = m.playing;
   showPlaying();
   H.waiters = H.waiters.filter(([n, resolve]) => (H.step >= n && !m.playing && !m.validating ? resolve(m.snap) : true));
-  rewrite();
+  rewrite(!m.playing && !m.validating);
   redraw();
 }
 
-/** What is written on the pad is written again by the newer model as training goes on
- * (every twentieth of the planned steps, with the same draws), shown at once. */
-function rewrite() {
+/** What is written on the pad is written again by the newer model, with the same draws,
+ * shown at once: every twentieth of the planned steps while training runs, and whenever
+ * it stops (so that what is shown once it stops is the latest model's, at any speed). */
+function rewrite(stopped) {
   const at = H.viewer.written_step();
-  if (at === undefined || H.writing || H.step < at + Math.max(1, H.viewer.planned_steps() / 20)) return;
+  if (at === undefined || H.writing || H.step <= at) return;
+  if (!stopped && H.step < at + Math.max(1, H.viewer.planned_steps() / 20)) return;
   writeWith(H.lastSeed);
   H.viewer.reveal(1e9);
 }
