@@ -12,9 +12,13 @@
 5. benches/browser/two-workers-run.mjs: the page's training on a second worker without
    shared memory, split by samples (exchanging every step), and split by model as the
    page does it (its training worker with and without its helper).
-6. Handwriting: `mdn strokes train` of the default spec natively, and the handwriting
-   page's worker in Chromium (benches/browser/hand-run.mjs): steps per second of the
-   LSTM-MDN and both baselines.
+6. Handwriting: `mdn strokes train` natively at one thread and at every core, and the
+   handwriting page's worker in Chromium (benches/browser/hand-run.mjs), at the default
+   spec (32 cells, batch 8) and at 128 cells, batch 32: steps per second of the LSTM-MDN
+   and both baselines.
+8. The handwriting engine against benches/jax_lstm.py (the same three models in JAX,
+   bucketed by length) at 32 cells × batch 8, 128 × 32 and 400 × 32 in 3 layers, each the
+   better of one core and every core.
 7. The page while it trains (benches/browser/live-run.mjs): plot updates per second,
    main-thread tasks over 50 ms, training speed while drawing against the engine's.
 
@@ -55,6 +59,14 @@ def timed_sweep(threads):
     return seconds, json.loads(out)
 
 
+# The handwriting configurations: name, spec, steps timed natively (a few seconds each).
+HAND = [
+    ("32x8", "hidden=32&batch=8", 600),
+    ("128x32", "hidden=128&batch=32", 60),
+    ("400x32x3", "hidden=400&layers=3&skip=1&batch=32", 6),
+]
+
+
 def main():
     engine = json_lines(["cargo", "bench", "--quiet", "--bench", "train"])
     try:
@@ -73,8 +85,18 @@ def main():
     page = {r["config"]: r for r in (browser[0]["results"] if browser else [])}
     two = json_lines(["node", "benches/browser/two-workers-run.mjs"])
     split = {r["config"]: r for r in (two[0]["results"] if two else [])}
-    hand = json_lines([os.path.join(ROOT, "target/release/mdn"), "strokes", "train", "steps=400", "--every", "100000"])
-    hand_page = json_lines(["node", "benches/browser/hand-run.mjs"])
+    hand = {}
+    for name, spec, steps in HAND:
+        for threads in sorted({1, CORES}):
+            r = json_lines([os.path.join(ROOT, "target/release/mdn"), "strokes", "train", f"{spec}&steps={steps}",
+                            "--every", "1000000", "--threads", str(threads)])
+            hand[(name, threads)] = r[-1]["steps_per_second"] if r else None
+    hand_page = {}
+    for name, spec, steps in HAND[:2]:
+        r = json_lines(["node", "benches/browser/hand-run.mjs"], env={"BENCH_HAND_SPEC": spec, "BENCH_HAND_STEPS": str(steps)})
+        hand_page[name] = r[0]["steps_per_s"] if r else None
+    jax_lstm = json_lines([sys.executable, "benches/jax_lstm.py", "all"]) if have_jax else []
+    jax_lstm += json_lines(["taskset", "-c", "0", sys.executable, "benches/jax_lstm.py", "one"], env=one) if have_jax else []
     json_lines(["node", "benches/browser/live-run.mjs"])
 
     rows = []
@@ -98,10 +120,14 @@ def main():
         rows.append((f"page {config}, MDN + regressor: 2 workers split by samples / 1 worker", r["speedup"], None))
         rows.append((f"page {config}: training worker with its helper / alone (split by model)", r["model_split_speedup"], None))
     ratio(f"mdn sweep of the default spec: 1 thread / {CORES} threads (time)", t1, tn)
-    hand_native = hand[-1]["steps_per_second"] if hand else None
-    hand_web = hand_page[0]["steps_per_s"] if hand_page else None
-    print(json.dumps({"handwriting steps/s (LSTM-MDN + 2 baselines)": {"native": hand_native, "page": hand_web}}), flush=True)
-    ratio("handwriting: page (Chromium) / native, steps per second", hand_web, hand_native)
+    for (name, spec, _), goal in zip(HAND, [2.0, 1.0, 1.0]):
+        best = max((v for (n, _), v in hand.items() if n == name and v), default=None)
+        jx = [r["steps_per_s"] for r in jax_lstm if r.get("config") == name]
+        ratio(f"handwriting {name}: engine / JAX bucketed (each the better of 1 and {CORES} cores)", best, max(jx, default=None), goal)
+        ratio(f"handwriting {name}: engine, {CORES} threads / 1 thread", hand.get((name, CORES)), hand.get((name, 1)))
+        if name in hand_page:
+            ratio(f"handwriting {name}: page (Chromium worker) / native, 1 thread", hand_page[name], hand.get((name, 1)), 0.7)
+            ratio(f"handwriting {name}: page (Chromium worker) / native, {CORES} threads", hand_page[name], hand.get((name, CORES)))
     same = r1 == rn
     print()
     print(f"{'ratio':<78} {'value':>7}  goal")

@@ -1,5 +1,7 @@
-//! A stack of LSTM layers with a linear output layer, forward over a sequence and
-//! backpropagation through time, in f64 with the portable kernels of [`crate::base::math`].
+//! A stack of LSTM layers with a linear output layer: its shape, its parameters (one flat
+//! vector) and one step at a time in f64, with the portable kernels of
+//! [`crate::base::math`], as the pen writes and draws. Training runs the same mathematics
+//! over many words at once in [`super::batch`].
 //!
 //! Gates in the order i, f, g, o: a = W [x; h₋₁] + b, i = σ(a_i), f = σ(a_f),
 //! g = tanh(a_g), o = σ(a_o), c = f c₋₁ + i g, h = o tanh(c). No peepholes (Graves 2013
@@ -32,7 +34,7 @@ pub struct Shape {
 
 impl Shape {
     /// How many inputs layer `l` takes besides its own h₋₁.
-    fn layer_in(&self, l: usize) -> usize {
+    pub fn layer_in(&self, l: usize) -> usize {
         match (l, self.skip) {
             (0, _) => self.input,
             (_, true) => self.input + self.hidden,
@@ -41,7 +43,7 @@ impl Shape {
     }
 
     /// How many h values the output layer reads.
-    fn out_in(&self) -> usize {
+    pub fn out_in(&self) -> usize {
         if self.skip {
             self.hidden * self.layers
         } else {
@@ -50,7 +52,7 @@ impl Shape {
     }
 
     /// Where layer `l`'s weights start; the output layer's is `layer_start(layers)`.
-    fn layer_start(&self, l: usize) -> usize {
+    pub fn layer_start(&self, l: usize) -> usize {
         let h = self.hidden;
         (0..l).map(|j| 4 * h * (self.layer_in(j) + h) + 4 * h).sum()
     }
@@ -59,16 +61,6 @@ impl Shape {
     pub fn params(&self) -> usize {
         self.layer_start(self.layers) + self.output * self.out_in() + self.output
     }
-}
-
-/// What the forward pass keeps for the backward pass: per layer and step, the gates
-/// (after σ/tanh), the cell and h.
-#[derive(Clone, Debug, Default)]
-pub struct Trace {
-    /// `gates[l][t]`: i, f, g, o (4H values).
-    gates: Vec<Vec<Vec<f64>>>,
-    cell: Vec<Vec<Vec<f64>>>,
-    h: Vec<Vec<Vec<f64>>>,
 }
 
 fn sigmoid(a: f64) -> f64 {
@@ -204,163 +196,6 @@ impl Lstm {
         let hs: Vec<&[f64]> = state.h.iter().map(|h| h.as_slice()).collect();
         self.output(&hs)
     }
-
-    /// The raw outputs at every step of `xs` from a zero state, and the trace for
-    /// [`Lstm::backward`].
-    pub fn forward(&self, xs: &[Vec<f64>]) -> (Vec<Vec<f64>>, Trace) {
-        let (layers, h) = (self.shape.layers, self.shape.hidden);
-        let mut trace = Trace {
-            gates: vec![Vec::with_capacity(xs.len()); layers],
-            cell: vec![Vec::with_capacity(xs.len()); layers],
-            h: vec![Vec::with_capacity(xs.len()); layers],
-        };
-        let mut ys = Vec::with_capacity(xs.len());
-        let zero = vec![0.0; h];
-        for (t, x) in xs.iter().enumerate() {
-            for l in 0..layers {
-                let back = t > 0 && self.shape.memory;
-                let h_prev = if back { &trace.h[l][t - 1] } else { &zero };
-                let c_prev = if back { &trace.cell[l][t - 1] } else { &zero };
-                let below = if l > 0 { &trace.h[l - 1][t] } else { &zero };
-                let v = self.layer_input(l, x, below, h_prev);
-                let mut gates = vec![0.0; 4 * h];
-                let (c, hn) = self.cell(l, &v, c_prev, &mut gates);
-                trace.gates[l].push(gates);
-                trace.cell[l].push(c);
-                trace.h[l].push(hn);
-            }
-            let hs: Vec<&[f64]> = (0..layers).map(|l| trace.h[l][t].as_slice()).collect();
-            ys.push(self.output(&hs));
-        }
-        (ys, trace)
-    }
-
-    /// Backpropagation through time: adds to `grad` (one value per parameter) the
-    /// gradient of the loss whose derivatives with respect to the raw outputs are `dys`,
-    /// clipped as the module says.
-    pub fn backward(
-        &self,
-        xs: &[Vec<f64>],
-        trace: &Trace,
-        dys: &[Vec<f64>],
-        clip: Clip,
-        grad: &mut [f64],
-    ) {
-        let mut dh = self.output_backward(trace, dys, clip, grad);
-        for l in (0..self.shape.layers).rev() {
-            self.layer_backward(l, xs, trace, &mut dh, clip, grad);
-        }
-    }
-
-    /// The output layer's part: its gradient, and `dh[l][t]`, what reaches each layer's h
-    /// at each step from the outputs.
-    fn output_backward(
-        &self,
-        trace: &Trace,
-        dys: &[Vec<f64>],
-        clip: Clip,
-        grad: &mut [f64],
-    ) -> Vec<Vec<Vec<f64>>> {
-        let s = self.shape;
-        let (layers, h, n_t) = (s.layers, s.hidden, dys.len());
-        let mut dh = vec![vec![vec![0.0; h]; n_t]; layers];
-        let out = s.layer_start(layers);
-        let n_out = s.out_in();
-        let first = if s.skip { 0 } else { layers - 1 };
-        for t in 0..n_t {
-            let top: Vec<f64> = (first..layers)
-                .flat_map(|l| trace.h[l][t].iter().cloned())
-                .collect();
-            for (r, d) in dys[t].iter().map(|d| clip.out(*d)).enumerate() {
-                let row = out + r * n_out;
-                for j in 0..n_out {
-                    grad[row + j] += d * top[j];
-                    dh[first + j / h][t][j % h] += d * self.params[row + j];
-                }
-                grad[out + s.output * n_out + r] += d;
-            }
-        }
-        dh
-    }
-
-    /// Layer `l` back through time: its gradient, given what reaches its h from above
-    /// (`dh[l]`); adds what reaches the layer below through its input to `dh[l − 1]`.
-    fn layer_backward(
-        &self,
-        l: usize,
-        xs: &[Vec<f64>],
-        trace: &Trace,
-        dh: &mut [Vec<Vec<f64>>],
-        clip: Clip,
-        grad: &mut [f64],
-    ) {
-        let s = self.shape;
-        let h = s.hidden;
-        let zero = vec![0.0; h];
-        let start = s.layer_start(l);
-        let n_in = s.layer_in(l) + h;
-        let bias = start + 4 * h * n_in;
-        let mut dh_next = vec![0.0; h];
-        let mut dc_next = vec![0.0; h];
-        let mut da = vec![0.0; 4 * h];
-        for t in (0..xs.len()).rev() {
-            let back = t > 0 && s.memory;
-            let c_prev = if back { &trace.cell[l][t - 1] } else { &zero };
-            let gates = (&trace.gates[l][t][..], &trace.cell[l][t][..], &c_prev[..]);
-            gate_derivatives(gates, &dh[l][t], &dh_next, &mut dc_next, &mut da, clip);
-            if !s.memory {
-                dc_next.fill(0.0);
-            }
-            let h_prev = if back { &trace.h[l][t - 1] } else { &zero };
-            let below = if l > 0 { &trace.h[l - 1][t] } else { &zero };
-            let v = self.layer_input(l, &xs[t], below, h_prev);
-            // dv = Wᵀ da; dW += da vᵀ.
-            let mut dv = vec![0.0; n_in];
-            for r in 0..4 * h {
-                let row = start + r * n_in;
-                let d = da[r];
-                for j in 0..n_in {
-                    grad[row + j] += d * v[j];
-                    dv[j] += d * self.params[row + j];
-                }
-                grad[bias + r] += d;
-            }
-            if s.memory {
-                dh_next.copy_from_slice(&dv[n_in - h..]);
-            }
-            if l > 0 {
-                let from = if s.skip { s.input } else { 0 };
-                for j in 0..h {
-                    dh[l - 1][t][j] += dv[from + j];
-                }
-            }
-        }
-    }
-}
-
-/// One step of one layer backwards: from what reaches h (from above, `dh_up`, and from the
-/// next step, `dh_next`) and the cell (`dc_next`, replaced by what goes on to the step
-/// before), the derivatives with respect to the gates' inputs `da` (clipped).
-fn gate_derivatives(
-    (g, c, c_prev): (&[f64], &[f64], &[f64]),
-    dh_up: &[f64],
-    dh_next: &[f64],
-    dc_next: &mut [f64],
-    da: &mut [f64],
-    clip: Clip,
-) {
-    let h = c.len();
-    for j in 0..h {
-        let dhj = dh_up[j] + dh_next[j];
-        let (i, f, gg, o) = (g[j], g[h + j], g[2 * h + j], g[3 * h + j]);
-        let tc = math::tanh(c[j]);
-        let dc = dhj * o * (1.0 - tc * tc) + dc_next[j];
-        da[j] = clip.lstm(dc * gg * i * (1.0 - i));
-        da[h + j] = clip.lstm(dc * c_prev[j] * f * (1.0 - f));
-        da[2 * h + j] = clip.lstm(dc * i * (1.0 - gg * gg));
-        da[3 * h + j] = clip.lstm(dhj * tc * o * (1.0 - o));
-        dc_next[j] = dc * f;
-    }
 }
 
 /// Graves' clipping bounds (0 = off).
@@ -380,11 +215,11 @@ impl Clip {
         lstm: 0.0,
     };
 
-    fn out(&self, d: f64) -> f64 {
+    pub fn out(&self, d: f64) -> f64 {
         hold(d, self.out)
     }
 
-    fn lstm(&self, d: f64) -> f64 {
+    pub fn lstm(&self, d: f64) -> f64 {
         hold(d, self.lstm)
     }
 }

@@ -10,13 +10,20 @@
 //!
 //! The words are in [`data`] (the Hershey strokes, their jitter and normalisation) and
 //! [`drawn`] (words you draw); [`train`] holds the spec and the run with its two
-//! baselines (one component; the previous move only); [`file`] the model file.
+//! baselines (one component; the previous move only); [`file`] the model file. Training
+//! runs in f32 over chunks of words at once: [`engine`] (jobs, threads), [`batch`] (the
+//! LSTM-MDN over a chunk, forward and back), [`lanes`] (its kernels) and [`pen_loss`]
+//! (the head's loss).
 
+pub mod batch;
 pub mod data;
 pub mod drawn;
+pub mod engine;
 pub mod file;
+pub mod lanes;
 pub mod lstm;
 pub mod pen;
+pub mod pen_loss;
 pub mod train;
 
 use crate::base::rng::Rng;
@@ -43,14 +50,6 @@ pub const START: Move = Move {
     dy: 0.0,
     end: true,
 };
-
-/// The inputs of a sequence: the start move, then every move but the last.
-fn inputs(seq: &[Move]) -> Vec<Vec<f64>> {
-    std::iter::once(&START)
-        .chain(seq[..seq.len().saturating_sub(1)].iter())
-        .map(Move::input)
-        .collect()
-}
 
 /// The pen moves in `seqs`.
 pub fn moves_in(seqs: &[&[Move]]) -> usize {
@@ -148,57 +147,35 @@ impl PenModel {
     }
 
     /// The mean NLL per pen move over `seqs`, and its gradient (one value per parameter),
-    /// clipped as `clip` says.
+    /// clipped as `clip` says: the training engine's code ([`batch`]) run in f64, a
+    /// chunk of [`engine::CHUNK`] words at a time (for the gradient checks).
     pub fn loss_and_grad(&self, seqs: &[&[Move]], clip: Clip) -> (f64, Vec<f64>) {
         let mut grad = vec![0.0; self.net.params.len()];
         let scale = 1.0 / moves_in(seqs).max(1) as f64;
-        let mut total = 0.0;
-        for seq in seqs {
-            self.add_word_grad(seq, scale, clip, &mut total, &mut grad);
-        }
+        let total = self.pass_f64(seqs, Some((scale, clip)), Some(&mut grad));
         (total * scale, grad)
     }
 
-    /// One word's part of [`PenModel::loss_and_grad`]: its NLL added to `total` move by
-    /// move, its gradient (each move's times `scale`) to `grad`. A batch taken a word at a
-    /// time, in order, gives the same bits as one taken whole.
-    pub fn add_word_grad(
-        &self,
-        seq: &[Move],
-        scale: f64,
-        clip: Clip,
-        total: &mut f64,
-        grad: &mut [f64],
-    ) {
-        let xs = inputs(seq);
-        let (ys, trace) = self.net.forward(&xs);
-        let mut dys = Vec::with_capacity(ys.len());
-        for (y, mv) in ys.iter().zip(seq.iter()) {
-            let pen = Pen::new(y, self.m, self.sigma_min, 0.0);
-            let mut d = vec![0.0; y.len()];
-            *total += pen.nll_grad([mv.dx, mv.dy], mv.end, &mut d);
-            d.iter_mut().for_each(|v| *v *= scale);
-            dys.push(d);
-        }
-        self.net.backward(&xs, &trace, &dys, clip, grad);
-    }
-
-    /// The mean NLL per pen move over `seqs`.
+    /// The mean NLL per pen move over `seqs` (in f64).
     pub fn nll(&self, seqs: &[&[Move]]) -> f64 {
-        let mut total = 0.0;
-        for seq in seqs {
-            self.add_word_nll(seq, &mut total);
-        }
-        total / moves_in(seqs).max(1) as f64
+        self.pass_f64(seqs, None, None) / moves_in(seqs).max(1) as f64
     }
 
-    /// One word's part of [`PenModel::nll`]: its NLL added to `total` move by move.
-    pub fn add_word_nll(&self, seq: &[Move], total: &mut f64) {
-        let (ys, _) = self.net.forward(&inputs(seq));
-        for (y, mv) in ys.iter().zip(seq.iter()) {
-            let pen = Pen::new(y, self.m, self.sigma_min, 0.0);
-            *total -= pen.log_prob([mv.dx, mv.dy], mv.end);
-        }
+    fn pass_f64(
+        &self,
+        seqs: &[&[Move]],
+        scale_clip: Option<(f64, Clip)>,
+        mut grad: Option<&mut Vec<f64>>,
+    ) -> f64 {
+        let w = batch::Weights::new(self.net.shape, &self.net.params);
+        let head = pen_loss::HeadSpec::new(self.m, self.sigma_min);
+        let mut work = batch::Work::default();
+        seqs.chunks(engine::CHUNK)
+            .map(|c| {
+                let g = grad.as_deref_mut().map(Vec::as_mut_slice);
+                batch::chunk(&w, &head, c, scale_clip, &mut work, g)
+            })
+            .sum()
     }
 
     /// The pen's distribution after each move of `seq` (the first before any move), read

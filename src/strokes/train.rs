@@ -4,6 +4,7 @@
 //! previous move (the same cells with their memory cut).
 
 use super::data::StrokeSet;
+use super::engine::{self, Net, Pass, Works};
 use super::lstm::Clip;
 use super::{Move, PenModel};
 use crate::base::named::Named;
@@ -93,8 +94,8 @@ pub const KEYS: &[Key<StrokeSpec>] = &[
     },
     int!(seed: u64, 0, crate::base::rng::SEED_MAX, "seed of the words' jitter, initialisation and batches"),
     int!(n: usize, 20, 5000, "training words (the validation set has a quarter as many, at least 20)"),
-    int!(hidden: usize, 2, 256, "LSTM cells per layer"),
-    int!(layers: usize, 1, 2, "LSTM layers"),
+    int!(hidden: usize, 2, 400, "LSTM cells per layer"),
+    int!(layers: usize, 1, 3, "LSTM layers"),
     Key {
         name: "skip",
         label: "",
@@ -261,10 +262,12 @@ pub enum Variant {
 
 pub const VARIANTS: [Variant; 3] = [Variant::Lstm, Variant::OneComponent, Variant::FeedForward];
 
-/// One model in training, with its optimizer.
+/// One model in training: its f32 weights (what the optimizer moves and the engine
+/// runs), the same values as the f64 model that draws, and its optimizer.
 #[derive(Clone, Debug)]
 pub struct Trained {
     pub model: PenModel,
+    weights: Vec<f32>,
     opt: Optimizer,
     /// The last batch's NLL per move.
     pub train_nll: f64,
@@ -276,35 +279,23 @@ pub struct StrokeRun {
     pub spec: StrokeSpec,
     pub data: StrokeSet,
     pub models: Vec<Trained>,
+    nets: Vec<Net>,
     pub step: usize,
     batches: Rng,
-    /// The step under way when training was cut short by its time (see
-    /// [`StrokeRun::train_within`]).
-    pending: Option<StepWork>,
+    /// The step under way (its scale per move) and its pass, which may be taken a job at
+    /// a time (see [`StrokeRun::train_within`]).
+    stepping: Option<f64>,
+    step_pass: Pass,
     /// The validation pass under way (see [`StrokeRun::validate_within`]).
-    validating: Option<ValWork>,
-}
-
-/// A step taken a word at a time: its batch (indices of training words), the model and
-/// word it has come to, and each model's sums so far. No parameter changes before the
-/// step's end, so a step cut short leaves every model as it was.
-#[derive(Clone, Debug)]
-struct StepWork {
-    batch: Vec<usize>,
-    scale: f64,
-    model: usize,
-    word: usize,
-    totals: Vec<f64>,
-    grads: Vec<Vec<f64>>,
-}
-
-/// A validation pass taken a word at a time.
-#[derive(Clone, Debug)]
-struct ValWork {
-    model: usize,
-    word: usize,
-    total: f64,
-    out: Vec<f64>,
+    validating: bool,
+    val_pass: Pass,
+    /// The chunks' buffers: one per thread.
+    works: Works,
+    /// Whether a batch's words are ordered by length before they are cut into chunks
+    /// (fewer idle lanes; the bits differ, so every run keeps the default, true).
+    pub grouped: bool,
+    #[cfg(not(target_arch = "wasm32"))]
+    pool: Option<std::sync::Arc<rayon::ThreadPool>>,
 }
 
 impl StrokeRun {
@@ -339,27 +330,55 @@ impl StrokeRun {
             lr: s.lr,
             ..OptimizerConfig::default()
         };
-        let models = VARIANTS
+        let models: Vec<Trained> = VARIANTS
             .iter()
             .map(|w| {
-                let model = s.variant(*w, &mut init);
-                let n = model.net.params.len();
+                let mut model = s.variant(*w, &mut init);
+                let weights: Vec<f32> = model.net.params.iter().map(|&p| p as f32).collect();
+                model.net.params = weights.iter().map(|&p| p as f64).collect();
                 Trained {
+                    opt: Optimizer::new(&opt, weights.len()),
                     model,
-                    opt: Optimizer::new(&opt, n),
+                    weights,
                     train_nll: f64::NAN,
                 }
             })
+            .collect();
+        let nets = models
+            .iter()
+            .map(|t| Net::new(t.model.net.shape, &t.weights, t.model.m, s.sigma_min))
             .collect();
         StrokeRun {
             spec: spec.clone(),
             data,
             models,
+            nets,
             step: 0,
             batches: Rng::new(s.seed, stream::STROKE_BATCHES),
-            pending: None,
-            validating: None,
+            stepping: None,
+            step_pass: Pass::default(),
+            validating: false,
+            val_pass: Pass::default(),
+            works: vec![Default::default()],
+            grouped: true,
+            #[cfg(not(target_arch = "wasm32"))]
+            pool: None,
         }
+    }
+
+    /// Natively, spreads each pass's jobs over `n` threads (1: none); the bits are the
+    /// same whatever `n`. In WebAssembly, where the run is one worker's, `n` is checked
+    /// and the jobs stay on that thread.
+    pub fn set_threads(&mut self, n: usize) -> Result<(), String> {
+        let max = crate::train::experiment::MAX_THREADS;
+        if n == 0 || n > max {
+            return Err(format!("threads: {n} is not from 1 to {max}"));
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.pool = crate::train::threads::pool(n)?;
+        }
+        Ok(())
     }
 
     /// One step of every model on the same batch of words.
@@ -367,53 +386,39 @@ impl StrokeRun {
         self.train_within(&mut || false);
     }
 
-    /// Goes on with the step under way (or starts the next), a word at a time, until it
-    /// is done (true) or `out_of_time()` says stop (asked after each word; false: the
-    /// step is pending and goes on at the next call, with the same bits as one taken
-    /// whole). Each model takes the batch in turn.
+    /// Goes on with the step under way (or starts the next), a job (one model, one chunk
+    /// of words) at a time, until it is done (true) or `out_of_time()` says stop (asked
+    /// after each job; false: the step is pending and goes on at the next call, with the
+    /// same bits as one taken whole). No parameter changes before the step's end.
     pub fn train_within(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> bool {
-        let n = self.data.train.len();
-        if n == 0 {
+        if self.data.train.is_empty() {
             return false;
         }
-        let mut work = match self.pending.take() {
-            Some(w) => w,
-            None => self.next_batch(),
+        let scale = match self.stepping {
+            Some(scale) => scale,
+            None => self.start_step(),
         };
-        let clip = self.spec.clip();
-        while work.model < self.models.len() {
-            let (i, w) = (work.model, work.word);
-            if w < work.batch.len() {
-                let seq = &self.data.train[work.batch[w]];
-                let (total, grad) = (&mut work.totals[i], &mut work.grads[i]);
-                self.models[i]
-                    .model
-                    .add_word_grad(seq, work.scale, clip, total, grad);
-                work.word += 1;
-            }
-            if work.word == work.batch.len() {
-                work.model += 1;
-                work.word = 0;
-            }
-            if work.model < self.models.len() && out_of_time() {
-                self.pending = Some(work);
-                return false;
+        if !self.run(false, out_of_time) {
+            return false;
+        }
+        let mut grad = Vec::new();
+        for (i, (t, net)) in self.models.iter_mut().zip(&mut self.nets).enumerate() {
+            t.train_nll = self.step_pass.total(i) * scale;
+            self.step_pass.gradient(i, &mut grad);
+            t.opt.step(&mut t.weights, &grad);
+            net.weights.set(&t.weights);
+            for (p, w) in t.model.net.params.iter_mut().zip(&t.weights) {
+                *p = *w as f64;
             }
         }
-        for (t, (total, grad)) in self
-            .models
-            .iter_mut()
-            .zip(work.totals.iter().zip(&work.grads))
-        {
-            t.train_nll = total * work.scale;
-            t.opt.step(&mut t.model.net.params, grad);
-        }
+        self.stepping = None;
         self.step += 1;
         true
     }
 
-    /// The next step's batch, drawn from the batch stream.
-    fn next_batch(&mut self) -> StepWork {
+    /// Draws the next step's batch from the batch stream and starts its pass; the scale
+    /// of its moves.
+    fn start_step(&mut self) -> f64 {
         let n = self.data.train.len() as u64;
         let batch: Vec<usize> = (0..self.spec.batch)
             .map(|_| self.batches.below(n) as usize)
@@ -422,63 +427,62 @@ impl StrokeRun {
             .iter()
             .map(|&i| self.data.train[i].as_slice())
             .collect();
-        StepWork {
-            scale: 1.0 / super::moves_in(&seqs).max(1) as f64,
-            batch,
-            model: 0,
-            word: 0,
-            totals: vec![0.0; self.models.len()],
-            grads: self
-                .models
-                .iter()
-                .map(|t| vec![0.0; t.model.net.params.len()])
-                .collect(),
+        let scale = 1.0 / super::moves_in(&seqs).max(1) as f64;
+        let chunks = engine::chunks(&self.data.train, &batch, self.grouped);
+        let grad = Some((scale as f32, self.spec.clip()));
+        self.step_pass.start(&self.nets, chunks, grad);
+        self.stepping = Some(scale);
+        scale
+    }
+
+    /// Runs the step's pass (or with `val`, the validation pass): on the threads natively
+    /// when there are some and the pass is worth spreading, else a job at a time.
+    fn run(&mut self, val: bool, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        let (pass, seqs) = if val {
+            (&mut self.val_pass, &self.data.val)
+        } else {
+            (&mut self.step_pass, &self.data.train)
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(pool) = &self.pool {
+            pass.run_on(&self.nets, seqs, pool, &mut self.works);
+            return true;
         }
+        pass.run_within(&self.nets, seqs, &mut self.works[0], out_of_time)
     }
 
     /// Each model's NLL per move on the validation words.
     pub fn val_nll(&mut self) -> Vec<f64> {
-        self.validating = None;
+        self.validating = false;
         self.validate_within(&mut || false)
             .expect("not out of time")
     }
 
-    /// Goes on with the validation pass under way (or starts one), a word at a time;
-    /// each model's NLL per move once it is done, `None` while `out_of_time()` cut it
-    /// short (asked after each word). The parameters must not change in between.
+    /// Goes on with the validation pass under way (or starts one), a job at a time; each
+    /// model's NLL per move once it is done, `None` while `out_of_time()` cut it short
+    /// (asked after each job). The parameters must not change in between.
     pub fn validate_within(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> Option<Vec<f64>> {
-        let mut work = self.validating.take().unwrap_or(ValWork {
-            model: 0,
-            word: 0,
-            total: 0.0,
-            out: Vec::new(),
-        });
-        let val = &self.data.val;
-        let moves = val.iter().map(|s| s.len()).sum::<usize>().max(1) as f64;
-        while work.model < self.models.len() {
-            if work.word < val.len() {
-                self.models[work.model]
-                    .model
-                    .add_word_nll(&val[work.word], &mut work.total);
-                work.word += 1;
-            }
-            if work.word == val.len() {
-                work.out.push(work.total / moves);
-                work.model += 1;
-                work.word = 0;
-                work.total = 0.0;
-            }
-            if work.model < self.models.len() && out_of_time() {
-                self.validating = Some(work);
-                return None;
-            }
+        if !self.validating {
+            let all: Vec<usize> = (0..self.data.val.len()).collect();
+            let chunks = engine::chunks(&self.data.val, &all, self.grouped);
+            self.val_pass.start(&self.nets, chunks, None);
+            self.validating = true;
         }
-        Some(work.out)
+        if !self.run(true, out_of_time) {
+            return None;
+        }
+        self.validating = false;
+        let moves = self.data.val.iter().map(|s| s.len()).sum::<usize>().max(1) as f64;
+        Some(
+            (0..self.models.len())
+                .map(|i| self.val_pass.total(i) / moves)
+                .collect(),
+        )
     }
 
     /// Whether a step is under way (cut short by its time).
     pub fn mid_step(&self) -> bool {
-        self.pending.is_some()
+        self.stepping.is_some()
     }
 
     pub fn model(&self, w: Variant) -> &PenModel {

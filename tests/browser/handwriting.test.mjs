@@ -167,7 +167,7 @@ test('a hostile link gets messages as text, clamped values, and no script', { ti
   assert.ok(issues.some((t) => /data=drawn needs at least 2 drawn words/.test(t)), issues.join('\n'));
   assert.ok(issues.some((t) => /unknown key/.test(t)), issues.join('\n'));
   assert.equal(await page.$$eval('#issues img, #issues b', (e) => e.length), 0, 'no HTML from the link');
-  assert.equal(await page.inputValue('#hw-spec-hidden'), '256');
+  assert.equal(await page.inputValue('#hw-spec-hidden'), '400');
   assert.deepEqual(log.dialogs, []);
   await page.evaluate(AXE);
   const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
@@ -191,7 +191,7 @@ test('in an iframe whose storage is refused, the page still loads and trains', {
 });
 
 test('a large network pauses and resets at once: a step under way is cut short, not finished', { timeout: 240_000 }, async () => {
-  const big = '#n=5000&hidden=256&layers=2&m=20&batch=64&skip=1';
+  const big = '#n=5000&hidden=400&layers=3&m=20&batch=64&skip=1';
   const { page, log } = await open(browser, `${server.url}${PAGE}${big}`);
   await handReady(page);
   // Building the run and measuring it both go in slices: the status line has a step
@@ -202,7 +202,7 @@ test('a large network pauses and resets at once: a step under way is cut short, 
   await page.waitForFunction(() => document.getElementById('hw-play').getAttribute('aria-pressed') === 'true');
   await page.click('#hw-play');
   await page.waitForFunction(() => document.getElementById('hw-play').getAttribute('aria-pressed') === 'false');
-  // A step of 64 words through 2 × 256 cells takes far longer than a slice: the pause
+  // A step of 64 words through 3 × 400 cells takes far longer than a slice: the pause
   // came within it, and no step was finished first.
   assert.match(await status(), /^step 0 of/);
   await page.click('#hw-reset');

@@ -143,7 +143,7 @@ fn clipping_holds_the_output_and_gate_derivatives() {
 }
 
 use mdn_playground::strokes::data::{self, StrokeSet};
-use mdn_playground::strokes::file::Saved;
+use mdn_playground::strokes::file::{Precision, Saved};
 use mdn_playground::strokes::train::{StrokeRun, StrokeSpec, Variant};
 
 #[test]
@@ -177,10 +177,11 @@ fn the_hershey_words_become_moves_and_back() {
 
 #[test]
 fn the_spec_reads_clamps_and_writes_back() {
-    let (s, issues) = StrokeSpec::parse_lenient("hidden=9999&m=0&lr=abc&bogus=1&steps=300");
+    let (s, issues) =
+        StrokeSpec::parse_lenient("hidden=9999&m=0&lr=abc&bogus=1&steps=300&layers=3");
     assert_eq!(
         (s.hidden, s.m, s.lr, s.steps),
-        (256, 1, StrokeSpec::default().lr, 300)
+        (400, 1, StrokeSpec::default().lr, 300)
     );
     assert_eq!(issues.len(), 4, "{issues:?}");
     assert!(issues.iter().any(|i| i.message.contains("unknown key")));
@@ -215,11 +216,25 @@ fn training_learns_and_the_recurrence_pays() {
         spec: spec.clone(),
         scale: run.data.scale,
         model: run.model(Variant::Lstm).clone(),
+        precision: Precision::F32,
     };
     let back = Saved::from_json(&saved.to_json()).unwrap();
     assert_eq!(back, saved);
+    // A version 1 file (before the precision was written) loads, as f64 parameters; a
+    // parameter that is no f32 number in an f32 file is refused.
+    let v1 = saved
+        .to_json()
+        .replace("\"version\":2,\"precision\":\"f32\",", "\"version\":1,");
+    assert_ne!(v1, saved.to_json());
+    let old = Saved::from_json(&v1).unwrap();
+    assert_eq!((old.precision, &old.model), (Precision::F64, &saved.model));
+    let mut not_f32: serde_json::Value = serde_json::from_str(&saved.to_json()).unwrap();
+    not_f32["params"][0] = serde_json::json!(0.1);
     for bad in [
+        not_f32.to_string(),
         saved.to_json().replace("mdn-strokes", "other"),
+        saved.to_json().replace("\"precision\":\"f32\",", ""),
+        saved.to_json().replace("\"version\":2", "\"version\":3"),
         saved.to_json().replace("\"params\":[", "\"params\":[1.0,"),
         saved.to_json().replace("hidden=24", "hidden=25"),
         "{".to_string(),
@@ -387,4 +402,50 @@ fn a_stroke_model_whose_outputs_overflow_is_refused() {
     let err = spec.model(vec![1e308; n]).unwrap_err();
     assert!(err.contains("not finite"), "{err}");
     assert!(spec.model(vec![0.01; n]).is_ok());
+}
+
+/// The f32 kernels (vector lanes natively) against the f64 ones (plain loops) on the same
+/// chunks: words of many lengths, so that chunks of 16 and of 8 lanes occur and lanes stop
+/// computing as words end; two layers with skip connections, rows that do not fill a tile.
+#[test]
+fn the_f32_engine_agrees_with_the_f64_engine() {
+    use mdn_playground::strokes::batch::{chunk, Weights, Work};
+    use mdn_playground::strokes::pen_loss::HeadSpec;
+    let mut rng = Rng::new(11, 0);
+    let model = PenModel::new(20, 2, true, 3, 1e-3, &mut rng);
+    let mut seqs: Vec<Vec<Move>> = (0..37)
+        .map(|i| strokes(&mut rng, 1, 3 + (i * 7) % 29).remove(0))
+        .collect();
+    seqs.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let refs: Vec<&[Move]> = seqs.iter().map(|s| s.as_slice()).collect();
+    let (loss64, grad64) = model.loss_and_grad(&refs, Clip::GRAVES);
+    let params: Vec<f32> = model.net.params.iter().map(|&p| p as f32).collect();
+    let w = Weights::new(model.net.shape, &params);
+    let head = HeadSpec::<f32>::new(3, 1e-3);
+    let scale = 1.0 / refs.iter().map(|s| s.len()).sum::<usize>() as f64;
+    let mut grad32 = vec![0.0f32; params.len()];
+    let mut work = Work::default();
+    let mut total = 0.0;
+    for c in refs.chunks(16) {
+        total += chunk(
+            &w,
+            &head,
+            c,
+            Some((scale as f32, Clip::GRAVES)),
+            &mut work,
+            Some(&mut grad32),
+        );
+    }
+    let loss32 = total * scale;
+    assert!(
+        (loss32 - loss64).abs() < 1e-4 * loss64.abs().max(1.0),
+        "{loss32} vs {loss64}"
+    );
+    let top = grad64.iter().fold(0.0f64, |a, g| a.max(g.abs()));
+    for (i, (a, b)) in grad32.iter().zip(&grad64).enumerate() {
+        assert!(
+            (*a as f64 - b).abs() <= 2e-4 * top,
+            "parameter {i}: f32 {a} against f64 {b} (largest {top})"
+        );
+    }
 }

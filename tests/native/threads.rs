@@ -94,3 +94,28 @@ fn the_block_transpose_moves_every_value_unchanged() {
         }
     }
 }
+
+/// The handwriting engine's jobs (3 models × 3 chunks of words, the last of 8 lanes)
+/// spread over threads give the bits of one thread.
+#[test]
+fn the_handwriting_bits_hold_at_1_2_3_and_8_threads() {
+    use mdn_playground::strokes::train::{StrokeRun, StrokeSpec};
+    let spec =
+        StrokeSpec::parse("seed=4&n=80&hidden=24&layers=2&skip=1&m=3&batch=40&steps=4").unwrap();
+    let run_on = |threads: usize| {
+        let mut run = StrokeRun::new(&spec);
+        run.set_threads(threads).unwrap();
+        for _ in 0..spec.steps {
+            run.train_step();
+        }
+        let mut bits: Vec<u64> = run.val_nll().iter().map(|v| v.to_bits()).collect();
+        for t in &run.models {
+            bits.extend(t.model.net.params.iter().map(|p| p.to_bits()));
+        }
+        bits
+    };
+    let one = run_on(1);
+    for threads in [2, 3, 8] {
+        assert!(run_on(threads) == one, "{threads} threads");
+    }
+}

@@ -279,13 +279,21 @@ pub fn split_equals_joint(text: &str, sizes: &[u64], helper_fails: &[usize]) -> 
     joint
 }
 
-/// A short handwriting run (the LSTM-MDN and both baselines), whose bits must be
-/// the same natively and in the browser.
+/// Short handwriting runs (the LSTM-MDN and both baselines), whose bits must be the same
+/// natively and in the browser: a narrow one (one chunk of words per step), and one whose
+/// batches fill chunks of 16 and 8 lanes with words of many lengths.
 pub const STROKES_GOLDEN_SPEC: &str = "seed=3&n=40&hidden=8&layers=2&skip=1&m=3&batch=4&steps=25";
+pub const STROKES_GOLDEN_WIDE: &str = "seed=5&n=60&hidden=12&m=2&batch=40&steps=4";
 
 pub fn strokes_fingerprint() -> Vec<String> {
+    let mut out = strokes_run_fingerprint(STROKES_GOLDEN_SPEC, "");
+    out.extend(strokes_run_fingerprint(STROKES_GOLDEN_WIDE, "wide "));
+    out
+}
+
+fn strokes_run_fingerprint(text: &str, tag: &str) -> Vec<String> {
     use mdn_playground::strokes::train::{StrokeRun, StrokeSpec};
-    let spec = StrokeSpec::parse(STROKES_GOLDEN_SPEC).unwrap();
+    let spec = StrokeSpec::parse(text).unwrap();
     let mut run = StrokeRun::new(&spec);
     for _ in 0..spec.steps {
         run.train_step();
@@ -295,14 +303,14 @@ pub fn strokes_fingerprint() -> Vec<String> {
         .iter()
         .zip(run.val_nll())
     {
-        out.push(format!("{name} val_nll {:016x}", v.to_bits()));
+        out.push(format!("{tag}{name} val_nll {:016x}", v.to_bits()));
     }
     // Every parameter of the LSTM-MDN, folded into one word.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in &run.models[0].model.net.params {
         h = (h ^ p.to_bits()).wrapping_mul(0x0000_0100_0000_01b3);
     }
-    out.push(format!("lstm params {h:016x}"));
+    out.push(format!("{tag}lstm params {h:016x}"));
     out
 }
 

@@ -1,12 +1,12 @@
 //! `mdn strokes …`: the handwriting MDN from the command line.
 
-use crate::args::{check_writable, number_in, opt, options_and_flags, whole_in};
+use crate::args::{check_writable, number_in, opt, options_and_flags, threads_opt, whole_in};
 use crate::out::{emit, fail, out, Fail};
 use mdn_playground::plot::strokes::Writing;
 
 use mdn_playground::base::rng::{stream, Rng};
 use mdn_playground::strokes::data::{points, positions};
-use mdn_playground::strokes::file::Saved;
+use mdn_playground::strokes::file::{Precision, Saved};
 use mdn_playground::strokes::train::{StrokeRun, StrokeSpec, Variant};
 use mdn_playground::strokes::Move;
 use serde::Serialize;
@@ -14,19 +14,25 @@ use std::time::Instant;
 
 pub const USAGE: &str = "\
 usage:
-  mdn strokes train [SPEC] [--save FILE] [--every N]
+  mdn strokes train [SPEC] [--save FILE] [--every N] [--threads N]
       Train the handwriting MDN SPEC (keys: mdn strokes keys) on the built-in Hershey
       words, with its two baselines on the same batches: the same LSTM with one
       component, and the feed-forward MDN that sees only the previous move. Prints a JSON
       line every N steps (default steps/10) and a final line with each model's
       validation NLL per pen move (normalised units, and font units), steps per second.
       --save FILE   the LSTM-MDN as a model file (JSON)
+      --threads N   spread each step's words over N threads (default: every core); the
+                    numbers are the same bit for bit whatever N
   mdn strokes sample --model FILE [--bias 0,1,3] [--n 3] [--moves 300] [--temp T]
                      [--seed S] [--out FILE.svg|FILE.png] [--ellipses]
       Write from nothing, N samples for each bias b (Graves: π ∝ π^(1+b), σ·e^(−b);
       0 to 10), at temperature T (0.05 to 3, default 1), until the pen has lifted and
       --moves is reached; draws them into an SVG or a PNG (default strokes.svg), with
       --ellipses the predicted mixture at each pen step. Prints a JSON line per sample.
+  mdn strokes data [SPEC]
+      The spec's training and validation words as JSON, in the normalised units a model
+      trains in: {\"train\": [[[dx, dy, end], …], …], \"val\": …, \"mean\", \"std\"} (to train
+      the same words elsewhere: JAX, PyTorch).
   mdn strokes keys
       The spec's keys, their ranges and defaults.
 ";
@@ -35,6 +41,7 @@ pub fn run(args: &[String]) -> Result<(), Fail> {
     match args.first().map(String::as_str) {
         Some("train") => train(&args[1..]),
         Some("sample") => sample(&args[1..]),
+        Some("data") => data(&args[1..]),
         Some("keys") => out(&mdn_playground::config::keys::docs(
             mdn_playground::strokes::train::KEYS,
             &StrokeSpec::default(),
@@ -46,7 +53,7 @@ pub fn run(args: &[String]) -> Result<(), Fail> {
         .collect::<String>()),
         None | Some("-h") | Some("--help") => out(USAGE),
         Some(other) => fail(format!(
-            "unknown strokes command {other:?}; expected train, sample or keys\n{USAGE}"
+            "unknown strokes command {other:?}; expected train, sample, data or keys\n{USAGE}"
         )),
     }
 }
@@ -103,8 +110,9 @@ struct Final {
 }
 
 fn train(args: &[String]) -> Result<(), Fail> {
-    let (pos, opts) = options_and_flags(args, &["save", "every"], &[])?;
+    let (pos, opts) = options_and_flags(args, &["save", "every", "threads"], &[])?;
     let spec = spec_of(&pos)?;
+    let threads = threads_opt(&opts)?;
     let every = whole_in(
         &opts,
         "every",
@@ -116,6 +124,7 @@ fn train(args: &[String]) -> Result<(), Fail> {
         check_writable(path, "the model")?;
     }
     let mut run = StrokeRun::new(&spec);
+    run.set_threads(threads).map_err(|e| Fail(e, 2))?;
     let mut seconds = 0.0;
     let train_nll =
         |r: &StrokeRun| Nll::of(&r.models.iter().map(|t| t.train_nll).collect::<Vec<_>>());
@@ -153,6 +162,7 @@ fn train(args: &[String]) -> Result<(), Fail> {
             spec: spec.clone(),
             scale: run.data.scale,
             model: run.model(Variant::Lstm).clone(),
+            precision: Precision::F32,
         };
         std::fs::write(path, saved.to_json())
             .map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
@@ -288,4 +298,31 @@ fn stop_at_lift(mut moves: Vec<Move>) -> Vec<Move> {
         moves.truncate(i + 1);
     }
     moves
+}
+
+#[derive(Serialize)]
+struct Words {
+    spec: String,
+    train: Vec<Vec<(f64, f64, u8)>>,
+    val: Vec<Vec<(f64, f64, u8)>>,
+    mean: [f64; 2],
+    std: [f64; 2],
+}
+
+fn data(args: &[String]) -> Result<(), Fail> {
+    let (pos, _) = options_and_flags(args, &[], &[])?;
+    let spec = spec_of(&pos)?;
+    let set = StrokeRun::new(&spec).data;
+    let words = |ws: &[Vec<Move>]| -> Vec<Vec<(f64, f64, u8)>> {
+        ws.iter()
+            .map(|w| w.iter().map(|m| (m.dx, m.dy, m.end as u8)).collect())
+            .collect()
+    };
+    emit(&Words {
+        spec: spec.link(),
+        train: words(&set.train),
+        val: words(&set.val),
+        mean: set.scale.mean,
+        std: set.scale.std,
+    })
 }

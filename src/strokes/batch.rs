@@ -1,0 +1,570 @@
+//! The LSTM-MDN over a chunk of words at once: the words are the vector lanes, and they
+//! advance together one pen move at a time, so each gate pre-activation is a matrix
+//! product over the chunk and every weight is read once per move for all its words.
+//! Lanes past a word's end (and past the chunk's words) carry zeros into the loss, so
+//! their derivatives are exactly 0 and they add nothing to any gradient: a chunk gives
+//! each word's numbers whatever its neighbours' lengths.
+//!
+//! The mathematics is [`super::lstm`]'s (gates i, f, g, o; skip connections; the cut
+//! memory of the feed-forward baseline; Graves' clipping) in any float type with
+//! [`Lanes`] kernels: f32 to train, f64 for the gradient checks. Buffers are sized once
+//! ([`Work::fit`]) and reused: nothing is allocated inside the time loop.
+
+use super::lanes::Lanes;
+use super::lstm::{Clip, Shape};
+use super::pen_loss::HeadSpec;
+use super::{Move, START};
+
+/// A network's parameters in the float type of the pass, with each layer's weights also
+/// transposed (for the products that run backwards through them).
+#[derive(Clone, Debug)]
+pub struct Weights<T> {
+    pub shape: Shape,
+    pub params: Vec<T>,
+    /// Layer l's W transposed (its inputs × 4H), then the output layer's.
+    wt: Vec<Vec<T>>,
+}
+
+impl<T: Lanes> Weights<T> {
+    pub fn new(shape: Shape, params: &[T]) -> Self {
+        let mut w = Weights {
+            shape,
+            params: params.to_vec(),
+            wt: Vec::new(),
+        };
+        w.transpose();
+        w
+    }
+
+    /// Takes new parameter values (the same shape).
+    pub fn set(&mut self, params: &[T]) {
+        self.params.copy_from_slice(params);
+        self.transpose();
+    }
+
+    fn transpose(&mut self) {
+        let s = self.shape;
+        self.wt.resize(s.layers + 1, Vec::new());
+        for l in 0..=s.layers {
+            let (rows, cols) = dims(&s, l);
+            let start = s.layer_start(l);
+            let t = &mut self.wt[l];
+            t.resize(rows * cols, T::ZERO);
+            for r in 0..rows {
+                for c in 0..cols {
+                    t[c * rows + r] = self.params[start + r * cols + c];
+                }
+            }
+        }
+    }
+}
+
+/// Rows and columns of layer l's W (the output layer's for l = layers).
+fn dims(s: &Shape, l: usize) -> (usize, usize) {
+    if l < s.layers {
+        (4 * s.hidden, s.layer_in(l) + s.hidden)
+    } else {
+        (s.output, s.out_in())
+    }
+}
+
+/// Lanes for `n` words: a multiple of 8.
+pub fn lanes_for(n: usize) -> usize {
+    n.div_ceil(8).max(1) * 8
+}
+
+/// One chunk's buffers, feature-major with `s` lanes per feature, time-major over the
+/// `nt` moves of its longest word.
+#[derive(Clone, Debug, Default)]
+pub struct Work<T> {
+    s: usize,
+    nt: usize,
+    /// The lanes computed at each move: enough for every word still writing (a multiple
+    /// of 8). A chunk's words ordered longest first leave only finished words past it.
+    act: Vec<usize>,
+    x: Vec<T>,
+    /// Per layer, per move: its input [x; h below; h₋₁].
+    v: Vec<Vec<T>>,
+    /// Per layer, per move: the gates after σ and tanh.
+    gates: Vec<Vec<T>>,
+    cell: Vec<Vec<T>>,
+    /// tanh of the cell.
+    tc: Vec<Vec<T>>,
+    h: Vec<Vec<T>>,
+    top: Vec<T>,
+    y: Vec<T>,
+    dy: Vec<T>,
+    /// Per layer, per move: what reaches h from above.
+    dh: Vec<Vec<T>>,
+    da: Vec<T>,
+    dv: Vec<T>,
+    dtop: Vec<T>,
+    dh_next: Vec<T>,
+    dc_next: Vec<T>,
+    raw: Vec<T>,
+    graw: Vec<T>,
+    tmp: Vec<T>,
+    zeros: Vec<T>,
+}
+
+fn fit<T: Copy>(v: &mut Vec<T>, n: usize, zero: T) {
+    if v.len() < n {
+        v.resize(n, zero);
+    }
+}
+
+impl<T: Lanes> Work<T> {
+    /// Sizes the buffers for `words` (growing only) and sets the lanes each move computes.
+    pub fn fit(&mut self, shape: &Shape, head: &HeadSpec<T>, words: &[&[Move]]) {
+        let z = T::ZERO;
+        let nt = longest(words);
+        let (s, h, layers) = (lanes_for(words.len()), shape.hidden, shape.layers);
+        self.s = s;
+        self.nt = nt;
+        self.act.clear();
+        self.act.extend((0..nt).map(|t| {
+            let last = words.iter().rposition(|w| w.len() > t).unwrap_or(0);
+            lanes_for(last + 1)
+        }));
+        fit(&mut self.x, nt * 3 * s, z);
+        for b in [&mut self.v, &mut self.gates, &mut self.cell, &mut self.tc] {
+            b.resize(layers, Vec::new());
+        }
+        self.h.resize(layers, Vec::new());
+        self.dh.resize(layers, Vec::new());
+        for l in 0..layers {
+            fit(&mut self.v[l], nt * (shape.layer_in(l) + h) * s, z);
+            fit(&mut self.gates[l], nt * 4 * h * s, z);
+            for b in [
+                &mut self.cell[l],
+                &mut self.tc[l],
+                &mut self.h[l],
+                &mut self.dh[l],
+            ] {
+                fit(b, nt * h * s, z);
+            }
+        }
+        let widest = (0..layers)
+            .map(|l| shape.layer_in(l) + h)
+            .max()
+            .unwrap_or(0);
+        fit(&mut self.top, nt * shape.out_in() * s, z);
+        fit(&mut self.y, nt * shape.output * s, z);
+        fit(&mut self.dy, nt * shape.output * s, z);
+        fit(&mut self.da, nt * 4 * h * s, z);
+        fit(&mut self.dv, widest * s, z);
+        fit(&mut self.dtop, shape.out_in() * s, z);
+        fit(&mut self.dh_next, h * s, z);
+        fit(&mut self.dc_next, h * s, z);
+        fit(&mut self.zeros, h * s, z);
+        fit(&mut self.raw, shape.output, z);
+        fit(&mut self.graw, shape.output, z);
+        fit(&mut self.tmp, head.scratch(), z);
+    }
+}
+
+/// The moves of a chunk's words, each word's inputs the start move then every move but
+/// its last.
+fn fill_inputs<T: Lanes>(words: &[&[Move]], x: &mut [T], s: usize, nt: usize) {
+    x[..nt * 3 * s].fill(T::ZERO);
+    for (i, w) in words.iter().enumerate() {
+        for t in 0..w.len() {
+            let mv = if t == 0 { START } else { w[t - 1] };
+            let at = t * 3 * s + i;
+            x[at] = T::of(mv.dx);
+            x[at + s] = T::of(mv.dy);
+            x[at + 2 * s] = if mv.end { T::ONE } else { T::ZERO };
+        }
+    }
+}
+
+/// The forward pass of a chunk: every layer's gates, cells and h, and the raw outputs
+/// `y` at every move.
+pub fn forward<T: Lanes>(w: &Weights<T>, words: &[&[Move]], k: &mut Work<T>) {
+    let sh = w.shape;
+    let (s, nt, h) = (k.s, k.nt, sh.hidden);
+    fill_inputs(words, &mut k.x, s, nt);
+    let n_out = sh.out_in();
+    for t in 0..nt {
+        for l in 0..sh.layers {
+            forward_layer(w, l, t, k);
+        }
+        let top = &mut k.top[t * n_out * s..(t + 1) * n_out * s];
+        let first = if sh.skip { 0 } else { sh.layers - 1 };
+        for (j, l) in (first..sh.layers).enumerate() {
+            top[j * h * s..(j + 1) * h * s].copy_from_slice(&k.h[l][t * h * s..(t + 1) * h * s]);
+        }
+        let start = sh.layer_start(sh.layers);
+        let bias = &w.params[start + sh.output * n_out..start + sh.output * n_out + sh.output];
+        T::gemm(
+            &mut k.y[t * sh.output * s..(t + 1) * sh.output * s],
+            Some(bias),
+            &w.params[start..],
+            n_out,
+            sh.output,
+            n_out,
+            top,
+            s,
+            k.act[t],
+        );
+    }
+}
+
+/// Layer l at move t: its input, its gates, cell and h.
+fn forward_layer<T: Lanes>(w: &Weights<T>, l: usize, t: usize, k: &mut Work<T>) {
+    let sh = w.shape;
+    let (s, h) = (k.s, sh.hidden);
+    let n_in = sh.layer_in(l) + h;
+    let cols = if sh.memory { n_in } else { n_in - h };
+    let hs = h * s;
+    let (below, rest) = k.h.split_at_mut(l);
+    let v = &mut k.v[l][t * n_in * s..(t + 1) * n_in * s];
+    let mut row = 0;
+    if l == 0 || sh.skip {
+        v[..3 * s].copy_from_slice(&k.x[t * 3 * s..(t + 1) * 3 * s]);
+        row = 3;
+    }
+    if l > 0 {
+        v[row * s..row * s + hs].copy_from_slice(&below[l - 1][t * hs..(t + 1) * hs]);
+        row += h;
+    }
+    let back = sh.memory && t > 0;
+    if sh.memory {
+        let prev = if back {
+            &rest[0][(t - 1) * hs..t * hs]
+        } else {
+            &k.zeros[..hs]
+        };
+        v[row * s..row * s + hs].copy_from_slice(prev);
+    }
+    let start = sh.layer_start(l);
+    let gates = &mut k.gates[l][t * 4 * hs..(t + 1) * 4 * hs];
+    let bias = &w.params[start + 4 * h * n_in..start + 4 * h * n_in + 4 * h];
+    let n = k.act[t];
+    T::gemm(
+        gates,
+        Some(bias),
+        &w.params[start..],
+        n_in,
+        4 * h,
+        cols,
+        v,
+        s,
+        n,
+    );
+    let (done, now) = k.cell[l].split_at_mut(t * hs);
+    let c_prev: &[T] = if back {
+        &done[(t - 1) * hs..]
+    } else {
+        &k.zeros[..hs]
+    };
+    let tc = &mut k.tc[l][t * hs..(t + 1) * hs];
+    let hn = &mut rest[0][t * hs..(t + 1) * hs];
+    cell_step(gates, c_prev, &mut now[..hs], tc, hn, (h, s, n));
+}
+
+/// The gates' activations (in place), the new cell, its tanh and h, for H rows of `s`
+/// lanes, the first `n` of them: i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o),
+/// c = f c₋₁ + i g, h = o tanh(c).
+#[inline(always)]
+fn cell_step<T: Lanes>(
+    gates: &mut [T],
+    c_prev: &[T],
+    c: &mut [T],
+    tc: &mut [T],
+    h: &mut [T],
+    (rows, s, n): (usize, usize, usize),
+) {
+    let hs = rows * s;
+    let (gi, rest) = gates.split_at_mut(hs);
+    let (gf, rest) = rest.split_at_mut(hs);
+    let (gg, go) = rest.split_at_mut(hs);
+    for r in 0..rows {
+        let at = r * s..r * s + n;
+        cell_row(
+            [
+                &mut gi[at.clone()],
+                &mut gf[at.clone()],
+                &mut gg[at.clone()],
+                &mut go[at.clone()],
+            ],
+            &c_prev[at.clone()],
+            [&mut c[at.clone()], &mut tc[at.clone()], &mut h[at]],
+        );
+    }
+}
+
+/// [`cell_step`] along one row's lanes (slices of one length, so the loop vectorizes).
+#[inline(always)]
+fn cell_row<T: Lanes>([gi, gf, gg, go]: [&mut [T]; 4], c_prev: &[T], [c, tc, h]: [&mut [T]; 3]) {
+    let n = c.len();
+    let (gi, gf, gg, go) = (&mut gi[..n], &mut gf[..n], &mut gg[..n], &mut go[..n]);
+    let (c_prev, tc, h) = (&c_prev[..n], &mut tc[..n], &mut h[..n]);
+    for j in 0..n {
+        let i = gi[j].softplus_sigmoid().1;
+        let f = gf[j].softplus_sigmoid().1;
+        let g = gg[j].tanh();
+        let o = go[j].softplus_sigmoid().1;
+        gi[j] = i;
+        gf[j] = f;
+        gg[j] = g;
+        go[j] = o;
+        let cj = f * c_prev[j] + i * g;
+        c[j] = cj;
+        let t = cj.tanh();
+        tc[j] = t;
+        h[j] = o * t;
+    }
+}
+
+/// The loss of a chunk after [`forward`]: each word's NLL summed over its moves (in f64,
+/// word by word, move by move), and with `scale`, the derivatives with respect to the raw
+/// outputs (times `scale`, clipped) in the work's `dy`.
+pub fn loss<T: Lanes>(
+    w: &Weights<T>,
+    head: &HeadSpec<T>,
+    words: &[&[Move]],
+    grad: Option<(T, Clip)>,
+    k: &mut Work<T>,
+) -> f64 {
+    let (s, nt, out) = (k.s, k.nt, w.shape.output);
+    if grad.is_some() {
+        k.dy[..nt * out * s].fill(T::ZERO);
+    }
+    let mut total = 0.0;
+    for (i, word) in words.iter().enumerate() {
+        for (t, mv) in word.iter().enumerate() {
+            let y = &k.y[t * out * s..(t + 1) * out * s];
+            for r in 0..out {
+                k.raw[r] = y[r * s + i];
+            }
+            let d = [T::of(mv.dx), T::of(mv.dy)];
+            let g = grad.map(|_| &mut k.graw[..out]);
+            total += head.nll_grad(&k.raw[..out], d, mv.end, g, &mut k.tmp).f64();
+            if let Some((scale, clip)) = grad {
+                let dy = &mut k.dy[t * out * s..(t + 1) * out * s];
+                let bound = T::of(clip.out);
+                for r in 0..out {
+                    dy[r * s + i] = hold(k.graw[r] * scale, bound);
+                }
+            }
+        }
+    }
+    total
+}
+
+/// `d` held in ±`bound` (0: not held).
+#[inline(always)]
+fn hold<T: Lanes>(d: T, bound: T) -> T {
+    if bound > T::ZERO {
+        if d > bound {
+            return bound;
+        }
+        if d < -bound {
+            return -bound;
+        }
+    }
+    d
+}
+
+/// Backpropagation through time of a chunk after [`loss`] with a gradient: adds each
+/// parameter's derivative to `grad` (laid out as the parameters).
+pub fn backward<T: Lanes>(w: &Weights<T>, clip: Clip, k: &mut Work<T>, grad: &mut [T]) {
+    let sh = w.shape;
+    let (s, nt, h) = (k.s, k.nt, sh.hidden);
+    let (out, n_out, hs) = (sh.output, sh.out_in(), h * s);
+    let start = sh.layer_start(sh.layers);
+    let act = &k.act[..nt];
+    T::outer_time(
+        &mut grad[start..],
+        n_out,
+        &k.dy,
+        out * s,
+        out,
+        &k.top,
+        n_out * s,
+        n_out,
+        s,
+        act,
+    );
+    let bias = start + out * n_out;
+    T::row_sums(&mut grad[bias..bias + out], &k.dy, out * s, out, s, act);
+    let first = if sh.skip { 0 } else { sh.layers - 1 };
+    for l in 0..sh.layers {
+        k.dh[l][..nt * hs].fill(T::ZERO);
+    }
+    for t in 0..nt {
+        let dy = &k.dy[t * out * s..(t + 1) * out * s];
+        T::gemm(
+            &mut k.dtop,
+            None,
+            &w.wt[sh.layers],
+            out,
+            n_out,
+            out,
+            dy,
+            s,
+            k.act[t],
+        );
+        for (j, l) in (first..sh.layers).enumerate() {
+            k.dh[l][t * hs..(t + 1) * hs].copy_from_slice(&k.dtop[j * hs..(j + 1) * hs]);
+        }
+    }
+    for l in (0..sh.layers).rev() {
+        backward_layer(w, l, clip, k, grad);
+    }
+}
+
+/// Layer l back through time: its gradient, and what reaches the layer below's h.
+fn backward_layer<T: Lanes>(w: &Weights<T>, l: usize, clip: Clip, k: &mut Work<T>, grad: &mut [T]) {
+    let sh = w.shape;
+    let (s, nt, h) = (k.s, k.nt, sh.hidden);
+    let hs = h * s;
+    k.dh_next[..hs].fill(T::ZERO);
+    k.dc_next[..hs].fill(T::ZERO);
+    for t in (0..nt).rev() {
+        backward_move(w, l, t, T::of(clip.lstm), k);
+    }
+    let n_in = sh.layer_in(l) + h;
+    let cols = if sh.memory { n_in } else { n_in - h };
+    let start = sh.layer_start(l);
+    let (v, act) = (&k.v[l], &k.act[..nt]);
+    let g = &mut grad[start..];
+    T::outer_time(g, n_in, &k.da, 4 * hs, 4 * h, v, n_in * s, cols, s, act);
+    let bias = start + 4 * h * n_in;
+    T::row_sums(&mut grad[bias..bias + 4 * h], &k.da, 4 * hs, 4 * h, s, act);
+}
+
+/// Layer l at move t backwards: the gates' derivatives (kept for the weight gradient),
+/// what goes on to the move before (`dh_next`, `dc_next`) and to the layer below.
+fn backward_move<T: Lanes>(w: &Weights<T>, l: usize, t: usize, bound: T, k: &mut Work<T>) {
+    let sh = w.shape;
+    let (s, h, n) = (k.s, sh.hidden, k.act[t]);
+    let hs = h * s;
+    let n_in = sh.layer_in(l) + h;
+    // The rows of Wᵀ da needed: what goes to the layer below, and to the move before.
+    let below = if sh.skip { 3 } else { 0 };
+    let from = if l > 0 { below } else { n_in - h };
+    let to = if sh.memory { n_in } else { n_in - h };
+    let c_prev: &[T] = if sh.memory && t > 0 {
+        &k.cell[l][(t - 1) * hs..t * hs]
+    } else {
+        &k.zeros[..hs]
+    };
+    let da = &mut k.da[t * 4 * hs..(t + 1) * 4 * hs];
+    gate_derivatives(
+        (
+            &k.gates[l][t * 4 * hs..(t + 1) * 4 * hs],
+            &k.tc[l][t * hs..(t + 1) * hs],
+            c_prev,
+        ),
+        (&k.dh[l][t * hs..(t + 1) * hs], &k.dh_next[..hs]),
+        &mut k.dc_next[..hs],
+        da,
+        bound,
+        (h, s, n),
+    );
+    if !sh.memory {
+        k.dc_next[..hs].fill(T::ZERO);
+    }
+    if from < to {
+        let (wt, rows) = (&w.wt[l][from * 4 * h..], to - from);
+        T::gemm(
+            &mut k.dv[from * s..to * s],
+            None,
+            wt,
+            4 * h,
+            rows,
+            4 * h,
+            da,
+            s,
+            n,
+        );
+    }
+    if sh.memory {
+        k.dh_next[..hs].copy_from_slice(&k.dv[(n_in - h) * s..n_in * s]);
+    }
+    // Lanes past `n` belong to words that ended before this move: nothing reaches them
+    // from it.
+    for j in 0..h {
+        k.dh_next[j * s + n..(j + 1) * s].fill(T::ZERO);
+        k.dc_next[j * s + n..(j + 1) * s].fill(T::ZERO);
+    }
+    if l > 0 {
+        let dh = &mut k.dh[l - 1][t * hs..(t + 1) * hs];
+        for r in 0..h {
+            let at = r * s..r * s + n;
+            for (a, b) in dh[at.clone()].iter_mut().zip(&k.dv[below * s..][at]) {
+                *a += *b;
+            }
+        }
+    }
+}
+
+/// One move of one layer backwards: from what reaches h (from above, `dh_up`, and from the
+/// next move, `dh_next`) and the cell (`dc_next`, replaced by what goes on to the move
+/// before), the derivatives with respect to the gates' inputs `da`, held in ±`bound`.
+#[inline(always)]
+fn gate_derivatives<T: Lanes>(
+    (gates, tc, c_prev): (&[T], &[T], &[T]),
+    (dh_up, dh_next): (&[T], &[T]),
+    dc_next: &mut [T],
+    da: &mut [T],
+    bound: T,
+    (rows, s, n): (usize, usize, usize),
+) {
+    let hs = rows * s;
+    let one = T::ONE;
+    let (da_i, rest) = da.split_at_mut(hs);
+    let (da_f, rest) = rest.split_at_mut(hs);
+    let (da_g, da_o) = rest.split_at_mut(hs);
+    for r in 0..rows {
+        let (a, b) = (r * s, r * s + n);
+        let (gi, gf) = (&gates[a..b], &gates[hs + a..hs + b]);
+        let (gg, go) = (
+            &gates[2 * hs + a..2 * hs + b],
+            &gates[3 * hs + a..3 * hs + b],
+        );
+        let (tc, c_prev, dh_up, dh_next) = (&tc[a..b], &c_prev[a..b], &dh_up[a..b], &dh_next[a..b]);
+        let dc_next = &mut dc_next[a..b];
+        let (da_i, da_f) = (&mut da_i[a..b], &mut da_f[a..b]);
+        let (da_g, da_o) = (&mut da_g[a..b], &mut da_o[a..b]);
+        for j in 0..n {
+            let dhj = dh_up[j] + dh_next[j];
+            let (i, f, g, o) = (gi[j], gf[j], gg[j], go[j]);
+            let t = tc[j];
+            let dc = (dhj * o * (one - t * t) + dc_next[j]).flush();
+            da_i[j] = hold(dc * g * i * (one - i), bound).flush();
+            da_f[j] = hold(dc * c_prev[j] * f * (one - f), bound).flush();
+            da_g[j] = hold(dc * i * (one - g * g), bound).flush();
+            da_o[j] = hold(dhj * t * o * (one - o), bound).flush();
+            dc_next[j] = dc * f;
+        }
+    }
+}
+
+/// The longest of `words`, in moves.
+pub fn longest(words: &[&[Move]]) -> usize {
+    words.iter().map(|w| w.len()).max().unwrap_or(0)
+}
+
+/// A chunk's NLL sum and, with `grad`, its gradient added there: [`Work::fit`],
+/// [`forward`], [`loss`] and [`backward`] in turn. Words ordered longest first compute
+/// fewest idle lanes; in any order each word is computed as it would be alone (only the
+/// grouping of the sums over words differs).
+pub fn chunk<T: Lanes>(
+    w: &Weights<T>,
+    head: &HeadSpec<T>,
+    words: &[&[Move]],
+    scale_clip: Option<(T, Clip)>,
+    k: &mut Work<T>,
+    grad: Option<&mut [T]>,
+) -> f64 {
+    k.fit(&w.shape, head, words);
+    forward(w, words, k);
+    let total = loss(w, head, words, scale_clip, k);
+    if let (Some((_, clip)), Some(g)) = (scale_clip, grad) {
+        backward(w, clip, k, g);
+    }
+    total
+}
