@@ -188,7 +188,7 @@ def bench(name, spec, threads_label):
         n += 1
     # The batches, drawn before timing (as the engine draws indices, not arrays).
     pool = []
-    for _ in range(64):
+    for _ in range(512):
         length = lengths[rng.choice(len(lengths), p=weights)]
         idx = rng.choice(buckets[length], batch)
         pool.append(batch_arrays(words, idx, length))

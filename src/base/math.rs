@@ -349,6 +349,18 @@ pub trait Real:
     fn ln(self) -> Self;
     fn tanh(self) -> Self;
     fn softplus_sigmoid(self) -> (Self, Self);
+    /// The logistic σ(x): the same operations, and so the same bits, as
+    /// `softplus_sigmoid(x).1`, without the softplus.
+    #[inline(always)]
+    fn sigmoid(self) -> Self {
+        let e = (-(if self < Self::ZERO { -self } else { self })).exp();
+        let inv = Self::ONE / (Self::ONE + e);
+        if self >= Self::ZERO {
+            inv
+        } else {
+            e * inv
+        }
+    }
     fn sqrt(self) -> Self;
     fn max(self, other: Self) -> Self;
     /// Magnitudes below this are flushed to zero on the training path.

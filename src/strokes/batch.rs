@@ -301,10 +301,10 @@ fn cell_row<T: Lanes>([gi, gf, gg, go]: [&mut [T]; 4], c_prev: &[T], [c, tc, h]:
     let (gi, gf, gg, go) = (&mut gi[..n], &mut gf[..n], &mut gg[..n], &mut go[..n]);
     let (c_prev, tc, h) = (&c_prev[..n], &mut tc[..n], &mut h[..n]);
     for j in 0..n {
-        let i = gi[j].softplus_sigmoid().1;
-        let f = gf[j].softplus_sigmoid().1;
+        let i = gi[j].sigmoid();
+        let f = gf[j].sigmoid();
         let g = gg[j].tanh();
-        let o = go[j].softplus_sigmoid().1;
+        let o = go[j].sigmoid();
         gi[j] = i;
         gf[j] = f;
         gg[j] = g;

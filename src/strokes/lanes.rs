@@ -139,18 +139,18 @@ impl Lanes for f32 {
         assert!(init.is_none_or(|b| b.len() >= rows));
         let mut r0 = 0;
         if n % 16 == 0 {
-            while r0 + 4 <= rows {
-                gemm_tile::<4, 2>(out, init, w, rs, r0, cols, inp, s, n);
-                r0 += 4;
+            while r0 + WIDE_ROWS <= rows {
+                gemm_tile::<WIDE_ROWS, 2>(out, init, w, rs, r0, cols, inp, s, n);
+                r0 += WIDE_ROWS;
             }
             while r0 < rows {
                 gemm_tile::<1, 2>(out, init, w, rs, r0, cols, inp, s, n);
                 r0 += 1;
             }
         } else {
-            while r0 + 8 <= rows {
-                gemm_tile::<8, 1>(out, init, w, rs, r0, cols, inp, s, n);
-                r0 += 8;
+            while r0 + NARROW_ROWS <= rows {
+                gemm_tile::<NARROW_ROWS, 1>(out, init, w, rs, r0, cols, inp, s, n);
+                r0 += NARROW_ROWS;
             }
             while r0 < rows {
                 gemm_tile::<1, 1>(out, init, w, rs, r0, cols, inp, s, n);
@@ -184,18 +184,26 @@ impl Lanes for f32 {
             let c1 = (c0 + block).min(cols);
             let mut r0 = 0;
             while r0 < rows {
-                let rj = if r0 + 2 <= rows { 2 } else { 1 };
+                let rj = if r0 + OUTER_ROWS <= rows {
+                    OUTER_ROWS
+                } else {
+                    1
+                };
                 let mut c = c0;
                 while c + 4 <= c1 {
                     match rj {
-                        2 => outer_tile::<2, 4>(g, gs, a, at, b, bt, r0, c, s, act),
+                        OUTER_ROWS => {
+                            outer_tile::<OUTER_ROWS, 4>(g, gs, a, at, b, bt, r0, c, s, act)
+                        }
                         _ => outer_tile::<1, 4>(g, gs, a, at, b, bt, r0, c, s, act),
                     }
                     c += 4;
                 }
                 while c < c1 {
                     match rj {
-                        2 => outer_tile::<2, 1>(g, gs, a, at, b, bt, r0, c, s, act),
+                        OUTER_ROWS => {
+                            outer_tile::<OUTER_ROWS, 1>(g, gs, a, at, b, bt, r0, c, s, act)
+                        }
                         _ => outer_tile::<1, 1>(g, gs, a, at, b, bt, r0, c, s, act),
                     }
                     c += 1;
@@ -206,6 +214,22 @@ impl Lanes for f32 {
         }
     }
 }
+
+/// Rows per tile of the f32 kernels, so that the accumulators stay in registers: natively
+/// sixteen 8-lane AVX registers; in wasm sixteen 128-bit ones, each half a [`V8`]. The
+/// sums are the same whatever the tiling.
+#[cfg(not(target_arch = "wasm32"))]
+const WIDE_ROWS: usize = 4;
+#[cfg(target_arch = "wasm32")]
+const WIDE_ROWS: usize = 2;
+#[cfg(not(target_arch = "wasm32"))]
+const NARROW_ROWS: usize = 8;
+#[cfg(target_arch = "wasm32")]
+const NARROW_ROWS: usize = 4;
+#[cfg(not(target_arch = "wasm32"))]
+const OUTER_ROWS: usize = 2;
+#[cfg(target_arch = "wasm32")]
+const OUTER_ROWS: usize = 1;
 
 /// Bytes of the right-hand lanes [`Lanes::outer_time`] keeps hot at once (half a typical
 /// 512 KiB second-level cache).

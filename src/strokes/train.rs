@@ -273,6 +273,13 @@ pub struct Trained {
     pub train_nll: f64,
 }
 
+impl Trained {
+    /// The f32 weights the engine trains (the model's parameters, as f32 numbers).
+    pub fn weights(&self) -> &[f32] {
+        &self.weights
+    }
+}
+
 /// A handwriting experiment in training.
 #[derive(Clone, Debug)]
 pub struct StrokeRun {

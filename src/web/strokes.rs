@@ -28,8 +28,11 @@ pub struct HandSnapshot {
     pub train_history: Vec<(f64, f64)>,
     pub val_history: Vec<Vec<(f64, f64)>>,
     pub scale: Scale,
-    /// Each model's parameters, in the order of [`VARIANTS`].
-    pub params: Vec<Vec<f64>>,
+    /// Each model's parameters, in the order of [`VARIANTS`]: f32 values (what the engine
+    /// trains), carried as one Float32Array each (see [`params_to_js`]), not as numbers
+    /// one by one.
+    #[serde(skip)]
+    pub params: Vec<Vec<f32>>,
     pub train_words: usize,
     pub val_words: usize,
 }
@@ -108,23 +111,46 @@ impl HandTrainer {
     }
 
     pub fn snapshot(&self) -> Result<JsValue, JsValue> {
-        to_js(&HandSnapshot {
+        let snap = HandSnapshot {
             step: self.run.step,
             steps: self.run.spec.steps,
             val: self.last_val.clone(),
             train_history: self.train.points.clone(),
             val_history: self.val.iter().map(|h| h.points.clone()).collect(),
             scale: self.run.data.scale,
-            params: self
-                .run
-                .models
-                .iter()
-                .map(|m| m.model.net.params.clone())
-                .collect(),
+            params: Vec::new(),
             train_words: self.run.data.train.len(),
             val_words: self.run.data.val.len(),
-        })
+        };
+        let out = to_js(&snap)?;
+        let weights: Vec<&[f32]> = self.run.models.iter().map(|m| m.weights()).collect();
+        params_to_js(&out, &weights)?;
+        Ok(out)
     }
+}
+
+/// Sets `params` on a snapshot object: one Float32Array per model (a copy of its memory).
+fn params_to_js(snap: &JsValue, params: &[&[f32]]) -> Result<(), JsValue> {
+    let all = js_sys::Array::new();
+    for p in params {
+        all.push(&js_sys::Float32Array::from(*p));
+    }
+    js_sys::Reflect::set(snap, &JsValue::from_str("params"), &all).map(|_| ())
+}
+
+/// Reads a snapshot's `params`: one Float32Array per model, each checked to be one.
+fn params_from_js(snap: &JsValue) -> Result<Vec<Vec<f32>>, JsValue> {
+    let all = js_sys::Reflect::get(snap, &JsValue::from_str("params"))?;
+    let all: js_sys::Array = all
+        .dyn_into()
+        .map_err(|_| js_err("the snapshot's params are not a list"))?;
+    all.iter()
+        .map(|p| {
+            p.dyn_into::<js_sys::Float32Array>()
+                .map(|a| a.to_vec())
+                .map_err(|_| js_err("the snapshot's params are not Float32Arrays"))
+        })
+        .collect()
 }
 
 /// The pad's view: at least 46 font units tall (a small letter is about 9) and 150 wide,
@@ -231,11 +257,16 @@ impl HandViewer {
 
     /// Takes the worker's latest snapshot.
     pub fn apply(&mut self, snap: JsValue) -> Result<(), JsValue> {
-        let s: HandSnapshot = serde_wasm_bindgen::from_value(snap).map_err(js_err)?;
+        let params = params_from_js(&snap)?;
+        let mut s: HandSnapshot = serde_wasm_bindgen::from_value(snap).map_err(js_err)?;
+        s.params = params;
         let models = VARIANTS
             .iter()
             .zip(&s.params)
-            .map(|(w, p)| self.spec.variant_model(*w, p.clone()))
+            .map(|(w, p)| {
+                self.spec
+                    .variant_model(*w, p.iter().map(|&v| v as f64).collect())
+            })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| js_err(format!("the snapshot's parameters: {e}")))?;
         self.models = models;
