@@ -14,7 +14,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/[
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BROWSER_DIR := tests/browser
 
-.PHONY: serve test test-layout test-native test-wasm test-browser test-export test-export-jax build bench profile tools rust-tools browser-tools python-tools torch-tools clean
+.PHONY: serve test test-layout test-native test-wasm test-browser test-export test-export-jax build bench bench-hand profile tools rust-tools browser-tools python-tools torch-tools clean
 
 serve: tools
 	trunk serve --offline --release
@@ -62,6 +62,11 @@ test-browser: browser-tools
 bench: build browser-tools
 	@[ -d benches/browser/node_modules/@tensorflow/tfjs ] || (cd benches/browser && npm ci --no-audit --no-fund)
 	python3 benches/report.py
+
+# The handwriting part alone (sections 6 and 8 of benches/report.py).
+bench-hand: build browser-tools
+	@[ -d benches/browser/node_modules/@tensorflow/tfjs ] || (cd benches/browser && npm ci --no-audit --no-fund)
+	python3 benches/report.py handwriting
 
 # Where the time goes, by function: perf natively (the medium network, one thread and
 # every core) and Chromium's sampling profiler in the page (small and medium).

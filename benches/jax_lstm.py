@@ -10,9 +10,11 @@ end of stroke by softplus), Graves' clipping (the derivatives at the outputs hel
 ±100, at the gates' inputs to ±10, by a custom VJP) and Adam at the spec's rate.
 
 Bucketed by length, so that it does no wasted work: the training words are grouped by
-length rounded up to a multiple of 8, and each step draws its batch from one group (in
-proportion to the groups' sizes), padded only to that group's length and masked; every
-group's step is compiled before timing. The feed-forward model runs as one matrix
+length rounded up to a multiple of 8, and each step draws its batch from one group (each
+group's share of the steps its share of the words), padded only to that group's length
+and masked; every group's step is compiled before timing. Steps of bucketed batches hold
+about as many moves as the engine's random batches; benches/report.py compares moves per
+second. The feed-forward model runs as one matrix
 product over all moves (it needs no scan). The loss is read back every step.
 
 Steps per second over the best of five 1-second windows after warm-up, printed as JSON
@@ -187,11 +189,13 @@ def bench(name, spec, threads_label):
         l.block_until_ready()
         n += 1
     # The batches, drawn before timing (as the engine draws indices, not arrays).
+    # Each group's share of the batches is its share of the words (so the moves per step
+    # average the engine's), in a shuffled order.
     pool = []
-    for _ in range(512):
-        length = lengths[rng.choice(len(lengths), p=weights)]
-        idx = rng.choice(buckets[length], batch)
-        pool.append(batch_arrays(words, idx, length))
+    for length, share in zip(lengths, weights):
+        for _ in range(max(1, round(512 * share))):
+            pool.append(batch_arrays(words, rng.choice(buckets[length], batch), length))
+    pool = [pool[i] for i in rng.permutation(len(pool))]
     best, moves = 0.0, 0
     for _ in range(5):
         start, steps = time.perf_counter(), 0
@@ -204,7 +208,8 @@ def bench(name, spec, threads_label):
         best = max(best, steps / (time.perf_counter() - start))
     moves = float(np.mean([float(np.sum(p[2])) for p in pool]))
     print(json.dumps({"config": name, "engine": "jax-float32", "threads": threads_label,
-                      "steps_per_s": round(best, 2), "params": [count(p) for p in params],
+                      "steps_per_s": round(best, 2), "moves_per_s": round(best * moves),
+                      "params": [count(p) for p in params],
                       "moves_per_step": round(moves, 1), "jax": jax.__version__}), flush=True)
 
 

@@ -59,6 +59,15 @@ def timed_sweep(threads):
     return seconds, json.loads(out)
 
 
+def table(rows):
+    print()
+    print(f"{'ratio':<78} {'value':>7}  goal")
+    for what, value, goal in rows:
+        v = f"{value:7.2f}" if value else "    n/a"
+        g = "" if goal is None else (f">= {goal:g}: " + ("met" if value and value >= goal else "not met"))
+        print(f"{what:<78} {v}  {g}")
+
+
 # The handwriting configurations: name, spec, steps timed natively (a few seconds each).
 HAND = [
     ("32x8", "hidden=32&batch=8", 600),
@@ -67,14 +76,50 @@ HAND = [
 ]
 
 
-def main():
-    engine = json_lines(["cargo", "bench", "--quiet", "--bench", "train"])
+def has_jax():
     try:
         import jax  # noqa: F401
-        have_jax = True
+        return True
     except ImportError:
-        have_jax = False
         print("(JAX not installed: no JAX ratios; pip install jax)")
+        return False
+
+
+def handwriting(have_jax, ratio):
+    """Sections 6 and 8: the handwriting engine natively, in the page, and against JAX."""
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "mdn"], cwd=ROOT, check=True)
+    hand = {}
+    for name, spec, steps in HAND:
+        for threads in sorted({1, CORES}):
+            r = json_lines([os.path.join(ROOT, "target/release/mdn"), "strokes", "train", f"{spec}&steps={steps}",
+                            "--every", "1000000", "--threads", str(threads)])
+            hand[(name, threads)] = r[-1]["steps_per_second"] if r else None
+            hand[(name, threads, "moves")] = r[-1]["moves_per_second"] if r else None
+    hand_page = {}
+    for name, spec, steps in HAND[:2]:
+        r = json_lines(["node", "benches/browser/hand-run.mjs"], env={"BENCH_HAND_SPEC": spec, "BENCH_HAND_STEPS": str(steps // 2)})
+        hand_page[name] = r[0]["steps_per_s"] if r else None
+    one = {"XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}
+    jax_lstm = json_lines([sys.executable, "benches/jax_lstm.py", "all"]) if have_jax else []
+    jax_lstm += json_lines(["taskset", "-c", "0", sys.executable, "benches/jax_lstm.py", "one"], env=one) if have_jax else []
+    for (name, spec, _), goal in zip(HAND, [2.0, 1.0, 1.0]):
+        best = max((v for k, v in hand.items() if k[0] == name and k[2:] == ("moves",) and v), default=None)
+        jx = [r["moves_per_s"] for r in jax_lstm if r.get("config") == name]
+        ratio(f"handwriting {name}: engine / JAX bucketed, moves/s (each the better of 1 and {CORES} cores)", best, max(jx, default=None), goal)
+        ratio(f"handwriting {name}: engine, {CORES} threads / 1 thread", hand.get((name, CORES)), hand.get((name, 1)))
+        if name in hand_page:
+            ratio(f"handwriting {name}: page (Chromium worker) / native, 1 thread", hand_page[name], hand.get((name, 1)), 0.7)
+            ratio(f"handwriting {name}: page (Chromium worker) / native, {CORES} threads", hand_page[name], hand.get((name, CORES)))
+
+
+def main():
+    if sys.argv[1:] == ["handwriting"]:
+        rows = []
+        handwriting(has_jax(), lambda what, a, b, goal=None: rows.append((what, a / b if a and b else None, goal)))
+        table(rows)
+        return
+    engine = json_lines(["cargo", "bench", "--quiet", "--bench", "train"])
+    have_jax = has_jax()
     jax_all = json_lines([sys.executable, "benches/jax_mdn.py"]) if have_jax else []
     one = {"XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}
     jax_one = json_lines(["taskset", "-c", "0", sys.executable, "benches/jax_mdn.py"], env=one) if have_jax else []
@@ -85,18 +130,6 @@ def main():
     page = {r["config"]: r for r in (browser[0]["results"] if browser else [])}
     two = json_lines(["node", "benches/browser/two-workers-run.mjs"])
     split = {r["config"]: r for r in (two[0]["results"] if two else [])}
-    hand = {}
-    for name, spec, steps in HAND:
-        for threads in sorted({1, CORES}):
-            r = json_lines([os.path.join(ROOT, "target/release/mdn"), "strokes", "train", f"{spec}&steps={steps}",
-                            "--every", "1000000", "--threads", str(threads)])
-            hand[(name, threads)] = r[-1]["steps_per_second"] if r else None
-    hand_page = {}
-    for name, spec, steps in HAND[:2]:
-        r = json_lines(["node", "benches/browser/hand-run.mjs"], env={"BENCH_HAND_SPEC": spec, "BENCH_HAND_STEPS": str(steps)})
-        hand_page[name] = r[0]["steps_per_s"] if r else None
-    jax_lstm = json_lines([sys.executable, "benches/jax_lstm.py", "all"]) if have_jax else []
-    jax_lstm += json_lines(["taskset", "-c", "0", sys.executable, "benches/jax_lstm.py", "one"], env=one) if have_jax else []
     json_lines(["node", "benches/browser/live-run.mjs"])
 
     rows = []
@@ -120,21 +153,9 @@ def main():
         rows.append((f"page {config}, MDN + regressor: 2 workers split by samples / 1 worker", r["speedup"], None))
         rows.append((f"page {config}: training worker with its helper / alone (split by model)", r["model_split_speedup"], None))
     ratio(f"mdn sweep of the default spec: 1 thread / {CORES} threads (time)", t1, tn)
-    for (name, spec, _), goal in zip(HAND, [2.0, 1.0, 1.0]):
-        best = max((v for (n, _), v in hand.items() if n == name and v), default=None)
-        jx = [r["steps_per_s"] for r in jax_lstm if r.get("config") == name]
-        ratio(f"handwriting {name}: engine / JAX bucketed (each the better of 1 and {CORES} cores)", best, max(jx, default=None), goal)
-        ratio(f"handwriting {name}: engine, {CORES} threads / 1 thread", hand.get((name, CORES)), hand.get((name, 1)))
-        if name in hand_page:
-            ratio(f"handwriting {name}: page (Chromium worker) / native, 1 thread", hand_page[name], hand.get((name, 1)), 0.7)
-            ratio(f"handwriting {name}: page (Chromium worker) / native, {CORES} threads", hand_page[name], hand.get((name, CORES)))
+    handwriting(have_jax, ratio)
     same = r1 == rn
-    print()
-    print(f"{'ratio':<78} {'value':>7}  goal")
-    for what, value, goal in rows:
-        v = f"{value:7.2f}" if value else "    n/a"
-        g = "" if goal is None else (f">= {goal:g}: " + ("met" if value and value >= goal else "not met"))
-        print(f"{what:<78} {v}  {g}")
+    table(rows)
     print(f"sweep reports at 1 and {CORES} threads equal: {same}")
     if not same:
         sys.exit(1)

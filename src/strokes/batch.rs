@@ -105,6 +105,9 @@ pub struct Work<T> {
     graw: Vec<T>,
     tmp: Vec<T>,
     zeros: Vec<T>,
+    /// The two sides of a weight gradient, packed (see [`pack`]).
+    pa: Vec<T>,
+    pb: Vec<T>,
 }
 
 fn fit<T: Copy>(v: &mut Vec<T>, n: usize, zero: T) {
@@ -157,6 +160,9 @@ impl<T: Lanes> Work<T> {
         fit(&mut self.dh_next, h * s, z);
         fit(&mut self.dc_next, h * s, z);
         fit(&mut self.zeros, h * s, z);
+        let lanes: usize = self.act.iter().sum();
+        fit(&mut self.pa, (4 * h).max(shape.output) * lanes, z);
+        fit(&mut self.pb, widest.max(shape.out_in()) * lanes, z);
         fit(&mut self.raw, shape.output, z);
         fit(&mut self.graw, shape.output, z);
         fit(&mut self.tmp, head.scratch(), z);
@@ -375,20 +381,23 @@ pub fn backward<T: Lanes>(w: &Weights<T>, clip: Clip, k: &mut Work<T>, grad: &mu
     let (out, n_out, hs) = (sh.output, sh.out_in(), h * s);
     let start = sh.layer_start(sh.layers);
     let act = &k.act[..nt];
+    let lanes = pack(&k.dy, out * s, out, s, act, &mut k.pa);
+    pack(&k.top, n_out * s, n_out, s, act, &mut k.pb);
+    let (pa, pb) = (&k.pa, &k.pb);
     T::outer_time(
         &mut grad[start..],
         n_out,
-        &k.dy,
-        out * s,
+        pa,
+        0,
         out,
-        &k.top,
-        n_out * s,
+        pb,
+        0,
         n_out,
-        s,
-        act,
+        lanes,
+        &[lanes],
     );
     let bias = start + out * n_out;
-    T::row_sums(&mut grad[bias..bias + out], &k.dy, out * s, out, s, act);
+    T::row_sums(&mut grad[bias..bias + out], pa, 0, out, lanes, &[lanes]);
     let first = if sh.skip { 0 } else { sh.layers - 1 };
     for l in 0..sh.layers {
         k.dh[l][..nt * hs].fill(T::ZERO);
@@ -428,11 +437,38 @@ fn backward_layer<T: Lanes>(w: &Weights<T>, l: usize, clip: Clip, k: &mut Work<T
     let n_in = sh.layer_in(l) + h;
     let cols = if sh.memory { n_in } else { n_in - h };
     let start = sh.layer_start(l);
-    let (v, act) = (&k.v[l], &k.act[..nt]);
-    let g = &mut grad[start..];
-    T::outer_time(g, n_in, &k.da, 4 * hs, 4 * h, v, n_in * s, cols, s, act);
+    let act = &k.act[..nt];
+    let lanes = pack(&k.da, 4 * hs, 4 * h, s, act, &mut k.pa);
+    pack(&k.v[l], n_in * s, cols, s, act, &mut k.pb);
+    let (pa, pb, g) = (&k.pa, &k.pb, &mut grad[start..]);
+    T::outer_time(g, n_in, pa, 0, 4 * h, pb, 0, cols, lanes, &[lanes]);
     let bias = start + 4 * h * n_in;
-    T::row_sums(&mut grad[bias..bias + 4 * h], &k.da, 4 * hs, 4 * h, s, act);
+    T::row_sums(&mut grad[bias..bias + 4 * h], pa, 0, 4 * h, lanes, &[lanes]);
+}
+
+/// Rows `0..rows` of a time-major buffer (move t's row r at `t·at + r·s`) packed
+/// feature-major into `dst`: each row's active lanes of every move in turn, `act[t]` of
+/// them at move t; the packed length, the same for every row. A weight gradient is then
+/// one product over contiguous rows (the time-major rows lie a move's whole buffer apart,
+/// which the caches and the page tables serve poorly); its sums keep their order, each
+/// lane's chain over the moves in turn.
+fn pack<T: Copy>(
+    src: &[T],
+    at: usize,
+    rows: usize,
+    s: usize,
+    act: &[usize],
+    dst: &mut [T],
+) -> usize {
+    let lanes: usize = act.iter().sum();
+    for r in 0..rows {
+        let mut k = r * lanes;
+        for (t, &n) in act.iter().enumerate() {
+            dst[k..k + n].copy_from_slice(&src[t * at + r * s..t * at + r * s + n]);
+            k += n;
+        }
+    }
+    lanes
 }
 
 /// Layer l at move t backwards: the gates' derivatives (kept for the weight gradient),

@@ -184,52 +184,50 @@ impl Lanes for f32 {
             let c1 = (c0 + block).min(cols);
             let mut r0 = 0;
             while r0 < rows {
-                let rj = if r0 + OUTER_ROWS <= rows {
-                    OUTER_ROWS
-                } else {
-                    1
-                };
+                let wide = r0 + OUTER_ROWS <= rows;
                 let mut c = c0;
-                while c + 4 <= c1 {
-                    match rj {
-                        OUTER_ROWS => {
-                            outer_tile::<OUTER_ROWS, 4>(g, gs, a, at, b, bt, r0, c, s, act)
-                        }
-                        _ => outer_tile::<1, 4>(g, gs, a, at, b, bt, r0, c, s, act),
+                while c + OUTER_COLS <= c1 {
+                    if wide {
+                        outer_tile::<OUTER_ROWS, OUTER_COLS>(g, gs, a, at, b, bt, r0, c, s, act)
+                    } else {
+                        outer_tile::<1, OUTER_COLS>(g, gs, a, at, b, bt, r0, c, s, act)
                     }
-                    c += 4;
+                    c += OUTER_COLS;
                 }
                 while c < c1 {
-                    match rj {
-                        OUTER_ROWS => {
-                            outer_tile::<OUTER_ROWS, 1>(g, gs, a, at, b, bt, r0, c, s, act)
-                        }
-                        _ => outer_tile::<1, 1>(g, gs, a, at, b, bt, r0, c, s, act),
+                    if wide {
+                        outer_tile::<OUTER_ROWS, 1>(g, gs, a, at, b, bt, r0, c, s, act)
+                    } else {
+                        outer_tile::<1, 1>(g, gs, a, at, b, bt, r0, c, s, act)
                     }
                     c += 1;
                 }
-                r0 += rj;
+                r0 += if wide { OUTER_ROWS } else { 1 };
             }
             c0 = c1;
         }
     }
 }
 
-/// Rows per tile of the f32 kernels, so that the accumulators stay in registers: natively
-/// sixteen 8-lane AVX registers; in wasm sixteen 128-bit ones, each half a [`V8`]. The
-/// sums are the same whatever the tiling.
+/// Rows per tile of the f32 kernels, so that the accumulators (rows × vectors) stay in
+/// registers with room for the loads: natively sixteen 8-lane AVX registers; in wasm
+/// sixteen 128-bit ones, each half a [`V8`]. The sums are the same whatever the tiling.
 #[cfg(not(target_arch = "wasm32"))]
-const WIDE_ROWS: usize = 4;
+const WIDE_ROWS: usize = 6;
 #[cfg(target_arch = "wasm32")]
 const WIDE_ROWS: usize = 2;
 #[cfg(not(target_arch = "wasm32"))]
 const NARROW_ROWS: usize = 8;
 #[cfg(target_arch = "wasm32")]
 const NARROW_ROWS: usize = 4;
+/// [`Lanes::outer_time`]'s tiles: more rows than columns, because the columns' lanes come
+/// from the second-level cache (a block of them serves every row) and the rows' from the
+/// first: two columns per four rows halve the traffic of four columns per two.
 #[cfg(not(target_arch = "wasm32"))]
-const OUTER_ROWS: usize = 2;
+const OUTER_ROWS: usize = 4;
 #[cfg(target_arch = "wasm32")]
-const OUTER_ROWS: usize = 1;
+const OUTER_ROWS: usize = 2;
+const OUTER_COLS: usize = 2;
 
 /// Bytes of the right-hand lanes [`Lanes::outer_time`] keeps hot at once (half a typical
 /// 512 KiB second-level cache).

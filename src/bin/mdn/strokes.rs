@@ -107,6 +107,9 @@ struct Final {
     val_moves: usize,
     params: Vec<usize>,
     steps_per_second: f64,
+    /// Training moves per second: steps per second × the batch × the training words'
+    /// mean length.
+    moves_per_second: f64,
 }
 
 fn train(args: &[String]) -> Result<(), Fail> {
@@ -156,6 +159,10 @@ fn train(args: &[String]) -> Result<(), Fail> {
             .map(|t| t.model.net.params.len())
             .collect(),
         steps_per_second: run.step as f64 / seconds.max(1e-9),
+        moves_per_second: run.step as f64 / seconds.max(1e-9)
+            * spec.batch as f64
+            * run.data.train.iter().map(Vec::len).sum::<usize>() as f64
+            / run.data.train.len().max(1) as f64,
     })?;
     if let Some(path) = save {
         let saved = Saved {
