@@ -5,6 +5,7 @@
 use mdn_playground::base::rng::Rng;
 use mdn_playground::strokes::lstm::Clip;
 use mdn_playground::strokes::pen::{self, Pen};
+use mdn_playground::strokes::pen_loss::HeadSpec;
 use mdn_playground::strokes::{Move, PenModel};
 
 fn strokes(rng: &mut Rng, n: usize, len: usize) -> Vec<Vec<Move>> {
@@ -72,6 +73,12 @@ fn bptt_gradients_match_central_differences() {
     }
 }
 
+/// The training engine's head in f64: −ln p of one move (σ floor 1e-3), and its gradient.
+fn head_nll(raw: &[f64], m: usize, d: [f64; 2], end: bool, grad: Option<&mut [f64]>) -> f64 {
+    let head = HeadSpec::<f64>::new(m, 1e-3);
+    head.nll_grad(raw, d, end, grad, &mut vec![0.0; head.scratch()])
+}
+
 #[test]
 fn the_head_gradient_covers_strong_correlations_and_every_raw_output() {
     let mut rng = Rng::new(3, 0);
@@ -81,15 +88,15 @@ fn the_head_gradient_covers_strong_correlations_and_every_raw_output() {
         let d = [rng.range(-3.0, 3.0), rng.range(-3.0, 3.0)];
         let end = rng.uniform() < 0.5;
         let mut g = vec![0.0; raw.len()];
-        let nll = Pen::new(&raw, m, 1e-3, 0.0).nll_grad(d, end, &mut g);
-        assert!((nll + Pen::new(&raw, m, 1e-3, 0.0).log_prob(d, end)).abs() < 1e-12);
+        let nll = head_nll(&raw, m, d, end, Some(&mut g));
+        assert!((nll - head_nll(&raw, m, d, end, None)).abs() < 1e-12);
         for i in 0..raw.len() {
             let h = 1e-6;
             let mut a = raw.clone();
             a[i] += h;
             let mut b = raw.clone();
             b[i] -= h;
-            let f = |r: &[f64]| -Pen::new(r, m, 1e-3, 0.0).log_prob(d, end);
+            let f = |r: &[f64]| head_nll(r, m, d, end, None);
             let num = (f(&a) - f(&b)) / (2.0 * h);
             // Rounding of the loss itself (up to 1e8 where ρ is near ±1 and d far off)
             // bounds what the difference can resolve.
@@ -333,7 +340,7 @@ fn the_pen_density_matches_mpmath() {
             .collect();
         let d = [c["d"][0].as_f64().unwrap(), c["d"][1].as_f64().unwrap()];
         let want: f64 = c["log_prob"].as_str().unwrap().parse().unwrap();
-        let got = Pen::new(&raw, m, 1e-3, 0.0).log_prob(d, c["end"].as_bool().unwrap());
+        let got = -head_nll(&raw, m, d, c["end"].as_bool().unwrap(), None);
         let rel = (got - want).abs() / want.abs().max(1.0);
         worst = worst.max(rel);
         // ρ near ±1 loses digits in 1 − ρ² (the inputs' rounding alone moves ln p by
@@ -410,7 +417,6 @@ fn a_stroke_model_whose_outputs_overflow_is_refused() {
 #[test]
 fn the_f32_engine_agrees_with_the_f64_engine() {
     use mdn_playground::strokes::batch::{chunk, Weights, Work};
-    use mdn_playground::strokes::pen_loss::HeadSpec;
     let mut rng = Rng::new(11, 0);
     let model = PenModel::new(20, 2, true, 3, 1e-3, &mut rng);
     let mut seqs: Vec<Vec<Move>> = (0..37)
