@@ -36,9 +36,9 @@ impl<T: Lanes> Weights<T> {
         w
     }
 
-    /// Takes new parameter values (the same shape).
-    pub fn set(&mut self, params: &[T]) {
-        self.params.copy_from_slice(params);
+    /// Changes the parameters in place (an optimizer's step), then their transposes.
+    pub fn update(&mut self, change: impl FnOnce(&mut [T])) {
+        change(&mut self.params);
         self.transpose();
     }
 
@@ -584,6 +584,14 @@ pub fn longest(words: &[&[Move]]) -> usize {
     words.iter().map(|w| w.len()).max().unwrap_or(0)
 }
 
+/// What a pass with gradients adds them to, and how: each move's derivatives times
+/// `scale`, clipped as `clip` says.
+pub struct Grad<'a, T> {
+    pub scale: T,
+    pub clip: Clip,
+    pub out: &'a mut [T],
+}
+
 /// A chunk's NLL sum and, with `grad`, its gradient added there: [`Work::fit`],
 /// [`forward`], [`loss`] and [`backward`] in turn. Words ordered longest first compute
 /// fewest idle lanes; in any order each word is computed as it would be alone (only the
@@ -592,15 +600,14 @@ pub fn chunk<T: Lanes>(
     w: &Weights<T>,
     head: &HeadSpec<T>,
     words: &[&[Move]],
-    scale_clip: Option<(T, Clip)>,
     k: &mut Work<T>,
-    grad: Option<&mut [T]>,
+    grad: Option<Grad<T>>,
 ) -> f64 {
     k.fit(&w.shape, head, words);
     forward(w, words, k);
-    let total = loss(w, head, words, scale_clip, k);
-    if let (Some((_, clip)), Some(g)) = (scale_clip, grad) {
-        backward(w, clip, k, g);
+    let total = loss(w, head, words, grad.as_ref().map(|g| (g.scale, g.clip)), k);
+    if let Some(g) = grad {
+        backward(w, g.clip, k, g.out);
     }
     total
 }

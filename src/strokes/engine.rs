@@ -186,7 +186,11 @@ fn job(
     slot: &mut Slot,
 ) {
     let words: Vec<&[Move]> = chunk.iter().map(|&i| seqs[i].as_slice()).collect();
-    let g = grad.map(|_| slot.grad.as_mut_slice());
-    slot.total = batch::chunk(&net.weights, &net.head, &words, grad, work, g);
+    let g = grad.map(|(scale, clip)| batch::Grad {
+        scale,
+        clip,
+        out: slot.grad.as_mut_slice(),
+    });
+    slot.total = batch::chunk(&net.weights, &net.head, &words, work, g);
     slot.done = true;
 }

@@ -152,28 +152,28 @@ impl PenModel {
     pub fn loss_and_grad(&self, seqs: &[&[Move]], clip: Clip) -> (f64, Vec<f64>) {
         let mut grad = vec![0.0; self.net.params.len()];
         let scale = 1.0 / moves_in(seqs).max(1) as f64;
-        let total = self.pass_f64(seqs, Some((scale, clip)), Some(&mut grad));
+        let total = self.pass_f64(seqs, Some((scale, clip, &mut grad)));
         (total * scale, grad)
     }
 
     /// The mean NLL per pen move over `seqs` (in f64).
     pub fn nll(&self, seqs: &[&[Move]]) -> f64 {
-        self.pass_f64(seqs, None, None) / moves_in(seqs).max(1) as f64
+        self.pass_f64(seqs, None) / moves_in(seqs).max(1) as f64
     }
 
-    fn pass_f64(
-        &self,
-        seqs: &[&[Move]],
-        scale_clip: Option<(f64, Clip)>,
-        mut grad: Option<&mut Vec<f64>>,
-    ) -> f64 {
+    /// The NLL summed over `seqs`; with a scale, clipping and a gradient, the gradient too.
+    fn pass_f64(&self, seqs: &[&[Move]], mut grad: Option<(f64, Clip, &mut Vec<f64>)>) -> f64 {
         let w = batch::Weights::new(self.net.shape, &self.net.params);
         let head = pen_loss::HeadSpec::new(self.m, self.sigma_min);
         let mut work = batch::Work::default();
         seqs.chunks(engine::CHUNK)
             .map(|c| {
-                let g = grad.as_deref_mut().map(Vec::as_mut_slice);
-                batch::chunk(&w, &head, c, scale_clip, &mut work, g)
+                let g = grad.as_mut().map(|(scale, clip, out)| batch::Grad {
+                    scale: *scale,
+                    clip: *clip,
+                    out: out.as_mut_slice(),
+                });
+                batch::chunk(&w, &head, c, &mut work, g)
             })
             .sum()
     }

@@ -262,22 +262,14 @@ pub enum Variant {
 
 pub const VARIANTS: [Variant; 3] = [Variant::Lstm, Variant::OneComponent, Variant::FeedForward];
 
-/// One model in training: its f32 weights (what the optimizer moves and the engine
-/// runs), the same values as the f64 model that draws, and its optimizer.
+/// One model in training: the f64 model that draws (its parameters the engine's f32
+/// weights, widened), and its optimizer.
 #[derive(Clone, Debug)]
 pub struct Trained {
     pub model: PenModel,
-    weights: Vec<f32>,
     opt: Optimizer,
     /// The last batch's NLL per move.
     pub train_nll: f64,
-}
-
-impl Trained {
-    /// The f32 weights the engine trains (the model's parameters, as f32 numbers).
-    pub fn weights(&self) -> &[f32] {
-        &self.weights
-    }
 }
 
 /// A handwriting experiment in training.
@@ -286,6 +278,7 @@ pub struct StrokeRun {
     pub spec: StrokeSpec,
     pub data: StrokeSet,
     pub models: Vec<Trained>,
+    /// Each model as the engine runs it: its f32 weights, which the optimizer moves.
     nets: Vec<Net>,
     pub step: usize,
     batches: Rng,
@@ -337,24 +330,18 @@ impl StrokeRun {
             lr: s.lr,
             ..OptimizerConfig::default()
         };
-        let models: Vec<Trained> = VARIANTS
-            .iter()
-            .map(|w| {
-                let mut model = s.variant(*w, &mut init);
-                let weights: Vec<f32> = model.net.params.iter().map(|&p| p as f32).collect();
-                model.net.params = weights.iter().map(|&p| p as f64).collect();
-                Trained {
-                    opt: Optimizer::new(&opt, weights.len()),
-                    model,
-                    weights,
-                    train_nll: f64::NAN,
-                }
-            })
-            .collect();
-        let nets = models
-            .iter()
-            .map(|t| Net::new(t.model.net.shape, &t.weights, t.model.m, s.sigma_min))
-            .collect();
+        let (mut models, mut nets) = (Vec::new(), Vec::new());
+        for w in VARIANTS {
+            let mut model = s.variant(w, &mut init);
+            let weights: Vec<f32> = model.net.params.iter().map(|&p| p as f32).collect();
+            model.net.params = weights.iter().map(|&p| p as f64).collect();
+            nets.push(Net::new(model.net.shape, &weights, model.m, s.sigma_min));
+            models.push(Trained {
+                opt: Optimizer::new(&opt, weights.len()),
+                model,
+                train_nll: f64::NAN,
+            });
+        }
         StrokeRun {
             spec: spec.clone(),
             data,
@@ -371,6 +358,11 @@ impl StrokeRun {
             #[cfg(not(target_arch = "wasm32"))]
             pool: None,
         }
+    }
+
+    /// Model i's f32 weights, as the engine trains them (its f64 model's parameters).
+    pub fn weights(&self, i: usize) -> &[f32] {
+        &self.nets[i].weights.params
     }
 
     /// Natively, spreads each pass's jobs over `n` threads (1: none); the bits are the
@@ -412,9 +404,10 @@ impl StrokeRun {
         for (i, (t, net)) in self.models.iter_mut().zip(&mut self.nets).enumerate() {
             t.train_nll = self.step_pass.total(i) * scale;
             self.step_pass.gradient(i, &mut grad);
-            t.opt.step(&mut t.weights, &grad);
-            net.weights.set(&t.weights);
-            for (p, w) in t.model.net.params.iter_mut().zip(&t.weights) {
+            net.weights.update(|w| {
+                t.opt.step(w, &grad);
+            });
+            for (p, w) in t.model.net.params.iter_mut().zip(&net.weights.params) {
                 *p = *w as f64;
             }
         }
@@ -443,7 +436,7 @@ impl StrokeRun {
     }
 
     /// Runs the step's pass (or with `val`, the validation pass): on the threads natively
-    /// when there are some and the pass is worth spreading, else a job at a time.
+    /// when there are some (`set_threads`), else a job at a time.
     fn run(&mut self, val: bool, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         let (pass, seqs) = if val {
             (&mut self.val_pass, &self.data.val)

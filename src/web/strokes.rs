@@ -123,7 +123,9 @@ impl HandTrainer {
             val_words: self.run.data.val.len(),
         };
         let out = to_js(&snap)?;
-        let weights: Vec<&[f32]> = self.run.models.iter().map(|m| m.weights()).collect();
+        let weights: Vec<&[f32]> = (0..self.run.models.len())
+            .map(|i| self.run.weights(i))
+            .collect();
         params_to_js(&out, &weights)?;
         Ok(out)
     }

@@ -416,7 +416,7 @@ fn a_stroke_model_whose_outputs_overflow_is_refused() {
 /// computing as words end; two layers with skip connections, rows that do not fill a tile.
 #[test]
 fn the_f32_engine_agrees_with_the_f64_engine() {
-    use mdn_playground::strokes::batch::{chunk, Weights, Work};
+    use mdn_playground::strokes::batch::{chunk, Grad, Weights, Work};
     let mut rng = Rng::new(11, 0);
     let model = PenModel::new(20, 2, true, 3, 1e-3, &mut rng);
     let mut seqs: Vec<Vec<Move>> = (0..37)
@@ -433,14 +433,12 @@ fn the_f32_engine_agrees_with_the_f64_engine() {
     let mut work = Work::default();
     let mut total = 0.0;
     for c in refs.chunks(16) {
-        total += chunk(
-            &w,
-            &head,
-            c,
-            Some((scale as f32, Clip::GRAVES)),
-            &mut work,
-            Some(&mut grad32),
-        );
+        let g = Grad {
+            scale: scale as f32,
+            clip: Clip::GRAVES,
+            out: &mut grad32,
+        };
+        total += chunk(&w, &head, c, &mut work, Some(g));
     }
     let loss32 = total * scale;
     assert!(
