@@ -384,20 +384,9 @@ pub fn backward<T: Lanes>(w: &Weights<T>, clip: Clip, k: &mut Work<T>, grad: &mu
     let lanes = pack(&k.dy, out * s, out, s, act, &mut k.pa);
     pack(&k.top, n_out * s, n_out, s, act, &mut k.pb);
     let (pa, pb) = (&k.pa, &k.pb);
-    T::outer_time(
-        &mut grad[start..],
-        n_out,
-        pa,
-        0,
-        out,
-        pb,
-        0,
-        n_out,
-        lanes,
-        &[lanes],
-    );
+    T::outer(&mut grad[start..], n_out, pa, out, pb, n_out, lanes);
     let bias = start + out * n_out;
-    T::row_sums(&mut grad[bias..bias + out], pa, 0, out, lanes, &[lanes]);
+    T::row_sums(&mut grad[bias..bias + out], pa, out, lanes);
     let first = if sh.skip { 0 } else { sh.layers - 1 };
     for l in 0..sh.layers {
         k.dh[l][..nt * hs].fill(T::ZERO);
@@ -441,9 +430,9 @@ fn backward_layer<T: Lanes>(w: &Weights<T>, l: usize, clip: Clip, k: &mut Work<T
     let lanes = pack(&k.da, 4 * hs, 4 * h, s, act, &mut k.pa);
     pack(&k.v[l], n_in * s, cols, s, act, &mut k.pb);
     let (pa, pb, g) = (&k.pa, &k.pb, &mut grad[start..]);
-    T::outer_time(g, n_in, pa, 0, 4 * h, pb, 0, cols, lanes, &[lanes]);
+    T::outer(g, n_in, pa, 4 * h, pb, cols, lanes);
     let bias = start + 4 * h * n_in;
-    T::row_sums(&mut grad[bias..bias + 4 * h], pa, 0, 4 * h, lanes, &[lanes]);
+    T::row_sums(&mut grad[bias..bias + 4 * h], pa, 4 * h, lanes);
 }
 
 /// Rows `0..rows` of a time-major buffer (move t's row r at `t·at + r·s`) packed

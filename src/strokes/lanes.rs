@@ -26,35 +26,22 @@ pub trait Lanes: Real {
         n: usize,
     );
 
-    /// `g[r·gs + c] += Σ_t Σ_{i < act[t]} a[t·at + r·s + i] · b[t·bt + c·s + i]` for
-    /// `r < rows`, `c < cols`, t over `act` (each a multiple of 8, at most `s`): per lane a
-    /// chain over t in ascending order, then the eight lanes' chains added in a fixed tree
-    /// ([`V8::sum`]). Lanes left out count as zeros.
+    /// `g[r·gs + c] += Σ_{i < n} a[r·n + i] · b[c·n + i]` for `r < rows`, `c < cols`
+    /// (`n` a multiple of 8; rows of `n` lanes, packed): per lane a chain over i in
+    /// ascending order, then the eight lanes' chains added in a fixed tree ([`V8::sum`]).
     #[allow(clippy::too_many_arguments)]
-    fn outer_time(
-        g: &mut [Self],
-        gs: usize,
-        a: &[Self],
-        at: usize,
-        rows: usize,
-        b: &[Self],
-        bt: usize,
-        cols: usize,
-        s: usize,
-        act: &[usize],
-    );
+    fn outer(g: &mut [Self], gs: usize, a: &[Self], rows: usize, b: &[Self], cols: usize, n: usize);
 
-    /// `g[r] += Σ_t Σ_{i < act[t]} a[t·at + r·s + i]`, in the order of
-    /// [`Lanes::outer_time`].
-    fn row_sums(g: &mut [Self], a: &[Self], at: usize, rows: usize, s: usize, act: &[usize]) {
-        for (r, gr) in g.iter_mut().enumerate().take(rows) {
+    /// `g[r] += Σ_{i < n} a[r·n + i]`, in the order of [`Lanes::outer`].
+    fn row_sums(g: &mut [Self], a: &[Self], rows: usize, n: usize) {
+        if n == 0 {
+            return;
+        }
+        for (gr, row) in g.iter_mut().zip(a.chunks_exact(n)).take(rows) {
             let mut acc = [Self::ZERO; 8];
-            for (t, &n) in act.iter().enumerate() {
-                let row = &a[t * at + r * s..t * at + r * s + n];
-                for lane in row.chunks_exact(8) {
-                    for l in 0..8 {
-                        acc[l] += lane[l];
-                    }
+            for lane in row.chunks_exact(8) {
+                for l in 0..8 {
+                    acc[l] += lane[l];
                 }
             }
             *gr += tree(&acc);
@@ -92,28 +79,14 @@ impl Lanes for f64 {
         }
     }
 
-    fn outer_time(
-        g: &mut [f64],
-        gs: usize,
-        a: &[f64],
-        at: usize,
-        rows: usize,
-        b: &[f64],
-        bt: usize,
-        cols: usize,
-        s: usize,
-        act: &[usize],
-    ) {
+    fn outer(g: &mut [f64], gs: usize, a: &[f64], rows: usize, b: &[f64], cols: usize, n: usize) {
         for r in 0..rows {
             for c in 0..cols {
                 let mut acc = [0.0; 8];
-                for (t, &n) in act.iter().enumerate() {
-                    let ar = &a[t * at + r * s..t * at + r * s + n];
-                    let bc = &b[t * bt + c * s..t * bt + c * s + n];
-                    for (x, y) in ar.chunks_exact(8).zip(bc.chunks_exact(8)) {
-                        for l in 0..8 {
-                            acc[l] += x[l] * y[l];
-                        }
+                let (ar, bc) = (&a[r * n..(r + 1) * n], &b[c * n..(c + 1) * n]);
+                for (x, y) in ar.chunks_exact(8).zip(bc.chunks_exact(8)) {
+                    for l in 0..8 {
+                        acc[l] += x[l] * y[l];
                     }
                 }
                 g[r * gs + c] += tree(&acc);
@@ -159,26 +132,12 @@ impl Lanes for f32 {
         }
     }
 
-    fn outer_time(
-        g: &mut [f32],
-        gs: usize,
-        a: &[f32],
-        at: usize,
-        rows: usize,
-        b: &[f32],
-        bt: usize,
-        cols: usize,
-        s: usize,
-        act: &[usize],
-    ) {
-        let nt = act.len();
-        assert!(act.iter().all(|&n| n % 8 == 0 && n <= s));
+    fn outer(g: &mut [f32], gs: usize, a: &[f32], rows: usize, b: &[f32], cols: usize, n: usize) {
+        assert!(n % 8 == 0 && a.len() >= rows * n && b.len() >= cols * n);
         assert!(rows == 0 || cols == 0 || (rows - 1) * gs + cols <= g.len());
-        assert!(nt == 0 || rows == 0 || (nt - 1) * at + rows * s <= a.len());
-        assert!(nt == 0 || cols == 0 || (nt - 1) * bt + cols * s <= b.len());
-        // Columns in blocks whose lanes over all t stay in the core's cache while every
-        // row passes over them.
-        let block = (OUTER_CACHE / (4 * s * nt.max(1))).max(4) / 4 * 4;
+        // Columns in blocks whose lanes stay in the core's cache while every row passes
+        // over them.
+        let block = (OUTER_CACHE / (4 * n.max(1))).max(4) / 4 * 4;
         let mut c0 = 0;
         while c0 < cols {
             let c1 = (c0 + block).min(cols);
@@ -188,17 +147,17 @@ impl Lanes for f32 {
                 let mut c = c0;
                 while c + OUTER_COLS <= c1 {
                     if wide {
-                        outer_tile::<OUTER_ROWS, OUTER_COLS>(g, gs, a, at, b, bt, r0, c, s, act)
+                        outer_tile::<OUTER_ROWS, OUTER_COLS>(g, gs, a, b, r0, c, n)
                     } else {
-                        outer_tile::<1, OUTER_COLS>(g, gs, a, at, b, bt, r0, c, s, act)
+                        outer_tile::<1, OUTER_COLS>(g, gs, a, b, r0, c, n)
                     }
                     c += OUTER_COLS;
                 }
                 while c < c1 {
                     if wide {
-                        outer_tile::<OUTER_ROWS, 1>(g, gs, a, at, b, bt, r0, c, s, act)
+                        outer_tile::<OUTER_ROWS, 1>(g, gs, a, b, r0, c, n)
                     } else {
-                        outer_tile::<1, 1>(g, gs, a, at, b, bt, r0, c, s, act)
+                        outer_tile::<1, 1>(g, gs, a, b, r0, c, n)
                     }
                     c += 1;
                 }
@@ -220,7 +179,7 @@ const WIDE_ROWS: usize = 2;
 const NARROW_ROWS: usize = 8;
 #[cfg(target_arch = "wasm32")]
 const NARROW_ROWS: usize = 4;
-/// [`Lanes::outer_time`]'s tiles: more rows than columns, because the columns' lanes come
+/// [`Lanes::outer`]'s tiles: more rows than columns, because the columns' lanes come
 /// from the second-level cache (a block of them serves every row) and the rows' from the
 /// first: two columns per four rows halve the traffic of four columns per two.
 #[cfg(not(target_arch = "wasm32"))]
@@ -229,7 +188,7 @@ const OUTER_ROWS: usize = 4;
 const OUTER_ROWS: usize = 2;
 const OUTER_COLS: usize = 2;
 
-/// Bytes of the right-hand lanes [`Lanes::outer_time`] keeps hot at once (half a typical
+/// Bytes of the right-hand lanes [`Lanes::outer`] keeps hot at once (half a typical
 /// 512 KiB second-level cache).
 const OUTER_CACHE: usize = 256 * 1024;
 
@@ -277,35 +236,27 @@ fn gemm_tile<const R: usize, const V: usize>(
     }
 }
 
-/// Rows `r0 .. r0 + RJ` by columns `c0 .. c0 + RO` of [`Lanes::outer_time`] for f32.
-#[allow(clippy::too_many_arguments)]
+/// Rows `r0 .. r0 + RJ` by columns `c0 .. c0 + RO` of [`Lanes::outer`] for f32.
 #[inline(always)]
 fn outer_tile<const RJ: usize, const RO: usize>(
     g: &mut [f32],
     gs: usize,
     a: &[f32],
-    at: usize,
     b: &[f32],
-    bt: usize,
     r0: usize,
     c0: usize,
-    s: usize,
-    act: &[usize],
+    n: usize,
 ) {
     let mut acc = [[V8::splat(0.0); RO]; RJ];
-    for (t, &n) in act.iter().enumerate() {
-        for i0 in (0..n).step_by(8) {
-            // SAFETY: t·at + (r0 + r)·s + i0 + 8 <= (nt − 1)·at + rows·s <= a.len(), and
-            // likewise for b (asserted by the caller).
-            unsafe {
-                let av: [V8; RJ] =
-                    std::array::from_fn(|r| V8::load(a.as_ptr().add(t * at + (r0 + r) * s + i0)));
-                let bv: [V8; RO] =
-                    std::array::from_fn(|c| V8::load(b.as_ptr().add(t * bt + (c0 + c) * s + i0)));
-                for r in 0..RJ {
-                    for c in 0..RO {
-                        acc[r][c] = acc[r][c].add_mul(av[r], bv[c]);
-                    }
+    for i0 in (0..n).step_by(8) {
+        // SAFETY: (r0 + r)·n + i0 + 8 <= rows·n <= a.len(), and likewise for b (asserted
+        // by the caller).
+        unsafe {
+            let av: [V8; RJ] = std::array::from_fn(|r| V8::load(a.as_ptr().add((r0 + r) * n + i0)));
+            let bv: [V8; RO] = std::array::from_fn(|c| V8::load(b.as_ptr().add((c0 + c) * n + i0)));
+            for r in 0..RJ {
+                for c in 0..RO {
+                    acc[r][c] = acc[r][c].add_mul(av[r], bv[c]);
                 }
             }
         }
