@@ -24,6 +24,8 @@ pub mod lanes;
 pub mod lstm;
 pub mod pen;
 pub mod pen_loss;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod pipeline;
 pub mod train;
 
 use crate::base::rng::Rng;

@@ -419,6 +419,16 @@ impl StrokeRun {
     /// Draws the next step's batch from the batch stream and starts its pass; the scale
     /// of its moves.
     fn start_step(&mut self) -> f64 {
+        let (scale, chunks) = self.next_batch();
+        let grad = Some((scale as f32, self.spec.clip()));
+        self.step_pass.start(&self.nets, chunks, grad);
+        self.stepping = Some(scale);
+        scale
+    }
+
+    /// The next batch of the batch stream, in chunks, and the scale of its moves (one
+    /// over their number).
+    fn next_batch(&mut self) -> (f64, Vec<Vec<usize>>) {
         let n = self.data.train.len() as u64;
         let batch: Vec<usize> = (0..self.spec.batch)
             .map(|_| self.batches.below(n) as usize)
@@ -428,11 +438,55 @@ impl StrokeRun {
             .map(|&i| self.data.train[i].as_slice())
             .collect();
         let scale = 1.0 / super::moves_in(&seqs).max(1) as f64;
-        let chunks = engine::chunks(&self.data.train, &batch, self.grouped);
-        let grad = Some((scale as f32, self.spec.clip()));
-        self.step_pass.start(&self.nets, chunks, grad);
-        self.stepping = Some(scale);
-        scale
+        (
+            scale,
+            engine::chunks(&self.data.train, &batch, self.grouped),
+        )
+    }
+
+    /// `n` steps of every model, with the bits of `n` calls of [`StrokeRun::train_step`].
+    /// Natively on threads the models run out of step with each other, so that few jobs
+    /// per step (small batches) still keep every thread busy (see [`super::pipeline`]).
+    pub fn train_steps(&mut self, n: usize) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(pool) = self.pool.clone() {
+            if self.stepping.is_none() && !self.data.train.is_empty() {
+                return self.pipelined(n, &pool);
+            }
+        }
+        for _ in 0..n {
+            self.train_step();
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn pipelined(&mut self, n: usize, pool: &rayon::ThreadPool) {
+        use super::pipeline::{self, Step};
+        let clip = self.spec.clip();
+        let (mut scales, mut steps) = (Vec::new(), Vec::new());
+        for _ in 0..n {
+            let (scale, chunks) = self.next_batch();
+            scales.push(scale);
+            steps.push(Step {
+                scale: scale as f32,
+                clip,
+                chunks,
+            });
+        }
+        let finish = |_: usize, net: &mut Net, t: &mut Trained, done: pipeline::Done| {
+            t.train_nll = done.total * scales[done.step];
+            net.weights.update(|w| {
+                t.opt.step(w, done.grad);
+            });
+        };
+        let (nets, models, seqs) = (&mut self.nets, &mut self.models, &self.data.train);
+        pipeline::run(nets, models, &steps, seqs, pool, &mut self.works, &finish);
+        for (t, net) in self.models.iter_mut().zip(&self.nets) {
+            for (p, w) in t.model.net.params.iter_mut().zip(&net.weights.params) {
+                *p = *w as f64;
+            }
+        }
+        self.step += n;
     }
 
     /// Runs the step's pass (or with `val`, the validation pass): on the threads natively

@@ -95,27 +95,54 @@ fn the_block_transpose_moves_every_value_unchanged() {
     }
 }
 
-/// The handwriting engine's jobs (3 models × 3 chunks of words, the last of 8 lanes)
-/// spread over threads give the bits of one thread.
+/// The handwriting engine's jobs spread over threads give the bits of one thread: a
+/// step at a time (3 models × 3 chunks of words, the last of 8 lanes), and several steps
+/// with the models out of step with each other (also at one chunk per model, where the
+/// models drift furthest apart), in one call or cut in two.
 #[test]
 fn the_handwriting_bits_hold_at_1_2_3_and_8_threads() {
     use mdn_playground::strokes::train::{StrokeRun, StrokeSpec};
-    let spec =
-        StrokeSpec::parse("seed=4&n=80&hidden=24&layers=2&skip=1&m=3&batch=40&steps=4").unwrap();
-    let run_on = |threads: usize| {
-        let mut run = StrokeRun::new(&spec);
-        run.set_threads(threads).unwrap();
-        for _ in 0..spec.steps {
-            run.train_step();
+    for text in [
+        "seed=4&n=80&hidden=24&layers=2&skip=1&m=3&batch=40&steps=4",
+        "seed=5&n=60&hidden=16&m=2&batch=8&steps=9",
+    ] {
+        let spec = StrokeSpec::parse(text).unwrap();
+        let run_on = |threads: usize, take: &dyn Fn(&mut StrokeRun)| {
+            let mut run = StrokeRun::new(&spec);
+            run.set_threads(threads).unwrap();
+            take(&mut run);
+            assert_eq!(run.step, spec.steps);
+            let mut bits: Vec<u64> = run.val_nll().iter().map(|v| v.to_bits()).collect();
+            for t in &run.models {
+                bits.push(t.train_nll.to_bits());
+                bits.extend(t.model.net.params.iter().map(|p| p.to_bits()));
+            }
+            bits
+        };
+        let one_by_one = |run: &mut StrokeRun| {
+            for _ in 0..spec.steps {
+                run.train_step();
+            }
+        };
+        let all_at_once = |run: &mut StrokeRun| run.train_steps(spec.steps);
+        let in_two = |run: &mut StrokeRun| {
+            run.train_steps(3);
+            run.train_steps(spec.steps - 3);
+        };
+        let one = run_on(1, &one_by_one);
+        for threads in [1, 2, 3, 8] {
+            assert!(
+                run_on(threads, &one_by_one) == one,
+                "{text}: {threads} threads, by steps"
+            );
+            assert!(
+                run_on(threads, &all_at_once) == one,
+                "{text}: {threads} threads, at once"
+            );
+            assert!(
+                run_on(threads, &in_two) == one,
+                "{text}: {threads} threads, in two"
+            );
         }
-        let mut bits: Vec<u64> = run.val_nll().iter().map(|v| v.to_bits()).collect();
-        for t in &run.models {
-            bits.extend(t.model.net.params.iter().map(|p| p.to_bits()));
-        }
-        bits
-    };
-    let one = run_on(1);
-    for threads in [2, 3, 8] {
-        assert!(run_on(threads) == one, "{threads} threads");
     }
 }

@@ -133,7 +133,7 @@ fn train(args: &[String]) -> Result<(), Fail> {
         |r: &StrokeRun| Nll::of(&r.models.iter().map(|t| t.train_nll).collect::<Vec<_>>());
     while run.step < spec.steps {
         let t = Instant::now();
-        run.train_step();
+        run.train_steps(every.min(spec.steps - run.step));
         seconds += t.elapsed().as_secs_f64();
         if run.step % every == 0 && run.step < spec.steps {
             emit(&Line {
