@@ -68,6 +68,13 @@ bench-hand: build browser-tools
 	@[ -d benches/browser/node_modules/@tensorflow/tfjs ] || (cd benches/browser && npm ci --no-audit --no-fund)
 	python3 benches/report.py handwriting
 
+# What one core does in a matrix product's inner loop, with and without fused
+# multiply-adds (benches/tiles.c; the C compiler Rust links with).
+bench-tiles:
+	@mkdir -p target
+	cc -O3 -funroll-loops -mavx2 -mfma -ffp-contract=off -o target/tiles benches/tiles.c
+	target/tiles
+
 # Where the time goes, by function: perf natively (the medium network, one thread and
 # every core) and Chromium's sampling profiler in the page (small and medium).
 profile: build browser-tools
