@@ -14,7 +14,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/[
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BROWSER_DIR := tests/browser
 
-.PHONY: serve test test-layout test-native test-wasm test-browser test-export test-export-jax build bench bench-hand profile tools rust-tools browser-tools python-tools torch-tools clean
+.PHONY: serve test test-layout test-native test-wasm test-browser test-export test-export-jax build bench bench-hand bench-tiles profile tools rust-tools browser-tools python-tools torch-tools clean
 
 serve: tools
 	trunk serve --offline --release
