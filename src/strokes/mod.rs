@@ -27,6 +27,7 @@ pub mod pen_loss;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod pipeline;
 pub mod train;
+pub mod window;
 
 use crate::base::rng::Rng;
 use lstm::{Clip, Lstm, Shape};

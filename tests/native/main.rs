@@ -40,3 +40,4 @@ mod cli;
 mod export;
 mod hardening;
 mod strokes;
+mod window;
