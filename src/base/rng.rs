@@ -107,4 +107,6 @@ pub mod stream {
     pub const STROKE_SAMPLES: u64 = 43;
     /// Handwriting: the page's writing on from the pad.
     pub const STROKE_WRITE: u64 = 44;
+    /// Handwriting: the lines of text and their jitter.
+    pub const STROKE_LINES: u64 = 45;
 }

@@ -10,6 +10,7 @@
 //! [`Lanes`] kernels: f32 to train, f64 for the gradient checks. Buffers are sized once
 //! ([`Work::fit`]) and reused: nothing is allocated inside the time loop.
 
+use super::cells::{cell_step, gate_derivatives, hold, pack};
 use super::lanes::Lanes;
 use super::lstm::{Clip, Shape};
 use super::pen_loss::HeadSpec;
@@ -44,10 +45,15 @@ impl<T: Lanes> Weights<T> {
 
     fn transpose(&mut self) {
         let s = self.shape;
-        self.wt.resize(s.layers + 1, Vec::new());
-        for l in 0..=s.layers {
+        let n = s.layers + 1 + usize::from(s.window.is_some());
+        self.wt.resize(n, Vec::new());
+        for l in 0..n {
             let (rows, cols) = dims(&s, l);
-            let start = s.layer_start(l);
+            let start = if l > s.layers {
+                s.window_start()
+            } else {
+                s.layer_start(l)
+            };
             let t = &mut self.wt[l];
             t.resize(rows * cols, T::ZERO);
             for r in 0..rows {
@@ -59,12 +65,15 @@ impl<T: Lanes> Weights<T> {
     }
 }
 
-/// Rows and columns of layer l's W (the output layer's for l = layers).
+/// Rows and columns of layer l's W (the output layer's for l = layers, the window
+/// layer's for l = layers + 1).
 fn dims(s: &Shape, l: usize) -> (usize, usize) {
     if l < s.layers {
         (4 * s.hidden, s.layer_in(l) + s.hidden)
-    } else {
+    } else if l == s.layers {
         (s.output, s.out_in())
+    } else {
+        (s.window.map_or(0, |w| w.raw_len()), s.hidden)
     }
 }
 
@@ -108,6 +117,31 @@ pub struct Work<T> {
     /// The two sides of a weight gradient, packed (see [`pack`]).
     pa: Vec<T>,
     pb: Vec<T>,
+    /// With a window, per move: its raw outputs (3K rows), centres (K), the window (A).
+    wraw: Vec<T>,
+    kap: Vec<T>,
+    win: Vec<T>,
+    /// Per move: what reaches the window, and its raw outputs.
+    dwin: Vec<T>,
+    dr: Vec<T>,
+    /// What reaches κ from the later moves (K rows), and the first layer's h from the
+    /// window at one move.
+    dkap: Vec<T>,
+    dwh: Vec<T>,
+    /// One lane's window at one move (see [`Lane`]).
+    lane: Lane<T>,
+}
+
+/// One lane's window values at one move, gathered from the feature-major buffers.
+#[derive(Clone, Debug, Default)]
+struct Lane<T> {
+    raw: Vec<T>,
+    prev: Vec<T>,
+    kappa: Vec<T>,
+    phi: Vec<T>,
+    w: Vec<T>,
+    dkappa: Vec<T>,
+    draw: Vec<T>,
 }
 
 fn fit<T: Copy>(v: &mut Vec<T>, n: usize, zero: T) {
@@ -117,8 +151,9 @@ fn fit<T: Copy>(v: &mut Vec<T>, n: usize, zero: T) {
 }
 
 impl<T: Lanes> Work<T> {
-    /// Sizes the buffers for `words` (growing only) and sets the lanes each move computes.
-    pub fn fit(&mut self, shape: &Shape, head: &HeadSpec<T>, words: &[&[Move]]) {
+    /// Sizes the buffers for `words` and their `texts` (growing only) and sets the
+    /// lanes each move computes.
+    pub fn fit(&mut self, shape: &Shape, head: &HeadSpec<T>, words: &[&[Move]], texts: &[&[u16]]) {
         let z = T::ZERO;
         let nt = longest(words);
         let (s, h, layers) = (lanes_for(words.len()), shape.hidden, shape.layers);
@@ -159,9 +194,33 @@ impl<T: Lanes> Work<T> {
         fit(&mut self.dtop, shape.out_in() * s, z);
         fit(&mut self.dh_next, h * s, z);
         fit(&mut self.dc_next, h * s, z);
-        fit(&mut self.zeros, h * s, z);
+        fit(&mut self.zeros, h.max(shape.window_len()) * s, z);
+        if let Some(win) = shape.window {
+            let (r, kk, a) = (win.raw_len(), win.k, win.alphabet);
+            fit(&mut self.wraw, nt * r * s, z);
+            fit(&mut self.kap, nt * kk * s, z);
+            fit(&mut self.win, nt * a * s, z);
+            fit(&mut self.dwin, nt * a * s, z);
+            fit(&mut self.dr, nt * r * s, z);
+            fit(&mut self.dkap, kk * s, z);
+            fit(&mut self.dwh, h * s, z);
+            let u = texts.iter().map(|t| t.len()).max().unwrap_or(0);
+            let l = &mut self.lane;
+            for (b, n) in [
+                (&mut l.raw, r),
+                (&mut l.prev, kk),
+                (&mut l.kappa, kk),
+                (&mut l.phi, u),
+                (&mut l.w, a),
+                (&mut l.dkappa, kk),
+                (&mut l.draw, r),
+            ] {
+                fit(b, n, z);
+            }
+        }
         let lanes: usize = self.act.iter().sum();
-        fit(&mut self.pa, (4 * h).max(shape.output) * lanes, z);
+        let raw = shape.window.map_or(0, |w| w.raw_len());
+        fit(&mut self.pa, (4 * h).max(shape.output).max(raw) * lanes, z);
         fit(&mut self.pb, widest.max(shape.out_in()) * lanes, z);
         fit(&mut self.raw, shape.output, z);
         fit(&mut self.graw, shape.output, z);
@@ -184,22 +243,29 @@ fn fill_inputs<T: Lanes>(words: &[&[Move]], x: &mut [T], s: usize, nt: usize) {
     }
 }
 
-/// The forward pass of a chunk: every layer's gates, cells and h, and the raw outputs
-/// `y` at every move.
-pub fn forward<T: Lanes>(w: &Weights<T>, words: &[&[Move]], k: &mut Work<T>) {
+/// The forward pass of a chunk: every layer's gates, cells and h, the window (when the
+/// network has one, over each word's text in `texts`) and the raw outputs `y` at every
+/// move.
+pub fn forward<T: Lanes>(w: &Weights<T>, words: &[&[Move]], texts: &[&[u16]], k: &mut Work<T>) {
     let sh = w.shape;
     let (s, nt, h) = (k.s, k.nt, sh.hidden);
     fill_inputs(words, &mut k.x, s, nt);
     let n_out = sh.out_in();
+    let a = sh.window_len();
     for t in 0..nt {
         for l in 0..sh.layers {
             forward_layer(w, l, t, k);
+            if l == 0 && sh.window.is_some() {
+                window_forward(w, t, words, texts, k);
+            }
         }
         let top = &mut k.top[t * n_out * s..(t + 1) * n_out * s];
         let first = if sh.skip { 0 } else { sh.layers - 1 };
         for (j, l) in (first..sh.layers).enumerate() {
             top[j * h * s..(j + 1) * h * s].copy_from_slice(&k.h[l][t * h * s..(t + 1) * h * s]);
         }
+        let oh = sh.out_h();
+        top[oh * s..(oh + a) * s].copy_from_slice(&k.win[t * a * s..(t + 1) * a * s]);
         let start = sh.layer_start(sh.layers);
         let bias = &w.params[start + sh.output * n_out..start + sh.output * n_out + sh.output];
         T::gemm(
@@ -216,19 +282,95 @@ pub fn forward<T: Lanes>(w: &Weights<T>, words: &[&[Move]], k: &mut Work<T>) {
     }
 }
 
-/// Layer l at move t: its input, its gates, cell and h.
+/// The window at move t from the first layer's h: its raw outputs for every computed
+/// lane, then, lane by lane for the words still writing, the centres and the window over
+/// the word's text (zeros in every other lane).
+fn window_forward<T: Lanes>(
+    w: &Weights<T>,
+    t: usize,
+    words: &[&[Move]],
+    texts: &[&[u16]],
+    k: &mut Work<T>,
+) {
+    let sh = w.shape;
+    let Some(win) = sh.window else { return };
+    let (s, h, n) = (k.s, sh.hidden, k.act[t]);
+    let (r, kk, a) = (win.raw_len(), win.k, win.alphabet);
+    let start = sh.window_start();
+    let raw = &mut k.wraw[t * r * s..(t + 1) * r * s];
+    T::gemm(
+        raw,
+        Some(&w.params[start + r * h..start + r * h + r]),
+        &w.params[start..],
+        h,
+        r,
+        h,
+        &k.h[0][t * h * s..(t + 1) * h * s],
+        s,
+        n,
+    );
+    let (before, now) = k.kap.split_at_mut(t * kk * s);
+    let kap = &mut now[..kk * s];
+    let wt = &mut k.win[t * a * s..(t + 1) * a * s];
+    kap.fill(T::ZERO);
+    wt.fill(T::ZERO);
+    let l = &mut k.lane;
+    for (i, word) in words.iter().enumerate() {
+        if t >= word.len() {
+            continue;
+        }
+        let text = texts[i];
+        for j in 0..r {
+            l.raw[j] = raw[j * s + i];
+        }
+        for j in 0..kk {
+            l.prev[j] = if t > 0 {
+                before[(t - 1) * kk * s + j * s + i]
+            } else {
+                T::ZERO
+            };
+        }
+        win.forward(
+            &l.raw[..r],
+            &l.prev[..kk],
+            text,
+            &mut l.kappa[..kk],
+            &mut l.phi[..text.len()],
+            &mut l.w[..a],
+        );
+        for j in 0..kk {
+            kap[j * s + i] = l.kappa[j];
+        }
+        for j in 0..a {
+            wt[j * s + i] = l.w[j];
+        }
+    }
+}
+
+/// Layer l at move t: its input [x; w; h below; h₋₁], its gates, cell and h. The first
+/// layer reads the window of the move before, the others this move's.
 fn forward_layer<T: Lanes>(w: &Weights<T>, l: usize, t: usize, k: &mut Work<T>) {
     let sh = w.shape;
     let (s, h) = (k.s, sh.hidden);
     let n_in = sh.layer_in(l) + h;
     let cols = if sh.memory { n_in } else { n_in - h };
     let hs = h * s;
+    let a = sh.window_len();
     let (below, rest) = k.h.split_at_mut(l);
     let v = &mut k.v[l][t * n_in * s..(t + 1) * n_in * s];
     let mut row = 0;
-    if l == 0 || sh.skip {
+    if sh.x_rows(l) > 0 {
         v[..3 * s].copy_from_slice(&k.x[t * 3 * s..(t + 1) * 3 * s]);
         row = 3;
+    }
+    if a > 0 {
+        let src = match (l, t) {
+            (0, 0) => &k.zeros[..a * s],
+            (0, _) => &k.win[(t - 1) * a * s..t * a * s],
+            _ => &k.win[t * a * s..(t + 1) * a * s],
+        };
+        v[row * s..(row + a) * s].copy_from_slice(src);
+        row += a;
     }
     if l > 0 {
         v[row * s..row * s + hs].copy_from_slice(&below[l - 1][t * hs..(t + 1) * hs]);
@@ -269,60 +411,6 @@ fn forward_layer<T: Lanes>(w: &Weights<T>, l: usize, t: usize, k: &mut Work<T>) 
     cell_step(gates, c_prev, &mut now[..hs], tc, hn, (h, s, n));
 }
 
-/// The gates' activations (in place), the new cell, its tanh and h, for H rows of `s`
-/// lanes, the first `n` of them: i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o),
-/// c = f c₋₁ + i g, h = o tanh(c).
-#[inline(always)]
-fn cell_step<T: Lanes>(
-    gates: &mut [T],
-    c_prev: &[T],
-    c: &mut [T],
-    tc: &mut [T],
-    h: &mut [T],
-    (rows, s, n): (usize, usize, usize),
-) {
-    let hs = rows * s;
-    let (gi, rest) = gates.split_at_mut(hs);
-    let (gf, rest) = rest.split_at_mut(hs);
-    let (gg, go) = rest.split_at_mut(hs);
-    for r in 0..rows {
-        let at = r * s..r * s + n;
-        cell_row(
-            [
-                &mut gi[at.clone()],
-                &mut gf[at.clone()],
-                &mut gg[at.clone()],
-                &mut go[at.clone()],
-            ],
-            &c_prev[at.clone()],
-            [&mut c[at.clone()], &mut tc[at.clone()], &mut h[at]],
-        );
-    }
-}
-
-/// [`cell_step`] along one row's lanes (slices of one length, so the loop vectorizes).
-#[inline(always)]
-fn cell_row<T: Lanes>([gi, gf, gg, go]: [&mut [T]; 4], c_prev: &[T], [c, tc, h]: [&mut [T]; 3]) {
-    let n = c.len();
-    let (gi, gf, gg, go) = (&mut gi[..n], &mut gf[..n], &mut gg[..n], &mut go[..n]);
-    let (c_prev, tc, h) = (&c_prev[..n], &mut tc[..n], &mut h[..n]);
-    for j in 0..n {
-        let i = gi[j].sigmoid();
-        let f = gf[j].sigmoid();
-        let g = gg[j].tanh();
-        let o = go[j].sigmoid();
-        gi[j] = i;
-        gf[j] = f;
-        gg[j] = g;
-        go[j] = o;
-        let cj = f * c_prev[j] + i * g;
-        c[j] = cj;
-        let t = cj.tanh();
-        tc[j] = t;
-        h[j] = o * t;
-    }
-}
-
 /// The loss of a chunk after [`forward`]: each word's NLL summed over its moves (in f64,
 /// word by word, move by move), and with `scale`, the derivatives with respect to the raw
 /// outputs (times `scale`, clipped) in the work's `dy`.
@@ -359,26 +447,19 @@ pub fn loss<T: Lanes>(
     total
 }
 
-/// `d` held in ±`bound` (0: not held).
-#[inline(always)]
-fn hold<T: Lanes>(d: T, bound: T) -> T {
-    if bound > T::ZERO {
-        if d > bound {
-            return bound;
-        }
-        if d < -bound {
-            return -bound;
-        }
-    }
-    d
-}
-
 /// Backpropagation through time of a chunk after [`loss`] with a gradient: adds each
 /// parameter's derivative to `grad` (laid out as the parameters).
-pub fn backward<T: Lanes>(w: &Weights<T>, clip: Clip, k: &mut Work<T>, grad: &mut [T]) {
+pub fn backward<T: Lanes>(
+    w: &Weights<T>,
+    clip: Clip,
+    (words, texts): (&[&[Move]], &[&[u16]]),
+    k: &mut Work<T>,
+    grad: &mut [T],
+) {
     let sh = w.shape;
     let (s, nt, h) = (k.s, k.nt, sh.hidden);
     let (out, n_out, hs) = (sh.output, sh.out_in(), h * s);
+    let (a, oh) = (sh.window_len(), sh.out_h());
     let start = sh.layer_start(sh.layers);
     let act = &k.act[..nt];
     let lanes = pack(&k.dy, out * s, out, s, act, &mut k.pa);
@@ -407,20 +488,50 @@ pub fn backward<T: Lanes>(w: &Weights<T>, clip: Clip, k: &mut Work<T>, grad: &mu
         for (j, l) in (first..sh.layers).enumerate() {
             k.dh[l][t * hs..(t + 1) * hs].copy_from_slice(&k.dtop[j * hs..(j + 1) * hs]);
         }
+        if a > 0 {
+            k.dwin[t * a * s..(t + 1) * a * s].copy_from_slice(&k.dtop[oh * s..(oh + a) * s]);
+        }
     }
     for l in (0..sh.layers).rev() {
-        backward_layer(w, l, clip, k, grad);
+        backward_layer(w, l, clip, (words, texts), k, grad);
+    }
+    if let Some(win) = sh.window {
+        let r = win.raw_len();
+        let ws = sh.window_start();
+        let act = &k.act[..nt];
+        let lanes = pack(&k.dr, r * s, r, s, act, &mut k.pa);
+        pack(&k.h[0], hs, h, s, act, &mut k.pb);
+        T::outer(&mut grad[ws..], h, &k.pa, r, &k.pb, h, lanes);
+        T::row_sums(&mut grad[ws + r * h..ws + r * h + r], &k.pa, r, lanes);
     }
 }
 
-/// Layer l back through time: its gradient, and what reaches the layer below's h.
-fn backward_layer<T: Lanes>(w: &Weights<T>, l: usize, clip: Clip, k: &mut Work<T>, grad: &mut [T]) {
+/// Layer l back through time: its gradient, and what reaches the layer below's h (and,
+/// with a window, what reaches the window). The first layer's h also feeds the window,
+/// whose derivatives are complete at move t once the layers above have run and the first
+/// layer has run move t + 1 (which read w_t): so the window goes back a move at a time
+/// just before the first layer does.
+fn backward_layer<T: Lanes>(
+    w: &Weights<T>,
+    l: usize,
+    clip: Clip,
+    (words, texts): (&[&[Move]], &[&[u16]]),
+    k: &mut Work<T>,
+    grad: &mut [T],
+) {
     let sh = w.shape;
     let (s, nt, h) = (k.s, k.nt, sh.hidden);
     let hs = h * s;
     k.dh_next[..hs].fill(T::ZERO);
     k.dc_next[..hs].fill(T::ZERO);
+    let window = l == 0 && sh.window.is_some();
+    if window {
+        k.dkap.fill(T::ZERO);
+    }
     for t in (0..nt).rev() {
+        if window {
+            window_backward(w, t, words, texts, k);
+        }
         backward_move(w, l, t, T::of(clip.lstm), k);
     }
     let n_in = sh.layer_in(l) + h;
@@ -435,29 +546,66 @@ fn backward_layer<T: Lanes>(w: &Weights<T>, l: usize, clip: Clip, k: &mut Work<T
     T::row_sums(&mut grad[bias..bias + 4 * h], pa, 4 * h, lanes);
 }
 
-/// Rows `0..rows` of a time-major buffer (move t's row r at `t·at + r·s`) packed
-/// feature-major into `dst`: each row's active lanes of every move in turn, `act[t]` of
-/// them at move t; the packed length, the same for every row. A weight gradient is then
-/// one product over contiguous rows (the time-major rows lie a move's whole buffer apart,
-/// which the caches and the page tables serve poorly); its sums keep their order, each
-/// lane's chain over the moves in turn.
-fn pack<T: Copy>(
-    src: &[T],
-    at: usize,
-    rows: usize,
-    s: usize,
-    act: &[usize],
-    dst: &mut [T],
-) -> usize {
-    let lanes: usize = act.iter().sum();
-    for r in 0..rows {
-        let mut k = r * lanes;
-        for (t, &n) in act.iter().enumerate() {
-            dst[k..k + n].copy_from_slice(&src[t * at + r * s..t * at + r * s + n]);
-            k += n;
+/// The window at move t backwards, lane by lane for the words still writing: from what
+/// reaches the window (`dwin`) and κ_t (`dkap`, replaced by what reaches κ_{t−1}), the
+/// derivatives of its raw outputs (`dr`, zeros in every other lane), and through the
+/// window layer what they add to the first layer's h.
+fn window_backward<T: Lanes>(
+    w: &Weights<T>,
+    t: usize,
+    words: &[&[Move]],
+    texts: &[&[u16]],
+    k: &mut Work<T>,
+) {
+    let sh = w.shape;
+    let Some(win) = sh.window else { return };
+    let (s, h, n) = (k.s, sh.hidden, k.act[t]);
+    let (r, kk, a) = (win.raw_len(), win.k, win.alphabet);
+    let raw = &k.wraw[t * r * s..(t + 1) * r * s];
+    let kap = &k.kap[t * kk * s..(t + 1) * kk * s];
+    let dwin = &k.dwin[t * a * s..(t + 1) * a * s];
+    let dr = &mut k.dr[t * r * s..(t + 1) * r * s];
+    dr.fill(T::ZERO);
+    let l = &mut k.lane;
+    for (i, word) in words.iter().enumerate() {
+        if t >= word.len() {
+            continue;
+        }
+        for j in 0..r {
+            l.raw[j] = raw[j * s + i];
+        }
+        for j in 0..kk {
+            l.kappa[j] = kap[j * s + i];
+            l.dkappa[j] = k.dkap[j * s + i];
+        }
+        for j in 0..a {
+            l.w[j] = dwin[j * s + i];
+        }
+        win.backward(
+            &l.raw[..r],
+            &l.kappa[..kk],
+            texts[i],
+            &l.w[..a],
+            &mut l.dkappa[..kk],
+            &mut l.draw[..r],
+        );
+        for j in 0..kk {
+            k.dkap[j * s + i] = l.dkappa[j];
+        }
+        for j in 0..r {
+            dr[j * s + i] = l.draw[j];
         }
     }
-    lanes
+    T::gemm(&mut k.dwh, None, &w.wt[sh.layers + 1], r, h, r, dr, s, n);
+    let dh = &mut k.dh[0][t * h * s..(t + 1) * h * s];
+    for j in 0..h {
+        for (x, y) in dh[j * s..j * s + n]
+            .iter_mut()
+            .zip(&k.dwh[j * s..j * s + n])
+        {
+            *x += *y;
+        }
+    }
 }
 
 /// Layer l at move t backwards: the gates' derivatives (kept for the weight gradient),
@@ -467,9 +615,11 @@ fn backward_move<T: Lanes>(w: &Weights<T>, l: usize, t: usize, bound: T, k: &mut
     let (s, h, n) = (k.s, sh.hidden, k.act[t]);
     let hs = h * s;
     let n_in = sh.layer_in(l) + h;
-    // The rows of Wᵀ da needed: what goes to the layer below, and to the move before.
-    let below = if sh.skip { 3 } else { 0 };
-    let from = if l > 0 { below } else { n_in - h };
+    // The rows of Wᵀ da needed: what goes to the window and the layer below, and to the
+    // move before.
+    let (xr, a) = (sh.x_rows(l), sh.window_len());
+    let below = xr + a;
+    let from = if l > 0 || a > 0 { xr } else { n_in - h };
     let to = if sh.memory { n_in } else { n_in - h };
     let c_prev: &[T] = if sh.memory && t > 0 {
         &k.cell[l][(t - 1) * hs..t * hs]
@@ -519,51 +669,20 @@ fn backward_move<T: Lanes>(w: &Weights<T>, l: usize, t: usize, bound: T, k: &mut
         let dh = &mut k.dh[l - 1][t * hs..(t + 1) * hs];
         for r in 0..h {
             let at = r * s..r * s + n;
-            for (a, b) in dh[at.clone()].iter_mut().zip(&k.dv[below * s..][at]) {
-                *a += *b;
+            for (x, y) in dh[at.clone()].iter_mut().zip(&k.dv[below * s..][at]) {
+                *x += *y;
             }
         }
     }
-}
-
-/// One move of one layer backwards: from what reaches h (from above, `dh_up`, and from the
-/// next move, `dh_next`) and the cell (`dc_next`, replaced by what goes on to the move
-/// before), the derivatives with respect to the gates' inputs `da`, held in ±`bound`.
-#[inline(always)]
-fn gate_derivatives<T: Lanes>(
-    (gates, tc, c_prev): (&[T], &[T], &[T]),
-    (dh_up, dh_next): (&[T], &[T]),
-    dc_next: &mut [T],
-    da: &mut [T],
-    bound: T,
-    (rows, s, n): (usize, usize, usize),
-) {
-    let hs = rows * s;
-    let one = T::ONE;
-    let (da_i, rest) = da.split_at_mut(hs);
-    let (da_f, rest) = rest.split_at_mut(hs);
-    let (da_g, da_o) = rest.split_at_mut(hs);
-    for r in 0..rows {
-        let (a, b) = (r * s, r * s + n);
-        let (gi, gf) = (&gates[a..b], &gates[hs + a..hs + b]);
-        let (gg, go) = (
-            &gates[2 * hs + a..2 * hs + b],
-            &gates[3 * hs + a..3 * hs + b],
-        );
-        let (tc, c_prev, dh_up, dh_next) = (&tc[a..b], &c_prev[a..b], &dh_up[a..b], &dh_next[a..b]);
-        let dc_next = &mut dc_next[a..b];
-        let (da_i, da_f) = (&mut da_i[a..b], &mut da_f[a..b]);
-        let (da_g, da_o) = (&mut da_g[a..b], &mut da_o[a..b]);
-        for j in 0..n {
-            let dhj = dh_up[j] + dh_next[j];
-            let (i, f, g, o) = (gi[j], gf[j], gg[j], go[j]);
-            let t = tc[j];
-            let dc = (dhj * o * (one - t * t) + dc_next[j]).flush();
-            da_i[j] = hold(dc * g * i * (one - i), bound).flush();
-            da_f[j] = hold(dc * c_prev[j] * f * (one - f), bound).flush();
-            da_g[j] = hold(dc * i * (one - g * g), bound).flush();
-            da_o[j] = hold(dhj * t * o * (one - o), bound).flush();
-            dc_next[j] = dc * f;
+    // The first layer read the window of the move before; the others this move's.
+    let read = if l > 0 { Some(t) } else { t.checked_sub(1) };
+    if let (true, Some(m)) = (a > 0, read) {
+        let dw = &mut k.dwin[m * a * s..(m + 1) * a * s];
+        for r in 0..a {
+            let at = r * s..r * s + n;
+            for (x, y) in dw[at.clone()].iter_mut().zip(&k.dv[xr * s..][at]) {
+                *x += *y;
+            }
         }
     }
 }
@@ -582,21 +701,23 @@ pub struct Grad<'a, T> {
 }
 
 /// A chunk's NLL sum and, with `grad`, its gradient added there: [`Work::fit`],
-/// [`forward`], [`loss`] and [`backward`] in turn. Words ordered longest first compute
+/// [`forward`], [`loss`] and [`backward`] in turn. `texts` holds each word's text for a
+/// network with a window (and is empty for one without). Words ordered longest first compute
 /// fewest idle lanes; in any order each word is computed as it would be alone (only the
 /// grouping of the sums over words differs).
 pub fn chunk<T: Lanes>(
     w: &Weights<T>,
     head: &HeadSpec<T>,
     words: &[&[Move]],
+    texts: &[&[u16]],
     k: &mut Work<T>,
     grad: Option<Grad<T>>,
 ) -> f64 {
-    k.fit(&w.shape, head, words);
-    forward(w, words, k);
+    k.fit(&w.shape, head, words, texts);
+    forward(w, words, texts, k);
     let total = loss(w, head, words, grad.as_ref().map(|g| (g.scale, g.clip)), k);
     if let Some(g) = grad {
-        backward(w, g.clip, k, g.out);
+        backward(w, g.clip, (words, texts), k, g.out);
     }
     total
 }

@@ -24,23 +24,27 @@ pub fn templates() -> Vec<Glyph> {
         .lines()
         .filter_map(|line| {
             let (text, rest) = line.split_once('\t')?;
-            let strokes = rest
-                .split(';')
-                .map(|s| {
-                    s.split(' ')
-                        .filter_map(|p| {
-                            let (x, y) = p.split_once(',')?;
-                            Some([x.parse().ok()?, y.parse().ok()?])
-                        })
-                        .collect::<Vec<[f64; 2]>>()
-                })
-                .filter(|s| s.len() > 1)
-                .collect();
             Some(Glyph {
                 text: text.into(),
-                strokes,
+                strokes: parse_strokes(rest),
             })
         })
+        .collect()
+}
+
+/// Strokes as `hershey.py` writes them: separated by ';', each its points 'x,y'
+/// separated by spaces (strokes of fewer than two points left out).
+pub fn parse_strokes(text: &str) -> Vec<Vec<[f64; 2]>> {
+    text.split(';')
+        .map(|s| {
+            s.split(' ')
+                .filter_map(|p| {
+                    let (x, y) = p.split_once(',')?;
+                    Some([x.parse().ok()?, y.parse().ok()?])
+                })
+                .collect::<Vec<[f64; 2]>>()
+        })
+        .filter(|s| s.len() > 1)
         .collect()
 }
 
@@ -174,13 +178,29 @@ pub struct StrokeSet {
     pub train: Vec<Vec<Move>>,
     pub val: Vec<Vec<Move>>,
     pub scale: Scale,
+    /// Each sequence's text as symbols of [`super::alphabet::ALPHABET`] (empty when the set
+    /// has no transcripts).
+    pub train_text: Vec<Vec<u16>>,
+    pub val_text: Vec<Vec<u16>>,
 }
 
 impl StrokeSet {
     /// `n` training and `n_val` validation instances of the templates, drawn in turn
     /// from a shuffled order, from `seed`'s own stream.
     pub fn hershey(n: usize, n_val: usize, seed: u64) -> StrokeSet {
-        StrokeSet::from_sequences(&templates_drawn(&templates(), n + n_val, seed), n)
+        let all = templates();
+        let (which, seqs) = templates_drawn(&all, n + n_val, seed);
+        let texts: Vec<String> = which.iter().map(|&i| all[i].text.clone()).collect();
+        StrokeSet::from_sequences(&seqs, n).with_texts(&texts)
+    }
+
+    /// The set with each sequence's text, in order (training, then validation).
+    pub fn with_texts(mut self, texts: &[String]) -> StrokeSet {
+        let enc = |t: &String| super::alphabet::encode(t).unwrap_or_default();
+        let n = self.train.len();
+        self.train_text = texts[..n].iter().map(enc).collect();
+        self.val_text = texts[n..].iter().map(enc).collect();
+        self
     }
 
     /// `n` jittered instances of the `train` words and `n_val` of the `val` words (words
@@ -192,8 +212,8 @@ impl StrokeSet {
         n_val: usize,
         seed: u64,
     ) -> StrokeSet {
-        let mut seqs = templates_drawn(train, n, seed);
-        seqs.extend(templates_drawn(val, n_val, seed ^ 0x5eed));
+        let mut seqs = templates_drawn(train, n, seed).1;
+        seqs.extend(templates_drawn(val, n_val, seed ^ 0x5eed).1);
         StrokeSet::from_sequences(&seqs, n)
     }
 
@@ -206,6 +226,8 @@ impl StrokeSet {
             train: seqs[..n].iter().map(|s| scale.normalise(s)).collect(),
             val: seqs[n..].iter().map(|s| scale.normalise(s)).collect(),
             scale,
+            train_text: Vec::new(),
+            val_text: Vec::new(),
         }
     }
 }
@@ -221,22 +243,24 @@ pub fn positions(moves: &[Move], origin: [f64; 2]) -> Vec<[f64; 2]> {
         .collect()
 }
 
-/// `count` jittered instances of the templates `all`, as moves in font units.
-fn templates_drawn(all: &[Glyph], count: usize, seed: u64) -> Vec<Vec<Move>> {
+/// `count` jittered instances of the templates `all`, as moves in font units, and which
+/// template each is.
+fn templates_drawn(all: &[Glyph], count: usize, seed: u64) -> (Vec<usize>, Vec<Vec<Move>>) {
     if all.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let mut rng = Rng::new(seed, stream::STROKE_WORDS);
     let mut order: Vec<usize> = (0..all.len()).collect();
-    let mut out = Vec::with_capacity(count);
+    let (mut which, mut out) = (Vec::with_capacity(count), Vec::with_capacity(count));
     while out.len() < count {
         rng.shuffle(&mut order);
         for &i in &order {
             if out.len() == count {
                 break;
             }
+            which.push(i);
             out.push(moves(&jitter(&all[i], &mut rng)));
         }
     }
-    out
+    (which, out)
 }

@@ -26,6 +26,32 @@ pub fn chunks(seqs: &[Vec<Move>], words: &[usize], grouped: bool) -> Vec<Vec<usi
     order.chunks(CHUNK).map(<[usize]>::to_vec).collect()
 }
 
+/// The words a pass reads: their moves and, for networks with a window, their texts
+/// (empty for networks without).
+#[derive(Clone, Copy, Debug)]
+pub struct Words<'a> {
+    pub moves: &'a [Vec<Move>],
+    pub texts: &'a [Vec<u16>],
+}
+
+impl<'a> Words<'a> {
+    /// Words without texts.
+    pub fn bare(moves: &'a [Vec<Move>]) -> Words<'a> {
+        Words { moves, texts: &[] }
+    }
+
+    /// The moves and texts of the words `chunk` names.
+    pub fn pick(&self, chunk: &[usize]) -> (Vec<&'a [Move]>, Vec<&'a [u16]>) {
+        let moves = chunk.iter().map(|&i| self.moves[i].as_slice()).collect();
+        let texts = if self.texts.is_empty() {
+            Vec::new()
+        } else {
+            chunk.iter().map(|&i| self.texts[i].as_slice()).collect()
+        };
+        (moves, texts)
+    }
+}
+
 /// One model as the engine runs it: its f32 weights and its head.
 #[derive(Clone, Debug)]
 pub struct Net {
@@ -91,7 +117,7 @@ impl Pass {
     pub fn run_within(
         &mut self,
         nets: &[Net],
-        seqs: &[Vec<Move>],
+        seqs: Words,
         work: &mut Work<f32>,
         out_of_time: &mut dyn FnMut() -> bool,
     ) -> bool {
@@ -122,7 +148,7 @@ impl Pass {
     pub fn run_on(
         &mut self,
         nets: &[Net],
-        seqs: &[Vec<Move>],
+        seqs: Words,
         pool: &rayon::ThreadPool,
         works: &mut Works,
     ) {
@@ -179,18 +205,18 @@ impl Pass {
 /// One model over one chunk, in `work`.
 fn job(
     net: &Net,
-    seqs: &[Vec<Move>],
+    seqs: Words,
     chunk: &[usize],
     grad: Option<(f32, Clip)>,
     work: &mut Work<f32>,
     slot: &mut Slot,
 ) {
-    let words: Vec<&[Move]> = chunk.iter().map(|&i| seqs[i].as_slice()).collect();
+    let (words, texts) = seqs.pick(chunk);
     let g = grad.map(|(scale, clip)| batch::Grad {
         scale,
         clip,
         out: slot.grad.as_mut_slice(),
     });
-    slot.total = batch::chunk(&net.weights, &net.head, &words, work, g);
+    slot.total = batch::chunk(&net.weights, &net.head, &words, &texts, work, g);
     slot.done = true;
 }

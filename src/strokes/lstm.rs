@@ -15,6 +15,7 @@
 //! they enter the network, and those with respect to the LSTM's gate inputs (before σ
 //! and tanh) in [−`clip_lstm`, `clip_lstm`] (10 in the paper); 0 turns either off.
 
+use super::window::Window;
 use crate::base::math;
 use crate::base::rng::Rng;
 
@@ -30,25 +31,53 @@ pub struct Shape {
     /// knows only the previous move.
     pub memory: bool,
     pub output: usize,
+    /// Graves' soft window over a text (the synthesis network), or none. With one, the
+    /// first layer's h also gives the window's raw outputs (a linear layer whose weights
+    /// come after the output layer's), and the window w_t is an input of every layer
+    /// (the first reads w_{t−1}, the others w_t) and of the output layer.
+    pub window: Option<Window>,
 }
 
 impl Shape {
-    /// How many inputs layer `l` takes besides its own h₋₁.
-    pub fn layer_in(&self, l: usize) -> usize {
-        match (l, self.skip) {
-            (0, _) => self.input,
-            (_, true) => self.input + self.hidden,
-            (_, false) => self.hidden,
+    /// The window's width (one value per symbol of the alphabet), 0 without one.
+    pub fn window_len(&self) -> usize {
+        self.window.map_or(0, |w| w.alphabet)
+    }
+
+    /// How many of layer `l`'s inputs come before the window's: the input x (the first
+    /// layer's, and every layer's with skip connections) or nothing.
+    pub fn x_rows(&self, l: usize) -> usize {
+        if l == 0 || self.skip {
+            self.input
+        } else {
+            0
         }
     }
 
-    /// How many h values the output layer reads.
+    /// How many inputs layer `l` takes besides its own h₋₁: [x; w; h below], each where
+    /// the shape has it.
+    pub fn layer_in(&self, l: usize) -> usize {
+        let below = if l > 0 { self.hidden } else { 0 };
+        self.x_rows(l) + self.window_len() + below
+    }
+
+    /// How many values the output layer reads: the h it sees, then the window.
     pub fn out_in(&self) -> usize {
+        self.out_h() + self.window_len()
+    }
+
+    /// How many h values the output layer reads.
+    pub fn out_h(&self) -> usize {
         if self.skip {
             self.hidden * self.layers
         } else {
             self.hidden
         }
+    }
+
+    /// Where the window layer's weights start (its 3K × H weights, then 3K biases).
+    pub fn window_start(&self) -> usize {
+        self.layer_start(self.layers) + self.output * self.out_in() + self.output
     }
 
     /// Where layer `l`'s weights start; the output layer's is `layer_start(layers)`.
@@ -59,7 +88,8 @@ impl Shape {
 
     /// How many parameters the network has.
     pub fn params(&self) -> usize {
-        self.layer_start(self.layers) + self.output * self.out_in() + self.output
+        let window = self.window.map_or(0, |w| w.raw_len() * (self.hidden + 1));
+        self.window_start() + window
     }
 }
 
@@ -80,6 +110,9 @@ fn mat_vec(w: &[f64], v: &[f64], y: &mut [f64]) {
     }
 }
 
+/// The window's κ̂ biases at the start of training.
+pub const WINDOW_KAPPA_BIAS: f64 = -3.0;
+
 /// The network: its shape and parameters, one flat vector.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lstm {
@@ -87,11 +120,20 @@ pub struct Lstm {
     pub params: Vec<f64>,
 }
 
-/// The recurrent state between steps (per layer: h and c), for drawing one step at a time.
+/// The recurrent state between steps (per layer: h and c; with a window, its centres,
+/// its raw outputs, φ over the text and the window itself), for writing one step at a time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
     pub h: Vec<Vec<f64>>,
     pub c: Vec<Vec<f64>>,
+    /// κ at the last step (K; empty without a window).
+    pub kappa: Vec<f64>,
+    /// The window's raw outputs (α̂, β̂, κ̂) at the last step.
+    pub raw: Vec<f64>,
+    /// φ(t, u) at the last step, position u at `phi[u − 1]`.
+    pub phi: Vec<f64>,
+    /// The window w_t of the last step (zeros before the first).
+    pub w: Vec<f64>,
 }
 
 impl Lstm {
@@ -115,13 +157,32 @@ impl Lstm {
                 params[b + h..b + 2 * h].fill(1.0);
             }
         }
+        if let Some(w) = shape.window {
+            let start = shape.window_start();
+            let (rows, a) = (w.raw_len(), 1.0 / (h as f64).sqrt());
+            for p in &mut params[start..start + rows * h] {
+                *p = rng.range(-a, a);
+            }
+            // κ̂ starts about −3: the window moves about a twentieth of a character per
+            // pen move (exp or softplus), about as slowly as a pen writes.
+            let b = start + rows * h;
+            params[b + 2 * w.k..b + 3 * w.k].fill(WINDOW_KAPPA_BIAS);
+        }
         Lstm { shape, params }
     }
 
     /// A state of zeros, where every sequence starts.
     pub fn start(&self) -> State {
         let z = vec![vec![0.0; self.shape.hidden]; self.shape.layers];
-        State { h: z.clone(), c: z }
+        let (k, a) = self.shape.window.map_or((0, 0), |w| (w.k, w.alphabet));
+        State {
+            h: z.clone(),
+            c: z,
+            kappa: vec![0.0; k],
+            raw: vec![0.0; 3 * k],
+            phi: Vec::new(),
+            w: vec![0.0; a],
+        }
     }
 
     /// One step of layer `l` from its input `v` = [x; h₋₁]: gates (written to `gates`),
@@ -148,12 +209,20 @@ impl Lstm {
         (c, hn)
     }
 
-    /// Layer `l`'s input at a step: the input x, and the layer below's h.
-    fn layer_input(&self, l: usize, x: &[f64], below: &[f64], h_prev: &[f64]) -> Vec<f64> {
+    /// Layer `l`'s input at a step: [x; w; h below; h₋₁], each where the shape has it.
+    fn layer_input(
+        &self,
+        l: usize,
+        x: &[f64],
+        w: &[f64],
+        below: &[f64],
+        h_prev: &[f64],
+    ) -> Vec<f64> {
         let mut v = Vec::with_capacity(self.shape.layer_in(l) + self.shape.hidden);
-        if l == 0 || self.shape.skip {
+        if self.shape.x_rows(l) > 0 {
             v.extend_from_slice(x);
         }
+        v.extend_from_slice(w);
         if l > 0 {
             v.extend_from_slice(below);
         }
@@ -161,15 +230,16 @@ impl Lstm {
         v
     }
 
-    /// The raw outputs for the layers' h at one step.
-    fn output(&self, hs: &[&[f64]]) -> Vec<f64> {
+    /// The raw outputs for the layers' h and the window at one step.
+    fn output(&self, hs: &[&[f64]], w: &[f64]) -> Vec<f64> {
         let s = &self.shape;
         let start = s.layer_start(s.layers);
-        let top: Vec<f64> = if s.skip {
+        let mut top: Vec<f64> = if s.skip {
             hs.iter().flat_map(|h| h.iter().cloned()).collect()
         } else {
             hs[s.layers - 1].to_vec()
         };
+        top.extend_from_slice(w);
         let n = top.len();
         let mut y = self.params[start + s.output * n..start + s.output * n + s.output].to_vec();
         mat_vec(&self.params[start..start + s.output * n], &top, &mut y);
@@ -178,6 +248,13 @@ impl Lstm {
 
     /// One step from `state` with input `x`: the raw outputs; `state` moves on.
     pub fn step(&self, state: &mut State, x: &[f64]) -> Vec<f64> {
+        self.step_on(state, x, &[])
+    }
+
+    /// One step of a network with a window over `text` (symbols below the window's
+    /// alphabet), as [`Lstm::step`]: the first layer reads the window of the step before,
+    /// then gives this step's window, which the other layers and the output read.
+    pub fn step_on(&self, state: &mut State, x: &[f64], text: &[u16]) -> Vec<f64> {
         if !self.shape.memory {
             *state = self.start();
         }
@@ -188,13 +265,38 @@ impl Lstm {
             } else {
                 Vec::new()
             };
-            let v = self.layer_input(l, x, &below, &state.h[l]);
+            let v = self.layer_input(l, x, &state.w, &below, &state.h[l]);
             let (c, h) = self.cell(l, &v, &state.c[l], &mut gates);
             state.c[l] = c;
             state.h[l] = h;
+            if l == 0 {
+                self.window_step(state, text);
+            }
         }
         let hs: Vec<&[f64]> = state.h.iter().map(|h| h.as_slice()).collect();
-        self.output(&hs)
+        self.output(&hs, &state.w)
+    }
+
+    /// The window of this step from the first layer's h (nothing without a window).
+    fn window_step(&self, state: &mut State, text: &[u16]) {
+        let Some(win) = self.shape.window else {
+            return;
+        };
+        let (h, rows) = (self.shape.hidden, win.raw_len());
+        let start = self.shape.window_start();
+        let mut raw = self.params[start + rows * h..start + rows * h + rows].to_vec();
+        mat_vec(&self.params[start..start + rows * h], &state.h[0], &mut raw);
+        let prev = state.kappa.clone();
+        state.phi.resize(text.len(), 0.0);
+        win.forward(
+            &raw,
+            &prev,
+            text,
+            &mut state.kappa,
+            &mut state.phi,
+            &mut state.w,
+        );
+        state.raw = raw;
     }
 }
 

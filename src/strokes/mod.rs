@@ -15,12 +15,15 @@
 //! LSTM-MDN over a chunk, forward and back), [`lanes`] (its kernels) and [`pen_loss`]
 //! (the head's loss).
 
+pub mod alphabet;
 pub mod batch;
+mod cells;
 pub mod data;
 pub mod drawn;
 pub mod engine;
 pub mod file;
 pub mod lanes;
+pub mod lines;
 pub mod lstm;
 pub mod pen;
 pub mod pen_loss;
@@ -28,10 +31,12 @@ pub mod pen_loss;
 pub mod pipeline;
 pub mod train;
 pub mod window;
+pub mod write;
 
 use crate::base::rng::Rng;
 use lstm::{Clip, Lstm, Shape};
 use pen::Pen;
+use window::Window;
 
 /// One pen move: the offset, and whether the pen lifts after it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -90,6 +95,40 @@ impl PenModel {
         sigma_min: f64,
         rng: &mut Rng,
     ) -> PenModel {
+        PenModel::shaped(hidden, layers, (skip, memory), None, m, sigma_min, rng)
+    }
+
+    /// A synthesis network (Graves §5): as [`PenModel::new`], with a soft window over the
+    /// text being written.
+    pub fn writer(
+        hidden: usize,
+        layers: usize,
+        skip: bool,
+        window: Window,
+        m: usize,
+        sigma_min: f64,
+        rng: &mut Rng,
+    ) -> PenModel {
+        PenModel::shaped(
+            hidden,
+            layers,
+            (skip, true),
+            Some(window),
+            m,
+            sigma_min,
+            rng,
+        )
+    }
+
+    fn shaped(
+        hidden: usize,
+        layers: usize,
+        (skip, memory): (bool, bool),
+        window: Option<Window>,
+        m: usize,
+        sigma_min: f64,
+        rng: &mut Rng,
+    ) -> PenModel {
         let shape = Shape {
             input: 3,
             hidden,
@@ -97,6 +136,7 @@ impl PenModel {
             skip,
             memory,
             output: pen::outputs(m),
+            window,
         };
         PenModel {
             net: Lstm::new(shape, rng),
@@ -153,30 +193,58 @@ impl PenModel {
     /// clipped as `clip` says: the training engine's code ([`batch`]) run in f64, a
     /// chunk of [`engine::CHUNK`] words at a time (for the gradient checks).
     pub fn loss_and_grad(&self, seqs: &[&[Move]], clip: Clip) -> (f64, Vec<f64>) {
+        self.loss_and_grad_on(seqs, &[], clip)
+    }
+
+    /// As [`PenModel::loss_and_grad`], each sequence written from its text in `texts`
+    /// (for a network with a window; empty for one without).
+    pub fn loss_and_grad_on(
+        &self,
+        seqs: &[&[Move]],
+        texts: &[&[u16]],
+        clip: Clip,
+    ) -> (f64, Vec<f64>) {
         let mut grad = vec![0.0; self.net.params.len()];
         let scale = 1.0 / moves_in(seqs).max(1) as f64;
-        let total = self.pass_f64(seqs, Some((scale, clip, &mut grad)));
+        let total = self.pass_f64(seqs, texts, Some((scale, clip, &mut grad)));
         (total * scale, grad)
     }
 
     /// The mean NLL per pen move over `seqs` (in f64).
     pub fn nll(&self, seqs: &[&[Move]]) -> f64 {
-        self.pass_f64(seqs, None) / moves_in(seqs).max(1) as f64
+        self.nll_on(seqs, &[])
+    }
+
+    /// As [`PenModel::nll`], each sequence written from its text in `texts`.
+    pub fn nll_on(&self, seqs: &[&[Move]], texts: &[&[u16]]) -> f64 {
+        self.pass_f64(seqs, texts, None) / moves_in(seqs).max(1) as f64
     }
 
     /// The NLL summed over `seqs`; with a scale, clipping and a gradient, the gradient too.
-    fn pass_f64(&self, seqs: &[&[Move]], mut grad: Option<(f64, Clip, &mut Vec<f64>)>) -> f64 {
+    fn pass_f64(
+        &self,
+        seqs: &[&[Move]],
+        texts: &[&[u16]],
+        mut grad: Option<(f64, Clip, &mut Vec<f64>)>,
+    ) -> f64 {
         let w = batch::Weights::new(self.net.shape, &self.net.params);
         let head = pen_loss::HeadSpec::new(self.m, self.sigma_min);
         let mut work = batch::Work::default();
-        seqs.chunks(engine::CHUNK)
-            .map(|c| {
+        let n = engine::CHUNK;
+        seqs.chunks(n)
+            .enumerate()
+            .map(|(i, c)| {
                 let g = grad.as_mut().map(|(scale, clip, out)| batch::Grad {
                     scale: *scale,
                     clip: *clip,
                     out: out.as_mut_slice(),
                 });
-                batch::chunk(&w, &head, c, &mut work, g)
+                let t = if texts.is_empty() {
+                    &[]
+                } else {
+                    &texts[i * n..i * n + c.len()]
+                };
+                batch::chunk(&w, &head, c, t, &mut work, g)
             })
             .sum()
     }

@@ -11,9 +11,8 @@
 //! model's numbers are those of the steps taken one at a time, on any number of threads.
 
 use super::batch::{self, Work};
-use super::engine::Net;
+use super::engine::{Net, Words};
 use super::lstm::Clip;
-use super::Move;
 use std::sync::{Condvar, Mutex, RwLock};
 
 /// One training step's batch: the scale of its moves' derivatives, the clipping, and
@@ -57,7 +56,7 @@ pub fn run<S: Send + Sync>(
     nets: &mut [Net],
     states: &mut [S],
     steps: &[Step],
-    seqs: &[Vec<Move>],
+    seqs: Words,
     pool: &rayon::ThreadPool,
     works: &mut Vec<Work<f32>>,
     finish: &(dyn Fn(usize, &mut Net, &mut S, Done) + Sync),
@@ -101,7 +100,7 @@ struct Shared<'a, 'n, S> {
     lanes: &'a Mutex<Vec<Lane>>,
     wake: &'a Condvar,
     steps: &'a [Step],
-    seqs: &'a [Vec<Move>],
+    seqs: Words<'a>,
     finish: &'a (dyn Fn(usize, &mut Net, &mut S, Done) + Sync),
 }
 
@@ -118,16 +117,14 @@ impl<S: Send + Sync> Shared<'_, '_, S> {
                 let net = &*model.0;
                 slot.grad.resize(net.weights.params.len(), 0.0);
                 slot.grad.fill(0.0);
-                let words: Vec<&[Move]> = step.chunks[c]
-                    .iter()
-                    .map(|&w| self.seqs[w].as_slice())
-                    .collect();
+                let (words, texts) = self.seqs.pick(&step.chunks[c]);
                 let grad = batch::Grad {
                     scale: step.scale,
                     clip: step.clip,
                     out: slot.grad.as_mut_slice(),
                 };
-                slot.total = batch::chunk(&net.weights, &net.head, &words, work, Some(grad));
+                slot.total =
+                    batch::chunk(&net.weights, &net.head, &words, &texts, work, Some(grad));
             }
             let last = {
                 let mut lanes = self.lanes.lock().expect("no job panics");

@@ -6,6 +6,7 @@
 use super::data::StrokeSet;
 use super::engine::{self, Net, Pass, Works};
 use super::lstm::Clip;
+use super::window::{Advance, Window, MAX_K};
 use super::{Move, PenModel};
 use crate::base::named::Named;
 use crate::base::rng::{stream, Rng};
@@ -21,11 +22,14 @@ pub enum StrokeData {
     Hershey,
     /// The words drawn on the page's pad (key `drawn`).
     Drawn,
+    /// The built-in lines of text (several words, capitals, digits), with transcripts.
+    Lines,
 }
 
 crate::base::named::named!(StrokeData {
     Hershey => "hershey",
     Drawn => "drawn",
+    Lines => "lines",
 });
 
 /// What a handwriting experiment is.
@@ -49,6 +53,11 @@ pub struct StrokeSpec {
     pub steps: usize,
     /// Graves' clipping (outputs ±100, gates ±10).
     pub clip: bool,
+    /// The soft window's bumps (Graves §5's synthesis network); 0: none, the network
+    /// writes unconditionally.
+    pub window: usize,
+    /// How the window moves on.
+    pub advance: Advance,
 }
 
 impl Default for StrokeSpec {
@@ -67,6 +76,8 @@ impl Default for StrokeSpec {
             batch: 8,
             steps: 1500,
             clip: true,
+            window: 0,
+            advance: Advance::Exp,
         }
     }
 }
@@ -130,6 +141,42 @@ pub const KEYS: &[Key<StrokeSpec>] = &[
             }
         },
     },
+    Key {
+        name: "window",
+        label: "",
+        kind: Kind::Int(0, MAX_K as u64),
+        meaning: "bumps of the soft window over the text (Graves' synthesis network; 0: none, the network writes without a text)",
+        get: |s| {
+            if s.window == 0 {
+                Value::Absent
+            } else {
+                Value::Int(s.window as u64)
+            }
+        },
+        set: |s, v| {
+            if let Value::Int(k) = v {
+                s.window = k as usize
+            }
+        },
+    },
+    Key {
+        name: "advance",
+        label: "",
+        kind: Kind::Choice(Advance::NAMES),
+        meaning: "how the window moves on at each pen move: exp(κ̂) (Graves) or softplus(κ̂)",
+        get: |s| {
+            if s.window == 0 {
+                Value::Absent
+            } else {
+                Value::Choice(s.advance.index())
+            }
+        },
+        set: |s, v| {
+            if let Value::Choice(i) = v {
+                s.advance = Advance::ALL[i]
+            }
+        },
+    },
 ];
 
 impl StrokeSpec {
@@ -176,6 +223,14 @@ impl StrokeSpec {
             );
             spec.data = StrokeData::Hershey;
         }
+        if spec.window > 0 && spec.data == StrokeData::Drawn {
+            r.issue(
+                "window",
+                "the window reads a word's text, and drawn words carry none".into(),
+                "using window=0",
+            );
+            spec.window = 0;
+        }
         (spec, issues)
     }
 
@@ -210,8 +265,19 @@ impl StrokeSpec {
 
     /// One of the three models of this spec, untrained, its weights drawn from `rng`.
     pub fn variant(&self, w: Variant, rng: &mut Rng) -> PenModel {
+        if let (Variant::Lstm, Some(window)) = (w, self.window_shape()) {
+            return PenModel::writer(
+                self.hidden,
+                self.layers,
+                self.skip,
+                window,
+                self.m,
+                self.sigma_min,
+                rng,
+            );
+        }
         let (m, memory) = match w {
-            Variant::Lstm => (self.m, true),
+            Variant::Lstm | Variant::Unconditional => (self.m, true),
             Variant::OneComponent => (1, true),
             Variant::FeedForward => (self.m, false),
         };
@@ -224,6 +290,26 @@ impl StrokeSpec {
             self.sigma_min,
             rng,
         )
+    }
+
+    /// The window this spec's network has, if any.
+    pub fn window_shape(&self) -> Option<Window> {
+        (self.window > 0).then_some(Window {
+            k: self.window,
+            alphabet: super::alphabet::ALPHABET.chars().count(),
+            advance: self.advance,
+        })
+    }
+
+    /// The three models this spec trains side by side: the network it asks for, then two
+    /// baselines (with a window: the same network without one, writing unconditionally;
+    /// without: one component), then the feed-forward MDN.
+    pub fn variants(&self) -> [Variant; 3] {
+        if self.window > 0 {
+            [Variant::Lstm, Variant::Unconditional, Variant::FeedForward]
+        } else {
+            VARIANTS
+        }
     }
 
     /// [`StrokeSpec::model`] for any of the three models.
@@ -256,6 +342,8 @@ pub enum Variant {
     Lstm,
     /// The same network with one component.
     OneComponent,
+    /// The same network without a window (the spec's asks for one).
+    Unconditional,
     /// The feed-forward MDN: the previous move only.
     FeedForward,
 }
@@ -302,6 +390,7 @@ impl StrokeRun {
     pub fn new(spec: &StrokeSpec) -> StrokeRun {
         let data = match spec.data {
             StrokeData::Hershey => StrokeSet::hershey(spec.n, spec.n_val(), spec.seed),
+            StrokeData::Lines => super::lines::stroke_set(spec.n, spec.n_val(), spec.seed),
             StrokeData::Drawn => {
                 // Every fourth word validates (at least one), and is never trained on.
                 let (words, _) = super::drawn::decode(&spec.drawn);
@@ -331,7 +420,7 @@ impl StrokeRun {
             ..OptimizerConfig::default()
         };
         let (mut models, mut nets) = (Vec::new(), Vec::new());
-        for w in VARIANTS {
+        for w in s.variants() {
             let mut model = s.variant(w, &mut init);
             let weights: Vec<f32> = model.net.params.iter().map(|&p| p as f32).collect();
             model.net.params = weights.iter().map(|&p| p as f64).collect();
@@ -479,7 +568,11 @@ impl StrokeRun {
                 t.opt.step(w, done.grad);
             });
         };
-        let (nets, models, seqs) = (&mut self.nets, &mut self.models, &self.data.train);
+        let (nets, models) = (&mut self.nets, &mut self.models);
+        let seqs = engine::Words {
+            moves: &self.data.train,
+            texts: &self.data.train_text,
+        };
         pipeline::run(nets, models, &steps, seqs, pool, &mut self.works, &finish);
         for (t, net) in self.models.iter_mut().zip(&self.nets) {
             for (p, w) in t.model.net.params.iter_mut().zip(&net.weights.params) {
@@ -492,10 +585,19 @@ impl StrokeRun {
     /// Runs the step's pass (or with `val`, the validation pass): on the threads natively
     /// when there are some (`set_threads`), else a job at a time.
     fn run(&mut self, val: bool, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        let d = &self.data;
         let (pass, seqs) = if val {
-            (&mut self.val_pass, &self.data.val)
+            let seqs = engine::Words {
+                moves: &d.val,
+                texts: &d.val_text,
+            };
+            (&mut self.val_pass, seqs)
         } else {
-            (&mut self.step_pass, &self.data.train)
+            let seqs = engine::Words {
+                moves: &d.train,
+                texts: &d.train_text,
+            };
+            (&mut self.step_pass, seqs)
         };
         #[cfg(not(target_arch = "wasm32"))]
         if let Some(pool) = &self.pool {
@@ -540,6 +642,7 @@ impl StrokeRun {
     }
 
     pub fn model(&self, w: Variant) -> &PenModel {
-        &self.models[VARIANTS.iter().position(|x| *x == w).expect("a model")].model
+        let all = self.spec.variants();
+        &self.models[all.iter().position(|x| *x == w).expect("a model")].model
     }
 }

@@ -18,6 +18,7 @@
 //! are the same in any build.
 
 use crate::base::math::Real;
+use crate::base::named::Named;
 
 /// How κ moves forwards at each pen move: κ_t = κ_{t−1} + step(κ̂_t).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,9 +42,17 @@ impl Advance {
     }
 }
 
-/// The window's shape: `k` bumps over a text whose characters are symbols below
-/// `alphabet`, moving as `advance` says.
-#[derive(Clone, Copy, Debug)]
+crate::base::named::named!(Advance {
+    Exp => "exp",
+    Softplus => "softplus",
+});
+
+/// The most bumps a window has.
+pub const MAX_K: usize = 20;
+
+/// The window's shape: `k` bumps (1 to [`MAX_K`]) over a text whose characters are
+/// symbols below `alphabet`, moving as `advance` says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Window {
     pub k: usize,
     pub alphabet: usize,
@@ -74,25 +83,30 @@ impl Window {
         for j in 0..k {
             kappa[j] = kappa_prev[j] + self.advance.step(raw[2 * k + j]).0;
         }
+        let (alpha, beta) = self.widths(raw);
         w[..self.alphabet].fill(T::ZERO);
         for (i, &c) in text.iter().enumerate() {
-            let p = self.phi(raw, kappa, i + 1);
+            let p = bumps(&alpha[..k], &beta[..k], kappa, i + 1);
             phi[i] = p;
             w[c as usize] += p;
         }
     }
 
+    /// α = exp(α̂) and β = exp(β̂) of each bump.
+    fn widths<T: Real>(&self, raw: &[T]) -> ([T; MAX_K], [T; MAX_K]) {
+        let k = self.k;
+        let (mut alpha, mut beta) = ([T::ZERO; MAX_K], [T::ZERO; MAX_K]);
+        for j in 0..k {
+            alpha[j] = raw[j].exp();
+            beta[j] = raw[k + j].exp();
+        }
+        (alpha, beta)
+    }
+
     /// φ(t, u) from the raw outputs and the centres κ_t.
     pub fn phi<T: Real>(&self, raw: &[T], kappa: &[T], u: usize) -> T {
-        let k = self.k;
-        let u = T::of(u as f64);
-        let mut p = T::ZERO;
-        for j in 0..k {
-            let (alpha, beta) = (raw[j].exp(), raw[k + j].exp());
-            let d = kappa[j] - u;
-            p += alpha * (T::ZERO - beta * d * d).exp();
-        }
-        p
+        let (alpha, beta) = self.widths(raw);
+        bumps(&alpha[..self.k], &beta[..self.k], kappa, u)
     }
 
     /// One move backwards. `dw` holds the loss's derivatives with respect to this move's
@@ -110,8 +124,9 @@ impl Window {
     ) {
         let k = self.k;
         let two = T::of(2.0);
+        let (alphas, betas) = self.widths(raw);
         for j in 0..k {
-            let (alpha, beta) = (raw[j].exp(), raw[k + j].exp());
+            let (alpha, beta) = (alphas[j], betas[j]);
             let (mut da, mut db, mut dk) = (T::ZERO, T::ZERO, T::ZERO);
             for (i, &c) in text.iter().enumerate() {
                 let g = dw[c as usize];
@@ -136,4 +151,16 @@ impl Window {
         let after = self.phi(raw, kappa, phi.len() + 1);
         phi.iter().all(|&p| after > p)
     }
+}
+
+/// Σ_k α_k exp(−β_k (κ_k − u)²), the components in order.
+#[inline(always)]
+fn bumps<T: Real>(alpha: &[T], beta: &[T], kappa: &[T], u: usize) -> T {
+    let u = T::of(u as f64);
+    let mut p = T::ZERO;
+    for j in 0..alpha.len() {
+        let d = kappa[j] - u;
+        p += alpha[j] * (T::ZERO - beta[j] * d * d).exp();
+    }
+    p
 }

@@ -10,7 +10,7 @@ use crate::plot::Theme;
 use crate::strokes::data::{points, positions, Scale};
 use crate::strokes::drawn::{self, Word};
 use crate::strokes::pen::Pen;
-use crate::strokes::train::{StrokeRun, StrokeSpec, KEYS, VARIANTS};
+use crate::strokes::train::{StrokeRun, StrokeSpec, KEYS};
 use crate::strokes::{Move, PenModel};
 use crate::train::history::History;
 use serde::{Deserialize, Serialize};
@@ -28,7 +28,7 @@ pub struct HandSnapshot {
     pub train_history: Vec<(f64, f64)>,
     pub val_history: Vec<Vec<(f64, f64)>>,
     pub scale: Scale,
-    /// Each model's parameters, in the order of [`VARIANTS`]: f32 values (what the engine
+    /// Each model's parameters, in the order of [`StrokeSpec::variants`]: f32 values (what the engine
     /// trains), carried as one Float32Array each (see [`params_to_js`]), not as numbers
     /// one by one.
     #[serde(skip)]
@@ -186,7 +186,7 @@ pub struct HandViewer {
     /// How many of the written moves are shown (the page reveals them one by one).
     shown: usize,
     snap: Option<HandSnapshot>,
-    /// The three models of the latest snapshot, in the order of [`VARIANTS`].
+    /// The three models of the latest snapshot, in the order of [`StrokeSpec::variants`].
     models: Vec<PenModel>,
     pub dark: bool,
     pub ellipses: bool,
@@ -262,7 +262,9 @@ impl HandViewer {
         let params = params_from_js(&snap)?;
         let mut s: HandSnapshot = serde_wasm_bindgen::from_value(snap).map_err(js_err)?;
         s.params = params;
-        let models = VARIANTS
+        let models = self
+            .spec
+            .variants()
             .iter()
             .zip(&s.params)
             .map(|(w, p)| {

@@ -45,9 +45,10 @@ fn strokes_golden_bits() {
     let got = shared::strokes_fingerprint();
     if std::env::var_os("MDN_BLESS").is_some() {
         let text = format!(
-            "# {}\n# wide: {}\n# recorded natively by MDN_BLESS=1 cargo test --test native core::strokes_golden\n{}\n",
+            "# {}\n# wide: {}\n# synthesis: {}\n# recorded natively by MDN_BLESS=1 cargo test --test native core::strokes_golden\n{}\n",
             shared::STROKES_GOLDEN_SPEC,
             shared::STROKES_GOLDEN_WIDE,
+            shared::STROKES_GOLDEN_SYNTH,
             got.join("\n")
         );
         std::fs::write(

@@ -40,4 +40,6 @@ mod cli;
 mod export;
 mod hardening;
 mod strokes;
+mod synthesis;
 mod window;
+mod writing;

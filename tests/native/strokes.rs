@@ -438,7 +438,7 @@ fn the_f32_engine_agrees_with_the_f64_engine() {
             clip: Clip::GRAVES,
             out: &mut grad32,
         };
-        total += chunk(&w, &head, c, &mut work, Some(g));
+        total += chunk(&w, &head, c, &[], &mut work, Some(g));
     }
     let loss32 = total * scale;
     assert!(

@@ -284,10 +284,15 @@ pub fn split_equals_joint(text: &str, sizes: &[u64], helper_fails: &[usize]) -> 
 /// batches fill chunks of 16 and 8 lanes with words of many lengths.
 pub const STROKES_GOLDEN_SPEC: &str = "seed=3&n=40&hidden=8&layers=2&skip=1&m=3&batch=4&steps=25";
 pub const STROKES_GOLDEN_WIDE: &str = "seed=5&n=60&hidden=12&m=2&batch=40&steps=4";
+/// The synthesis network (a window over lines of text) beside its baselines: two layers
+/// with skip connections, batches of a chunk of 16 lanes and one of 8.
+pub const STROKES_GOLDEN_SYNTH: &str =
+    "data=lines&seed=4&n=40&hidden=8&layers=2&skip=1&m=3&batch=20&steps=4&window=3&advance=softplus";
 
 pub fn strokes_fingerprint() -> Vec<String> {
     let mut out = strokes_run_fingerprint(STROKES_GOLDEN_SPEC, "");
     out.extend(strokes_run_fingerprint(STROKES_GOLDEN_WIDE, "wide "));
+    out.extend(strokes_run_fingerprint(STROKES_GOLDEN_SYNTH, "lines "));
     out
 }
 
@@ -299,10 +304,12 @@ fn strokes_run_fingerprint(text: &str, tag: &str) -> Vec<String> {
         run.train_step();
     }
     let mut out = Vec::new();
-    for (name, v) in ["lstm", "one_component", "feed_forward"]
-        .iter()
-        .zip(run.val_nll())
-    {
+    let names = if spec.window > 0 {
+        ["synthesis", "lstm", "feed_forward"]
+    } else {
+        ["lstm", "one_component", "feed_forward"]
+    };
+    for (name, v) in names.iter().zip(run.val_nll()) {
         out.push(format!("{tag}{name} val_nll {:016x}", v.to_bits()));
     }
     // Every parameter of the LSTM-MDN, folded into one word.
@@ -310,7 +317,7 @@ fn strokes_run_fingerprint(text: &str, tag: &str) -> Vec<String> {
     for p in &run.models[0].model.net.params {
         h = (h ^ p.to_bits()).wrapping_mul(0x0000_0100_0000_01b3);
     }
-    out.push(format!("{tag}lstm params {h:016x}"));
+    out.push(format!("{tag}{} params {h:016x}", names[0]));
     out
 }
 

@@ -16,6 +16,7 @@ mod sample;
 mod strokes;
 mod sweep;
 mod train;
+mod writing;
 
 use mdn_playground::VERSION;
 use out::{fail, out, Fail};

@@ -16,8 +16,9 @@ pub const USAGE: &str = "\
 usage:
   mdn strokes train [SPEC] [--save FILE] [--every N] [--threads N]
       Train the handwriting MDN SPEC (keys: mdn strokes keys) on the built-in Hershey
-      words, with its two baselines on the same batches: the same LSTM with one
-      component, and the feed-forward MDN that sees only the previous move. Prints a JSON
+      words (data=lines: lines of text), with its two baselines on the same batches: the
+      same LSTM with one component (with window=K, the synthesis network: the same LSTM
+      without the window), and the feed-forward MDN that sees only the previous move. Prints a JSON
       line every N steps (default steps/10) and a final line with each model's
       validation NLL per pen move (normalised units, and font units), steps per second.
       --save FILE   the LSTM-MDN as a model file (JSON)
@@ -29,6 +30,15 @@ usage:
       0 to 10), at temperature T (0.05 to 3, default 1), until the pen has lifted and
       --moves is reached; draws them into an SVG or a PNG (default strokes.svg), with
       --ellipses the predicted mixture at each pen step. Prints a JSON line per sample.
+  mdn strokes write --model FILE --text \"…\" [--bias B] [--temp T] [--seed S]
+                    [--prime FILE --prime-text \"…\"] [--out FILE.svg|FILE.png] [--json]
+      A synthesis model (a spec with window=K) writes the text (letters, digits, spaces,
+      . , ' ! ? -; up to 120 characters) until its window has passed the last character,
+      at bias b (0 to 10, default 0) and temperature T. With --prime it first reads a
+      line you wrote (a JSON list of [dx, dy, end] moves in font units, or what --json
+      printed) with its text, and writes on in that hand. Prints a JSON line; with --json
+      {\"text\", \"moves\": [[dx, dy, end], …] (font units), \"phi_argmax\": the character
+      under the window at each move, \"finished\"}.
   mdn strokes data [SPEC]
       The spec's training and validation words as JSON, in the normalised units a model
       trains in: {\"train\": [[[dx, dy, end], …], …], \"val\": …, \"mean\", \"std\"} (to train
@@ -42,6 +52,7 @@ pub fn run(args: &[String]) -> Result<(), Fail> {
         Some("train") => train(&args[1..]),
         Some("sample") => sample(&args[1..]),
         Some("data") => data(&args[1..]),
+        Some("write") => crate::writing::run(&args[1..]),
         Some("keys") => out(&mdn_playground::config::keys::docs(
             mdn_playground::strokes::train::KEYS,
             &StrokeSpec::default(),
@@ -53,7 +64,7 @@ pub fn run(args: &[String]) -> Result<(), Fail> {
         .collect::<String>()),
         None | Some("-h") | Some("--help") => out(USAGE),
         Some(other) => fail(format!(
-            "unknown strokes command {other:?}; expected train, sample, data or keys\n{USAGE}"
+            "unknown strokes command {other:?}; expected train, sample, write, data or keys\n{USAGE}"
         )),
     }
 }
@@ -70,19 +81,34 @@ fn spec_of(pos: &[&str]) -> Result<StrokeSpec, Fail> {
     })
 }
 
+/// The three models' numbers, named: the synthesis network's run (a window) trains the
+/// unconditional LSTM beside it instead of the one-component one.
 #[derive(Serialize)]
 struct Nll {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    synthesis: Option<f64>,
     lstm: f64,
-    one_component: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    one_component: Option<f64>,
     feed_forward: f64,
 }
 
 impl Nll {
-    fn of(v: &[f64]) -> Nll {
-        Nll {
-            lstm: v[0],
-            one_component: v[1],
-            feed_forward: v[2],
+    fn of(v: &[f64], spec: &StrokeSpec) -> Nll {
+        if spec.window > 0 {
+            Nll {
+                synthesis: Some(v[0]),
+                lstm: v[1],
+                one_component: None,
+                feed_forward: v[2],
+            }
+        } else {
+            Nll {
+                synthesis: None,
+                lstm: v[0],
+                one_component: Some(v[1]),
+                feed_forward: v[2],
+            }
         }
     }
 }
@@ -129,8 +155,12 @@ fn train(args: &[String]) -> Result<(), Fail> {
     let mut run = StrokeRun::new(&spec);
     run.set_threads(threads).map_err(|e| Fail(e, 2))?;
     let mut seconds = 0.0;
-    let train_nll =
-        |r: &StrokeRun| Nll::of(&r.models.iter().map(|t| t.train_nll).collect::<Vec<_>>());
+    let train_nll = |r: &StrokeRun| {
+        Nll::of(
+            &r.models.iter().map(|t| t.train_nll).collect::<Vec<_>>(),
+            &spec,
+        )
+    };
     while run.step < spec.steps {
         let t = Instant::now();
         run.train_steps(every.min(spec.steps - run.step));
@@ -139,7 +169,7 @@ fn train(args: &[String]) -> Result<(), Fail> {
             emit(&Line {
                 step: run.step,
                 train_nll: train_nll(&run),
-                val_nll: Nll::of(&run.val_nll()),
+                val_nll: Nll::of(&run.val_nll(), &spec),
             })?;
         }
     }
@@ -148,8 +178,8 @@ fn train(args: &[String]) -> Result<(), Fail> {
     emit(&Final {
         step: run.step,
         spec: spec.link(),
-        val_nll: Nll::of(&val),
-        val_nll_font_units: Nll::of(&val.iter().map(|v| v + shift).collect::<Vec<_>>()),
+        val_nll: Nll::of(&val, &spec),
+        val_nll_font_units: Nll::of(&val.iter().map(|v| v + shift).collect::<Vec<_>>(), &spec),
         train_nll: train_nll(&run),
         val_words: run.data.val.len(),
         val_moves: run.data.val.iter().map(Vec::len).sum(),
@@ -272,7 +302,7 @@ fn sample(args: &[String]) -> Result<(), Fail> {
 
 /// Writes the panels to `file` as SVG or PNG.
 #[cfg(not(target_arch = "wasm32"))]
-fn draw(
+pub(crate) fn draw(
     file: &str,
     svg: bool,
     panels: &[Writing],
@@ -295,7 +325,7 @@ fn draw(
 }
 
 #[cfg(target_arch = "wasm32")]
-fn draw(_: &str, _: bool, _: &[Writing], _: usize, _: (u32, u32)) -> Result<(), String> {
+pub(crate) fn draw(_: &str, _: bool, _: &[Writing], _: usize, _: (u32, u32)) -> Result<(), String> {
     Err("drawing needs a native build".into())
 }
 

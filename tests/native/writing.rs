@@ -1,0 +1,164 @@
+//! Lines of text and writing them: the built-in lines and their transcripts (validation
+//! words never trained on, the font's joins), the synthesis spec's keys, and
+//! `mdn strokes write` (the window stops the pen; priming; bad input refused clearly).
+
+use mdn_playground::strokes::alphabet::{decode, encode};
+use mdn_playground::strokes::lines::{self, VOCABULARY};
+use mdn_playground::strokes::train::{StrokeRun, StrokeSpec};
+
+#[test]
+fn the_lines_carry_their_transcripts_and_validation_words_are_never_trained_on() {
+    let set = lines::stroke_set(300, 80, 2);
+    assert_eq!(set.train_text.len(), 300);
+    assert_eq!(set.val_text.len(), 80);
+    let words = |texts: &[Vec<u16>]| -> Vec<String> {
+        texts
+            .iter()
+            .flat_map(|t| {
+                decode(t)
+                    .split(' ')
+                    .map(|w| w.trim_end_matches(['.', '!', '?', ',']).to_lowercase())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+            .collect()
+    };
+    let (train, val) = (words(&set.train_text), words(&set.val_text));
+    assert!(
+        val.iter().all(|w| !train.contains(w)),
+        "a validation word was trained on"
+    );
+    for w in &val {
+        let i = VOCABULARY
+            .iter()
+            .position(|v| v == w)
+            .expect("a vocabulary word");
+        assert!(lines::held_out(i));
+    }
+    // Capitals, digits and spaces occur; every line's moves are in proportion to its text.
+    let all: String = set.train_text.iter().map(|t| decode(t)).collect();
+    assert!(all.chars().any(|c| c.is_ascii_uppercase()));
+    assert!(all.chars().any(|c| c.is_ascii_digit()));
+    assert!(all.contains(' '));
+    for (m, t) in set.train.iter().zip(&set.train_text) {
+        assert!(
+            m.len() >= 3 * t.len() && m.len() <= 40 * t.len(),
+            "{} moves for {:?}",
+            m.len(),
+            decode(t)
+        );
+    }
+    // The same seed gives the same lines; another seed other ones.
+    assert_eq!(lines::stroke_set(300, 80, 2), set);
+    assert_ne!(lines::stroke_set(300, 80, 3).train_text, set.train_text);
+}
+
+#[test]
+fn the_font_joins_the_letters_of_a_word_and_lifts_between_words() {
+    // "all": one stroke (the font joins a to l to l); "a ll": two.
+    assert_eq!(lines::typeset("all").unwrap().len(), 1);
+    assert_eq!(lines::typeset("a ll").unwrap().len(), 2);
+    // Letters side by side, left to right.
+    let s = lines::typeset("mm").unwrap();
+    let (first, last) = (s[0][0][0], s[s.len() - 1].last().unwrap()[0]);
+    assert!(last > first + 40.0, "{first} to {last}");
+    assert_eq!(encode("Hi 2!").map(|t| decode(&t)), Ok("Hi 2!".to_string()));
+    let err = encode("tab\there <b>").unwrap_err();
+    assert!(err.contains("'\\t'") && err.contains("'<'"), "{err}");
+}
+
+#[test]
+fn the_window_keys_read_clamp_and_keep_old_links() {
+    let spec = StrokeSpec::parse("data=lines&window=10&advance=softplus").unwrap();
+    assert_eq!(
+        (spec.window, spec.link().contains("advance=softplus")),
+        (10, true)
+    );
+    // Without a window the link is what it was before the keys existed.
+    let plain = StrokeSpec::default().link();
+    assert!(
+        !plain.contains("window") && !plain.contains("advance"),
+        "{plain}"
+    );
+    let (s, issues) = StrokeSpec::parse_lenient("window=99");
+    assert_eq!(s.window, 20);
+    assert!(!issues.is_empty());
+    // Drawn words carry no text: the window is refused with a message.
+    let word = vec![vec![[0.0, 0.0], [3.0, 4.0], [6.0, 0.0]]];
+    let drawn = mdn_playground::strokes::drawn::encode(&[word.clone(), word]);
+    let link = format!("data=drawn&drawn={drawn}&window=3");
+    let (s, issues) = StrokeSpec::parse_lenient(&link);
+    assert_eq!(s.window, 0);
+    assert!(
+        issues.iter().any(|i| i.to_string().contains("window")),
+        "{issues:?}"
+    );
+    // The synthesis run trains the network with a window beside the unconditional one.
+    let run = StrokeRun::new(&StrokeSpec::parse("data=lines&window=2&n=20&hidden=4").unwrap());
+    assert!(run.models[0].model.net.shape.window.is_some());
+    assert!(run.models[1].model.net.shape.window.is_none());
+}
+
+#[test]
+fn the_cli_writes_a_text_until_the_window_has_passed_it() {
+    let dir = std::env::temp_dir().join(format!("mdn-write-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("w.json");
+    let m = model.to_str().unwrap();
+    let spec = "data=lines&window=3&n=60&hidden=16&steps=60&batch=8";
+    let last = crate::run::mdn(&["strokes", "train", spec, "--save", m])
+        .ok()
+        .last_json();
+    for k in ["synthesis", "lstm", "feed_forward"] {
+        assert!(last["val_nll"][k].as_f64().unwrap().is_finite(), "{last}");
+    }
+    let out = crate::run::mdn(&["strokes", "write", "--model", m, "--text", "no", "--json"]).ok();
+    let line = out.last_json();
+    let moves = line["moves"].as_array().unwrap();
+    let argmax = line["phi_argmax"].as_array().unwrap();
+    assert_eq!(line["text"], "no");
+    assert!(
+        !moves.is_empty() && moves.len() <= 80,
+        "{} moves",
+        moves.len()
+    );
+    assert!(argmax.len() >= moves.len());
+    // The same seed writes the same moves.
+    let again = crate::run::mdn(&["strokes", "write", "--model", m, "--text", "no", "--json"]).ok();
+    assert_eq!(again.last_json(), line);
+    // Primed with its own writing, and drawn to a PNG.
+    let prime = dir.join("p.json");
+    std::fs::write(&prime, out.stdout.trim()).unwrap();
+    let pic = dir.join("w.png");
+    let args = ["strokes", "write", "--model", m, "--text", "on", "--prime"];
+    let p = [
+        prime.to_str().unwrap(),
+        "--prime-text",
+        "no",
+        "--out",
+        pic.to_str().unwrap(),
+    ];
+    let done = crate::run::mdn(&[&args[..], &p[..]].concat())
+        .ok()
+        .last_json();
+    assert!(done["moves"].as_u64().unwrap() > 0, "{done}");
+    assert_eq!(&std::fs::read(&pic).unwrap()[1..4], b"PNG");
+    // Bad input: a clear message and exit code 2, no panic.
+    for (bad, says) in [
+        (vec!["--text", "<script>"], "cannot write"),
+        (vec!["--text", ""], "characters"),
+        (vec!["--text", "ok", "--bias", "-1"], "--bias"),
+        (vec!["--text", "ok", "--prime", m], "go together"),
+    ] {
+        let out = crate::run::mdn(&[&["strokes", "write", "--model", m][..], &bad[..]].concat());
+        assert_eq!(out.code, 2, "{bad:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{bad:?}: {}", out.stderr);
+    }
+    // A model without a window is told so.
+    let plain = dir.join("plain.json");
+    let p = plain.to_str().unwrap();
+    crate::run::mdn(&["strokes", "train", "n=20&hidden=4&steps=2", "--save", p]).ok();
+    let out = crate::run::mdn(&["strokes", "write", "--model", p, "--text", "ok"]);
+    assert!(out.stderr.contains("window"), "{}", out.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
