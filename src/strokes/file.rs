@@ -6,7 +6,7 @@
 //!  "mean": [dx, dy], "std": [dx, dy], "params": [ … ]}
 //! ```
 //! `precision` says what the parameters were trained in: "f32" (version 2, every value
-//! an f32 number, written as f64) or "f64" (version 1 files, which have no such field and
+//! an f32 number, written as its shortest decimal and read back as the nearest f32) or "f64" (version 1 files, which have no such field and
 //! still load: the pen draws from any parameters in f64).
 //! `params` is the flat vector of [`super::lstm::Lstm`]: for each layer, W (4H rows in
 //! the gate order i, f, g, o, each over [x; h below; h₋₁]) then b; then the output
@@ -39,6 +39,29 @@ struct File {
     mean: [f64; 2],
     std: [f64; 2],
     params: Vec<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    early: Option<Early>,
+}
+
+/// How far the run that made the file was after its first [`EARLY`] steps (its network's
+/// f32 weights, [`fingerprint`]): retraining from the file's spec checks it in seconds,
+/// without training the whole run again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Early {
+    pub step: usize,
+    pub fingerprint: String,
+}
+
+/// The steps after which [`Early`] is taken.
+pub const EARLY: usize = 3;
+
+/// The bits of f32 weights folded into one word (FNV-1a), in hex.
+pub fn fingerprint(weights: &[f32]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for w in weights {
+        h = (h ^ w.to_bits() as u64).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// A saved model: what it was trained as, its normalisation and the network.
@@ -48,6 +71,8 @@ pub struct Saved {
     pub scale: Scale,
     pub model: PenModel,
     pub precision: Precision,
+    /// The run's weights after its first steps, when the file says.
+    pub early: Option<Early>,
 }
 
 impl Saved {
@@ -59,7 +84,11 @@ impl Saved {
             spec: self.spec.link(),
             mean: self.scale.mean,
             std: self.scale.std,
-            params: self.model.net.params.clone(),
+            early: self.early.clone(),
+            params: match self.precision {
+                Precision::F32 => self.model.net.params.iter().map(|&p| short(p)).collect(),
+                Precision::F64 => self.model.net.params.clone(),
+            },
         })
         .expect("a model serializes")
     }
@@ -81,8 +110,16 @@ impl Saved {
                 ))
             }
         };
-        if precision == Precision::F32 && f.params.iter().any(|p| (*p as f32) as f64 != *p) {
-            return Err("its precision is f32 but a parameter is not an f32 number".into());
+        let mut params = f.params;
+        if precision == Precision::F32 {
+            // Each value is an f32's shortest decimal (or the f32 itself): its nearest f32.
+            for p in &mut params {
+                let f = *p as f32;
+                if f as f64 != *p && short(f as f64) != *p {
+                    return Err("its precision is f32 but a parameter is not an f32 number".into());
+                }
+                *p = f as f64;
+            }
         }
         let spec = StrokeSpec::parse(&f.spec).map_err(|issues| {
             let all: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
@@ -92,7 +129,7 @@ impl Saved {
         if !good(&f.mean) || !good(&f.std) || f.std.iter().any(|s| *s <= 0.0) {
             return Err("its normalisation is not finite and positive".into());
         }
-        let model = spec.model(f.params)?;
+        let model = spec.model(params)?;
         Ok(Saved {
             spec,
             scale: Scale {
@@ -101,6 +138,20 @@ impl Saved {
             },
             model,
             precision,
+            early: f.early,
         })
+    }
+}
+
+/// An f32 value (held in an f64) as the f64 nearest its shortest f32 decimal, which JSON
+/// then writes in about 9 digits instead of 17; reading takes the nearest f32 back. Where
+/// that would not give the same f32, the value itself.
+fn short(p: f64) -> f64 {
+    let f = p as f32;
+    let d: f64 = format!("{f}").parse().unwrap_or(p);
+    if d as f32 == f {
+        d
+    } else {
+        p
     }
 }

@@ -39,6 +39,7 @@ mod render;
 mod cli;
 mod export;
 mod hardening;
+mod recognise;
 mod strokes;
 mod synthesis;
 mod window;

@@ -224,19 +224,24 @@ fn training_learns_and_the_recurrence_pays() {
         scale: run.data.scale,
         model: run.model(Variant::Lstm).clone(),
         precision: Precision::F32,
+        early: None,
     };
     let back = Saved::from_json(&saved.to_json()).unwrap();
     assert_eq!(back, saved);
     // A version 1 file (before the precision was written) loads, as f64 parameters; a
     // parameter that is no f32 number in an f32 file is refused.
-    let v1 = saved
+    let wide = Saved {
+        precision: Precision::F64,
+        ..saved.clone()
+    };
+    let v1 = wide
         .to_json()
-        .replace("\"version\":2,\"precision\":\"f32\",", "\"version\":1,");
-    assert_ne!(v1, saved.to_json());
+        .replace("\"version\":2,\"precision\":\"f64\",", "\"version\":1,");
+    assert_ne!(v1, wide.to_json());
     let old = Saved::from_json(&v1).unwrap();
     assert_eq!((old.precision, &old.model), (Precision::F64, &saved.model));
     let mut not_f32: serde_json::Value = serde_json::from_str(&saved.to_json()).unwrap();
-    not_f32["params"][0] = serde_json::json!(0.1);
+    not_f32["params"][0] = serde_json::json!(0.1000000001);
     for bad in [
         not_f32.to_string(),
         saved.to_json().replace("mdn-strokes", "other"),

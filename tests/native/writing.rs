@@ -106,9 +106,19 @@ fn the_cli_writes_a_text_until_the_window_has_passed_it() {
     let model = dir.join("w.json");
     let m = model.to_str().unwrap();
     let spec = "data=lines&window=3&n=60&hidden=16&steps=60&batch=8";
-    let last = crate::run::mdn(&["strokes", "train", spec, "--save", m])
-        .ok()
-        .last_json();
+    let out = crate::run::mdn(&["strokes", "train", spec, "--save", m, "--every", "20"]).ok();
+    // Report lines at steps 20 and 40, then the final line; the file holds the weights'
+    // fingerprint after the first steps.
+    let steps: Vec<u64> = out
+        .stdout
+        .lines()
+        .map(|l| crate::run::last_json(l)["step"].as_u64().unwrap())
+        .collect();
+    assert_eq!(steps, [20, 40, 60]);
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(file["early"]["step"], 3, "{}", file["early"]);
+    let last = out.last_json();
     for k in ["synthesis", "lstm", "feed_forward"] {
         assert!(last["val_nll"][k].as_f64().unwrap().is_finite(), "{last}");
     }

@@ -6,7 +6,7 @@ use mdn_playground::plot::strokes::Writing;
 
 use mdn_playground::base::rng::{stream, Rng};
 use mdn_playground::strokes::data::{points, positions};
-use mdn_playground::strokes::file::{Precision, Saved};
+use mdn_playground::strokes::file::{fingerprint, Early, Precision, Saved, EARLY};
 use mdn_playground::strokes::train::{StrokeRun, StrokeSpec, Variant};
 use mdn_playground::strokes::Move;
 use serde::Serialize;
@@ -161,10 +161,22 @@ fn train(args: &[String]) -> Result<(), Fail> {
             &spec,
         )
     };
+    let mut early = None;
     while run.step < spec.steps {
         let t = Instant::now();
-        run.train_steps(every.min(spec.steps - run.step));
+        // To the next report line (and, at the start, to the early fingerprint).
+        let mut n = (every - run.step % every).min(spec.steps - run.step);
+        if run.step < EARLY {
+            n = n.min(EARLY - run.step);
+        }
+        run.train_steps(n);
         seconds += t.elapsed().as_secs_f64();
+        if run.step == EARLY {
+            early = Some(Early {
+                step: EARLY,
+                fingerprint: fingerprint(run.weights(0)),
+            });
+        }
         if run.step % every == 0 && run.step < spec.steps {
             emit(&Line {
                 step: run.step,
@@ -200,6 +212,7 @@ fn train(args: &[String]) -> Result<(), Fail> {
             scale: run.data.scale,
             model: run.model(Variant::Lstm).clone(),
             precision: Precision::F32,
+            early,
         };
         std::fs::write(path, saved.to_json())
             .map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
