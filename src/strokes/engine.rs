@@ -70,10 +70,10 @@ impl Net {
 
 /// One job's results.
 #[derive(Clone, Debug, Default)]
-struct Slot {
-    grad: Vec<f32>,
-    total: f64,
-    done: bool,
+pub(super) struct Slot {
+    pub(super) grad: Vec<f32>,
+    pub(super) total: f64,
+    pub(super) done: bool,
 }
 
 /// A pass (a step's gradients, or a validation pass) of several models over the same
@@ -202,8 +202,9 @@ impl Pass {
     }
 }
 
-/// One model over one chunk, in `work`.
-fn job(
+/// One model over one chunk, in `work`: its NLL sum and, with a gradient, the gradient
+/// added to the slot's (which holds zeros, sized to the parameters, beforehand).
+pub(super) fn job(
     net: &Net,
     seqs: Words,
     chunk: &[usize],

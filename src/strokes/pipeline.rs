@@ -10,8 +10,8 @@
 //! of a step adds that step's gradients in chunk order and steps its optimizer. Each
 //! model's numbers are those of the steps taken one at a time, on any number of threads.
 
-use super::batch::{self, Work};
-use super::engine::{Net, Words};
+use super::batch::Work;
+use super::engine::{job, Net, Slot, Words};
 use super::lstm::Clip;
 use std::sync::{Condvar, Mutex, RwLock};
 
@@ -38,13 +38,6 @@ struct Lane {
     step: usize,
     next: usize,
     done: usize,
-}
-
-/// One chunk's results.
-#[derive(Default)]
-struct Slot {
-    grad: Vec<f32>,
-    total: f64,
 }
 
 /// Takes `steps` on each of `nets` over `seqs`, on `pool`'s threads: `finish(i, net,
@@ -117,14 +110,8 @@ impl<S: Send + Sync> Shared<'_, '_, S> {
                 let net = &*model.0;
                 slot.grad.resize(net.weights.params.len(), 0.0);
                 slot.grad.fill(0.0);
-                let (words, texts) = self.seqs.pick(&step.chunks[c]);
-                let grad = batch::Grad {
-                    scale: step.scale,
-                    clip: step.clip,
-                    out: slot.grad.as_mut_slice(),
-                };
-                slot.total =
-                    batch::chunk(&net.weights, &net.head, &words, &texts, work, Some(grad));
+                let grad = Some((step.scale, step.clip));
+                job(net, self.seqs, &step.chunks[c], grad, work, slot);
             }
             let last = {
                 let mut lanes = self.lanes.lock().expect("no job panics");

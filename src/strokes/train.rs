@@ -360,6 +360,24 @@ pub struct Trained {
     pub train_nll: f64,
 }
 
+impl Trained {
+    /// The optimizer's step on the engine's weights, from a batch's gradient; `nll` the
+    /// batch's NLL per move.
+    fn step(&mut self, net: &mut Net, nll: f64, grad: &[f32]) {
+        self.train_nll = nll;
+        net.weights.update(|w| {
+            self.opt.step(w, grad);
+        });
+    }
+
+    /// The f64 model's parameters set to the engine's f32 weights, widened.
+    fn widen(&mut self, net: &Net) {
+        for (p, w) in self.model.net.params.iter_mut().zip(&net.weights.params) {
+            *p = *w as f64;
+        }
+    }
+}
+
 /// A handwriting experiment in training.
 #[derive(Clone, Debug)]
 pub struct StrokeRun {
@@ -491,14 +509,9 @@ impl StrokeRun {
         }
         let mut grad = Vec::new();
         for (i, (t, net)) in self.models.iter_mut().zip(&mut self.nets).enumerate() {
-            t.train_nll = self.step_pass.total(i) * scale;
             self.step_pass.gradient(i, &mut grad);
-            net.weights.update(|w| {
-                t.opt.step(w, &grad);
-            });
-            for (p, w) in t.model.net.params.iter_mut().zip(&net.weights.params) {
-                *p = *w as f64;
-            }
+            t.step(net, self.step_pass.total(i) * scale, &grad);
+            t.widen(net);
         }
         self.stepping = None;
         self.step += 1;
@@ -563,10 +576,7 @@ impl StrokeRun {
             });
         }
         let finish = |_: usize, net: &mut Net, t: &mut Trained, done: pipeline::Done| {
-            t.train_nll = done.total * scales[done.step];
-            net.weights.update(|w| {
-                t.opt.step(w, done.grad);
-            });
+            t.step(net, done.total * scales[done.step], done.grad);
         };
         let (nets, models) = (&mut self.nets, &mut self.models);
         let seqs = engine::Words {
@@ -575,9 +585,7 @@ impl StrokeRun {
         };
         pipeline::run(nets, models, &steps, seqs, pool, &mut self.works, &finish);
         for (t, net) in self.models.iter_mut().zip(&self.nets) {
-            for (p, w) in t.model.net.params.iter_mut().zip(&net.weights.params) {
-                *p = *w as f64;
-            }
+            t.widen(net);
         }
         self.step += n;
     }
