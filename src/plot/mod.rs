@@ -20,6 +20,7 @@
 //! | PNG and SVG output natively (`mdn render`) | [`native`] |
 //! | the bundled font, registered for native drawing | `font` |
 
+pub mod alignment;
 mod calibration;
 mod frame;
 mod main_plot;

@@ -34,6 +34,8 @@ pub struct Written {
     /// φ(t, u) over the whole text read (the prime's, a space, then the text written).
     pub phi: Vec<Vec<f64>>,
     pub kappa: Vec<Vec<f64>>,
+    /// Each bump's weight α_k at each move.
+    pub alpha: Vec<Vec<f64>>,
     /// Where the text written starts in the text read (after the prime's and a space).
     pub offset: usize,
     /// Whether the window passed the end (false: the cap stopped it).
@@ -76,6 +78,7 @@ impl PenModel {
                 moves: vec![],
                 phi: vec![],
                 kappa: vec![],
+                alpha: vec![],
                 offset: 0,
                 finished: false,
             };
@@ -98,6 +101,7 @@ impl PenModel {
             moves: Vec::new(),
             phi: Vec::new(),
             kappa: Vec::new(),
+            alpha: Vec::new(),
             offset,
             finished: false,
         };
@@ -124,4 +128,11 @@ fn input(m: &Move) -> [f64; 3] {
 fn record(out: &mut Written, state: &State) {
     out.phi.push(state.phi.clone());
     out.kappa.push(state.kappa.clone());
+    let k = state.kappa.len();
+    out.alpha.push(
+        state.raw[..k]
+            .iter()
+            .map(|&a| crate::base::math::exp(a))
+            .collect(),
+    );
 }

@@ -153,6 +153,22 @@ fn the_cli_writes_a_text_until_the_window_has_passed_it() {
         .last_json();
     assert!(done["moves"].as_u64().unwrap() > 0, "{done}");
     assert_eq!(&std::fs::read(&pic).unwrap()[1..4], b"PNG");
+    // The SVG: the line above the alignment, a row per character ("o", "n") labelled,
+    // a cell per row and move.
+    let svg = dir.join("w.svg");
+    let args = ["strokes", "write", "--model", m, "--text", "on", "--out"];
+    let done = crate::run::mdn(&[&args[..], &[svg.to_str().unwrap()][..]].concat()).ok();
+    let moves = done.last_json()["moves"].as_u64().unwrap() as usize;
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let labels: Vec<&str> = text
+        .split("</text>")
+        .filter_map(|t| Some(t.rsplit_once('>')?.1.trim()))
+        .collect();
+    assert!(labels.contains(&"o") && labels.contains(&"n"), "{labels:?}");
+    assert!(
+        text.matches("<rect").count() >= 2 * moves,
+        "the heatmap's cells"
+    );
     // Bad input: a clear message and exit code 2, no panic.
     for (bad, says) in [
         (vec!["--text", "<script>"], "cannot write"),

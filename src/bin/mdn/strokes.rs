@@ -36,7 +36,8 @@ usage:
       . , ' ! ? -; up to 120 characters) until its window has passed the last character,
       at bias b (0 to 10, default 0) and temperature T. With --prime it first reads a
       line you wrote (a JSON list of [dx, dy, end] moves in font units, or what --json
-      printed) with its text, and writes on in that hand. Prints a JSON line; with --json
+      printed) with its text, and writes on in that hand. --out draws the line above its
+      alignment: φ over the text (a row per character) at every pen move. Prints a JSON line; with --json
       {\"text\", \"moves\": [[dx, dy, end], …] (font units), \"phi_argmax\": the character
       under the window at each move, \"finished\"}.
   mdn strokes data [SPEC]
@@ -315,7 +316,7 @@ fn sample(args: &[String]) -> Result<(), Fail> {
 
 /// Writes the panels to `file` as SVG or PNG.
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn draw(
+fn draw(
     file: &str,
     svg: bool,
     panels: &[Writing],
@@ -338,7 +339,7 @@ pub(crate) fn draw(
 }
 
 #[cfg(target_arch = "wasm32")]
-pub(crate) fn draw(_: &str, _: bool, _: &[Writing], _: usize, _: (u32, u32)) -> Result<(), String> {
+fn draw(_: &str, _: bool, _: &[Writing], _: usize, _: (u32, u32)) -> Result<(), String> {
     Err("drawing needs a native build".into())
 }
 

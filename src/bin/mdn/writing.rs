@@ -2,13 +2,12 @@
 
 use crate::args::{check_writable, number_in, opt, options_and_flags, whole_in};
 use crate::out::{emit, fail, Fail};
-use crate::strokes::draw;
 use mdn_playground::base::rng::{stream, Rng};
 use mdn_playground::plot::strokes::Writing;
-use mdn_playground::strokes::alphabet::encode;
+use mdn_playground::strokes::alphabet::{decode, encode};
 use mdn_playground::strokes::data::points;
 use mdn_playground::strokes::file::Saved;
-use mdn_playground::strokes::write::Prime;
+use mdn_playground::strokes::write::{Prime, Written};
 use mdn_playground::strokes::Move;
 use serde::Serialize;
 
@@ -87,6 +86,34 @@ fn prime_moves(path: &str) -> Result<Vec<Move>, Fail> {
     Ok(moves)
 }
 
+/// The written line above the alignment that wrote it (φ over the text read, the
+/// prime's included), as SVG or PNG by the file's ending.
+fn picture(
+    file: &str,
+    line: &Writing,
+    written: &Written,
+    prime: Option<&Vec<u16>>,
+    text: &[u16],
+) -> Result<(), String> {
+    use mdn_playground::plot::alignment::{written_png, written_svg, Alignment};
+    let mut read = prime.map(|p| decode(p) + " ").unwrap_or_default();
+    read.push_str(&decode(text));
+    let chars: Vec<char> = read.chars().collect();
+    let a = Alignment {
+        phi: &written.phi,
+        kappa: &written.kappa,
+        alpha: &written.alpha,
+        text: &chars,
+        theme: mdn_playground::plot::Theme::LIGHT,
+    };
+    let size = (900, 520);
+    if file.ends_with(".svg") {
+        std::fs::write(file, written_svg(line, &a, size)?).map_err(|e| e.to_string())
+    } else {
+        written_png(std::path::Path::new(file), line, &a, size)
+    }
+}
+
 pub fn run(args: &[String]) -> Result<(), Fail> {
     let (pos, opts) = options_and_flags(
         args,
@@ -149,7 +176,7 @@ pub fn run(args: &[String]) -> Result<(), Fail> {
             tip: None,
             view: None,
         };
-        draw(f, f.ends_with(".svg"), &[panel], 1, (900, 260))
+        picture(f, &panel, &written, prime.as_ref().map(|p| &p.1), &text)
             .map_err(|e| Fail(format!("cannot write {f}: {e}"), 1))?;
     }
     if opt(&opts, "json").is_some() {
