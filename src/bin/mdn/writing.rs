@@ -4,7 +4,7 @@ use crate::args::{check_writable, number_in, opt, options_and_flags, whole_in};
 use crate::out::{emit, fail, Fail};
 use mdn_playground::base::rng::{stream, Rng};
 use mdn_playground::plot::strokes::Writing;
-use mdn_playground::strokes::alphabet::{decode, encode};
+use mdn_playground::strokes::alphabet::encode;
 use mdn_playground::strokes::data::points;
 use mdn_playground::strokes::file::Saved;
 use mdn_playground::strokes::write::{Prime, Written};
@@ -88,6 +88,7 @@ fn prime_moves(path: &str) -> Result<Vec<Move>, Fail> {
 
 /// The written line above the alignment that wrote it (φ over the text read, the
 /// prime's included), as SVG or PNG by the file's ending.
+#[cfg(not(target_arch = "wasm32"))]
 fn picture(
     file: &str,
     line: &Writing,
@@ -96,6 +97,7 @@ fn picture(
     text: &[u16],
 ) -> Result<(), String> {
     use mdn_playground::plot::alignment::{written_png, written_svg, Alignment};
+    use mdn_playground::strokes::alphabet::decode;
     let mut read = prime.map(|p| decode(p) + " ").unwrap_or_default();
     read.push_str(&decode(text));
     let chars: Vec<char> = read.chars().collect();
@@ -112,6 +114,17 @@ fn picture(
     } else {
         written_png(std::path::Path::new(file), line, &a, size)
     }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn picture(
+    _: &str,
+    _: &Writing,
+    _: &Written,
+    _: Option<&Vec<u16>>,
+    _: &[u16],
+) -> Result<(), String> {
+    Err("drawing needs a native build".into())
 }
 
 pub fn run(args: &[String]) -> Result<(), Fail> {
