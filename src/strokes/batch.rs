@@ -320,15 +320,10 @@ fn window_forward<T: Lanes>(
             continue;
         }
         let text = texts[i];
-        for j in 0..r {
-            l.raw[j] = raw[j * s + i];
-        }
-        for j in 0..kk {
-            l.prev[j] = if t > 0 {
-                before[(t - 1) * kk * s + j * s + i]
-            } else {
-                T::ZERO
-            };
+        gather(raw, s, i, &mut l.raw[..r]);
+        match t {
+            0 => l.prev[..kk].fill(T::ZERO),
+            _ => gather(&before[(t - 1) * kk * s..], s, i, &mut l.prev[..kk]),
         }
         win.forward(
             &l.raw[..r],
@@ -344,6 +339,14 @@ fn window_forward<T: Lanes>(
         for j in 0..a {
             wt[j * s + i] = l.w[j];
         }
+    }
+}
+
+/// Lane `i` of the feature-major rows of `src` (`s` lanes per row), one value per row of
+/// `dst`.
+fn gather<T: Copy>(src: &[T], s: usize, i: usize, dst: &mut [T]) {
+    for (j, d) in dst.iter_mut().enumerate() {
+        *d = src[j * s + i];
     }
 }
 
@@ -571,16 +574,10 @@ fn window_backward<T: Lanes>(
         if t >= word.len() {
             continue;
         }
-        for j in 0..r {
-            l.raw[j] = raw[j * s + i];
-        }
-        for j in 0..kk {
-            l.kappa[j] = kap[j * s + i];
-            l.dkappa[j] = k.dkap[j * s + i];
-        }
-        for j in 0..a {
-            l.w[j] = dwin[j * s + i];
-        }
+        gather(raw, s, i, &mut l.raw[..r]);
+        gather(kap, s, i, &mut l.kappa[..kk]);
+        gather(&k.dkap, s, i, &mut l.dkappa[..kk]);
+        gather(dwin, s, i, &mut l.w[..a]);
         win.backward(
             &l.raw[..r],
             &l.kappa[..kk],

@@ -42,9 +42,10 @@ impl Advance {
     }
 }
 
+// The default first: a form shows a key left out of the link as the first name.
 crate::base::named::named!(Advance {
-    Exp => "exp",
     Softplus => "softplus",
+    Exp => "exp",
 });
 
 /// The most bumps a window has.
