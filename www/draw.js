@@ -6,22 +6,12 @@
 // that no single task grows long. Everything is drawn by the Viewer (plotters in Rust).
 import { S, $ } from './state.js';
 import { fixed } from './numbers.js';
+import { sizeCanvas } from './canvas.js';
 
 const HEAT_CELL = 5; // CSS pixels per heatmap cell (smoothed when scaled up)
 const MIN_FRAME_MS = 30; // the main plot at most about 30 times a second while training
 const PANELS_MS = 250;
 
-/** Sizes a canvas's backing store to its CSS size times the pixel ratio; returns the ratio. */
-export function sizeCanvas(c) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(1, Math.round(c.clientWidth * dpr));
-  const h = Math.max(1, Math.round(c.clientHeight * dpr));
-  if (c.width !== w || c.height !== h) {
-    c.width = w;
-    c.height = h;
-  }
-  return dpr;
-}
 
 /** RGBA bytes from the engine, scaled into `rect` of a canvas (smoothed). */
 function blit(source, rgba, w, h, target, [x0, y0, x1, y1]) {

@@ -55,6 +55,8 @@
 //   HAND_SPEC {link, gen}               a new run from the page's canonical link
 //   PLAY      {on}                      start or pause training
 //   STEP      {n}                       train n steps (at most STEP_MAX), then pause
+//   HAND_START {gen, model}             run `gen`'s LSTM-MDN starts from this model file's
+//                                       text (before its first step): fine-tuning
 // Hand worker → page:
 //   HAND_SNAPSHOT {gen, playing, validating, snap}  `snap`: a HandSnapshot (src/web/strokes.rs,
 //                                       read by HandViewer::apply), about every SLICE_MS;
@@ -80,6 +82,7 @@ export const MSG = Object.freeze({
   SNAPSHOT: 'snapshot',
   HAND_SPEC: 'hand-spec',
   HAND_SNAPSHOT: 'hand-snapshot',
+  HAND_START: 'hand-start',
   ERROR: 'error',
 });
 

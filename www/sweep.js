@@ -4,7 +4,7 @@ import { S, $ } from './state.js';
 import { E } from './engine.js';
 import { MSG } from './protocol.js';
 import { tell } from './worker-client.js';
-import { sizeCanvas } from './draw.js';
+import { sizeCanvas } from './canvas.js';
 import { runPool } from './sweep-pool.js';
 
 /** Starts a K sweep of the current spec (training pauses); a promise of its report. */

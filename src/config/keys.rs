@@ -690,5 +690,29 @@ macro_rules! float {
     };
 }
 
+/// A key of plain text of at most `$limit` characters, left out of links when empty.
+macro_rules! text {
+    ($field:ident, $limit:expr, $meaning:literal) => {
+        Key {
+            name: stringify!($field),
+            label: "",
+            kind: Kind::Text($limit),
+            meaning: $meaning,
+            get: |s| {
+                if s.$field.is_empty() {
+                    Value::Absent
+                } else {
+                    Value::Text(s.$field.clone())
+                }
+            },
+            set: |s, v| {
+                if let Value::Text(t) = v {
+                    s.$field = t
+                }
+            },
+        }
+    };
+}
+
 // Every key table (the experiment's spec, the strokes' spec) declares its keys with these.
-pub(crate) use {choice, float, int};
+pub(crate) use {choice, float, int, text};

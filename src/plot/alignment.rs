@@ -18,6 +18,8 @@ pub struct Alignment<'a> {
     pub alpha: &'a [Vec<f64>],
     /// The text read, one character per row.
     pub text: &'a [char],
+    /// The moves the x axis spans (at least `phi`'s: more while a line is revealed).
+    pub steps: usize,
     pub theme: Theme,
 }
 
@@ -28,8 +30,10 @@ pub fn draw_alignment<DB: DrawingBackend>(
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let t = a.theme;
     root.fill(&t.paper()).map_err(e)?;
-    let (steps, u) = (a.phi.len().max(1), a.text.len().max(1));
+    let (steps, u) = (a.steps.max(a.phi.len()).max(1), a.text.len().max(1));
     let font = light_chart_style(1.0).color(&t.ink());
+    // As many character labels as fit one above the other (about 11 pixels each).
+    let label_rows = (root.dim_in_pixel().1.saturating_sub(40) / 11).max(2) as usize;
     let text = a.text;
     let mut chart = ChartBuilder::on(root)
         .margin(8)
@@ -43,7 +47,7 @@ pub fn draw_alignment<DB: DrawingBackend>(
         .disable_mesh()
         .x_desc("pen move")
         .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_labels(u.min(40))
+        .y_labels(u.min(40).min(label_rows))
         .y_label_formatter(&|v| {
             // Row y holds character u + 1 − y (the first at the top).
             let y = v.round();

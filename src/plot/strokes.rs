@@ -68,6 +68,12 @@ pub fn ellipse(mu: [f64; 2], sigma: [f64; 2], rho: f64) -> Vec<[f64; 2]> {
         .collect()
 }
 
+/// The view that shows `w`'s strokes and prompt whole on an area of `dims` pixels, the
+/// same scale in x and y.
+pub fn fitted(w: &Writing, dims: (u32, u32)) -> (f64, f64, f64, f64) {
+    even(bounds(w), dims, 0)
+}
+
 /// Draws `panels` in a grid of `cols` columns on `root`.
 pub fn draw_writing<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -179,8 +185,10 @@ fn draw_pen<DB: DrawingBackend>(
 /// and the validation NLL of both baselines (NLL per pen move).
 pub struct HandLosses<'a> {
     pub train: &'a [(f64, f64)],
-    /// The LSTM-MDN's, the K = 1 network's and the feed-forward MDN's validation NLL.
+    /// The three models' validation NLL (the LSTM-MDN's first).
     pub val: [&'a [(f64, f64)]; 3],
+    /// The three models' names.
+    pub names: [&'a str; 3],
     pub theme: Theme,
 }
 
@@ -206,12 +214,11 @@ pub fn draw_hand_losses<DB: DrawingBackend>(
         t.line(Line::Bayes),
         t.line(Line::Baseline),
     ];
-    let labels = [
-        "LSTM-MDN, training batch",
-        "LSTM-MDN, validation",
-        "LSTM, K = 1",
-        "feed-forward MDN",
-    ];
+    let (train, val) = (
+        format!("{}, training batch", p.names[0]),
+        format!("{}, validation", p.names[0]),
+    );
+    let labels = [train.as_str(), val.as_str(), p.names[1], p.names[2]];
     let items: Vec<(&str, RGBColor, Marker)> = (0..4)
         .map(|i| {
             (

@@ -212,9 +212,14 @@ impl StrokeSet {
         n_val: usize,
         seed: u64,
     ) -> StrokeSet {
-        let mut seqs = templates_drawn(train, n, seed).1;
-        seqs.extend(templates_drawn(val, n_val, seed ^ 0x5eed).1);
-        StrokeSet::from_sequences(&seqs, n)
+        let (tw, mut seqs) = templates_drawn(train, n, seed);
+        let (vw, vs) = templates_drawn(val, n_val, seed ^ 0x5eed);
+        seqs.extend(vs);
+        let texts: Vec<String> = (tw.iter().map(|&i| &train[i]))
+            .chain(vw.iter().map(|&i| &val[i]))
+            .map(|g| g.text.clone())
+            .collect();
+        StrokeSet::from_sequences(&seqs, n).with_texts(&texts)
     }
 
     /// Sequences of moves in font units (or a drawing's pixels): the first `n` train, the

@@ -101,6 +101,57 @@ pub fn decode(text: &str) -> (Vec<Word>, Option<String>) {
     (words, why)
 }
 
+/// The link form of the drawn words' transcripts, in the words' order (`|` between them:
+/// not a character of the alphabet); trailing words without one are left out.
+pub fn encode_said(said: &[String]) -> String {
+    let last = said
+        .iter()
+        .rposition(|s| !s.is_empty())
+        .map_or(0, |i| i + 1);
+    said[..last].join("|")
+}
+
+/// The transcripts of `words` drawn words from their link form: one per word (empty:
+/// none), each of the writer's alphabet and at most [`super::write::MAX_TEXT`]
+/// characters; a message for what was left out.
+pub fn decode_said(text: &str, words: usize) -> (Vec<String>, Option<String>) {
+    let alphabet = super::alphabet::ALPHABET;
+    let given: Vec<&str> = if text.is_empty() {
+        vec![]
+    } else {
+        text.split('|').collect()
+    };
+    let mut notes = Vec::new();
+    if given.len() > words {
+        notes.push(format!(
+            "{} transcripts for {words} drawn words (the extra ones were left out)",
+            given.len()
+        ));
+    }
+    let mut dropped = 0;
+    let mut said: Vec<String> = given
+        .iter()
+        .take(words)
+        .map(|t| {
+            let kept: String = t
+                .chars()
+                .filter(|c| alphabet.contains(*c))
+                .take(super::write::MAX_TEXT)
+                .collect();
+            dropped += t.chars().count() - kept.chars().count();
+            kept.trim().to_string()
+        })
+        .collect();
+    if dropped > 0 {
+        notes.push(format!(
+            "{dropped} characters the pen cannot write (or past {} a word) were left out",
+            super::write::MAX_TEXT
+        ));
+    }
+    said.resize(words, String::new());
+    (said, (!notes.is_empty()).then(|| notes.join("; ")))
+}
+
 /// The words as pen-move sequences (font units).
 pub fn sequences(words: &[Word]) -> Vec<Vec<Move>> {
     words

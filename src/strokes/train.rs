@@ -12,7 +12,7 @@ use crate::base::named::Named;
 use crate::base::rng::{stream, Rng};
 use crate::base::text::quote;
 use crate::config::keys::{self, Key, Kind, Reader, Value};
-use crate::config::keys::{float, int};
+use crate::config::keys::{float, int, text};
 use crate::optim::optimizer::{Optimizer, OptimizerConfig};
 
 /// Which words train.
@@ -38,6 +38,9 @@ pub struct StrokeSpec {
     pub data: StrokeData,
     /// The drawn words in the link form of [`super::drawn`] (empty: none).
     pub drawn: String,
+    /// What each drawn word says, in the link form of [`super::drawn::encode_said`]
+    /// (empty: none has a transcript).
+    pub said: String,
     pub seed: u64,
     /// Training words (the validation set has a quarter as many, at least 20).
     pub n: usize,
@@ -65,6 +68,7 @@ impl Default for StrokeSpec {
         StrokeSpec {
             data: StrokeData::Hershey,
             drawn: String::new(),
+            said: String::new(),
             seed: 1,
             n: 400,
             hidden: 32,
@@ -85,24 +89,16 @@ impl Default for StrokeSpec {
 /// Every key of a handwriting experiment, in the order links write them.
 pub const KEYS: &[Key<StrokeSpec>] = &[
     crate::config::keys::choice!(data: StrokeData, "words to train on: the built-in Hershey words, or your drawn ones (at least 2)"),
-    Key {
-        name: "drawn",
-        label: "",
-        kind: Kind::Text(crate::data::userdata::LINK_LIMIT),
-        meaning: "your drawn words (the pad writes it)",
-        get: |s| {
-            if s.drawn.is_empty() {
-                Value::Absent
-            } else {
-                Value::Text(s.drawn.clone())
-            }
-        },
-        set: |s, v| {
-            if let Value::Text(t) = v {
-                s.drawn = t
-            }
-        },
-    },
+    text!(
+        drawn,
+        crate::data::userdata::LINK_LIMIT,
+        "your drawn words (the pad writes it)"
+    ),
+    text!(
+        said,
+        crate::data::userdata::LINK_LIMIT,
+        "what each drawn word says, in order, | between them (the synthesis network trains on drawn words only with their text)"
+    ),
     int!(seed: u64, 0, crate::base::rng::SEED_MAX, "seed of the words' jitter, initialisation and batches"),
     int!(n: usize, 20, 5000, "training words (the validation set has a quarter as many, at least 20)"),
     int!(hidden: usize, 2, 400, "LSTM cells per layer"),
@@ -212,6 +208,11 @@ impl StrokeSpec {
             r.issue("drawn", why, "the rest of the drawing was kept");
         }
         spec.drawn = super::drawn::encode(&words);
+        let (said, bad) = super::drawn::decode_said(&spec.said, words.len());
+        if let Some(why) = bad {
+            r.issue("said", why, "the rest was kept");
+        }
+        spec.said = super::drawn::encode_said(&said);
         if spec.data == StrokeData::Drawn && words.len() < 2 {
             r.issue(
                 "data",
@@ -223,10 +224,14 @@ impl StrokeSpec {
             );
             spec.data = StrokeData::Hershey;
         }
-        if spec.window > 0 && spec.data == StrokeData::Drawn {
+        let untold = said.iter().filter(|s| s.is_empty()).count();
+        if spec.window > 0 && spec.data == StrokeData::Drawn && untold > 0 {
             r.issue(
                 "window",
-                "the window reads a word's text, and drawn words carry none".into(),
+                format!(
+                    "the window reads each word's text, and {untold} of the {} drawn words have none (type what a word says before keeping it)",
+                    words.len()
+                ),
                 "using window=0",
             );
             spec.window = 0;
@@ -309,6 +314,19 @@ impl StrokeSpec {
             [Variant::Lstm, Variant::Unconditional, Variant::FeedForward]
         } else {
             VARIANTS
+        }
+    }
+
+    /// What the page calls the three models of [`StrokeSpec::variants`].
+    pub fn variant_names(&self) -> [&'static str; 3] {
+        if self.window > 0 {
+            [
+                "synthesis LSTM-MDN",
+                "unconditional LSTM-MDN",
+                "feed-forward MDN",
+            ]
+        } else {
+            ["LSTM-MDN", "LSTM K = 1", "feed-forward MDN"]
         }
     }
 
@@ -412,16 +430,21 @@ impl StrokeRun {
             StrokeData::Drawn => {
                 // Every fourth word validates (at least one), and is never trained on.
                 let (words, _) = super::drawn::decode(&spec.drawn);
-                let glyph = |w: &super::drawn::Word| super::data::Glyph {
-                    text: String::new(),
-                    strokes: w.clone(),
-                };
-                let val: Vec<_> = words.iter().skip(1).step_by(4).map(glyph).collect();
-                let train: Vec<_> = words
+                let (said, _) = super::drawn::decode_said(&spec.said, words.len());
+                let glyphs: Vec<_> = words
+                    .iter()
+                    .zip(said)
+                    .map(|(w, text)| super::data::Glyph {
+                        text,
+                        strokes: w.clone(),
+                    })
+                    .collect();
+                let val: Vec<_> = glyphs.iter().skip(1).step_by(4).cloned().collect();
+                let train: Vec<_> = glyphs
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| i % 4 != 1)
-                    .map(|(_, w)| glyph(w))
+                    .map(|(_, g)| g.clone())
                     .collect();
                 StrokeSet::from_words(&train, &val, spec.n, spec.n_val(), spec.seed)
             }
@@ -647,6 +670,49 @@ impl StrokeRun {
     /// Whether a step is under way (cut short by its time).
     pub fn mid_step(&self) -> bool {
         self.stepping.is_some()
+    }
+
+    /// Model `i` starts from the parameters of `from` (a model of the same shape, as a
+    /// file holds it) instead of its initialisation: fine-tuning. Only before the first
+    /// step; the optimizer starts afresh.
+    pub fn start_from(&mut self, i: usize, from: &PenModel) -> Result<(), String> {
+        if self.step > 0 || self.mid_step() {
+            return Err("a run starts from a model only before its first step".into());
+        }
+        let (Some(t), Some(net)) = (self.models.get_mut(i), self.nets.get_mut(i)) else {
+            return Err(format!("the run has no model {i}"));
+        };
+        let same = t.model.net.shape == from.net.shape
+            && t.model.m == from.m
+            && t.model.sigma_min == from.sigma_min
+            && t.model.net.params.len() == from.net.params.len();
+        if !same {
+            return Err(
+                "the model's shape (layers, cells, window, components or σ floor) is not the run's"
+                    .into(),
+            );
+        }
+        let weights: Vec<f32> = from.net.params.iter().map(|&p| p as f32).collect();
+        net.weights.update(|w| w.copy_from_slice(&weights));
+        t.widen(net);
+        self.validating = false; // a validation under way measured the old weights
+        Ok(())
+    }
+
+    /// The run's moves normalised by `scale` instead of their own (so that a model trained
+    /// on other data reads them as it was trained to); only before the first step.
+    pub fn rescale(&mut self, scale: super::data::Scale) -> Result<(), String> {
+        if self.step > 0 || self.mid_step() {
+            return Err("a run's data are rescaled only before its first step".into());
+        }
+        let d = &mut self.data;
+        let old = d.scale;
+        for s in d.train.iter_mut().chain(d.val.iter_mut()) {
+            *s = scale.normalise(&old.denormalise(s));
+        }
+        d.scale = scale;
+        self.validating = false;
+        Ok(())
     }
 
     pub fn model(&self, w: Variant) -> &PenModel {

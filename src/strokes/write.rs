@@ -18,6 +18,9 @@ use crate::base::rng::Rng;
 /// about 10 per character).
 pub const MOVES_PER_CHARACTER: usize = 40;
 
+/// The longest text written at once, in characters.
+pub const MAX_TEXT: usize = 120;
+
 /// A line the network reads before it writes: its moves (normalised) and its text.
 #[derive(Clone, Copy, Debug)]
 pub struct Prime<'a> {
@@ -40,6 +43,8 @@ pub struct Written {
     pub offset: usize,
     /// Whether the window passed the end (false: the cap stopped it).
     pub finished: bool,
+    /// The distribution each move was drawn from (bias applied; normalised units).
+    pub pens: Vec<Pen>,
 }
 
 impl Written {
@@ -81,6 +86,7 @@ impl PenModel {
                 alpha: vec![],
                 offset: 0,
                 finished: false,
+                pens: vec![],
             };
         };
         let mut all: Vec<u16> = Vec::new();
@@ -104,6 +110,7 @@ impl PenModel {
             alpha: Vec::new(),
             offset,
             finished: false,
+            pens: Vec::new(),
         };
         while out.moves.len() < cap {
             let y = self.net.step_on(&mut state, &input(&x), &all);
@@ -116,6 +123,7 @@ impl PenModel {
             let ([dx, dy], end) = pen.draw(t, rng);
             x = Move { dx, dy, end };
             out.moves.push(x);
+            out.pens.push(pen);
         }
         out
     }

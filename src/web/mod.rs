@@ -9,7 +9,8 @@
 //! the view and your points), with what course pages need of it in `course`, every plot
 //! as SVG in `figures` and the calibration panel's work in `calibrate`; `sweep` the
 //! K sweep's handles; `helper` the regressor's worker and the Trainer's side of it;
-//! `strokes` the handwriting page's HandTrainer and HandViewer.
+//! `strokes` the handwriting page's HandTrainer and HandViewer; `writer` its
+//! TextWriter (a synthesis network writes a typed text).
 
 use crate::config::keys::Kind;
 use crate::config::spec::{Spec, KEYS};
@@ -31,6 +32,7 @@ mod strokes;
 mod sweep;
 mod trainer;
 mod viewer;
+mod writer;
 pub use course::*;
 pub use figures::*;
 pub use helper::BaselineTrainer;
@@ -39,6 +41,7 @@ pub use sweep::{draw_sweep, SweepJob, SweepRun};
 pub(crate) use sweep::{spec_link, spec_links};
 pub use trainer::Trainer;
 pub use viewer::Viewer;
+pub use writer::TextWriter;
 
 /// The crate version, for the page's footer.
 #[wasm_bindgen]

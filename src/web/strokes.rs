@@ -5,8 +5,10 @@
 
 use super::{deadline, js_err, on_canvas, to_js};
 use crate::base::rng::{stream, Rng};
+use crate::config::keys::Kind;
 use crate::plot::strokes::{draw_hand_losses, draw_writing, HandLosses, Writing};
 use crate::plot::Theme;
+use crate::share::hand::HandPage;
 use crate::strokes::data::{points, positions, Scale};
 use crate::strokes::drawn::{self, Word};
 use crate::strokes::pen::Pen;
@@ -54,7 +56,7 @@ impl HandTrainer {
     /// ([`HandTrainer::validate_for`]): building it takes no long time whatever its size.
     #[wasm_bindgen(constructor)]
     pub fn new(link: &str) -> HandTrainer {
-        let (spec, _) = StrokeSpec::parse_lenient(crate::config::keys::query_part(link));
+        let (spec, _, _) = crate::share::hand::parse(link);
         HandTrainer {
             run: StrokeRun::new(&spec),
             train: History::default(),
@@ -99,6 +101,27 @@ impl HandTrainer {
             h.push(self.run.step as f64, *v);
         }
         true
+    }
+
+    /// The LSTM-MDN starts from a model file's network (its JSON text) before the first
+    /// step (fine-tuning); returns why not ('' when it does).
+    pub fn start_from(&mut self, json: &str) -> String {
+        let saved = match crate::strokes::file::Saved::from_json(json) {
+            Ok(s) => s,
+            Err(e) => return format!("The model file cannot be read: {e}."),
+        };
+        // The run's moves as the model was trained to read them.
+        let started = self
+            .run
+            .rescale(saved.scale)
+            .and_then(|_| self.run.start_from(0, &saved.model));
+        match started {
+            Ok(()) => {
+                self.validated = None;
+                String::new()
+            }
+            Err(e) => format!("Cannot start from the model: {e}."),
+        }
     }
 
     /// A step is under way (cut short by its time; no parameter has changed yet).
@@ -172,6 +195,8 @@ fn pad_view(w: f64, h: f64) -> (f64, f64, f64, f64) {
 #[wasm_bindgen]
 pub struct HandViewer {
     spec: StrokeSpec,
+    /// The page's own keys (the embed, the first text and its bias).
+    page: HandPage,
     issues: Vec<String>,
     /// The words kept (from the link, or added on the pad).
     words: Vec<Word>,
@@ -197,10 +222,11 @@ impl HandViewer {
     /// The page of a link: every key read and clamped, one message per problem.
     #[wasm_bindgen(constructor)]
     pub fn new(hash: &str) -> HandViewer {
-        let (spec, issues) = StrokeSpec::parse_lenient(crate::config::keys::query_part(hash));
+        let (spec, page, issues) = crate::share::hand::parse(hash);
         let (words, _) = drawn::decode(&spec.drawn);
         HandViewer {
             spec,
+            page,
             issues: issues.iter().map(|i| i.to_string()).collect(),
             words,
             pad: Vec::new(),
@@ -217,7 +243,31 @@ impl HandViewer {
 
     /// The canonical link (what the address bar shows and the worker trains).
     pub fn link(&self) -> String {
-        self.spec.link()
+        crate::share::hand::link(&self.spec, &self.page)
+    }
+
+    /// The link asked for the embedded page (`embed`).
+    pub fn embed(&self) -> bool {
+        self.page.embed
+    }
+
+    /// The text the page writes first (`text`), and its bias (`bias`).
+    pub fn first_text(&self) -> String {
+        self.page.text.clone()
+    }
+
+    pub fn first_bias(&self) -> f64 {
+        self.page.bias
+    }
+
+    /// Keeps the text written and its bias in the link (`text`, `bias`: read and clamped
+    /// as from a link); returns the new link.
+    pub fn set_text(&mut self, text: &str, bias: f64) -> String {
+        let e = crate::config::keys::percent_encode;
+        let (_, page, _) = crate::share::hand::parse(&format!("text={}&bias={bias}", e(text)));
+        self.page.text = page.text;
+        self.page.bias = page.bias;
+        self.link()
     }
 
     pub fn issues(&self) -> Vec<String> {
@@ -228,11 +278,16 @@ impl HandViewer {
     pub fn form(&self) -> Result<JsValue, JsValue> {
         let rows: Vec<(String, String, String, String)> = KEYS
             .iter()
-            .filter(|k| k.name != "drawn")
+            .filter(|k| k.name != "drawn" && k.name != "said")
             .map(|k| {
+                let shown = match (k.shown(&self.spec), &k.kind) {
+                    // An absent number is its least, which means none (window).
+                    (v, Kind::Int(lo, _)) if v.is_empty() => lo.to_string(),
+                    (v, _) => v,
+                };
                 (
                     k.name.to_string(),
-                    k.shown(&self.spec),
+                    shown,
                     k.kind.accepts(),
                     k.meaning.to_string(),
                 )
@@ -243,13 +298,13 @@ impl HandViewer {
 
     /// The link with one key set from the form (read, clamped, with its messages).
     pub fn link_with(&self, key: &str, value: &str) -> String {
-        let mut text = self.spec.link();
+        let mut text = self.link();
         text.push('&');
         text.push_str(&crate::config::keys::percent_encode(key));
         text.push('=');
         text.push_str(&crate::config::keys::percent_encode(value));
-        let (spec, _) = StrokeSpec::parse_lenient(&text);
-        spec.link()
+        let (spec, page, _) = crate::share::hand::parse(&text);
+        crate::share::hand::link(&spec, &page)
     }
 
     /// How many words are kept, and how many the link carries.
@@ -284,8 +339,14 @@ impl HandViewer {
             return "Not trained yet.".into();
         };
         let v = |i: usize| s.val.get(i).map_or("–".into(), |v| format!("{v:.3}"));
+        let [a, b, c] = self.spec.variant_names();
+        let what = if self.spec.window > 0 {
+            "lines"
+        } else {
+            "words"
+        };
         format!(
-            "step {} of {} · validation NLL per pen move: LSTM-MDN {}, LSTM K = 1 {}, feed-forward MDN {} · {} training and {} validation words",
+            "step {} of {} · validation NLL per pen move: {a} {}, {b} {}, {c} {} · {} training and {} validation {what}",
             s.step, s.steps, v(0), v(1), v(2), s.train_words, s.val_words
         )
     }
@@ -325,28 +386,75 @@ impl HandViewer {
         self.forget_writing();
     }
 
-    /// Keeps the pad's word among the drawn words; returns the new link (its `drawn`
-    /// key), or an empty string when the pad is empty or the link would be too long.
-    pub fn keep_word(&mut self) -> String {
-        if self.pad.is_empty() || self.words.len() >= drawn::MAX_WORDS {
+    /// Keeps the pad's word among the drawn words with what it says (`said`: its
+    /// transcript, or empty); returns the new link (its `drawn` and `said` keys), or an
+    /// empty string when the pad is empty, the transcript has characters the pen cannot
+    /// write, or the link would be too long.
+    pub fn keep_word(&mut self, said: &str) -> String {
+        let said = said.trim();
+        let writable = said.chars().count() <= crate::strokes::write::MAX_TEXT
+            && crate::strokes::alphabet::encode(said).is_ok();
+        if self.pad.is_empty() || self.words.len() >= drawn::MAX_WORDS || !writable {
             return String::new();
         }
         let mut words = self.words.clone();
         words.push(self.pad.clone());
         let text = drawn::encode(&words);
-        if text.len() > crate::data::userdata::LINK_LIMIT {
+        let mut told = drawn::decode_said(&self.spec.said, self.words.len()).0;
+        told.push(said.to_string());
+        let told = drawn::encode_said(&told);
+        if text.len() + told.len() > crate::data::userdata::LINK_LIMIT {
             return String::new();
         }
         self.words = words;
         self.spec.drawn = text;
+        self.spec.said = told;
         self.pad.clear();
         self.forget_writing();
-        self.spec.link()
+        self.link()
     }
 
     /// The drawn words in link form (for localStorage).
     pub fn drawn(&self) -> String {
         drawn::encode(&self.words)
+    }
+
+    /// What the drawn words say, in link form (for localStorage).
+    pub fn said(&self) -> String {
+        self.spec.said.clone()
+    }
+
+    /// How many drawn words carry what they say.
+    pub fn said_count(&self) -> usize {
+        drawn::decode_said(&self.spec.said, self.words.len())
+            .0
+            .iter()
+            .filter(|s| !s.is_empty())
+            .count()
+    }
+
+    /// The keys that train on the drawn words (`data`, `drawn`, `said`) when a synthesis
+    /// network can: at least 2 words, each with what it says; else ''.
+    pub fn drawn_keys(&self) -> String {
+        let n = self.words.len();
+        if n < 2 || self.said_count() < n {
+            return String::new();
+        }
+        format!("data=drawn&{}", self.words_keys())
+    }
+
+    /// The keys that carry the drawn words and what they say (to keep them in a new
+    /// link); '' without words.
+    pub fn words_keys(&self) -> String {
+        let e = crate::config::keys::percent_encode;
+        let mut out = String::new();
+        if !self.spec.drawn.is_empty() {
+            out = format!("drawn={}", e(&self.spec.drawn));
+        }
+        if !self.spec.said.is_empty() {
+            out.push_str(&format!("&said={}", e(&self.spec.said)));
+        }
+        out
     }
 
     /// Writes on from the pad's word for at most `moves` moves with Graves' bias and a
@@ -389,6 +497,15 @@ impl HandViewer {
         self.written_at = Some(s.step);
         self.shown = 0;
         true
+    }
+
+    /// The run has a synthesis network to write a text with (its spec has a window).
+    pub fn has_window(&self) -> bool {
+        self.snap.is_some()
+            && self
+                .models
+                .first()
+                .is_some_and(|m| m.net.shape.window.is_some())
     }
 
     /// The steps the spec plans.
@@ -505,11 +622,19 @@ impl HandViewer {
     pub fn draw_compared(&self, canvas: HtmlCanvasElement) -> Result<(), JsValue> {
         let theme = if self.dark { Theme::DARK } else { Theme::LIGHT };
         let m = self.spec.m;
-        let captions = [
-            format!("LSTM-MDN, K = {m}"),
-            "the same LSTM, K = 1".to_string(),
-            format!("feed-forward MDN, K = {m}"),
-        ];
+        let captions = if self.spec.window > 0 {
+            [
+                format!("synthesis (no text), K = {m}"),
+                format!("unconditional LSTM-MDN, K = {m}"),
+                format!("feed-forward MDN, K = {m}"),
+            ]
+        } else {
+            [
+                format!("LSTM-MDN, K = {m}"),
+                "the same LSTM, K = 1".to_string(),
+                format!("feed-forward MDN, K = {m}"),
+            ]
+        };
         let panels: Vec<Writing> = captions
             .into_iter()
             .enumerate()
@@ -535,6 +660,21 @@ impl HandViewer {
         })
     }
 
+    /// The captions of the side-by-side writing and of the loss curves, for this run's
+    /// three models.
+    pub fn captions(&self) -> Vec<String> {
+        if self.spec.window == 0 {
+            return vec![
+                "The same word written on by each of the three models, with the same random draws, bias and temperature. The feed-forward MDN sees one move at a time and cannot know where it is in a letter: its writing wanders. The LSTM with one component knows where it is, but must cover every way the pen may go with one wide Gaussian: its moves are averages of those ways, and its letters blur. The LSTM-MDN writes letter-like shapes.".into(),
+                "Validation NLL per pen move (normalised units; lower is better) of the LSTM-MDN, the same LSTM with one component, and a feed-forward MDN that sees only the previous move — all trained on the same batches.".into(),
+            ];
+        }
+        vec![
+            "The pad's word written on by each of the three models, with the same random draws. The synthesis network is given no text here (its window reads nothing): it writes blind, and its writing shows what it learned of the pen alone. Its text-writing is above.".into(),
+            "Validation NLL per pen move (normalised units; lower is better) of the synthesis network, which reads each line's text through its window, an LSTM-MDN of the same size without a window, and a feed-forward MDN — all trained on the same batches. The gap between the first two is what knowing the text is worth.".into(),
+        ]
+    }
+
     /// Draws the three models' loss curves.
     pub fn draw_losses(&self, canvas: HtmlCanvasElement) -> Result<(), JsValue> {
         let empty = Vec::new();
@@ -547,8 +687,25 @@ impl HandViewer {
         let p = HandLosses {
             train: s.map_or(&empty, |s| &s.train_history),
             val: [val(0), val(1), val(2)],
+            names: self.spec.variant_names(),
             theme: if self.dark { Theme::DARK } else { Theme::LIGHT },
         };
         on_canvas(canvas, None, |root| draw_hand_losses(root, &p))
+    }
+}
+
+impl HandViewer {
+    /// The word on the pad (font units).
+    pub(crate) fn pad_word(&self) -> Vec<Vec<[f64; 2]>> {
+        self.pad.clone()
+    }
+
+    /// The run's latest synthesis network (its first model when the spec has a window),
+    /// its normalisation and its training step.
+    pub(crate) fn synthesis(&self) -> Option<(PenModel, Scale, usize)> {
+        let s = self.snap.as_ref()?;
+        let m = self.models.first()?;
+        m.net.shape.window?;
+        Some((m.clone(), s.scale, s.step))
     }
 }

@@ -135,3 +135,24 @@ export async function inked(page, id = 'heat') {
   const r = await ink(page, id);
   return r.any / r.total;
 }
+
+/** Draws a stroke on the handwriting pad through `pts`, fractions of its box. */
+export async function drawStroke(page, pts) {
+  await page.$eval('#hw-pad', (e) => e.scrollIntoView({ block: 'center' }));
+  const box = await (await page.$('#hw-pad')).boundingBox();
+  const at = ([u, v]) => [box.x + box.width * u, box.y + box.height * v];
+  await page.mouse.move(...at(pts[0]));
+  await page.mouse.down();
+  for (const p of pts.slice(1)) await page.mouse.move(...at(p), { steps: 4 });
+  await page.mouse.up();
+}
+
+const AXE = fs.readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+export const AXE_RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+/** axe-core's violations on the page as it is now: [rule: targets]. */
+export async function axe(page) {
+  await page.evaluate(AXE);
+  const r = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_RULES);
+  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
-import { serve, launch, open, ready, inked, screenshotPath, assertFinite, settled } from './harness.mjs';
+import { serve, launch, open, ready, inked, screenshotPath, assertFinite, settled, axe, AXE_RULES } from './harness.mjs';
 
 let server, host, browser;
 let hostPage = '';
@@ -21,15 +21,6 @@ after(async () => {
   await new Promise((r) => host?.close(r));
 });
 
-const AXE = fs.readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
-const RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-
-/** axe-core's violations on the page as it is now: [rule: targets]. */
-async function axe(page) {
-  await page.evaluate(AXE);
-  const r = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), RULES);
-  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-}
 
 /** Waits until `check()` (which may ask the page) is true, asking every 200 ms. */
 async function until(check, what = 'a state that never came') {
@@ -383,5 +374,5 @@ test('axe-core finds no violations in the full page and in every embed shape, li
       await page.close();
     }
   }
-  console.log(`axe-core ${JSON.parse(fs.readFileSync(new URL('./node_modules/axe-core/package.json', import.meta.url))).version}: ${counts.length} page shapes, violations ${counts.reduce((a, b) => a + b, 0)} (rules: ${RULES.join(', ')})`);
+  console.log(`axe-core ${JSON.parse(fs.readFileSync(new URL('./node_modules/axe-core/package.json', import.meta.url))).version}: ${counts.length} page shapes, violations ${counts.reduce((a, b) => a + b, 0)} (rules: ${AXE_RULES.join(', ')})`);
 });

@@ -83,7 +83,7 @@ fn the_window_keys_read_clamp_and_keep_old_links() {
     let (s, issues) = StrokeSpec::parse_lenient("window=99");
     assert_eq!(s.window, 20);
     assert!(!issues.is_empty());
-    // Drawn words carry no text: the window is refused with a message.
+    // Drawn words without what they say: the window is refused with a message.
     let word = vec![vec![[0.0, 0.0], [3.0, 4.0], [6.0, 0.0]]];
     let drawn = mdn_playground::strokes::drawn::encode(&[word.clone(), word]);
     let link = format!("data=drawn&drawn={drawn}&window=3");
@@ -186,5 +186,205 @@ fn the_cli_writes_a_text_until_the_window_has_passed_it() {
     crate::run::mdn(&["strokes", "train", "n=20&hidden=4&steps=2", "--save", p]).ok();
     let out = crate::run::mdn(&["strokes", "write", "--model", p, "--text", "ok"]);
     assert!(out.stderr.contains("window"), "{}", out.stderr);
+    // Fine-tuning: from a file of the spec's shape it starts where the file ends (a step
+    // at a rate of almost nothing leaves the NLL of the file's model), else a message.
+    let tuned = crate::run::mdn(&[
+        "strokes",
+        "train",
+        "data=lines&window=3&n=60&hidden=16&steps=1&batch=8&lr=1e-5",
+        "--from",
+        m,
+    ])
+    .ok();
+    let fresh = crate::run::mdn(&[
+        "strokes",
+        "train",
+        "data=lines&window=3&n=60&hidden=16&steps=1&batch=8&lr=1e-5",
+    ])
+    .ok();
+    let nll = |r: &crate::run::Run| r.last_json()["val_nll"]["synthesis"].as_f64().unwrap();
+    assert!(
+        nll(&tuned) < nll(&fresh) - 0.3,
+        "{} against {}",
+        nll(&tuned),
+        nll(&fresh)
+    );
+    let out = crate::run::mdn(&[
+        "strokes",
+        "train",
+        "data=lines&window=3&n=60&hidden=8",
+        "--from",
+        m,
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--from") && out.stderr.contains("shape"),
+        "{}",
+        out.stderr
+    );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_handwriting_page_link_reads_its_own_keys_and_passes_the_rest_to_the_spec() {
+    use mdn_playground::share::hand::{link, parse, DEFAULT_TEXT};
+    let (spec, page, issues) = parse("#data=lines&window=10&embed=1&text=Hello%20world&bias=2");
+    assert!(issues.is_empty(), "{issues:?}");
+    assert_eq!(
+        (spec.window, page.embed, page.text.as_str(), page.bias),
+        (10, true, "Hello world", 2.0)
+    );
+    let again = link(&spec, &page);
+    assert!(
+        again.ends_with("&embed=1&text=Hello%20world&bias=2"),
+        "{again}"
+    );
+    assert_eq!(parse(&again), (spec, page, vec![]));
+
+    // Defaults are left out; the spec's own link is unchanged by the page's keys.
+    let (spec, page, _) = parse("");
+    assert_eq!(link(&spec, &page), StrokeSpec::default().link());
+    assert_eq!(page.text, DEFAULT_TEXT);
+
+    // What the pen cannot write is left out with one message naming each character once;
+    // the bias is clamped; unknown keys are still named.
+    let (_, page, issues) = parse("text=%3Cb%3Ehi%3C%2Fb%3E%C3%A9&bias=9&zzz=1");
+    assert_eq!(page.text, "bhib");
+    assert_eq!(page.bias, 4.0);
+    let said: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+    assert!(
+        said.iter()
+            .any(|s| s.contains("cannot write '<' '>' '/' 'é'")),
+        "{said:?}"
+    );
+    assert!(said.iter().any(|s| s.contains("bias")), "{said:?}");
+    assert!(said.iter().any(|s| s.contains("unknown key")), "{said:?}");
+    // A text with nothing writable in it: the default.
+    assert_eq!(parse("text=%E2%9C%93").1.text, DEFAULT_TEXT);
+}
+
+#[test]
+fn a_run_starts_from_a_saved_model_of_its_shape_only_before_its_first_step() {
+    let spec =
+        StrokeSpec::parse("data=lines&window=3&n=20&hidden=6&m=2&batch=4&steps=3&seed=5").unwrap();
+    let mut trained = StrokeRun::new(&spec);
+    for _ in 0..3 {
+        trained.train_step();
+    }
+    let from = trained.models[0].model.clone();
+    let mut run = StrokeRun::new(&spec);
+    assert_ne!(run.weights(0), trained.weights(0));
+    run.start_from(0, &from).unwrap();
+    assert_eq!(run.weights(0), trained.weights(0));
+    assert_eq!(run.models[0].model.net.params, from.net.params);
+    // The baselines keep their own initialisation.
+    assert_eq!(run.weights(1), StrokeRun::new(&spec).weights(1));
+
+    let other =
+        StrokeSpec::parse("data=lines&window=3&n=20&hidden=7&m=2&batch=4&steps=3&seed=5").unwrap();
+    let err = StrokeRun::new(&other).start_from(0, &from).unwrap_err();
+    assert!(err.contains("shape"), "{err}");
+    run.train_step();
+    let err = run.start_from(0, &from).unwrap_err();
+    assert!(err.contains("before its first step"), "{err}");
+}
+
+#[test]
+fn drawn_words_carry_what_they_say_and_then_train_a_writer() {
+    use mdn_playground::strokes::drawn;
+    let word = |x: f64| vec![vec![[x, 0.0], [x + 3.0, 4.0], [x + 6.0, 0.0]]];
+    let words = drawn::encode(&[word(0.0), word(1.0), word(2.0)]);
+    // Old links (no transcripts) keep their link; transcripts ride in `said`, in order.
+    let (old, issues) = StrokeSpec::parse_lenient(&format!("data=drawn&drawn={words}"));
+    assert!(
+        issues.is_empty() && !old.link().contains("said"),
+        "{issues:?}"
+    );
+    let link = format!("data=drawn&drawn={words}&said=an%7Cam%7Cun&window=3&n=24&hidden=4&m=2");
+    let (spec, issues) = StrokeSpec::parse_lenient(&link);
+    assert!(issues.is_empty(), "{issues:?}");
+    assert_eq!((spec.window, spec.said.as_str()), (3, "an|am|un"));
+    assert_eq!(StrokeSpec::parse(&spec.link()).unwrap(), spec);
+    // The run's words carry their texts: word 1 validates, 0 and 2 train.
+    let run = StrokeRun::new(&spec);
+    let texts = |t: &[Vec<u16>]| {
+        t.iter()
+            .map(|s| decode(s))
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(
+        texts(&run.data.train_text),
+        ["an", "un"].map(String::from).into()
+    );
+    assert_eq!(texts(&run.data.val_text), ["am".to_string()].into());
+
+    // One word untold: no window, and the message says how many lack a text.
+    let (s, issues) = StrokeSpec::parse_lenient(&format!(
+        "data=drawn&drawn={words}&said=an%7C%7Cun&window=3"
+    ));
+    assert_eq!(s.window, 0);
+    assert!(
+        issues
+            .iter()
+            .any(|i| i.to_string().contains("1 of the 3 drawn words have none")),
+        "{issues:?}"
+    );
+    // What the pen cannot write is left out, extra transcripts too, each with a message.
+    let (s, issues) = StrokeSpec::parse_lenient(&format!(
+        "data=drawn&drawn={words}&said=%3Cb%3Ea%7Cb%7Cc%7Cd"
+    ));
+    assert_eq!(s.said, "ba|b|c");
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(
+        issues[0]
+            .to_string()
+            .contains("4 transcripts for 3 drawn words"),
+        "{issues:?}"
+    );
+    assert!(
+        issues[0]
+            .to_string()
+            .contains("2 characters the pen cannot write"),
+        "{issues:?}"
+    );
+    assert_eq!(
+        drawn::encode_said(&["a".into(), String::new(), String::new()]),
+        "a"
+    );
+}
+
+#[test]
+fn a_run_fine_tunes_a_saved_writer_on_drawn_words_read_in_its_normalisation() {
+    let lines =
+        StrokeSpec::parse("data=lines&window=3&n=20&hidden=6&m=2&batch=4&steps=3&seed=5").unwrap();
+    let mut trained = StrokeRun::new(&lines);
+    trained.train_step();
+    let word = |x: f64| {
+        vec![
+            vec![[x, 0.0], [x + 3.0, 4.0], [x + 6.0, 0.0]],
+            vec![[x + 8.0, 2.0], [x + 9.0, -3.0]],
+        ]
+    };
+    let words = mdn_playground::strokes::drawn::encode(&[word(0.0), word(1.0), word(2.0)]);
+    let spec = StrokeSpec::parse(&format!(
+        "data=drawn&drawn={words}&said=ab%7Cba%7Cab&window=3&n=20&hidden=6&m=2&batch=4&steps=3&seed=5"
+    ))
+    .unwrap();
+    let mut run = StrokeRun::new(&spec);
+    let font = run.data.scale.denormalise(&run.data.train[0]);
+    assert_ne!(run.data.scale, trained.data.scale);
+    run.rescale(trained.data.scale).unwrap();
+    run.start_from(0, &trained.models[0].model).unwrap();
+    assert_eq!(run.data.scale, trained.data.scale);
+    // The same moves, in the model's units.
+    let again = run.data.scale.denormalise(&run.data.train[0]);
+    for (a, b) in font.iter().zip(&again) {
+        assert!((a.dx - b.dx).abs() < 1e-9 && (a.dy - b.dy).abs() < 1e-9 && a.end == b.end);
+    }
+    run.train_step();
+    assert!(run.models[0].train_nll.is_finite());
+    assert!(
+        run.rescale(trained.data.scale).is_err(),
+        "only before the first step"
+    );
 }

@@ -5,15 +5,11 @@ import { H, $ } from './state.js';
 import { E, loadEngine, wasmModule } from '../engine.js';
 import { MSG } from '../protocol.js';
 import { wirePad } from './pad.js';
+import { startWriter, afterSnapshot, writeWithYours, shippedModel, textDone, textLine } from './write.js';
+import { sizeCanvas } from '../canvas.js';
 
 const STORE = 'mdn-hand-drawn';
-
-function sizeCanvas(c) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.round(c.clientWidth * dpr);
-  const h = Math.round(c.clientHeight * dpr);
-  if (c.width !== w || c.height !== h) Object.assign(c, { width: w, height: h });
-}
+const STORE_SAID = 'mdn-hand-said';
 
 function draw() {
   H.due = false;
@@ -24,26 +20,29 @@ function draw() {
   H.viewer.draw_pad($('hw-pad'), Number($('hw-bias').value));
   H.viewer.draw_compared($('hw-compare'));
   H.viewer.draw_losses($('hw-loss'));
+  const [compared, losses] = H.viewer.captions();
+  $('hw-compare-caption').textContent = compared;
+  $('hw-loss-caption').textContent = losses;
   $('hw-written').textContent = H.viewer.written_note();
   $('hw-status').textContent = H.viewer.status();
-  $('hw-words').textContent = `${H.viewer.word_count()} drawn words kept.`;
+  $('hw-words').textContent = `${H.viewer.word_count()} drawn words kept, ${H.viewer.said_count()} of them with what they say.`;
 }
 
 const redraw = () => { if (!H.due) { H.due = true; requestAnimationFrame(draw); } };
 
 /** The browser's kept words; storage can be refused (an embed in a page of another
  * origin, private modes): then nothing is kept there, and the link still carries them. */
-function stored() {
+function stored(key = STORE) {
   try {
-    return localStorage.getItem(STORE);
+    return localStorage.getItem(key);
   } catch {
     return null;
   }
 }
 
-function store(text) {
+function store(text, key = STORE) {
   try {
-    localStorage.setItem(STORE, text);
+    localStorage.setItem(key, text);
   } catch {
     // Refused: the link carries the words.
   }
@@ -52,7 +51,9 @@ function store(text) {
 /** A link with the browser's kept words when it asks for drawn ones but has none. */
 function withStored(hash) {
   const kept = stored();
-  return /(^|[#&])data=drawn(&|$)/.test(hash) && !/(^|[#&])drawn=/.test(hash) && kept ? `${hash}&drawn=${kept}` : hash;
+  const said = stored(STORE_SAID);
+  if (!/(^|[#&])data=drawn(&|$)/.test(hash) || /(^|[#&])drawn=/.test(hash) || !kept) return hash;
+  return `${hash}&drawn=${kept}${said && !/(^|[#&])said=/.test(hash) ? `&said=${encodeURIComponent(said)}` : ''}`;
 }
 
 function rebuild(hash) {
@@ -60,6 +61,7 @@ function rebuild(hash) {
   H.viewer = new (E().HandViewer)(withStored(hash));
   const link = H.viewer.link();
   history.replaceState(null, '', '#' + link);
+  document.body.classList.toggle('embed', H.viewer.embed());
   const issues = $('issues');
   issues.replaceChildren(...H.viewer.issues().map((t) => Object.assign(document.createElement('li'), { textContent: t })));
   H.gen++;
@@ -99,6 +101,7 @@ function onSnapshot(m) {
   showPlaying();
   H.waiters = H.waiters.filter(([n, resolve]) => (H.step >= n && !m.playing && !m.validating ? resolve(m.snap) : true));
   rewrite(!m.playing && !m.validating);
+  afterSnapshot(!m.playing && !m.validating);
   redraw();
 }
 
@@ -148,15 +151,43 @@ function write() {
 }
 
 function keep() {
-  const link = H.viewer.keep_word();
+  const said = $('hw-said').value.trim();
+  const bad = said ? E().TextWriter.check(said) : '';
+  const link = bad ? '' : H.viewer.keep_word(said);
   if (!link) {
-    $('hw-note').textContent = 'Nothing kept: draw a word first (at most 40 words, and they must fit in the link).';
+    $('hw-note').textContent = bad ? `Nothing kept: ${bad}` : 'Nothing kept: draw a word first (at most 40 words, and they must fit in the link).';
     return;
   }
   store(H.viewer.drawn());
+  store(H.viewer.said(), STORE_SAID);
   history.replaceState(null, '', '#' + link);
-  $('hw-note').textContent = 'Kept. With two or more words, choose data = drawn to train on them.';
+  $('hw-said').value = '';
+  $('hw-note').textContent = said
+    ? 'Kept with what it says. With two or more such words, fine-tune the shipped writer on them (“from the shipped model” above), or choose data = drawn.'
+    : 'Kept. With two or more words, choose data = drawn to train on them (type what a word says to train a writer on it too).';
   redraw();
+}
+
+/** Fine-tuning from the shipped model: a smaller learning rate (Adam's first steps move
+ * every weight by about the rate) and fewer steps. */
+const TUNE = 'lr=0.001&steps=300';
+
+/** Trains a writer of one's own with the shipped model's spec: from scratch, or (`tune`)
+ * from the shipped model's weights (TUNE). */
+function trainOwn(tune) {
+  const model = shippedModel();
+  if (!model) {
+    $('hw-note').textContent = 'The shipped model has not loaded: its spec is not known yet.';
+    return;
+  }
+  const drawn = tune ? H.viewer.drawn_keys() : '';
+  const changes = [tune ? TUNE : '', drawn || H.viewer.words_keys()].filter(Boolean).join('&');
+  rebuild(`#${E().TextWriter.file_spec(model, changes)}`);
+  $('hw-note').textContent = !tune ? 'Training a writer from scratch on the built-in lines.'
+    : drawn ? 'Fine-tuning the shipped writer on your drawn words.' : 'Fine-tuning the shipped writer on the built-in lines (keep two or more drawn words with what they say to tune it on yours).';
+  if (tune) H.worker.postMessage({ type: MSG.HAND_START, gen: H.gen, model });
+  H.worker.postMessage({ type: MSG.PLAY, on: true });
+  writeWithYours();
 }
 
 function wire() {
@@ -165,6 +196,8 @@ function wire() {
   $('hw-write').addEventListener('click', write);
   $('hw-clear').addEventListener('click', () => { H.viewer.clear_pad(); redraw(); });
   $('hw-keep').addEventListener('click', keep);
+  $('hw-own').addEventListener('click', () => trainOwn(false));
+  $('hw-tune').addEventListener('click', () => trainOwn(true));
   for (const id of ['hw-bias', 'hw-temp']) $(id).addEventListener('input', () => { $(`${id}-out`).textContent = $(id).value; });
   $('hw-ellipses').addEventListener('change', redraw);
   wirePad($('hw-pad'), (note) => {
@@ -192,6 +225,11 @@ function installApi() {
     /** Everything asked for is drawn (no redraw waiting for its frame). */
     drawn: () => !H.due,
     link: () => H.viewer.link(),
+    /** The run's synthesis network starts from the shipped model (before its first step). */
+    startFromShipped: () => H.worker.postMessage({ type: MSG.HAND_START, gen: H.gen, model: shippedModel() }),
+    /** The typed text is written and all of it shown. */
+    textDone,
+    textLine,
   };
 }
 
@@ -202,6 +240,7 @@ async function main() {
   installApi();
   rebuild(location.hash);
   $('hw-status').dataset.ready = 'true';
+  await startWriter();
 }
 
 main().catch((e) => {

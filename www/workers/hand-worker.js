@@ -55,6 +55,12 @@ function take(m) {
     if (!m.on) w.stepsLeft = 0;
     if (!training()) w.valDue = true; // a step cut short stays pending, with its bits
     post();
+  } else if (m.type === MSG.HAND_START) {
+    if (m.gen !== w.gen) return;
+    const why = w.trainer.start_from(String(m.model));
+    if (why) postMessage({ type: MSG.ERROR, message: why });
+    w.valDue = true;
+    post();
   } else if (m.type === MSG.STEP) {
     w.stepsLeft = Math.min(STEP_MAX, Math.max(1, Math.round(Number(m.n)) || 1));
   }

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 pub const USAGE: &str = "\
 usage:
-  mdn strokes train [SPEC] [--save FILE] [--every N] [--threads N]
+  mdn strokes train [SPEC] [--save FILE] [--from FILE] [--every N] [--threads N]
       Train the handwriting MDN SPEC (keys: mdn strokes keys) on the built-in Hershey
       words (data=lines: lines of text), with its two baselines on the same batches: the
       same LSTM with one component (with window=K, the synthesis network: the same LSTM
@@ -22,6 +22,9 @@ usage:
       line every N steps (default steps/10) and a final line with each model's
       validation NLL per pen move (normalised units, and font units), steps per second.
       --save FILE   the LSTM-MDN as a model file (JSON)
+      --from FILE   start the LSTM-MDN from this model file's weights (fine-tuning; the
+                    spec's shape must be the file's), the data read in the file's
+                    normalisation: what the page's \"from the shipped model\" does
       --threads N   spread each step's words over N threads (default: every core); the
                     numbers are the same bit for bit whatever N
   mdn strokes sample --model FILE [--bias 0,1,3] [--n 3] [--moves 300] [--temp T]
@@ -140,7 +143,7 @@ struct Final {
 }
 
 fn train(args: &[String]) -> Result<(), Fail> {
-    let (pos, opts) = options_and_flags(args, &["save", "every", "threads"], &[])?;
+    let (pos, opts) = options_and_flags(args, &["save", "from", "every", "threads"], &[])?;
     let spec = spec_of(&pos)?;
     let threads = threads_opt(&opts)?;
     let every = whole_in(
@@ -155,6 +158,12 @@ fn train(args: &[String]) -> Result<(), Fail> {
     }
     let mut run = StrokeRun::new(&spec);
     run.set_threads(threads).map_err(|e| Fail(e, 2))?;
+    if let Some(path) = opt(&opts, "from") {
+        let from = crate::writing::load(path)?;
+        run.rescale(from.scale)
+            .and_then(|_| run.start_from(0, &from.model))
+            .map_err(|e| Fail(format!("--from {path}: {e}"), 2))?;
+    }
     let mut seconds = 0.0;
     let train_nll = |r: &StrokeRun| {
         Nll::of(

@@ -7,12 +7,9 @@ use mdn_playground::plot::strokes::Writing;
 use mdn_playground::strokes::alphabet::encode;
 use mdn_playground::strokes::data::points;
 use mdn_playground::strokes::file::Saved;
-use mdn_playground::strokes::write::{Prime, Written};
+use mdn_playground::strokes::write::{Prime, Written, MAX_TEXT};
 use mdn_playground::strokes::Move;
 use serde::Serialize;
-
-/// The longest text written at once, in characters.
-pub const MAX_TEXT: usize = 120;
 
 #[derive(Serialize)]
 struct Line {
@@ -34,7 +31,7 @@ struct Summary {
 }
 
 /// The model file at `path`.
-fn load(path: &str) -> Result<Saved, Fail> {
+pub(crate) fn load(path: &str) -> Result<Saved, Fail> {
     let text =
         std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {path}: {e}"), 1))?;
     Saved::from_json(&text).map_err(|e| Fail(format!("{path}: {e}"), 2))
@@ -106,6 +103,7 @@ fn picture(
         kappa: &written.kappa,
         alpha: &written.alpha,
         text: &chars,
+        steps: written.phi.len(),
         theme: mdn_playground::plot::Theme::LIGHT,
     };
     let size = (900, 520);

@@ -1,0 +1,187 @@
+// The handwriting page's "write what you type": a TextWriter (src/web/writer.rs) writes
+// the text box's text with the model shipped with the page, or with the run's own
+// synthesis model; the line is revealed a few moves a frame, the letter under the window
+// highlighted in the text above it, the alignment drawn below. User text is only ever
+// set with textContent.
+import { H, $ } from './state.js';
+import { E } from '../engine.js';
+import { sizeCanvas } from '../canvas.js';
+
+/** The model shipped with the page (trained by `mdn strokes train` from its spec). */
+const SHIPPED = new URL('../models/synthesis.json', import.meta.url);
+/** The first line's draws: the seed of each later "Write it" is one more. */
+const FIRST_SEED = 2;
+
+const T = {
+  writer: null,
+  shipped: null, // the shipped model file's text, once loaded
+  seed: FIRST_SEED,
+  lastSeed: FIRST_SEED,
+  shown: 0,
+  revealing: false,
+  run: 0, // the reveal under way (see reveal)
+  due: false,
+  writtenAt: -1, // the training step of "your model" that wrote the line shown
+};
+
+/** The text above the line, a span per character, the one under the window marked. */
+function showLetters() {
+  const text = [...$('hw-text').value];
+  const p = $('hw-letters');
+  if (p.dataset.text !== $('hw-text').value) {
+    p.replaceChildren(...text.map((c) => Object.assign(document.createElement('span'), { textContent: c === ' ' ? '\u00a0' : c })));
+    p.dataset.text = $('hw-text').value;
+  }
+  const at = T.writer?.letter() ?? -1;
+  [...p.children].forEach((s, i) => s.classList.toggle('on', i === at));
+}
+
+function draw() {
+  T.due = false;
+  if (!T.writer) return;
+  for (const c of [$('hw-line'), $('hw-align')]) sizeCanvas(c);
+  T.writer.dark = H.dark;
+  T.writer.ellipses = $('hw-ellipses').checked;
+  T.writer.draw_line($('hw-line'));
+  T.writer.draw_alignment($('hw-align'));
+  showLetters();
+}
+
+export const redrawText = () => { if (!T.due) { T.due = true; requestAnimationFrame(draw); } };
+
+/** The pen-move slider at the move shown. */
+function showAt() {
+  const n = T.writer.moves();
+  const at = Math.min(T.shown, n);
+  Object.assign($('hw-at'), { max: String(n), value: String(at) });
+  $('hw-at-out').textContent = `${at} of ${n}`;
+}
+
+/** Reveals the line two moves a frame; `run`: which reveal this is (a newer line or a
+ * hand on the slider ends it). */
+function reveal(run) {
+  if (run !== T.run) return;
+  const all = T.writer.reveal(T.shown);
+  showAt();
+  redrawText();
+  T.shown += 2;
+  if (!all) requestAnimationFrame(() => reveal(run));
+  else T.revealing = false;
+}
+
+/** Writes the text box's text with the draws of `seed`; `animate`: the pen moves. */
+function writeWith(seed, animate) {
+  if (!T.writer) return;
+  const primed = $('hw-primed').checked;
+  const said = $('hw-said').value.trim();
+  const why = primed && !said ? 'To write in your hand, type what your word on the pad says (beside it, below).'
+    : T.writer.write($('hw-text').value, Number($('hw-bias').value), Number($('hw-temp').value), seed, H.viewer, primed ? said : '');
+  T.lastSeed = seed;
+  $('hw-line-note').textContent = why || T.writer.note();
+  $('hw-line').dataset.written = why ? 'no' : 'yes';
+  T.shown = animate ? 0 : 1e9;
+  const run = ++T.run;
+  T.revealing = animate && !why;
+  if (!T.revealing) {
+    T.writer.reveal(T.shown);
+    showAt();
+    redrawText();
+  } else {
+    requestAnimationFrame(() => reveal(run));
+  }
+}
+
+function say() {
+  writeWith(T.seed++, true);
+  if ($('hw-line').dataset.written === 'yes') {
+    history.replaceState(null, '', '#' + H.viewer.set_text($('hw-text').value, Number($('hw-bias').value)));
+  }
+}
+
+/** Which model writes: the shipped one, or the run's own when it has a window. */
+function choose() {
+  if ($('hw-by').value === 'yours' && T.writer.adopt(H.viewer)) {
+    T.writtenAt = H.step;
+  } else if (T.shipped) {
+    $('hw-by').value = 'shipped';
+    T.writer.load(T.shipped, 'the model shipped with the page');
+    T.writtenAt = -1;
+  }
+}
+
+/** After each training snapshot: "your model" can be chosen once the run has a window,
+ * and the line it wrote is written again with the same draws as training goes on (every
+ * twentieth of the planned steps, and when training stops). */
+export function afterSnapshot(stopped) {
+  if (!T.writer) return;
+  const yours = H.viewer.has_window();
+  const option = $('hw-by').querySelector('option[value="yours"]');
+  option.disabled = !yours;
+  if (!yours && $('hw-by').value === 'yours') choose();
+  if ($('hw-by').value !== 'yours' || T.revealing) return;
+  const every = Math.max(1, H.viewer.planned_steps() / 20);
+  if (H.step > T.writtenAt && (stopped || H.step >= T.writtenAt + every)) {
+    choose();
+    writeWith(T.lastSeed, false);
+  }
+}
+
+/** Switches the writer to the run's model (after "train your own"). */
+export function writeWithYours() {
+  $('hw-by').value = 'yours';
+  T.writtenAt = -1;
+}
+
+/** The shipped model file's text (for fine-tuning), once loaded. */
+export const shippedModel = () => T.shipped;
+
+export async function startWriter() {
+  T.writer = new (E().TextWriter)();
+  $('hw-text').value = H.viewer.first_text();
+  $('hw-bias').value = String(H.viewer.first_bias());
+  $('hw-bias-out').textContent = $('hw-bias').value;
+  $('hw-say').addEventListener('click', say);
+  $('hw-text').addEventListener('keydown', (e) => { if (e.key === 'Enter') say(); });
+  $('hw-text').addEventListener('input', () => {
+    const why = E().TextWriter.check($('hw-text').value);
+    if (why) $('hw-line-note').textContent = why;
+  });
+  $('hw-by').addEventListener('change', () => { choose(); writeWith(T.lastSeed, true); });
+  $('hw-primed').addEventListener('change', () => writeWith(T.lastSeed, true));
+  $('hw-ellipses').addEventListener('change', redrawText);
+  $('hw-at').addEventListener('input', () => {
+    T.run++; // a hand on the slider stops the pen
+    T.revealing = false;
+    T.shown = Number($('hw-at').value);
+    T.writer.reveal(T.shown);
+    showAt();
+    redrawText();
+  });
+  window.addEventListener('resize', redrawText);
+  $('hw-line-note').textContent = 'Loading the model shipped with the page…';
+  try {
+    const r = await fetch(SHIPPED);
+    if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+    T.shipped = await r.text();
+  } catch (e) {
+    $('hw-line-note').textContent = `The shipped model could not be loaded (${e.message}): train your own below.`;
+    return;
+  }
+  const why = T.writer.load(T.shipped, 'the model shipped with the page');
+  if (why) {
+    $('hw-line-note').textContent = why;
+    return;
+  }
+  T.seed = FIRST_SEED;
+  say();
+}
+
+/** For tests: the line is written and all of it shown. */
+export const textDone = () => $('hw-line').dataset.written === 'yes' && !T.revealing && !T.due;
+
+/** For tests: the line written, as `mdn strokes write --json` prints it. */
+export const textLine = () => ({
+  moves: Array.from(T.writer.line_moves()),
+  phi_argmax: Array.from(T.writer.line_argmax()),
+  shown: T.shown,
+});
