@@ -332,8 +332,13 @@ struct Glyph {
     strokes: Vec<Vec<[f64; 2]>>,
 }
 
-/// The font's characters, in the order of [`ALPHABET`].
-fn glyphs() -> Vec<Glyph> {
+/// The font's characters, in the order of [`ALPHABET`] (read from the file once).
+fn glyphs() -> &'static [Glyph] {
+    static FONT: std::sync::OnceLock<Vec<Glyph>> = std::sync::OnceLock::new();
+    FONT.get_or_init(read_glyphs)
+}
+
+fn read_glyphs() -> Vec<Glyph> {
     GLYPHS
         .lines()
         .filter_map(|line| {
@@ -407,7 +412,7 @@ fn compose(text: &[u16], font: &[Glyph], mut hand: Option<Hand>) -> Vec<Vec<[f64
 
 /// The strokes of `text` as the font sets it, without jitter (font units, y up).
 pub fn typeset(text: &str) -> Result<Vec<Vec<[f64; 2]>>, String> {
-    Ok(compose(&encode(text)?, &glyphs(), None))
+    Ok(compose(&encode(text)?, glyphs(), None))
 }
 
 /// One jittered instance of `text`, as pen moves in font units.

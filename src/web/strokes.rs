@@ -700,12 +700,12 @@ impl HandViewer {
         self.pad.clone()
     }
 
-    /// The run's latest synthesis network (its first model when the spec has a window),
-    /// its normalisation and its training step.
-    pub(crate) fn synthesis(&self) -> Option<(PenModel, Scale, usize)> {
+    /// The run's latest synthesis network (its first model when the spec has a window)
+    /// and the unconditional one trained beside it, their normalisation and their step.
+    pub(crate) fn synthesis(&self) -> Option<(PenModel, PenModel, Scale, usize)> {
         let s = self.snap.as_ref()?;
-        let m = self.models.first()?;
+        let (m, blind) = (self.models.first()?, self.models.get(1)?);
         m.net.shape.window?;
-        Some((m.clone(), s.scale, s.step))
+        Some((m.clone(), blind.clone(), s.scale, s.step))
     }
 }

@@ -37,6 +37,8 @@ struct Line {
     scale: Scale,
     /// The name of the model that wrote it.
     by: String,
+    /// What the unconditional model wrote with the same draws, as many moves (font units).
+    blind: Vec<Move>,
 }
 
 /// The text writer of the handwriting page.
@@ -44,6 +46,8 @@ struct Line {
 pub struct TextWriter {
     /// The network that writes, its normalisation, and its name for the page.
     model: Option<(PenModel, Scale, String)>,
+    /// The unconditional network of the same run, to write beside it without the text.
+    blind: Option<PenModel>,
     line: Option<Line>,
     /// How many of the written moves are shown.
     shown: usize,
@@ -63,6 +67,7 @@ impl TextWriter {
     pub fn new() -> TextWriter {
         TextWriter {
             model: None,
+            blind: None,
             line: None,
             shown: 0,
             dark: false,
@@ -80,6 +85,25 @@ impl TextWriter {
             }
             Ok(s) => {
                 self.model = Some((s.model, s.scale, by.to_string()));
+                self.blind = None;
+                String::new()
+            }
+        }
+    }
+
+    /// Reads the model file of the unconditional network trained beside the loaded one
+    /// (after [`TextWriter::load`]); returns why not ('' when it can).
+    pub fn load_blind(&mut self, json: &str) -> String {
+        match Saved::from_json(json) {
+            Err(e) => format!("The unconditional model's file cannot be read: {e}."),
+            Ok(s) if s.model.net.shape.window.is_some() => {
+                "That file is a synthesis model, not an unconditional one.".into()
+            }
+            Ok(s) if self.model.as_ref().is_none_or(|m| m.1 != s.scale) => {
+                "The unconditional model was not trained beside the loaded one.".into()
+            }
+            Ok(s) => {
+                self.blind = Some(s.model);
                 String::new()
             }
         }
@@ -89,8 +113,9 @@ impl TextWriter {
     /// the run's spec has a window); false when it has none yet.
     pub fn adopt(&mut self, viewer: &HandViewer) -> bool {
         match viewer.synthesis() {
-            Some((m, scale, step)) => {
+            Some((m, blind, scale, step)) => {
                 self.model = Some((m, scale, format!("your model at step {step}")));
+                self.blind = Some(blind);
                 true
             }
             None => false,
@@ -165,15 +190,14 @@ impl TextWriter {
                 encode(prime_text).unwrap_or_default(),
             ))
         };
+        let (bias, temp) = (bias.clamp(0.0, 10.0), temp.clamp(0.05, 3.0));
         let mut rng = Rng::new(seed as u64, stream::STROKE_WRITE);
         let p = prime.as_ref().map(|(m, t)| Prime { moves: m, text: t });
-        let written = model.write_text(
-            &symbols,
-            p,
-            bias.clamp(0.0, 10.0),
-            temp.clamp(0.05, 3.0),
-            &mut rng,
-        );
+        let written = model.write_text(&symbols, p, bias, temp, &mut rng);
+        let blind = self.blind.as_ref().map_or(vec![], |b| {
+            let mut rng = Rng::new(seed as u64, stream::STROKE_WRITE);
+            scale.denormalise(&b.write(&[], written.moves.len(), bias, temp, &mut rng))
+        });
         let mut read = prime
             .as_ref()
             .map(|p| decode(&p.1) + " ")
@@ -186,6 +210,7 @@ impl TextWriter {
             prime: if prime.is_some() { pad } else { vec![] },
             scale: *scale,
             by: by.clone(),
+            blind,
         });
         self.shown = 0;
         String::new()
@@ -318,6 +343,34 @@ impl TextWriter {
             ..whole
         };
         on_canvas(canvas, None, |root| draw_writing(root, &[panel], 1, theme))
+    }
+
+    /// Draws what the unconditional network wrote with the same draws, as far as the line
+    /// is shown (empty without that network).
+    pub fn draw_blind(&self, canvas: HtmlCanvasElement) -> Result<(), JsValue> {
+        let theme = self.theme();
+        let dims = (canvas.width(), canvas.height());
+        let empty = Vec::new();
+        let blind = self.line.as_ref().map_or(&empty, |l| &l.blind);
+        let mut whole = Writing {
+            caption: String::new(),
+            strokes: points(blind, [0.0, 0.0]),
+            prompt: vec![],
+            pens: vec![],
+            tip: None,
+            view: None,
+        };
+        whole.view = Some(fitted(&whole, dims));
+        let panel = Writing {
+            strokes: points(&blind[..self.shown.min(blind.len())], [0.0, 0.0]),
+            ..whole
+        };
+        on_canvas(canvas, None, |root| draw_writing(root, &[panel], 1, theme))
+    }
+
+    /// An unconditional network writes beside the synthesis one.
+    pub fn has_blind(&self) -> bool {
+        self.blind.is_some()
     }
 
     /// Draws the alignment: φ over the text read at each move shown, and the window's

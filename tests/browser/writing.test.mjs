@@ -38,6 +38,7 @@ test('on arrival the shipped model writes the text, bit for bit as mdn strokes w
   assert.match(await page.textContent('#hw-line-note'), /Written by the model shipped with the page in \d+ pen moves .*passed the last character/);
   assert.ok((await ink(page, 'hw-line')).black > 300, 'the line is drawn');
   assert.ok((await ink(page, 'hw-align')).any > 1000, 'the alignment is drawn');
+  assert.ok((await ink(page, 'hw-blind')).black > 300, 'the unconditional model writes beside it');
   // Scrub to a move: the marked letter is the one φ weighs most there.
   const n = want.moves.length;
   for (const at of [0, Math.floor(n / 2), n - 1]) {

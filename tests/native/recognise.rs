@@ -209,3 +209,25 @@ fn the_shipped_model_is_reproducible_from_its_spec() {
     // The file's normalisation is the spec's data's.
     assert_eq!(run.data.scale, saved.scale);
 }
+
+/// The unconditional model shipped beside the writer comes from the same run
+/// (`--save-unconditional`): the writer's spec without its window, the same normalisation,
+/// a network of the same size without a window.
+#[test]
+fn the_shipped_unconditional_model_is_the_writers_companion() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/www/models/unconditional.json");
+    let text = std::fs::read_to_string(path).expect("the unconditional model");
+    let blind = Saved::from_json(&text).expect("a model file");
+    let writer = shipped();
+    assert!(blind.model.net.shape.window.is_none());
+    assert_eq!(blind.scale, writer.scale, "trained on the same lines");
+    let plain = mdn_playground::strokes::train::StrokeSpec {
+        window: 0,
+        ..writer.spec.clone()
+    };
+    assert_eq!(blind.spec, plain);
+    assert_eq!(
+        (blind.model.net.shape.hidden, blind.model.m),
+        (writer.model.net.shape.hidden, writer.model.m)
+    );
+}

@@ -106,7 +106,27 @@ fn the_cli_writes_a_text_until_the_window_has_passed_it() {
     let model = dir.join("w.json");
     let m = model.to_str().unwrap();
     let spec = "data=lines&window=3&n=60&hidden=16&steps=60&batch=8";
-    let out = crate::run::mdn(&["strokes", "train", spec, "--save", m, "--every", "20"]).ok();
+    let blind = dir.join("u.json");
+    let u = blind.to_str().unwrap();
+    let args = ["strokes", "train", spec, "--save", m, "--every", "20"];
+    let out = crate::run::mdn(&[&args[..], &["--save-unconditional", u][..]].concat()).ok();
+    // The unconditional model trained beside it: no window, the same normalisation.
+    let (w, b) = (
+        mdn_playground::strokes::file::Saved::from_json(&std::fs::read_to_string(&model).unwrap())
+            .unwrap(),
+        mdn_playground::strokes::file::Saved::from_json(&std::fs::read_to_string(&blind).unwrap())
+            .unwrap(),
+    );
+    assert!(w.model.net.shape.window.is_some() && b.model.net.shape.window.is_none());
+    assert_eq!(w.scale, b.scale);
+    let plain = crate::run::mdn(&[
+        "strokes",
+        "train",
+        "n=20&hidden=4&steps=1",
+        "--save-unconditional",
+        u,
+    ]);
+    assert_eq!(plain.code, 2, "{}", plain.stderr);
     // Report lines at steps 20 and 40, then the final line; the file holds the weights'
     // fingerprint after the first steps.
     let steps: Vec<u64> = out

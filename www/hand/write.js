@@ -7,14 +7,17 @@ import { H, $ } from './state.js';
 import { E } from '../engine.js';
 import { sizeCanvas } from '../canvas.js';
 
-/** The model shipped with the page (trained by `mdn strokes train` from its spec). */
+/** The model shipped with the page (trained by `mdn strokes train` from its spec), and
+ * the unconditional one trained beside it. */
 const SHIPPED = new URL('../models/synthesis.json', import.meta.url);
+const SHIPPED_BLIND = new URL('../models/unconditional.json', import.meta.url);
 /** The first line's draws: the seed of each later "Write it" is one more. */
 const FIRST_SEED = 2;
 
 const T = {
   writer: null,
   shipped: null, // the shipped model file's text, once loaded
+  blind: null, // the unconditional model file's text, once loaded
   seed: FIRST_SEED,
   lastSeed: FIRST_SEED,
   shown: 0,
@@ -39,11 +42,12 @@ function showLetters() {
 function draw() {
   T.due = false;
   if (!T.writer) return;
-  for (const c of [$('hw-line'), $('hw-align')]) sizeCanvas(c);
+  for (const c of [$('hw-line'), $('hw-align'), $('hw-blind')]) sizeCanvas(c);
   T.writer.dark = H.dark;
   T.writer.ellipses = $('hw-ellipses').checked;
   T.writer.draw_line($('hw-line'));
   T.writer.draw_alignment($('hw-align'));
+  T.writer.draw_blind($('hw-blind'));
   showLetters();
 }
 
@@ -104,9 +108,23 @@ function choose() {
     T.writtenAt = H.step;
   } else if (T.shipped) {
     $('hw-by').value = 'shipped';
-    T.writer.load(T.shipped, 'the model shipped with the page');
+    loadShipped();
     T.writtenAt = -1;
   }
+}
+
+/** Writes with the shipped models from now on; returns why not ('' when it can). */
+function loadShipped() {
+  const why = T.writer.load(T.shipped, 'the model shipped with the page');
+  if (!why && T.blind) T.writer.load_blind(T.blind);
+  return why;
+}
+
+/** A file beside the page, as text (throws when it cannot be had). */
+async function fetchText(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+  return r.text();
 }
 
 /** After each training snapshot: "your model" can be chosen once the run has a window,
@@ -160,14 +178,12 @@ export async function startWriter() {
   window.addEventListener('resize', redrawText);
   $('hw-line-note').textContent = 'Loading the model shipped with the page…';
   try {
-    const r = await fetch(SHIPPED);
-    if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
-    T.shipped = await r.text();
+    [T.shipped, T.blind] = await Promise.all([fetchText(SHIPPED), fetchText(SHIPPED_BLIND).catch(() => null)]);
   } catch (e) {
     $('hw-line-note').textContent = `The shipped model could not be loaded (${e.message}): train your own below.`;
     return;
   }
-  const why = T.writer.load(T.shipped, 'the model shipped with the page');
+  const why = loadShipped();
   if (why) {
     $('hw-line-note').textContent = why;
     return;

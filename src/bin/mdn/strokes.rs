@@ -14,7 +14,8 @@ use std::time::Instant;
 
 pub const USAGE: &str = "\
 usage:
-  mdn strokes train [SPEC] [--save FILE] [--from FILE] [--every N] [--threads N]
+  mdn strokes train [SPEC] [--save FILE] [--save-unconditional FILE] [--from FILE]
+                    [--every N] [--threads N]
       Train the handwriting MDN SPEC (keys: mdn strokes keys) on the built-in Hershey
       words (data=lines: lines of text), with its two baselines on the same batches: the
       same LSTM with one component (with window=K, the synthesis network: the same LSTM
@@ -22,6 +23,9 @@ usage:
       line every N steps (default steps/10) and a final line with each model's
       validation NLL per pen move (normalised units, and font units), steps per second.
       --save FILE   the LSTM-MDN as a model file (JSON)
+      --save-unconditional FILE
+                    with window=K, the unconditional LSTM-MDN trained beside it (its
+                    file's spec is the run's with window=0)
       --from FILE   start the LSTM-MDN from this model file's weights (fine-tuning; the
                     spec's shape must be the file's), the data read in the file's
                     normalisation: what the page's \"from the shipped model\" does
@@ -143,7 +147,11 @@ struct Final {
 }
 
 fn train(args: &[String]) -> Result<(), Fail> {
-    let (pos, opts) = options_and_flags(args, &["save", "from", "every", "threads"], &[])?;
+    let (pos, opts) = options_and_flags(
+        args,
+        &["save", "save-unconditional", "from", "every", "threads"],
+        &[],
+    )?;
     let spec = spec_of(&pos)?;
     let threads = threads_opt(&opts)?;
     let every = whole_in(
@@ -153,7 +161,13 @@ fn train(args: &[String]) -> Result<(), Fail> {
         (spec.steps as u64 / 10).max(1),
     )? as usize;
     let save = opt(&opts, "save");
-    if let Some(path) = save {
+    let blind = opt(&opts, "save-unconditional");
+    if blind.is_some() && spec.window == 0 {
+        return fail(
+            "--save-unconditional saves the model without a window of a spec with window=K",
+        );
+    }
+    for path in save.iter().chain(&blind) {
         check_writable(path, "the model")?;
     }
     let mut run = StrokeRun::new(&spec);
@@ -217,17 +231,34 @@ fn train(args: &[String]) -> Result<(), Fail> {
             / run.data.train.len().max(1) as f64,
     })?;
     if let Some(path) = save {
-        let saved = Saved {
-            spec: spec.clone(),
-            scale: run.data.scale,
-            model: run.model(Variant::Lstm).clone(),
-            precision: Precision::F32,
-            early,
+        write_model(path, &spec, &run, Variant::Lstm, early)?;
+    }
+    if let Some(path) = blind {
+        let plain = StrokeSpec {
+            window: 0,
+            ..spec.clone()
         };
-        std::fs::write(path, saved.to_json())
-            .map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
+        write_model(path, &plain, &run, Variant::Unconditional, None)?;
     }
     Ok(())
+}
+
+/// One of the run's models as a model file at `path`, with `spec` as its spec.
+fn write_model(
+    path: &str,
+    spec: &StrokeSpec,
+    run: &StrokeRun,
+    which: Variant,
+    early: Option<Early>,
+) -> Result<(), Fail> {
+    let saved = Saved {
+        spec: spec.clone(),
+        scale: run.data.scale,
+        model: run.model(which).clone(),
+        precision: Precision::F32,
+        early,
+    };
+    std::fs::write(path, saved.to_json()).map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))
 }
 
 #[derive(Serialize)]
@@ -249,9 +280,7 @@ fn sample(args: &[String]) -> Result<(), Fail> {
     let Some(path) = opt(&opts, "model") else {
         return fail("mdn strokes sample needs --model FILE");
     };
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {path}: {e}"), 1))?;
-    let saved = Saved::from_json(&text).map_err(|e| Fail(format!("{path}: {e}"), 2))?;
+    let saved = crate::writing::load(path)?;
     let biases: Vec<f64> = match opt(&opts, "bias") {
         None => vec![0.0, 1.0, 3.0],
         Some(v) => v
