@@ -421,7 +421,6 @@ fn a_stroke_model_whose_outputs_overflow_is_refused() {
 /// computing as words end; two layers with skip connections, rows that do not fill a tile.
 #[test]
 fn the_f32_engine_agrees_with_the_f64_engine() {
-    use mdn_playground::strokes::batch::{chunk, Grad, Weights, Work};
     let mut rng = Rng::new(11, 0);
     let model = PenModel::new(20, 2, true, 3, 1e-3, &mut rng);
     let mut seqs: Vec<Vec<Move>> = (0..37)
@@ -429,21 +428,37 @@ fn the_f32_engine_agrees_with_the_f64_engine() {
         .collect();
     seqs.sort_by_key(|s| std::cmp::Reverse(s.len()));
     let refs: Vec<&[Move]> = seqs.iter().map(|s| s.as_slice()).collect();
-    let (loss64, grad64) = model.loss_and_grad(&refs, Clip::GRAVES);
+    let f64s = model.loss_and_grad(&refs, Clip::GRAVES);
+    f32_engine_agrees(&model, &refs, &[], f64s);
+}
+
+/// The f32 engine's loss and gradient on `words` (with `texts`, or none), in chunks of 16
+/// lanes, against the f64 network's `(loss, gradient)`: within 1e-4 of the loss and
+/// 2e-4 of the largest derivative.
+pub fn f32_engine_agrees(
+    model: &PenModel,
+    words: &[&[Move]],
+    texts: &[&[u16]],
+    (loss64, grad64): (f64, Vec<f64>),
+) {
+    use mdn_playground::strokes::batch::{chunk, Grad, Weights, Work};
     let params: Vec<f32> = model.net.params.iter().map(|&p| p as f32).collect();
     let w = Weights::new(model.net.shape, &params);
-    let head = HeadSpec::<f32>::new(3, 1e-3);
-    let scale = 1.0 / refs.iter().map(|s| s.len()).sum::<usize>() as f64;
+    let head = HeadSpec::<f32>::new(model.m, model.sigma_min);
+    let scale = 1.0 / words.iter().map(|s| s.len()).sum::<usize>() as f64;
     let mut grad32 = vec![0.0f32; params.len()];
     let mut work = Work::default();
     let mut total = 0.0;
-    for c in refs.chunks(16) {
+    for (i, c) in words.chunks(16).enumerate() {
         let g = Grad {
             scale: scale as f32,
             clip: Clip::GRAVES,
             out: &mut grad32,
         };
-        total += chunk(&w, &head, c, &[], &mut work, Some(g));
+        let t = texts
+            .get(16 * i..(16 * i + c.len()).min(texts.len()))
+            .unwrap_or(&[]);
+        total += chunk(&w, &head, c, t, &mut work, Some(g));
     }
     let loss32 = total * scale;
     assert!(

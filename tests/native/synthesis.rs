@@ -142,7 +142,6 @@ fn the_engine_writes_as_the_pen_does() {
 
 #[test]
 fn the_f32_synthesis_engine_agrees_with_the_f64_engine() {
-    use mdn_playground::strokes::batch::{chunk, Grad, Weights, Work};
     let mut rng = Rng::new(9, 0);
     let model = PenModel::writer(20, 2, true, window(Advance::Exp), 3, 1e-3, &mut rng);
     let lens: Vec<usize> = (0..37).map(|i| 3 + (i * 7) % 29).collect();
@@ -152,32 +151,6 @@ fn the_f32_synthesis_engine_agrees_with_the_f64_engine() {
     moves = order.iter().map(|&i| moves[i].clone()).collect();
     texts = order.iter().map(|&i| texts[i].clone()).collect();
     let (m, t) = (refs(&moves), refs(&texts));
-    let (loss64, grad64) = model.loss_and_grad_on(&m, &t, Clip::GRAVES);
-    let params: Vec<f32> = model.net.params.iter().map(|&p| p as f32).collect();
-    let w = Weights::new(model.net.shape, &params);
-    let head = HeadSpec::<f32>::new(3, 1e-3);
-    let scale = 1.0 / lens.iter().sum::<usize>() as f64;
-    let mut grad32 = vec![0.0f32; params.len()];
-    let mut work = Work::default();
-    let mut total = 0.0;
-    for (c, tc) in m.chunks(16).zip(t.chunks(16)) {
-        let g = Grad {
-            scale: scale as f32,
-            clip: Clip::GRAVES,
-            out: &mut grad32,
-        };
-        total += chunk(&w, &head, c, tc, &mut work, Some(g));
-    }
-    let loss32 = total * scale;
-    assert!(
-        (loss32 - loss64).abs() < 1e-4 * loss64.abs().max(1.0),
-        "{loss32} vs {loss64}"
-    );
-    let top = grad64.iter().fold(0.0f64, |a, g| a.max(g.abs()));
-    for (i, (a, b)) in grad32.iter().zip(&grad64).enumerate() {
-        assert!(
-            (*a as f64 - b).abs() <= 2e-4 * top,
-            "parameter {i}: f32 {a} against f64 {b} (largest {top})"
-        );
-    }
+    let f64s = model.loss_and_grad_on(&m, &t, Clip::GRAVES);
+    crate::strokes::f32_engine_agrees(&model, &m, &t, f64s);
 }
