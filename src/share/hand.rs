@@ -11,6 +11,8 @@ use crate::strokes::write::MAX_TEXT;
 pub const DEFAULT_TEXT: &str = "Mixture density";
 /// The bias the page writes with when the link names none.
 pub const DEFAULT_BIAS: f64 = 1.0;
+/// The draws (seed) of the text written first when the link names none.
+pub const DEFAULT_DRAW: u64 = 2;
 
 /// The page's keys, in the order links write them (after the experiment's).
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +23,8 @@ pub struct HandPage {
     pub text: String,
     /// Graves' bias b of the text written (0 to 4).
     pub bias: f64,
+    /// The seed of the random draws it was written with.
+    pub draw: u64,
 }
 
 impl Default for HandPage {
@@ -29,6 +33,7 @@ impl Default for HandPage {
             embed: false,
             text: DEFAULT_TEXT.into(),
             bias: DEFAULT_BIAS,
+            draw: DEFAULT_DRAW,
         }
     }
 }
@@ -86,6 +91,25 @@ pub const PAGE_KEYS: &[Key<HandPage>] = &[
         set: |p, v| {
             if let Value::Float(b) = v {
                 p.bias = b
+            }
+        },
+    },
+    Key {
+        name: "draw",
+        label: "",
+        kind: Kind::Int(0, u32::MAX as u64),
+        meaning:
+            "the seed of the random draws the text was written with (the same link, the same line)",
+        get: |p| {
+            if p.draw == DEFAULT_DRAW {
+                Value::Absent
+            } else {
+                Value::Int(p.draw)
+            }
+        },
+        set: |p, v| {
+            if let Value::Int(d) = v {
+                p.draw = d
             }
         },
     },

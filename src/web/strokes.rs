@@ -260,13 +260,21 @@ impl HandViewer {
         self.page.bias
     }
 
-    /// Keeps the text written and its bias in the link (`text`, `bias`: read and clamped
-    /// as from a link); returns the new link.
-    pub fn set_text(&mut self, text: &str, bias: f64) -> String {
+    /// The seed of the draws the text is written with first (`draw`).
+    pub fn first_draw(&self) -> u32 {
+        self.page.draw as u32
+    }
+
+    /// Keeps the text written, its bias and its draws in the link (`text`, `bias`,
+    /// `draw`: read and clamped as from a link); returns the new link.
+    pub fn set_text(&mut self, text: &str, bias: f64, draw: u32) -> String {
         let e = crate::config::keys::percent_encode;
-        let (_, page, _) = crate::share::hand::parse(&format!("text={}&bias={bias}", e(text)));
-        self.page.text = page.text;
-        self.page.bias = page.bias;
+        let query = format!("text={}&bias={bias}&draw={draw}", e(text));
+        let (_, page, _) = crate::share::hand::parse(&query);
+        self.page = crate::share::hand::HandPage {
+            embed: self.page.embed,
+            ..page
+        };
         self.link()
     }
 

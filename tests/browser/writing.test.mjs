@@ -52,8 +52,15 @@ test('on arrival the shipped model writes the text, bit for bit as mdn strokes w
   await page.fill('#hw-text', 'Hello world');
   await page.click('#hw-say');
   await written(page);
-  assert.deepEqual((await page.evaluate(() => window.mdnHand.textLine())).moves, cli('Hello world', 1, 3).moves.flat());
-  assert.match(page.url(), /[#&]text=Hello%20world(&|$)/);
+  const hello = (await page.evaluate(() => window.mdnHand.textLine())).moves;
+  assert.deepEqual(hello, cli('Hello world', 1, 3).moves.flat());
+  assert.match(page.url(), /[#&]text=Hello%20world&draw=3(&|$)/);
+  // The link reproduces the line: the same text, bias and draws.
+  const shared = await page.context().newPage();
+  await shared.goto(page.url());
+  await written(shared);
+  assert.deepEqual((await shared.evaluate(() => window.mdnHand.textLine())).moves, hello);
+  await shared.close();
   assert.deepEqual(await axe(page), []);
   await page.screenshot({ path: screenshotPath('writing-1280.png') });
   assert.deepEqual(log.errors, []);

@@ -248,15 +248,22 @@ fn the_cli_writes_a_text_until_the_window_has_passed_it() {
 #[test]
 fn the_handwriting_page_link_reads_its_own_keys_and_passes_the_rest_to_the_spec() {
     use mdn_playground::share::hand::{link, parse, DEFAULT_TEXT};
-    let (spec, page, issues) = parse("#data=lines&window=10&embed=1&text=Hello%20world&bias=2");
+    let (spec, page, issues) =
+        parse("#data=lines&window=10&embed=1&text=Hello%20world&bias=2&draw=7");
     assert!(issues.is_empty(), "{issues:?}");
     assert_eq!(
-        (spec.window, page.embed, page.text.as_str(), page.bias),
-        (10, true, "Hello world", 2.0)
+        (
+            spec.window,
+            page.embed,
+            page.text.as_str(),
+            page.bias,
+            page.draw
+        ),
+        (10, true, "Hello world", 2.0, 7)
     );
     let again = link(&spec, &page);
     assert!(
-        again.ends_with("&embed=1&text=Hello%20world&bias=2"),
+        again.ends_with("&embed=1&text=Hello%20world&bias=2&draw=7"),
         "{again}"
     );
     assert_eq!(parse(&again), (spec, page, vec![]));

@@ -11,15 +11,13 @@ import { sizeCanvas } from '../canvas.js';
  * the unconditional one trained beside it. */
 const SHIPPED = new URL('../models/synthesis.json', import.meta.url);
 const SHIPPED_BLIND = new URL('../models/unconditional.json', import.meta.url);
-/** The first line's draws: the seed of each later "Write it" is one more. */
-const FIRST_SEED = 2;
 
 const T = {
   writer: null,
   shipped: null, // the shipped model file's text, once loaded
   blind: null, // the unconditional model file's text, once loaded
-  seed: FIRST_SEED,
-  lastSeed: FIRST_SEED,
+  seed: 0, // the next line's draws (the link's `draw` first, then one more each time)
+  lastSeed: 0,
   shown: 0,
   revealing: false,
   run: 0, // the reveal under way (see reveal)
@@ -96,9 +94,10 @@ function writeWith(seed, animate) {
 }
 
 function say() {
-  writeWith(T.seed++, true);
+  const seed = T.seed++;
+  writeWith(seed, true);
   if ($('hw-line').dataset.written === 'yes') {
-    history.replaceState(null, '', '#' + H.viewer.set_text($('hw-text').value, Number($('hw-bias').value)));
+    history.replaceState(null, '', '#' + H.viewer.set_text($('hw-text').value, Number($('hw-bias').value), seed));
   }
 }
 
@@ -188,7 +187,7 @@ export async function startWriter() {
     $('hw-line-note').textContent = why;
     return;
   }
-  T.seed = FIRST_SEED;
+  T.seed = H.viewer.first_draw();
   say();
 }
 
