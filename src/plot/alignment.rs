@@ -33,7 +33,7 @@ pub fn draw_alignment<DB: DrawingBackend>(
     let (steps, u) = (a.steps.max(a.phi.len()).max(1), a.text.len().max(1));
     let font = light_chart_style(1.0).color(&t.ink());
     // As many character labels as fit one above the other (about 11 pixels each).
-    let label_rows = (root.dim_in_pixel().1.saturating_sub(40) / 11).max(2) as usize;
+    let label_rows = (root.dim_in_pixel().1.saturating_sub(40) / 11).max(1) as usize;
     let text = a.text;
     let mut chart = ChartBuilder::on(root)
         .margin(8)
