@@ -187,19 +187,37 @@ impl<T> Key<T> {
         format_value(&self.kind, &(self.get)(t))
     }
 
-    /// The key's value in `t` as a form shows it: as written, a choice left out of the
-    /// link as its first (default) name, anything else left out as empty.
-    pub fn shown(&self, t: &T) -> String {
-        self.text(t).unwrap_or_else(|| match self.kind {
-            Kind::Choice(names) => names[0].into(),
-            _ => String::new(),
+    /// The key's value in `t` as a form and the documentation show it: as written, or
+    /// for a key left out of the link, the value that stands for "none" (a flag's 0, a
+    /// whole number's least, a choice's first name); `None` for other kinds left out.
+    pub fn shown_value(&self, t: &T) -> Option<String> {
+        self.text(t).or_else(|| match self.kind {
+            Kind::Flag => Some("0".into()),
+            Kind::Int(lo, _) => Some(lo.to_string()),
+            Kind::Choice(names) => Some(names[0].into()),
+            _ => None,
         })
+    }
+
+    /// [`Key::shown_value`], empty for a value left out that has no "none".
+    pub fn shown(&self, t: &T) -> String {
+        self.shown_value(t).unwrap_or_default()
     }
 }
 
 /// `key=value` pairs of every key that has a value, in the table's order, joined by `&`.
 pub fn format<T>(keys: &[Key<T>], t: &T) -> String {
     keys.iter()
+        .filter_map(|k| Some(format!("{}={}", k.name, k.text(t)?)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// [`format`] of the keys whose value in `t` differs from theirs in `default`: the form
+/// of the page's own keys, which a link carries only when they are changed.
+pub fn format_changed<T>(keys: &[Key<T>], t: &T, default: &T) -> String {
+    keys.iter()
+        .filter(|k| (k.get)(t) != (k.get)(default))
         .filter_map(|k| Some(format!("{}={}", k.name, k.text(t)?)))
         .collect::<Vec<_>>()
         .join("&")
@@ -589,14 +607,7 @@ pub fn docs<T>(keys: &[Key<T>], defaults: &T) -> Vec<[String; 4]> {
             [
                 k.name.to_string(),
                 k.kind.accepts(),
-                k.text(defaults).unwrap_or_else(|| match k.kind {
-                    // Not written when at the default, which is the lowest value (a
-                    // choice's first name).
-                    Kind::Flag => "0".into(),
-                    Kind::Int(lo, _) => lo.to_string(),
-                    Kind::Choice(names) => names[0].into(),
-                    _ => "(none)".into(),
-                }),
+                k.shown_value(defaults).unwrap_or_else(|| "(none)".into()),
                 k.meaning.to_string(),
             ]
         })

@@ -38,19 +38,14 @@ impl Default for HandPage {
     }
 }
 
+/// The page's keys; a link carries those that differ from [`HandPage::default`].
 pub const PAGE_KEYS: &[Key<HandPage>] = &[
     Key {
         name: "embed",
         label: "",
         kind: Kind::Flag,
         meaning: "the page for an iframe: the text writer alone, fitted to its frame",
-        get: |p| {
-            if p.embed {
-                Value::Flag(true)
-            } else {
-                Value::Absent
-            }
-        },
+        get: |p| Value::Flag(p.embed),
         set: |p, v| {
             if let Value::Flag(b) = v {
                 p.embed = b
@@ -63,13 +58,7 @@ pub const PAGE_KEYS: &[Key<HandPage>] = &[
         kind: Kind::Text(MAX_TEXT),
         meaning:
             "the text the synthesis network writes first (letters, digits, spaces and . , ' ! ? -)",
-        get: |p| {
-            if p.text == DEFAULT_TEXT {
-                Value::Absent
-            } else {
-                Value::Text(p.text.clone())
-            }
-        },
+        get: |p| Value::Text(p.text.clone()),
         set: |p, v| {
             if let Value::Text(t) = v {
                 p.text = t
@@ -81,13 +70,7 @@ pub const PAGE_KEYS: &[Key<HandPage>] = &[
         label: "",
         kind: Kind::Float(0.0, 4.0),
         meaning: "Graves' bias b of the text written first",
-        get: |p| {
-            if p.bias == DEFAULT_BIAS {
-                Value::Absent
-            } else {
-                Value::Float(p.bias)
-            }
-        },
+        get: |p| Value::Float(p.bias),
         set: |p, v| {
             if let Value::Float(b) = v {
                 p.bias = b
@@ -100,13 +83,7 @@ pub const PAGE_KEYS: &[Key<HandPage>] = &[
         kind: Kind::Int(0, u32::MAX as u64),
         meaning:
             "the seed of the random draws the text was written with (the same link, the same line)",
-        get: |p| {
-            if p.draw == DEFAULT_DRAW {
-                Value::Absent
-            } else {
-                Value::Int(p.draw)
-            }
-        },
+        get: |p| Value::Int(p.draw),
         set: |p, v| {
             if let Value::Int(d) = v {
                 p.draw = d
@@ -162,7 +139,7 @@ pub fn parse(text: &str) -> (StrokeSpec, HandPage, Vec<Issue>) {
 /// defaults.
 pub fn link(spec: &StrokeSpec, page: &HandPage) -> String {
     let mut out = spec.link();
-    let own = keys::format(PAGE_KEYS, page);
+    let own = keys::format_changed(PAGE_KEYS, page, &HandPage::default());
     if !own.is_empty() {
         out.push('&');
         out.push_str(&own);

@@ -562,17 +562,10 @@ impl Link {
     /// and with `page`, the page keys that are set.
     pub fn format(&self, page: bool) -> String {
         let mut out = self.spec.format();
-        let d = View::default();
-        for k in VIEW_KEYS {
-            let v = (k.get)(self);
-            let same = v
-                == (k.get)(&Link {
-                    view: d.clone(),
-                    ..Link::default()
-                });
-            if let (false, Some(t)) = (same, keys::format_value(&k.kind, &v)) {
-                out.push_str(&format!("&{}={}", k.name, t));
-            }
+        let view = keys::format_changed(VIEW_KEYS, self, &Link::default());
+        if !view.is_empty() {
+            out.push('&');
+            out.push_str(&view);
         }
         if page {
             let rest = keys::format(PAGE_KEYS, self);

@@ -21,6 +21,23 @@ pub const MOVES_PER_CHARACTER: usize = 40;
 /// The longest text written at once, in characters.
 pub const MAX_TEXT: usize = 120;
 
+/// Why `text` cannot be written (`None`: it can): nothing to write, more than
+/// [`MAX_TEXT`] characters, or characters the pen has no letters for.
+pub fn unwritable(text: &str) -> Option<String> {
+    let n = text.chars().count();
+    if n == 0 {
+        return Some("Type something to write.".into());
+    }
+    if n > MAX_TEXT {
+        return Some(format!(
+            "{n} characters: the pen writes at most {MAX_TEXT} at once."
+        ));
+    }
+    super::alphabet::encode(text)
+        .err()
+        .map(|e| format!("The pen {e}."))
+}
+
 /// A line the network reads before it writes: its moves (normalised) and its text.
 #[derive(Clone, Copy, Debug)]
 pub struct Prime<'a> {

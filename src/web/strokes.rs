@@ -5,7 +5,6 @@
 
 use super::{deadline, js_err, on_canvas, to_js};
 use crate::base::rng::{stream, Rng};
-use crate::config::keys::Kind;
 use crate::plot::strokes::{draw_hand_losses, draw_writing, HandLosses, Writing};
 use crate::plot::Theme;
 use crate::share::hand::HandPage;
@@ -288,14 +287,9 @@ impl HandViewer {
             .iter()
             .filter(|k| k.name != "drawn" && k.name != "said")
             .map(|k| {
-                let shown = match (k.shown(&self.spec), &k.kind) {
-                    // An absent number is its least, which means none (window).
-                    (v, Kind::Int(lo, _)) if v.is_empty() => lo.to_string(),
-                    (v, _) => v,
-                };
                 (
                     k.name.to_string(),
-                    shown,
+                    k.shown(&self.spec),
                     k.kind.accepts(),
                     k.meaning.to_string(),
                 )
@@ -395,15 +389,22 @@ impl HandViewer {
     }
 
     /// Keeps the pad's word among the drawn words with what it says (`said`: its
-    /// transcript, or empty); returns the new link (its `drawn` and `said` keys), or an
-    /// empty string when the pad is empty, the transcript has characters the pen cannot
-    /// write, or the link would be too long.
+    /// transcript, or empty; the link has the new `drawn` and `said` keys); returns why
+    /// nothing was kept ('' when it was): an empty pad, a transcript the pen cannot write,
+    /// too many words, or a link that would be too long.
     pub fn keep_word(&mut self, said: &str) -> String {
         let said = said.trim();
-        let writable = said.chars().count() <= crate::strokes::write::MAX_TEXT
-            && crate::strokes::alphabet::encode(said).is_ok();
-        if self.pad.is_empty() || self.words.len() >= drawn::MAX_WORDS || !writable {
-            return String::new();
+        if self.pad.is_empty() {
+            return "Draw a word first.".into();
+        }
+        if let Some(why) = (!said.is_empty())
+            .then(|| crate::strokes::write::unwritable(said))
+            .flatten()
+        {
+            return why;
+        }
+        if self.words.len() >= drawn::MAX_WORDS {
+            return format!("{} words are the most a link keeps.", drawn::MAX_WORDS);
         }
         let mut words = self.words.clone();
         words.push(self.pad.clone());
@@ -412,14 +413,14 @@ impl HandViewer {
         told.push(said.to_string());
         let told = drawn::encode_said(&told);
         if text.len() + told.len() > crate::data::userdata::LINK_LIMIT {
-            return String::new();
+            return "The words would no longer fit in the link.".into();
         }
         self.words = words;
         self.spec.drawn = text;
         self.spec.said = told;
         self.pad.clear();
         self.forget_writing();
-        self.link()
+        String::new()
     }
 
     /// The drawn words in link form (for localStorage).
@@ -441,28 +442,11 @@ impl HandViewer {
             .count()
     }
 
-    /// The keys that train on the drawn words (`data`, `drawn`, `said`) when a synthesis
-    /// network can: at least 2 words, each with what it says; else ''.
-    pub fn drawn_keys(&self) -> String {
+    /// A synthesis network can train on the drawn words: at least 2, each with what it
+    /// says.
+    pub fn tunes_on_drawn(&self) -> bool {
         let n = self.words.len();
-        if n < 2 || self.said_count() < n {
-            return String::new();
-        }
-        format!("data=drawn&{}", self.words_keys())
-    }
-
-    /// The keys that carry the drawn words and what they say (to keep them in a new
-    /// link); '' without words.
-    pub fn words_keys(&self) -> String {
-        let e = crate::config::keys::percent_encode;
-        let mut out = String::new();
-        if !self.spec.drawn.is_empty() {
-            out = format!("drawn={}", e(&self.spec.drawn));
-        }
-        if !self.spec.said.is_empty() {
-            out.push_str(&format!("&said={}", e(&self.spec.said)));
-        }
-        out
+        n >= 2 && self.said_count() == n
     }
 
     /// Writes on from the pad's word for at most `moves` moves with Graves' bias and a
@@ -703,6 +687,11 @@ impl HandViewer {
 }
 
 impl HandViewer {
+    /// The drawn words and what they say, as the link's `drawn` and `said` values.
+    pub(crate) fn words(&self) -> (String, String) {
+        (self.spec.drawn.clone(), self.spec.said.clone())
+    }
+
     /// The word on the pad (font units).
     pub(crate) fn pad_word(&self) -> Vec<Vec<[f64; 2]>> {
         self.pad.clone()

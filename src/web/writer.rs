@@ -15,10 +15,17 @@ use crate::strokes::alphabet::{decode, encode};
 use crate::strokes::data::{moves, points, positions, Scale};
 use crate::strokes::file::Saved;
 use crate::strokes::pen::Pen;
-use crate::strokes::write::{Prime, Written, MAX_TEXT};
+use crate::strokes::train::{StrokeData, StrokeSpec};
+use crate::strokes::write::{unwritable, Prime, Written};
 use crate::strokes::{Move, PenModel};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
+
+/// Fine-tuning from a saved writer: a smaller rate than training from scratch (Adam's
+/// first steps move every weight by about the rate, which at the spec's 0.005 undoes
+/// part of the model) and fewer steps.
+const TUNE_LR: f64 = 0.001;
+const TUNE_STEPS: usize = 300;
 
 /// How many moves behind the pen's tip still show their mixture (the rest would hide
 /// the line).
@@ -48,6 +55,8 @@ pub struct TextWriter {
     model: Option<(PenModel, Scale, String)>,
     /// The unconditional network of the same run, to write beside it without the text.
     blind: Option<PenModel>,
+    /// The spec of the model file loaded last (what "train your own" starts from).
+    file: Option<StrokeSpec>,
     line: Option<Line>,
     /// How many of the written moves are shown.
     shown: usize,
@@ -68,6 +77,7 @@ impl TextWriter {
         TextWriter {
             model: None,
             blind: None,
+            file: None,
             line: None,
             shown: 0,
             dark: false,
@@ -85,6 +95,7 @@ impl TextWriter {
             }
             Ok(s) => {
                 self.model = Some((s.model, s.scale, by.to_string()));
+                self.file = Some(s.spec);
                 self.blind = None;
                 String::new()
             }
@@ -122,17 +133,23 @@ impl TextWriter {
         }
     }
 
-    /// The spec a model file was trained with, with `changes` (keys of a link) in place
-    /// of its keys, as a link; '' when the file cannot be read.
-    pub fn file_spec(json: &str, changes: &str) -> String {
-        let Ok(s) = Saved::from_json(json) else {
+    /// The link of a run of one's own: the loaded file's spec, keeping `viewer`'s drawn
+    /// words; with `tune`, fine-tuning from the file (a smaller rate and fewer steps, on
+    /// the drawn words when [`HandViewer::tunes_on_drawn`]); '' before a file is loaded.
+    pub fn own_link(&self, viewer: &HandViewer, tune: bool) -> String {
+        let Some(file) = &self.file else {
             return String::new();
         };
-        let (spec, _) = crate::strokes::train::StrokeSpec::parse_lenient(&format!(
-            "{}&{changes}",
-            s.spec.link()
-        ));
-        spec.link()
+        let mut spec = file.clone();
+        (spec.drawn, spec.said) = viewer.words();
+        if tune {
+            (spec.lr, spec.steps) = (TUNE_LR, TUNE_STEPS);
+            if viewer.tunes_on_drawn() {
+                spec.data = StrokeData::Drawn;
+            }
+        }
+        // Read back as a link would be: clamped, with the drawn words' checks.
+        StrokeSpec::parse_lenient(&spec.link()).0.link()
     }
 
     /// A network is there to write with.
@@ -142,17 +159,7 @@ impl TextWriter {
 
     /// Why `text` cannot be written ('' when it can).
     pub fn check(text: &str) -> String {
-        let n = text.chars().count();
-        if n == 0 {
-            return "Type something to write.".into();
-        }
-        if n > MAX_TEXT {
-            return format!("{n} characters: the pen writes at most {MAX_TEXT} at once.");
-        }
-        match encode(text) {
-            Ok(_) => String::new(),
-            Err(e) => format!("The pen {e}."),
-        }
+        unwritable(text).unwrap_or_default()
     }
 
     /// Writes `text` with bias `bias`, temperature `temp` and the draws of `seed`; with

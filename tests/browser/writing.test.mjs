@@ -179,6 +179,8 @@ test('drawn words keep what they say (link and storage); the writer writes in yo
   await page.fill('#hw-said', 'on');
   await page.click('#hw-keep');
   assert.match(page.url(), /[#&]said=an%7Con(&|$)/);
+  await page.click('#hw-keep');
+  assert.match(await page.textContent('#hw-note'), /Nothing kept: Draw a word first/);
   assert.deepEqual(await page.evaluate(() => [localStorage.getItem('mdn-hand-said'), Boolean(localStorage.getItem('mdn-hand-drawn'))]), ['an|on', true]);
   assert.match(await page.textContent('#hw-words'), /2 drawn words kept, 2 of them with what they say/);
   // Fine-tune the shipped writer on them, in the worker.

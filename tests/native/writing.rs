@@ -288,6 +288,20 @@ fn the_handwriting_page_link_reads_its_own_keys_and_passes_the_rest_to_the_spec(
     assert!(said.iter().any(|s| s.contains("unknown key")), "{said:?}");
     // A text with nothing writable in it: the default.
     assert_eq!(parse("text=%E2%9C%93").1.text, DEFAULT_TEXT);
+    // A key given twice names the value in use, a default's too.
+    let (_, _, issues) = parse("bias=2&bias=1");
+    assert!(
+        issues.len() == 1 && issues[0].to_string().contains("using the last value, 1"),
+        "{issues:?}"
+    );
+
+    // What the text box and a kept word's transcript are checked by: one message each.
+    use mdn_playground::strokes::write::{unwritable, MAX_TEXT};
+    assert_eq!(unwritable("Hello, world!"), None);
+    assert!(unwritable("").is_some_and(|m| m.contains("Type something")));
+    let long = "a".repeat(MAX_TEXT + 1);
+    assert!(unwritable(&long).is_some_and(|m| m.contains("at most 120")));
+    assert!(unwritable("mañana").is_some_and(|m| m.contains("cannot write 'ñ'")));
 }
 
 #[test]
@@ -316,11 +330,21 @@ fn a_run_starts_from_a_saved_model_of_its_shape_only_before_its_first_step() {
     assert!(err.contains("before its first step"), "{err}");
 }
 
+/// Three drawn words of two strokes each, a little apart, in the link's form.
+fn three_drawn_words() -> String {
+    let word = |x: f64| {
+        vec![
+            vec![[x, 0.0], [x + 3.0, 4.0], [x + 6.0, 0.0]],
+            vec![[x + 8.0, 2.0], [x + 9.0, -3.0]],
+        ]
+    };
+    mdn_playground::strokes::drawn::encode(&[word(0.0), word(1.0), word(2.0)])
+}
+
 #[test]
 fn drawn_words_carry_what_they_say_and_then_train_a_writer() {
     use mdn_playground::strokes::drawn;
-    let word = |x: f64| vec![vec![[x, 0.0], [x + 3.0, 4.0], [x + 6.0, 0.0]]];
-    let words = drawn::encode(&[word(0.0), word(1.0), word(2.0)]);
+    let words = three_drawn_words();
     // Old links (no transcripts) keep their link; transcripts ride in `said`, in order.
     let (old, issues) = StrokeSpec::parse_lenient(&format!("data=drawn&drawn={words}"));
     assert!(
@@ -386,13 +410,7 @@ fn a_run_fine_tunes_a_saved_writer_on_drawn_words_read_in_its_normalisation() {
         StrokeSpec::parse("data=lines&window=3&n=20&hidden=6&m=2&batch=4&steps=3&seed=5").unwrap();
     let mut trained = StrokeRun::new(&lines);
     trained.train_step();
-    let word = |x: f64| {
-        vec![
-            vec![[x, 0.0], [x + 3.0, 4.0], [x + 6.0, 0.0]],
-            vec![[x + 8.0, 2.0], [x + 9.0, -3.0]],
-        ]
-    };
-    let words = mdn_playground::strokes::drawn::encode(&[word(0.0), word(1.0), word(2.0)]);
+    let words = three_drawn_words();
     let spec = StrokeSpec::parse(&format!(
         "data=drawn&drawn={words}&said=ab%7Cba%7Cab&window=3&n=20&hidden=6&m=2&batch=4&steps=3&seed=5"
     ))

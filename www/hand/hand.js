@@ -5,7 +5,7 @@ import { H, $ } from './state.js';
 import { E, loadEngine, wasmModule } from '../engine.js';
 import { MSG } from '../protocol.js';
 import { wirePad } from './pad.js';
-import { startWriter, afterSnapshot, writeWithYours, shippedModel, textDone, textLine } from './write.js';
+import { startWriter, afterSnapshot, writeWithYours, shippedModel, ownLink, textDone, textLine } from './write.js';
 import { sizeCanvas } from '../canvas.js';
 
 const STORE = 'mdn-hand-drawn';
@@ -152,15 +152,14 @@ function write() {
 
 function keep() {
   const said = $('hw-said').value.trim();
-  const bad = said ? E().TextWriter.check(said) : '';
-  const link = bad ? '' : H.viewer.keep_word(said);
-  if (!link) {
-    $('hw-note').textContent = bad ? `Nothing kept: ${bad}` : 'Nothing kept: draw a word first (at most 40 words, and they must fit in the link).';
+  const why = H.viewer.keep_word(said);
+  if (why) {
+    $('hw-note').textContent = `Nothing kept: ${why}`;
     return;
   }
   store(H.viewer.drawn());
   store(H.viewer.said(), STORE_SAID);
-  history.replaceState(null, '', '#' + link);
+  history.replaceState(null, '', '#' + H.viewer.link());
   $('hw-said').value = '';
   $('hw-note').textContent = said
     ? 'Kept with what it says. With two or more such words, fine-tune the shipped writer on them (“from the shipped model” above), or choose data = drawn.'
@@ -168,24 +167,18 @@ function keep() {
   redraw();
 }
 
-/** Fine-tuning from the shipped model: a smaller learning rate (Adam's first steps move
- * every weight by about the rate) and fewer steps. */
-const TUNE = 'lr=0.001&steps=300';
-
 /** Trains a writer of one's own with the shipped model's spec: from scratch, or (`tune`)
- * from the shipped model's weights (TUNE). */
+ * from the shipped model's weights (a smaller rate and fewer steps). */
 function trainOwn(tune) {
-  const model = shippedModel();
-  if (!model) {
+  const link = ownLink(tune);
+  if (!link) {
     $('hw-note').textContent = 'The shipped model has not loaded: its spec is not known yet.';
     return;
   }
-  const drawn = tune ? H.viewer.drawn_keys() : '';
-  const changes = [tune ? TUNE : '', drawn || H.viewer.words_keys()].filter(Boolean).join('&');
-  rebuild(`#${E().TextWriter.file_spec(model, changes)}`);
+  rebuild(`#${link}`);
   $('hw-note').textContent = !tune ? 'Training a writer from scratch on the built-in lines.'
-    : drawn ? 'Fine-tuning the shipped writer on your drawn words.' : 'Fine-tuning the shipped writer on the built-in lines (keep two or more drawn words with what they say to tune it on yours).';
-  if (tune) H.worker.postMessage({ type: MSG.HAND_START, gen: H.gen, model });
+    : H.viewer.tunes_on_drawn() ? 'Fine-tuning the shipped writer on your drawn words.' : 'Fine-tuning the shipped writer on the built-in lines (keep two or more drawn words with what they say to tune it on yours).';
+  if (tune) H.worker.postMessage({ type: MSG.HAND_START, gen: H.gen, model: shippedModel() });
   H.worker.postMessage({ type: MSG.PLAY, on: true });
   writeWithYours();
 }

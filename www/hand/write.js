@@ -152,6 +152,9 @@ export function writeWithYours() {
 /** The shipped model file's text (for fine-tuning), once loaded. */
 export const shippedModel = () => T.shipped;
 
+/** The link of a run of one's own from the shipped model's spec ('' before it has loaded). */
+export const ownLink = (tune) => T.writer?.own_link(H.viewer, tune) ?? '';
+
 export async function startWriter() {
   T.writer = new (E().TextWriter)();
   $('hw-text').value = H.viewer.first_text();
