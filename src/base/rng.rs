@@ -109,4 +109,10 @@ pub mod stream {
     pub const STROKE_WRITE: u64 = 44;
     /// Handwriting: the lines of text and their jitter.
     pub const STROKE_LINES: u64 = 45;
+
+    /// Stream `stream` of an ensemble's member `j`: the stream itself for member 0 (a
+    /// single run's bits), and for the others streams no single run draws from.
+    pub const fn member(stream: u64, j: u64) -> u64 {
+        stream + (j << 32)
+    }
 }

@@ -68,6 +68,11 @@ pub struct Spec {
     pub weight_decay: f64,
     /// `data=custom`: the points (carried in links as `pts=`, see [`crate::data::userdata`]).
     pub points: Option<UserData>,
+    /// Members of a deep ensemble (1: a single network): the same spec, each member's
+    /// initialisation and batches from streams of its own ([`crate::base::rng::stream::member`]).
+    pub ensemble: usize,
+    /// An interval of x with no training point (one-input data): the validation set keeps it.
+    pub gap: Option<(f64, f64)>,
 }
 
 impl Default for Spec {
@@ -98,6 +103,8 @@ impl Default for Spec {
             noise_y: 0.0,
             weight_decay: 0.0,
             points: None,
+            ensemble: 1,
+            gap: None,
         }
     }
 }
@@ -261,6 +268,39 @@ pub const KEYS: &[Key<Spec>] = &[
         "decoupled weight decay per step (× lr)",
         label = "weight decay"
     ),
+    // Both written only when set: every link from before ensembles keeps its text.
+    Key {
+        name: "ensemble",
+        label: "ensemble members",
+        kind: Kind::Int(1, ENSEMBLE_MAX as u64),
+        meaning: "deep ensemble: members trained from their own initialisation and batches, \
+                  predicting together as an even mixture (1: one network)",
+        get: |s| match s.ensemble {
+            1 => Value::Absent,
+            m => Value::Int(m as u64),
+        },
+        set: |s, v| {
+            if let Value::Int(m) = v {
+                s.ensemble = m as usize
+            }
+        },
+    },
+    Key {
+        name: "gap",
+        label: "gap in x",
+        kind: Kind::Numbers(2),
+        meaning: "from,to: no training point with x in this interval (one-input data; \
+                  the validation set keeps it)",
+        get: |s| match s.gap {
+            None => Value::Absent,
+            Some((a, b)) => Value::Numbers(vec![a, b]),
+        },
+        set: |s, v| {
+            if let Value::Numbers(g) = v {
+                s.gap = gap_of(&g)
+            }
+        },
+    },
     Key {
         name: "pts",
         label: "your points",
@@ -274,6 +314,18 @@ pub const KEYS: &[Key<Spec>] = &[
         },
     },
 ];
+
+/// The most members of an ensemble.
+pub const ENSEMBLE_MAX: usize = 10;
+
+/// A gap from the numbers of a link: two, in either order, of an interval that is not
+/// empty (anything else: none, which [`Spec::gap_checks`] reports).
+fn gap_of(g: &[f64]) -> Option<(f64, f64)> {
+    match g {
+        [a, b] if a != b => Some((a.min(*b), a.max(*b))),
+        _ => Some((f64::NAN, f64::NAN)),
+    }
+}
 
 /// The keys' documentation: name, accepts, default, meaning (`mdn keys`, the page).
 pub fn key_docs() -> Vec<[String; 4]> {
@@ -388,6 +440,7 @@ impl Spec {
             _ => {}
         }
         spec.family_checks(&mut issues);
+        spec.gap_checks(&mut issues);
         (spec, issues)
     }
 
@@ -449,6 +502,47 @@ impl Spec {
         }
     }
 
+    /// A gap needs one input and must leave training points: at most three quarters of
+    /// them fall in it. Anything else is reported and the gap dropped.
+    fn gap_checks(&mut self, issues: &mut Vec<SpecIssue>) {
+        if let Some(why) = self.gap.and_then(|g| self.gap_problem(g)) {
+            issues.push(SpecIssue {
+                key: "gap".into(),
+                message: why,
+                action: "no gap".into(),
+            });
+            self.gap = None;
+        }
+    }
+
+    /// What is wrong with the gap (a, b) for this spec's data, if anything.
+    fn gap_problem(&self, (a, b): (f64, f64)) -> Option<String> {
+        if a.is_nan() {
+            return Some("gap: two different numbers, from,to (e.g. gap=0.35,0.55)".into());
+        }
+        let source = Source {
+            gap: None,
+            ..self.source()
+        };
+        if source.info().din != 1 {
+            return Some(format!(
+                "gap is for data with one input; data={} has two",
+                self.data.name()
+            ));
+        }
+        let (train, _) = source.datasets();
+        let inside = (0..train.len())
+            .filter(|&i| (a..=b).contains(&train.x[[0, i]]))
+            .count();
+        (4 * inside > 3 * train.len()).then(|| {
+            format!(
+                "gap={a},{b} holds {inside} of the {} training points; a gap may take at \
+                 most three quarters of them",
+                train.len()
+            )
+        })
+    }
+
     /// The canonical query string: every key, in the order of [`KEYS`] (`pts` only with
     /// own points).
     pub fn format(&self) -> String {
@@ -467,6 +561,7 @@ impl Spec {
             n: self.n,
             seed: self.seed,
             points: self.points.as_ref(),
+            gap: self.gap,
         }
     }
 
@@ -476,6 +571,27 @@ impl Spec {
         (self.family == Family::VonMises)
             .then(|| crate::data::dataset::angle_note(self.points.as_ref()))
             .flatten()
+    }
+
+    /// With a gap or an ensemble: sentences saying what they do here (empty without).
+    /// The page trains one network: with `ensemble=M` it shows member 1, and says so.
+    pub fn uncertainty_note(&self) -> String {
+        let mut out = Vec::new();
+        if let Some((a, b)) = self.gap {
+            out.push(format!(
+                "No training point has x from {a} to {b} (gap=): the model never sees that \
+                 stretch, while the validation set keeps it."
+            ));
+        }
+        if self.ensemble > 1 {
+            out.push(format!(
+                "ensemble={}: the page trains and shows member 1 only; `mdn train` trains all \
+                 {} and reports the ensemble's validation NLL and its aleatoric and \
+                 epistemic variance.",
+                self.ensemble, self.ensemble
+            ));
+        }
+        out.join(" ")
     }
 
     /// The optimizer's settings, from `opt`, `lr`, `momentum`, `clip`, `weight_decay` and

@@ -113,6 +113,17 @@ impl Dataset {
         }
     }
 
+    /// The points whose (first) input lies outside [a, b], in their order.
+    pub fn without(&self, a: f64, b: f64) -> Dataset {
+        let keep: Vec<usize> = (0..self.len())
+            .filter(|&i| !(a..=b).contains(&self.x[[0, i]]))
+            .collect();
+        Dataset {
+            x: self.x.select(ndarray::Axis(1), &keep),
+            y: self.y.select(ndarray::Axis(1), &keep),
+        }
+    }
+
     /// Mean and standard deviation of each input dimension.
     pub fn input_spread(&self) -> Vec<(f64, f64)> {
         self.x.rows().into_iter().map(mean_sd).collect()
@@ -231,16 +242,23 @@ pub struct Source<'a> {
     pub seed: u64,
     /// `data=custom`: the points.
     pub points: Option<&'a UserData>,
+    /// Training points with x in this interval are left out (one-input data).
+    pub gap: Option<(f64, f64)>,
 }
 
 impl Source<'_> {
     /// The training and validation sets: drawn for the seed, or, for `data=custom`, the
     /// points shuffled by the seed, one in five held out.
+    /// Training points in the gap are left out; the validation set keeps them.
     pub fn datasets(&self) -> (Dataset, Dataset) {
-        match (self.data, self.points) {
+        let (train, val) = match (self.data, self.points) {
             (Data::Custom, Some(u)) => hold_out(u, self.seed),
             (Data::Custom, None) => Dataset::generate(Data::BishopInverse, self.n, self.seed),
             _ => Dataset::generate(self.data, self.n, self.seed),
+        };
+        match self.gap {
+            Some((a, b)) if train.x.nrows() == 1 => (train.without(a, b), val),
+            _ => (train, val),
         }
     }
 

@@ -14,6 +14,7 @@ use crate::data::dataset::Data;
 use crate::data::dataset::{self, Dataset};
 use crate::forecast::{self, Gridded, LevelGrid, Mixture1, Predictive};
 use crate::mdn::kernels::Kernels;
+use crate::mdn::mixture::Mixture;
 use crate::mdn::model::Model;
 use serde::Serialize;
 
@@ -229,13 +230,26 @@ impl Scoring {
         val: &Dataset,
         out_of_time: &mut dyn FnMut() -> bool,
     ) -> bool {
-        let atom = point_mass(self.data);
         let mut q = model.queries();
+        self.advance_with(&mut |x| q.mixture(&[x]), model, val, out_of_time)
+    }
+
+    /// [`Scoring::advance`] of the forecasts `mdn(x)` (an ensemble's even mixture), with
+    /// `baseline`'s MSE regressor beside them.
+    pub fn advance_with<R: Real + Kernels>(
+        &mut self,
+        mdn: &mut dyn FnMut(f64) -> Mixture,
+        baseline: &Model<R>,
+        val: &Dataset,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        let atom = point_mass(self.data);
+        let mut q = baseline.queries();
         while self.next < val.len() {
             let i = self.next;
             let (x, y) = (val.x[[0, i]], val.y[[0, i]]);
             let v = self.rng.uniform();
-            let m = q.mixture(&[x]);
+            let m = mdn(x);
             let l = self.lengths;
             let f = forecast::Prepared::new(&m);
             // A circular forecast (von Mises) lives on [0, 2π): its outcome is the angle.

@@ -74,6 +74,14 @@ pub const MAX_THREADS: usize = 256;
 
 impl Experiment {
     pub fn new(spec: &Spec) -> Self {
+        Experiment::member(spec, 0)
+    }
+
+    /// Member `j` of the spec's ensemble: member 0 is [`Experiment::new`]'s run, bit for
+    /// bit; the others draw their initialisation, batches and noise from streams of their
+    /// own ([`stream::member`]) and leave the MSE baseline to member 0.
+    pub fn member(spec: &Spec, j: usize) -> Self {
+        let j = j as u64;
         let spec = spec.clone();
         let source = spec.source();
         let mut info = source.info();
@@ -89,7 +97,7 @@ impl Experiment {
             s.push(dout);
             s
         };
-        let mdn = first_mdn(&spec, &head, &sizes(head.outputs()), &train);
+        let mdn = first_mdn(&spec, j, &head, &sizes(head.outputs()), &train);
         let baseline = Network::new(
             &sizes(info.dout),
             spec.act,
@@ -109,13 +117,13 @@ impl Experiment {
             s: Scratch::new(&model),
             mdn_opt: opt(model.mdn.params.len()),
             base_opt: opt(model.baseline.params.len()),
-            batch_rng: Rng::new(spec.seed, stream::BATCHES),
-            noise_rng: Rng::new(spec.seed, stream::NOISE),
+            batch_rng: Rng::new(spec.seed, stream::member(stream::BATCHES, j)),
+            noise_rng: Rng::new(spec.seed, stream::member(stream::NOISE, j)),
             order: (0..train.len()).collect(),
             cursor: train.len(), // shuffle before the first mini-batch
             step: 0,
             last: StepLoss::default(),
-            train_baseline: true,
+            train_baseline: j == 0,
             train_mdn: true,
             halted: None,
             reinitialised: 0,
@@ -456,11 +464,17 @@ pub(crate) struct PendingStep {
 /// The MDN's network before any step: drawn from the seed, its means spread over the
 /// targets when the spec asks (the hurdle's over ln y on wet days), and any full
 /// covariance's off-diagonal outputs zeroed.
-fn first_mdn(spec: &Spec, head: &Head, sizes: &[usize], train: &Dataset) -> Network<Precision> {
+fn first_mdn(
+    spec: &Spec,
+    member: u64,
+    head: &Head,
+    sizes: &[usize],
+    train: &Dataset,
+) -> Network<Precision> {
     let mut mdn = Network::new(
         sizes,
         spec.act,
-        &mut Rng::new(spec.seed, stream::MDN_INIT),
+        &mut Rng::new(spec.seed, stream::member(stream::MDN_INIT, member)),
         1.0,
     );
     if spec.init == Init::Diverse {

@@ -8,6 +8,7 @@
 //! [`crate::optim`].
 
 pub mod diagnostics;
+pub mod ensemble;
 pub mod experiment;
 pub mod helper;
 pub mod history;

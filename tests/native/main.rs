@@ -21,6 +21,7 @@ mod datasets;
 mod userdata;
 // Training: the default run, its bits across platforms, threads and the page's helper.
 mod core;
+mod ensemble;
 mod helper;
 mod pathologies;
 mod sweep;

@@ -24,7 +24,7 @@ fn empty_text_is_the_default_and_format_round_trips() {
     assert_eq!(Spec::parse(&link).unwrap(), d);
     // format writes every documented key, in the documented order (pts only with own
     // points: tests/native/userdata.rs; family only when not Gaussian, nu only with Student-t:
-    // tests/native/families.rs).
+    // tests/native/families.rs; ensemble and gap only when set: tests/native/ensemble.rs).
     let f = d.format();
     let keys: Vec<&str> = f
         .split('&')
@@ -33,7 +33,7 @@ fn empty_text_is_the_default_and_format_round_trips() {
     let documented: Vec<&str> = KEYS
         .iter()
         .map(|k| k.name)
-        .filter(|k| !["pts", "family", "nu"].contains(k))
+        .filter(|k| !["pts", "family", "nu", "ensemble", "gap"].contains(k))
         .collect();
     assert_eq!(keys, documented);
 }
@@ -79,7 +79,12 @@ fn random_spec(r: &mut Rng) -> Spec {
         weight_decay: [0.0, 0.1, 0.1 * r.uniform()][pick(r, 3)],
         // Own points (data=custom) have their round trips in tests/native/userdata.rs.
         points: None,
+        ensemble: 1 + pick(r, 10),
+        gap: None,
     };
+    if s.data == Data::BishopInverse && r.uniform() < 0.5 {
+        s.gap = Some((0.4, 0.4 + 0.1 * r.uniform() + 1e-3));
+    }
     // What the families need of the rest (each refused combination has its own test).
     if s.family != Family::Gaussian {
         s.cov = Covariance::Diagonal;

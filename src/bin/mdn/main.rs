@@ -8,6 +8,7 @@
 //! SPEC is a share link (`http://…/#data=…`) or the text after `#`. Output is JSON lines.
 
 mod args;
+mod ensemble;
 mod eval;
 mod export;
 mod out;
@@ -42,6 +43,11 @@ usage:
       --threads N   spread each step over N threads (default: every core; 1 to 256).
                     The results have the same bits whatever N; small networks stay
                     on one thread, where threads would cost more than they save.
+      With ensemble=M (M > 1) the members train on the threads, one member per job,
+      and the final line adds ensemble_val_nll, members_val_nll, the ensemble's and
+      member 1's val_crps and HPD coverage, and the mean aleatoric and epistemic
+      variance over x inside and outside the gap (inside_gap, outside_gap). --save
+      is refused (it writes one network).
   mdn render [SPEC] [--out FILE.png|FILE.svg] [--width W] [--height H] [--target X] [--theme light|dark] [--threads N]
       Train SPEC like `mdn train`, then draw the page's main plot (p(y|x) heatmap, data,
       the MSE regressor, the component means) into a PNG (default main.png, 1200×750),

@@ -105,6 +105,16 @@ pub(crate) fn train(args: &[String]) -> Result<(), Fail> {
     if let Some(note) = spec.angle_note() {
         eprintln!("note: {note}");
     }
+    if spec.ensemble > 1 {
+        if save.is_some() {
+            return fail(format!(
+                "--save writes one network, and ensemble={} has {0}: train without --save \
+                 (or with ensemble=1)",
+                spec.ensemble
+            ));
+        }
+        return crate::ensemble::train(&spec, every, threads);
+    }
     let mut exp = Experiment::new(&spec);
     exp.set_threads(threads).map_err(|e| Fail(e, 2))?;
     let mut seconds = 0.0;

@@ -288,10 +288,15 @@ impl Viewer {
     /// With a small set of your own points trained with the settings that suit it, the
     /// sentence that says so follows.
     pub fn data_note(&self) -> String {
-        match self.small_data_note() {
-            note if note.is_empty() => self.info.note.to_string(),
-            note => format!("{} {note}", self.info.note),
-        }
+        [
+            self.info.note.to_string(),
+            self.small_data_note(),
+            self.link.spec.uncertainty_note(),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
     }
 
     /// A small set of your own points trained with the settings that suit it: the
