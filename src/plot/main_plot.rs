@@ -23,6 +23,8 @@ pub struct MainPlot<'a> {
     /// The boundary of the true 90% region (see [`super::truth`]), when known and asked
     /// for: drawn on the static layer.
     pub truth: Option<&'a [super::truth::Segment]>,
+    /// An ensemble's members and the data's gap, when there are.
+    pub overlay: Option<&'a super::overlay::Overlay>,
 }
 
 /// The main plot's chart: its drawing area and its data coordinates.
@@ -41,6 +43,9 @@ pub fn draw_main<DB: DrawingBackend>(
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let rect = (xr.start, yr.start, xr.end, yr.end);
     let stat = p.frame.layer != Layer::Live;
+    if let Some(o) = p.overlay.filter(|_| stat) {
+        super::overlay::draw_gap(&mut chart, o, p.frame.view, s)?;
+    }
     if stat && !p.points.is_empty() {
         draw_data(&mut chart, p.points, s)?;
     }
@@ -52,6 +57,9 @@ pub fn draw_main<DB: DrawingBackend>(
     draw_samples_and_modes(&mut chart, p)?;
     if let Some(iv) = p.intervals {
         draw_intervals(&mut chart, iv, p.frame.view, s).map_err(|e| e.to_string())?;
+    }
+    if let Some(o) = p.overlay {
+        super::overlay::draw_members(&mut chart, o, s)?;
     }
     draw_regressor(&mut chart, p.curves, s)?;
     if p.frame.text && p.frame.legend {

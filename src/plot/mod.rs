@@ -9,10 +9,12 @@
 //! | colour scale, component colours, legends, colour bars | `style` |
 //! | what the plots ask of the model (density grid, curves, samples, modes) | `query` |
 //! | the main plot | `main_plot` |
+//! | an ensemble's members and the data's gap over it | [`overlay`] |
 //! | the panels: loss, parameters against x | `panels` |
 //! | the slice p(y \| x₀) | `slice` |
 //! | the sweep plot | `sweep` |
 //! | the calibration panel: PIT histograms, coverage against nominal mass | `calibration` |
+//! | aleatoric and epistemic variance against x (an ensemble) | [`uncertainty`] |
 //! | the true distribution beside the model's: on the slice, contours on the heatmap | [`truth`] |
 //! | the 2-D views (input plane with the arm, output plane) | [`plane`] |
 //! | SVG figures (page and `mdn render`), with the heatmap as an embedded PNG | [`svg`] |
@@ -24,6 +26,7 @@ pub mod alignment;
 mod calibration;
 mod frame;
 mod main_plot;
+pub mod overlay;
 mod panels;
 pub mod plane;
 mod query;
@@ -33,6 +36,7 @@ mod style;
 pub mod svg;
 mod sweep;
 pub mod truth;
+pub mod uncertainty;
 
 pub use calibration::*;
 pub use frame::*;

@@ -1,8 +1,8 @@
 //! Native rendering of the main plot into an RGB image (`mdn render`), with the bundled
 //! DejaVu Sans for text.
 
+pub use super::overlay::Overlay;
 use super::*;
-use crate::mdn::model::Model;
 use plotters::backend::BitMapBackend;
 use plotters::prelude::*;
 
@@ -27,10 +27,12 @@ fn image_frame<'a>(
     }
 }
 
-/// Draws the main plot (heatmap, data, curves, legend, colour bar) into an RGB
-/// buffer of `w × h` pixels. `view` and labels as on the page.
+/// Draws the main plot (heatmap, data, curves, legend, colour bar; an ensemble's members
+/// and the gap when `overlay` has them) into an RGB buffer of `w × h` pixels. `view` and
+/// labels as on the page.
 pub fn main_plot_rgb(
-    model: &Model,
+    model: &impl Forecasts,
+    overlay: Option<&Overlay>,
     points: &[(f64, f64)],
     view: View,
     labels: (&str, &str),
@@ -48,6 +50,7 @@ pub fn main_plot_rgb(
         colour: ColourScale::NONE,
         intervals: None,
         truth: None,
+        overlay,
     };
     // Where the plot area falls (the layout does not depend on the data drawn).
     let mut scratch = vec![0u8; (w * h * 3) as usize];
@@ -75,7 +78,8 @@ pub fn main_plot_rgb(
 /// The main plot as SVG (see [`super::svg`]): `w × h`, the heatmap embedded at about 3
 /// pixels a cell, in `theme`.
 pub fn main_plot_svg(
-    model: &Model,
+    model: &impl Forecasts,
+    overlay: Option<&Overlay>,
     points: &[(f64, f64)],
     view: View,
     labels: (&str, &str),
@@ -95,6 +99,7 @@ pub fn main_plot_svg(
         colour,
         intervals: None,
         truth: None,
+        overlay,
     };
     super::svg::figure(
         w,
@@ -108,7 +113,8 @@ pub fn main_plot_svg(
 /// Writes the main plot as a PNG file.
 pub fn main_plot_png(
     path: &std::path::Path,
-    model: &Model,
+    model: &impl Forecasts,
+    overlay: Option<&Overlay>,
     points: &[(f64, f64)],
     view: View,
     labels: (&str, &str),
@@ -117,7 +123,7 @@ pub fn main_plot_png(
 ) -> Result<(), String> {
     write_png(
         path,
-        &main_plot_rgb(model, points, view, labels, w, h)?,
+        &main_plot_rgb(model, overlay, points, view, labels, w, h)?,
         w,
         h,
     )
@@ -171,4 +177,26 @@ pub fn writing_png(
         super::strokes::draw_writing(&root, panels, cols, theme)?;
     }
     write_png(path, &buf, w, h)
+}
+
+/// Writes the panel of the two kinds of uncertainty (the page's drawing function) to
+/// `path`, as an SVG when it ends in `.svg`, else as a PNG, `w × h`.
+pub fn split_figure(
+    path: &str,
+    (w, h): (u32, u32),
+    p: &super::uncertainty::SplitPlot,
+) -> Result<(), String> {
+    use super::uncertainty::draw_split;
+    super::font::register_font();
+    if path.to_ascii_lowercase().ends_with(".svg") {
+        let text = super::svg::figure(w, h, p.theme, |root| draw_split(root, p), |_: &()| None)?;
+        return std::fs::write(path, text).map_err(|e| e.to_string());
+    }
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw_split(&root, p)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    write_png(std::path::Path::new(path), &buf, w, h)
 }

@@ -6,16 +6,59 @@ use crate::mdn::mixture::Mixture;
 use crate::mdn::model::Model;
 use ndarray::Array2;
 
+/// What the plots read of a forecaster: its mixtures at inputs (one per row of `xs`) and
+/// its MSE regressor's prediction. A trained model is one; so is an ensemble's even
+/// mixture ([`Even`]).
+pub trait Forecasts {
+    fn mixtures(&self, xs: &Array2<f64>) -> Vec<Mixture>;
+    /// The MSE regressor's prediction (first output) at each x of one input.
+    fn regressor(&self, xs: &[f64]) -> Vec<f64>;
+}
+
+impl Forecasts for Model {
+    fn mixtures(&self, xs: &Array2<f64>) -> Vec<Mixture> {
+        Model::mixtures(self, xs)
+    }
+
+    fn regressor(&self, xs: &[f64]) -> Vec<f64> {
+        let mut q = self.queries();
+        xs.iter().map(|x| q.baseline(&[*x])[0]).collect()
+    }
+}
+
+/// A deep ensemble's predictive: the even mixture of its members' mixtures, with the
+/// first member's MSE regressor.
+pub struct Even<'a> {
+    pub members: Vec<&'a Model>,
+}
+
+impl Forecasts for Even<'_> {
+    fn mixtures(&self, xs: &Array2<f64>) -> Vec<Mixture> {
+        let per: Vec<Vec<Mixture>> = self.members.iter().map(|m| m.mixtures(xs)).collect();
+        (0..xs.nrows())
+            .map(|i| {
+                let ms: Vec<Mixture> = per.iter().map(|p| p[i].clone()).collect();
+                Mixture::even(&ms).expect("members of one spec")
+            })
+            .collect()
+    }
+
+    fn regressor(&self, xs: &[f64]) -> Vec<f64> {
+        self.members[0].regressor(xs)
+    }
+}
+
 /// ln p(y|x) over a `w × h` grid covering `view`: pixel (col, row) is at the centre of
 /// its cell, row 0 at the top (largest y). One input and one output dimension.
-pub fn log_density(model: &Model, view: &View, w: usize, h: usize) -> Array2<f64> {
-    let xs: Vec<f64> = (0..w)
-        .map(|c| view.x.0 + (c as f64 + 0.5) / w as f64 * (view.x.1 - view.x.0))
-        .collect();
+pub fn log_density(model: &impl Forecasts, view: &View, w: usize, h: usize) -> Array2<f64> {
+    let xs = Array2::from_shape_fn((w, 1), |(c, _)| {
+        view.x.0 + (c as f64 + 0.5) / w as f64 * (view.x.1 - view.x.0)
+    });
     let ys: Vec<f64> = (0..h)
         .map(|r| view.y.1 - (r as f64 + 0.5) / h as f64 * (view.y.1 - view.y.0))
         .collect();
-    model.log_density_grid(&xs, &ys)
+    let mix = model.mixtures(&xs);
+    Array2::from_shape_fn((h, w), |(iy, ix)| mix[ix].log_density(&[ys[iy]]))
 }
 
 /// A heatmap's colour scale in ln p, from `lo` (darkest) to `hi` (brightest),
@@ -110,14 +153,13 @@ pub struct Curves {
     pub mixtures: Vec<Mixture>,
 }
 
-pub fn curves(model: &Model, view: &View, n: usize) -> Curves {
+pub fn curves(model: &impl Forecasts, view: &View, n: usize) -> Curves {
     let xs: Vec<f64> = (0..n)
         .map(|i| view.x.0 + i as f64 / (n - 1).max(1) as f64 * (view.x.1 - view.x.0))
         .collect();
     let grid = Array2::from_shape_fn((n, 1), |(i, _)| xs[i]);
     let mixtures = model.mixtures(&grid);
-    let mut q = model.queries();
-    let baseline = xs.iter().map(|x| q.baseline(&[*x])[0]).collect();
+    let baseline = model.regressor(&xs);
     Curves {
         xs,
         baseline,
@@ -131,7 +173,7 @@ pub type Points = Vec<(f64, f64)>;
 /// Samples for the main plot (one per x, the x drawn uniformly over the view) and the
 /// most probable y at each of the curves' x, as asked by `sampling`.
 pub fn samples_and_modes(
-    model: &Model,
+    model: &impl Forecasts,
     view: &View,
     curves: &Curves,
     sampling: plane::Sampling,

@@ -245,7 +245,7 @@ impl Experiment {
     /// Picks the step's batch and learning rate, and clears the gradients.
     pub(crate) fn begin_step(&mut self) -> PendingStep {
         let n = self.train.len();
-        let b = self.spec.batch_size();
+        let b = self.spec.batch.size(n);
         let (start, len) = match self.spec.batch {
             Batch::All => (0, n),
             Batch::Size(_) => {

@@ -104,6 +104,7 @@ impl Viewer {
         let grid = plot::log_density(&self.model, &view, cw, ch);
         let (rgba, colour) = plot::density_rgba(&grid, fixed);
         let intervals = self.intervals_shown(&curves);
+        let overlay = self.gap_overlay();
         let p = MainPlot {
             intervals: intervals.as_ref(),
             frame: Frame::main(&self.info, w >= 560, scale, Layer::All).themed(theme),
@@ -113,6 +114,7 @@ impl Viewer {
             modes: &modes,
             colour,
             truth: self.truth_shown(),
+            overlay: overlay.as_ref(),
         };
         let heat = |r: &_| Some((*r, rgba, cw, ch));
         svg::figure(w, h, theme, |root| plot::draw_main(root, &p), heat)

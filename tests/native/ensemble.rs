@@ -70,6 +70,12 @@ fn a_gap_leaves_training_points_out_and_the_validation_set_keeps_them() {
         .filter(|x| !(0.35..=0.55).contains(x))
         .collect();
     assert_eq!(train.x.row(0).to_vec(), kept);
+    // A batch of n points is more than the gap leaves: it takes them all.
+    let spec = Spec::parse("n=300&hidden=4&batch=300&gap=0.35,0.55").unwrap();
+    let mut e = Experiment::new(&spec);
+    assert!(e.train.len() < 300);
+    e.train(3);
+    assert!(e.halted.is_none() && e.metrics().val_nll.is_finite());
 }
 
 #[test]

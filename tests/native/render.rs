@@ -14,7 +14,8 @@ fn main_plot_pixels_show_heatmap_regressor_and_text() {
         y: e.info.y_ranges[0],
     };
     let (w, h) = (900u32, 560u32);
-    let buf = plot::native::main_plot_rgb(&e.model, &[(0.5, 0.5)], view, ("x", "t"), w, h).unwrap();
+    let buf =
+        plot::native::main_plot_rgb(&e.model, None, &[(0.5, 0.5)], view, ("x", "t"), w, h).unwrap();
     let px = |x: u32, y: u32| {
         let i = ((y * w + x) * 3) as usize;
         (buf[i], buf[i + 1], buf[i + 2])
@@ -200,4 +201,72 @@ fn mdn_render_writes_svg_figures_light_or_dark() {
     let o = crate::run::mdn(&["render", "--out", "x.png", "--theme", "dark"]);
     assert_eq!(Some(o.code), Some(2));
     assert!(o.stderr.contains("only for SVG"));
+}
+
+#[test]
+fn mdn_render_draws_an_ensemble_with_its_gap_and_the_panel_of_the_two_uncertainties() {
+    let dir = std::env::temp_dir().join(format!("mdn-render-ens-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (main, split) = (dir.join("main.png"), dir.join("split.svg"));
+    let link = "n=600&k=3&hidden=8,8&batch=100&steps=150&ensemble=3&gap=0.35,0.55";
+    let o = crate::run::mdn(&[
+        "render",
+        link,
+        "--out",
+        main.to_str().unwrap(),
+        "--split",
+        split.to_str().unwrap(),
+        "--width",
+        "600",
+        "--height",
+        "400",
+        "--threads",
+        "2",
+    ])
+    .ok();
+    let last = o.last_json();
+    assert!(
+        last["ensemble_val_nll"].as_f64().unwrap().is_finite(),
+        "{last}"
+    );
+    // Member 1 is the single run of the link: the same validation NLL as mdn train.
+    let single = crate::run::mdn(&["train", link, "--every", "150"])
+        .ok()
+        .last_json();
+    assert_eq!(last["val_nll"], single["val_nll"]);
+    assert_eq!(last["ensemble_val_nll"], single["ensemble_val_nll"]);
+    let img = image_rgb(&main);
+    assert_eq!((img.1, img.2), (600, 400));
+    // The gap is shaded on the main plot (a single network's too), and only with a gap.
+    let band = |link: &str| {
+        let f = dir.join("band.svg");
+        crate::run::mdn(&["render", link, "--out", f.to_str().unwrap()]).ok();
+        std::fs::read_to_string(&f)
+            .unwrap()
+            .contains("opacity=\"0.12\"")
+    };
+    assert!(band("n=300&hidden=4&steps=1&gap=0.35,0.55"));
+    assert!(!band("n=300&hidden=4&steps=1"));
+    let svg = std::fs::read_to_string(&split).unwrap();
+    for words in ["aleatoric", "epistemic", "Choi", "variance of y"] {
+        assert!(svg.contains(words), "{words} missing from the panel");
+    }
+    // Refused clearly: two outputs; a file that is neither PNG nor SVG.
+    let o = crate::run::mdn(&["render", "data=arm&ensemble=2&steps=1", "--out", "x.png"]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("one input and one output"),
+        "{}",
+        o.stderr
+    );
+    let o = crate::run::mdn(&["render", "steps=1", "--split", "x.jpg"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("--split"), "{}", o.stderr);
+}
+
+/// A PNG file's RGB pixels and size.
+fn image_rgb(path: &std::path::Path) -> (Vec<u8>, u32, u32) {
+    let img = image::open(path).expect("a PNG").to_rgb8();
+    let (w, h) = img.dimensions();
+    (img.into_raw(), w, h)
 }

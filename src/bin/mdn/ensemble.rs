@@ -103,10 +103,7 @@ pub(crate) fn train(spec: &Spec, every: u64, threads: usize) -> Result<(), Fail>
         seconds,
         steps_per_s: rate(ens.step(), seconds),
     })?;
-    match ens.halted() {
-        Some(why) => Err(Fail(format!("training halted: {why}"), 3)),
-        None => Ok(()),
-    }
+    unless_halted(ens.halted().as_deref())
 }
 
 /// Member 0's own calibration (the single network the ensemble is compared with).

@@ -13,6 +13,8 @@ mod eval;
 mod export;
 mod out;
 mod render;
+#[cfg(not(target_arch = "wasm32"))]
+mod render_split;
 mod sample;
 mod strokes;
 mod sweep;
@@ -48,7 +50,7 @@ usage:
       member 1's val_crps and HPD coverage, and the mean aleatoric and epistemic
       variance over x inside and outside the gap (inside_gap, outside_gap). --save
       is refused (it writes one network).
-  mdn render [SPEC] [--out FILE.png|FILE.svg] [--width W] [--height H] [--target X] [--theme light|dark] [--threads N]
+  mdn render [SPEC] [--out FILE.png|FILE.svg] [--width W] [--height H] [--target X] [--theme light|dark] [--threads N] [--split FILE]
       Train SPEC like `mdn train`, then draw the page's main plot (p(y|x) heatmap, data,
       the MSE regressor, the component means) into a PNG (default main.png, 1200×750),
       or an SVG when FILE ends in .svg (vectors, the heatmap as an embedded image;
@@ -56,6 +58,11 @@ usage:
       For two outputs (data=arm) it draws the page's two views instead: the inputs (the
       arm's workspace with its poses) and p(y1, y2 | X) at the input --target X
       (comma-separated; default the page's starting target).
+      With ensemble=M it trains the members on the threads and draws their even
+      mixture, each member's mean as a faint line; a gap= is shaded.
+      --split FILE  also the panel of the aleatoric and epistemic variance against x
+                    (and member 1's split within and between its components), PNG or
+                    SVG, half the height
   mdn eval --model FILE --x X [--y Y] [--q 0.05,0.5,0.95] [--mass 0.9]
       Print π, μ, σ of p(y|x) at input X (comma-separated for several dimensions),
       the mixture mean, the baseline's prediction, and with --y, ln p(y|x). With a

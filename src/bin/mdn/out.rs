@@ -11,6 +11,14 @@ pub(crate) fn fail<T>(msg: impl Into<String>) -> Result<T, Fail> {
     Err(Fail(msg.into(), 2))
 }
 
+/// The end of a training command: exit 3 with the reason when training halted.
+pub(crate) fn unless_halted(why: Option<&str>) -> Result<(), Fail> {
+    match why {
+        Some(why) => Err(Fail(format!("training halted: {why}"), 3)),
+        None => Ok(()),
+    }
+}
+
 /// Writes `text` to standard output. A reader that went away (`mdn … | head -1`) ends
 /// the program quietly; any other write error (a full disk) is reported.
 pub(crate) fn out(text: &str) -> Result<(), Fail> {

@@ -10,6 +10,15 @@ use {
     std::time::Instant,
 };
 
+/// Where and how a picture is written: its file, SVG or PNG, its theme and size.
+pub(crate) struct Format<'a> {
+    pub(crate) out: &'a str,
+    pub(crate) svg: bool,
+    pub(crate) theme: mdn_playground::plot::Theme,
+    pub(crate) w: u32,
+    pub(crate) h: u32,
+}
+
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn render(_: &[String]) -> Result<(), Fail> {
     fail("render needs a native build")
@@ -19,7 +28,9 @@ pub(crate) fn render(_: &[String]) -> Result<(), Fail> {
 pub(crate) fn render(args: &[String]) -> Result<(), Fail> {
     let (pos, opts) = options(
         args,
-        &["out", "width", "height", "target", "theme", "threads"],
+        &[
+            "out", "width", "height", "target", "theme", "threads", "split",
+        ],
     )?;
     let threads = threads_opt(&opts)?;
     let spec = spec_arg("render", &pos)?;
@@ -38,6 +49,17 @@ pub(crate) fn render(args: &[String]) -> Result<(), Fail> {
     };
     if !svg && theme.dark {
         return fail("--theme dark: only for SVG (--out FILE.svg); PNGs are drawn light");
+    }
+    let split = opt(&opts, "split");
+    if spec.ensemble > 1 || split.is_some() {
+        let format = Format {
+            out,
+            svg,
+            theme,
+            w,
+            h,
+        };
+        return crate::render_split::render(&spec, threads, &format, split);
     }
     let mut exp = Experiment::new(&spec);
     exp.set_threads(threads).map_err(|e| Fail(e, 2))?;
@@ -87,9 +109,14 @@ pub(crate) fn render(args: &[String]) -> Result<(), Fail> {
         let points = exp.train.points(mdn_playground::plot::MAX_POINTS);
         let view = mdn_playground::plot::View::of(&exp.info);
         let labels = (exp.info.x_labels[0], exp.info.y_labels[0]);
+        let overlay = spec.gap.map(|g| native::Overlay {
+            gap: Some(g),
+            ..Default::default()
+        });
         if svg {
             write_svg(native::main_plot_svg(
                 &exp.model,
+                overlay.as_ref(),
                 &points,
                 view,
                 labels,
@@ -97,7 +124,16 @@ pub(crate) fn render(args: &[String]) -> Result<(), Fail> {
                 theme,
             ))
         } else {
-            native::main_plot_png(path, &exp.model, &points, view, labels, w, h)
+            native::main_plot_png(
+                path,
+                &exp.model,
+                overlay.as_ref(),
+                &points,
+                view,
+                labels,
+                w,
+                h,
+            )
         }
     };
     written.map_err(|e| Fail(format!("cannot write {out}: {e}"), 1))?;
@@ -108,8 +144,5 @@ pub(crate) fn render(args: &[String]) -> Result<(), Fail> {
         seconds,
         steps_per_s: rate(exp.step, seconds),
     })?;
-    match &exp.halted {
-        Some(why) => Err(Fail(format!("training halted: {why}"), 3)),
-        None => Ok(()),
-    }
+    unless_halted(exp.halted.as_deref())
 }

@@ -154,11 +154,8 @@ pub(crate) fn train(args: &[String]) -> Result<(), Fail> {
         std::fs::write(path, exp.model.to_json(&spec.format()))
             .map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
     }
-    match &exp.halted {
-        // The final line (and the saved model) hold the last finite state.
-        Some(why) => Err(Fail(format!("training halted: {why}"), 3)),
-        None => Ok(()),
-    }
+    // The final line (and the saved model) hold the last finite state.
+    unless_halted(exp.halted.as_deref())
 }
 
 /// Steps per second (0 when no time was measured).

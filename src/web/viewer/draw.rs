@@ -50,6 +50,7 @@ impl Viewer {
                 .update(key, &curves, 2, &mut deadline(INTERVALS_MS));
             self.track.intervals()
         });
+        let overlay = self.gap_overlay();
         let p = MainPlot {
             intervals: intervals.as_ref(),
             frame: Frame::main(&self.info, legend, scale, plot::Layer::of(live))
@@ -60,6 +61,7 @@ impl Viewer {
             modes: &modes,
             colour: self.colour,
             truth: self.truth_shown(),
+            overlay: overlay.as_ref(),
         };
         let r = on_canvas(canvas, None, |root| plot::draw_main(root, &p))?;
         Ok(vec![r.0, r.1, r.2, r.3])
@@ -165,5 +167,15 @@ impl Viewer {
         };
         let r = on_canvas(canvas, None, |root| plane::draw_outputs(root, &p))?;
         Ok(vec![r.0, r.1, r.2, r.3])
+    }
+}
+
+impl Viewer {
+    /// The gap left out of the training data, shaded on the main plot (none without one).
+    pub(in crate::web) fn gap_overlay(&self) -> Option<plot::overlay::Overlay> {
+        self.link.spec.gap.map(|g| plot::overlay::Overlay {
+            gap: Some(g),
+            ..Default::default()
+        })
     }
 }
