@@ -72,7 +72,7 @@ function viewApi() {
       const [din, dout] = S.viewer.dims();
       if (din !== 1 || dout !== 1) return resolve(undefined); // one input and one output only
       const poll = () => {
-        if (S.viewer.calibration_step() === S.viewer.steps()) {
+        if (S.viewer.calibration_fresh()) {
           S.calWanted = false;
           resolve(S.viewer.calibration());
         } else {

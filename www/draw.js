@@ -7,6 +7,7 @@
 import { S, $ } from './state.js';
 import { fixed } from './numbers.js';
 import { sizeCanvas } from './canvas.js';
+import { drawSplit } from './ensemble.js';
 
 const HEAT_CELL = 5; // CSS pixels per heatmap cell (smoothed when scaled up)
 const MIN_FRAME_MS = 30; // the main plot at most about 30 times a second while training
@@ -150,6 +151,7 @@ export function drawPanels() {
   const c = $('components');
   sizeCanvas(c);
   v.draw_components(c, dpr);
+  drawSplit();
 }
 
 function drawMainTimed() {

@@ -7,12 +7,14 @@
 // scheduler), pointer.js (the plots under the pointer), embed.js (the page as the link
 // shapes it), visibility.js (embeds out of view pause), api.js (window.mdn), theme.js
 // (light or dark), tour.js (the guided tour), builder.js (the embed builder), host.js
-// (messages from a host page), figures.js (PNG and SVG files). The handwriting page is
+// (messages from a host page), figures.js (PNG and SVG files), ensemble.js (an ensemble's
+// other members on the pool, and the panel of the two uncertainties). The handwriting page is
 // in hand/. All maths, drawing and link parsing live in Rust (src/web/); user text is
 // only ever set with textContent.
 
 import { S, $, redraw } from './state.js';
 import { E, loadEngine } from './engine.js';
+import { MSG } from './protocol.js';
 import { EVENT, on } from './events.js';
 import { startWorker, ask } from './worker-client.js';
 import { rebuild, onHashChange, importModel, showIssues } from './links.js';
@@ -33,6 +35,7 @@ import { startTour, wireTour, showTour, checkTour } from './tour.js';
 import { watchTheme, applyTheme } from './theme.js';
 import { listenToHost, announceReady, hostTick } from './host.js';
 import { applyShape } from './embed.js';
+import { syncEnsemble, stopMembers, trainMembers } from './ensemble.js';
 
 /** Who reacts to what the modules announce (events.js), in order. */
 function wireEvents() {
@@ -46,6 +49,7 @@ function wireEvents() {
     showTour();
     showPlaying();
     showSpeed();
+    syncEnsemble();
   });
   on(EVENT.VIEW, () => {
     showSampling();
@@ -61,6 +65,7 @@ function wireEvents() {
   });
   on(EVENT.SENDING, (msg) => {
     interruptSweep(msg);
+    if (msg.type === MSG.SPEC || msg.type === MSG.IMPORT) stopMembers();
     interruptExport(msg);
   });
   on(EVENT.WORKER_ERROR, ({ message, fatal }) => {
@@ -126,6 +131,7 @@ function wireToolbar() {
   $('speed').addEventListener('change', applySpeed);
   $('sweep-run').addEventListener('click', () => startSweep($('sweep-k').value, $('sweep-seeds').value));
   $('sweep-cancel').addEventListener('click', cancelSweep);
+  $('ens-train').addEventListener('click', trainMembers);
 }
 
 function wireFiles() {

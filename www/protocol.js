@@ -49,6 +49,14 @@
 //   RUN_PROGRESS {index, fraction}      about every RUN_SLICE_MS while the run trains
 //   RUN_ROW   {index, row (JSON)}       the run's row (for SweepRun::add_row); then the next RUN
 //   ERROR     {message}                 the run failed (the pool stops the sweep)
+// Page → sweep worker (an ensemble's other members train on the same pool):
+//   MEMBER    {link, index}             train member `index` (1 … ensemble − 1) of the
+//                                       link's spec to its planned steps (MemberJob)
+// Sweep worker → page:
+//   MEMBER_PROGRESS {index, step, fraction, params, done, val_nll}
+//                                       about every RUN_SLICE_MS: `params` the MDN's
+//                                       (Float64Array, for Viewer::set_member); `val_nll`
+//                                       once `done`
 //
 // The handwriting page (hand.js) → its worker (hand-worker.js, a HandTrainer):
 //   MODULE    {module}                  first: the compiled engine
@@ -73,6 +81,8 @@ export const MSG = Object.freeze({
   RUN: 'run',
   RUN_PROGRESS: 'run-progress',
   RUN_ROW: 'run-row',
+  MEMBER: 'member',
+  MEMBER_PROGRESS: 'member-progress',
   BASELINE: 'baseline',
   BASELINE_DONE: 'baseline-done',
   EXPORT: 'export',

@@ -585,10 +585,13 @@ impl Spec {
         }
         if self.ensemble > 1 {
             out.push(format!(
-                "ensemble={}: the page trains and shows member 1 only; `mdn train` trains all \
-                 {} and reports the ensemble's validation NLL and its aleatoric and \
-                 epistemic variance.",
-                self.ensemble, self.ensemble
+                "ensemble={}: Play trains member 1; the panel \"Two kinds of uncertainty\" \
+                 trains the other {} on the page's workers, and the plots then show the even \
+                 mixture of all. `mdn train` trains all {} and reports the ensemble's \
+                 validation NLL and its aleatoric and epistemic variance.",
+                self.ensemble,
+                self.ensemble - 1,
+                self.ensemble
             ));
         }
         out.join(" ")

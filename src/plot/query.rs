@@ -48,6 +48,28 @@ impl Forecasts for Even<'_> {
     }
 }
 
+/// One model, or an ensemble's even mixture: what the page's plots show.
+pub enum Shown<'a> {
+    One(&'a Model),
+    Even(Even<'a>),
+}
+
+impl Forecasts for Shown<'_> {
+    fn mixtures(&self, xs: &Array2<f64>) -> Vec<Mixture> {
+        match self {
+            Shown::One(m) => Forecasts::mixtures(*m, xs),
+            Shown::Even(e) => e.mixtures(xs),
+        }
+    }
+
+    fn regressor(&self, xs: &[f64]) -> Vec<f64> {
+        match self {
+            Shown::One(m) => m.regressor(xs),
+            Shown::Even(e) => e.regressor(xs),
+        }
+    }
+}
+
 /// ln p(y|x) over a `w × h` grid covering `view`: pixel (col, row) is at the centre of
 /// its cell, row 0 at the top (largest y). One input and one output dimension.
 pub fn log_density(model: &impl Forecasts, view: &View, w: usize, h: usize) -> Array2<f64> {

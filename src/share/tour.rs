@@ -1,4 +1,4 @@
-//! The guided tour: the seed's story in seven steps, each an experiment to open, what to
+//! The guided tour: the seed's story in eight steps, each an experiment to open, what to
 //! look at, one thing to try, and (where the metrics can tell) whether the learner did it.
 //! A step is a link key (`tour=3`), so a teacher can embed or assign one step.
 
@@ -117,6 +117,20 @@ pub const STEPS: &[Step] = &[
         try_this: "Train, then drag the target around the workspace, until the MDN's best pose \
                    misses by less than a third of the MSE regressor's miss (status line).",
         goal: Goal::Reach { ratio: 1.0 / 3.0 },
+    },
+    Step {
+        title: "What the model does not know",
+        spec: "gap=0.35,0.55&ensemble=5&n=2000&steps=1500",
+        look: "No training point has x from 0.35 to 0.55 (the shaded band), yet one MDN \
+               still draws a confident density there: its spread is the noise it saw \
+               (aleatoric), not what it could not see. Five networks from different starts \
+               agree where the data decided and part where nothing did; their disagreement \
+               is the epistemic uncertainty.",
+        try_this: "Press play for the 1500 steps, then \"Train the other 4 members\" in the \
+                   panel \"Two kinds of uncertainty\": the orange epistemic curve rises about a \
+                   hundredfold inside the gap while the blue aleatoric one does not. Then \
+                   clear the gap field and do it again: the bump is gone.",
+        goal: Goal::Look,
     },
 ];
 

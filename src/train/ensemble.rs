@@ -18,10 +18,12 @@ pub struct Ensemble {
 
 /// The mean aleatoric and epistemic variance over a grid of inputs: inside the spec's
 /// gap, and outside it (all of the grid without a gap).
-#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct SplitSummary {
     pub aleatoric: f64,
     pub epistemic: f64,
+    /// Each member's Choi split: its mean [within, between] components.
+    pub choi: Vec<[f64; 2]>,
 }
 
 /// Points of the grid the summaries average over.
@@ -141,20 +143,32 @@ impl Ensemble {
         let xs: Vec<f64> = (0..SUMMARY_GRID)
             .map(|i| lo + (hi - lo) * (i as f64 + 0.5) / SUMMARY_GRID as f64)
             .collect();
-        let split = self.uncertainty(&xs);
+        let grid = Array2::from_shape_fn((xs.len(), 1), |(i, _)| xs[i]);
+        let at = self.mixtures(&grid);
         let gap = self.spec().gap;
         let inside = |x: f64| gap.is_some_and(|(a, b)| (a..=b).contains(&x));
         let mean = |want: bool| -> Option<SplitSummary> {
-            let picked: Vec<Uncertainty> = xs
-                .iter()
-                .zip(&split)
-                .filter(|(x, _)| inside(**x) == want)
-                .map(|(_, u)| *u)
-                .collect::<Option<_>>()?;
+            let picked: Vec<&Vec<Mixture>> = (0..xs.len())
+                .filter(|&i| inside(xs[i]) == want)
+                .map(|i| &at[i])
+                .collect();
             let n = picked.len() as f64;
+            let splits: Vec<Uncertainty> = picked
+                .iter()
+                .map(|ms| uncertainty(ms))
+                .collect::<Option<_>>()?;
+            let mut choi = vec![[0.0; 2]; self.members.len()];
+            for ms in &picked {
+                for (c, m) in choi.iter_mut().zip(ms.iter()) {
+                    let s = m.spread()?;
+                    c[0] += s.within / n;
+                    c[1] += s.between / n;
+                }
+            }
             (n > 0.0).then(|| SplitSummary {
-                aleatoric: picked.iter().map(|u| u.aleatoric).sum::<f64>() / n,
-                epistemic: picked.iter().map(|u| u.epistemic).sum::<f64>() / n,
+                aleatoric: splits.iter().map(|u| u.aleatoric).sum::<f64>() / n,
+                epistemic: splits.iter().map(|u| u.epistemic).sum::<f64>() / n,
+                choi,
             })
         };
         Some((mean(true), mean(false)?))

@@ -16,10 +16,15 @@ pub(super) struct State {
     data: Data,
     y_range: (f64, f64),
     seed: u64,
-    /// The pass under way, on the parameters it started with (and their step).
-    pass: Option<(Scoring, Model, u64)>,
+    /// The pass under way, on the parameters it started with (member 1's and, with an
+    /// ensemble's other members in, theirs: scored as their even mixture), and their step.
+    pass: Option<(Scoring, Vec<Model>, u64)>,
     /// The last finished report, and the step its parameters were at.
     report: Option<(Report, u64)>,
+    /// The ensemble's other members (member, step) the last report and the pass scored.
+    members: Vec<(u32, u64)>,
+    /// How many members the last finished report scored together (1: one network).
+    report_members: usize,
     /// The truth's calibration, once known (it does not change with the model).
     truth: Option<Calibration>,
 }
@@ -33,6 +38,8 @@ impl State {
             seed,
             pass: None,
             report: None,
+            members: Vec::new(),
+            report_members: 1,
             truth: None,
         }
     }
@@ -55,19 +62,36 @@ impl Viewer {
         let Some(val) = self.cal.val.as_ref() else {
             return false;
         };
+        let members: Vec<(u32, u64)> = self.members.iter().map(|m| (m.0, m.1)).collect();
         if self.cal.pass.is_none() {
-            if self.cal.report.as_ref().is_some_and(|r| r.1 == step) {
+            let same = self.cal.report.as_ref().is_some_and(|r| r.1 == step);
+            if same && self.cal.members == members {
                 return false; // nothing new to score
             }
             let pass = Scoring::new(self.cal.data, self.cal.y_range, self.cal.seed, false)
                 .with_truth(self.cal.truth.clone());
-            self.cal.pass = Some((pass, self.model.clone(), step));
+            let mut models = vec![self.model.clone()];
+            models.extend(self.members.iter().map(|m| m.2.clone()));
+            self.cal.pass = Some((pass, models, step));
+            self.cal.members = members;
         }
-        let (pass, model, at) = self.cal.pass.as_mut().expect("started above");
-        if !pass.advance(model, val, &mut deadline(ms)) {
+        let (pass, models, at) = self.cal.pass.as_mut().expect("started above");
+        let finished = if models.len() == 1 {
+            pass.advance(&models[0], val, &mut deadline(ms))
+        } else {
+            // As `mdn train` scores an ensemble (Ensemble::calibrate), point by point.
+            let mut qs: Vec<_> = models.iter().map(|m| m.queries()).collect();
+            let mut even = |x: f64| {
+                let ms: Vec<_> = qs.iter_mut().map(|q| q.mixture(&[x])).collect();
+                crate::mdn::mixture::Mixture::even(&ms).expect("members of one spec")
+            };
+            pass.advance_with(&mut even, &models[0], val, &mut deadline(ms))
+        };
+        if !finished {
             return false;
         }
         let report = pass.report();
+        self.cal.report_members = models.len();
         self.cal.truth = report.truth.clone();
         self.cal.report = Some((report, *at));
         self.cal.pass = None;
@@ -92,6 +116,19 @@ impl Viewer {
 
     /// The last finished calibration report (`undefined` before the first), as
     /// `{mdn, baseline, truth?}` each with `{n, crps, nll, pit_hist, central, hpd}`.
+    /// The last report scored the parameters shown now (member 1's step and the
+    /// ensemble's other members in).
+    pub fn calibration_fresh(&self) -> bool {
+        let members: Vec<(u32, u64)> = self.members.iter().map(|m| (m.0, m.1)).collect();
+        self.cal.pass.is_none()
+            && self.cal.members == members
+            && self
+                .cal
+                .report
+                .as_ref()
+                .is_some_and(|r| r.1 == self.snapshot.step)
+    }
+
     pub fn calibration(&self) -> Result<JsValue, JsValue> {
         match &self.cal.report {
             Some((r, _)) => to_js(r),
@@ -122,10 +159,14 @@ impl Viewer {
         } else {
             format!("Scoring step {now}… Shown: step {step}")
         };
+        let name = match self.cal.report_members {
+            1 => "MDN".to_string(),
+            n => format!("Ensemble of {n} MDNs"),
+        };
         let mut out = format!(
             "{when}, on {} validation points. {} {}",
             r.mdn.n,
-            line("MDN", &r.mdn),
+            line(&name, &r.mdn),
             line("MSE regressor", &r.baseline)
         );
         if let Some(t) = &r.truth {

@@ -97,14 +97,15 @@ impl Viewer {
     /// The main plot as an SVG: its heatmap embedded as a PNG under the vectors.
     fn main_svg(&self, w: u32, h: u32, scale: f64, theme: plot::Theme) -> Result<String, String> {
         let view = self.view();
-        let curves = plot::curves(&self.model, &view, 300);
-        let (samples, modes) = plot::samples_and_modes(&self.model, &view, &curves, self.sampling);
+        let curves = plot::curves(&self.shown(), &view, 300);
+        let (samples, modes) =
+            plot::samples_and_modes(&self.shown(), &view, &curves, self.sampling);
         let (cw, ch) = cells(w, h);
         let fixed = self.fixed_scale().then(|| plot::main_scale(&view));
-        let grid = plot::log_density(&self.model, &view, cw, ch);
+        let grid = plot::log_density(&self.shown(), &view, cw, ch);
         let (rgba, colour) = plot::density_rgba(&grid, fixed);
         let intervals = self.intervals_shown(&curves);
-        let overlay = self.gap_overlay();
+        let overlay = self.overlay(&curves.xs);
         let p = MainPlot {
             intervals: intervals.as_ref(),
             frame: Frame::main(&self.info, w >= 560, scale, Layer::All).themed(theme),

@@ -26,6 +26,7 @@ use web_sys::HtmlCanvasElement;
 
 mod calibrate;
 mod course;
+mod ensemble;
 mod figures;
 mod helper;
 mod strokes;
@@ -34,6 +35,7 @@ mod trainer;
 mod viewer;
 mod writer;
 pub use course::*;
+pub use ensemble::MemberJob;
 pub use figures::*;
 pub use helper::BaselineTrainer;
 pub use strokes::{HandTrainer, HandViewer};

@@ -213,28 +213,31 @@ test("the README's example host page checks an exercise", async () => {
   await page.close();
 });
 
-test('the guided tour: seven steps with links, what to look at, one thing to try, and "Done" when done', async () => {
+test('the guided tour: eight steps with links, what to look at, one thing to try, and "Done" when done', async () => {
   const { page, log } = await open(browser, server.url + '#', { width: 1280, height: 900 });
   await ready(page);
   await page.click('#tourbtn');
   await page.waitForFunction(() => !document.getElementById('tour').hidden);
-  assert.match(await page.textContent('#tour-title'), /^Tour, step 1 of 7: The average is no answer$/);
+  assert.match(await page.textContent('#tour-title'), /^Tour, step 1 of 8: The average is no answer$/);
   assert.deepEqual(await axe(page), [], 'tour step 1');
   const titles = [];
-  for (let n = 1; n <= 7; n++) {
+  for (let n = 1; n <= 8; n++) {
     await page.goto(server.url + `#tour=${n}`);
-    await page.waitForFunction((n) => document.getElementById('tour-count')?.textContent === `${n} / 7`, n);
+    await page.waitForFunction((n) => document.getElementById('tour-count')?.textContent === `${n} / 8`, n);
     await ready(page);
     titles.push(await page.textContent('#tour-title'));
     assert.ok((await page.textContent('#tour-look')).length > 80);
     assert.ok((await page.textContent('#tour-try')).length > 40);
     assert.deepEqual(await axe(page), [], `tour step ${n}`);
-    if (n === 7) assert.equal(await page.$eval('#tour-next', (a) => a.hidden), true);
+    if (n === 8) {
+      assert.equal(await page.$eval('#tour-next', (a) => a.hidden), true);
+      assert.equal(await page.isVisible('#ensemble'), true, 'the step about the ensemble shows its panel');
+    }
   }
-  assert.equal(new Set(titles).size, 7);
+  assert.equal(new Set(titles).size, 8);
   // Step 4: K = 1. The page says "Done" once K is 3 and the NLL has fallen.
   await page.goto(server.url + '#tour=4');
-  await page.waitForFunction(() => document.getElementById('tour-count')?.textContent === '4 / 7');
+  await page.waitForFunction(() => document.getElementById('tour-count')?.textContent === '4 / 8');
   await ready(page);
   assert.equal(await page.inputValue('#spec-k'), '1');
   await page.fill('#spec-k', '3');
@@ -247,7 +250,7 @@ test('the guided tour: seven steps with links, what to look at, one thing to try
   await page.screenshot({ path: screenshotPath('tour-step4-done.png') });
   // "Next" goes to step 5, which opens its own experiment.
   await page.click('#tour-next');
-  await page.waitForFunction(() => document.getElementById('tour-count')?.textContent === '5 / 7');
+  await page.waitForFunction(() => document.getElementById('tour-count')?.textContent === '5 / 8');
   await page.waitForFunction(() => /k=30&/.test(window.mdn.spec()));
   // A step in an embed: the tour box above the chosen panels.
   await page.goto(server.url + '#tour=3&embed=1&panels=main,slice');

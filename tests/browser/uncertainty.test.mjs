@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { serve, launch, open, ready } from './harness.mjs';
+import { serve, launch, open, ready, inked, screenshotPath } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -17,7 +17,7 @@ test('a gap and an ensemble in a link: the page says what they do, and trains me
   await ready(page);
   const note = await page.textContent('#datanote');
   assert.match(note, /No training point has x from 0\.35 to 0\.55 \(gap=\)/);
-  assert.match(note, /ensemble=3: the page trains and shows member 1 only/);
+  assert.match(note, /ensemble=3: Play trains member 1; the panel "Two kinds of uncertainty" trains the other 2/);
   assert.match(page.url(), /&ensemble=3&gap=0\.35,0\.55/);
   assert.deepEqual(await page.$$eval('#issues li', (e) => e.map((x) => x.textContent)), []);
   // The form shows both keys; a wrong gap gets its message and is dropped.
@@ -36,4 +36,39 @@ test('a gap and an ensemble in a link: the page says what they do, and trains me
   assert.doesNotMatch(page.url(), /gap=/);
   assert.deepEqual(log.errors, []);
   await page.close();
+});
+
+const MEMBERS = 'n=400&hidden=8&k=3&steps=60&batch=100&ensemble=4&gap=0.35,0.55';
+
+test("an ensemble's other members train on the pool with the bits of mdn train, whatever the pool; the plots show all", async () => {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const out = execFileSync('cargo', ['run', '--quiet', '--bin', 'mdn', '--', 'train', MEMBERS, '--every', '60'], { cwd: root, encoding: 'utf8' });
+  const last = JSON.parse(out.trim().split('\n').at(-1));
+  const cli = last.members_val_nll.slice(1);
+  const seen = [];
+  for (const cores of [2, 4]) {
+    const { page, log } = await open(browser, `${server.url}#${MEMBERS}`, { cores });
+    await ready(page);
+    assert.equal(await page.isVisible('#ensemble'), true);
+    assert.match(await page.textContent('#ens-train'), /Train the other 3 members/);
+    const before = await page.evaluate(() => window.mdn.step(60));
+    await page.click('#ens-train');
+    await page.waitForFunction(() => document.getElementById('ens-status').dataset.done === 'true', null, { timeout: 120_000 });
+    const vals = JSON.parse(await page.$eval('#ens-status', (e) => e.dataset.vals));
+    assert.deepEqual(vals, cli, `pool of ${cores - 1}: the members' validation NLL are mdn train's`);
+    seen.push(vals);
+    assert.match(await page.textContent('#ens-status'), /All 3 other members trained .* even mixture of all 4/);
+    // The panel of the two uncertainties is drawn, and the main plot still shows member 1's numbers.
+    assert.ok(await inked(page, 'split') > 0.01);
+    assert.equal((await page.evaluate(() => window.mdn.metrics())).val_nll, before.val_nll);
+    // The calibration panel scores the even mixture of all four, as mdn train does.
+    const cal = await page.evaluate(() => window.mdn.calibrationFresh());
+    assert.equal(cal.mdn.crps, last.ensemble_calibration.val_crps);
+    assert.deepEqual(cal.mdn.hpd, last.ensemble_calibration.val_hpd_coverage);
+    await page.waitForFunction(() => /Ensemble of 4 MDNs: CRPS/.test(document.getElementById('cal-text').textContent));
+    if (cores === 4) await page.screenshot({ path: screenshotPath('ensemble-1280.png'), fullPage: true });
+    assert.deepEqual(log.errors, []);
+    await page.close();
+  }
+  assert.deepEqual(seen[0], seen[1]);
 });

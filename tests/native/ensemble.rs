@@ -224,6 +224,14 @@ fn an_ensemble_is_unsure_in_the_gap_and_its_calibration_reads_the_even_mixture()
         inside.epistemic > outside.epistemic,
         "{inside:?} {outside:?}"
     );
+    // Each member's Choi split: within + between, averaged over the members, is the
+    // aleatoric part (both are means over the same x).
+    assert_eq!(inside.choi.len(), 3);
+    let choi = inside.choi.iter().map(|c| c[0] + c[1]).sum::<f64>() / 3.0;
+    assert!(
+        (choi - inside.aleatoric).abs() < 1e-12 * inside.aleatoric,
+        "{inside:?}"
+    );
     // Calibration scores the even mixture: its mean NLL is the ensemble's.
     let r = e.calibrate();
     assert!(

@@ -48,8 +48,9 @@ usage:
       With ensemble=M (M > 1) the members train on the threads, one member per job,
       and the final line adds ensemble_val_nll, members_val_nll, the ensemble's and
       member 1's val_crps and HPD coverage, and the mean aleatoric and epistemic
-      variance over x inside and outside the gap (inside_gap, outside_gap). --save
-      is refused (it writes one network).
+      variance over x inside and outside the gap (inside_gap, outside_gap; with each
+      member's Choi split, choi: [within, between]). --save is refused (it writes one
+      network).
   mdn render [SPEC] [--out FILE.png|FILE.svg] [--width W] [--height H] [--target X] [--theme light|dark] [--threads N] [--split FILE]
       Train SPEC like `mdn train`, then draw the page's main plot (p(y|x) heatmap, data,
       the MSE regressor, the component means) into a PNG (default main.png, 1200×750),

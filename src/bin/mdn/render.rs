@@ -11,6 +11,7 @@ use {
 };
 
 /// Where and how a picture is written: its file, SVG or PNG, its theme and size.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) struct Format<'a> {
     pub(crate) out: &'a str,
     pub(crate) svg: bool,

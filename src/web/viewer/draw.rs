@@ -10,7 +10,7 @@ impl Viewer {
     pub fn heatmap(&mut self, w: u32, h: u32) -> Vec<u8> {
         let (w, h) = (w.clamp(1, 1024) as usize, h.clamp(1, 1024) as usize);
         let view = self.view();
-        let grid = plot::log_density(&self.model, &view, w, h);
+        let grid = plot::log_density(&self.shown(), &view, w, h);
         let fixed = self.fixed_scale().then(|| plot::main_scale(&view));
         let (rgba, colour) = plot::density_rgba(&grid, fixed);
         self.colour = colour;
@@ -30,7 +30,7 @@ impl Viewer {
     ) -> Result<Vec<i32>, JsValue> {
         let view = self.view();
         let curves = if live {
-            plot::curves(&self.model, &view, 160)
+            plot::curves(&self.shown(), &view, 160)
         } else {
             plot::Curves {
                 xs: Vec::new(),
@@ -39,7 +39,7 @@ impl Viewer {
             }
         };
         let (samples, modes) = if live {
-            plot::samples_and_modes(&self.model, &view, &curves, self.sampling)
+            plot::samples_and_modes(&self.shown(), &view, &curves, self.sampling)
         } else {
             (Vec::new(), Vec::new())
         };
@@ -50,7 +50,7 @@ impl Viewer {
                 .update(key, &curves, 2, &mut deadline(INTERVALS_MS));
             self.track.intervals()
         });
-        let overlay = self.gap_overlay();
+        let overlay = self.overlay(&curves.xs);
         let p = MainPlot {
             intervals: intervals.as_ref(),
             frame: Frame::main(&self.info, legend, scale, plot::Layer::of(live))
@@ -171,11 +171,37 @@ impl Viewer {
 }
 
 impl Viewer {
-    /// The gap left out of the training data, shaded on the main plot (none without one).
-    pub(in crate::web) fn gap_overlay(&self) -> Option<plot::overlay::Overlay> {
-        self.link.spec.gap.map(|g| plot::overlay::Overlay {
-            gap: Some(g),
-            ..Default::default()
-        })
+    /// What the plots show: the model, or with an ensemble's other members in, the even
+    /// mixture of all.
+    pub(in crate::web) fn shown(&self) -> plot::Shown<'_> {
+        if self.members.is_empty() {
+            return plot::Shown::One(&self.model);
+        }
+        let mut members = vec![&self.model];
+        members.extend(self.members.iter().map(|m| &m.2));
+        plot::Shown::Even(plot::Even { members })
+    }
+
+    /// The gap left out of the training data, and each member's mean at `xs` when an
+    /// ensemble's other members are in (none without either).
+    pub(in crate::web) fn overlay(&self, xs: &[f64]) -> Option<plot::overlay::Overlay> {
+        if self.link.spec.gap.is_none() && self.members.is_empty() {
+            return None;
+        }
+        let per = self.member_mixtures(xs);
+        let shown: &[Vec<_>] = if per.len() > 1 { &per } else { &[] };
+        Some(plot::overlay::Overlay::of(xs, shown, self.link.spec.gap))
+    }
+
+    /// Every member's mixtures at `xs` (member 1 first).
+    pub(in crate::web) fn member_mixtures(
+        &self,
+        xs: &[f64],
+    ) -> Vec<Vec<crate::mdn::mixture::Mixture>> {
+        let grid = ndarray::Array2::from_shape_fn((xs.len(), 1), |(i, _)| xs[i]);
+        std::iter::once(&self.model)
+            .chain(self.members.iter().map(|m| &m.2))
+            .map(|m| m.mixtures(&grid))
+            .collect()
     }
 }

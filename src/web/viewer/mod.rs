@@ -58,6 +58,9 @@ pub struct Viewer {
     /// The true 90% region's boundary on the main plot, worked out on first use (it
     /// depends on the data set and its view only).
     pub(in crate::web) truth_region: std::cell::OnceCell<Option<Vec<plot::truth::Segment>>>,
+    /// The other members of an ensemble, as the page's pool trains them: (member, step,
+    /// model). Member 1 is `model`.
+    pub(in crate::web) members: Vec<(u32, u64, Model<Precision>)>,
 }
 /// The grid the true region's boundary is traced on (x by y).
 const TRUTH_COLUMNS: usize = 160;
@@ -429,6 +432,7 @@ impl Viewer {
             ..Snapshot::default()
         };
         Viewer {
+            members: Vec::new(),
             points: exp.train.view_points(plot::MAX_POINTS),
             train_points: if exp.info.din == 1 && exp.info.dout == 1 {
                 exp.train.points(300)
@@ -470,7 +474,13 @@ impl Viewer {
             0.5 * (v.x.0 + v.x.1)
         };
         let mut q = self.model.queries();
-        let mixture = q.mixture(&[x0]);
+        // With an ensemble's other members in: the even mixture of all.
+        let mixture = match self.shown() {
+            plot::Shown::One(_) => q.mixture(&[x0]),
+            even => {
+                plot::Forecasts::mixtures(&even, &ndarray::Array2::from_elem((1, 1), x0)).remove(0)
+            }
+        };
         let baseline = q.baseline(&[x0])[0];
         (x0, mixture, baseline)
     }

@@ -1,0 +1,144 @@
+//! An ensemble on the page: the pool of workers trains the members after the first
+//! ([`MemberJob`], one member a job, the bits of `Experiment::member` whatever the pool),
+//! their parameters come back to the [`Viewer`] as they train, and the page shows the
+//! even mixture of all, each member's mean, and the panel of the two uncertainties.
+
+use super::{deadline, js_err, on_canvas, Viewer};
+use crate::plot::uncertainty::{draw_split, SplitCurves, SplitPlot};
+use crate::share::link::Link;
+use crate::train::experiment::Experiment;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+/// One member of an ensemble, in a pool worker (www/workers/sweep-worker.js).
+#[wasm_bindgen]
+pub struct MemberJob {
+    exp: Experiment,
+}
+
+#[wasm_bindgen]
+impl MemberJob {
+    /// Member `j` (0 is the page's own run) of the spec in `link`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(link: &str, j: u32) -> MemberJob {
+        let spec = Link::parse(link).0.spec;
+        let j = (j as usize).min(spec.ensemble.saturating_sub(1));
+        MemberJob {
+            exp: Experiment::member(&spec, j),
+        }
+    }
+
+    /// Trains for about `ms` milliseconds towards the planned steps, reading the
+    /// validation NLL where `mdn train` does (where a blow-up is caught); true when done.
+    pub fn advance_for(&mut self, ms: f64) -> bool {
+        let e = &mut self.exp;
+        let mut out = deadline(ms);
+        while e.step < e.spec.steps && e.halted.is_none() {
+            let stop = e.next_reading(e.step).min(e.spec.steps);
+            e.train_within(stop - e.step, &mut out);
+            if e.halted.is_none() && e.step == stop && e.reading_at(stop) {
+                e.metrics();
+            }
+            if out() {
+                break;
+            }
+        }
+        self.done()
+    }
+
+    pub fn done(&self) -> bool {
+        self.exp.step >= self.exp.spec.steps || self.exp.halted.is_some()
+    }
+
+    pub fn step(&self) -> f64 {
+        self.exp.step as f64
+    }
+
+    /// How far the member is, from 0 to 1.
+    pub fn fraction(&self) -> f64 {
+        match self.exp.spec.steps {
+            _ if self.done() => 1.0,
+            0 => 1.0,
+            n => self.exp.step as f64 / n as f64,
+        }
+    }
+
+    /// The MDN's parameters (for the page's Viewer).
+    pub fn params(&self) -> Vec<f64> {
+        self.exp
+            .model
+            .mdn
+            .params
+            .iter()
+            .map(|p| f64::from(*p))
+            .collect()
+    }
+
+    /// The validation NLL (nats per point) where it stands.
+    pub fn val_nll(&mut self) -> f64 {
+        self.exp.metrics().val_nll
+    }
+}
+
+#[wasm_bindgen]
+impl Viewer {
+    /// The members of the spec's ensemble (1: one network).
+    pub fn ensemble(&self) -> u32 {
+        self.link.spec.ensemble as u32
+    }
+
+    /// Member `j` (1 … ensemble − 1) at `step`, with the MDN parameters `params` from its
+    /// [`MemberJob`]; false (and nothing kept) for a member or parameters not of this
+    /// experiment.
+    pub fn set_member(&mut self, j: u32, step: f64, params: Vec<f64>) -> bool {
+        let ok = j >= 1
+            && (j as usize) < self.link.spec.ensemble
+            && params.len() == self.model.mdn.params.len()
+            && params.iter().all(|p| p.is_finite());
+        if !ok {
+            return false;
+        }
+        let mut m = self.model.clone();
+        for (d, s) in m.mdn.params.iter_mut().zip(&params) {
+            *d = *s as _;
+        }
+        let step = step.max(0.0) as u64;
+        match self.members.iter_mut().find(|x| x.0 == j) {
+            Some(x) => *x = (j, step, m),
+            None => {
+                self.members.push((j, step, m));
+                self.members.sort_by_key(|x| x.0);
+            }
+        }
+        true
+    }
+
+    /// The page shows member 1 alone again (a new experiment, or the pool stopped).
+    pub fn clear_members(&mut self) {
+        self.members.clear();
+    }
+
+    /// How many members the plots show (member 1 and those in).
+    pub fn members_in(&self) -> u32 {
+        1 + self.members.len() as u32
+    }
+
+    /// Draws the panel of the aleatoric and epistemic variance against x on `canvas`.
+    pub fn draw_split(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
+        let view = self.view();
+        let xs: Vec<f64> = (0..200)
+            .map(|i| view.x.0 + i as f64 / 199.0 * (view.x.1 - view.x.0))
+            .collect();
+        let curves = SplitCurves::of(&xs, &self.member_mixtures(&xs))
+            .ok_or_else(|| js_err("this family has no variance to split"))?;
+        let p = SplitPlot {
+            curves: &curves,
+            gap: self.link.spec.gap,
+            x_range: view.x,
+            x_label: self.info.x_labels[0],
+            theme: self.theme(),
+            scale,
+        };
+        on_canvas(canvas, Some(p.theme), |root| draw_split(root, &p))
+    }
+}
