@@ -19,6 +19,7 @@ export function syncEnsemble() {
   $('ens-train').textContent = `Train the other ${m - 1} member${m > 2 ? 's' : ''}`;
   $('ens-train').disabled = false;
   $('ens-progress').hidden = true;
+  $('ens-member').replaceChildren(...Array.from({ length: Math.max(0, m) }, (_, i) => Object.assign(document.createElement('option'), { value: String(i + 1), textContent: `member ${i + 1}` })));
   setStatus(m < 2 ? '' : `Member 1 is the network the page trains. The other ${m - 1} start from their own initialisation and batches.`);
 }
 
@@ -94,5 +95,5 @@ function showProgress(workers) {
 export function drawSplit() {
   const c = $('split');
   if ($('ensemble').hidden || c.offsetParent === null) return;
-  S.viewer.draw_split(c, sizeCanvas(c));
+  S.viewer.draw_split(c, sizeCanvas(c), Number($('ens-member').value) || 1);
 }

@@ -132,6 +132,7 @@ function wireToolbar() {
   $('sweep-run').addEventListener('click', () => startSweep($('sweep-k').value, $('sweep-seeds').value));
   $('sweep-cancel').addEventListener('click', cancelSweep);
   $('ens-train').addEventListener('click', trainMembers);
+  $('ens-member').addEventListener('change', () => redraw({ panels: true }));
 }
 
 function wireFiles() {

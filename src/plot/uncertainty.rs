@@ -1,6 +1,6 @@
 //! The two kinds of uncertainty as functions of x: an ensemble's aleatoric variance (its
 //! members' mean variance) and epistemic variance (the variance of their means), with
-//! the first member's own split after Choi et al. (2018) — within its components and
+//! one member's own split after Choi et al. (2018) — within its components and
 //! between them — and the gap in the training data shaded. A log scale: the epistemic
 //! part is often a hundredth of the other.
 
@@ -16,23 +16,28 @@ pub struct SplitCurves {
     pub xs: Vec<f64>,
     pub aleatoric: Vec<f64>,
     pub epistemic: Vec<f64>,
-    /// The first member's Σπσ² and Σπ(μ − μ̄)².
+    /// One member's Σπσ² and Σπ(μ − μ̄)² (Choi's split; see [`SplitCurves::of`]).
     pub within: Vec<f64>,
     pub between: Vec<f64>,
+    /// Which member that is (0: the first).
+    pub member: usize,
 }
 
 impl SplitCurves {
-    /// From every member's mixtures at `xs` (`per_member[j][i]` at xs[i]); `None` when a
-    /// member's family has no variance (angles, Student-t with ν ≤ 2).
-    pub fn of(xs: &[f64], per_member: &[Vec<Mixture>]) -> Option<SplitCurves> {
+    /// From every member's mixtures at `xs` (`per_member[j][i]` at xs[i]), with member
+    /// `member`'s Choi split (clamped to the members there are); `None` when a member's
+    /// family has no variance (angles, Student-t with ν ≤ 2).
+    pub fn of(xs: &[f64], per_member: &[Vec<Mixture>], member: usize) -> Option<SplitCurves> {
+        let member = member.min(per_member.len().saturating_sub(1));
         let mut c = SplitCurves {
             xs: xs.to_vec(),
+            member,
             ..SplitCurves::default()
         };
         for i in 0..xs.len() {
             let at: Vec<Mixture> = per_member.iter().map(|m| m[i].clone()).collect();
             let u = uncertainty(&at)?;
-            let own = at.first()?.spread()?;
+            let own = at.get(member)?.spread()?;
             c.aleatoric.push(u.aleatoric);
             c.epistemic.push(u.epistemic);
             c.within.push(own.within);
@@ -57,32 +62,32 @@ const FLOOR: f64 = 1e-7;
 
 /// One curve of the panel: its values, colour, legend and whether it is dashed (a
 /// member's own split, beside the ensemble's).
-type Series<'s> = (&'s [f64], RGBColor, &'static str, bool);
+type Series<'s> = (&'s [f64], RGBColor, String, bool);
 
 fn series(c: &SplitCurves, t: Theme) -> [Series<'_>; 4] {
     [
         (
             &c.aleatoric,
             t.line(Line::Mdn),
-            "aleatoric: members' mean variance",
+            "aleatoric: members' mean variance".into(),
             false,
         ),
         (
             &c.epistemic,
             t.line(Line::Validation),
-            "epistemic: variance of members' means",
+            "epistemic: variance of members' means".into(),
             false,
         ),
         (
             &c.within,
             t.line(Line::Baseline),
-            "member 1: within components (Choi)",
+            format!("member {}: within components (Choi)", c.member + 1),
             true,
         ),
         (
             &c.between,
             t.line(Line::Bayes),
-            "member 1: between components (Choi)",
+            format!("member {}: between components (Choi)", c.member + 1),
             true,
         ),
     ]
@@ -112,7 +117,7 @@ pub fn draw_split<DB: DrawingBackend>(
     let curves = series(c, t);
     let items: Vec<(&str, RGBColor, Marker)> = curves
         .iter()
-        .map(|(_, col, label, _)| (*label, *col, Marker::Line))
+        .map(|(_, col, label, _)| (label.as_str(), *col, Marker::Line))
         .collect();
     let area = legend_row(root, &items, t, s).map_err(e)?;
     let font = light_chart_style(s).color(&t.ink());

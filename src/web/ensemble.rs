@@ -123,14 +123,26 @@ impl Viewer {
         1 + self.members.len() as u32
     }
 
-    /// Draws the panel of the aleatoric and epistemic variance against x on `canvas`.
-    pub fn draw_split(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
+    /// Draws the panel of the aleatoric and epistemic variance against x on `canvas`,
+    /// with member `member`'s Choi split (1 … the members in; clamped).
+    pub fn draw_split(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        member: u32,
+    ) -> Result<(), JsValue> {
         let view = self.view();
         let xs: Vec<f64> = (0..200)
             .map(|i| view.x.0 + i as f64 / 199.0 * (view.x.1 - view.x.0))
             .collect();
-        let curves = SplitCurves::of(&xs, &self.member_mixtures(&xs))
+        // Member m (its number) is member_mixtures' index 0 for m = 1, else its place among
+        // the members in; one not in yet: member 1.
+        let at = self.members.iter().position(|x| x.0 + 1 == member);
+        let (index, number) = at.map_or((0, 1), |i| (i + 1, member as usize));
+        let per = self.member_mixtures(&xs);
+        let mut curves = SplitCurves::of(&xs, &per, index)
             .ok_or_else(|| js_err("this family has no variance to split"))?;
+        curves.member = number - 1;
         let p = SplitPlot {
             curves: &curves,
             gap: self.link.spec.gap,

@@ -66,6 +66,10 @@ test("an ensemble's other members train on the pool with the bits of mdn train, 
     assert.equal(cal.mdn.crps, last.ensemble_calibration.val_crps);
     assert.deepEqual(cal.mdn.hpd, last.ensemble_calibration.val_hpd_coverage);
     await page.waitForFunction(() => /Ensemble of 4 MDNs: CRPS/.test(document.getElementById('cal-text').textContent));
+    // Any member's own (Choi) split can be drawn.
+    assert.deepEqual(await page.$$eval('#ens-member option', (o) => o.map((x) => x.textContent)), ['member 1', 'member 2', 'member 3', 'member 4']);
+    await page.selectOption('#ens-member', '3');
+    await page.waitForFunction(() => window.mdn.drawn());
     if (cores === 4) await page.screenshot({ path: screenshotPath('ensemble-1280.png'), fullPage: true });
     assert.deepEqual(log.errors, []);
     await page.close();

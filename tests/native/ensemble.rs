@@ -70,12 +70,32 @@ fn a_gap_leaves_training_points_out_and_the_validation_set_keeps_them() {
         .filter(|x| !(0.35..=0.55).contains(x))
         .collect();
     assert_eq!(train.x.row(0).to_vec(), kept);
+    // Your own points: the gap is cut from their training part too.
+    use mdn_playground::data::userdata::{encode, UserData};
+    let own = UserData {
+        cols: 2,
+        values: (0..100)
+            .flat_map(|i| [i as f64 / 100.0, ((i * 7) % 13) as f64 / 13.0])
+            .collect(),
+    };
+    let spec = Spec::parse(&format!("data=custom&pts={}&gap=0.2,0.4", encode(&own))).unwrap();
+    let (train, val) = spec.source().datasets();
+    assert_eq!(inside_of(&train, 0.2, 0.4), 0);
+    assert!(inside_of(&val, 0.2, 0.4) > 0);
+    assert!(train.len() + val.len() < 100 && train.len() > 50);
     // A batch of n points is more than the gap leaves: it takes them all.
     let spec = Spec::parse("n=300&hidden=4&batch=300&gap=0.35,0.55").unwrap();
     let mut e = Experiment::new(&spec);
     assert!(e.train.len() < 300);
     e.train(3);
     assert!(e.halted.is_none() && e.metrics().val_nll.is_finite());
+}
+
+/// Points of `d` with x in [a, b].
+fn inside_of(d: &mdn_playground::data::dataset::Dataset, a: f64, b: f64) -> usize {
+    (0..d.len())
+        .filter(|&i| (a..=b).contains(&d.x[[0, i]]))
+        .count()
 }
 
 #[test]

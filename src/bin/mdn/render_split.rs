@@ -81,7 +81,7 @@ pub(crate) fn render(
     };
     written.map_err(|e| Fail(format!("cannot write {}: {e}", f.out), 1))?;
     if let Some(out) = split {
-        let curves = SplitCurves::of(&xs, &per).ok_or_else(|| {
+        let curves = SplitCurves::of(&xs, &per, 0).ok_or_else(|| {
             Fail(
                 format!(
                     "--split: family={} has no variance to split",
