@@ -88,6 +88,9 @@ pub fn refuse(spec: &Spec) -> Option<String> {
     if spec.family != crate::mdn::family::Family::Gaussian {
         why.push("the exported code has the Gaussian head only (family=laplace, student, hurdle and vonmises are not in it yet): export with family=gaussian");
     }
+    if spec.ensemble > 1 {
+        why.push("the exported recipe trains one network, not an ensemble: export with ensemble=1 (member 1 of the ensemble, bit for bit)");
+    }
     (!why.is_empty()).then(|| why.join("; "))
 }
 

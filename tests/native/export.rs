@@ -234,6 +234,7 @@ fn what_the_export_cannot_reproduce_is_refused_and_no_folder_is_left() {
     for (spec, want) in [
         ("reinit_dead=100&steps=5", "reinit_dead"),
         ("init=diverse&steps=5", "init=diverse"),
+        ("ensemble=3&steps=5", "ensemble=1"),
         (
             "opt=sgd&lr=1&momentum=0.99&sigma_min=0&n=200&steps=500",
             "training halted",
