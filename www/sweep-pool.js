@@ -1,7 +1,7 @@
 // The page's pool of sweep workers: one per core but one (the page keeps a core), at
-// most 8, each training one run of a K sweep at a time (sweep-worker.js). The runs are
-// links from the engine's SweepRun; each row goes back to it, which keeps the sweep's
-// order, so the report is the same for any number of workers.
+// most 8, each doing one job at a time (sweep-worker.js): a run of a K sweep, or a
+// member of an ensemble. A K sweep's rows go back to the engine's SweepRun, which keeps
+// the sweep's order, so the report is the same for any number of workers.
 import { MSG } from './protocol.js';
 import { wasmModule } from './engine.js';
 
@@ -11,39 +11,35 @@ export const POOL_MAX = 8;
 export const poolSize = () => Math.min(POOL_MAX, Math.max(1, (navigator.hardwareConcurrency | 0) - 1));
 
 /**
- * Trains `links` on the pool. `onRow(index, rowJson)` takes each row (it may throw: the
- * pool stops), `onProgress(fractions)` hears how far each run is (0…1). Returns
- * {workers, done, stop}: `done` settles when every row is in or a worker failed; `stop(why)`
- * ends the workers at once (and `done` is rejected with `why`).
+ * Does `jobs` (messages for sweep-worker.js, taken in this order) on the pool. `onReply(m)`
+ * hears every reply but an error and returns whether it finished its job (the worker then
+ * takes the next); it may throw, which stops the pool. Returns {workers, done, stop}:
+ * `done` settles when every job is finished or a worker failed; `stop(why)` ends the
+ * workers at once (and `done` is rejected with `why`).
  */
-export function runPool(links, { onRow, onProgress }) {
-  const count = Math.min(poolSize(), links.length);
-  // The last runs (largest K) first: the longest start first and the pool ends together.
-  const order = links.map((_, i) => i).reverse();
-  const fractions = new Float64Array(links.length);
+export function runJobs(jobs, onReply) {
+  const count = Math.min(poolSize(), jobs.length);
   const workers = [];
   const end = () => workers.forEach((w) => w.terminate());
   let fail;
   let next = 0;
-  let left = links.length;
+  let left = jobs.length;
   const done = new Promise((resolve, reject) => {
     fail = (why) => {
       end();
       reject(new Error(why));
     };
     const give = (w) => {
-      if (next < order.length) w.postMessage({ type: MSG.RUN, link: links[order[next]], index: order[next++] });
+      if (next < jobs.length) w.postMessage(jobs[next++]);
     };
     const take = (w, m) => {
-      if (m.type === MSG.ERROR) return fail(`a sweep worker stopped: ${m.message}`);
-      fractions[m.index] = m.type === MSG.RUN_ROW ? 1 : m.fraction;
-      if (m.type === MSG.RUN_PROGRESS) return onProgress(fractions);
-      onRow(m.index, m.row);
-      onProgress(fractions);
+      if (m.type === MSG.ERROR) return fail(`a worker stopped: ${m.message}`);
+      if (!onReply(m)) return undefined;
       if (--left === 0) {
         end();
         resolve();
       } else give(w);
+      return undefined;
     };
     for (let i = 0; i < count; i++) {
       const w = new Worker(new URL('./workers/sweep-worker.js', import.meta.url), { type: 'module' });
@@ -55,11 +51,27 @@ export function runPool(links, { onRow, onProgress }) {
           fail(String(err?.message ?? err));
         }
       };
-      w.onerror = (e) => fail(`a sweep worker stopped: ${e.message ?? 'it could not start'}`);
+      w.onerror = (e) => fail(`a worker stopped: ${e.message ?? 'it could not start'}`);
       w.postMessage({ type: MSG.MODULE, module: wasmModule() });
       give(w);
     }
   });
   done.catch(() => {});
   return { workers: count, done, stop: (why = 'stopped') => fail(why) };
+}
+
+/**
+ * Trains the sweep's `links` on the pool. `onRow(index, rowJson)` takes each row,
+ * `onProgress(fractions)` hears how far each run is (0…1). Returns what runJobs does.
+ */
+export function runPool(links, { onRow, onProgress }) {
+  const fractions = new Float64Array(links.length);
+  // The last runs (largest K) first: the longest start first and the pool ends together.
+  const jobs = links.map((link, index) => ({ type: MSG.RUN, link, index })).reverse();
+  return runJobs(jobs, (m) => {
+    fractions[m.index] = m.type === MSG.RUN_ROW ? 1 : m.fraction;
+    if (m.type === MSG.RUN_ROW) onRow(m.index, m.row);
+    onProgress(fractions);
+    return m.type === MSG.RUN_ROW;
+  });
 }

@@ -520,17 +520,14 @@ impl Spec {
         if a.is_nan() {
             return Some("gap: two different numbers, from,to (e.g. gap=0.35,0.55)".into());
         }
-        let source = Source {
-            gap: None,
-            ..self.source()
-        };
+        let source = self.source();
         if source.info().din != 1 {
             return Some(format!(
                 "gap is for data with one input; data={} has two",
                 self.data.name()
             ));
         }
-        let (train, _) = source.datasets();
+        let train = source.ungapped_training();
         let inside = (0..train.len())
             .filter(|&i| (a..=b).contains(&train.x[[0, i]]))
             .count();
@@ -547,11 +544,6 @@ impl Spec {
     /// own points).
     pub fn format(&self) -> String {
         keys::format(KEYS, self)
-    }
-
-    /// Batch size actually used with `n` training points.
-    pub fn batch_size(&self) -> usize {
-        self.batch.size(self.n)
     }
 
     /// Where the points come from: `data`, `n`, `seed` and the own points.
@@ -571,30 +563,6 @@ impl Spec {
         (self.family == Family::VonMises)
             .then(|| crate::data::dataset::angle_note(self.points.as_ref()))
             .flatten()
-    }
-
-    /// With a gap or an ensemble: sentences saying what they do here (empty without).
-    /// The page trains one network: with `ensemble=M` it shows member 1, and says so.
-    pub fn uncertainty_note(&self) -> String {
-        let mut out = Vec::new();
-        if let Some((a, b)) = self.gap {
-            out.push(format!(
-                "No training point has x from {a} to {b} (gap=): the model never sees that \
-                 stretch, while the validation set keeps it."
-            ));
-        }
-        if self.ensemble > 1 {
-            out.push(format!(
-                "ensemble={}: Play trains member 1; the panel \"Two kinds of uncertainty\" \
-                 trains the other {} on the page's workers, and the plots then show the even \
-                 mixture of all. `mdn train` trains all {} and reports the ensemble's \
-                 validation NLL and its aleatoric and epistemic variance.",
-                self.ensemble,
-                self.ensemble - 1,
-                self.ensemble
-            ));
-        }
-        out.join(" ")
     }
 
     /// The optimizer's settings, from `opt`, `lr`, `momentum`, `clip`, `weight_decay` and

@@ -147,9 +147,13 @@ impl Dataset {
 
     /// The training and validation sets of a data set for `seed`.
     pub fn generate(data: Data, n: usize, seed: u64) -> (Dataset, Dataset) {
-        let train = sample(data, n, &mut Rng::new(seed, stream::TRAIN_DATA));
         let val = sample(data, N_VAL, &mut Rng::new(seed, stream::VAL_DATA));
-        (train, val)
+        (Dataset::training(data, n, seed), val)
+    }
+
+    /// The training set of a data set for `seed` (that of [`Dataset::generate`]).
+    pub fn training(data: Data, n: usize, seed: u64) -> Dataset {
+        sample(data, n, &mut Rng::new(seed, stream::TRAIN_DATA))
     }
 }
 
@@ -259,6 +263,16 @@ impl Source<'_> {
         match self.gap {
             Some((a, b)) if train.x.nrows() == 1 => (train.without(a, b), val),
             _ => (train, val),
+        }
+    }
+
+    /// The training set with the gap's points still in, and without drawing the
+    /// validation set: what a gap is checked against.
+    pub fn ungapped_training(&self) -> Dataset {
+        match (self.data, self.points) {
+            (Data::Custom, Some(u)) => hold_out(u, self.seed).0,
+            (Data::Custom, None) => Dataset::training(Data::BishopInverse, self.n, self.seed),
+            _ => Dataset::training(self.data, self.n, self.seed),
         }
     }
 

@@ -223,20 +223,28 @@ impl Scoring {
     }
 
     /// Scores validation points until all are done (true) or `out_of_time()` says stop
-    /// (asked after each point).
+    /// (asked after each point): the forecasts of `members` (one model, or an ensemble's
+    /// members scored as their even mixture, [`Mixture::even`]), with the first one's
+    /// MSE regressor beside them.
     pub fn advance<R: Real + Kernels>(
         &mut self,
-        model: &Model<R>,
+        members: &[&Model<R>],
         val: &Dataset,
         out_of_time: &mut dyn FnMut() -> bool,
     ) -> bool {
-        let mut q = model.queries();
-        self.advance_with(&mut |x| q.mixture(&[x]), model, val, out_of_time)
+        let mut qs: Vec<_> = members.iter().map(|m| m.queries()).collect();
+        if let [q] = qs.as_mut_slice() {
+            return self.advance_with(&mut |x| q.mixture(&[x]), members[0], val, out_of_time);
+        }
+        let mut even = |x: f64| {
+            let ms: Vec<Mixture> = qs.iter_mut().map(|q| q.mixture(&[x])).collect();
+            Mixture::even(&ms).expect("members of one spec")
+        };
+        self.advance_with(&mut even, members[0], val, out_of_time)
     }
 
-    /// [`Scoring::advance`] of the forecasts `mdn(x)` (an ensemble's even mixture), with
-    /// `baseline`'s MSE regressor beside them.
-    pub fn advance_with<R: Real + Kernels>(
+    /// [`Scoring::advance`] of the forecasts `mdn(x)`, with `baseline`'s MSE regressor.
+    fn advance_with<R: Real + Kernels>(
         &mut self,
         mdn: &mut dyn FnMut(f64) -> Mixture,
         baseline: &Model<R>,
@@ -301,6 +309,6 @@ pub fn calibrate<R: Real + Kernels>(
     seed: u64,
 ) -> Report {
     let mut p = Scoring::new(data, y_range, seed, true);
-    p.advance(model, val, &mut || false);
+    p.advance(&[model], val, &mut || false);
     p.report()
 }

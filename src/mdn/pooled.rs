@@ -5,6 +5,8 @@
 use crate::base::math;
 use crate::mdn::family::Family;
 use crate::mdn::mixture::{log_sum_exp, Mixture};
+use crate::mdn::model::Model;
+use ndarray::Array2;
 
 /// A one-output mixture's variance, in two parts: `within` = Σ π_k Var_k (the spread of
 /// each component: the noise the model sees) and `between` = Σ π_k (E_k − E)² (how far
@@ -136,4 +138,31 @@ pub fn uncertainty(members: &[Mixture]) -> Option<Uncertainty> {
             .sum::<f64>()
             / n,
     })
+}
+
+/// Each member's mixtures at the same inputs (rows of `xs`): `out[j][i]` is member j's at
+/// input i.
+pub fn member_mixtures<'a>(
+    members: impl IntoIterator<Item = &'a Model>,
+    xs: &Array2<f64>,
+) -> Vec<Vec<Mixture>> {
+    members.into_iter().map(|m| m.mixtures(xs)).collect()
+}
+
+/// The members' mixtures at input `i` (of [`member_mixtures`]).
+pub fn at_input(per_member: &[Vec<Mixture>], i: usize) -> Vec<Mixture> {
+    per_member.iter().map(|p| p[i].clone()).collect()
+}
+
+/// The even mixture at each input (of [`member_mixtures`]).
+pub fn even_each(per_member: &[Vec<Mixture>]) -> Vec<Mixture> {
+    let inputs = per_member.first().map_or(0, Vec::len);
+    (0..inputs)
+        .map(|i| Mixture::even(&at_input(per_member, i)).expect("members of one spec"))
+        .collect()
+}
+
+/// One input's values as the rows of a grid.
+pub fn column(xs: &[f64]) -> Array2<f64> {
+    Array2::from_shape_fn((xs.len(), 1), |(i, _)| xs[i])
 }

@@ -4,6 +4,7 @@
 use super::*;
 use crate::mdn::mixture::Mixture;
 use crate::mdn::model::Model;
+use crate::mdn::pooled;
 use ndarray::Array2;
 
 /// What the plots read of a forecaster: its mixtures at inputs (one per row of `xs`) and
@@ -34,13 +35,7 @@ pub struct Even<'a> {
 
 impl Forecasts for Even<'_> {
     fn mixtures(&self, xs: &Array2<f64>) -> Vec<Mixture> {
-        let per: Vec<Vec<Mixture>> = self.members.iter().map(|m| m.mixtures(xs)).collect();
-        (0..xs.nrows())
-            .map(|i| {
-                let ms: Vec<Mixture> = per.iter().map(|p| p[i].clone()).collect();
-                Mixture::even(&ms).expect("members of one spec")
-            })
-            .collect()
+        pooled::even_each(&pooled::member_mixtures(self.members.iter().copied(), xs))
     }
 
     fn regressor(&self, xs: &[f64]) -> Vec<f64> {

@@ -6,7 +6,7 @@
 
 use super::*;
 use crate::mdn::mixture::Mixture;
-use crate::mdn::pooled::uncertainty;
+use crate::mdn::pooled::{at_input, uncertainty};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -35,7 +35,7 @@ impl SplitCurves {
             ..SplitCurves::default()
         };
         for i in 0..xs.len() {
-            let at: Vec<Mixture> = per_member.iter().map(|m| m[i].clone()).collect();
+            let at = at_input(per_member, i);
             let u = uncertainty(&at)?;
             let own = at.get(member)?.spread()?;
             c.aleatoric.push(u.aleatoric);

@@ -8,7 +8,7 @@
 use crate::config::spec::Spec;
 use crate::forecast::calibration::{Report, Scoring};
 use crate::mdn::mixture::{log_sum_exp, Mixture};
-use crate::mdn::pooled::{uncertainty, Uncertainty};
+use crate::mdn::pooled::{self, uncertainty, Uncertainty};
 use crate::train::experiment::Experiment;
 use ndarray::Array2;
 
@@ -79,28 +79,21 @@ impl Ensemble {
         })
     }
 
-    /// Every member's mixture at each input (rows of `xs`): `out[i][j]`.
+    /// Every member's mixtures at each input (rows of `xs`): `out[j][i]` for member j.
     pub fn mixtures(&self, xs: &Array2<f64>) -> Vec<Vec<Mixture>> {
-        let per: Vec<Vec<Mixture>> = self.members.iter().map(|m| m.model.mixtures(xs)).collect();
-        (0..xs.nrows())
-            .map(|i| per.iter().map(|p| p[i].clone()).collect())
-            .collect()
+        pooled::member_mixtures(self.members.iter().map(|m| &m.model), xs)
     }
 
     /// The even mixture of the members at each input.
     pub fn predictive(&self, xs: &Array2<f64>) -> Vec<Mixture> {
-        self.mixtures(xs)
-            .iter()
-            .map(|ms| Mixture::even(ms).expect("members of one spec"))
-            .collect()
+        pooled::even_each(&self.mixtures(xs))
     }
 
     /// The ensemble's validation NLL (nats per point): −ln (1/M) Σ_j p_j(y | x), in log
     /// space.
     pub fn val_nll(&self) -> f64 {
         let val = &self.members[0].val;
-        let xs = inputs(&val.x);
-        let per: Vec<Vec<Mixture>> = self.members.iter().map(|m| m.model.mixtures(&xs)).collect();
+        let per = self.mixtures(&val.x.t().to_owned());
         let ln_m = crate::base::math::ln(per.len() as f64);
         let mut sum = 0.0;
         let mut lp = vec![0.0; per.len()];
@@ -122,16 +115,6 @@ impl Ensemble {
             .collect()
     }
 
-    /// The aleatoric/epistemic split at each of `xs` (one input; `None` where a member's
-    /// family has no variance).
-    pub fn uncertainty(&self, xs: &[f64]) -> Vec<Option<Uncertainty>> {
-        let grid = Array2::from_shape_fn((xs.len(), 1), |(i, _)| xs[i]);
-        self.mixtures(&grid)
-            .iter()
-            .map(|ms| uncertainty(ms))
-            .collect()
-    }
-
     /// [`SplitSummary`] inside the gap and outside it, over [`SUMMARY_GRID`] inputs
     /// evenly over the data's x range (one input, one output; `None` otherwise).
     pub fn split_summary(&self) -> Option<(Option<SplitSummary>, SplitSummary)> {
@@ -143,8 +126,8 @@ impl Ensemble {
         let xs: Vec<f64> = (0..SUMMARY_GRID)
             .map(|i| lo + (hi - lo) * (i as f64 + 0.5) / SUMMARY_GRID as f64)
             .collect();
-        let grid = Array2::from_shape_fn((xs.len(), 1), |(i, _)| xs[i]);
-        let at = self.mixtures(&grid);
+        let per = self.mixtures(&pooled::column(&xs));
+        let at: Vec<Vec<Mixture>> = (0..xs.len()).map(|i| pooled::at_input(&per, i)).collect();
         let gap = self.spec().gap;
         let inside = |x: f64| gap.is_some_and(|(a, b)| (a..=b).contains(&x));
         let mean = |want: bool| -> Option<SplitSummary> {
@@ -180,12 +163,8 @@ impl Ensemble {
         let first = &self.members[0];
         let (lo, hi) = first.info.y_ranges[0];
         let mut s = Scoring::new(first.spec.data, (lo, hi), first.spec.seed, true);
-        let mut q: Vec<_> = self.members.iter().map(|m| m.model.queries()).collect();
-        let mut even = |x: f64| {
-            let ms: Vec<Mixture> = q.iter_mut().map(|q| q.mixture(&[x])).collect();
-            Mixture::even(&ms).expect("members of one spec")
-        };
-        s.advance_with(&mut even, &first.model, &first.val, &mut || false);
+        let models: Vec<_> = self.members.iter().map(|m| &m.model).collect();
+        s.advance(&models, &first.val, &mut || false);
         s.report()
     }
 }
@@ -200,9 +179,4 @@ fn train_member(m: &mut Experiment, target: u64) {
             m.metrics();
         }
     }
-}
-
-/// The inputs of a data set as rows (one point per row).
-fn inputs(x: &Array2<f64>) -> Array2<f64> {
-    x.t().to_owned()
 }

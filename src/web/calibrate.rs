@@ -76,17 +76,8 @@ impl Viewer {
             self.cal.members = members;
         }
         let (pass, models, at) = self.cal.pass.as_mut().expect("started above");
-        let finished = if models.len() == 1 {
-            pass.advance(&models[0], val, &mut deadline(ms))
-        } else {
-            // As `mdn train` scores an ensemble (Ensemble::calibrate), point by point.
-            let mut qs: Vec<_> = models.iter().map(|m| m.queries()).collect();
-            let mut even = |x: f64| {
-                let ms: Vec<_> = qs.iter_mut().map(|q| q.mixture(&[x])).collect();
-                crate::mdn::mixture::Mixture::even(&ms).expect("members of one spec")
-            };
-            pass.advance_with(&mut even, &models[0], val, &mut deadline(ms))
-        };
+        let members: Vec<_> = models.iter().collect();
+        let finished = pass.advance(&members, val, &mut deadline(ms));
         if !finished {
             return false;
         }

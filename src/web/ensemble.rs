@@ -113,11 +113,6 @@ impl Viewer {
         true
     }
 
-    /// The page shows member 1 alone again (a new experiment, or the pool stopped).
-    pub fn clear_members(&mut self) {
-        self.members.clear();
-    }
-
     /// How many members the plots show (member 1 and those in).
     pub fn members_in(&self) -> u32 {
         1 + self.members.len() as u32
@@ -152,5 +147,33 @@ impl Viewer {
             scale,
         };
         on_canvas(canvas, Some(p.theme), |root| draw_split(root, &p))
+    }
+}
+
+impl Viewer {
+    /// With a gap or an ensemble: sentences saying what they do on this page (empty
+    /// without). Play trains one network: with `ensemble=M` it is member 1, and the note
+    /// says where the others train.
+    pub(in crate::web) fn uncertainty_note(&self) -> String {
+        let spec = &self.link.spec;
+        let mut out = Vec::new();
+        if let Some((a, b)) = spec.gap {
+            out.push(format!(
+                "No training point has x from {a} to {b} (gap=): the model never sees that \
+                 stretch, while the validation set keeps it."
+            ));
+        }
+        if spec.ensemble > 1 {
+            out.push(format!(
+                "ensemble={}: Play trains member 1; the panel \"Two kinds of uncertainty\" \
+                 trains the other {} on the page's workers, and the plots then show the even \
+                 mixture of all. `mdn train` trains all {} and reports the ensemble's \
+                 validation NLL and its aleatoric and epistemic variance.",
+                spec.ensemble,
+                spec.ensemble - 1,
+                spec.ensemble
+            ));
+        }
+        out.join(" ")
     }
 }

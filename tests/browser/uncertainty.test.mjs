@@ -76,3 +76,21 @@ test("an ensemble's other members train on the pool with the bits of mdn train, 
   }
   assert.deepEqual(seen[0], seen[1]);
 });
+
+test('a new experiment stops the members under way: none of theirs is shown, and the panel starts afresh', async () => {
+  const long = 'n=400&hidden=8&k=3&steps=50000&batch=100&ensemble=3';
+  const { page, log } = await open(browser, `${server.url}#${long}`, { cores: 3 });
+  await ready(page);
+  await page.click('#ens-train');
+  // Some member's parameters are in: the plots show more than member 1.
+  await page.waitForFunction(() => /the plots show all [23] as they are/.test(document.getElementById('ens-status').textContent));
+  await page.goto(`${server.url}#${long.replace('ensemble=3', 'ensemble=2')}`);
+  await page.waitForFunction(() => /Train the other 1 member$/.test(document.getElementById('ens-train').textContent));
+  await ready(page);
+  await page.evaluate(() => window.mdn.step(20));
+  assert.match(await page.textContent('#ens-status'), /^Member 1 is the network the page trains\. The other 1 start/);
+  assert.equal(await page.isDisabled('#ens-train'), false);
+  assert.equal(await page.isHidden('#ens-progress'), true);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});

@@ -116,16 +116,11 @@ fn the_png_encoder_writes_what_a_decoder_reads() {
 fn dark_figures_are_drawn_on_dark_paper_with_light_ink() {
     let e = trained("n=300&k=2&hidden=8&steps=50");
     let view = View::of(&e.info);
-    let s = plot::native::main_plot_svg(
-        &e.model,
-        None,
-        &[],
-        view,
-        ("x", "t"),
-        (700, 450),
-        Theme::DARK,
-    )
-    .unwrap();
+    let svg = |theme| {
+        plot::native::main_plot_svg(&e.model, None, &[], view, ("x", "t"), (700, 450), theme)
+            .unwrap()
+    };
+    let s = svg(Theme::DARK);
     let p = Theme::DARK.paper();
     assert!(s.contains(&format!("fill=\"#{:02x}{:02x}{:02x}\"", p.0, p.1, p.2)));
     let ink = Theme::DARK.ink();
@@ -134,16 +129,7 @@ fn dark_figures_are_drawn_on_dark_paper_with_light_ink() {
         s.to_uppercase().contains(&ink),
         "text in the dark theme's ink {ink}"
     );
-    let light = plot::native::main_plot_svg(
-        &e.model,
-        None,
-        &[],
-        view,
-        ("x", "t"),
-        (700, 450),
-        Theme::LIGHT,
-    )
-    .unwrap();
+    let light = svg(Theme::LIGHT);
     assert!(light.contains("fill=\"#ffffff\""));
 }
 

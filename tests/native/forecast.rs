@@ -247,7 +247,7 @@ fn a_pass_in_pieces_equals_one_pass() {
     let mut p = calibration::Scoring::new(spec.data, e.info.y_ranges[0], spec.seed, true);
     let mut calls = 0;
     let mut n = 0;
-    while !p.advance(&e.model, &e.val, &mut || {
+    while !p.advance(&[&e.model], &e.val, &mut || {
         n += 1;
         n % 777 == 0
     }) {
@@ -258,7 +258,7 @@ fn a_pass_in_pieces_equals_one_pass() {
     // The truth of an earlier pass, reused.
     let mut q = calibration::Scoring::new(spec.data, e.info.y_ranges[0], spec.seed, true)
         .with_truth(whole.truth.clone());
-    q.advance(&e.model, &e.val, &mut || false);
+    q.advance(&[&e.model], &e.val, &mut || false);
     assert_eq!(q.report(), whole);
 }
 

@@ -167,7 +167,7 @@ fn whole_numbers_are_read_whatever_their_notation() {
     assert!(issues.is_empty(), "{issues:?}");
     assert_eq!((s.n, s.k, s.steps, s.seed), (1000, 3, 100, 1));
     assert_eq!(s.hidden, vec![16, 8]);
-    assert_eq!(s.batch_size(), 500);
+    assert_eq!(s.batch.size(s.n), 500);
     let (s, issues) = Spec::parse_lenient("n=-0&k=2.5&steps=-3&seed=1e400", &[]);
     assert_eq!(s.n, 10);
     let msgs: Vec<String> = issues.iter().map(|i| i.message.clone()).collect();

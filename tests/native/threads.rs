@@ -30,7 +30,7 @@ fn many_blocks_per_step_give_the_same_bits_at_any_thread_count() {
     for text in MANY_BLOCKS {
         let spec = Spec::parse(text).unwrap();
         let e = Experiment::new(&spec);
-        let batch = spec.batch_size().min(e.train.len());
+        let batch = spec.batch.size(e.train.len());
         assert!(
             mdn_playground::train::threads::worth_it(&e.model, batch),
             "{text}: would stay on one thread"

@@ -54,12 +54,7 @@ pub(crate) fn render(
     let xs: Vec<f64> = (0..300)
         .map(|i| view.x.0 + i as f64 / 299.0 * (view.x.1 - view.x.0))
         .collect();
-    let grid = ndarray::Array2::from_shape_fn((xs.len(), 1), |(i, _)| xs[i]);
-    let per: Vec<_> = ens
-        .members
-        .iter()
-        .map(|m| m.model.mixtures(&grid))
-        .collect();
+    let per = ens.mixtures(&mdn_playground::mdn::pooled::column(&xs));
     let shown: &[Vec<_>] = if ens.members.len() > 1 { &per } else { &[] };
     let overlay = Overlay::of(&xs, shown, spec.gap);
     let points = ens.members[0].train.points(plot::MAX_POINTS);

@@ -2,6 +2,7 @@
 
 use super::super::{deadline, on_canvas};
 use super::*;
+use crate::mdn::pooled;
 
 /// Drawing: the main plot, its panels, the 2-D views.
 #[wasm_bindgen]
@@ -198,10 +199,10 @@ impl Viewer {
         &self,
         xs: &[f64],
     ) -> Vec<Vec<crate::mdn::mixture::Mixture>> {
-        let grid = ndarray::Array2::from_shape_fn((xs.len(), 1), |(i, _)| xs[i]);
-        std::iter::once(&self.model)
-            .chain(self.members.iter().map(|m| &m.2))
-            .map(|m| m.mixtures(&grid))
-            .collect()
+        let members = self.members.iter().map(|m| &m.2);
+        pooled::member_mixtures(
+            std::iter::once(&self.model).chain(members),
+            &pooled::column(xs),
+        )
     }
 }

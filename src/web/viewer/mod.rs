@@ -294,7 +294,7 @@ impl Viewer {
         [
             self.info.note.to_string(),
             self.small_data_note(),
-            self.link.spec.uncertainty_note(),
+            self.uncertainty_note(),
         ]
         .into_iter()
         .filter(|s| !s.is_empty())
