@@ -225,7 +225,9 @@ export function updateStatus() {
   const same = pm
     ? ` · on one measure (log loss of P(dry) + wet days' density): MDN ${fmt(pm.mdn.nll)} = ${fmt(pm.mdn.dry_log_loss)} + ${fmt(pm.wet_fraction)}×${fmt(pm.mdn.wet_nll)}, MSE ${fmt(pm.baseline.nll)}, Bayes ${fmt(pm.bayes.nll)}`
     : '';
-  $('status').textContent = `step ${S.viewer.steps()} of ${S.viewer.planned_steps()}${done}${rate()} · validation NLL: MDN ${fmt(m.val_nll)}, MSE regressor ${fmt(m.baseline_val_nll)} nats${fk}${same}`;
+  const kernel = S.viewer.kernel_nll();
+  const others = kernel === undefined ? '' : `, kernel estimate ${fmt(kernel)}`;
+  $('status').textContent = `step ${S.viewer.steps()} of ${S.viewer.planned_steps()}${done}${rate()} · validation NLL: MDN ${fmt(m.val_nll)}, MSE regressor ${fmt(m.baseline_val_nll)}${others} nats${fk}${same}`;
   $('status').dataset.ready = '1';
 }
 

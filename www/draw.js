@@ -143,7 +143,8 @@ export function drawPanels() {
   const s = $('slice');
   const dpr = sizeCanvas(s);
   const [vx0, vx1] = v.view_range();
-  if (S.sliceX === null) S.sliceX = 0.5 * (vx0 + vx1);
+  // None yet, or outside this data set's range of x (another set): the middle.
+  if (S.sliceX === null || !(S.sliceX >= vx0 && S.sliceX <= vx1)) S.sliceX = 0.5 * (vx0 + vx1);
   v.draw_slice(s, dpr, S.sliceX);
   placeX0(S.sliceX);
   const said = v.intervals() ? v.slice_intervals(S.sliceX) : '';

@@ -169,6 +169,14 @@ pub fn softplus_sigmoid(r: f64) -> (f64, f64) {
     (sp, sig)
 }
 
+/// Mean and (population) standard deviation of some values.
+pub fn mean_sd(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    (mean, var.sqrt())
+}
+
 /// ln(2π)/2, the Gaussian normalising constant per dimension.
 pub const HALF_LN_2PI: f64 = 0.918_938_533_204_672_741_78;
 

@@ -12,7 +12,7 @@ use crate::base::rng::SEED_MAX;
 pub use crate::base::text::quote;
 use crate::config::keys::{self, choice, float, int, Key, Kind, Reader, Value};
 pub use crate::config::keys::{whole, Whole};
-use crate::data::dataset::{Data, Source};
+use crate::data::dataset::{Data, Source, HELD_OUT};
 use crate::data::userdata::{self, UserData};
 use crate::mdn::family::{Family, NU_RANGE};
 use crate::mdn::head::Head;
@@ -554,6 +554,7 @@ impl Spec {
             seed: self.seed,
             points: self.points.as_ref(),
             gap: self.gap,
+            fold: HELD_OUT,
         }
     }
 

@@ -3,9 +3,11 @@
 //! Stored feature-major (`x[[d, i]]`, one row per dimension), so training loops read
 //! each dimension of a batch as one contiguous run.
 
+use crate::base::math::mean_sd;
 use crate::base::rng::{stream, Rng};
 
 use crate::base::named::{named, Named};
+use crate::data::real;
 use crate::data::userdata::UserData;
 use ndarray::Array2;
 
@@ -31,6 +33,10 @@ pub enum Data {
     Wind,
     /// Your own points (`pts`).
     Custom,
+    /// Old Faithful: waiting time → eruption duration, 272 eruptions ([`super::real`]).
+    Faithful,
+    /// A motorcycle crash test: time after impact → head acceleration, 133 readings.
+    Mcycle,
 }
 
 named!(Data {
@@ -42,7 +48,20 @@ named!(Data {
     Rain => "rain",
     Wind => "wind",
     Custom => "custom",
+    Faithful => "faithful",
+    Mcycle => "mcycle",
 });
+
+impl Data {
+    /// The real measurements of a real set (`None` for the drawn sets and your own).
+    pub fn real(self) -> Option<&'static real::RealSet> {
+        match self {
+            Data::Faithful => Some(&real::FAITHFUL),
+            Data::Mcycle => Some(&real::MCYCLE),
+            _ => None,
+        }
+    }
+}
 
 /// Size of every validation set.
 pub const N_VAL: usize = 10_000;
@@ -126,12 +145,20 @@ impl Dataset {
 
     /// Mean and standard deviation of each input dimension.
     pub fn input_spread(&self) -> Vec<(f64, f64)> {
-        self.x.rows().into_iter().map(mean_sd).collect()
+        self.x
+            .rows()
+            .into_iter()
+            .map(|r| mean_sd(&r.to_vec()))
+            .collect()
     }
 
     /// Mean and standard deviation of each target dimension.
     pub fn target_spread(&self) -> Vec<(f64, f64)> {
-        self.y.rows().into_iter().map(mean_sd).collect()
+        self.y
+            .rows()
+            .into_iter()
+            .map(|r| mean_sd(&r.to_vec()))
+            .collect()
     }
 
     /// At most `max` points of the first two input dimensions (the input plane).
@@ -157,15 +184,26 @@ impl Dataset {
     }
 }
 
-fn hold_out(u: &UserData, seed: u64) -> (Dataset, Dataset) {
+/// Points split by the seed: shuffled, then one fold of `fold.1` held out for validation
+/// (fold 0 of 5 by default: a fifth).
+fn hold_out(u: &UserData, seed: u64, fold: (usize, usize)) -> (Dataset, Dataset) {
     let mut order: Vec<usize> = (0..u.len()).collect();
     Rng::new(seed, stream::TRAIN_DATA).shuffle(&mut order);
-    let n_val = (u.len() / 5).max(1);
+    let folds = fold.1.max(2);
+    let f = fold.0.min(folds - 1);
+    // Fold f is order[start..end]; the default (0 of 5) is the first fifth, at least one.
+    let start = u.len() * f / folds;
+    let end = (u.len() * (f + 1) / folds).max(start + 1);
     let make = |idx: &[usize]| Dataset {
         x: Array2::from_shape_fn((1, idx.len()), |(_, i)| u.row(idx[i])[0]),
         y: Array2::from_shape_fn((u.cols - 1, idx.len()), |(j, i)| u.row(idx[i])[j + 1]),
     };
-    (make(&order[n_val..]), make(&order[..n_val]))
+    let train: Vec<usize> = order[..start]
+        .iter()
+        .chain(&order[end..])
+        .copied()
+        .collect();
+    (make(&train), make(&order[start..end]))
 }
 
 /// Bishop's curve: x = t + 0.3 sin(2πt) + U(-0.1, 0.1) for t ~ U(0, 1).
@@ -174,14 +212,6 @@ fn bishop(rng: &mut Rng) -> (f64, f64) {
     let noise = rng.range(-0.1, 0.1);
     let x = t + 0.3 * libm::sin(2.0 * std::f64::consts::PI * t) + noise;
     (t, x)
-}
-
-/// Mean and (population) standard deviation of some values.
-pub fn mean_sd(values: ndarray::ArrayView1<f64>) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
-    (mean, var.sqrt())
 }
 
 /// Link lengths of Bishop's two-joint arm.
@@ -248,17 +278,23 @@ pub struct Source<'a> {
     pub points: Option<&'a UserData>,
     /// Training points with x in this interval are left out (one-input data).
     pub gap: Option<(f64, f64)>,
+    /// Points split, not drawn (your own, a real set): the fold held out for validation,
+    /// of how many ([`HELD_OUT`] by default).
+    pub fold: (usize, usize),
 }
 
+/// The fold of points held out by default: the first fifth, by the seed's order.
+pub const HELD_OUT: (usize, usize) = (0, 5);
+
 impl Source<'_> {
-    /// The training and validation sets: drawn for the seed, or, for `data=custom`, the
-    /// points shuffled by the seed, one in five held out.
-    /// Training points in the gap are left out; the validation set keeps them.
+    /// The training and validation sets: drawn for the seed, or, for points of your own
+    /// or a real set, the points shuffled by the seed and a fold held out ([`HELD_OUT`]:
+    /// one in five). Training points in the gap are left out; the validation set keeps
+    /// them.
     pub fn datasets(&self) -> (Dataset, Dataset) {
-        let (train, val) = match (self.data, self.points) {
-            (Data::Custom, Some(u)) => hold_out(u, self.seed),
-            (Data::Custom, None) => Dataset::generate(Data::BishopInverse, self.n, self.seed),
-            _ => Dataset::generate(self.data, self.n, self.seed),
+        let (train, val) = match self.split_points() {
+            Some(u) => hold_out(&u, self.seed, self.fold),
+            None => Dataset::generate(self.drawn(), self.n, self.seed),
         };
         match self.gap {
             Some((a, b)) if train.x.nrows() == 1 => (train.without(a, b), val),
@@ -269,10 +305,25 @@ impl Source<'_> {
     /// The training set with the gap's points still in, and without drawing the
     /// validation set: what a gap is checked against.
     pub fn ungapped_training(&self) -> Dataset {
+        match self.split_points() {
+            Some(u) => hold_out(&u, self.seed, self.fold).0,
+            None => Dataset::training(self.drawn(), self.n, self.seed),
+        }
+    }
+
+    /// The points that are split, not drawn: your own, or a real set's.
+    fn split_points(&self) -> Option<std::borrow::Cow<'_, UserData>> {
         match (self.data, self.points) {
-            (Data::Custom, Some(u)) => hold_out(u, self.seed).0,
-            (Data::Custom, None) => Dataset::training(Data::BishopInverse, self.n, self.seed),
-            _ => Dataset::training(self.data, self.n, self.seed),
+            (Data::Custom, Some(u)) => Some(std::borrow::Cow::Borrowed(u)),
+            (d, _) => d.real().map(|r| std::borrow::Cow::Owned(r.points())),
+        }
+    }
+
+    /// The set drawn when no points are split (custom data without points: Bishop's).
+    fn drawn(&self) -> Data {
+        match self.data {
+            Data::Custom => Data::BishopInverse,
+            d => d,
         }
     }
 
@@ -433,8 +484,9 @@ fn sample(data: Data, n: usize, rng: &mut Rng) -> Dataset {
                 y[[0, i]] =
                     crate::mdn::family::wrap(m + crate::mdn::family::von_mises_draw(kappa, rng));
             }
-            // Custom data are split (see `Dataset::of`), not sampled: Bishop's if asked.
-            Data::Custom => {
+            // Custom data and real sets are split (`Source::datasets`), not sampled:
+            // Bishop's if asked.
+            Data::Custom | Data::Faithful | Data::Mcycle => {
                 let (t, s) = bishop(rng);
                 x[[0, i]] = s;
                 y[[0, i]] = t;
@@ -453,8 +505,30 @@ fn sample(data: Data, n: usize, rng: &mut Rng) -> Dataset {
     Dataset { x, y }
 }
 
-/// Ranges padded by 5% around the points, labels by column.
+/// Your own points: ranges padded by 5% around them, labels by column.
 fn custom_info(u: &UserData) -> DataInfo {
+    let y_labels: &'static [&'static str] = if u.cols == 2 { &["y"] } else { &["y1", "y2"] };
+    DataInfo {
+        x_labels: &["x"],
+        y_labels,
+        note: "Your own points: 80% train the models, a fifth (chosen by the seed) is held \
+               out for validation.",
+        ..points_info(u)
+    }
+}
+
+/// A real set: its points' ranges, its labels and its story.
+fn real_info(r: &'static real::RealSet) -> DataInfo {
+    DataInfo {
+        x_labels: std::slice::from_ref(&r.x_label),
+        y_labels: std::slice::from_ref(&r.y_label),
+        note: r.note,
+        ..points_info(&r.points())
+    }
+}
+
+/// What points tell of themselves: ranges padded by 5% around them, no known truth.
+fn points_info(u: &UserData) -> DataInfo {
     let range = |j: usize| {
         let (lo, hi) = (0..u.len())
             .map(|i| u.row(i)[j])
@@ -468,14 +542,13 @@ fn custom_info(u: &UserData) -> DataInfo {
     DataInfo {
         din: 1,
         dout: u.cols - 1,
-        x_labels: &["x"],
-        y_labels: if u.cols == 2 { &["y"] } else { &["y1", "y2"] },
+        x_labels: &[],
+        y_labels: &[],
         x_ranges: vec![x],
         y_ranges: (1..u.cols).map(range).collect(),
         bayes_nll: None,
         target: vec![0.5 * (x.0 + x.1)],
-        note: "Your own points: 80% train the models, a fifth (chosen by the seed) is held \
-               out for validation.",
+        note: "",
     }
 }
 
@@ -533,6 +606,7 @@ fn builtin_info(data: Data) -> DataInfo {
             note: "A ring: two branches, ±√(1 − x²) with noise of σ = 0.05, that merge at x = ±1.",
         },
         Data::Regimes | Data::Rain | Data::Wind => story_info(data),
+        Data::Faithful | Data::Mcycle => real_info(data.real().expect("a real set")),
     }
 }
 

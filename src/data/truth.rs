@@ -6,10 +6,11 @@ use super::dataset::{
     arm_forward, rain, true_log_density, Data, ARM_L1, ARM_L2, ARM_THETA1, ARM_THETA2,
 };
 
-/// Whether the true p(y | x) is known, to be drawn beside the model's: every built-in
-/// set but custom (the arm's is its two poses, see [`arm_poses`]).
+/// Whether the true p(y | x) is known, to be drawn beside the model's: every drawn
+/// set (the arm's is its two poses, see [`arm_poses`]); not your own points nor a real
+/// set's.
 pub fn known(data: Data) -> bool {
-    data != Data::Custom
+    data != Data::Custom && data.real().is_none()
 }
 
 /// The point mass of the true p(y | x), as (where, probability): rain's dry days.

@@ -243,8 +243,9 @@ impl Scoring {
         self.advance_with(&mut even, members[0], val, out_of_time)
     }
 
-    /// [`Scoring::advance`] of the forecasts `mdn(x)`, with `baseline`'s MSE regressor.
-    fn advance_with<R: Real + Kernels>(
+    /// [`Scoring::advance`] of the forecasts `mdn(x)` (another estimator's), with
+    /// `baseline`'s MSE regressor.
+    pub fn advance_with<R: Real + Kernels>(
         &mut self,
         mdn: &mut dyn FnMut(f64) -> Mixture,
         baseline: &Model<R>,

@@ -4,12 +4,14 @@
 //! a Gaussian mixture in closed form where one exists; for another family from a table
 //! ([`table`]); for a density known on a grid, the truth of a data set, by quadrature
 //! ([`gridded`]). Then calibration on a validation set ([`calibration`]) and rain's
-//! models on one measure ([`point_mass`]). Portable: Φ comes from libm's erfc (the same
+//! models on one measure ([`point_mass`]), and a conditional kernel density estimate to
+//! compare with ([`kernel`]). Portable: Φ comes from libm's erfc (the same
 //! bits natively and in wasm); no fused multiply-adds.
 
 pub mod calibration;
 pub mod crps;
 pub mod gridded;
+pub mod kernel;
 pub mod point_mass;
 pub mod predictive;
 pub mod regions;

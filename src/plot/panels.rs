@@ -8,12 +8,14 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// The loss panel: MDN training (batch) and validation NLL, the baseline's validation NLL,
-/// and the Bayes-optimal line where known.
+/// and a level to measure them against: the Bayes optimum where the truth is known, or on
+/// a real set the kernel density estimate's validation NLL.
 pub struct LossPlot<'a> {
     pub train: &'a [(f64, f64)],
     pub val: &'a [(f64, f64)],
     pub baseline: &'a [(f64, f64)],
-    pub bayes: Option<f64>,
+    /// The level's NLL and its name in the legend.
+    pub level: Option<(f64, &'static str)>,
     pub text: bool,
     pub scale: f64,
     pub theme: Theme,
@@ -23,7 +25,7 @@ pub struct LossPlot<'a> {
 /// twentieth of the run. The first steps' large losses would flatten the rest, but a
 /// later climb (validation rising while training falls: overfitting, a collapse) is
 /// what the panel is for, so it is never cut.
-pub fn loss_range(series: &[&[(f64, f64)]], bayes: Option<f64>) -> (f64, f64) {
+pub fn loss_range(series: &[&[(f64, f64)]], level: Option<f64>) -> (f64, f64) {
     let all = || {
         series
             .iter()
@@ -32,7 +34,7 @@ pub fn loss_range(series: &[&[(f64, f64)]], bayes: Option<f64>) -> (f64, f64) {
     };
     let x1 = all().map(|q| q.0).fold(1.0, f64::max);
     let mut lo = all().map(|q| q.1).fold(f64::INFINITY, f64::min);
-    if let Some(b) = bayes {
+    if let Some(b) = level {
         lo = lo.min(b);
     }
     let late = all()
@@ -61,7 +63,7 @@ pub fn draw_loss<DB: DrawingBackend>(
         .flat_map(|s| s.iter())
         .map(|q| q.0)
         .fold(1.0, f64::max);
-    let (ylo, yhi) = loss_range(&[p.train, p.val, p.baseline], p.bayes);
+    let (ylo, yhi) = loss_range(&[p.train, p.val, p.baseline], p.level.map(|l| l.0));
     let pad = 0.05 * (yhi - ylo);
     let font = light_chart_style(s).color(&t.ink());
     type Series<'s> = (&'s [(f64, f64)], RGBColor, &'s str);
@@ -80,8 +82,8 @@ pub fn draw_loss<DB: DrawingBackend>(
             .enumerate()
             .map(|(i, (_, c, l))| (*l, *c, if i > 0 { Marker::Dot } else { Marker::Line }))
             .collect();
-        if p.bayes.is_some() {
-            items.push(("Bayes optimum", t.line(Line::Bayes), Marker::Line));
+        if let Some((_, name)) = p.level {
+            items.push((name, t.line(Line::Bayes), Marker::Line));
         }
         legend_row(root, &items, t, s).map_err(e)?
     } else {
@@ -104,10 +106,10 @@ pub fn draw_loss<DB: DrawingBackend>(
         let marker = (i > 0).then(|| px(3.0));
         loss_curve(&mut chart, pts, colour, yhi + pad, w, marker).map_err(e)?;
     }
-    if let Some(bayes) = p.bayes {
+    if let Some((level, _)) = p.level {
         chart
             .draw_series(LineSeries::new(
-                vec![(0.0, bayes), (x1, bayes)],
+                vec![(0.0, level), (x1, level)],
                 t.line(Line::Bayes).stroke_width(px(1.5) as u32),
             ))
             .map_err(e)?;

@@ -88,6 +88,11 @@ pub struct Link {
     pub theme: Option<Theme>,
     /// The guided tour's step shown (1 to [`crate::share::tour::STEPS`]`.len()`; 0: none).
     pub tour: usize,
+    /// A second experiment shown beside this one: the spec with the `compare=` changes
+    /// ([`crate::share::compare`]).
+    pub compare: Option<Spec>,
+    /// The `compare=` text as read, until the spec it changes is known.
+    compare_asked: String,
 }
 
 /// How fast Play trains: a pace a student can watch, or as fast as the engine goes.
@@ -399,6 +404,21 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
         },
     },
     Key {
+        name: "compare",
+        label: "",
+        kind: Kind::Text(crate::share::compare::COMPARE_MAX),
+        meaning: "a second experiment beside this one, on the same data and seed: the spec keys it changes, percent-encoded (compare=k%3D1; two: compare=k%3D1%26sigma_min%3D0)",
+        get: |l| match &l.compare {
+            Some(b) => Value::Text(crate::share::compare::changed(&l.spec, b)),
+            None => Value::Absent,
+        },
+        set: |l, v| {
+            if let Value::Text(t) = v {
+                l.compare_asked = t
+            }
+        },
+    },
+    Key {
         name: "tour",
         label: "",
         kind: Kind::Int(0, crate::share::tour::STEPS.len() as u64),
@@ -466,7 +486,28 @@ impl Link {
         }
         link.fit_tour(&mut issues);
         link.fit_panels(&mut issues);
+        let asked = std::mem::take(&mut link.compare_asked);
+        if !asked.is_empty() {
+            let (b, bad) = crate::share::compare::second(&link.spec, &asked);
+            link.compare = b;
+            issues.extend(bad);
+        }
         (link, issues)
+    }
+
+    /// The command line's second experiment (`compare=`), read strictly: `None` without
+    /// one; an error naming each problem.
+    pub fn compare_cli(
+        text: &str,
+        a: &Spec,
+    ) -> Result<Option<Spec>, crate::config::spec::SpecError> {
+        let Some((_, asked)) = keys::pairs(text).filter(|(k, _)| k == "compare").last() else {
+            return Ok(None);
+        };
+        match crate::share::compare::second(a, &asked) {
+            (b, issues) if issues.is_empty() => Ok(b),
+            (_, issues) => Err(crate::config::spec::SpecError(issues)),
+        }
     }
 
     /// A tour step speaks of its own data set: over another one its text would describe

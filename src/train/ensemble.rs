@@ -171,7 +171,7 @@ impl Ensemble {
 
 /// Trains `m` to step `target` as `mdn train` trains a single run: to each reading, where
 /// its metrics catch a blow-up (and roll it back).
-fn train_member(m: &mut Experiment, target: u64) {
+pub(crate) fn train_member(m: &mut Experiment, target: u64) {
     while m.step < target && m.halted.is_none() {
         let stop = m.next_reading(m.step).min(target);
         m.train(stop - m.step);

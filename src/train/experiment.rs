@@ -81,9 +81,23 @@ impl Experiment {
     /// bit; the others draw their initialisation, batches and noise from streams of their
     /// own ([`stream::member`]) and leave the MSE baseline to member 0.
     pub fn member(spec: &Spec, j: usize) -> Self {
+        Experiment::build(spec, j, spec.source().fold)
+    }
+
+    /// The spec's run (member 0) with fold `fold.0` of `fold.1` of its points held out
+    /// for validation: points of your own or a real set (drawn sets ignore it). Fold 0
+    /// of 5 is [`Experiment::new`]'s run.
+    pub fn on_fold(spec: &Spec, fold: (usize, usize)) -> Self {
+        Experiment::build(spec, 0, fold)
+    }
+
+    fn build(spec: &Spec, j: usize, fold: (usize, usize)) -> Self {
         let j = j as u64;
         let spec = spec.clone();
-        let source = spec.source();
+        let source = crate::data::dataset::Source {
+            fold,
+            ..spec.source()
+        };
         let mut info = source.info();
         let (train, val) = source.datasets();
         if info.bayes_nll.is_none() {

@@ -4,12 +4,14 @@
 //! ([`readings`]); its metrics, dead components and alarms ([`diagnostics`]); where it
 //! stands, saved and restored whole ([`state`]); the page's helper worker with the bits
 //! of one ([`helper`]); what the page is sent ([`snapshot`]); loss histories
-//! ([`history`]); K sweeps ([`sweep`]). The update rules and mini-batches it uses are in
+//! ([`history`]); K sweeps ([`sweep`]); ensembles ([`ensemble`]); cross-validation on
+//! split points ([`folds`]). The update rules and mini-batches it uses are in
 //! [`crate::optim`].
 
 pub mod diagnostics;
 pub mod ensemble;
 pub mod experiment;
+pub mod folds;
 pub mod helper;
 pub mod history;
 pub mod pass;

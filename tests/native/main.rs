@@ -18,6 +18,7 @@ mod sampling;
 // Data.
 mod arm;
 mod datasets;
+mod real_data;
 mod userdata;
 // Training: the default run, its bits across platforms, threads and the page's helper.
 mod core;
@@ -30,6 +31,7 @@ mod training;
 // Forecasts.
 mod forecast;
 // Configuration and links.
+mod compare;
 mod links;
 mod spec;
 // Plots and figures.

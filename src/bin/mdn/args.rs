@@ -76,6 +76,11 @@ pub(crate) fn spec_arg(cmd: &str, pos: &[&str]) -> Result<Spec, Fail> {
     let (spec, ignored) =
         mdn_playground::share::link::Link::parse_cli(pos.first().copied().unwrap_or(""))
             .map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
+    // `mdn train` reads a comparison (`compare_arg`); the others say they leave it out.
+    let ignored: Vec<String> = ignored
+        .into_iter()
+        .filter(|k| !(cmd == "train" && k == "compare"))
+        .collect();
     if !ignored.is_empty() {
         eprintln!(
             "mdn: ignoring the page's own keys {} (they change what the page shows, not the experiment)",
@@ -83,6 +88,13 @@ pub(crate) fn spec_arg(cmd: &str, pos: &[&str]) -> Result<Spec, Fail> {
         );
     }
     Ok(spec)
+}
+
+/// The second experiment of a link's `compare=` (the same data and seed, some keys
+/// changed), if it has one; its problems are an error.
+pub(crate) fn compare_arg(pos: &[&str], a: &Spec) -> Result<Option<Spec>, Fail> {
+    mdn_playground::share::link::Link::compare_cli(pos.first().copied().unwrap_or(""), a)
+        .map_err(|e| Fail(format!("bad compare: {e}"), 2))
 }
 
 /// A whole-number option from `range` (inclusive), or its default; `1e3` and `1000.0` are

@@ -139,9 +139,11 @@ pub(crate) fn render(args: &[String]) -> Result<(), Fail> {
     };
     written.map_err(|e| Fail(format!("cannot write {out}: {e}"), 1))?;
     emit(&Final {
+        side: None,
         spec: spec.format(),
         metrics: &m,
         calibration: None,
+        cv: None,
         seconds,
         steps_per_s: rate(exp.step, seconds),
     })?;

@@ -3,12 +3,17 @@
 
 use crate::args::*;
 use crate::out::*;
+use mdn_playground::config::spec::Spec;
+use mdn_playground::train::folds::{cross_validate, splits, CrossValidation, MAX_FOLDS};
 use mdn_playground::{Experiment, Metrics};
 use serde::Serialize;
 use std::time::Instant;
 
 #[derive(Serialize)]
 pub(crate) struct Progress<'a> {
+    /// A comparison's side: A (the link's spec) or B (with the `compare=` changes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    side: Option<&'static str>,
     /// Loss of the last step's batch.
     batch_nll: f64,
     #[serde(flatten)]
@@ -17,6 +22,9 @@ pub(crate) struct Progress<'a> {
 
 #[derive(Serialize)]
 pub(crate) struct Final<'a> {
+    /// A comparison's side: A (the link's spec) or B (with the `compare=` changes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) side: Option<&'static str>,
     pub(crate) spec: String,
     #[serde(flatten)]
     pub(crate) metrics: &'a Metrics,
@@ -24,6 +32,10 @@ pub(crate) struct Final<'a> {
     pub(crate) calibration: Option<CalibrationLine>,
     pub(crate) seconds: f64,
     pub(crate) steps_per_s: f64,
+    /// Points that are split (your own, a real set): the K-fold cross-validated scores of
+    /// the MDN, its MSE regressor and the kernel density estimate (`--folds`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) cv: Option<CrossValidation>,
 }
 
 /// The validation set's calibration on `mdn train`'s final line (one-dimensional outputs).
@@ -94,16 +106,49 @@ impl CalibrationLine {
 }
 
 pub(crate) fn train(args: &[String]) -> Result<(), Fail> {
-    let (pos, opts) = options(args, &["save", "every", "threads"])?;
+    let (pos, opts) = options(args, &["save", "every", "threads", "folds"])?;
     let spec = spec_arg("train", &pos)?;
+    let second = compare_arg(&pos, &spec)?;
     let every = whole_in(&opts, "every", (1, u64::MAX), (spec.steps / 10).max(1))?;
     let threads = threads_opt(&opts)?;
+    // Real sets are cross-validated by default; your own points when asked.
+    let real = spec.data.real().is_some();
+    let folds = whole_in(
+        &opts,
+        "folds",
+        (0, MAX_FOLDS as u64),
+        if real { 5 } else { 0 },
+    )?;
+    if folds == 1 || (folds > 1 && !splits(&spec)) {
+        return fail(format!(
+            "--folds {folds}: cross-validation takes 2 to {MAX_FOLDS} folds of points that are \
+             split, not drawn (your own, one input and one output, or a real set: data=faithful, \
+             data=mcycle); --folds 0 turns it off"
+        ));
+    }
     let save = opt(&opts, "save");
     if let Some(path) = save {
         check_writable(path, "the model")?;
     }
     if let Some(note) = spec.angle_note() {
         eprintln!("note: {note}");
+    }
+    let run = Run {
+        every,
+        threads,
+        folds: folds as usize,
+    };
+    if let Some(b) = second {
+        if save.is_some() || spec.ensemble > 1 {
+            return fail(
+                "compare= trains two networks, one each side: train without --save and \
+                 ensemble (or without compare=)",
+            );
+        }
+        // A, then B, each line saying which; the exit status is the worse of the two.
+        let a = run.one(&spec, None, Some("A"));
+        let b = run.one(&b, None, Some("B"));
+        return a.and(b);
     }
     if spec.ensemble > 1 {
         if save.is_some() {
@@ -115,47 +160,70 @@ pub(crate) fn train(args: &[String]) -> Result<(), Fail> {
         }
         return crate::ensemble::train(&spec, every, threads);
     }
-    let mut exp = Experiment::new(&spec);
-    exp.set_threads(threads).map_err(|e| Fail(e, 2))?;
-    let mut seconds = 0.0;
-    // Trains to each reading (Experiment::reading_at: where a blow-up is caught, the same
-    // steps as in the page) and to each progress line (every `--every` steps).
-    while exp.step < spec.steps {
-        let next_line = (exp.step / every + 1) * every;
-        let stop = exp.next_reading(exp.step).min(next_line).min(spec.steps);
-        let t = Instant::now();
-        exp.train(stop - exp.step);
-        seconds += t.elapsed().as_secs_f64();
-        if exp.halted.is_some() {
-            break;
-        }
-        if exp.step < spec.steps && (exp.reading_at(exp.step) || exp.step % every == 0) {
-            let m = exp.metrics();
+    run.one(&spec, save, None)
+}
+
+/// How `mdn train` trains a spec: a progress line every `every` steps, on `threads`
+/// threads, cross-validated over `folds` folds (0: not).
+struct Run {
+    every: u64,
+    threads: usize,
+    folds: usize,
+}
+
+impl Run {
+    /// Trains `spec`, its lines marked with `side` (a comparison's A or B), the model
+    /// written to `save`.
+    fn one(&self, spec: &Spec, save: Option<&str>, side: Option<&'static str>) -> Result<(), Fail> {
+        let (every, threads) = (self.every, self.threads);
+        let mut exp = Experiment::new(spec);
+        exp.set_threads(threads).map_err(|e| Fail(e, 2))?;
+        let mut seconds = 0.0;
+        // Trains to each reading (Experiment::reading_at: where a blow-up is caught, the same
+        // steps as in the page) and to each progress line (every `--every` steps).
+        while exp.step < spec.steps {
+            let next_line = (exp.step / every + 1) * every;
+            let stop = exp.next_reading(exp.step).min(next_line).min(spec.steps);
+            let t = Instant::now();
+            exp.train(stop - exp.step);
+            seconds += t.elapsed().as_secs_f64();
             if exp.halted.is_some() {
-                break; // the reading rolled back to the last finite state
+                break;
             }
-            if exp.step % every == 0 {
-                emit(&Progress {
-                    batch_nll: exp.last.nll,
-                    metrics: &m,
-                })?;
+            if exp.step < spec.steps && (exp.reading_at(exp.step) || exp.step % every == 0) {
+                let m = exp.metrics();
+                if exp.halted.is_some() {
+                    break; // the reading rolled back to the last finite state
+                }
+                if exp.step % every == 0 {
+                    emit(&Progress {
+                        side,
+                        batch_nll: exp.last.nll,
+                        metrics: &m,
+                    })?;
+                }
             }
         }
+        let m = exp.metrics();
+        let cv = (self.folds > 1)
+            .then(|| cross_validate(spec, self.folds, threads))
+            .flatten();
+        emit(&Final {
+            side,
+            spec: spec.format(),
+            metrics: &m,
+            calibration: CalibrationLine::of(&exp),
+            seconds,
+            steps_per_s: rate(exp.step, seconds),
+            cv,
+        })?;
+        if let Some(path) = save {
+            std::fs::write(path, exp.model.to_json(&spec.format()))
+                .map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
+        }
+        // The final line (and the saved model) hold the last finite state.
+        unless_halted(exp.halted.as_deref())
     }
-    let m = exp.metrics();
-    emit(&Final {
-        spec: spec.format(),
-        metrics: &m,
-        calibration: CalibrationLine::of(&exp),
-        seconds,
-        steps_per_s: rate(exp.step, seconds),
-    })?;
-    if let Some(path) = save {
-        std::fs::write(path, exp.model.to_json(&spec.format()))
-            .map_err(|e| Fail(format!("cannot write {path}: {e}"), 1))?;
-    }
-    // The final line (and the saved model) hold the last finite state.
-    unless_halted(exp.halted.as_deref())
 }
 
 /// Steps per second (0 when no time was measured).

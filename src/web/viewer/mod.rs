@@ -61,6 +61,9 @@ pub struct Viewer {
     /// The other members of an ensemble, as the page's pool trains them: (member, step,
     /// model). Member 1 is `model`.
     pub(in crate::web) members: Vec<(u32, u64, Model<Precision>)>,
+    /// On a real set: the conditional kernel density estimate's validation NLL (fitted
+    /// on the same training points), the level the MDN is measured against.
+    pub(in crate::web) kernel_nll: Option<f64>,
 }
 /// The grid the true region's boundary is traced on (x by y).
 const TRUTH_COLUMNS: usize = 160;
@@ -217,7 +220,17 @@ impl Viewer {
                 .or_else(|| stored_points(stored_csv))
         };
         let page = crate::share::link::page_keys();
-        self.relink(Spec::parse_with_points(form, &page, points).0)
+        let mut spec = Spec::parse_with_points(form, &page, points).0;
+        // Coming to a real set from another, its few points get the settings that suit
+        // them, as your own do (see `link_with_points`).
+        if spec.data != self.link.spec.data {
+            if let Some(r) = spec.data.real() {
+                if let Some((s, _)) = crate::config::small_data::suited(&spec, &r.points()) {
+                    spec = s;
+                }
+            }
+        }
+        self.relink(spec)
     }
 
     /// The link of this experiment on points `pts` (their link form) as `data=custom`.
@@ -302,16 +315,23 @@ impl Viewer {
         .join(" ")
     }
 
-    /// A small set of your own points trained with the settings that suit it: the
+    /// A small set (your own points, a real set) trained with the settings that suit it: the
     /// sentence that says so (empty otherwise).
     pub fn small_data_note(&self) -> String {
         let spec = &self.link.spec;
-        spec.points
-            .as_ref()
-            .filter(|_| spec.data == Data::Custom)
-            .and_then(|p| crate::config::small_data::suited(spec, p))
+        let points = match spec.data.real() {
+            Some(r) => Some(r.points()),
+            None => spec.points.clone().filter(|_| spec.data == Data::Custom),
+        };
+        points
+            .and_then(|p| crate::config::small_data::suited(spec, &p))
             .filter(|(s, _)| s == spec)
             .map_or(String::new(), |(_, note)| note)
+    }
+
+    /// On a real set: the kernel density estimate's validation NLL (nats per point).
+    pub fn kernel_nll(&self) -> Option<f64> {
+        self.kernel_nll
     }
 
     /// Steps taken (of the latest snapshot), and planned.
@@ -431,8 +451,13 @@ impl Viewer {
             planned: link.spec.steps,
             ..Snapshot::default()
         };
+        let kernel_nll = data
+            .real()
+            .and_then(|_| crate::forecast::kernel::KernelEstimate::fit(&exp.train))
+            .map(|k| k.nll(&exp.val));
         Viewer {
             members: Vec::new(),
+            kernel_nll,
             points: exp.train.view_points(plot::MAX_POINTS),
             train_points: if exp.info.din == 1 && exp.info.dout == 1 {
                 exp.train.points(300)
@@ -556,7 +581,11 @@ impl Viewer {
             train,
             val,
             baseline,
-            bayes: self.info.bayes_nll,
+            level: match (self.info.bayes_nll, self.kernel_nll) {
+                (Some(b), _) => Some((b, "Bayes optimum")),
+                (None, Some(k)) => Some((k, "kernel estimate, validation")),
+                _ => None,
+            },
             text: true,
             scale,
             theme: self.theme(),
