@@ -159,6 +159,7 @@ export function showViews() {
     : 'This data set has no known true density';
   $('datanote').textContent = S.viewer.data_note();
   $('familynote').textContent = S.viewer.family_note();
+  $('loss-level').textContent = S.viewer.loss_level_note();
 }
 
 /** The sampling controls show the Viewer's settings. */
@@ -169,7 +170,7 @@ export function showSampling() {
   $('samp-n').value = String(n);
   $('samp-mode').checked = mode === 1;
   $('intervals-on').checked = S.viewer.intervals();
-  $('truth-on').checked = S.viewer.truth();
+  $('truth-on').checked = S.viewer.truth() && S.viewer.has_truth();
   showIntervalsText();
   $('samp-tpi-out').textContent = tpi.toFixed(2);
   $('samp-ts-out').textContent = ts.toFixed(2);

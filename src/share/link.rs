@@ -92,7 +92,7 @@ pub struct Link {
     /// ([`crate::share::compare`]).
     pub compare: Option<Spec>,
     /// The `compare=` text as read, until the spec it changes is known.
-    compare_asked: String,
+    pub(crate) compare_asked: String,
 }
 
 /// How fast Play trains: a pace a student can watch, or as fast as the engine goes.

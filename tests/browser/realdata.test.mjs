@@ -16,6 +16,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 test('Old Faithful from the form: its story, settings for few points, the kernel estimate beside the MDN, the bits of mdn train', async () => {
   const { page, log } = await open(browser, `${server.url}#k=5&steps=300`);
   await ready(page);
+  assert.match(await page.textContent('#loss-level'), /the best any model can do/);
   await page.selectOption('#spec-data', 'faithful');
   await page.waitForFunction(() => /Old Faithful/.test(document.getElementById('datanote').textContent));
   await ready(page);
@@ -29,6 +30,8 @@ test('Old Faithful from the form: its story, settings for few points, the kernel
   assert.match(link, /&k=5&hidden=8,8&/);
   assert.match(link, /noise_x=0\.1&noise_y=0\.15/);
   assert.equal(await page.isDisabled('#truth-on'), true, 'no truth to show');
+  assert.equal(await page.isChecked('#truth-on'), false);
+  assert.match(await page.textContent('#loss-level'), /kernel density estimate's validation NLL.*no known best/);
   const m = await page.evaluate(() => window.mdn.step(300));
   await page.waitForFunction(() => window.mdn.drawn());
   const status = await page.textContent('#status');

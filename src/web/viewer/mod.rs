@@ -329,6 +329,19 @@ impl Viewer {
             .map_or(String::new(), |(_, note)| note)
     }
 
+    /// What the loss panel's green line is (a sentence after the caption, with its
+    /// leading space; empty when the panel has none).
+    pub fn loss_level_note(&self) -> String {
+        match (self.info.bayes_nll, self.kernel_nll) {
+            (Some(_), _) => " The green line is the best any model can do on this data.".into(),
+            (None, Some(_)) => " The green line is a conditional kernel density estimate's \
+                                validation NLL, fitted on the same training points: real data \
+                                have no known best."
+                .into(),
+            _ => String::new(),
+        }
+    }
+
     /// On a real set: the kernel density estimate's validation NLL (nats per point).
     pub fn kernel_nll(&self) -> Option<f64> {
         self.kernel_nll
