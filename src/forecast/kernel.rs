@@ -46,8 +46,17 @@ impl KernelEstimate {
         let dy2: Vec<f64> = pairs(&ys);
         for hx in grid(rule(&xs)) {
             let wx: Vec<f64> = dx2.iter().map(|d| -0.5 * d / (hx * hx)).collect();
+            // Each point's total weight from the others: the same for every hy.
+            let mut row = Vec::with_capacity(n);
+            let total: Vec<f64> = (0..n)
+                .map(|i| {
+                    row.clear();
+                    row.extend((0..n).filter(|&j| j != i).map(|j| wx[i * n + j]));
+                    log_sum_exp(&row)
+                })
+                .collect();
             for hy in grid(rule(&ys)) {
-                let ll = leave_one_out(&wx, &dy2, n, hy);
+                let ll = leave_one_out(&wx, &total, &dy2, hy);
                 if ll > best.0 {
                     best = (ll, hx, hy);
                 }
@@ -99,20 +108,21 @@ fn pairs(v: &[f64]) -> Vec<f64> {
 }
 
 /// The mean leave-one-out log-likelihood of the training points under bandwidth hy in y,
-/// with the x weights' logs `wx` (row-major pairs).
-fn leave_one_out(wx: &[f64], dy2: &[f64], n: usize, hy: f64) -> f64 {
+/// with the x weights' logs `wx` (row-major pairs) and each point's total weight from the
+/// others (`total`, in log space).
+fn leave_one_out(wx: &[f64], total: &[f64], dy2: &[f64], hy: f64) -> f64 {
+    let n = total.len();
     let norm = math::ln(hy) + math::HALF_LN_2PI;
-    let mut total = 0.0;
-    let (mut joint, mut weight) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut sum = 0.0;
+    let mut joint = Vec::with_capacity(n);
     for i in 0..n {
         joint.clear();
-        weight.clear();
-        for j in (0..n).filter(|&j| j != i) {
-            let w = wx[i * n + j];
-            weight.push(w);
-            joint.push(w - 0.5 * dy2[i * n + j] / (hy * hy) - norm);
-        }
-        total += log_sum_exp(&joint) - log_sum_exp(&weight);
+        joint.extend(
+            (0..n)
+                .filter(|&j| j != i)
+                .map(|j| wx[i * n + j] - 0.5 * dy2[i * n + j] / (hy * hy) - norm),
+        );
+        sum += log_sum_exp(&joint) - total[i];
     }
-    total / n as f64
+    sum / n as f64
 }

@@ -464,10 +464,7 @@ impl Viewer {
             planned: link.spec.steps,
             ..Snapshot::default()
         };
-        let kernel_nll = data
-            .real()
-            .and_then(|_| crate::forecast::kernel::KernelEstimate::fit(&exp.train))
-            .map(|k| k.nll(&exp.val));
+        let kernel_nll = kernel_nll(&exp);
         Viewer {
             members: Vec::new(),
             kernel_nll,
@@ -643,4 +640,28 @@ fn round6(v: f64) -> f64 {
 /// The points of the browser's kept set (CSV), if it can be read.
 fn stored_points(csv: Option<String>) -> Option<crate::data::userdata::UserData> {
     crate::data::userdata::parse_csv(&csv?).ok().map(|p| p.data)
+}
+
+/// On a real set, the kernel density estimate's validation NLL. Its bandwidth search takes
+/// a few hundred milliseconds in the page, and it depends only on the split (data, seed,
+/// gap): the last one is kept, so a change of the model's settings does not redo it.
+fn kernel_nll(exp: &Experiment) -> Option<f64> {
+    type Split = (Data, u64, Option<(u64, u64)>);
+    thread_local! {
+        static LAST: std::cell::Cell<Option<(Split, Option<f64>)>> = const { std::cell::Cell::new(None) };
+    }
+    exp.spec.data.real()?;
+    let split: Split = (
+        exp.spec.data,
+        exp.spec.seed,
+        exp.spec.gap.map(|(a, b)| (a.to_bits(), b.to_bits())),
+    );
+    if let Some((s, nll)) = LAST.get() {
+        if s == split {
+            return nll;
+        }
+    }
+    let nll = crate::forecast::kernel::KernelEstimate::fit(&exp.train).map(|k| k.nll(&exp.val));
+    LAST.set(Some((split, nll)));
+    nll
 }
