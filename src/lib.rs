@@ -8,17 +8,17 @@
 //! | folder | what is in it |
 //! |---|---|
 //! | [`base`] | portable numerics and plumbing: exp/ln/tanh kernels and Φ, 8-lane f32, seeded randomness and its named streams, bytes, message text, named choices |
-//! | [`mdn`] | the model: the block kernels, the MLP and its activation, the mixture head and its settings, component families, the mixture distribution, losses and their gradients, the trained model, its queries and its file |
-//! | [`data`] | data sets (built-in, with their truth) and your own points |
+//! | [`mdn`] | the model: the block kernels, the MLP and its activation, the mixture head and its settings, component families, the mixture distribution, losses and their gradients, the trained model, its queries and its file; mixtures pooled (an ensemble's even mixture, variance splits) |
+//! | [`data`] | data sets (built-in, with their truth), real measurements shipped with the program, and your own points |
 //! | [`optim`] | update rules, their schedules and settings, and mini-batches |
-//! | [`forecast`] | what a forecaster reports of p(y\|x): CDF, quantiles, HPD regions, CRPS; calibration; rain's one measure |
+//! | [`forecast`] | what a forecaster reports of p(y\|x): CDF, quantiles, HPD regions, CRPS; calibration; rain's one measure; a conditional kernel density estimate |
 //! | [`config`] | the key table and the experiment spec, composing the settings each block owns |
-//! | [`train`] | an experiment in training (a spec run): its step, passes, threads, readings, diagnostics, state, the page's helper worker, snapshots, histories, K sweeps |
-//! | [`share`] | what travels as a link: the link, the guided tour, the pathology lab |
+//! | [`train`] | an experiment in training (a spec run): its step, passes, threads, readings, diagnostics, state, the page's helper worker, snapshots, histories, K sweeps, deep ensembles, cross-validation |
+//! | [`share`] | what travels as a link: the link, a second experiment to compare with, the guided tour, the pathology lab |
 //! | [`strokes`] | pen strokes: an LSTM with a bivariate mixture head (Graves 2013) |
 //! | [`plot`] | the plots, generic over plotters' backends; the arm's scene apart from its drawing |
 //! | [`export`] | an experiment as a JAX or PyTorch project |
-//! | `web` | the page's handles (wasm32 only): the trainer, the viewer, sweeps, the course page, figures, calibration, the helper worker, handwriting |
+//! | `web` | the page's handles (wasm32 only): the trainer, the viewer, sweeps, the course page, figures, calibration, the helper worker, ensembles, handwriting |
 
 // Index loops over blocks are deliberate: they are what vectorizes.
 #![allow(clippy::needless_range_loop, clippy::too_many_arguments)]
