@@ -1,4 +1,4 @@
-//! The guided tour: the seed's story in eight steps, each an experiment to open, what to
+//! The guided tour: the seed's story in nine steps, each an experiment to open, what to
 //! look at, one thing to try, and (where the metrics can tell) whether the learner did it.
 //! A step is a link key (`tour=3`), so a teacher can embed or assign one step.
 
@@ -131,6 +131,20 @@ pub const STEPS: &[Step] = &[
                    hundredfold inside the gap while the blue aleatoric one does not. Then \
                    clear the gap field and do it again: the bump is gone.",
         goal: Goal::Look,
+    },
+    Step {
+        title: "Real data, where no one knows the truth",
+        spec: "data=faithful&k=3&hidden=8,8&steps=2000&noise_x=0.1&noise_y=0.15",
+        look: "Old Faithful's eruptions: after a short wait the eruption is short, after a \
+               long one mostly long, and in between both happen. No one knows the true \
+               density here, so there is no Bayes line: the green line in the loss panel is a \
+               kernel density estimate, the first thing a statistician would fit, and the \
+               validation set is a fifth of 272 points.",
+        try_this: "Train until the MDN's validation NLL is 0.05 nats below the MSE \
+                   regressor's, and see whether it beats the kernel estimate too. Then set \
+                   K = 1: one Gaussian whose σ moves with x. Which of the three wins, and is \
+                   the difference larger than the noise of 54 held-out points?",
+        goal: Goal::BeatBaseline(0.05),
     },
 ];
 

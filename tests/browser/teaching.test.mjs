@@ -213,31 +213,32 @@ test("the README's example host page checks an exercise", async () => {
   await page.close();
 });
 
-test('the guided tour: eight steps with links, what to look at, one thing to try, and "Done" when done', async () => {
+test('the guided tour: nine steps with links, what to look at, one thing to try, and "Done" when done', async () => {
   const { page, log } = await open(browser, server.url + '#', { width: 1280, height: 900 });
   await ready(page);
   await page.click('#tourbtn');
   await page.waitForFunction(() => !document.getElementById('tour').hidden);
-  assert.match(await page.textContent('#tour-title'), /^Tour, step 1 of 8: The average is no answer$/);
+  assert.match(await page.textContent('#tour-title'), /^Tour, step 1 of 9: The average is no answer$/);
   assert.deepEqual(await axe(page), [], 'tour step 1');
   const titles = [];
-  for (let n = 1; n <= 8; n++) {
+  for (let n = 1; n <= 9; n++) {
     await page.goto(server.url + `#tour=${n}`);
-    await page.waitForFunction((n) => document.getElementById('tour-count')?.textContent === `${n} / 8`, n);
+    await page.waitForFunction((n) => document.getElementById('tour-count')?.textContent === `${n} / 9`, n);
     await ready(page);
     titles.push(await page.textContent('#tour-title'));
     assert.ok((await page.textContent('#tour-look')).length > 80);
     assert.ok((await page.textContent('#tour-try')).length > 40);
     assert.deepEqual(await axe(page), [], `tour step ${n}`);
-    if (n === 8) {
+    if (n === 8) assert.equal(await page.isVisible('#ensemble'), true, 'the step about the ensemble shows its panel');
+    if (n === 9) {
       assert.equal(await page.$eval('#tour-next', (a) => a.hidden), true);
-      assert.equal(await page.isVisible('#ensemble'), true, 'the step about the ensemble shows its panel');
+      assert.match(await page.textContent('#loss-level'), /kernel density estimate/, 'the step about real data has its level');
     }
   }
-  assert.equal(new Set(titles).size, 8);
+  assert.equal(new Set(titles).size, 9);
   // Step 4: K = 1. The page says "Done" once K is 3 and the NLL has fallen.
   await page.goto(server.url + '#tour=4');
-  await page.waitForFunction(() => document.getElementById('tour-count')?.textContent === '4 / 8');
+  await page.waitForFunction(() => document.getElementById('tour-count')?.textContent === '4 / 9');
   await ready(page);
   assert.equal(await page.inputValue('#spec-k'), '1');
   await page.fill('#spec-k', '3');
@@ -250,7 +251,7 @@ test('the guided tour: eight steps with links, what to look at, one thing to try
   await page.screenshot({ path: screenshotPath('tour-step4-done.png') });
   // "Next" goes to step 5, which opens its own experiment.
   await page.click('#tour-next');
-  await page.waitForFunction(() => document.getElementById('tour-count')?.textContent === '5 / 8');
+  await page.waitForFunction(() => document.getElementById('tour-count')?.textContent === '5 / 9');
   await page.waitForFunction(() => /k=30&/.test(window.mdn.spec()));
   // A step in an embed: the tour box above the chosen panels.
   await page.goto(server.url + '#tour=3&embed=1&panels=main,slice');
