@@ -80,7 +80,15 @@ impl Viewer {
     pub fn new(hash: &str, stored_csv: Option<String>) -> Viewer {
         let (link, issues) = Link::parse_with_points(hash, || stored_points(stored_csv));
         let exp = Experiment::new(&link.spec);
-        Viewer::of(link, exp, issues.iter().map(|i| i.to_string()).collect())
+        let mut said: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+        if link.compare.is_some() {
+            said.push(
+                "compare=: this page shows the first experiment only; `mdn train` with this \
+                 link trains both and prints both final lines"
+                    .into(),
+            );
+        }
+        Viewer::of(link, exp, said)
     }
 
     /// Takes the view of a link to the same experiment (its target and sampling keys, its
