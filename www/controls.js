@@ -1,6 +1,7 @@
 // The controls: the spec's form (built from the engine's key table: each key's kind
 // decides its widget), the pathology lab, play / step / reset, the sampling controls, and
 // what the page says about training (the status line and the diagnostics).
+import { second } from './compare.js';
 import { S, $, redraw } from './state.js';
 import { E } from './engine.js';
 import { MSG } from './protocol.js';
@@ -228,7 +229,9 @@ export function updateStatus() {
     : '';
   const kernel = S.viewer.kernel_nll();
   const others = kernel === undefined ? '' : `, kernel estimate ${fmt(kernel)}`;
-  $('status').textContent = `step ${S.viewer.steps()} of ${S.viewer.planned_steps()}${done}${rate()} · validation NLL: MDN ${fmt(m.val_nll)}, MSE regressor ${fmt(m.baseline_val_nll)}${others} nats${fk}${same}`;
+  const b = second()?.metrics();
+  const withB = b ? ` · B (${S.viewer.compare_changes().replaceAll('&', ', ')}): MDN ${fmt(b.val_nll)} at step ${second().steps()}` : '';
+  $('status').textContent = `step ${S.viewer.steps()} of ${S.viewer.planned_steps()}${done}${rate()} · validation NLL: MDN ${fmt(m.val_nll)}, MSE regressor ${fmt(m.baseline_val_nll)}${others} nats${withB}${fk}${same}`;
   $('status').dataset.ready = '1';
 }
 

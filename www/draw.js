@@ -8,6 +8,7 @@ import { S, $ } from './state.js';
 import { fixed } from './numbers.js';
 import { sizeCanvas } from './canvas.js';
 import { drawSplit } from './ensemble.js';
+import { second } from './compare.js';
 
 const HEAT_CELL = 5; // CSS pixels per heatmap cell (smoothed when scaled up)
 const MIN_FRAME_MS = 30; // the main plot at most about 30 times a second while training
@@ -30,21 +31,32 @@ const planeSource = document.createElement('canvas');
 
 function drawMain() {
   if (S.twoD) return drawPlanes();
-  const v = S.viewer;
-  const live = $('heat');
-  const base = $('points');
-  const top = $('curves');
+  paintMain(S.viewer, ['heat', 'points', 'curves'], S, heatSource);
+  const b = second();
+  if (b && !$('compare').hidden) paintMain(b, ['heat-b', 'points-b', 'curves-b'], sideB, heatSourceB);
+  return undefined;
+}
+
+const heatSourceB = document.createElement('canvas');
+const sideB = { staticKey: '', plotRect: null };
+
+/** One main plot, from Viewer `v`, on its three canvases; `st` keeps its static layer's key
+ * and plot area. */
+function paintMain(v, [heatId, baseId, topId], st, source) {
+  const live = $(heatId);
+  const base = $(baseId);
+  const top = $(topId);
   const dpr = sizeCanvas(live);
   sizeCanvas(base);
   sizeCanvas(top);
   const legend = live.clientWidth >= 560;
   const key = `${S.generation}:${base.width}x${base.height}:${legend}:${S.dark}:${v.truth()}`;
-  if (key !== S.staticKey || !S.plotRect) {
-    S.staticKey = key;
+  if (key !== st.staticKey || !st.plotRect) {
+    st.staticKey = key;
     base.getContext('2d').clearRect(0, 0, base.width, base.height);
-    S.plotRect = v.draw_main(base, dpr, legend, false);
+    st.plotRect = v.draw_main(base, dpr, legend, false);
   }
-  const [x0, y0, x1, y1] = S.plotRect;
+  const [x0, y0, x1, y1] = st.plotRect;
   // Each cell costs a density of K components: many components get larger cells, so
   // that a frame's heatmap costs about what the default K = 12 costs.
   const cell = HEAT_CELL * Math.max(1, Math.sqrt(v.outputs()[0] / 12));
@@ -53,7 +65,7 @@ function drawMain() {
   const ta = performance.now();
   const rgba = v.heatmap(cw, ch);
   const tb = performance.now();
-  blit(heatSource, rgba, cw, ch, live, S.plotRect);
+  blit(source, rgba, cw, ch, live, st.plotRect);
   top.getContext('2d').clearRect(0, 0, top.width, top.height);
   v.draw_main(top, dpr, legend, true);
   if (v.intervals_pending()) S.dirty = true; // the rest of the intervals in the next frame

@@ -9,6 +9,8 @@ export const EVENT = Object.freeze({
   VIEW: 'view',
   /** A training snapshot was applied to the Viewer. */
   SNAPSHOT: 'snapshot',
+  /** A snapshot of the second experiment (compare=) was applied to its Viewer. */
+  SECOND_SNAPSHOT: 'second-snapshot',
   /** A message is about to go to the training worker: the message. */
   SENDING: 'sending',
   /** The training worker stopped with an error: { message, fatal } (fatal: it was restarted). */

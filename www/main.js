@@ -8,7 +8,8 @@
 // shapes it), visibility.js (embeds out of view pause), api.js (window.mdn), theme.js
 // (light or dark), tour.js (the guided tour), builder.js (the embed builder), host.js
 // (messages from a host page), figures.js (PNG and SVG files), ensemble.js (an ensemble's
-// other members on the pool, and the panel of the two uncertainties). The handwriting page is
+// other members on the pool, and the panel of the two uncertainties), compare.js (a second
+// experiment beside the first). The handwriting page is
 // in hand/. All maths, drawing and link parsing live in Rust (src/web/); user text is
 // only ever set with textContent.
 
@@ -36,10 +37,12 @@ import { watchTheme, applyTheme } from './theme.js';
 import { listenToHost, announceReady, hostTick } from './host.js';
 import { applyShape } from './embed.js';
 import { syncEnsemble, stopMembers, trainMembers } from './ensemble.js';
+import { syncCompare, mirror } from './compare.js';
 
 /** Who reacts to what the modules announce (events.js), in order. */
 function wireEvents() {
   on(EVENT.EXPERIMENT, ({ imported }) => {
+    syncCompare();
     if (!imported) offerRestore();
     showViews();
     showSampling();
@@ -63,7 +66,9 @@ function wireEvents() {
     checkTour();
     hostTick();
   });
+  on(EVENT.SECOND_SNAPSHOT, updateStatus);
   on(EVENT.SENDING, (msg) => {
+    mirror(msg);
     interruptSweep(msg);
     if (msg.type === MSG.SPEC || msg.type === MSG.IMPORT) stopMembers();
     interruptExport(msg);

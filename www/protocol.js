@@ -3,7 +3,9 @@
 // (baseline-client.js) and its helper (baseline-worker.js), and between the page's pool
 // (sweep-pool.js) and its sweep workers (sweep-worker.js), with their fields.
 //
-// Page → worker (each may carry an `id`; the worker answers it, see SNAPSHOT):
+// Page → worker (each may carry an `id`; the worker answers it, see SNAPSHOT). A link with
+// compare= has a second training worker for its second experiment (compare.js), sent the
+// same SPEC, PLAY, SPEED and STEP (without ids):
 //   MODULE    {module, helper}          first: the compiled engine (a WebAssembly.Module);
 //                                       `helper`: train the regressor on a second worker
 //   SPEC      {hash, generation}        a new experiment from a link (Trainer::new)

@@ -142,8 +142,9 @@ const THEMES: &[&str] = &["light", "dark"];
 
 /// The panels an embed can show: the main plot (for two outputs, the two views), the
 /// slice p(y | x0), the parameters as functions of x (π and μ ± σ), the loss curves, the
-/// diagnostics, the sampling controls, the K sweep, the calibration panel, and for two
-/// outputs each of the two views alone: the inputs (the arm's workspace) and the outputs.
+/// diagnostics, the sampling controls, the K sweep, the calibration panel, for two
+/// outputs each of the two views alone: the inputs (the arm's workspace) and the outputs,
+/// and the second experiment's main plot (with `compare=`).
 pub const PANELS: &[&str] = &[
     "main",
     "slice",
@@ -155,6 +156,7 @@ pub const PANELS: &[&str] = &[
     "calibration",
     "inputs",
     "outputs",
+    "compare",
 ];
 
 /// The longest caption.
@@ -491,6 +493,16 @@ impl Link {
             let (b, bad) = crate::share::compare::second(&link.spec, &asked);
             link.compare = b;
             issues.extend(bad);
+        }
+        if link.compare.is_none() && link.panels.iter().any(|p| p == "compare") {
+            link.panels.retain(|p| p != "compare");
+            issues.push(Issue {
+                key: "panels".into(),
+                message: "panels: compare shows a second experiment, and the link has none \
+                          (compare=)"
+                    .into(),
+                action: "left out".into(),
+            });
         }
         (link, issues)
     }

@@ -80,15 +80,7 @@ impl Viewer {
     pub fn new(hash: &str, stored_csv: Option<String>) -> Viewer {
         let (link, issues) = Link::parse_with_points(hash, || stored_points(stored_csv));
         let exp = Experiment::new(&link.spec);
-        let mut said: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
-        if link.compare.is_some() {
-            said.push(
-                "compare=: this page shows the first experiment only; `mdn train` with this \
-                 link trains both and prints both final lines"
-                    .into(),
-            );
-        }
-        Viewer::of(link, exp, said)
+        Viewer::of(link, exp, issues.iter().map(|i| i.to_string()).collect())
     }
 
     /// Takes the view of a link to the same experiment (its target and sampling keys, its
@@ -348,6 +340,28 @@ impl Viewer {
                 .into(),
             _ => String::new(),
         }
+    }
+
+    /// The link of the second experiment (`compare=`): its spec with this one's view and
+    /// theme, for a Viewer and a training worker of its own; `None` without one.
+    pub fn compare_link(&self) -> Option<String> {
+        let b = self.link.compare.clone()?;
+        Some(
+            Link {
+                spec: b,
+                view: self.link.view.clone(),
+                theme: self.link.theme,
+                ..Link::default()
+            }
+            .format(true),
+        )
+    }
+
+    /// What the second experiment changes (`key=value&…`), for labels; empty without one.
+    pub fn compare_changes(&self) -> String {
+        self.link.compare.as_ref().map_or(String::new(), |b| {
+            crate::share::compare::changed(&self.link.spec, b)
+        })
     }
 
     /// On a real set: the kernel density estimate's validation NLL (nats per point).
