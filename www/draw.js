@@ -180,7 +180,9 @@ function drawPanelsTimed() {
   const t0 = performance.now();
   S.lastLossAt = t0;
   const c = $('loss');
-  S.viewer.draw_loss(c, sizeCanvas(c));
+  const b = second();
+  if (b) S.viewer.draw_loss_with(c, sizeCanvas(c), b);
+  else S.viewer.draw_loss(c, sizeCanvas(c));
   const t1 = performance.now();
   drawPanels();
   if (S.calDue) drawCalibration();

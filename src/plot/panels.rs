@@ -16,6 +16,9 @@ pub struct LossPlot<'a> {
     pub baseline: &'a [(f64, f64)],
     /// The level's NLL and its name in the legend.
     pub level: Option<(f64, &'static str)>,
+    /// A second experiment's validation NLL (`compare=`) and its name in the legend: a
+    /// plain line in the validation colour, where the first one's has its points marked.
+    pub second: Option<(&'a [(f64, f64)], &'a str)>,
     pub text: bool,
     pub scale: f64,
     pub theme: Theme,
@@ -50,6 +53,15 @@ pub fn loss_range(series: &[&[(f64, f64)]], level: Option<f64>) -> (f64, f64) {
     (lo, hi.max(lo + 0.1))
 }
 
+/// The last step of any series (at least 1: the panel's x axis ends there).
+fn last_step(series: &[&[(f64, f64)]]) -> f64 {
+    series
+        .iter()
+        .flat_map(|s| s.iter())
+        .map(|q| q.0)
+        .fold(1.0, f64::max)
+}
+
 pub fn draw_loss<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     p: &LossPlot,
@@ -58,12 +70,9 @@ pub fn draw_loss<DB: DrawingBackend>(
     let s = p.scale;
     let px = |v: f64| (v * s).round() as i32;
     let t = p.theme;
-    let x1 = [p.train, p.val, p.baseline]
-        .iter()
-        .flat_map(|s| s.iter())
-        .map(|q| q.0)
-        .fold(1.0, f64::max);
-    let (ylo, yhi) = loss_range(&[p.train, p.val, p.baseline], p.level.map(|l| l.0));
+    let all = [p.train, p.val, p.baseline, p.second.map_or(&[], |s| s.0)];
+    let x1 = last_step(&all);
+    let (ylo, yhi) = loss_range(&all, p.level.map(|l| l.0));
     let pad = 0.05 * (yhi - ylo);
     let font = light_chart_style(s).color(&t.ink());
     type Series<'s> = (&'s [(f64, f64)], RGBColor, &'s str);
@@ -82,6 +91,9 @@ pub fn draw_loss<DB: DrawingBackend>(
             .enumerate()
             .map(|(i, (_, c, l))| (*l, *c, if i > 0 { Marker::Dot } else { Marker::Line }))
             .collect();
+        if let Some((_, name)) = p.second {
+            items.push((name, t.line(Line::Validation), Marker::Line));
+        }
         if let Some((_, name)) = p.level {
             items.push((name, t.line(Line::Bayes), Marker::Line));
         }
@@ -105,6 +117,17 @@ pub fn draw_loss<DB: DrawingBackend>(
     for (i, (pts, colour, _)) in series.into_iter().enumerate() {
         let marker = (i > 0).then(|| px(3.0));
         loss_curve(&mut chart, pts, colour, yhi + pad, w, marker).map_err(e)?;
+    }
+    if let Some((pts, _)) = p.second {
+        loss_curve(
+            &mut chart,
+            pts,
+            t.line(Line::Validation),
+            yhi + pad,
+            w,
+            None,
+        )
+        .map_err(e)?;
     }
     if let Some((level, _)) = p.level {
         chart

@@ -108,6 +108,25 @@ impl Viewer {
         on_canvas(canvas, Some(p.theme), |root| plot::draw_loss(root, &p))
     }
 
+    /// Draws the loss panel on `canvas` with the second experiment's (`compare=`, whose
+    /// Viewer is `second`) validation NLL over it.
+    pub fn draw_loss_with(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        second: &Viewer,
+    ) -> Result<(), JsValue> {
+        let name = format!(
+            "B ({}), validation",
+            self.compare_changes().replace('&', ", ")
+        );
+        let p = plot::LossPlot {
+            second: Some((&second.snapshot.histories[1], &name)),
+            ..self.loss_plot(scale)
+        };
+        on_canvas(canvas, Some(p.theme), |root| plot::draw_loss(root, &p))
+    }
+
     /// The output-plane heatmap (ln p(y1, y2 | target)) at `w × h` cells, as RGBA.
     pub fn plane_heatmap(&mut self, w: u32, h: u32) -> Vec<u8> {
         let (w, h) = (w.clamp(1, 1024) as usize, h.clamp(1, 1024) as usize);

@@ -618,6 +618,7 @@ impl Viewer {
                 (None, Some(k)) => Some((k, "kernel estimate, validation")),
                 _ => None,
             },
+            second: None,
             text: true,
             scale,
             theme: self.theme(),
