@@ -1,14 +1,15 @@
 // A second experiment beside the first (compare=): its own Viewer and training worker
-// (worker.js, as the first one's), told what the page asks of the first (a new experiment,
-// play and pause, the pace, steps), so that one Play trains both and their numbers stand
-// side by side. The link holds the changes; Rust reads them (src/share/compare.rs).
+// (worker.js, as the first one's). It follows the first: at each of the first one's
+// snapshots it is told to train up to that step (STEP {to}), so one Play (or Step) trains
+// both, and the two stand at the same step whenever training pauses. The link holds the
+// changes; Rust reads them (src/share/compare.rs).
 import { S, $, redraw } from './state.js';
 import { MSG } from './protocol.js';
 import { E, wasmModule } from './engine.js';
 import { EVENT, announce } from './events.js';
 import { fixed } from './numbers.js';
 
-const B = { viewer: null, worker: null };
+const B = { viewer: null, worker: null, sent: -1 };
 
 /** The second experiment's Viewer (none without compare=). */
 export const second = () => B.viewer;
@@ -19,6 +20,9 @@ export function syncCompare() {
   B.viewer?.free();
   B.viewer = null;
   $('compare').hidden = !link;
+  $('main-title').hidden = !link;
+  $('difference').hidden = !link || S.twoD;
+  for (const el of document.querySelectorAll('.compare-only')) el.hidden = !link;
   if (!link) {
     B.worker?.terminate();
     B.worker = null;
@@ -26,16 +30,21 @@ export function syncCompare() {
   }
   B.viewer = new (E().Viewer)(link, undefined);
   B.viewer.set_system_dark(window.matchMedia('(prefers-color-scheme: dark)').matches);
-  $('compare-title').textContent = `B: ${S.viewer.compare_changes().replaceAll('&', ', ')}`;
+  const [a, b] = S.viewer.compare_labels();
+  $('main-title').textContent = `A: ${a}`;
+  $('compare-title').textContent = `B: ${b}`;
   if (!B.worker) start();
+  B.sent = -1;
   B.worker.postMessage({ type: MSG.SPEC, hash: '#' + B.viewer.spec(), generation: S.generation });
 }
 
-/** What the page sends the first worker that the second must hear too. */
-export function mirror(msg) {
-  if (!B.worker || ![MSG.PLAY, MSG.SPEED, MSG.STEP].includes(msg.type)) return;
-  const { id, ...rest } = msg;
-  B.worker.postMessage({ ...rest, generation: S.generation });
+/** The first experiment has a new snapshot: the second trains up to its step. */
+export function follow() {
+  if (!B.worker || !B.viewer) return;
+  const step = S.viewer.steps();
+  if (step === B.sent) return;
+  B.sent = step;
+  B.worker.postMessage({ type: MSG.STEP, to: step, generation: S.generation });
 }
 
 function start() {
@@ -52,7 +61,9 @@ function take(m) {
   if (m.type !== MSG.SNAPSHOT || m.gen !== S.generation || !B.viewer) return;
   B.viewer.apply(m.bytes);
   const b = B.viewer.metrics();
-  if (b) $('compare-status').textContent = `B at step ${B.viewer.steps()}: validation NLL MDN ${fixed(b.val_nll, 3)}, MSE regressor ${fixed(b.baseline_val_nll, 3)} nats`;
+  const halted = B.viewer.halted_reason();
+  if (halted) $('compare-status').textContent = `B stopped at step ${B.viewer.steps()}: ${halted}`;
+  else if (b) $('compare-status').textContent = `B at step ${B.viewer.steps()}: validation NLL MDN ${fixed(b.val_nll, 3)}, MSE regressor ${fixed(b.baseline_val_nll, 3)} nats`;
   redraw({ panels: false });
   announce(EVENT.SECOND_SNAPSHOT);
 }

@@ -230,7 +230,8 @@ export function updateStatus() {
   const kernel = S.viewer.kernel_nll();
   const others = kernel === undefined ? '' : `, kernel estimate ${fmt(kernel)}`;
   const b = second()?.metrics();
-  const withB = b ? ` · B (${S.viewer.compare_changes().replaceAll('&', ', ')}): MDN ${fmt(b.val_nll)} at step ${second().steps()}` : '';
+  const bStopped = second()?.halted_reason() ? ' (stopped)' : '';
+  const withB = b ? ` · B (${S.viewer.compare_labels()[1]}): MDN ${fmt(b.val_nll)} at step ${second().steps()}${bStopped}` : '';
   $('status').textContent = `step ${S.viewer.steps()} of ${S.viewer.planned_steps()}${done}${rate()} · validation NLL: MDN ${fmt(m.val_nll)}, MSE regressor ${fmt(m.baseline_val_nll)}${others} nats${withB}${fk}${same}`;
   $('status').dataset.ready = '1';
 }

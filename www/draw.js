@@ -39,6 +39,8 @@ function drawMain() {
 
 const heatSourceB = document.createElement('canvas');
 const sideB = { staticKey: '', plotRect: null };
+/** The second experiment's plot area on its canvas (null before it is drawn). */
+export const plotRectB = () => sideB.plotRect;
 
 /** One main plot, from Viewer `v`, on its three canvases; `st` keeps its static layer's key
  * and plot area. */
@@ -131,16 +133,20 @@ function showTargetReport() {
   if (r.mode) reportItem(list, '#ffd700', `Most probable point (${f(r.mode)})`);
 }
 
-/** The slice's x₀ as a line on the main plot, where the slice is shown (an overlay: the
- * pointer moves it at once, without redrawing the plot). */
+/** The slice's x₀ as a line on the main plot (and on the second experiment's, which
+ * shares it), where the slice is shown (an overlay: the pointer moves it at once, without
+ * redrawing the plot). */
 function placeX0(x) {
-  const line = $('x0-line');
-  const shown = !S.twoD && S.plotRect && $('slice').offsetParent !== null;
-  line.hidden = !shown;
-  if (!shown) return;
-  const c = $('points');
-  const k = c.clientWidth / c.width;
-  const [x0, y0, x1, y1] = S.plotRect;
+  const shown = !S.twoD && $('slice').offsetParent !== null;
+  markX0($('x0-line'), $('points'), shown && S.plotRect, x);
+  markX0($('x0-line-b'), $('points-b'), shown && second() && sideB.plotRect, x);
+}
+
+function markX0(line, canvas, rect, x) {
+  line.hidden = !rect || canvas.width === 0;
+  if (line.hidden) return;
+  const k = canvas.clientWidth / canvas.width;
+  const [x0, y0, x1, y1] = rect;
   const [vx0, vx1] = S.viewer.view_range();
   const px = x0 + ((x - vx0) / (vx1 - vx0)) * (x1 - x0);
   Object.assign(line.style, { left: `${px * k}px`, top: `${y0 * k}px`, height: `${(y1 - y0) * k}px` });
@@ -157,7 +163,9 @@ export function drawPanels() {
   const [vx0, vx1] = v.view_range();
   // None yet, or outside this data set's range of x (another set): the middle.
   if (S.sliceX === null || !(S.sliceX >= vx0 && S.sliceX <= vx1)) S.sliceX = 0.5 * (vx0 + vx1);
-  v.draw_slice(s, dpr, S.sliceX);
+  const b = second();
+  if (b) v.draw_slice_with(s, dpr, S.sliceX, b);
+  else v.draw_slice(s, dpr, S.sliceX);
   placeX0(S.sliceX);
   const said = v.intervals() ? v.slice_intervals(S.sliceX) : '';
   if ($('slice-intervals').textContent !== said) $('slice-intervals').textContent = said;
@@ -165,6 +173,8 @@ export function drawPanels() {
   sizeCanvas(c);
   v.draw_components(c, dpr);
   drawSplit();
+  const d = $('diff');
+  if (b && d.offsetParent !== null) v.draw_difference(d, sizeCanvas(d), b);
 }
 
 function drawMainTimed() {

@@ -37,14 +37,14 @@ import { watchTheme, applyTheme } from './theme.js';
 import { listenToHost, announceReady, hostTick } from './host.js';
 import { applyShape } from './embed.js';
 import { syncEnsemble, stopMembers, trainMembers } from './ensemble.js';
-import { syncCompare, mirror } from './compare.js';
+import { syncCompare, follow } from './compare.js';
 
 /** Who reacts to what the modules announce (events.js), in order. */
 function wireEvents() {
   on(EVENT.EXPERIMENT, ({ imported }) => {
-    syncCompare();
     if (!imported) offerRestore();
     showViews();
+    syncCompare();
     showSampling();
     syncForm();
     applyShape();
@@ -61,6 +61,7 @@ function wireEvents() {
     showTour();
   });
   on(EVENT.SNAPSHOT, () => {
+    follow();
     showPlaying();
     updateStatus();
     checkTour();
@@ -68,7 +69,6 @@ function wireEvents() {
   });
   on(EVENT.SECOND_SNAPSHOT, updateStatus);
   on(EVENT.SENDING, (msg) => {
-    mirror(msg);
     interruptSweep(msg);
     if (msg.type === MSG.SPEC || msg.type === MSG.IMPORT) stopMembers();
     interruptExport(msg);

@@ -1,18 +1,18 @@
-// The plots under the pointer and the keyboard: the slice x0 on the main plot (move, tap,
-// ← →), drawing points on it, and the 2-D views' target on the input plane (click, drag,
-// arrow keys).
+// The plots under the pointer and the keyboard: the slice x0 on the main plot and on a
+// second experiment's (move, tap, ← →), drawing points on it, and the 2-D views' target
+// on the input plane (click, drag, arrow keys).
 import { S, $, redraw } from './state.js';
 import { editAt } from './points.js';
-import { drawPanels } from './draw.js';
+import { drawPanels, plotRectB } from './draw.js';
 import { writeHash } from './links.js';
 
-/** Sets the slice's x0 from a pointer position over the main plot. */
-function pointAt(ev) {
-  if (!S.plotRect) return;
-  const top = $('points');
+/** Sets the slice's x0 from a pointer position over the main plot (or over the second
+ * experiment's, which shares it: its canvas `top` and plot area `rect`). */
+function pointAt(ev, top = $('points'), rect = S.plotRect) {
+  if (!rect) return;
   const r = top.getBoundingClientRect();
   const px = (ev.clientX - r.left) * (top.width / r.width);
-  const [x0, , x1] = S.plotRect;
+  const [x0, , x1] = rect;
   const [vx0, vx1] = S.viewer.view_range();
   const t = Math.min(1, Math.max(0, (px - x0) / (x1 - x0)));
   S.sliceX = vx0 + t * (vx1 - vx0);
@@ -72,6 +72,9 @@ export function wirePointer() {
     editAt(ev);
   });
   stack.addEventListener('keydown', moveSlice);
+  const pointB = (ev) => pointAt(ev, $('points-b'), plotRectB());
+  $('stack-b').addEventListener('pointermove', pointB);
+  $('stack-b').addEventListener('pointerdown', pointB);
   const inputs = $('instack');
   inputs.addEventListener('pointerdown', (ev) => {
     inputs.setPointerCapture(ev.pointerId);

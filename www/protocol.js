@@ -4,8 +4,9 @@
 // (sweep-pool.js) and its sweep workers (sweep-worker.js), with their fields.
 //
 // Page → worker (each may carry an `id`; the worker answers it, see SNAPSHOT). A link with
-// compare= has a second training worker for its second experiment (compare.js), sent the
-// same SPEC, PLAY, SPEED and STEP (without ids):
+// compare= has a second training worker for its second experiment (compare.js): sent its
+// own SPEC, then STEP {to} with the first experiment's step at each of its snapshots, so
+// that it trains to where the first one is, never past it:
 //   MODULE    {module, helper}          first: the compiled engine (a WebAssembly.Module);
 //                                       `helper`: train the regressor on a second worker
 //   SPEC      {hash, generation}        a new experiment from a link (Trainer::new)
@@ -13,7 +14,8 @@
 //   PLAY      {on}                      start or pause training
 //   SPEED     {rate}                    Play's pace: steps a second (0: as fast as the engine
 //                                       goes); STEP is never paced
-//   STEP      {n}                       train n steps, then pause
+//   STEP      {n} or {to}               train n steps (or up to step `to`; a halted run then
+//                                       stays halted), then pause
 //   METRICS   {}                        fresh metrics (answered at once, even while training)
 //   EXPORT    {to, band, spec}          the experiment as a zipped project in framework `to` (training
 //                                       pauses); `band`: the validation NLLs of the band's runs

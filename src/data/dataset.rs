@@ -315,7 +315,7 @@ impl Source<'_> {
     fn split_points(&self) -> Option<std::borrow::Cow<'_, UserData>> {
         match (self.data, self.points) {
             (Data::Custom, Some(u)) => Some(std::borrow::Cow::Borrowed(u)),
-            (d, _) => d.real().map(|r| std::borrow::Cow::Owned(r.points())),
+            (d, _) => d.real().map(|r| std::borrow::Cow::Borrowed(r.points())),
         }
     }
 
@@ -523,7 +523,7 @@ fn real_info(r: &'static real::RealSet) -> DataInfo {
         x_labels: std::slice::from_ref(&r.x_label),
         y_labels: std::slice::from_ref(&r.y_label),
         note: r.note,
-        ..points_info(&r.points())
+        ..points_info(r.points())
     }
 }
 

@@ -22,9 +22,11 @@ pub struct RealSet {
     pub y_label: &'static str,
     /// The story, the units, the standardisation and where the numbers come from.
     pub note: &'static str,
+    /// The points as the models see them, read from the file once.
+    parsed: std::sync::OnceLock<UserData>,
 }
 
-pub const FAITHFUL: RealSet = RealSet {
+pub static FAITHFUL: RealSet = RealSet {
     csv: include_str!("real/faithful.csv"),
     cols: (1, 0),
     x_label: "waiting time (min)",
@@ -35,9 +37,10 @@ pub const FAITHFUL: RealSet = RealSet {
            kinds in between: two modes. Real measurements (Azzalini & Bowman 1990, from the \
            PyPI package plotnine, MIT licence): no true density is known, so there is no \
            Bayes line; the seed holds out a fifth of the points for validation.",
+    parsed: std::sync::OnceLock::new(),
 };
 
-pub const MCYCLE: RealSet = RealSet {
+pub static MCYCLE: RealSet = RealSet {
     csv: include_str!("real/mcycle.csv"),
     cols: (1, 2),
     x_label: "time after impact (ms)",
@@ -48,6 +51,7 @@ pub const MCYCLE: RealSet = RealSet {
            after it: a σ that changes with x. Real measurements (Silverman 1985, from the PyPI \
            package pygam, Apache-2.0 licence): no true density is known, so there is no Bayes \
            line; the seed holds out a fifth of the points for validation.",
+    parsed: std::sync::OnceLock::new(),
 };
 
 impl RealSet {
@@ -77,16 +81,20 @@ impl RealSet {
         crate::base::math::mean_sd(&ys)
     }
 
-    /// The points as the models see them: x as it is, y standardised.
-    pub fn points(&self) -> UserData {
-        let (mean, sd) = self.y_scale();
-        UserData {
-            cols: 2,
-            values: self
-                .raw()
-                .iter()
-                .flat_map(|&(x, y)| [x, (y - mean) / sd])
-                .collect(),
-        }
+    /// The points as the models see them: x as it is, y standardised (read from the
+    /// file on first use, then kept).
+    pub fn points(&self) -> &UserData {
+        self.parsed.get_or_init(|| {
+            let raw = self.raw();
+            let ys: Vec<f64> = raw.iter().map(|p| p.1).collect();
+            let (mean, sd) = crate::base::math::mean_sd(&ys);
+            UserData {
+                cols: 2,
+                values: raw
+                    .iter()
+                    .flat_map(|&(x, y)| [x, (y - mean) / sd])
+                    .collect(),
+            }
+        })
     }
 }

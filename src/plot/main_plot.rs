@@ -101,6 +101,7 @@ fn main_chart<'a, DB: DrawingBackend + 'a>(
         )
         .map_err(e)?;
     if p.frame.text && p.frame.layer != Layer::Live {
+        let (dx, dy) = axis_decimals(&p.frame.view);
         chart
             .configure_mesh()
             .disable_mesh()
@@ -111,8 +112,8 @@ fn main_chart<'a, DB: DrawingBackend + 'a>(
             .axis_desc_style(font.clone().color(&p.frame.theme.ink()))
             .x_labels(6)
             .y_labels(6)
-            .x_label_formatter(&|v| tick(*v, 1))
-            .y_label_formatter(&|v| tick(*v, 1))
+            .x_label_formatter(&|v| tick(*v, dx))
+            .y_label_formatter(&|v| tick(*v, dy))
             .draw()
             .map_err(e)?;
     }

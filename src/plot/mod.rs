@@ -12,6 +12,7 @@
 //! | an ensemble's members and the data's gap over it | [`overlay`] |
 //! | the panels: loss, parameters against x | `panels` |
 //! | the slice p(y \| x₀) | `slice` |
+//! | two experiments against each other: ln p_A − ln p_B | [`difference`] |
 //! | the sweep plot | `sweep` |
 //! | the calibration panel: PIT histograms, coverage against nominal mass | `calibration` |
 //! | aleatoric and epistemic variance against x (an ensemble) | [`uncertainty`] |
@@ -24,6 +25,7 @@
 
 pub mod alignment;
 mod calibration;
+pub mod difference;
 mod frame;
 mod main_plot;
 pub mod overlay;

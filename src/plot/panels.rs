@@ -92,7 +92,7 @@ pub fn draw_loss<DB: DrawingBackend>(
             .map(|(i, (_, c, l))| (*l, *c, if i > 0 { Marker::Dot } else { Marker::Line }))
             .collect();
         if let Some((_, name)) = p.second {
-            items.push((name, t.line(Line::Validation), Marker::Line));
+            items.push((name, t.line(Line::Second), Marker::Line));
         }
         if let Some((_, name)) = p.level {
             items.push((name, t.line(Line::Bayes), Marker::Line));
@@ -119,15 +119,7 @@ pub fn draw_loss<DB: DrawingBackend>(
         loss_curve(&mut chart, pts, colour, yhi + pad, w, marker).map_err(e)?;
     }
     if let Some((pts, _)) = p.second {
-        loss_curve(
-            &mut chart,
-            pts,
-            t.line(Line::Validation),
-            yhi + pad,
-            w,
-            None,
-        )
-        .map_err(e)?;
+        loss_curve(&mut chart, pts, t.line(Line::Second), yhi + pad, w, None).map_err(e)?;
     }
     if let Some((level, _)) = p.level {
         chart

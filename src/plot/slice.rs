@@ -25,6 +25,9 @@ pub struct Slice<'a> {
     pub circular: bool,
     /// The true p(y | x0), where it is known and asked for.
     pub truth: Option<super::truth::SliceTruth>,
+    /// A second experiment's mixture at the same x0 and its name (`compare=`), drawn as a
+    /// dashed line over the first's density.
+    pub second: Option<(&'a Mixture, &'a str)>,
 }
 
 /// The intervals the slice draws: exact (see [`crate::forecast`]).
@@ -99,15 +102,20 @@ fn draw_slice_line<DB: DrawingBackend>(
     let ys: Vec<f64> = (0..n)
         .map(|i| p.y.0 + (p.y.1 - p.y.0) * i as f64 / (n - 1) as f64)
         .collect();
-    let dens: Vec<f64> = ys
-        .iter()
-        .map(|y| crate::base::math::exp(m.log_density(&[*y])))
-        .collect();
+    let density = |m: &Mixture| -> Vec<f64> {
+        ys.iter()
+            .map(|y| crate::base::math::exp(m.log_density(&[*y])))
+            .collect()
+    };
+    let second = p.second.map(|(m, name)| (density(m), name));
+    let dens = density(m);
     let truth_top = p
         .truth
         .iter()
         .flat_map(|t| &t.curve)
         .map(|v| v.1)
+        .chain(second.iter().flat_map(|s| s.0.iter().copied()))
+        .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
     let top = dens
         .iter()
@@ -118,6 +126,9 @@ fn draw_slice_line<DB: DrawingBackend>(
         * headroom(p, legend_room(root, p.scale));
     let mut chart = slice_chart(root, p, top)?;
     draw_slice_density(&mut chart, p, &ys, &dens, top)?;
+    if let Some((b, name)) = &second {
+        draw_slice_second(&mut chart, p, &ys, b, name, top)?;
+    }
     if let Some(truth) = &p.truth {
         draw_slice_truth(&mut chart, p, truth, top)?;
     }
@@ -156,8 +167,11 @@ fn headroom(p: &Slice, legend: bool) -> f64 {
         return 1.08;
     }
     let atoms = p.mixture.p_zero > 0.0 || p.truth.as_ref().is_some_and(|t| t.atom.is_some());
-    let entries =
-        2 + p.truth.is_some() as usize + 2 * p.intervals.is_some() as usize + atoms as usize;
+    let entries = 2
+        + p.truth.is_some() as usize
+        + 2 * p.intervals.is_some() as usize
+        + atoms as usize
+        + p.second.is_some() as usize;
     1.1 + 0.15 * entries as f64
 }
 
@@ -191,7 +205,7 @@ fn slice_chart<'a, DB: DrawingBackend + 'a>(
             .y_desc("density")
             .x_labels(6)
             .y_labels(4)
-            .x_label_formatter(&|v| tick(*v, 1))
+            .x_label_formatter(&|v| tick(*v, tick_decimals(p.y.0, p.y.1, 6)))
             .y_label_formatter(&|v| tick(*v, 1))
             .draw()
             .map_err(e)?;
@@ -243,6 +257,34 @@ fn draw_slice_density<DB: DrawingBackend>(
             t.line(Line::Mdn).stroke_width(px(2.0) as u32),
         ))
         .map_err(e)?;
+    Ok(())
+}
+
+/// A second experiment's density at the same x0 (`compare=`), dashed, with its name in
+/// the legend.
+fn draw_slice_second<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    p: &Slice,
+    ys: &[f64],
+    dens: &[f64],
+    name: &str,
+    top: f64,
+) -> Result<(), String> {
+    let px = |v: f64| (v * p.scale).round() as i32;
+    let style = p.theme.line(Line::Second).stroke_width(px(2.5) as u32);
+    let curve: Vec<(f64, f64)> = ys.iter().zip(dens).map(|(y, d)| (*y, d.min(top))).collect();
+    let s = chart
+        .draw_series(DashedLineSeries::new(
+            curve,
+            px(7.0) as u32,
+            px(3.0) as u32,
+            style,
+        ))
+        .map_err(|e| e.to_string())?;
+    if p.text {
+        s.label(name.to_string())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+    }
     Ok(())
 }
 

@@ -268,6 +268,16 @@ pub(crate) fn tick_decimals(lo: f64, hi: f64, n: usize) -> usize {
     }
 }
 
+/// The decimals of a plot's x and y tick labels over `view`, about six ticks each way:
+/// one for the toy sets' ranges of a few units, none where the ticks are whole numbers
+/// (Old Faithful's waiting times, "50", not "50.0"), more for a narrow range.
+pub(crate) fn axis_decimals(view: &super::View) -> (usize, usize) {
+    (
+        tick_decimals(view.x.0, view.x.1, 6),
+        tick_decimals(view.y.0, view.y.1, 6),
+    )
+}
+
 pub(crate) fn light_chart_style(s: f64) -> FontDesc<'static> {
     ("sans-serif", 12.0 * s).into_font()
 }
@@ -297,6 +307,9 @@ pub enum Line {
     Baseline,
     /// The Bayes optimum.
     Bayes,
+    /// A second experiment's (`compare=`): its density in the slice, its validation NLL
+    /// in the loss panel.
+    Second,
 }
 
 impl Theme {
@@ -341,6 +354,8 @@ impl Theme {
             (Line::Baseline, false) => RGBColor(110, 110, 110),
             (Line::Baseline, true) => RGBColor(175, 175, 175),
             (Line::Bayes, _) => RGBColor(0, 158, 115),
+            (Line::Second, false) => RGBColor(204, 121, 167),
+            (Line::Second, true) => RGBColor(230, 160, 200),
         }
     }
 }

@@ -144,7 +144,8 @@ const THEMES: &[&str] = &["light", "dark"];
 /// slice p(y | x0), the parameters as functions of x (π and μ ± σ), the loss curves, the
 /// diagnostics, the sampling controls, the K sweep, the calibration panel, for two
 /// outputs each of the two views alone: the inputs (the arm's workspace) and the outputs,
-/// and the second experiment's main plot (with `compare=`).
+/// and the second experiment's main plot and its difference from the first (with
+/// `compare=`).
 pub const PANELS: &[&str] = &[
     "main",
     "slice",
@@ -157,6 +158,7 @@ pub const PANELS: &[&str] = &[
     "inputs",
     "outputs",
     "compare",
+    "difference",
 ];
 
 /// The longest caption.
@@ -484,7 +486,11 @@ impl Link {
         // A tour step without an experiment of its own opens the step's.
         let is_spec = |k: &str| crate::config::spec::KEYS.iter().any(|s| s.name == k);
         if link.tour > 0 && !keys::pairs(text).any(|(k, _)| is_spec(&k)) {
-            link.spec = Spec::parse_lenient(crate::share::tour::STEPS[link.tour - 1].spec, &[]).0;
+            let step = &crate::share::tour::STEPS[link.tour - 1];
+            link.spec = Spec::parse_lenient(step.spec, &[]).0;
+            if link.compare_asked.is_empty() {
+                link.compare_asked = step.compare.into();
+            }
         }
         link.fit_tour(&mut issues);
         link.fit_panels(&mut issues);
@@ -494,14 +500,19 @@ impl Link {
             link.compare = b;
             issues.extend(bad);
         }
-        if link.compare.is_none() && link.panels.iter().any(|p| p == "compare") {
-            link.panels.retain(|p| p != "compare");
+        let pair = |p: &String| p == "compare" || p == "difference";
+        if link.compare.is_none() && link.panels.iter().any(pair) {
+            link.panels.retain(|p| !pair(p));
             issues.push(Issue {
                 key: "panels".into(),
-                message: "panels: compare shows a second experiment, and the link has none \
-                          (compare=)"
+                message: "panels: compare and difference show a second experiment, and the \
+                          link has none (compare=)"
                     .into(),
-                action: "left out".into(),
+                action: if link.panels.is_empty() {
+                    "showing the main plot".into()
+                } else {
+                    "left out".into()
+                },
             });
         }
         (link, issues)
@@ -556,7 +567,7 @@ impl Link {
     fn fit_panels(&mut self, issues: &mut Vec<Issue>) {
         let two = self.spec.source().info().dout == 2;
         let fits = |p: &str| match p {
-            "slice" | "params" | "calibration" => !two,
+            "slice" | "params" | "calibration" | "difference" => !two,
             "inputs" | "outputs" => two,
             _ => true,
         };
@@ -587,8 +598,14 @@ impl Link {
     /// The link of the tour's step `n` (1…): its experiment and `tour=n`.
     pub fn tour_link(n: usize) -> String {
         let n = n.clamp(1, crate::share::tour::STEPS.len());
+        let step = &crate::share::tour::STEPS[n - 1];
+        let spec = Spec::parse_lenient(step.spec, &[]).0;
+        let compare = (!step.compare.is_empty())
+            .then(|| crate::share::compare::second(&spec, step.compare).0)
+            .flatten();
         Link {
-            spec: Spec::parse_lenient(crate::share::tour::STEPS[n - 1].spec, &[]).0,
+            spec,
+            compare,
             tour: n,
             ..Link::default()
         }

@@ -10,6 +10,9 @@ pub struct Step {
     pub title: &'static str,
     /// The experiment the step opens (spec keys of a link).
     pub spec: &'static str,
+    /// A second experiment opened beside it, where the step contrasts two settings: the
+    /// keys it changes (`compare=`; empty: none).
+    pub compare: &'static str,
     /// What to look at.
     pub look: &'static str,
     /// One thing to try.
@@ -41,6 +44,7 @@ pub const STEPS: &[Step] = &[
     Step {
         title: "The average is no answer",
         spec: "data=bishop-inverse",
+        compare: "",
         look: "The white line is a regressor trained with squared error. Where x has three \
                valid values of y, it runs between the branches, through the empty space: it \
                learns the conditional mean, and the mean of three answers is none of them.",
@@ -51,6 +55,7 @@ pub const STEPS: &[Step] = &[
     Step {
         title: "The mixture finds the branches",
         spec: "data=bishop-inverse",
+        compare: "",
         look: "The coloured lines are the mixture's component means μₖ(x), each as opaque as \
                its weight πₖ(x). As training goes on they move onto the branches, and the \
                heatmap of p(y|x) lights up along all three.",
@@ -61,6 +66,7 @@ pub const STEPS: &[Step] = &[
     Step {
         title: "One slice, and the truth",
         spec: "data=bishop-inverse&steps=3000",
+        compare: "",
         look: "The slice panel shows the model's p(y | x₀) at one input and, dashed, the true \
                density the data came from: every t whose curve passes within the noise (±0.1) \
                of x₀ is equally likely. At x₀ = 0.5, where the slice starts, the three \
@@ -75,16 +81,22 @@ pub const STEPS: &[Step] = &[
     Step {
         title: "Too few components",
         spec: "k=1&n=2000&steps=2000",
-        look: "With K = 1 the mixture is a single Gaussian: it can only widen to cover all \
+        compare: "k=3",
+        look: "Two experiments side by side, on the same data from the same start. In A, with \
+               K = 1, the mixture is a single Gaussian: it can only widen to cover all \
                branches, and its validation NLL stays near −0.6, far from the best possible \
-               −1.28 (the green line in the loss panel).",
-        try_this: "Set k to 3 in the Experiment panel and train again, until the validation NLL \
-                   is below −1.0.",
+               −1.28 (the green line in the loss panel). B, the same network with K = 3, \
+               finds the branches and gets below −1.0. The difference panel is red where A \
+               puts more probability (between the branches) and blue where B does (on them).",
+        try_this: "Press Play to train both. Then give A more components than B: set k to 5 in \
+                   the Experiment panel and train again, until A's validation NLL is below \
+                   −1.0. Does the difference panel still show much?",
         goal: Goal::Components { k: 3, nll: -1.0 },
     },
     Step {
         title: "Unused (dead) components",
         spec: "k=30&n=2000&steps=2000",
+        compare: "",
         look: "With 30 components most end with an average π near zero, unused (the \
                diagnostics above the plot count them): a component that explains no data gets \
                no gradient to come back. Spare components are no fault in themselves, but \
@@ -96,13 +108,15 @@ pub const STEPS: &[Step] = &[
     Step {
         title: "Variance collapse, and the σ floor",
         spec: "n=30&k=12&hidden=32,32&sigma_min=0&batch=all&steps=3000",
-        look: "With 30 points, 12 components and no floor on σ, components shrink onto single \
-               training points: the training NLL keeps falling while the validation NLL climbs \
-               above +4, and the smallest σ heads for zero.",
-        try_this: "Set sigma_min to 0.1: σ stops there, and the validation NLL ends near +2 \
-                   instead of +4.4; 30 points still overfit. Then add noise_y = 0.05 and \
-                   noise_x = 0.2 (noise on the targets and inputs at every step) and train the \
-                   3000 steps again, until the validation NLL is below 0.",
+        compare: "sigma_min=0.1",
+        look: "With 30 points, 12 components and no floor on σ (A), components shrink onto \
+               single training points: the training NLL keeps falling while the validation \
+               NLL climbs above +4, and the smallest σ heads for zero. B is the same with \
+               σ ≥ 0.1: its σ stops at the floor and its validation NLL ends near +2; 30 \
+               points still overfit.",
+        try_this: "Press Play for the 3000 steps of both. Then add noise_y = 0.05 and \
+                   noise_x = 0.2 (noise on the targets and inputs at every step; B gets it \
+                   too) and train again, until A's validation NLL is below 0.",
         goal: Goal::Regularised {
             steps: 3000,
             nll: 0.0,
@@ -111,6 +125,7 @@ pub const STEPS: &[Step] = &[
     Step {
         title: "The robot arm's two elbows",
         spec: "data=arm",
+        compare: "",
         look: "A target for the hand can be reached elbow up or elbow down. The black arm uses \
                the angles the MSE regressor predicts, the average of both poses: its hand \
                misses. Each coloured arm is one mixture component: a valid pose.",
@@ -121,6 +136,7 @@ pub const STEPS: &[Step] = &[
     Step {
         title: "What the model does not know",
         spec: "gap=0.35,0.55&ensemble=5&n=2000&steps=1500",
+        compare: "",
         look: "No training point has x from 0.35 to 0.55 (the shaded band), yet one MDN \
                still draws a confident density there: its spread is the noise it saw \
                (aleatoric), not what it could not see. Five networks from different starts \
@@ -135,15 +151,16 @@ pub const STEPS: &[Step] = &[
     Step {
         title: "Real data, where no one knows the truth",
         spec: "data=faithful&k=3&hidden=8,8&steps=2000&noise_x=0.1&noise_y=0.15",
+        compare: "k=1",
         look: "Old Faithful's eruptions: after a short wait the eruption is short, after a \
                long one mostly long, and in between both happen. No one knows the true \
                density here, so there is no Bayes line: the green line in the loss panel is a \
                kernel density estimate, the first thing a statistician would fit, and the \
-               validation set is a fifth of 272 points.",
-        try_this: "Train until the MDN's validation NLL is 0.05 nats below the MSE \
-                   regressor's, and see whether it beats the kernel estimate too. Then set \
-                   K = 1: one Gaussian whose σ moves with x. Which of the three wins, and is \
-                   the difference larger than the noise of 54 held-out points?",
+               validation set is a fifth of 272 points. B is the same network with K = 1: \
+               one Gaussian whose σ moves with x (a heteroscedastic regressor).",
+        try_this: "Train until A's validation NLL is 0.05 nats below the MSE regressor's, and \
+                   see whether it beats the kernel estimate and B too. Which of the four wins, \
+                   and is the difference larger than the noise of 54 held-out points?",
         goal: Goal::BeatBaseline(0.05),
     },
 ];

@@ -6,6 +6,7 @@
 //! mean over the folds is a steadier one. Fold 0 of 5 is the single run, bit for bit.
 
 use crate::config::spec::Spec;
+use crate::data::dataset::HELD_OUT;
 use crate::forecast::calibration::{Calibration, Scoring};
 use crate::forecast::kernel::KernelEstimate;
 use crate::train::ensemble::train_member;
@@ -55,8 +56,14 @@ pub fn splits(spec: &Spec) -> bool {
 
 /// The spec cross-validated over `folds` folds (2 to [`MAX_FOLDS`]), the folds trained on
 /// `threads` threads natively; `None` for data that are drawn, not split, or with more
-/// than one input or output.
-pub fn cross_validate(spec: &Spec, folds: usize, threads: usize) -> Option<CrossValidation> {
+/// than one input or output. `trained`, the spec's own run trained to its steps, stands
+/// for fold 0 where it is that fold (five folds: [`HELD_OUT`]), so it is not trained twice.
+pub fn cross_validate(
+    spec: &Spec,
+    folds: usize,
+    threads: usize,
+    trained: Option<&Experiment>,
+) -> Option<CrossValidation> {
     if !splits(spec) {
         return None;
     }
@@ -70,13 +77,27 @@ pub fn cross_validate(spec: &Spec, folds: usize, threads: usize) -> Option<Cross
     } else {
         vec![spec, &k1]
     };
+    let reused = trained.filter(|r| folds == HELD_OUT.1 && r.spec == *spec && r.step == spec.steps);
     let mut runs: Vec<Experiment> = specs
         .iter()
-        .flat_map(|s| (0..folds).map(|f| Experiment::on_fold(s, (f, folds))))
+        .enumerate()
+        .flat_map(|(i, s)| (0..folds).map(move |f| (i, s, f)))
+        .filter(|&(i, _, f)| !(reused.is_some() && i == 0 && f == HELD_OUT.0))
+        .map(|(_, s, f)| Experiment::on_fold(s, (f, folds)))
         .collect();
     train_all(&mut runs, spec.steps, threads);
     type Scored = (Calibration, Calibration, Option<Calibration>);
-    let scored: Vec<Scored> = runs.iter().map(score).collect();
+    let scored: Vec<Scored> = reused
+        .iter()
+        .copied()
+        .chain(runs.iter())
+        .map(score)
+        .collect();
+    let halted = reused
+        .iter()
+        .copied()
+        .chain(runs.iter())
+        .filter(|r| r.halted.is_some());
     let (own, one) = scored.split_at(folds);
     let mean = |pick: &dyn Fn(&Scored) -> Option<&Calibration>| {
         let parts: Vec<&Calibration> = own.iter().map(pick).collect::<Option<_>>()?;
@@ -89,7 +110,7 @@ pub fn cross_validate(spec: &Spec, folds: usize, threads: usize) -> Option<Cross
         one_component: (!one.is_empty())
             .then(|| weighted(&one.iter().map(|s| &s.0).collect::<Vec<_>>())),
         kernel: mean(&|s| s.2.as_ref()),
-        halted_folds: runs.iter().filter(|r| r.halted.is_some()).count(),
+        halted_folds: halted.count(),
     })
 }
 

@@ -115,6 +115,11 @@ impl Trainer {
         self.exp.planned_done()
     }
 
+    /// Steps trained.
+    pub fn steps_done(&self) -> f64 {
+        self.exp.step as f64
+    }
+
     /// Steps still planned.
     pub fn steps_left(&self) -> f64 {
         self.exp.spec.steps.saturating_sub(self.exp.step) as f64

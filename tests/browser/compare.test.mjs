@@ -41,3 +41,52 @@ test('compare=: one Step trains both sides, each with the bits of mdn train, and
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+/** Pixels of canvas `id` left of its colour bar that are clearly red and clearly blue. */
+const redBlue = (page, id) => page.$eval(`#${id}`, (c) => {
+  const d = c.getContext('2d').getImageData(0, 0, Math.floor(c.width * 0.7), c.height).data;
+  let red = 0;
+  let blue = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i] > d[i + 1] + 60 && d[i] > d[i + 2] + 60) red++;
+    if (d[i + 2] > d[i] + 60) blue++;
+  }
+  return { red, blue };
+});
+
+test('compare=: B trains to A\'s step, shares the slice x₀, and the difference view tells them apart', async () => {
+  const { page, log } = await open(browser, `${server.url}#n=400&k=3&hidden=8&steps=2000&batch=100&compare=lr%3D0.001`);
+  await ready(page);
+  assert.equal(await page.textContent('#main-title'), 'A: lr=0.01');
+  assert.equal(await page.isVisible('#difference'), true);
+  await page.waitForFunction(() => window.mdn.drawn());
+  // The same shapes start from the same weights: at step 0 there is nothing to tell apart.
+  assert.deepEqual(await redBlue(page, 'diff'), { red: 0, blue: 0 });
+  // Play, then Pause: B ends at A's step, whatever either worker's pace was.
+  await page.click('#play');
+  await page.waitForFunction(() => Number(/^step (\d+)/.exec(document.getElementById('status').textContent)?.[1]) >= 300, null, { timeout: 120_000 });
+  await page.click('#play');
+  await page.waitForFunction(() => {
+    const a = /^step (\d+)/.exec(document.getElementById('status').textContent)?.[1];
+    const b = /^B at step (\d+):/.exec(document.getElementById('compare-status').textContent)?.[1];
+    return a !== undefined && a === b && document.getElementById('play').getAttribute('aria-pressed') === 'false';
+  }, null, { timeout: 120_000 });
+  await page.waitForFunction(() => window.mdn.drawn());
+  const after = await redBlue(page, 'diff');
+  assert.ok(after.red > 50 && after.blue > 50, JSON.stringify(after));
+  // The slice draws B's density (pink, dashed) at the x₀ both plots mark.
+  const pink = await page.$eval('#slice', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) n += Math.abs(d[i] - 204) < 20 && Math.abs(d[i + 1] - 121) < 25 && Math.abs(d[i + 2] - 167) < 25;
+    return n;
+  });
+  assert.ok(pink > 30, `B's density in the slice: ${pink} pixels`);
+  await page.hover('#stack-b', { position: { x: 200, y: 100 } });
+  const [la, lb] = await page.$$eval('.x0-line', (ls) => ls.map((l) => (l.hidden ? null : l.style.left)));
+  assert.ok(la && la === lb, `x₀ on both plots: ${la} ${lb}`);
+  await page.$eval('#difference', (e) => e.scrollIntoView());
+  await page.screenshot({ path: screenshotPath('compare-difference.png') });
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});

@@ -236,18 +236,22 @@ test('the guided tour: nine steps with links, what to look at, one thing to try,
     }
   }
   assert.equal(new Set(titles).size, 9);
-  // Step 4: K = 1. The page says "Done" once K is 3 and the NLL has fallen.
+  // Step 4: K = 1 (A) beside K = 3 (B). The page says "Done" once A has K ≥ 3 and its
+  // NLL has fallen.
   await page.goto(server.url + '#tour=4');
   await page.waitForFunction(() => document.getElementById('tour-count')?.textContent === '4 / 9');
   await ready(page);
   assert.equal(await page.inputValue('#spec-k'), '1');
-  await page.fill('#spec-k', '3');
+  assert.equal(await page.textContent('#compare-title'), 'B: k=3');
+  assert.equal(await page.textContent('#main-title'), 'A: k=1');
+  await page.fill('#spec-k', '5');
   await page.dispatchEvent('#spec-k', 'change');
-  await page.waitForFunction(() => /k=3&/.test(window.mdn.spec()));
+  await page.waitForFunction(() => /k=5&/.test(window.mdn.spec()));
   assert.match(page.url(), /tour=4/, 'the step stays in the link');
+  assert.match(page.url(), /compare=k%3D3/, 'and so does its comparison');
   assert.equal(await page.textContent('#tour-done'), '');
   await page.evaluate(() => window.mdn.step(2000));
-  await page.waitForFunction(() => document.getElementById('tour-done').textContent.startsWith('Done: with K = 3'), null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.getElementById('tour-done').textContent.startsWith('Done: with K = 5'), null, { timeout: 60_000 });
   await page.screenshot({ path: screenshotPath('tour-step4-done.png') });
   // "Next" goes to step 5, which opens its own experiment.
   await page.click('#tour-next');

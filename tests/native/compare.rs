@@ -142,3 +142,75 @@ fn mdn_train_prints_both_final_lines_each_as_its_spec_alone() {
         r.stderr
     );
 }
+
+#[test]
+fn the_difference_plot_is_red_where_a_is_more_probable_and_blue_where_b_is() {
+    use mdn_playground::plot::{self, difference::*};
+    use plotters::prelude::*;
+    let (l, _) = Link::parse("n=600&k=3&hidden=8&steps=300&compare=k%3D1");
+    let mut a = Experiment::new(&l.spec);
+    let mut b = Experiment::new(l.compare.as_ref().unwrap());
+    a.train(300);
+    b.train(300);
+    let view = plot::View::of(&a.info);
+    let (w, h) = (40, 30);
+    let grid = log_ratio(&a.model, &b.model, &view, w, h);
+    let la = plot::log_density(&a.model, &view, w, h);
+    let lb = plot::log_density(&b.model, &view, w, h);
+    let floor = plot::main_scale(&view).lo;
+    let (mut more_a, mut more_b, mut neither) = (0, 0, 0);
+    for (i, d) in grid.indexed_iter() {
+        let want = la[i] - lb[i];
+        if la[i].max(lb[i]) < floor {
+            assert!(d.is_nan(), "{i:?}: both below the floor");
+            neither += 1;
+            continue;
+        }
+        assert_eq!(*d, want.clamp(-DIFFERENCE_LIMIT, DIFFERENCE_LIMIT), "{i:?}");
+        more_a += (want > 0.5) as usize;
+        more_b += (want < -0.5) as usize;
+    }
+    assert!(
+        more_a > 20 && more_b > 20 && neither > 20,
+        "{more_a} {more_b} {neither}"
+    );
+    // One model against itself: nothing to tell apart.
+    let same = log_ratio(&a.model, &a.model, &view, w, h);
+    assert!(same.iter().all(|d| d.is_nan() || *d == 0.0));
+    // The colours: white where they agree, red for A, blue for B, grey for neither.
+    assert_eq!(diverging(0.0), RGBColor(247, 247, 247));
+    assert_eq!(diverging(9.0), RGBColor(178, 24, 43));
+    assert_eq!(diverging(-9.0), RGBColor(33, 102, 172));
+    assert_eq!(diverging(f64::NAN), NEITHER);
+    // Drawn: red and blue cells left of the colour bar, and none for a model against itself.
+    let count = |second: &mdn_playground::mdn::model::Model| {
+        let (pw, ph) = (400u32, 300u32);
+        let mut buf = vec![255u8; (pw * ph * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut buf, (pw, ph)).into_drawing_area();
+            let frame = plot::Frame::main(&a.info, false, 1.0, plot::Layer::All);
+            let p = DifferencePlot {
+                frame: plot::Frame {
+                    text: false,
+                    ..frame
+                },
+                cell: 8.0,
+            };
+            draw_difference(&root, &p, &a.model, second).unwrap();
+            root.present().unwrap();
+        }
+        let (mut red, mut blue) = (0, 0);
+        for y in 0..ph {
+            for x in 0..pw - 20 {
+                let i = ((y * pw + x) * 3) as usize;
+                let [r, _, bl] = [buf[i], buf[i + 1], buf[i + 2]];
+                red += (r > 170 && bl < 100) as usize;
+                blue += (bl > 150 && r < 100) as usize;
+            }
+        }
+        (red, blue)
+    };
+    let (red, blue) = count(&b.model);
+    assert!(red > 500 && blue > 500, "red {red}, blue {blue}");
+    assert_eq!(count(&a.model), (0, 0));
+}

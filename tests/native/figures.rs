@@ -207,9 +207,31 @@ fn each_tour_step_opens_its_experiment_and_tells_when_it_is_done() {
         assert!(issues.is_empty(), "{}: {issues:?}", step.title);
         assert_eq!(link.tour, i + 1);
         assert_eq!(link.spec, Spec::parse(step.spec).unwrap(), "{}", step.title);
-        // `#tour=N` alone opens the step's experiment; with spec keys, those.
-        assert_eq!(Link::parse(&format!("tour={}", i + 1)).0.spec, link.spec);
+        // `#tour=N` alone opens the step's experiment (and its comparison); with spec
+        // keys, those.
+        let alone = Link::parse(&format!("tour={}", i + 1)).0;
+        assert_eq!(alone.spec, link.spec);
+        assert_eq!(alone.compare, link.compare, "{}", step.title);
+        // A step that contrasts two settings opens them side by side: the second one
+        // changes exactly the step's keys.
+        match &link.compare {
+            Some(b) => assert_eq!(
+                mdn_playground::share::compare::changed(&link.spec, b),
+                step.compare
+            ),
+            None => assert!(step.compare.is_empty(), "{}", step.title),
+        }
     }
+    let contrasting: Vec<&str> = STEPS
+        .iter()
+        .filter(|s| !s.compare.is_empty())
+        .map(|s| s.title)
+        .collect();
+    assert!(
+        contrasting.contains(&"Too few components"),
+        "{contrasting:?}"
+    );
+    assert!(contrasting.contains(&"Variance collapse, and the σ floor"));
     assert_eq!(Link::parse("tour=4&k=7").0.spec.k, 7);
     let (l, issues) = Link::parse("tour=99");
     assert_eq!(l.tour, STEPS.len());
@@ -268,7 +290,7 @@ fn every_tour_step_with_a_goal_reaches_done_by_doing_what_it_says() {
     let tries = [
         (0, "", ""),
         (1, "", ""),
-        (3, "k=1", "k=3"),
+        (3, "k=1", "k=5"),
         (4, "steps=2000", "steps=2000&reinit_dead=200"),
         (6, "", ""),
     ];

@@ -209,10 +209,14 @@ const handlers = {
     w.pace = null;
   },
   [MSG.STEP](m) {
-    if (w.trainer.halted()) w.trainer.resume();
+    // Up to step `to` (a second experiment following the first): a halted run stays halted.
+    const to = Number(m.to);
+    const follow = m.to !== undefined && Number.isFinite(to);
+    if (!follow && w.trainer.halted()) w.trainer.resume();
     w.playing = false;
     w.pace = null;
-    w.stepsLeft = Math.max(0, Math.min(m.n | 0, STEP_MAX));
+    const n = follow ? to - w.trainer.steps_done() : m.n | 0;
+    w.stepsLeft = Math.max(0, Math.min(n, STEP_MAX));
     if (w.stepsLeft === 0) w.metricsDue = true;
   },
   [MSG.METRICS]() {

@@ -206,7 +206,7 @@ impl Run {
         }
         let m = exp.metrics();
         let cv = (self.folds > 1)
-            .then(|| cross_validate(spec, self.folds, threads))
+            .then(|| cross_validate(spec, self.folds, threads, Some(&exp)))
             .flatten();
         emit(&Final {
             side,

@@ -60,6 +60,7 @@ fn mesh<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let (s, ink) = (frame.scale, frame.theme.ink());
     let font = ("sans-serif", 13.0 * s).into_font();
+    let (dx, dy) = crate::plot::axis_decimals(&frame.view);
     let mut m = chart.configure_mesh();
     if grid {
         m.light_line_style(frame.theme.grid(0.05))
@@ -74,8 +75,8 @@ fn mesh<DB: DrawingBackend>(
         .axis_desc_style(font.color(&ink))
         .x_labels(6)
         .y_labels(6)
-        .x_label_formatter(&|v| tick(*v, 1))
-        .y_label_formatter(&|v| tick(*v, 1))
+        .x_label_formatter(&|v| tick(*v, dx))
+        .y_label_formatter(&|v| tick(*v, dy))
         .draw()
         .map_err(|e| e.to_string())
 }

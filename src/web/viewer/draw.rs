@@ -4,6 +4,10 @@ use super::super::{deadline, on_canvas};
 use super::*;
 use crate::mdn::pooled;
 
+/// CSS pixels per cell of the difference plot: fine enough to show a branch, cheap
+/// enough for a panel drawn four times a second while training.
+const DIFFERENCE_CELL: f64 = 5.0;
+
 /// Drawing: the main plot, its panels, the 2-D views.
 #[wasm_bindgen]
 impl Viewer {
@@ -102,6 +106,43 @@ impl Viewer {
         on_canvas(canvas, Some(p.theme), |root| plot::draw_slice(root, &p))
     }
 
+    /// Draws the slice p(y | x0) on `canvas` with the second experiment's (`compare=`,
+    /// whose Viewer is `second`) density at the same x0 over it.
+    pub fn draw_slice_with(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        x0: f64,
+        second: &Viewer,
+    ) -> Result<(), JsValue> {
+        let (x0, mixture, baseline) = self.slice_at(x0);
+        let (_, b, _) = second.slice_at(x0);
+        let name = format!("B ({})", self.compare_labels().pop().unwrap_or_default());
+        let iv = self.slice_intervals_shown(&mixture);
+        let p = plot::Slice {
+            second: Some((&b, &name)),
+            ..self.slice_plot(x0, &mixture, baseline, scale, iv.as_ref())
+        };
+        on_canvas(canvas, Some(p.theme), |root| plot::draw_slice(root, &p))
+    }
+
+    /// Draws ln p_A(y|x) − ln p_B(y|x) over the main plot's range on `canvas`: this
+    /// experiment (A) against the second one (`compare=`, whose Viewer is `second`).
+    pub fn draw_difference(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        second: &Viewer,
+    ) -> Result<(), JsValue> {
+        let p = plot::difference::DifferencePlot {
+            frame: Frame::main(&self.info, false, scale, plot::Layer::All).themed(self.theme()),
+            cell: DIFFERENCE_CELL * scale,
+        };
+        on_canvas(canvas, Some(p.frame.theme), |root| {
+            plot::difference::draw_difference(root, &p, &self.shown(), &second.shown())
+        })
+    }
+
     /// Draws the loss panel on `canvas`.
     pub fn draw_loss(&self, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
         let p = self.loss_plot(scale);
@@ -118,7 +159,7 @@ impl Viewer {
     ) -> Result<(), JsValue> {
         let name = format!(
             "B ({}), validation",
-            self.compare_changes().replace('&', ", ")
+            self.compare_labels().pop().unwrap_or_default()
         );
         let p = plot::LossPlot {
             second: Some((&second.snapshot.histories[1], &name)),

@@ -225,7 +225,7 @@ impl Viewer {
         // them, as your own do (see `link_with_points`).
         if spec.data != self.link.spec.data {
             if let Some(r) = spec.data.real() {
-                if let Some((s, _)) = crate::config::small_data::suited(&spec, &r.points()) {
+                if let Some((s, _)) = crate::config::small_data::suited(&spec, r.points()) {
                     spec = s;
                 }
             }
@@ -320,7 +320,7 @@ impl Viewer {
     pub fn small_data_note(&self) -> String {
         let spec = &self.link.spec;
         let points = match spec.data.real() {
-            Some(r) => Some(r.points()),
+            Some(r) => Some(r.points().clone()),
             None => spec.points.clone().filter(|_| spec.data == Data::Custom),
         };
         points
@@ -357,11 +357,17 @@ impl Viewer {
         )
     }
 
-    /// What the second experiment changes (`key=value&…`), for labels; empty without one.
-    pub fn compare_changes(&self) -> String {
-        self.link.compare.as_ref().map_or(String::new(), |b| {
-            crate::share::compare::changed(&self.link.spec, b)
-        })
+    /// The two experiments' labels: the keys the second one changes, with the first's
+    /// values and then the second's ("k=3", "k=1"; two keys: "k=3, sigma_min=0.01");
+    /// empty without a second experiment.
+    pub fn compare_labels(&self) -> Vec<String> {
+        let Some(b) = &self.link.compare else {
+            return Vec::new();
+        };
+        let a = &self.link.spec;
+        let label =
+            |from: &Spec, to: &Spec| crate::share::compare::changed(from, to).replace('&', ", ");
+        vec![label(b, a), label(a, b)]
     }
 
     /// On a real set: the kernel density estimate's validation NLL (nats per point).
@@ -583,6 +589,7 @@ impl Viewer {
             } else {
                 None
             },
+            second: None,
         }
     }
 
