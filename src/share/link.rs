@@ -518,6 +518,20 @@ impl Link {
         (link, issues)
     }
 
+    /// This link with another experiment (the form's, a new seed): a comparison keeps its
+    /// changes, applied to the new spec (and goes if they no longer change anything).
+    pub fn with_spec(&self, spec: Spec) -> Link {
+        let compare = self.compare.as_ref().and_then(|b| {
+            let changes = crate::share::compare::changed(&self.spec, b);
+            crate::share::compare::second(&spec, &changes).0
+        });
+        Link {
+            spec,
+            compare,
+            ..self.clone()
+        }
+    }
+
     /// The command line's second experiment (`compare=`), read strictly: `None` without
     /// one; an error naming each problem.
     pub fn compare_cli(

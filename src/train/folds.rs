@@ -1,9 +1,10 @@
 //! K-fold cross-validation on points that are split, not drawn (your own, a real set):
 //! the spec trained once per fold with that fold held out ([`Experiment::on_fold`]), the
 //! MDN, its MSE regressor, the same MDN with K = 1, and the conditional kernel density
-//! estimate ([`KernelEstimate`]) fitted on the same training points and scored on the same held-out
-//! ones by NLL and CRPS. On a few hundred points one held-out fifth is a noisy judge; the
-//! mean over the folds is a steadier one. Fold 0 of 5 is the single run, bit for bit.
+//! estimate ([`KernelEstimate`]) fitted on the same training points and scored on the
+//! same held-out ones by NLL, CRPS and the coverage of their central intervals. On a few
+//! hundred points one held-out fifth is a noisy judge; the mean over the folds is a
+//! steadier one. Fold 0 of 5 is the single run, bit for bit.
 
 use crate::config::spec::Spec;
 use crate::data::dataset::HELD_OUT;
@@ -23,6 +24,9 @@ pub struct Scores {
     pub nll: f64,
     pub crps: f64,
     pub fold_nll: Vec<f64>,
+    /// Calibration: [nominal, empirical] coverage of the central intervals at each of
+    /// the calibration panel's levels, over all held-out points.
+    pub central: Vec<[f64; 2]>,
 }
 
 /// Each forecaster's cross-validated scores.
@@ -118,10 +122,17 @@ pub fn cross_validate(
 fn weighted(parts: &[&Calibration]) -> Scores {
     let total: usize = parts.iter().map(|c| c.n).sum();
     let w = |c: &Calibration| c.n as f64 / total.max(1) as f64;
+    let levels = parts.first().map_or(0, |c| c.central.len());
     Scores {
         nll: parts.iter().map(|c| c.nll * w(c)).sum(),
         crps: parts.iter().map(|c| c.crps * w(c)).sum(),
         fold_nll: parts.iter().map(|c| c.nll).collect(),
+        central: (0..levels)
+            .map(|i| {
+                let nominal = parts[0].central[i][0];
+                [nominal, parts.iter().map(|c| c.central[i][1] * w(c)).sum()]
+            })
+            .collect(),
     }
 }
 

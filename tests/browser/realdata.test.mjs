@@ -29,18 +29,25 @@ test('Old Faithful from the form: its story, settings for few points, the kernel
   assert.match(link, /data=faithful/);
   assert.match(link, /&k=5&hidden=8,8&/);
   assert.match(link, /noise_x=0\.1&noise_y=0\.15/);
+  // Beside it, the same network with K = 1 (a heteroscedastic Gaussian).
+  assert.match(link, /&compare=k=1$/);
+  assert.equal(await page.textContent('#compare-title'), 'B: k=1');
   assert.equal(await page.isDisabled('#truth-on'), true, 'no truth to show');
   assert.equal(await page.isChecked('#truth-on'), false);
   assert.match(await page.textContent('#loss-level'), /kernel density estimate's validation NLL.*no known best/);
   const m = await page.evaluate(() => window.mdn.step(300));
+  await page.waitForFunction(() => /^B at step 300:/.test(document.getElementById('compare-status').textContent));
   await page.waitForFunction(() => window.mdn.drawn());
   const status = await page.textContent('#status');
+  assert.match(status, /B \(k=1\): MDN −?[0-9.]+ at step 300/);
   const kernel = Number(/kernel estimate (-?[0-9.]+)/.exec(status)?.[1]);
   assert.ok(Number.isFinite(kernel), status);
   assert.ok(await inked(page, 'loss') > 0.01);
   const out = execFileSync('cargo', ['run', '--quiet', '--bin', 'mdn', '--', 'train', link, '--every', '300'], { cwd: root, encoding: 'utf8' });
-  const last = JSON.parse(out.trim().split('\n').at(-1));
+  const finals = out.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.cv);
+  const [last, lastB] = ['A', 'B'].map((side) => finals.find((l) => l.side === side));
   for (const k of ['val_nll', 'train_nll', 'baseline_val_nll']) assert.equal(m[k], last[k], k);
+  assert.ok(status.includes(`B (k=1): MDN ${lastB.val_nll.toFixed(3).replace('-', '−')} at step 300`), status);
   // The page's held-out fifth is the first of mdn train's five folds.
   assert.ok(Math.abs(last.cv.kernel.fold_nll[0] - kernel) < 5e-4, `${last.cv.kernel.fold_nll[0]} against the page's ${kernel}`);
   await page.screenshot({ path: screenshotPath('faithful-1280.png') });

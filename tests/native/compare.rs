@@ -214,3 +214,29 @@ fn the_difference_plot_is_red_where_a_is_more_probable_and_blue_where_b_is() {
     assert!(red > 500 && blue > 500, "red {red}, blue {blue}");
     assert_eq!(count(&a.model), (0, 0));
 }
+
+#[test]
+fn a_new_spec_keeps_the_comparison_s_changes() {
+    // The form changes A: B is A with the same keys changed, not the old B.
+    let (l, _) = Link::parse("k=3&lr=0.01&compare=k%3D1");
+    let moved = l.with_spec(Spec {
+        lr: 0.05,
+        noise_y: 0.05,
+        ..l.spec.clone()
+    });
+    let b = moved.compare.as_ref().expect("still a comparison");
+    assert_eq!((b.k, b.lr, b.noise_y), (1, 0.05, 0.05));
+    assert!(moved.format(true).ends_with("&compare=k%3D1"));
+    // A that becomes B: no comparison left.
+    let same = l.with_spec(Spec {
+        k: 1,
+        ..l.spec.clone()
+    });
+    assert_eq!(same.compare, None);
+    // A new data set: the changes go with it (data itself can never be one of them).
+    let faithful = l.with_spec(Spec {
+        data: mdn_playground::data::dataset::Data::Faithful,
+        ..l.spec.clone()
+    });
+    assert_eq!(faithful.compare.map(|b| (b.data.name(), b.k)), Some(("faithful", 1)));
+}

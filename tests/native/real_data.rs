@@ -149,6 +149,12 @@ fn mdn_train_cross_validates_a_real_set_and_says_what_it_cannot() {
         assert_eq!(cv[who]["fold_nll"].as_array().unwrap().len(), 5, "{who}");
         assert!(cv[who]["nll"].as_f64().unwrap().is_finite(), "{who}");
         assert!(cv[who]["crps"].as_f64().unwrap() > 0.0, "{who}");
+        // Calibration: each central interval's coverage, near its nominal mass.
+        for level in cv[who]["central"].as_array().unwrap() {
+            let (nominal, got) = (level[0].as_f64().unwrap(), level[1].as_f64().unwrap());
+            assert!((nominal - got).abs() < 0.2, "{who}: {nominal} covers {got}");
+        }
+        assert_eq!(cv[who]["central"].as_array().unwrap().len(), 4, "{who}");
     }
     assert!(
         out.get("bayes_nll").is_none_or(Value::is_null),

@@ -222,15 +222,20 @@ impl Viewer {
         let page = crate::share::link::page_keys();
         let mut spec = Spec::parse_with_points(form, &page, points).0;
         // Coming to a real set from another, its few points get the settings that suit
-        // them, as your own do (see `link_with_points`).
-        if spec.data != self.link.spec.data {
-            if let Some(r) = spec.data.real() {
-                if let Some((s, _)) = crate::config::small_data::suited(&spec, r.points()) {
-                    spec = s;
-                }
+        // them, as your own do (see `link_with_points`), and, unless the link compares
+        // something else, the same network with K = 1 beside it (the heteroscedastic
+        // Gaussian a statistician would try).
+        let to_real = spec.data != self.link.spec.data && spec.data.real().is_some();
+        if let Some(r) = spec.data.real().filter(|_| to_real) {
+            if let Some((s, _)) = crate::config::small_data::suited(&spec, r.points()) {
+                spec = s;
             }
         }
-        self.relink(spec)
+        let mut link = self.link.with_spec(spec);
+        if to_real && link.compare.is_none() {
+            link.compare = crate::share::compare::second(&link.spec, "k=1").0;
+        }
+        link.format(true)
     }
 
     /// The link of this experiment on points `pts` (their link form) as `data=custom`.
@@ -644,11 +649,7 @@ impl Viewer {
     }
 
     pub(in crate::web) fn relink(&self, spec: Spec) -> String {
-        Link {
-            spec,
-            ..self.link.clone()
-        }
-        .format(true)
+        self.link.with_spec(spec).format(true)
     }
 
     pub(in crate::web) fn view(&self) -> View {
