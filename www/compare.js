@@ -19,8 +19,9 @@ export function syncCompare() {
   const link = S.viewer.compare_link();
   B.viewer?.free();
   B.viewer = null;
-  $('compare').hidden = !link;
-  $('main-title').hidden = !link;
+  // For two outputs (the arm) the pair is compared by its numbers: the status line.
+  $('compare').hidden = !link || S.twoD;
+  $('main-title').hidden = !link || S.twoD;
   $('difference').hidden = !link || S.twoD;
   for (const el of document.querySelectorAll('.compare-only')) el.hidden = !link;
   if (!link) {

@@ -581,7 +581,7 @@ impl Link {
     fn fit_panels(&mut self, issues: &mut Vec<Issue>) {
         let two = self.spec.source().info().dout == 2;
         let fits = |p: &str| match p {
-            "slice" | "params" | "calibration" | "difference" => !two,
+            "slice" | "params" | "calibration" | "compare" | "difference" => !two,
             "inputs" | "outputs" => two,
             _ => true,
         };
