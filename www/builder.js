@@ -50,6 +50,7 @@ function fill() {
   $('builder-panels').replaceChildren(...order.map((p) => panelRow(p, panels.includes(p))));
   $('builder-controls').replaceChildren(...E().embed_controls().map((k) => checkbox(k, controls.has(k), 'control')));
   $('builder-caption').value = S.viewer.caption();
+  $('builder-goal').value = S.viewer.goal();
 }
 
 const ticked = (group) => Array.from(document.querySelectorAll(`#builder input[data-group="${group}"]:checked`), (b) => b.value);
@@ -57,7 +58,7 @@ const ticked = (group) => Array.from(document.querySelectorAll(`#builder input[d
 /** A new choice of panels, controls, caption or width: the height it needs, then the
  * snippet. */
 function choiceChanged() {
-  const need = embedHeight(Number($('builder-w').value) || 640, ticked('panel'), ticked('control'), $('builder-caption').value);
+  const need = embedHeight(Number($('builder-w').value) || 640, ticked('panel'), ticked('control'), $('builder-caption').value, $('builder-goal').value.trim());
   $('builder-h').value = String(need);
   $('builder-need').textContent = `This choice needs about ${need} px of height at this width; the height is set to it.`;
   return update();
@@ -66,7 +67,7 @@ function choiceChanged() {
 /** The snippet for the form as it is; the preview follows half a second later. */
 function update() {
   const page = location.href.split('#')[0];
-  const s = S.viewer.embed_snippet(page, ticked('panel'), ticked('control'), $('builder-caption').value,
+  const s = S.viewer.embed_snippet(page, ticked('panel'), ticked('control'), $('builder-caption').value, $('builder-goal').value,
     Number($('builder-w').value), Number($('builder-h').value), $('builder-tour').checked);
   $('builder-code').value = s.html;
   const issues = $('builder-issues');
@@ -110,7 +111,7 @@ export function openBuilder() {
 export const snippet = () => $('builder-code').value;
 
 export function wireBuilder(copyText) {
-  for (const id of ['builder-caption', 'builder-w']) $(id).addEventListener('input', choiceChanged);
+  for (const id of ['builder-caption', 'builder-w', 'builder-goal']) $(id).addEventListener('input', choiceChanged);
   $('builder-h').addEventListener('input', update);
   $('builder-tour').addEventListener('change', update);
   // On leaving a size field, it shows the size used (clamped to 240…2000 pixels).

@@ -27,12 +27,12 @@ function applyLocksAndCaption(v) {
   $('caption').hidden = !v.caption();
 }
 
-/** The chosen panels moved into the embed's grid, in the link's order; the caption and
- * the tour above it, the chosen fields below. */
+/** The chosen panels moved into the embed's grid, in the link's order; the caption, the
+ * exercise and the tour above it, the chosen fields below. */
 function shape(v) {
   const grid = $('embed-shape');
   for (const el of document.querySelectorAll('[data-panel]')) el.classList.remove('chosen');
-  grid.before($('caption'), $('tour'));
+  grid.before($('caption'), $('goal'), $('tour'));
   const dims = S.twoD ? '2' : '1';
   for (const name of v.panels()) {
     for (const el of document.querySelectorAll(`[data-panel="${name}"]`)) {
@@ -117,12 +117,13 @@ export function applyShape() {
 }
 
 /** The height an embed of `width` needs to show `panels` comfortably (each plot about
- * PLOT_ASPECT, from 200 to 420 px tall), with the toolbar, the caption and the fields of
- * `controls`: what the builder proposes. Its columns are those the embed's layout
+ * PLOT_ASPECT, from 200 to 420 px tall), with the toolbar, the caption, an exercise's box
+ * (`goal`: its task takes a few lines) and the fields of `controls`: what the builder
+ * proposes. Its columns are those the embed's layout
  * (columnsFor) gives the grid at that height: of the column counts whose grid the layout
  * would lay out with as many columns, the one whose plots come nearest PLOT_ASPECT.
  * Any frame down to EMBED_MIN still fits. */
-export function embedHeight(width, panels, controls, caption) {
+export function embedHeight(width, panels, controls, caption, goal = '') {
   const plots = Math.max(1, panels.filter((p) => !TEXT_PANELS.has(p)).length);
   const texts = panels.length - panels.filter((p) => !TEXT_PANELS.has(p)).length;
   const cell = (cols) => Math.min(420, Math.max(200, width / cols / PLOT_ASPECT));
@@ -137,6 +138,7 @@ export function embedHeight(width, panels, controls, caption) {
   const toolbar = 34 + 20 * line(90); // the buttons, and the status line under them
   const captionH = caption ? 8 + 20 * line(caption.length) : 0;
   const fields = controls.length ? 34 * line(controls.length * 30) : 0;
-  const need = toolbar + captionH + grid(cols) + texts * 90 + fields + 16;
+  const goalH = goal ? 90 : 0;
+  const need = toolbar + captionH + goalH + grid(cols) + texts * 90 + fields + 16;
   return Math.min(2000, Math.max(EMBED_MIN.height, Math.round(need / 10) * 10));
 }

@@ -9,7 +9,7 @@
 // (light or dark), tour.js (the guided tour), builder.js (the embed builder), host.js
 // (messages from a host page), figures.js (PNG and SVG files), ensemble.js (an ensemble's
 // other members on the pool, and the panel of the two uncertainties), compare.js (a second
-// experiment beside the first). The handwriting page is
+// experiment beside the first), goal.js (an exercise's goal). The handwriting page is
 // in hand/. All maths, drawing and link parsing live in Rust (src/web/); user text is
 // only ever set with textContent.
 
@@ -38,6 +38,7 @@ import { listenToHost, announceReady, hostTick } from './host.js';
 import { applyShape } from './embed.js';
 import { syncEnsemble, stopMembers, trainMembers } from './ensemble.js';
 import { syncCompare, follow } from './compare.js';
+import { showGoal, checkGoal } from './goal.js';
 
 /** Who reacts to what the modules announce (events.js), in order. */
 function wireEvents() {
@@ -50,6 +51,7 @@ function wireEvents() {
     applyShape();
     applyTheme();
     showTour();
+    showGoal();
     showPlaying();
     showSpeed();
     syncEnsemble();
@@ -65,6 +67,7 @@ function wireEvents() {
     showPlaying();
     updateStatus();
     checkTour();
+    checkGoal();
     hostTick();
   });
   on(EVENT.SECOND_SNAPSHOT, updateStatus);

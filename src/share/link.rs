@@ -93,6 +93,10 @@ pub struct Link {
     pub compare: Option<Spec>,
     /// The `compare=` text as read, until the spec it changes is known.
     pub(crate) compare_asked: String,
+    /// An exercise's goal, checked at every reading of the metrics ([`crate::share::goal`]).
+    pub goal: Option<crate::share::goal::Goal>,
+    /// The `goal=` text as read, until it is checked.
+    pub(crate) goal_asked: String,
 }
 
 /// How fast Play trains: a pace a student can watch, or as fast as the engine goes.
@@ -423,6 +427,21 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
         },
     },
     Key {
+        name: "goal",
+        label: "",
+        kind: Kind::Text(crate::share::goal::GOAL_MAX),
+        meaning: "an exercise: conditions on the metrics, comma-separated (goal=val_nll<-1.0; goal=k=1,beat>0.1), or a built-in exercise's name (outputs, k1); the page says Done and tells a host page",
+        get: |l| match &l.goal {
+            Some(g) => Value::Text(g.format()),
+            None => Value::Absent,
+        },
+        set: |l, v| {
+            if let Value::Text(t) = v {
+                l.goal_asked = t
+            }
+        },
+    },
+    Key {
         name: "tour",
         label: "",
         kind: Kind::Int(0, crate::share::tour::STEPS.len() as u64),
@@ -499,6 +518,17 @@ impl Link {
             let (b, bad) = crate::share::compare::second(&link.spec, &asked);
             link.compare = b;
             issues.extend(bad);
+        }
+        let goal = std::mem::take(&mut link.goal_asked);
+        if !goal.is_empty() {
+            match crate::share::goal::Goal::parse(&goal) {
+                Ok(g) => link.goal = Some(g),
+                Err(e) => issues.push(Issue {
+                    key: "goal".into(),
+                    message: format!("goal: {e}"),
+                    action: "no exercise".into(),
+                }),
+            }
         }
         let pair = |p: &String| p == "compare" || p == "difference";
         if link.compare.is_none() && link.panels.iter().any(pair) {

@@ -88,9 +88,31 @@ impl Viewer {
         crate::share::tour::achieved(step.goal, &self.link.spec, m)
     }
 
+    /// The exercise of the link (`goal=`) in words; empty without one.
+    pub fn goal_task(&self) -> String {
+        self.link.goal.as_ref().map_or(String::new(), |g| g.task())
+    }
+
+    /// The exercise's goal as the link writes it (`goal=`); empty without one.
+    pub fn goal(&self) -> String {
+        self.link
+            .goal
+            .as_ref()
+            .map_or(String::new(), |g| g.format())
+    }
+
+    /// What the page says once the exercise's goal is met (plain text, with the numbers),
+    /// from the latest metrics; `undefined` while not yet.
+    pub fn goal_check(&self) -> Option<String> {
+        let goal = self.link.goal.as_ref()?;
+        let m = self.snapshot.metrics.as_ref()?;
+        goal.met(&self.link.spec, self.info.dout, m)
+    }
+
     /// The embed code of this experiment as the builder sets it: the panels and the
-    /// controls shown (names as in the link keys), a caption, the iframe's size, and the
-    /// tour step (kept only `with_tour`: an embed starts clean).
+    /// controls shown (names as in the link keys), a caption, an exercise's goal
+    /// (`goal=`), the iframe's size, and the tour step (kept only `with_tour`: an embed
+    /// starts clean); a comparison (`compare=`) goes with the experiment.
     /// Every value is checked as a link's would be (`issues`); `page` is the address of
     /// the playground (the current page, without its hash). Returns `{src, html, issues}`.
     pub fn embed_snippet(
@@ -99,17 +121,26 @@ impl Viewer {
         panels: Vec<String>,
         controls: Vec<String>,
         caption: &str,
+        goal: &str,
         width: f64,
         height: f64,
         with_tour: bool,
     ) -> Result<JsValue, JsValue> {
+        let encode = crate::config::keys::percent_encode;
         let mut text = format!(
             "{}&embed=1&panels={}&controls={}&caption={}",
             self.link.spec.format(),
             panels.join(","),
             controls.join(","),
-            crate::config::keys::percent_encode(caption)
+            encode(caption)
         );
+        if let Some(b) = &self.link.compare {
+            let changes = crate::share::compare::changed(&self.link.spec, b);
+            text += &format!("&compare={}", encode(&changes));
+        }
+        if !goal.trim().is_empty() {
+            text += &format!("&goal={}", encode(goal.trim()));
+        }
         if controls.is_empty() {
             // No controls: the key's "none" is its absence with panels chosen.
             text = text.replace("&controls=", "");

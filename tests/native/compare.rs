@@ -238,5 +238,8 @@ fn a_new_spec_keeps_the_comparison_s_changes() {
         data: mdn_playground::data::dataset::Data::Faithful,
         ..l.spec.clone()
     });
-    assert_eq!(faithful.compare.map(|b| (b.data.name(), b.k)), Some(("faithful", 1)));
+    assert_eq!(
+        faithful.compare.map(|b| (b.data.name(), b.k)),
+        Some(("faithful", 1))
+    );
 }

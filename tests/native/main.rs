@@ -32,6 +32,7 @@ mod training;
 mod forecast;
 // Configuration and links.
 mod compare;
+mod goal;
 mod links;
 mod spec;
 // Plots and figures.
