@@ -152,6 +152,20 @@ function markX0(line, canvas, rect, x) {
   Object.assign(line.style, { left: `${px * k}px`, top: `${y0 * k}px`, height: `${(y1 - y0) * k}px` });
 }
 
+const WORDS_MS = 2000; // the slice in words while training: at most every 2 s (read aloud)
+const words = { at: -Infinity, x: null };
+
+/** The slice in words (an aria-live region): when x₀ moves, and while training at most
+ * every WORDS_MS, so that a screen reader is not talked over. */
+function sayTheSlice(v) {
+  const now = performance.now();
+  if (words.x === S.sliceX && S.training && now - words.at < WORDS_MS) return;
+  words.at = now;
+  words.x = S.sliceX;
+  const said = v.slice_words(S.sliceX);
+  if ($('slice-words').textContent !== said) $('slice-words').textContent = said;
+}
+
 export function drawPanels() {
   if (S.twoD) {
     placeX0(0);
@@ -167,6 +181,7 @@ export function drawPanels() {
   if (b) v.draw_slice_with(s, dpr, S.sliceX, b);
   else v.draw_slice(s, dpr, S.sliceX);
   placeX0(S.sliceX);
+  sayTheSlice(v);
   const said = v.intervals() ? v.slice_intervals(S.sliceX) : '';
   if ($('slice-intervals').textContent !== said) $('slice-intervals').textContent = said;
   const c = $('components');

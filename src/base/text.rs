@@ -37,6 +37,17 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// `v` with `decimals` places and a true minus sign, as the page writes numbers ("−0.40";
+/// a value that rounds to zero has no sign).
+pub fn signed(v: f64, decimals: usize) -> String {
+    let text = format!("{v:.decimals$}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        Some(rest) => format!("−{rest}"),
+        None => text,
+    }
+}
+
 /// A short text that reads back to exactly `v`: Rust writes the fewest digits that
 /// round-trip, in either notation; the exponent form is taken where it is more than two
 /// characters shorter (`1e-300`, not 302 characters of zeros; but `1000`, `0.001`).

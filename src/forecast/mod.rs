@@ -5,13 +5,14 @@
 //! ([`table`]); for a density known on a grid, the truth of a data set, by quadrature
 //! ([`gridded`]). Then calibration on a validation set ([`calibration`]) and rain's
 //! models on one measure ([`point_mass`]), and a conditional kernel density estimate to
-//! compare with ([`kernel`]). Portable: Φ comes from libm's erfc (the same
+//! compare with ([`kernel`]); a slice's peaks in words ([`peaks`]). Portable: Φ comes from libm's erfc (the same
 //! bits natively and in wasm); no fused multiply-adds.
 
 pub mod calibration;
 pub mod crps;
 pub mod gridded;
 pub mod kernel;
+pub mod peaks;
 pub mod point_mass;
 pub mod predictive;
 pub mod regions;

@@ -249,12 +249,7 @@ pub(crate) fn series_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
 /// An axis tick's text: `decimals` places, the true minus sign (as every figure's other text
 /// writes it), and no "−0.0".
 pub(crate) fn tick(v: f64, decimals: usize) -> String {
-    let text = format!("{v:.decimals$}");
-    match text.strip_prefix('-') {
-        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
-        Some(rest) => format!("−{rest}"),
-        None => text,
-    }
+    crate::base::text::signed(v, decimals)
 }
 
 /// The decimals ticks need over `lo..hi` with about `n` of them: none from a step of 1 up

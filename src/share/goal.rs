@@ -224,11 +224,10 @@ fn op_words(op: Op) -> &'static str {
 
 /// A number as the page writes it: three decimals at most, a true minus sign.
 fn number(v: f64) -> String {
-    let text = format!("{:.3}", v);
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    match text.strip_prefix('-') {
-        Some(rest) => format!("−{rest}"),
-        None => text.to_string(),
+    let text = crate::base::text::signed(v, 3);
+    match text.contains('.') {
+        true => text.trim_end_matches('0').trim_end_matches('.').to_string(),
+        false => text,
     }
 }
 

@@ -414,6 +414,22 @@ impl Viewer {
             .map(|iv| format!("At x₀ = {x0:.3}: {}", iv.describe()))
             .unwrap_or_default()
     }
+
+    /// The slice p(y | x₀) in words (plain text): its peaks with their weights, and
+    /// where the MSE prediction falls among them; empty for two outputs.
+    pub fn slice_words(&self, x0: f64) -> String {
+        if self.info.dout != 1 {
+            return String::new();
+        }
+        let (x0, mixture, baseline) = self.slice_at(x0);
+        let label = self.info.y_labels[0];
+        let name = if label.chars().count() <= 3 {
+            label
+        } else {
+            "y"
+        };
+        crate::forecast::peaks::describe(x0, &mixture, baseline, self.view().y, name)
+    }
 }
 
 #[wasm_bindgen]

@@ -490,3 +490,30 @@ fn von_mises_calibration_is_the_same_for_angles_a_turn_apart() {
     assert_eq!(a.pit_hist, b.pit_hist);
     assert_eq!(a.hpd, b.hpd);
 }
+
+#[test]
+fn a_slice_in_words_names_its_peaks_their_weights_and_where_the_mse_prediction_falls() {
+    use mdn_playground::forecast::peaks::{describe, peaks};
+    let pi = vec![0.3, 0.4, 0.3];
+    let log_pi = pi.iter().map(|p: &f64| p.ln()).collect();
+    let m = Mixture::gaussian(1, pi, log_pi, vec![0.2, 0.5, 0.8], vec![0.03; 3], vec![]);
+    let found = peaks(&m, (-0.2, 1.2), 600);
+    assert_eq!(found.len(), 3);
+    for (p, (at, w)) in found.iter().zip([(0.2, 0.3), (0.5, 0.4), (0.8, 0.3)]) {
+        assert!((p.at - at).abs() < 0.003, "{p:?}");
+        assert!((p.weight - w).abs() < 0.005, "{p:?}");
+    }
+    assert_eq!(
+        describe(0.5, &m, 0.35, (-0.2, 1.2), "t"),
+        "At x₀ = 0.50 the density has 3 peaks: t = 0.20 (weight 0.30), t = 0.50 (weight 0.40), \
+         t = 0.80 (weight 0.30); the MSE prediction 0.35 lies between them, where the density is \
+         low: no likely answer."
+    );
+    assert!(describe(0.5, &m, 0.51, (-0.2, 1.2), "t").ends_with("lies on the peak at 0.50."));
+    // One broad component; nothing in range.
+    let one = Mixture::gaussian(1, vec![1.0], vec![0.0], vec![0.4], vec![0.2], vec![]);
+    assert!(describe(0.1, &one, 0.4, (-0.2, 1.2), "t")
+        .contains("one peak: t = 0.40 (weight 1.00); the MSE prediction 0.40 lies on the peak."));
+    let far = Mixture::gaussian(1, vec![1.0], vec![0.0], vec![9.0], vec![0.1], vec![]);
+    assert!(describe(0.1, &far, 0.4, (-0.2, 1.2), "t").contains("almost nothing"));
+}

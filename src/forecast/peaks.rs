@@ -1,0 +1,99 @@
+//! The slice p(y | x₀) in words, for a reader who cannot see the plot: its peaks, each
+//! with the probability of the stretch of y it rises over, and where the MSE prediction
+//! falls among them ("at x₀ = 0.50 the density has 3 peaks: t = 0.18 (weight 0.31), …;
+//! the MSE prediction 0.49 lies between them").
+
+use crate::base::math;
+use crate::base::text::signed as num;
+use crate::mdn::mixture::Mixture;
+
+/// A peak of a one-dimensional density: where it is, and the probability between the
+/// lowest points on either side of it (within the range looked at).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Peak {
+    pub at: f64,
+    pub weight: f64,
+}
+
+/// Peaks holding less than this probability are not named (ripples, far tails).
+const MIN_WEIGHT: f64 = 0.02;
+
+/// The peaks of `m` (one output) over `lo..hi`, read on `n` points: local maxima of the
+/// density, each weighed by the mass of its basin (from the lowest point before it to
+/// the lowest after it); peaks below [`MIN_WEIGHT`] are left out.
+pub fn peaks(m: &Mixture, (lo, hi): (f64, f64), n: usize) -> Vec<Peak> {
+    let n = n.max(3);
+    let step = (hi - lo) / (n - 1) as f64;
+    let ys: Vec<f64> = (0..n).map(|i| lo + step * i as f64).collect();
+    let d: Vec<f64> = ys
+        .iter()
+        .map(|y| math::exp(m.log_density(&[*y])))
+        .map(|v| if v.is_finite() { v } else { 0.0 })
+        .collect();
+    // Basins: split at each local minimum; a peak is a basin's highest point.
+    let mut cuts = vec![0];
+    for i in 1..n - 1 {
+        if d[i] < d[i - 1] && d[i] <= d[i + 1] {
+            cuts.push(i);
+        }
+    }
+    cuts.push(n - 1);
+    let mut out: Vec<Peak> = cuts
+        .windows(2)
+        .map(|w| {
+            let (a, b) = (w[0], w[1]);
+            let top = (a..=b).max_by(|&i, &j| d[i].total_cmp(&d[j])).unwrap_or(a);
+            // Trapezoids over the basin.
+            let mass = (a..b).map(|i| 0.5 * (d[i] + d[i + 1]) * step).sum();
+            Peak {
+                at: ys[top],
+                weight: mass,
+            }
+        })
+        .collect();
+    // Ripples and far tails are not named.
+    out.retain(|p| p.weight >= MIN_WEIGHT);
+    out
+}
+
+/// The slice in words (plain text): its peaks with their weights, and where the MSE
+/// prediction `baseline` falls. `y_name` is the output's name in the sentence (a short
+/// one: "t", "y").
+pub fn describe(x0: f64, m: &Mixture, baseline: f64, range: (f64, f64), y_name: &str) -> String {
+    let found = peaks(m, range, 600);
+    let at = |v: f64| num(v, 2);
+    let head = format!("At x₀ = {}", at(x0));
+    if found.is_empty() {
+        return format!("{head} the density puts almost nothing in the plot's range.");
+    }
+    let list: Vec<String> = found
+        .iter()
+        .map(|p| format!("{y_name} = {} (weight {})", at(p.at), num(p.weight, 2)))
+        .collect();
+    let peaks = match found.len() {
+        1 => format!("one peak: {}", list[0]),
+        k => format!("{k} peaks: {}", list.join(", ")),
+    };
+    let density = |y: f64| math::exp(m.log_density(&[y]));
+    let highest = found.iter().map(|p| density(p.at)).fold(0.0, f64::max);
+    let near = found
+        .iter()
+        .min_by(|a, b| (a.at - baseline).abs().total_cmp(&(b.at - baseline).abs()))
+        .expect("not empty");
+    let low = density(baseline) < 0.25 * highest;
+    let between = found.first().is_some_and(|f| f.at < baseline)
+        && found.last().is_some_and(|l| l.at > baseline);
+    let mse = if low && between {
+        "lies between them, where the density is low: no likely answer".to_string()
+    } else if low {
+        "lies where the density is low".to_string()
+    } else if found.len() > 1 {
+        format!("lies on the peak at {}", at(near.at))
+    } else {
+        "lies on the peak".to_string()
+    };
+    format!(
+        "{head} the density has {peaks}; the MSE prediction {} {mse}.",
+        at(baseline)
+    )
+}
