@@ -152,18 +152,25 @@ function markX0(line, canvas, rect, x) {
   Object.assign(line.style, { left: `${px * k}px`, top: `${y0 * k}px`, height: `${(y1 - y0) * k}px` });
 }
 
-const WORDS_MS = 2000; // the slice in words while training: at most every 2 s (read aloud)
-const words = { at: -Infinity, x: null };
+const WORDS_MS = 2000; // the plots in words while training: at most every 2 s (read aloud)
+const words = { at: -Infinity, x: null, mainAt: -Infinity, mainStep: -1, generation: -1 };
 
-/** The slice in words (an aria-live region): when x₀ moves, and while training at most
- * every WORDS_MS, so that a screen reader is not talked over. */
-function sayTheSlice(v) {
+/** The slice and the main plot in words (aria-live regions): the slice when x₀ moves,
+ * both while training at most every WORDS_MS, so that a screen reader is not talked over. */
+function sayThePlots(v) {
   const now = performance.now();
-  if (words.x === S.sliceX && S.training && now - words.at < WORDS_MS) return;
-  words.at = now;
-  words.x = S.sliceX;
-  const said = v.slice_words(S.sliceX);
-  if ($('slice-words').textContent !== said) $('slice-words').textContent = said;
+  if (words.x !== S.sliceX || !S.training || now - words.at >= WORDS_MS) {
+    words.at = now;
+    words.x = S.sliceX;
+    const said = v.slice_words(S.sliceX);
+    if ($('slice-words').textContent !== said) $('slice-words').textContent = said;
+  }
+  const fresh = v.steps() !== words.mainStep || S.generation !== words.generation;
+  if (fresh && (!S.training || now - words.mainAt >= WORDS_MS)) {
+    Object.assign(words, { mainAt: now, mainStep: v.steps(), generation: S.generation });
+    const said = v.main_words();
+    if ($('main-words').textContent !== said) $('main-words').textContent = said;
+  }
 }
 
 export function drawPanels() {
@@ -181,15 +188,26 @@ export function drawPanels() {
   if (b) v.draw_slice_with(s, dpr, S.sliceX, b);
   else v.draw_slice(s, dpr, S.sliceX);
   placeX0(S.sliceX);
-  sayTheSlice(v);
+  sayThePlots(v);
   const said = v.intervals() ? v.slice_intervals(S.sliceX) : '';
   if ($('slice-intervals').textContent !== said) $('slice-intervals').textContent = said;
   const c = $('components');
   sizeCanvas(c);
   v.draw_components(c, dpr);
   drawSplit();
+  drawDifference(v, b);
+}
+
+const DIFF_MS = 1000; // the difference view while training: about once a second (its grid
+// costs two densities a cell, more than the other panels together)
+let diffAt = -Infinity;
+
+function drawDifference(v, b) {
   const d = $('diff');
-  if (b && d.offsetParent !== null) v.draw_difference(d, sizeCanvas(d), b);
+  const now = performance.now();
+  if (!b || d.offsetParent === null || (S.training && now - diffAt < DIFF_MS)) return;
+  diffAt = now;
+  v.draw_difference(d, sizeCanvas(d), b);
 }
 
 function drawMainTimed() {

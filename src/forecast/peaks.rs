@@ -1,7 +1,7 @@
 //! The slice p(y | x₀) in words, for a reader who cannot see the plot: its peaks, each
 //! with the probability of the stretch of y it rises over, and where the MSE prediction
 //! falls among them ("at x₀ = 0.50 the density has 3 peaks: t = 0.18 (weight 0.31), …;
-//! the MSE prediction 0.49 lies between them").
+//! the MSE prediction 0.49 lies between them"); and the main plot's branches over x.
 
 use crate::base::math;
 use crate::base::text::signed as num;
@@ -96,4 +96,45 @@ pub fn describe(x0: f64, m: &Mixture, baseline: f64, range: (f64, f64), y_name: 
         "{head} the density has {peaks}; the MSE prediction {} {mse}.",
         at(baseline)
     )
+}
+
+/// How many branches (peaks of at least [`BRANCH_WEIGHT`]) the density has at each of
+/// `xs` (ascending, one mixture each), as runs: (first x, last x, branches).
+pub fn branch_runs(xs: &[f64], mixtures: &[Mixture], range: (f64, f64)) -> Vec<(f64, f64, usize)> {
+    let mut runs: Vec<(f64, f64, usize)> = Vec::new();
+    for (x, m) in xs.iter().zip(mixtures) {
+        let n = peaks(m, range, 300)
+            .iter()
+            .filter(|p| p.weight >= BRANCH_WEIGHT)
+            .count();
+        match runs.last_mut() {
+            Some(last) if last.2 == n => last.1 = *x,
+            _ => runs.push((*x, *x, n)),
+        }
+    }
+    runs
+}
+
+/// A branch is a peak holding at least this probability.
+pub const BRANCH_WEIGHT: f64 = 0.1;
+
+/// The main plot in words: how many branches p(y | x) has over which stretches of x.
+pub fn describe_branches(xs: &[f64], mixtures: &[Mixture], range: (f64, f64)) -> String {
+    let runs = branch_runs(xs, mixtures, range);
+    let part = |&(a, b, n): &(f64, f64, usize)| {
+        let what = match n {
+            0 => "no clear branch".to_string(),
+            1 => "one branch".to_string(),
+            n => format!("{n} branches"),
+        };
+        format!("{what} for x from {} to {}", num(a, 2), num(b, 2))
+    };
+    let all: Vec<String> = runs.iter().map(part).collect();
+    let several = runs.iter().any(|r| r.2 > 1);
+    let mse = if several {
+        " Where there are several, the MSE regressor's curve, their average, runs between them."
+    } else {
+        ""
+    };
+    format!("p(y | x) has {}.{mse}", all.join("; "))
 }

@@ -1,5 +1,6 @@
 // The plots in words, for a reader who cannot see them: the slice's peaks and where the
-// MSE prediction falls, read as a screen reader reads the page (its accessibility tree).
+// MSE prediction falls, the main plot's branches, read as a screen reader reads the page
+// (its accessibility tree).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, open, ready } from './harness.mjs';
@@ -19,6 +20,11 @@ test('the slice in words: its peaks with their weights, and the MSE prediction a
   assert.match(said, /^At x₀ = 0\.50 the density has 3 peaks: t = 0\.\d\d \(weight 0\.\d\d\), t = 0\.\d\d \(weight 0\.\d\d\), t = 0\.\d\d \(weight 0\.\d\d\); the MSE prediction 0\.\d\d lies /);
   const weights = [...said.matchAll(/weight (0\.\d\d)/g)].map((m) => Number(m[1]));
   assert.ok(Math.abs(weights.reduce((a, b) => a + b, 0) - 1) < 0.05, `the weights add up to about 1: ${weights}`);
+  // The main plot: one branch at either end, three in the middle.
+  await page.waitForFunction(() => /3 branches/.test(document.getElementById('main-words').textContent), null, { timeout: 30_000 });
+  const main = await page.textContent('#main-words');
+  assert.match(main, /^p\(y \| x\) has one branch for x from −0\.20 to 0\.\d\d; (2 branches[^;]*; )?3 branches for x from 0\.\d\d to 0\.\d\d; (2 branches[^;]*; )?one branch for x from 0\.\d\d to 1\.20\./);
+  assert.match(await page.locator('.main-plot').ariaSnapshot(), /3 branches for x from/);
   // Where one branch is left (x₀ near 0), one peak.
   await page.focus('#stack');
   for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowLeft');

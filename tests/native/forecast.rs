@@ -517,3 +517,31 @@ fn a_slice_in_words_names_its_peaks_their_weights_and_where_the_mse_prediction_f
     let far = Mixture::gaussian(1, vec![1.0], vec![0.0], vec![9.0], vec![0.1], vec![]);
     assert!(describe(0.1, &far, 0.4, (-0.2, 1.2), "t").contains("almost nothing"));
 }
+
+#[test]
+fn the_main_plot_in_words_says_how_many_branches_over_which_stretches_of_x() {
+    use mdn_playground::forecast::peaks::describe_branches;
+    let g = |mu: Vec<f64>| {
+        let k = mu.len();
+        let pi = vec![1.0 / k as f64; k];
+        let log_pi = pi.iter().map(|p: &f64| p.ln()).collect();
+        Mixture::gaussian(1, pi, log_pi, mu, vec![0.03; k], vec![])
+    };
+    let xs: Vec<f64> = (0..11).map(|i| i as f64 / 10.0).collect();
+    let mixtures: Vec<Mixture> = xs
+        .iter()
+        .map(|&x| {
+            if x < 0.35 || x > 0.75 {
+                g(vec![x])
+            } else {
+                g(vec![0.1, 0.5, 0.9])
+            }
+        })
+        .collect();
+    assert_eq!(
+        describe_branches(&xs, &mixtures, (-0.2, 1.2)),
+        "p(y | x) has one branch for x from 0.00 to 0.30; 3 branches for x from 0.40 to 0.70; \
+         one branch for x from 0.80 to 1.00. Where there are several, the MSE regressor's \
+         curve, their average, runs between them."
+    );
+}
