@@ -9,6 +9,7 @@ import { fixed } from './numbers.js';
 import { sizeCanvas } from './canvas.js';
 import { drawSplit } from './ensemble.js';
 import { second } from './compare.js';
+import { fillTables } from './tables.js';
 
 const HEAT_CELL = 5; // CSS pixels per heatmap cell (smoothed when scaled up)
 const MIN_FRAME_MS = 30; // the main plot at most about 30 times a second while training
@@ -188,7 +189,9 @@ export function drawPanels() {
   if (b) v.draw_slice_with(s, dpr, S.sliceX, b);
   else v.draw_slice(s, dpr, S.sliceX);
   placeX0(S.sliceX);
+  const moved = words.x !== S.sliceX;
   sayThePlots(v);
+  fillTables(moved);
   const said = v.intervals() ? v.slice_intervals(S.sliceX) : '';
   if ($('slice-intervals').textContent !== said) $('slice-intervals').textContent = said;
   const c = $('components');

@@ -9,9 +9,9 @@
 // (light or dark), tour.js (the guided tour), builder.js (the embed builder), host.js
 // (messages from a host page), figures.js (PNG and SVG files), ensemble.js (an ensemble's
 // other members on the pool, and the panel of the two uncertainties), compare.js (a second
-// experiment beside the first), goal.js (an exercise's goal). The handwriting page is
-// in hand/. All maths, drawing and link parsing live in Rust (src/web/); user text is
-// only ever set with textContent.
+// experiment beside the first), goal.js (an exercise's goal), tables.js (each figure's
+// numbers as a table). The handwriting page is in hand/. All maths, drawing and link
+// parsing live in Rust (src/web/); user text is only ever set with textContent.
 
 import { S, $, redraw } from './state.js';
 import { E, loadEngine } from './engine.js';
@@ -27,6 +27,7 @@ import { usePoints, linkTooLong, offerRestore } from './points.js';
 import { startSweep, cancelSweep, drawSweep, interruptSweep } from './sweep.js';
 import { drawFrame, drawAll, calibrateSome } from './draw.js';
 import { wirePointer } from './pointer.js';
+import { wireTables } from './tables.js';
 import { installApi } from './api.js';
 import { watchVisibility, playWhenSeen } from './visibility.js';
 import { recoverEngine, recoveringNow, watchForTraps } from './recovery.js';
@@ -131,6 +132,7 @@ function wireToolbar() {
   $('embedcode').addEventListener('click', () => linkTooLong() || openBuilder());
   $('tourbtn').addEventListener('click', startTour);
   wireTour();
+  wireTables();
   for (const b of document.querySelectorAll('[data-save]')) b.addEventListener('click', () => saveFigure(b.dataset.save, b.dataset.as, b));
   wireBuilder(copyText);
   for (const id of ['samp-n', 'samp-tpi', 'samp-ts', 'samp-mode']) $(id).addEventListener('input', applySampling);

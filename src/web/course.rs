@@ -421,13 +421,8 @@ impl Viewer {
         if self.info.dout != 1 {
             return String::new();
         }
-        let v = self.view();
-        let xs: Vec<f64> = (0..61)
-            .map(|i| v.x.0 + (v.x.1 - v.x.0) * i as f64 / 60.0)
-            .collect();
-        let column = ndarray::Array2::from_shape_fn((xs.len(), 1), |(i, _)| xs[i]);
-        let mixtures = crate::plot::Forecasts::mixtures(&self.shown(), &column);
-        crate::forecast::peaks::describe_branches(&xs, &mixtures, v.y)
+        let (xs, mixtures) = self.branch_columns();
+        crate::forecast::peaks::describe_branches(&xs, &mixtures, self.view().y)
     }
 
     /// The slice p(y | x₀) in words (plain text): its peaks with their weights, and

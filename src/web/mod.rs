@@ -31,6 +31,7 @@ mod figures;
 mod helper;
 mod strokes;
 mod sweep;
+mod tables;
 mod trainer;
 mod viewer;
 mod writer;

@@ -3,7 +3,7 @@
 // (its accessibility tree).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open, ready } from './harness.mjs';
+import { serve, launch, open, ready, axe } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -36,6 +36,40 @@ test('the slice in words: its peaks with their weights, and the MSE prediction a
   assert.match(tree, /the density has one peak: t = /);
   assert.equal(await page.$eval('#slice', (c) => c.getAttribute('aria-describedby')), 'slice-words');
   assert.equal(await page.$eval('#slice-words', (p) => p.getAttribute('aria-live')), 'polite');
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('each figure\'s numbers as a table: the slice\'s components, the loss readings, the branches', async () => {
+  const { page, log } = await open(browser, `${server.url}#n=2000&k=3&steps=600`);
+  await ready(page);
+  await page.evaluate(() => window.mdn.step(600));
+  await page.waitForFunction(() => window.mdn.drawn());
+  for (const figure of ['main', 'slice', 'loss']) await page.click(`details[data-figure="${figure}"] summary`);
+  const read = (figure) => page.$eval(`details[data-figure="${figure}"] table`, (t) => ({
+    caption: t.caption?.textContent,
+    head: [...t.tHead.rows[0].cells].map((c) => c.textContent),
+    rows: [...t.tBodies[0].rows].map((r) => [...r.cells].map((c) => c.textContent)),
+  }));
+  const slice = await read('slice');
+  assert.match(slice.caption, /^p\(y \| x₀ = 0\.500\)/);
+  assert.deepEqual(slice.head, ['which', 'weight π', 'mean μ', 'scale σ']);
+  const weights = slice.rows.filter((r) => r[0].startsWith('component')).map((r) => Number(r[1]));
+  assert.ok(Math.abs(weights.reduce((a, b) => a + b, 0) - 1) < 0.01, `π add up to 1: ${weights}`);
+  assert.deepEqual(slice.rows.slice(-2).map((r) => r[0]), ['MSE prediction', 'mixture mean']);
+  const loss = await read('loss');
+  assert.deepEqual(loss.head, ['step', 'MDN', 'MSE regressor']);
+  assert.equal(loss.rows.at(-1)[0], '600');
+  const m = await page.evaluate(() => window.mdn.metrics());
+  assert.equal(loss.rows.at(-1)[1], m.val_nll.toFixed(3).replace('-', '−'));
+  const main = await read('main');
+  assert.deepEqual(main.head, ['x from', 'x to', 'branches']);
+  assert.equal(main.rows[0][0], '−0.20');
+  // The slice's table follows x₀.
+  await page.focus('#stack');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => /x₀ = 0\.47/.test(document.querySelector('details[data-figure="slice"] caption').textContent));
+  assert.deepEqual(await axe(page), []);
   assert.deepEqual(log.errors, []);
   await page.close();
 });
