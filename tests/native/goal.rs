@@ -1,18 +1,10 @@
 //! Exercises with a goal (`goal=`): read and checked like every link value, written back,
 //! met only when every condition holds, and listed in the README as declared.
 
+use crate::figures::metrics as at;
 use mdn_playground::share::goal::{Goal, EXERCISES, MEASURES};
 use mdn_playground::share::link::Link;
-use mdn_playground::{Metrics, Spec};
-
-fn at(step: u64, val: f64, base: f64) -> Metrics {
-    Metrics {
-        step,
-        val_nll: val,
-        baseline_val_nll: base,
-        ..Metrics::default()
-    }
-}
+use mdn_playground::Spec;
 
 #[test]
 fn a_goal_is_read_written_back_and_met_only_when_every_condition_holds() {
