@@ -61,6 +61,7 @@ function take(m) {
   }
   if (m.type !== MSG.SNAPSHOT || m.gen !== S.generation || !B.viewer) return;
   B.viewer.apply(m.bytes);
+  S.snapshots++;
   const b = B.viewer.metrics();
   const halted = B.viewer.halted_reason();
   if (halted) $('compare-status').textContent = `B stopped at step ${B.viewer.steps()}: ${halted}`;

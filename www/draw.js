@@ -10,6 +10,7 @@ import { sizeCanvas } from './canvas.js';
 import { drawSplit } from './ensemble.js';
 import { second } from './compare.js';
 import { fillTables } from './tables.js';
+import { sayThePlots } from './words.js';
 
 const HEAT_CELL = 5; // CSS pixels per heatmap cell (smoothed when scaled up)
 const MIN_FRAME_MS = 30; // the main plot at most about 30 times a second while training
@@ -153,30 +154,11 @@ function markX0(line, canvas, rect, x) {
   Object.assign(line.style, { left: `${px * k}px`, top: `${y0 * k}px`, height: `${(y1 - y0) * k}px` });
 }
 
-const WORDS_MS = 2000; // the plots in words while training: at most every 2 s (read aloud)
-const words = { at: -Infinity, x: null, mainAt: -Infinity, mainStep: -1, generation: -1 };
-
-/** The slice and the main plot in words (aria-live regions): the slice when x₀ moves,
- * both while training at most every WORDS_MS, so that a screen reader is not talked over. */
-function sayThePlots(v) {
-  const now = performance.now();
-  if (words.x !== S.sliceX || !S.training || now - words.at >= WORDS_MS) {
-    words.at = now;
-    words.x = S.sliceX;
-    const said = v.slice_words(S.sliceX);
-    if ($('slice-words').textContent !== said) $('slice-words').textContent = said;
-  }
-  const fresh = v.steps() !== words.mainStep || S.generation !== words.generation;
-  if (fresh && (!S.training || now - words.mainAt >= WORDS_MS)) {
-    Object.assign(words, { mainAt: now, mainStep: v.steps(), generation: S.generation });
-    const said = v.main_words();
-    if ($('main-words').textContent !== said) $('main-words').textContent = said;
-  }
-}
-
 export function drawPanels() {
   if (S.twoD) {
     placeX0(0);
+    sayThePlots();
+    fillTables();
     return showTargetReport();
   }
   const v = S.viewer;
@@ -189,9 +171,8 @@ export function drawPanels() {
   if (b) v.draw_slice_with(s, dpr, S.sliceX, b);
   else v.draw_slice(s, dpr, S.sliceX);
   placeX0(S.sliceX);
-  const moved = words.x !== S.sliceX;
-  sayThePlots(v);
-  fillTables(moved);
+  sayThePlots();
+  fillTables();
   const said = v.intervals() ? v.slice_intervals(S.sliceX) : '';
   if ($('slice-intervals').textContent !== said) $('slice-intervals').textContent = said;
   const c = $('components');

@@ -10,8 +10,9 @@
 // (messages from a host page), figures.js (PNG and SVG files), ensemble.js (an ensemble's
 // other members on the pool, and the panel of the two uncertainties), compare.js (a second
 // experiment beside the first), goal.js (an exercise's goal), tables.js (each figure's
-// numbers as a table). The handwriting page is in hand/. All maths, drawing and link
-// parsing live in Rust (src/web/); user text is only ever set with textContent.
+// numbers as a table), offline.js (the service worker: use without a network). The
+// handwriting page is in hand/. All maths, drawing and link parsing live in Rust
+// (src/web/); user text is only ever set with textContent.
 
 import { S, $, redraw } from './state.js';
 import { E, loadEngine } from './engine.js';
@@ -40,6 +41,7 @@ import { applyShape } from './embed.js';
 import { syncEnsemble, stopMembers, trainMembers } from './ensemble.js';
 import { syncCompare, follow } from './compare.js';
 import { showGoal, checkGoal } from './goal.js';
+import { workOffline } from './offline.js';
 
 /** Who reacts to what the modules announce (events.js), in order. */
 function wireEvents() {
@@ -195,6 +197,7 @@ async function main() {
   await first;
   if (S.viewer.play()) playWhenSeen(); // the link's wish first, then what a host sent
   announceReady();
+  workOffline($('update'));
   // Warm up: WebAssembly code starts in a quick baseline compiler and is optimised once it
   // has run a few times; drawing a few times now, one task each, keeps those slow first
   // frames out of the training that follows.

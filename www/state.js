@@ -5,6 +5,7 @@ export const S = {
   viewer: null, // the Viewer: what the page shows (src/web/viewer/)
   keys: [], // the spec's keys, with their kinds (spec_keys)
   generation: 0, // which experiment the worker's snapshots belong to
+  snapshots: 0, // snapshots taken in (A's and B's): what the plots show has changed
   playing: false,
   training: false, // the worker is training (playing, or steps asked for)
   stepsWindow: [], // [time, steps] samples for steps/s

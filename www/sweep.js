@@ -6,6 +6,7 @@ import { MSG } from './protocol.js';
 import { tell } from './worker-client.js';
 import { sizeCanvas } from './canvas.js';
 import { runPool } from './sweep-pool.js';
+import { fillTables } from './tables.js';
 
 /** Starts a K sweep of the current spec (training pauses); a promise of its report. */
 export function startSweep(kMax, seeds) {
@@ -108,6 +109,8 @@ export function drawSweep() {
   const dpr = sizeCanvas(c);
   E().draw_sweep(c, dpr, S.sweep.report, S.dark);
   $('sweep-save').hidden = false;
+  $('sweep-numbers').hidden = false;
+  fillTables(true);
 }
 
 /** The panel's line for a report: runs done, the chosen K, P; halted runs named. */

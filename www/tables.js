@@ -1,20 +1,46 @@
-// Each figure's numbers as a table, in a <details> under it ("The numbers"): built with
-// textContent from Viewer::figure_table while it is open, at most every second while
-// training, so that a screen reader's user can read the table through at their pace.
+// Each figure's numbers as a table, in a <details> under it ("The numbers, as a table";
+// the figures: main, slice, loss, params, calibration, planes, sweep): built with
+// textContent from Viewer::figure_table (the sweep's: sweep_table) while it is open, at
+// most every second while training, so that a screen reader's user can read the table
+// through at their pace.
 import { S } from './state.js';
+import { E } from './engine.js';
 
 const TABLE_MS = 1000;
 const filledAt = {};
+let place; // where the user looks: x₀, or the 2-D views' target
+let later = null; // a table held back while training
 
-/** Fills the open tables (all of them at once with `force`: just opened, x₀ moved). */
+/** Fills the open tables (all of them at once with `force`, just opened, or when the user
+ * has moved x₀ or the target). */
 export function fillTables(force = false) {
   const now = performance.now();
+  const here = S.twoD ? Array.from(S.viewer.target()).join() : S.sliceX;
+  if (here !== place) {
+    place = here;
+    force = true;
+  }
   for (const el of document.querySelectorAll('details.numbers')) {
     const which = el.dataset.figure;
-    if (!el.open || (!force && S.training && now - (filledAt[which] ?? -Infinity) < TABLE_MS)) continue;
+    if (!el.open) continue;
+    const since = now - (filledAt[which] ?? -Infinity);
+    if (!force && S.training && since < TABLE_MS) {
+      // Filled when its second is over: the last state of a run that stops is shown.
+      later ??= setTimeout(() => {
+        later = null;
+        if (S.viewer) fillTables();
+      }, TABLE_MS - since);
+      continue;
+    }
     filledAt[which] = now;
-    render(el.querySelector('table'), S.viewer.figure_table(which, S.sliceX ?? Number.NaN));
+    render(el.querySelector('table'), tableOf(which));
   }
+}
+
+/** Figure `which`'s numbers: the K sweep's from its report, the others from the Viewer. */
+function tableOf(which) {
+  if (which === 'sweep') return S.sweep.report ? E().sweep_table(S.sweep.report) : undefined;
+  return S.viewer.figure_table(which, S.sliceX ?? Number.NaN);
 }
 
 function cell(tag, text, scope) {

@@ -64,6 +64,7 @@ function onMessage(m) {
 
 function onSnapshot(m) {
   S.viewer.apply(m.bytes);
+  S.snapshots++;
   S.playing = m.playing;
   S.training = m.training;
   S.worker.helper = m.helper;

@@ -562,6 +562,16 @@ impl Link {
         }
     }
 
+    /// The exercise of a link's `goal=` for `mdn train`, read as the page reads it (the
+    /// same clamps); a bad goal is an error.
+    pub fn goal_cli(text: &str) -> Result<Option<crate::share::goal::Goal>, String> {
+        let (link, issues) = Link::parse(text);
+        match issues.into_iter().find(|i| i.key == "goal") {
+            Some(i) => Err(i.message),
+            None => Ok(link.goal),
+        }
+    }
+
     /// The command line's second experiment (`compare=`), read strictly: `None` without
     /// one; an error naming each problem.
     pub fn compare_cli(

@@ -59,3 +59,48 @@ pub fn next_curve_point(step: u64, planned: u64) -> u64 {
     let by_power = (step + 1).next_power_of_two();
     by_every.min(by_power)
 }
+
+/// The loss panel in words (plain text), from its histories as (step, value): the latest
+/// validation NLL of the MDN and of the regressor, how far the MDN stands from `level` (a
+/// name and its NLL: the best possible, or a kernel estimate's), how the MDN's moved
+/// since the reading before, and the latest training batches' NLL.
+pub fn describe(
+    train: &[(f64, f64)],
+    val: &[(f64, f64)],
+    base: &[(f64, f64)],
+    level: Option<(&str, f64)>,
+) -> String {
+    use crate::base::text::signed;
+    let Some(&(step, nll)) = val.last() else {
+        return "No validation reading yet.".into();
+    };
+    let mut out = format!(
+        "At step {step:.0}, validation NLL in nats per point: the MDN {}",
+        signed(nll, 3)
+    );
+    if let Some(&(_, b)) = base.last() {
+        out += &format!(", the MSE regressor {}", signed(b, 3));
+    }
+    if let Some((name, v)) = level {
+        let side = if nll >= v { "above" } else { "below" };
+        out += &format!(
+            "; {name} {}, the MDN {} {side} it",
+            signed(v, 3),
+            signed((nll - v).abs(), 3)
+        );
+    }
+    out.push('.');
+    if let [.., (before, was), _] = val {
+        let d = nll - was;
+        let how = match d {
+            _ if d <= -0.0005 => format!("fallen by {}", signed(-d, 3)),
+            _ if d >= 0.0005 => format!("risen by {}", signed(d, 3)),
+            _ => "stayed level".into(),
+        };
+        out += &format!(" The MDN's has {how} since step {before:.0}.");
+    }
+    if let Some(&(_, t)) = train.last() {
+        out += &format!(" Its latest training batches: {}.", signed(t, 3));
+    }
+    out
+}

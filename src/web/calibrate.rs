@@ -20,7 +20,7 @@ pub(super) struct State {
     /// ensemble's other members in, theirs: scored as their even mixture), and their step.
     pass: Option<(Scoring, Vec<Model>, u64)>,
     /// The last finished report, and the step its parameters were at.
-    report: Option<(Report, u64)>,
+    pub(in crate::web) report: Option<(Report, u64)>,
     /// The ensemble's other members (member, step) the last report and the pass scored.
     members: Vec<(u32, u64)>,
     /// How many members the last finished report scored together (1: one network).

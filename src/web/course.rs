@@ -402,47 +402,6 @@ impl Viewer {
 }
 
 #[wasm_bindgen]
-impl Viewer {
-    /// The 90% central interval and HPD region at the slice's x0, in words (plain text;
-    /// empty for two outputs).
-    pub fn slice_intervals(&self, x0: f64) -> String {
-        if self.info.dout != 1 {
-            return String::new();
-        }
-        let (x0, mixture, _) = self.slice_at(x0);
-        crate::plot::SliceIntervals::of(&mixture)
-            .map(|iv| format!("At x₀ = {x0:.3}: {}", iv.describe()))
-            .unwrap_or_default()
-    }
-
-    /// The main plot in words (plain text): how many branches p(y | x) has over which
-    /// stretches of x; empty for two outputs.
-    pub fn main_words(&self) -> String {
-        if self.info.dout != 1 {
-            return String::new();
-        }
-        let (xs, mixtures) = self.branch_columns();
-        crate::forecast::peaks::describe_branches(&xs, &mixtures, self.view().y)
-    }
-
-    /// The slice p(y | x₀) in words (plain text): its peaks with their weights, and
-    /// where the MSE prediction falls among them; empty for two outputs.
-    pub fn slice_words(&self, x0: f64) -> String {
-        if self.info.dout != 1 {
-            return String::new();
-        }
-        let (x0, mixture, baseline) = self.slice_at(x0);
-        let label = self.info.y_labels[0];
-        let name = if label.chars().count() <= 3 {
-            label
-        } else {
-            "y"
-        };
-        crate::forecast::peaks::describe(x0, &mixture, baseline, self.view().y, name)
-    }
-}
-
-#[wasm_bindgen]
 impl Trainer {
     /// The experiment as a project in the framework `to` (one of [`export_frameworks`]),
     /// zipped in a folder `mdn-{to}` (see [`crate::export`]): its data, the weights as

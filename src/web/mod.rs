@@ -7,7 +7,8 @@
 //!
 //! `trainer` holds the Trainer; `viewer` the Viewer (its link and state; drawing;
 //! the view and your points), with what course pages need of it in `course`, every plot
-//! as SVG in `figures` and the calibration panel's work in `calibrate`; `sweep` the
+//! as SVG in `figures`, the calibration panel's work in `calibrate`, each figure in
+//! words in `words` and as a table in `tables`; `sweep` the
 //! K sweep's handles; `helper` the regressor's worker and the Trainer's side of it;
 //! `strokes` the handwriting page's HandTrainer and HandViewer; `writer` its
 //! TextWriter (a synthesis network writes a typed text).
@@ -34,6 +35,7 @@ mod sweep;
 mod tables;
 mod trainer;
 mod viewer;
+mod words;
 mod writer;
 pub use course::*;
 pub use ensemble::MemberJob;

@@ -7,6 +7,54 @@ use crate::share::link::Link;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+/// A sweep report (as from `SweepRun::report_json`) as a table `{caption, columns, rows}`:
+/// for each K, the network's parameters, the validation NLL (mean, lowest and highest over
+/// the seeds) and the mean BIC, the chosen K marked.
+#[wasm_bindgen]
+pub fn sweep_table(report: &str) -> Result<JsValue, JsValue> {
+    use crate::base::text::signed;
+    let r: crate::train::sweep::Report = serde_json::from_str(report).map_err(js_err)?;
+    let mark = |k: usize, by: Option<usize>| if by == Some(k) { " (lowest)" } else { "" };
+    let rows = r
+        .summary
+        .iter()
+        .map(|s| {
+            vec![
+                s.k.to_string(),
+                s.params.to_string(),
+                format!(
+                    "{}{}",
+                    signed(s.val_nll_mean, 3),
+                    mark(s.k, r.chosen_by_val_nll)
+                ),
+                format!(
+                    "{} to {}",
+                    signed(s.val_nll_range.0, 3),
+                    signed(s.val_nll_range.1, 3)
+                ),
+                format!("{:.0}{}", s.bic_mean, mark(s.k, r.chosen_by_bic)).replace('-', "−"),
+            ]
+        })
+        .collect();
+    super::to_js(&super::tables::Table {
+        caption: format!(
+            "The sweep: each K trained with {} seed{}, scored on the validation set",
+            r.seeds,
+            if r.seeds == 1 { "" } else { "s" }
+        ),
+        columns: [
+            "K",
+            "parameters P",
+            "validation NLL, mean",
+            "over the seeds",
+            "BIC, mean",
+        ]
+        .map(String::from)
+        .into(),
+        rows,
+    })
+}
+
 /// Draws a sweep report (as from `SweepRun::report_json`) on `canvas`.
 #[wasm_bindgen]
 pub fn draw_sweep(

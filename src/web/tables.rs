@@ -1,6 +1,8 @@
 //! Each figure's numbers as a table, for a reader who would rather read than look (or
 //! cannot look): the slice's components, the loss panel's readings, the main plot's
-//! branches. Plain strings; the page builds the table with `textContent`.
+//! branches, the mixture's parameters over x, the calibration's coverages, the 2-D views'
+//! poses and components (the K sweep's is in `sweep`). Plain strings; the page builds
+//! the table with `textContent`.
 
 use super::*;
 use crate::base::text::signed;
@@ -8,10 +10,10 @@ use serde::Serialize;
 
 /// A table: its caption, column heads and rows of cells (plain text).
 #[derive(Serialize)]
-struct Table {
-    caption: String,
-    columns: Vec<String>,
-    rows: Vec<Vec<String>>,
+pub(in crate::web) struct Table {
+    pub(in crate::web) caption: String,
+    pub(in crate::web) columns: Vec<String>,
+    pub(in crate::web) rows: Vec<Vec<String>>,
 }
 
 /// The most loss readings listed (the latest ones).
@@ -19,14 +21,20 @@ const LOSS_ROWS: usize = 60;
 
 #[wasm_bindgen]
 impl Viewer {
-    /// The numbers of figure `which` ("slice" at `x0`, "loss", "main") as a table
-    /// `{caption, columns, rows}`; `undefined` for another name or for two outputs.
-    pub fn figure_table(&self, which: &str, x0: f64) -> Result<JsValue, JsValue> {
+    /// The numbers of figure `which` ("slice" at `x0`, "loss", "main", "params",
+    /// "calibration", "planes") as a table `{caption, columns, rows}`; `undefined` for
+    /// another name, for a figure the data's shape does not have, or a calibration not yet
+    /// scored.
+    pub fn figure_table(&mut self, which: &str, x0: f64) -> Result<JsValue, JsValue> {
+        let one = self.info.dout == 1;
         let table = match which {
-            _ if self.info.dout != 1 => None,
-            "slice" => Some(self.slice_table(x0)),
             "loss" => Some(self.loss_table()),
+            "planes" if self.info.dout == 2 => Some(self.plane_table()),
+            _ if !one => None,
+            "slice" => Some(self.slice_table(x0)),
             "main" => Some(self.branch_table()),
+            "params" => Some(self.params_table()),
+            "calibration" => self.calibration_table(),
             _ => None,
         };
         match table {
@@ -114,7 +122,130 @@ impl Viewer {
     }
 }
 
+/// The inputs the parameters table lists, across the plot's range.
+const PARAM_ROWS: usize = 11;
+
 impl Viewer {
+    fn params_table(&self) -> Table {
+        let v = self.view();
+        let xs: Vec<f64> = (0..PARAM_ROWS)
+            .map(|i| v.x.0 + (v.x.1 - v.x.0) * i as f64 / (PARAM_ROWS - 1) as f64)
+            .collect();
+        let column = ndarray::Array2::from_shape_fn((xs.len(), 1), |(i, _)| xs[i]);
+        let mixtures = crate::plot::Forecasts::mixtures(&self.shown(), &column);
+        let mut rows = Vec::new();
+        for (x, m) in xs.iter().zip(&mixtures) {
+            for k in (0..m.k).filter(|&k| m.pi[k] >= 0.01) {
+                rows.push(vec![
+                    signed(*x, 2),
+                    format!("{}", k + 1),
+                    signed(m.pi[k], 3),
+                    signed(m.mu[k], 3),
+                    signed(m.sigma[k], 3),
+                ]);
+            }
+        }
+        Table {
+            caption: format!(
+                "π_k(x), μ_k(x), σ_k(x) at {PARAM_ROWS} inputs across the plot, the components \
+                 with weight π ≥ 0.01"
+            ),
+            columns: ["x", "component", "weight π", "mean μ", "scale σ"]
+                .map(String::from)
+                .into(),
+            rows,
+        }
+    }
+
+    fn calibration_table(&self) -> Option<Table> {
+        let (r, step) = self.cal.report.as_ref()?;
+        let mut named = vec![("MDN", &r.mdn), ("MSE regressor", &r.baseline)];
+        if let Some(t) = &r.truth {
+            named.push(("truth", t));
+        }
+        let pct = |v: f64| format!("{:.1}%", 100.0 * v);
+        let rows = r
+            .mdn
+            .central
+            .iter()
+            .enumerate()
+            .map(|(i, level)| {
+                let mut row = vec![pct(level[0])];
+                for (_, c) in &named {
+                    row.push(c.central.get(i).map_or("—".into(), |p| pct(p[1])));
+                    row.push(c.hpd.get(i).map_or("—".into(), |p| pct(p[1])));
+                }
+                row
+            })
+            .collect();
+        let mut columns = vec!["nominal mass".to_string()];
+        for (name, _) in &named {
+            columns.push(format!("{name}: central"));
+            columns.push(format!("{name}: HPD"));
+        }
+        Some(Table {
+            caption: format!(
+                "At step {step}: the share of the {} validation outcomes inside each forecast's \
+                 central interval and HPD region of the nominal mass",
+                r.mdn.n
+            ),
+            columns,
+            rows,
+        })
+    }
+
+    fn plane_table(&mut self) -> Table {
+        let r = self.scene().report();
+        let list = |v: &[f64]| {
+            v.iter()
+                .map(|&x| signed(x, 3))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let target = list(&r.target);
+        if !r.arms.is_empty() {
+            let rows = r
+                .arms
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.component
+                            .map_or("MSE regressor".into(), |c| format!("component {}", c + 1)),
+                        a.pi.map_or("—".into(), |p| signed(p, 3)),
+                        signed(a.theta[0], 3),
+                        signed(a.theta[1], 3),
+                        a.bend().into(),
+                        signed(a.miss, 4),
+                    ]
+                })
+                .collect();
+            return Table {
+                caption: format!("The arm's poses for the target ({target})"),
+                columns: ["pose", "weight π", "θ1", "θ2", "bend", "hand's miss"]
+                    .map(String::from)
+                    .into(),
+                rows,
+            };
+        }
+        let mut rows: Vec<Vec<String>> = r
+            .components
+            .iter()
+            .map(|c| {
+                vec![
+                    format!("component {}", c.k + 1),
+                    signed(c.pi, 3),
+                    list(&c.mean),
+                ]
+            })
+            .collect();
+        rows.push(vec!["MSE prediction".into(), "—".into(), list(&r.baseline)]);
+        Table {
+            caption: format!("At the target input ({target}): the components with π ≥ 0.05"),
+            columns: ["which", "weight π", "mean"].map(String::from).into(),
+            rows,
+        }
+    }
+
     /// What the main plot's branches are read from: 61 inputs across its range and the
     /// shown model's mixture at each.
     pub(in crate::web) fn branch_columns(&self) -> (Vec<f64>, Vec<crate::mdn::mixture::Mixture>) {

@@ -31,6 +31,10 @@ test('compare=: one Step trains both sides, each with the bits of mdn train, and
   assert.ok((await page.textContent('#compare-status')).includes(`validation NLL MDN ${b},`));
   assert.ok((await page.textContent('#status')).includes(`B (k=1): MDN ${b} at step 60`));
   assert.ok(await inked(page, 'heat-b') > 0.5, 'B has its heatmap');
+  // In words, A's and then B's: B's loss reading is its own.
+  await page.waitForFunction(() => / B \(k=1\): At step 60, /.test(document.getElementById('loss-words').textContent));
+  assert.match(await page.textContent('#loss-words'), new RegExp(`^A \\(k=3\\): At step 60, validation NLL in nats per point: the MDN ${a.val_nll.toFixed(3).replace('-', '−')}.* B \\(k=1\\): At step 60, validation NLL in nats per point: the MDN ${b},`));
+  assert.match(await page.textContent('#slice-words'), /^A \(k=3\): At x₀ = 0\.50 the density has .* B \(k=1\): At x₀ = 0\.50 the density has one peak/);
   await page.$eval('#compare', (e) => e.scrollIntoView());
   await page.screenshot({ path: screenshotPath('compare-1280.png') });
   // A bad change gets its message and no comparison; a link without compare= hides B.

@@ -91,6 +91,15 @@ test('a K sweep runs on a pool of workers, shows its progress, matches mdn sweep
   const cli = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'mdn', '--', 'sweep', spec, '--k', '1..4', '--seeds', '2'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   assert.deepEqual(report.rows, cli.rows, 'page and CLI sweeps agree to the bit');
   assert.equal(report.chosen_by_bic, cli.chosen_by_bic);
+  // Its numbers as a table: a row per K, the means of mdn sweep's summary, the chosen K marked.
+  await page.click('#sweep-numbers summary');
+  const rows = await page.$$eval('#sweep-numbers tbody tr', (trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.deepEqual(rows.map((r) => Number(r[0])), [1, 2, 3, 4]);
+  for (const [i, s] of cli.summary.entries()) {
+    assert.equal(rows[i][1], String(s.params));
+    assert.ok(rows[i][2].startsWith(s.val_nll_mean.toFixed(3).replace('-', '−')), `${rows[i][2]} against ${s.val_nll_mean}`);
+  }
+  assert.match(rows[cli.chosen_by_bic - 1][4], /\(lowest\)$/);
   await page.locator('#sweep-plot').scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshotPath('lab-sweep.png'), fullPage: true });
   assert.deepEqual(log.errors, []);

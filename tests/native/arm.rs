@@ -3,8 +3,10 @@
 //! the hand on the target at least five times more closely than the MSE regressor, which
 //! averages the elbow-up and elbow-down solutions.
 
+use mdn_playground::base::text::signed;
 use mdn_playground::data::dataset::Data;
 use mdn_playground::data::dataset::{arm_forward, arm_miss, Dataset, ARM_L1, ARM_L2};
+use mdn_playground::plot::plane::{Sampling, Scene};
 use mdn_playground::{Experiment, Spec};
 use std::f64::consts::{FRAC_PI_2, PI};
 
@@ -94,6 +96,32 @@ fn default_arm_spec_reaches_the_target() {
         let miss = arm_miss(&target, &mix.component_mean(c));
         assert!(miss < 0.02, "component {c} misses by {miss}");
     }
+
+    // In words: both elbows named, each pose's weight and miss, and the MSE angles'.
+    let scene = Scene::new(&e.model, &target, Sampling::default(), true);
+    let report = scene.report();
+    for a in &report.arms {
+        // Elbow up: the elbow above the line from the base to the hand (the hand has x > 0
+        // everywhere in the workspace).
+        let [_, (ex, ey), (hx, hy)] = a.joints;
+        assert!(hx > 0.0);
+        assert_eq!(a.elbow_up(), ey > hy / hx * ex, "{a:?}");
+    }
+    let said = report.describe();
+    eprintln!("{said}");
+    assert!(
+        said.contains("elbow up, component") && said.contains("elbow down, component"),
+        "{said}"
+    );
+    for a in report.arms.iter().filter(|a| a.component.is_some()) {
+        let miss = format!("its hand {} from the target", signed(a.miss, 3));
+        assert!(said.contains(&miss), "{said} lacks {miss}");
+    }
+    let mse = report.arms.iter().find(|a| a.component.is_none()).unwrap();
+    assert!(
+        said.contains(&format!("put the hand {} from it", signed(mse.miss, 3))),
+        "{said}"
+    );
 }
 
 /// Metrics of other data sets carry no arm errors (and the JSON has no such fields).
@@ -104,4 +132,32 @@ fn fk_error_only_for_the_arm() {
     let m = e.metrics();
     assert!(m.mdn_fk_error.is_none() && m.baseline_fk_error.is_none());
     assert!(!serde_json::to_string(&m).unwrap().contains("fk_error"));
+}
+
+/// Two outputs that are not the arm: the likely components by weight, and the MSE
+/// prediction.
+#[test]
+fn the_output_plane_in_words_lists_the_likely_components_by_weight() {
+    use mdn_playground::plot::plane::{ComponentReport, SceneReport};
+    let c = |k: usize, pi: f64, mean: Vec<f64>| ComponentReport {
+        k,
+        pi,
+        mean,
+        covariance: vec![1.0, 0.0, 0.0, 1.0],
+        colour: String::new(),
+    };
+    let report = SceneReport {
+        target: vec![0.5, -0.25],
+        baseline: vec![0.0, 0.1],
+        components: vec![c(0, 0.3, vec![-1.0, 0.0]), c(2, 0.7, vec![1.0, 0.25])],
+        arms: vec![],
+        samples: 0,
+        mode: None,
+    };
+    assert_eq!(
+        report.describe(),
+        "Target (0.500, −0.250). 2 likely components: component 3 with weight 0.70, mean \
+         (1.000, 0.250); component 1 with weight 0.30, mean (−1.000, 0.000). The MSE \
+         prediction (0.000, 0.100)."
+    );
 }

@@ -762,3 +762,53 @@ fn angles_outside_the_circle_are_said_and_read_modulo_two_pi() {
     );
     assert!(out.lines().last().unwrap().contains("\"val_crps\""));
 }
+
+#[test]
+fn train_checks_a_links_exercise_and_says_when_it_was_met_without_changing_a_number() {
+    let plain = "n=400&k=3&hidden=12&steps=300&seed=2";
+    let last = |out: &str| -> serde_json::Value {
+        serde_json::from_str(out.lines().last().unwrap()).unwrap()
+    };
+    let (code, out, err) = mdn(&["train", plain]);
+    assert_eq!(code, 0, "{err}");
+    let without = last(&out);
+    assert!(without.get("goal").is_none());
+    // Met along the way: the step and the numbers, as the page says them.
+    let (code, out, err) = mdn(&["train", &format!("{plain}&goal=val_nll%3C-0.8")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !err.contains("ignoring"),
+        "goal= is read, not ignored: {err}"
+    );
+    let with = last(&out);
+    assert_eq!(with["goal"], "val_nll<-0.8");
+    assert_eq!(with["goal_met"], true);
+    let done = with["goal_done"].as_str().unwrap();
+    assert!(
+        done.starts_with("Done at step ") && done.contains("val_nll = −0.8"),
+        "{done}"
+    );
+    // Checking the goal changes no number of the run.
+    for key in [
+        "val_nll",
+        "train_nll",
+        "baseline_val_nll",
+        "val_crps",
+        "step",
+    ] {
+        assert_eq!(with[key], without[key], "{key}");
+    }
+    // Not met, and a built-in exercise met at the start.
+    let (_, out, _) = mdn(&["train", &format!("{plain}&goal=val_nll<-5")]);
+    assert_eq!(last(&out)["goal_met"], false);
+    assert!(last(&out).get("goal_done").is_none());
+    let (_, out, _) = mdn(&["train", "n=200&k=10&steps=20&goal=outputs"]);
+    assert_eq!(last(&out)["goal_done"], "Done at step 0: outputs = 30.");
+    // A bad goal is an error with its reason.
+    let (code, _, err) = mdn(&["train", "n=200&goal=loss<1"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("bad goal") && err.contains("\"loss\" is not a measure"),
+        "{err}"
+    );
+}

@@ -7,6 +7,7 @@ import { MSG } from '../protocol.js';
 import { wirePad } from './pad.js';
 import { startWriter, afterSnapshot, writeWithYours, shippedModel, ownLink, textDone, textLine } from './write.js';
 import { sizeCanvas } from '../canvas.js';
+import { workOffline } from '../offline.js';
 
 const STORE = 'mdn-hand-drawn';
 const STORE_SAID = 'mdn-hand-said';
@@ -234,6 +235,7 @@ async function main() {
   rebuild(location.hash);
   $('hw-status').dataset.ready = 'true';
   await startWriter();
+  workOffline(null);
 }
 
 main().catch((e) => {

@@ -4,6 +4,7 @@
 
 use crate::out::*;
 use mdn_playground::mdn::model::{Model, Precision};
+use mdn_playground::share::goal::Goal;
 use mdn_playground::Spec;
 use std::io::Read;
 
@@ -76,10 +77,11 @@ pub(crate) fn spec_arg(cmd: &str, pos: &[&str]) -> Result<Spec, Fail> {
     let (spec, ignored) =
         mdn_playground::share::link::Link::parse_cli(pos.first().copied().unwrap_or(""))
             .map_err(|e| Fail(format!("bad spec: {e}"), 2))?;
-    // `mdn train` reads a comparison (`compare_arg`); the others say they leave it out.
+    // `mdn train` reads a comparison (`compare_arg`) and an exercise (`goal_arg`); the
+    // others say they leave them out.
     let ignored: Vec<String> = ignored
         .into_iter()
-        .filter(|k| !(cmd == "train" && k == "compare"))
+        .filter(|k| !(cmd == "train" && (k == "compare" || k == "goal")))
         .collect();
     if !ignored.is_empty() {
         eprintln!(
@@ -95,6 +97,12 @@ pub(crate) fn spec_arg(cmd: &str, pos: &[&str]) -> Result<Spec, Fail> {
 pub(crate) fn compare_arg(pos: &[&str], a: &Spec) -> Result<Option<Spec>, Fail> {
     mdn_playground::share::link::Link::compare_cli(pos.first().copied().unwrap_or(""), a)
         .map_err(|e| Fail(format!("bad compare: {e}"), 2))
+}
+
+/// The exercise of a link's `goal=`, if it has one; a bad goal is an error.
+pub(crate) fn goal_arg(pos: &[&str]) -> Result<Option<Goal>, Fail> {
+    mdn_playground::share::link::Link::goal_cli(pos.first().copied().unwrap_or(""))
+        .map_err(|e| Fail(format!("bad goal: {e}"), 2))
 }
 
 /// A whole-number option from `range` (inclusive), or its default; `1e3` and `1000.0` are

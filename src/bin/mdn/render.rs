@@ -144,6 +144,7 @@ pub(crate) fn render(args: &[String]) -> Result<(), Fail> {
         metrics: &m,
         calibration: None,
         cv: None,
+        goal: None,
         seconds,
         steps_per_s: rate(exp.step, seconds),
     })?;

@@ -4,6 +4,7 @@
 use crate::args::*;
 use crate::out::*;
 use mdn_playground::config::spec::Spec;
+use mdn_playground::share::goal::Goal;
 use mdn_playground::train::folds::{cross_validate, splits, CrossValidation, MAX_FOLDS};
 use mdn_playground::{Experiment, Metrics};
 use serde::Serialize;
@@ -36,6 +37,20 @@ pub(crate) struct Final<'a> {
     /// the MDN, its MSE regressor and the kernel density estimate (`--folds`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) cv: Option<CrossValidation>,
+    /// The link's exercise (`goal=`) and whether the run met it.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub(crate) goal: Option<GoalLine>,
+}
+
+/// An exercise on `mdn train`'s final line: the goal as the link writes it, whether the
+/// run met it, and then the sentence the page says, from the first step checked that
+/// meets it (the start, each reading and each progress line, the end).
+#[derive(Serialize)]
+pub(crate) struct GoalLine {
+    goal: String,
+    goal_met: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    goal_done: Option<String>,
 }
 
 /// The validation set's calibration on `mdn train`'s final line (one-dimensional outputs).
@@ -109,6 +124,7 @@ pub(crate) fn train(args: &[String]) -> Result<(), Fail> {
     let (pos, opts) = options(args, &["save", "every", "threads", "folds"])?;
     let spec = spec_arg("train", &pos)?;
     let second = compare_arg(&pos, &spec)?;
+    let goal = goal_arg(&pos)?;
     let every = whole_in(&opts, "every", (1, u64::MAX), (spec.steps / 10).max(1))?;
     let threads = threads_opt(&opts)?;
     // Real sets are cross-validated by default; your own points when asked.
@@ -137,6 +153,7 @@ pub(crate) fn train(args: &[String]) -> Result<(), Fail> {
         every,
         threads,
         folds: folds as usize,
+        goal,
     };
     if let Some(b) = second {
         if save.is_some() || spec.ensemble > 1 {
@@ -164,11 +181,13 @@ pub(crate) fn train(args: &[String]) -> Result<(), Fail> {
 }
 
 /// How `mdn train` trains a spec: a progress line every `every` steps, on `threads`
-/// threads, cross-validated over `folds` folds (0: not).
+/// threads, cross-validated over `folds` folds (0: not), checking an exercise's `goal` at
+/// each reading and progress line.
 struct Run {
     every: u64,
     threads: usize,
     folds: usize,
+    goal: Option<Goal>,
 }
 
 impl Run {
@@ -177,8 +196,18 @@ impl Run {
     fn one(&self, spec: &Spec, save: Option<&str>, side: Option<&'static str>) -> Result<(), Fail> {
         let (every, threads) = (self.every, self.threads);
         let mut exp = Experiment::new(spec);
+        let exp_dout = exp.info.dout;
         exp.set_threads(threads).map_err(|e| Fail(e, 2))?;
         let mut seconds = 0.0;
+        let mut met = None;
+        let mut check = |m: &Metrics| {
+            if met.is_none() {
+                met = self.goal.as_ref().and_then(|g| g.met(spec, exp_dout, m));
+            }
+        };
+        if self.goal.is_some() {
+            check(&exp.metrics());
+        }
         // Trains to each reading (Experiment::reading_at: where a blow-up is caught, the same
         // steps as in the page) and to each progress line (every `--every` steps).
         while exp.step < spec.steps {
@@ -195,6 +224,7 @@ impl Run {
                 if exp.halted.is_some() {
                     break; // the reading rolled back to the last finite state
                 }
+                check(&m);
                 if exp.step % every == 0 {
                     emit(&Progress {
                         side,
@@ -205,6 +235,7 @@ impl Run {
             }
         }
         let m = exp.metrics();
+        check(&m);
         let cv = (self.folds > 1)
             .then(|| cross_validate(spec, self.folds, threads, Some(&exp)))
             .flatten();
@@ -216,6 +247,11 @@ impl Run {
             seconds,
             steps_per_s: rate(exp.step, seconds),
             cv,
+            goal: self.goal.as_ref().map(|g| GoalLine {
+                goal: g.format(),
+                goal_met: met.is_some(),
+                goal_done: met,
+            }),
         })?;
         if let Some(path) = save {
             std::fs::write(path, exp.model.to_json(&spec.format()))

@@ -183,3 +183,94 @@ pub fn log_density(mixture: &Mixture, view: &View, w: usize, h: usize) -> Array2
         mixture.log_density(&y)
     })
 }
+
+impl Arm {
+    /// Whether the elbow is above the line from the base to the hand (left of it, going
+    /// out from the base): elbow up; else elbow down.
+    pub fn elbow_up(&self) -> bool {
+        let [(bx, by), (ex, ey), (hx, hy)] = self.joints;
+        (hx - bx) * (ey - by) - (hy - by) * (ex - bx) > 0.0
+    }
+
+    /// The pose in words: "elbow up", "elbow down", or "arm almost straight" when the
+    /// second link bends less than 0.1 rad from the first's line (θ2 near π).
+    pub fn bend(&self) -> &'static str {
+        let tau = std::f64::consts::TAU;
+        let off = (self.theta[1] - std::f64::consts::PI).rem_euclid(tau);
+        if off.min(tau - off) < 0.1 {
+            "arm almost straight"
+        } else if self.elbow_up() {
+            "elbow up"
+        } else {
+            "elbow down"
+        }
+    }
+}
+
+impl SceneReport {
+    /// The 2-D views in words (plain text): the target, then for the arm each pose of a
+    /// likely component (elbow up or down, its weight, where the hand lands) and the MSE
+    /// regressor's; for other data each likely component's mean and the MSE prediction.
+    pub fn describe(&self) -> String {
+        use crate::base::text::signed;
+        let list = |v: &[f64]| {
+            v.iter()
+                .map(|&x| signed(x, 3))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let target = format!("Target ({}).", list(&self.target));
+        // "2 likely poses: a; b" (one item: "1 likely pose: a").
+        let likely = |noun: &str, items: Vec<String>| {
+            let s = if items.len() == 1 { "" } else { "s" };
+            format!("{} likely {noun}{s}: {}", items.len(), items.join("; "))
+        };
+        if !self.arms.is_empty() {
+            let mut poses: Vec<&Arm> = self.arms.iter().filter(|a| a.component.is_some()).collect();
+            poses.sort_by(|a, b| b.pi.unwrap_or(0.0).total_cmp(&a.pi.unwrap_or(0.0)));
+            let items = poses
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{}, component {} with weight {}, θ = ({}), its hand {} from the target",
+                        a.bend(),
+                        a.component.map_or(0, |c| c + 1),
+                        signed(a.pi.unwrap_or(0.0), 2),
+                        list(&a.theta),
+                        signed(a.miss, 3)
+                    )
+                })
+                .collect();
+            let mse = self.arms.iter().find(|a| a.component.is_none()).map_or(
+                String::new(),
+                |m| {
+                    format!(
+                        " The MSE regressor's angles θ = ({}) put the hand {} from it, with the {}.",
+                        list(&m.theta),
+                        signed(m.miss, 3),
+                        m.bend()
+                    )
+                },
+            );
+            return format!("{target} {}.{mse}", likely("pose", items));
+        }
+        let mut comps: Vec<&ComponentReport> = self.components.iter().collect();
+        comps.sort_by(|a, b| b.pi.total_cmp(&a.pi));
+        let items = comps
+            .iter()
+            .map(|c| {
+                format!(
+                    "component {} with weight {}, mean ({})",
+                    c.k + 1,
+                    signed(c.pi, 2),
+                    list(&c.mean)
+                )
+            })
+            .collect();
+        format!(
+            "{target} {}. The MSE prediction ({}).",
+            likely("component", items),
+            list(&self.baseline)
+        )
+    }
+}
