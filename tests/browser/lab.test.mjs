@@ -93,6 +93,7 @@ test('a K sweep runs on a pool of workers, shows its progress, matches mdn sweep
   assert.equal(report.chosen_by_bic, cli.chosen_by_bic);
   // Its numbers as a table: a row per K, the means of mdn sweep's summary, the chosen K marked.
   await page.click('#sweep-numbers summary');
+  await page.waitForFunction(() => document.querySelectorAll('#sweep-numbers tbody tr').length === 4);
   const rows = await page.$$eval('#sweep-numbers tbody tr', (trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
   assert.deepEqual(rows.map((r) => Number(r[0])), [1, 2, 3, 4]);
   for (const [i, s] of cli.summary.entries()) {

@@ -55,6 +55,8 @@ test('each figure\'s numbers as a table: the slice\'s components, the loss readi
   await page.evaluate(() => window.mdn.step(600));
   await page.waitForFunction(() => window.mdn.drawn());
   for (const figure of ['main', 'slice', 'loss', 'params', 'calibration']) await page.click(`details[data-figure="${figure}"] summary`);
+  // Each table is filled when its <details> opens (the toggle event comes after the click).
+  await page.waitForFunction(() => ['main', 'slice', 'loss', 'params'].every((f) => document.querySelector(`details[data-figure="${f}"] tbody`)?.rows.length > 0));
   const read = (figure) => readTable(page, figure);
   const slice = await read('slice');
   assert.match(slice.caption, /^p\(y \| x₀ = 0\.500\)/);
@@ -118,6 +120,7 @@ test('the robot arm in words: each likely pose, elbow up and elbow down, and whe
   assert.equal(await page.$eval('#in-live', (c) => c.getAttribute('aria-describedby')), 'pose-words');
   // The same numbers as the list beside the views, as a table.
   await page.click('details[data-figure="planes"] summary');
+  await page.waitForFunction(() => document.querySelector('details[data-figure="planes"] tbody')?.rows.length > 0);
   const t = await readTable(page, 'planes');
   assert.deepEqual(t.head, ['pose', 'weight π', 'θ1', 'θ2', 'bend', "hand's miss"]);
   const report = await page.evaluate(() => window.mdn.targetReport());
