@@ -8,9 +8,9 @@ const SCRIPT = new URL('../sw.js', import.meta.url);
 
 let asked = false;
 
-/** Registers the worker after the page has loaded (its first fill of the cache should not
- * slow the engine's own download). `notice` is the element that shows an update, or null
- * where there is no room for one (embeds, the handwriting page). */
+/** Registers the service worker once the page has loaded (its first fill of the cache
+ * should not slow the engine's own download). `notice` is the element that offers a newer
+ * build (the full page only: an embed hides it), or null (the handwriting page). */
 export function workOffline(notice) {
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
   const start = () => {

@@ -97,10 +97,13 @@ pub fn describe(
             _ if d >= 0.0005 => format!("risen by {}", signed(d, 3)),
             _ => "stayed level".into(),
         };
-        out += &format!(" The MDN's has {how} since step {before:.0}.");
+        out += &format!(" The MDN's NLL has {how} since step {before:.0}.");
     }
     if let Some(&(_, t)) = train.last() {
-        out += &format!(" Its latest training batches: {}.", signed(t, 3));
+        out += &format!(
+            " On the latest training batches it scores {}.",
+            signed(t, 3)
+        );
     }
     out
 }

@@ -94,7 +94,7 @@ test('each figure\'s numbers as a table: the slice\'s components, the loss readi
   // The loss panel in words: the latest reading, as its table and the metrics have it.
   await page.waitForFunction(() => /^At step 600,/.test(document.getElementById('loss-words').textContent));
   const lossSaid = await page.textContent('#loss-words');
-  assert.match(lossSaid, new RegExp(`^At step 600, validation NLL in nats per point: the MDN ${minus(m.val_nll)}, the MSE regressor ${minus(m.baseline_val_nll)}; the best possible −?\\d\\.\\d{3}, the MDN \\d\\.\\d{3} above it\\. The MDN's has (fallen by \\d\\.\\d{3}|risen by \\d\\.\\d{3}|stayed level) since step \\d+\\.`));
+  assert.match(lossSaid, new RegExp(`^At step 600, validation NLL in nats per point: the MDN ${minus(m.val_nll)}, the MSE regressor ${minus(m.baseline_val_nll)}; the best possible −?\\d\\.\\d{3}, the MDN \\d\\.\\d{3} above it\\. The MDN's NLL has (fallen by \\d\\.\\d{3}|risen by \\d\\.\\d{3}|stayed level) since step \\d+\\.`));
   assert.match(await page.locator('.loss-plot').ariaSnapshot(), /img "Loss curves"/);
   assert.equal(await page.$eval('#loss', (c) => c.getAttribute('aria-describedby')), 'loss-words');
   // The slice's table follows x₀.

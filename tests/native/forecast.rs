@@ -555,8 +555,8 @@ fn the_loss_panel_in_words_gives_the_latest_readings_the_gap_to_the_best_and_the
     assert_eq!(
         describe(&train, &val, &base, Some(("the best possible", -1.052))),
         "At step 400, validation NLL in nats per point: the MDN −0.981, the MSE regressor \
-         −0.214; the best possible −1.052, the MDN 0.071 above it. The MDN's has fallen by \
-         0.181 since step 300. Its latest training batches: −0.950."
+         −0.214; the best possible −1.052, the MDN 0.071 above it. The MDN's NLL has fallen \
+         by 0.181 since step 300. On the latest training batches it scores −0.950."
     );
     // Below a kernel estimate, rising, no regressor yet.
     assert_eq!(
@@ -567,7 +567,7 @@ fn the_loss_panel_in_words_gives_the_latest_readings_the_gap_to_the_best_and_the
             Some(("the kernel estimate", 0.7))
         ),
         "At step 50, validation NLL in nats per point: the MDN 0.600; the kernel estimate \
-         0.700, the MDN 0.100 below it. The MDN's has risen by 0.100 since step 0."
+         0.700, the MDN 0.100 below it. The MDN's NLL has risen by 0.100 since step 0."
     );
     assert_eq!(describe(&[], &[], &[], None), "No validation reading yet.");
 }
