@@ -127,17 +127,7 @@ impl Viewer {
         member: u32,
     ) -> Result<(), JsValue> {
         let view = self.view();
-        let xs: Vec<f64> = (0..200)
-            .map(|i| view.x.0 + i as f64 / 199.0 * (view.x.1 - view.x.0))
-            .collect();
-        // Member m (its number) is member_mixtures' index 0 for m = 1, else its place among
-        // the members in; one not in yet: member 1.
-        let at = self.members.iter().position(|x| x.0 + 1 == member);
-        let (index, number) = at.map_or((0, 1), |i| (i + 1, member as usize));
-        let per = self.member_mixtures(&xs);
-        let mut curves = SplitCurves::of(&xs, &per, index)
-            .ok_or_else(|| js_err("this family has no variance to split"))?;
-        curves.member = number - 1;
+        let curves = self.split_curves(200, member)?;
         let p = SplitPlot {
             curves: &curves,
             gap: self.link.spec.gap,
@@ -147,6 +137,74 @@ impl Viewer {
             scale,
         };
         on_canvas(canvas, Some(p.theme), |root| draw_split(root, &p))
+    }
+
+    /// The panel's numbers as a table `{caption, columns, rows}`: at 11 inputs across the
+    /// plot, the aleatoric and epistemic variance and member `member`'s split; `undefined`
+    /// for a family without a variance.
+    pub fn split_table(&self, member: u32) -> Result<JsValue, JsValue> {
+        use crate::base::text::significant;
+        let Ok(c) = self.split_curves(11, member) else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let in_gap = |x: f64| {
+            self.link
+                .spec
+                .gap
+                .is_some_and(|(a, b)| (a..=b).contains(&x))
+        };
+        let rows = (0..c.xs.len())
+            .map(|i| {
+                let x = crate::base::text::signed(c.xs[i], 2);
+                vec![
+                    if in_gap(c.xs[i]) {
+                        format!("{x} (in the gap)")
+                    } else {
+                        x
+                    },
+                    significant(c.aleatoric[i], 3),
+                    significant(c.epistemic[i], 3),
+                    significant(c.within[i], 3),
+                    significant(c.between[i], 3),
+                ]
+            })
+            .collect();
+        let m = c.member + 1;
+        super::to_js(&super::tables::Table {
+            caption: format!(
+                "Variances at 11 inputs across the plot, of the ensemble's {} members in, and \
+                 member {m}'s split",
+                self.members_in()
+            ),
+            columns: vec![
+                "x".into(),
+                "aleatoric".into(),
+                "epistemic".into(),
+                format!("member {m}: within"),
+                format!("member {m}: between"),
+            ],
+            rows,
+        })
+    }
+}
+
+impl Viewer {
+    /// The panel's curves at `n` inputs across the plot, with member `member`'s split
+    /// (its number; one not in yet: member 1).
+    fn split_curves(&self, n: usize, member: u32) -> Result<SplitCurves, JsValue> {
+        let view = self.view();
+        let xs: Vec<f64> = (0..n)
+            .map(|i| view.x.0 + i as f64 / (n - 1) as f64 * (view.x.1 - view.x.0))
+            .collect();
+        // Member m (its number) is member_mixtures' index 0 for m = 1, else its place among
+        // the members in.
+        let at = self.members.iter().position(|x| x.0 + 1 == member);
+        let (index, number) = at.map_or((0, 1), |i| (i + 1, member as usize));
+        let per = self.member_mixtures(&xs);
+        let mut curves = SplitCurves::of(&xs, &per, index)
+            .ok_or_else(|| js_err("this family has no variance to split"))?;
+        curves.member = number - 1;
+        Ok(curves)
     }
 }
 

@@ -70,6 +70,21 @@ test("an ensemble's other members train on the pool with the bits of mdn train, 
     assert.deepEqual(await page.$$eval('#ens-member option', (o) => o.map((x) => x.textContent)), ['member 1', 'member 2', 'member 3', 'member 4']);
     await page.selectOption('#ens-member', '3');
     await page.waitForFunction(() => window.mdn.drawn());
+    // Its numbers as a table: both variances and member 3's split at 11 inputs, the gap named.
+    await page.click('details[data-figure="split"] summary');
+    await page.waitForFunction(() => document.querySelector('details[data-figure="split"] tbody')?.rows.length === 11);
+    const split = await page.$eval('details[data-figure="split"] table', (t) => ({
+      caption: t.caption.textContent,
+      head: [...t.tHead.rows[0].cells].map((c) => c.textContent),
+      rows: [...t.tBodies[0].rows].map((r) => [...r.cells].map((c) => c.textContent)),
+    }));
+    assert.match(split.caption, /of the ensemble's 4 members in, and member 3's split$/);
+    assert.deepEqual(split.head, ['x', 'aleatoric', 'epistemic', 'member 3: within', 'member 3: between']);
+    for (const r of split.rows) {
+      const x = parseFloat(r[0].replace('−', '-'));
+      assert.equal(r[0].endsWith('(in the gap)'), x >= 0.35 && x <= 0.55, r[0]);
+      for (const v of r.slice(1)) assert.ok(Number(v) >= 0 && Number.isFinite(Number(v)), `${r[0]}: ${v}`);
+    }
     if (cores === 4) await page.screenshot({ path: screenshotPath('ensemble-1280.png'), fullPage: true });
     assert.deepEqual(log.errors, []);
     await page.close();
