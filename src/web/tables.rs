@@ -122,6 +122,56 @@ impl Viewer {
     }
 }
 
+#[wasm_bindgen]
+impl Viewer {
+    /// The difference view's numbers as a table `{caption, columns, rows}`: at 11 inputs
+    /// across the plot, where this experiment (A) puts the most probability above the
+    /// second one (`second`, B) and where B does, by how many nats (in the same cells as
+    /// the view: ±3 nats at most, none where neither puts any to speak of).
+    pub fn difference_table(&self, second: &Viewer) -> Result<JsValue, JsValue> {
+        use crate::plot::difference::{log_ratio, DIFFERENCE_LIMIT};
+        let (w, h) = (11, 140);
+        let v = self.view();
+        let d = log_ratio(&self.shown(), &second.shown(), &v, w, h);
+        let y_at = |r: usize| v.y.1 - (r as f64 + 0.5) / h as f64 * (v.y.1 - v.y.0);
+        let said = |(r, by): (usize, f64)| {
+            if by.abs() < 0.05 {
+                return ["nowhere".to_string(), "—".to_string()];
+            }
+            let at_least = if by.abs() >= DIFFERENCE_LIMIT {
+                "≥ "
+            } else {
+                ""
+            };
+            [
+                signed(y_at(r), 2),
+                format!("{at_least}{}", signed(by.abs(), 2)),
+            ]
+        };
+        let rows = (0..w)
+            .map(|c| {
+                let x = v.x.0 + (c as f64 + 0.5) / w as f64 * (v.x.1 - v.x.0);
+                let column = || (0..h).map(|r| (r, d[[r, c]])).filter(|p| p.1.is_finite());
+                let a = column().fold((0, 0.0), |m, p| if p.1 > m.1 { p } else { m });
+                let b = column().fold((0, 0.0), |m, p| if p.1 < m.1 { p } else { m });
+                let mut row = vec![signed(x, 2)];
+                row.extend(said(a));
+                row.extend(said(b));
+                row
+            })
+            .collect();
+        to_js(&Table {
+            caption: "ln p_A(y | x) − ln p_B(y | x): at 11 inputs, where each experiment \
+                      puts more probability than the other, and by how many nats"
+                .into(),
+            columns: ["x", "A more at y", "by (nats)", "B more at y", "by (nats)"]
+                .map(String::from)
+                .into(),
+            rows,
+        })
+    }
+}
+
 /// The inputs the parameters table lists, across the plot's range.
 const PARAM_ROWS: usize = 11;
 

@@ -66,6 +66,11 @@ test('compare=: B trains to A\'s step, shares the slice x₀, and the difference
   await page.waitForFunction(() => window.mdn.drawn());
   // The same shapes start from the same weights: at step 0 there is nothing to tell apart.
   assert.deepEqual(await redBlue(page, 'diff'), { red: 0, blue: 0 });
+  // Its table says so: at each of the 11 inputs, neither puts more anywhere.
+  await page.click('details[data-figure="difference"] summary');
+  const table = () => page.$$eval('details[data-figure="difference"] tbody tr', (trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
+  await page.waitForFunction(() => document.querySelector('details[data-figure="difference"] tbody')?.rows.length === 11);
+  assert.deepEqual((await table()).map((r) => [r[1], r[3]]), Array(11).fill(['nowhere', 'nowhere']));
   // Play, then Pause: B ends at A's step, whatever either worker's pace was.
   await page.click('#play');
   await page.waitForFunction(() => Number(/^step (\d+)/.exec(document.getElementById('status').textContent)?.[1]) >= 300, null, { timeout: 120_000 });
@@ -78,6 +83,9 @@ test('compare=: B trains to A\'s step, shares the slice x₀, and the difference
   await page.waitForFunction(() => window.mdn.drawn());
   const after = await redBlue(page, 'diff');
   assert.ok(after.red > 50 && after.blue > 50, JSON.stringify(after));
+  await page.waitForFunction(() => [...document.querySelectorAll('details[data-figure="difference"] tbody tr')].some((r) => r.cells[1].textContent !== 'nowhere'));
+  const apart = await table();
+  assert.ok(apart.some((r) => /^(≥ )?\d\.\d\d$/.test(r[2])) && apart.some((r) => /^(≥ )?\d\.\d\d$/.test(r[4])), JSON.stringify(apart));
   // The slice draws B's density (pink, dashed) at the x₀ both plots mark.
   const pink = await page.$eval('#slice', (c) => {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
