@@ -7,6 +7,7 @@
 import { S } from './state.js';
 import { E } from './engine.js';
 import { second } from './compare.js';
+import { renderTable } from './table-view.js';
 
 const TABLE_MS = 1000;
 const filledAt = {};
@@ -35,7 +36,7 @@ export function fillTables(force = false) {
       continue;
     }
     filledAt[which] = now;
-    render(el.querySelector('table'), tableOf(which));
+    renderTable(el.querySelector('table'), tableOf(which));
   }
 }
 
@@ -45,24 +46,6 @@ function tableOf(which) {
   if (which === 'difference') return second() ? S.viewer.difference_table(second()) : undefined;
   if (which === 'split') return S.viewer.split_table(Number(document.getElementById('ens-member').value) || 1);
   return S.viewer.figure_table(which, S.sliceX ?? Number.NaN);
-}
-
-function cell(tag, text, scope) {
-  const c = document.createElement(tag);
-  if (scope) c.scope = scope;
-  c.textContent = text;
-  return c;
-}
-
-function render(table, t) {
-  table.replaceChildren();
-  if (!t) return;
-  table.createCaption().textContent = t.caption;
-  table.createTHead().insertRow().append(...t.columns.map((c) => cell('th', c, 'col')));
-  const body = table.createTBody();
-  for (const row of t.rows) {
-    body.insertRow().append(...row.map((text, i) => (i === 0 ? cell('th', text, 'row') : cell('td', text))));
-  }
 }
 
 export function wireTables() {

@@ -667,6 +667,40 @@ impl HandViewer {
         ]
     }
 
+    /// The loss curves' numbers as a table `{caption, columns, rows}`: the three models'
+    /// validation NLL at each reading (the latest 30), by step.
+    pub fn loss_table(&self) -> Result<JsValue, JsValue> {
+        use crate::base::text::signed;
+        let empty = Vec::new();
+        let val = |i: usize| {
+            self.snap
+                .as_ref()
+                .and_then(|s| s.val_history.get(i))
+                .unwrap_or(&empty)
+        };
+        let first = val(0);
+        let at = |i: usize, step: f64| {
+            val(i)
+                .iter()
+                .find(|p| p.0 == step)
+                .map_or("—".to_string(), |p| signed(p.1, 3))
+        };
+        let rows = first[first.len().saturating_sub(30)..]
+            .iter()
+            .map(|&(step, v)| vec![format!("{step:.0}"), signed(v, 3), at(1, step), at(2, step)])
+            .collect();
+        let names = self.spec.variant_names();
+        let mut columns = vec!["step".to_string()];
+        columns.extend(names.iter().map(|n| n.to_string()));
+        super::to_js(&super::tables::Table {
+            caption: "Validation NLL per pen move (normalised units) at each reading, the \
+                      latest 30"
+                .into(),
+            columns,
+            rows,
+        })
+    }
+
     /// Draws the three models' loss curves.
     pub fn draw_losses(&self, canvas: HtmlCanvasElement) -> Result<(), JsValue> {
         let empty = Vec::new();

@@ -131,6 +131,14 @@ test('train your own: from scratch, and from the shipped model, in the worker, t
   await page.waitForFunction(() => /your model at step [1-9]/.test(document.getElementById('hw-line-note').textContent), null, { timeout: 120_000 });
   const [tuned, one] = await nlls();
   assert.ok(tuned < one - 0.5, `from the shipped model, the writer starts far ahead of a fresh LSTM (${tuned} against ${one})`);
+  // The loss curves' numbers as a table: the latest reading is the status line's.
+  await page.click('#hw-loss-numbers summary');
+  await page.waitForFunction(() => document.querySelector('#hw-loss-numbers tbody')?.rows.length > 0);
+  const losses = await page.$$eval('#hw-loss-numbers tr', (trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
+  console.log('handwriting loss table:', JSON.stringify(losses));
+  assert.equal(losses[0][0], 'step');
+  const [synthesis, unconditional] = losses.at(-1).slice(1, 3).map((v) => Number(v.replace('−', '-')));
+  assert.ok(Math.abs(synthesis - tuned) < 0.0051 && Math.abs(unconditional - one) < 0.0051, `${losses.at(-1)} against ${tuned}, ${one}`);
   assert.equal(await page.inputValue('#hw-by'), 'yours');
 
   await page.click('#hw-own');

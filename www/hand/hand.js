@@ -8,6 +8,7 @@ import { wirePad } from './pad.js';
 import { startWriter, afterSnapshot, writeWithYours, shippedModel, ownLink, textDone, textLine } from './write.js';
 import { sizeCanvas } from '../canvas.js';
 import { workOffline } from '../offline.js';
+import { renderTable } from '../table-view.js';
 
 const STORE = 'mdn-hand-drawn';
 const STORE_SAID = 'mdn-hand-said';
@@ -27,9 +28,27 @@ function draw() {
   $('hw-written').textContent = H.viewer.written_note();
   $('hw-status').textContent = H.viewer.status();
   $('hw-words').textContent = `${H.viewer.word_count()} drawn words kept, ${H.viewer.said_count()} of them with what they say.`;
+  fillLossTable();
 }
 
 const redraw = () => { if (!H.due) { H.due = true; requestAnimationFrame(draw); } };
+
+const TABLE_MS = 1000; // the loss table at most every second (a reader's pace)
+const table = { at: -Infinity, later: null };
+
+/** The loss curves' numbers, in their <details> while it is open; a fill held back is
+ * done when its second is over, so that the last reading of a run is always there. */
+function fillLossTable(force = false) {
+  const el = $('hw-loss-numbers');
+  if (!el.open || !H.viewer) return;
+  const since = performance.now() - table.at;
+  if (!force && since < TABLE_MS) {
+    table.later ??= setTimeout(() => { table.later = null; fillLossTable(); }, TABLE_MS - since);
+    return;
+  }
+  table.at = performance.now();
+  renderTable(el.querySelector('table'), H.viewer.loss_table());
+}
 
 /** The browser's kept words; storage can be refused (an embed in a page of another
  * origin, private modes): then nothing is kept there, and the link still carries them. */
@@ -189,6 +208,7 @@ function wire() {
   $('hw-reset').addEventListener('click', () => rebuild('#' + H.viewer.link()));
   $('hw-write').addEventListener('click', write);
   $('hw-clear').addEventListener('click', () => { H.viewer.clear_pad(); redraw(); });
+  $('hw-loss-numbers').addEventListener('toggle', () => fillLossTable(true));
   $('hw-keep').addEventListener('click', keep);
   $('hw-own').addEventListener('click', () => trainOwn(false));
   $('hw-tune').addEventListener('click', () => trainOwn(true));
