@@ -1,9 +1,9 @@
 // Each figure's numbers as a table, in a <details> under it ("The numbers, as a table";
-// the figures: main, slice, loss, params, calibration, planes, sweep, split, difference):
-// built with textContent from Viewer::figure_table (the sweep's: sweep_table, the
-// ensemble's: split_table, the comparison's: difference_table) while it is open, at most
-// every second while training, so that a screen reader's user can read the table through
-// at their pace.
+// the figures: main, compare, slice, loss, params, calibration, planes, sweep, split,
+// difference): built with textContent from Viewer::figure_table (the sweep's:
+// sweep_table, the ensemble's: split_table, the comparison's: difference_table) while it
+// is open, at most every second while training, so that a screen reader's user can read
+// the table through at their pace.
 import { S } from './state.js';
 import { E } from './engine.js';
 import { second } from './compare.js';
@@ -44,6 +44,7 @@ export function fillTables(force = false) {
 function tableOf(which) {
   if (which === 'sweep') return S.sweep.report ? E().sweep_table(S.sweep.report) : undefined;
   if (which === 'difference') return second() ? S.viewer.difference_table(second()) : undefined;
+  if (which === 'compare') return second()?.figure_table('main', Number.NaN); // B's branches
   if (which === 'split') return S.viewer.split_table(Number(document.getElementById('ens-member').value) || 1);
   return S.viewer.figure_table(which, S.sliceX ?? Number.NaN);
 }

@@ -85,6 +85,11 @@ test('compare=: B trains to A\'s step, shares the slice x₀, and the difference
   assert.ok(after.red > 50 && after.blue > 50, JSON.stringify(after));
   await page.waitForFunction(() => [...document.querySelectorAll('details[data-figure="difference"] tbody tr')].some((r) => r.cells[1].textContent !== 'nowhere'));
   const apart = await table();
+  // B's plot has its table too: its own branches over x (K = 3: one to three).
+  await page.click('details[data-figure="compare"] summary');
+  await page.waitForFunction(() => document.querySelector('details[data-figure="compare"] tbody')?.rows.length > 0);
+  const bBranches = await page.$$eval('details[data-figure="compare"] tbody tr', (trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.ok(bBranches.every((r) => Number(r[2]) >= 1 && Number(r[2]) <= 3), JSON.stringify(bBranches));
   assert.ok(apart.some((r) => /^(≥ )?\d\.\d\d$/.test(r[2])) && apart.some((r) => /^(≥ )?\d\.\d\d$/.test(r[4])), JSON.stringify(apart));
   // The slice draws B's density (pink, dashed) at the x₀ both plots mark.
   const pink = await page.$eval('#slice', (c) => {
