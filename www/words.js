@@ -11,8 +11,8 @@ const last = {}; // region id → { at, model, place }
 let later = null; // a sentence held back: said when its WORDS_MS are over
 
 /** Region `id` says `said()` if `place` (what the user chose) moved, or if `model` (the
- * experiment and its snapshots) changed and it has been WORDS_MS while training (else it is said
- * then: the last state of a run that stops is never left unsaid). */
+ * experiment and its snapshots) changed and, while training, WORDS_MS have passed (else
+ * it is said when they have: the last state of a run that stops is never left unsaid). */
 function say(id, model, place, said) {
   const now = performance.now();
   const was = last[id] ?? { at: -Infinity };

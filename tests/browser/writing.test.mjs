@@ -46,6 +46,9 @@ test('on arrival the shipped model writes the text, bit for bit as mdn strokes w
     await page.waitForFunction(() => window.mdnHand.textDone(), null, { polling: 50 });
     const on = await page.$$eval('#hw-letters span', (s) => s.findIndex((x) => x.classList.contains('on')));
     assert.equal(on, want.phi_argmax[at], `the letter marked at move ${at}`);
+    // A screen reader hears it as the slider's value.
+    const letter = [...'Mixture density'][on];
+    assert.equal(await page.$eval('#hw-at', (e) => e.getAttribute('aria-valuetext')), `pen move ${at} of ${n}: the window reads “${letter}”, character ${on + 1} of 15`);
   }
   assert.equal(await page.textContent('#hw-at-out'), `${n - 1} of ${n}`);
   // Another draw: the pen is revealed as it goes, and the text stays in the link.

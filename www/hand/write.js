@@ -35,6 +35,11 @@ function showLetters() {
   }
   const at = T.writer?.letter() ?? -1;
   [...p.children].forEach((s, i) => s.classList.toggle('on', i === at));
+  // The marked letter is hidden from a screen reader (one span per character); the pen-move
+  // slider says it instead, as its value.
+  const slider = $('hw-at');
+  const move = `pen move ${slider.value} of ${slider.max}`;
+  slider.setAttribute('aria-valuetext', at >= 0 && at < text.length ? `${move}: the window reads “${text[at]}”, character ${at + 1} of ${text.length}` : move);
 }
 
 function draw() {
