@@ -160,4 +160,14 @@ fn the_output_plane_in_words_lists_the_likely_components_by_weight() {
          (1.000, 0.250); component 1 with weight 0.30, mean (−1.000, 0.000). The MSE \
          prediction (0.000, 0.100)."
     );
+    // Many components, none of them likely on its own.
+    let spread = SceneReport {
+        components: vec![],
+        ..report
+    };
+    assert_eq!(
+        spread.describe(),
+        "Target (0.500, −0.250). No component has a weight of 0.05 or more. The MSE \
+         prediction (0.000, 0.100)."
+    );
 }

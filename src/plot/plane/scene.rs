@@ -223,7 +223,10 @@ impl SceneReport {
         // "2 likely poses: a; b" (one item: "1 likely pose: a").
         let likely = |noun: &str, items: Vec<String>| {
             let s = if items.len() == 1 { "" } else { "s" };
-            format!("{} likely {noun}{s}: {}", items.len(), items.join("; "))
+            match items.len() {
+                0 => format!("No {noun} has a weight of {PI_MIN} or more"),
+                n => format!("{n} likely {noun}{s}: {}", items.join("; ")),
+            }
         };
         if !self.arms.is_empty() {
             let mut poses: Vec<&Arm> = self.arms.iter().filter(|a| a.component.is_some()).collect();
