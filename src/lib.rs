@@ -28,6 +28,7 @@ pub mod config;
 pub mod data;
 pub mod export;
 pub mod forecast;
+pub mod lang;
 pub mod mdn;
 pub mod optim;
 pub mod plot;

@@ -5,6 +5,7 @@
 import { S, $ } from './state.js';
 import { E } from './engine.js';
 import { embedHeight } from './embed.js';
+import { t } from './lang.js';
 
 let previewTimer = 0;
 
@@ -60,7 +61,7 @@ const ticked = (group) => Array.from(document.querySelectorAll(`#builder input[d
 function choiceChanged() {
   const need = embedHeight(Number($('builder-w').value) || 640, ticked('panel'), ticked('control'), $('builder-caption').value, $('builder-goal').value.trim());
   $('builder-h').value = String(need);
-  $('builder-need').textContent = `This choice needs about ${need} px of height at this width; the height is set to it.`;
+  $('builder-need').textContent = t('This choice needs about {0} px of height at this width; the height is set to it.', need);
   return update();
 }
 
@@ -118,7 +119,7 @@ export function wireBuilder(copyText) {
   for (const [id, key] of [['builder-w', 'width'], ['builder-h', 'height']]) {
     $(id).addEventListener('change', () => { $(id).value = String(update()[key]); });
   }
-  $('builder-copy').addEventListener('click', () => copyText($('builder-copy'), update().html, 'Copy embed code'));
+  $('builder-copy').addEventListener('click', () => copyText($('builder-copy'), update().html, t('Copy embed code')));
   $('builder-close').addEventListener('click', () => $('builder').close());
   $('builder').addEventListener('close', () => {
     clearTimeout(previewTimer);

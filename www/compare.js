@@ -8,6 +8,7 @@ import { MSG } from './protocol.js';
 import { E, wasmModule } from './engine.js';
 import { EVENT, announce } from './events.js';
 import { fixed } from './numbers.js';
+import { t } from './lang.js';
 
 const B = { viewer: null, worker: null, sent: -1 };
 
@@ -31,6 +32,7 @@ export function syncCompare() {
   }
   B.viewer = new (E().Viewer)(link, undefined);
   B.viewer.set_system_dark(window.matchMedia('(prefers-color-scheme: dark)').matches);
+  B.viewer.set_lang(S.lang);
   const [a, b] = S.viewer.compare_labels();
   $('main-title').textContent = `A: ${a}`;
   $('compare-title').textContent = `B: ${b}`;
@@ -56,7 +58,7 @@ function start() {
 
 function take(m) {
   if (m.type === MSG.ERROR) {
-    $('compare-status').textContent = `B stopped: ${m.message}`;
+    $('compare-status').textContent = t('B stopped: {0}', m.message);
     return;
   }
   if (m.type !== MSG.SNAPSHOT || m.gen !== S.generation || !B.viewer) return;
@@ -64,8 +66,8 @@ function take(m) {
   S.snapshots++;
   const b = B.viewer.metrics();
   const halted = B.viewer.halted_reason();
-  if (halted) $('compare-status').textContent = `B stopped at step ${B.viewer.steps()}: ${halted}`;
-  else if (b) $('compare-status').textContent = `B at step ${B.viewer.steps()}: validation NLL MDN ${fixed(b.val_nll, 3)}, MSE regressor ${fixed(b.baseline_val_nll, 3)} nats`;
+  if (halted) $('compare-status').textContent = t('B stopped at step {0}: {1}', B.viewer.steps(), halted);
+  else if (b) $('compare-status').textContent = t('B at step {0}: validation NLL MDN {1}, MSE regressor {2} nats', B.viewer.steps(), fixed(b.val_nll, 3), fixed(b.baseline_val_nll, 3));
   redraw({ panels: false });
   announce(EVENT.SECOND_SNAPSHOT);
 }

@@ -9,6 +9,7 @@ import { ask, tell } from './worker-client.js';
 import { rebuild, writeHash } from './links.js';
 import { storedPoints } from './kept-points.js';
 import { fixed } from './numbers.js';
+import { t } from './lang.js';
 
 /** A form field for one key: a list for a choice, a text field for the rest. */
 function field(key) {
@@ -48,7 +49,7 @@ function labelled(key) {
   const help = document.createElement('span');
   help.id = 'spec-help-' + key.name;
   help.hidden = true;
-  help.textContent = `${key.meaning}; accepts ${key.accepts}`;
+  help.textContent = t('{0}; accepts {1}', key.meaning, key.accepts);
   label.append(name, field(key), help);
   return label;
 }
@@ -59,14 +60,14 @@ export function buildForm() {
   const all = document.createElement('details');
   all.id = 'all-settings';
   const summary = document.createElement('summary');
-  summary.textContent = 'All settings';
+  summary.textContent = t('All settings');
   all.appendChild(summary);
   const keys = S.keys.filter((k) => k.kind !== 'points'); // own points: the "Your data" panel
   for (const name of ESSENTIAL) form.appendChild(labelled(keys.find((k) => k.name === name)));
   for (const key of keys) if (!ESSENTIAL.includes(key.name)) all.appendChild(labelled(key));
   const seed = document.createElement('button');
   seed.type = 'button';
-  seed.textContent = 'New seed';
+  seed.textContent = t('New seed');
   seed.addEventListener('click', () => rebuild('#' + S.viewer.link_with_new_seed()));
   form.append(seed, all);
 }
@@ -81,11 +82,11 @@ export function buildLab() {
     a.href = '#' + spec;
     return a;
   };
-  for (const [id, title, spec, shows, fixes] of E().presets()) {
+  for (const [id, title, spec, shows, fixes] of E().presets(S.lang)) {
     const li = document.createElement('li');
     li.dataset.preset = id;
     const what = document.createElement('span');
-    what.textContent = ` — ${shows}. Fix: `;
+    what.textContent = t(' — {0}. Fix: ', shows);
     li.append(link(title, spec), what);
     fixes.forEach(([label, fix], i) => {
       if (i) li.append('; ');
@@ -104,8 +105,8 @@ export function syncForm() {
   }
   const [k, means, scales, off, total] = S.viewer.outputs();
   $('outputs').textContent = off > 0
-    ? `The network outputs ${total} numbers: ${k} mixing logits + ${means} means + ${scales + off} Cholesky entries (${scales} on the diagonal, the scales; ${off} below it, the correlations).`
-    : `The network outputs ${total} numbers: ${k} mixing logits + ${means} means + ${scales} scales.`;
+    ? t('The network outputs {0} numbers: {1} mixing logits + {2} means + {3} Cholesky entries ({4} on the diagonal, the scales; {5} below it, the correlations).', total, k, means, scales + off, scales, off)
+    : t('The network outputs {0} numbers: {1} mixing logits + {2} means + {3} scales.', total, k, means, scales);
 }
 
 /** A changed field: the engine reads the form as a link (own points stay with data=custom). */
@@ -122,7 +123,7 @@ export function setPlaying(on) {
 
 export function showPlaying() {
   $('play').setAttribute('aria-pressed', String(S.playing));
-  $('play').textContent = S.playing ? '❚❚ Pause' : '▶ Play';
+  $('play').textContent = S.playing ? t('❚❚ Pause') : t('▶ Play');
 }
 
 export const step = (n) => ask({ type: MSG.STEP, n });
@@ -152,12 +153,12 @@ export function showViews() {
   for (const e of document.querySelectorAll('.arm-only')) e.hidden = !S.viewer.is_arm();
   for (const e of document.querySelectorAll('.plane-only')) e.hidden = S.viewer.is_arm();
   $('instack').setAttribute('aria-label', din === 2
-    ? 'Input plane: click or drag to choose the target input; arrow keys move it'
-    : 'Inputs: click or drag to choose the input x; arrow keys move it');
+    ? t('Input plane: click or drag to choose the target input; arrow keys move it')
+    : t('Inputs: click or drag to choose the input x; arrow keys move it'));
   $('truth-on').disabled = !S.viewer.has_truth();
   $('truth-on').closest('label').title = S.viewer.has_truth()
-    ? 'The true p(y | x) the data were drawn from: dashed on the slice, its 90% region outlined on the heatmap (the arm: its two exact poses)'
-    : 'This data set has no known true density';
+    ? t('The true p(y | x) the data were drawn from: dashed on the slice, its 90% region outlined on the heatmap (the arm: its two exact poses)')
+    : t('This data set has no known true density');
   $('datanote').textContent = S.viewer.data_note();
   $('familynote').textContent = S.viewer.family_note();
   $('loss-level').textContent = S.viewer.loss_level_note();
@@ -173,8 +174,8 @@ export function showSampling() {
   $('intervals-on').checked = S.viewer.intervals();
   $('truth-on').checked = S.viewer.truth() && S.viewer.has_truth();
   showIntervalsText();
-  $('samp-tpi-out').textContent = tpi.toFixed(2);
-  $('samp-ts-out').textContent = ts.toFixed(2);
+  $('samp-tpi-out').textContent = fixed(tpi, 2);
+  $('samp-ts-out').textContent = fixed(ts, 2);
 }
 
 /** The sampling controls moved: the Viewer takes them (clamped), the link follows. */
@@ -211,7 +212,7 @@ function rate() {
   if (!S.playing || S.stepsWindow.length < 2) return '';
   const [t0, s0] = S.stepsWindow[0];
   const [t1, s1] = S.stepsWindow[S.stepsWindow.length - 1];
-  return t1 > t0 ? ` · ${Math.round(((s1 - s0) * 1000) / (t1 - t0))} steps/s` : '';
+  return t1 > t0 ? t(' · {0} steps/s', Math.round(((s1 - s0) * 1000) / (t1 - t0))) : '';
 }
 
 /** The status line: step, speed, validation NLLs (and the arm's miss distances). */
@@ -219,20 +220,22 @@ export function updateStatus() {
   const m = S.viewer.metrics();
   if (!m) return;
   showDiagnostics();
-  const done = S.viewer.done() ? ' (planned steps done)' : '';
+  const done = S.viewer.done() ? t(' (planned steps done)') : '';
   const fk = m.mdn_fk_error !== undefined
-    ? ` · end effector misses by: MDN ${fmt(m.mdn_fk_error)}, MSE ${fmt(m.baseline_fk_error)}`
+    ? t(' · end effector misses by: MDN {0}, MSE {1}', fmt(m.mdn_fk_error), fmt(m.baseline_fk_error))
     : '';
   const pm = m.point_mass;
   const same = pm
-    ? ` · on one measure (log loss of P(dry) + wet days' density): MDN ${fmt(pm.mdn.nll)} = ${fmt(pm.mdn.dry_log_loss)} + ${fmt(pm.wet_fraction)}×${fmt(pm.mdn.wet_nll)}, MSE ${fmt(pm.baseline.nll)}, Bayes ${fmt(pm.bayes.nll)}`
+    ? t(" · on one measure (log loss of P(dry) + wet days' density): MDN {0} = {1} + {2}×{3}, MSE {4}, Bayes {5}",
+      fmt(pm.mdn.nll), fmt(pm.mdn.dry_log_loss), fmt(pm.wet_fraction), fmt(pm.mdn.wet_nll), fmt(pm.baseline.nll), fmt(pm.bayes.nll))
     : '';
   const kernel = S.viewer.kernel_nll();
-  const others = kernel === undefined ? '' : `, kernel estimate ${fmt(kernel)}`;
+  const others = kernel === undefined ? '' : t(', kernel estimate {0}', fmt(kernel));
   const b = second()?.metrics();
-  const bStopped = second()?.halted_reason() ? ' (stopped)' : '';
-  const withB = b ? ` · B (${S.viewer.compare_labels()[1]}): MDN ${fmt(b.val_nll)} at step ${second().steps()}${bStopped}` : '';
-  $('status').textContent = `step ${S.viewer.steps()} of ${S.viewer.planned_steps()}${done}${rate()} · validation NLL: MDN ${fmt(m.val_nll)}, MSE regressor ${fmt(m.baseline_val_nll)}${others} nats${withB}${fk}${same}`;
+  const bStopped = second()?.halted_reason() ? t(' (stopped)') : '';
+  const withB = b ? t(' · B ({0}): MDN {1} at step {2}{3}', S.viewer.compare_labels()[1], fmt(b.val_nll), second().steps(), bStopped) : '';
+  $('status').textContent = t('step {0} of {1}{2}{3} · validation NLL: MDN {4}, MSE regressor {5}{6} nats{7}{8}{9}',
+    S.viewer.steps(), S.viewer.planned_steps(), done, rate(), fmt(m.val_nll), fmt(m.baseline_val_nll), others, withB, fk, same);
   $('status').dataset.ready = '1';
 }
 

@@ -11,6 +11,7 @@ import { drawSplit } from './ensemble.js';
 import { second } from './compare.js';
 import { fillTables } from './tables.js';
 import { sayThePlots } from './words.js';
+import { t } from './lang.js';
 
 const HEAT_CELL = 5; // CSS pixels per heatmap cell (smoothed when scaled up)
 const MIN_FRAME_MS = 30; // the main plot at most about 30 times a second while training
@@ -120,19 +121,19 @@ function showTargetReport() {
   const f = (v) => Array.from(v, (x) => fixed(x, 3)).join(', ');
   const list = $('targetreport');
   list.replaceChildren();
-  reportItem(list, null, `Target input (${f(r.target)})`);
+  reportItem(list, null, t('Target input ({0})', f(r.target)));
   const note = S.viewer.target_note();
   if (note) reportItem(list, null, note);
   if (r.arms.length) {
     for (const a of r.arms) {
-      const who = a.component == null ? 'MSE regressor' : `Component ${a.component + 1} (π ${a.pi.toFixed(2)})`;
-      reportItem(list, a.colour, `${who}: θ = (${f(a.theta)}) — the hand misses the target by ${a.miss.toFixed(3)}`);
+      const who = a.component == null ? t('MSE regressor') : t('Component {0} (π {1})', a.component + 1, fixed(a.pi, 2));
+      reportItem(list, a.colour, t('{0}: θ = ({1}) — the hand misses the target by {2}', who, f(a.theta), fixed(a.miss, 3)));
     }
   } else {
-    reportItem(list, '#141414', `MSE prediction (${f(r.baseline)})`);
-    for (const c of r.components) reportItem(list, c.colour, `Component ${c.k + 1}: π ${c.pi.toFixed(2)}, mean (${f(c.mean)})`);
+    reportItem(list, '#141414', t('MSE prediction ({0})', f(r.baseline)));
+    for (const c of r.components) reportItem(list, c.colour, t('Component {0}: π {1}, mean ({2})', c.k + 1, fixed(c.pi, 2), f(c.mean)));
   }
-  if (r.mode) reportItem(list, '#ffd700', `Most probable point (${f(r.mode)})`);
+  if (r.mode) reportItem(list, '#ffd700', t('Most probable point ({0})', f(r.mode)));
 }
 
 /** The slice's x₀ as a line on the main plot (and on the second experiment's, which
@@ -247,7 +248,7 @@ export function calibrateSome(drawnMs = 0) {
   if (S.viewer.calibration_step() < 0) {
     // Before the first report: how far the first pass is (the panel is empty until then).
     const [done, all] = S.viewer.calibration_progress();
-    const said = `Scoring the ${all} validation points… ${Math.floor((100 * done) / Math.max(1, all))}%`;
+    const said = t('Scoring the {0} validation points… {1}%', all, Math.floor((100 * done) / Math.max(1, all)));
     if ($('cal-text').textContent !== said) {
       $('cal-text').textContent = said;
       // The panel says it too (an embed shows the panel without its text).

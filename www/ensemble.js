@@ -7,6 +7,7 @@ import { MSG } from './protocol.js';
 import { runJobs } from './sweep-pool.js';
 import { sizeCanvas } from './canvas.js';
 import { fixed } from './numbers.js';
+import { t } from './lang.js';
 
 // The members' training: the pool's handle, how far each member is, and each one's
 // validation NLL once it finished (null before).
@@ -17,11 +18,11 @@ export function syncEnsemble() {
   stopMembers();
   const m = S.viewer.ensemble();
   $('ensemble').hidden = m < 2;
-  $('ens-train').textContent = `Train the other ${m - 1} member${m > 2 ? 's' : ''}`;
+  $('ens-train').textContent = m > 2 ? t('Train the other {0} members', m - 1) : t('Train the other member');
   $('ens-train').disabled = false;
   $('ens-progress').hidden = true;
-  $('ens-member').replaceChildren(...Array.from({ length: Math.max(0, m) }, (_, i) => Object.assign(document.createElement('option'), { value: String(i + 1), textContent: `member ${i + 1}` })));
-  setStatus(m < 2 ? '' : `Member 1 is the network the page trains. The other ${m - 1} start from their own initialisation and batches.`);
+  $('ens-member').replaceChildren(...Array.from({ length: Math.max(0, m) }, (_, i) => Object.assign(document.createElement('option'), { value: String(i + 1), textContent: t('member {0}', i + 1) })));
+  setStatus(m < 2 ? '' : t('Member 1 is the network the page trains. The other {0} start from their own initialisation and batches.', m - 1));
 }
 
 function setStatus(text, done = false) {
@@ -76,7 +77,7 @@ function showProgress(workers) {
   $('ens-progress').value = training.fractions.reduce((a, b) => a + b, 0) / Math.max(1, training.fractions.length);
   const done = training.vals.filter((v) => v !== null).length;
   const all = training.vals.length;
-  setStatus(`Members 2–${all + 1} training on ${workers} worker${workers > 1 ? 's' : ''}: ${done} of ${all} done; the plots show all ${S.viewer.members_in()} as they are.`);
+  setStatus(t(workers > 1 ? 'Members 2–{0} training on {1} workers: {2} of {3} done; the plots show all {4} as they are.' : 'Members 2–{0} training on {1} worker: {2} of {3} done; the plots show all {4} as they are.', all + 1, workers, done, all, S.viewer.members_in()));
 }
 
 function finished() {
@@ -85,7 +86,7 @@ function finished() {
   $('ens-train').disabled = false;
   const all = training.vals.length;
   const nll = training.vals.map((v, i) => `${i + 2}: ${fixed(v, 3)}`).join(', ');
-  setStatus(`All ${all} other members trained to the planned steps. Their validation NLL: ${nll} nats. The plots show the even mixture of all ${all + 1}.`, true);
+  setStatus(t('All {0} other members trained to the planned steps. Their validation NLL: {1} nats. The plots show the even mixture of all {2}.', all, nll, all + 1), true);
   $('ens-status').dataset.vals = JSON.stringify(training.vals);
 }
 

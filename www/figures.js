@@ -4,6 +4,7 @@ import { S, $ } from './state.js';
 import { E } from './engine.js';
 import { runPool } from './sweep-pool.js';
 import { MSG } from './protocol.js';
+import { t } from './lang.js';
 
 export function download(name, type, data) {
   const url = URL.createObjectURL(new Blob([data], { type }));
@@ -40,7 +41,7 @@ export function svgOf(which) {
   const scale = Math.max(1, 600 / Math.max(1, el.clientWidth));
   const w = Math.round(el.clientWidth * scale);
   const h = Math.round((which === 'planes' ? $('instack').clientHeight : el.clientHeight) * scale);
-  if (which === 'sweep') return E().sweep_svg(S.sweep.report, w, h, S.dark);
+  if (which === 'sweep') return E().sweep_svg(S.sweep.report, w, h, S.dark, S.lang);
   return S.viewer.svg(which, w, h, S.sliceX ?? NaN);
 }
 
@@ -90,7 +91,7 @@ let exporting = null;
  * weights must be of one experiment. */
 export function interruptExport(m) {
   if (exporting && (m.type === MSG.SPEC || m.type === MSG.IMPORT)) {
-    exporting.stop('the experiment changed while its band trained; nothing was saved: export again');
+    exporting.stop(t('the experiment changed while its band trained; nothing was saved: export again'));
   }
 }
 
@@ -103,7 +104,7 @@ async function bandOnPool(note, spec) {
     onRow: (i, row) => { vals[i] = JSON.parse(row).val_nll ?? NaN; },
     onProgress: (f) => {
       const done = Math.round((100 * f.reduce((a, b) => a + b, 0)) / f.length);
-      note.textContent = `Preparing the export: training this spec over ${links.length} seeds for the retrain band (${done}%)…`;
+      note.textContent = t('Preparing the export: training this spec over {0} seeds for the retrain band ({1}%)…', links.length, done);
     },
   });
   exporting = pool;
@@ -123,14 +124,14 @@ export async function exportCode(ask) {
   const to = $('exportto').value;
   const name = `mdn-${to}.zip`;
   const spec = S.viewer.spec();
-  note.textContent = 'Preparing the export: training this spec over 5 seeds for the retrain band…';
+  note.textContent = t('Preparing the export: training this spec over {0} seeds for the retrain band…', 5);
   try {
     await ask({ type: MSG.PLAY, on: false });
     const band = await bandOnPool(note, spec);
     const bytes = await ask({ type: MSG.EXPORT, to, band, spec });
     download(name, 'application/zip', bytes);
-    note.textContent = `Exported ${name} (${Math.round(bytes.length / 1024)} KB): unzip it, then python experiment.py check (see its README).`;
+    note.textContent = t('Exported {0} ({1} KB): unzip it, then python experiment.py check (see its README).', name, Math.round(bytes.length / 1024));
   } catch (err) {
-    note.textContent = `Not exported: ${err.message ?? err}`;
+    note.textContent = t('Not exported: {0}', err.message ?? err);
   }
 }

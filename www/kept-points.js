@@ -1,5 +1,6 @@
 // The user's own points kept in this browser: the set in use and the one it replaced.
 import { S, $ } from './state.js';
+import { t } from './lang.js';
 
 const STORE = 'mdn-playground-points'; // the user's own set (CSV)
 export const STORE_PREV = 'mdn-playground-points-previous'; // the set it replaced
@@ -30,6 +31,6 @@ export function rememberPoints(kind) {
     localStorage.setItem(STORE, csv);
     S.ownPoints = csv;
   } catch {
-    $('dataerror').textContent = 'This browser did not let the page keep the points (storage full or blocked); save them as CSV.';
+    $('dataerror').textContent = t('This browser did not let the page keep the points (storage full or blocked); save them as CSV.');
   }
 }

@@ -7,11 +7,13 @@ import { MSG } from './protocol.js';
 import { ask } from './worker-client.js';
 import { storedPoints } from './kept-points.js';
 import { EVENT, announce } from './events.js';
+import { t } from './lang.js';
 
 /** Builds the experiment of a link: the page's Viewer, and the worker's Trainer. */
 export function rebuild(hash, { keepIssues = false } = {}) {
   S.viewer?.free();
   S.viewer = new (E().Viewer)(hash, storedPoints());
+  S.viewer.set_lang(S.lang);
   S.userPoints = null; // an edit in progress goes on from the new points (editAt sets it back)
   S.generation++;
   if (!keepIssues) showIssues(S.viewer.issues());
@@ -32,12 +34,13 @@ export async function importModel(text) {
   try {
     next = E().Viewer.from_model(text);
   } catch (err) {
-    $('fileerror').textContent = `Not loaded: ${err}`;
+    $('fileerror').textContent = t('Not loaded: {0}', err);
     return;
   }
   $('fileerror').textContent = '';
   S.viewer?.free();
   S.viewer = next;
+  S.viewer.set_lang(S.lang);
   S.generation++;
   showIssues(S.viewer.issues());
   writeHash();
@@ -67,6 +70,12 @@ export function embedCode() {
 
 /** A new link in the address bar: another experiment, or the same one seen otherwise. */
 export function onHashChange() {
+  // The page's text is put in its language once, as it opens: a link that asks for another
+  // language reopens it (a link without lang= keeps the page's).
+  if ((E().link_lang(location.hash) ?? S.lang) !== S.lang) {
+    location.reload();
+    return;
+  }
   if (E().link_spec(location.hash) !== S.viewer.spec()) {
     rebuild(location.hash);
     return;

@@ -10,7 +10,8 @@
 // (messages from a host page), figures.js (PNG and SVG files), ensemble.js (an ensemble's
 // other members on the pool, and the panel of the two uncertainties), compare.js (a second
 // experiment beside the first), goal.js (an exercise's goal), tables.js (each figure's
-// numbers as a table), offline.js (the service worker: use without a network). The
+// numbers as a table), offline.js (the service worker: use without a network), lang.js (the
+// page in the reader's language: t() for every text a script writes). The
 // handwriting page is in hand/. All maths, drawing and link parsing live in Rust
 // (src/web/); user text is only ever set with textContent.
 
@@ -42,6 +43,7 @@ import { syncEnsemble, stopMembers, trainMembers } from './ensemble.js';
 import { syncCompare, follow } from './compare.js';
 import { showGoal, checkGoal } from './goal.js';
 import { workOffline } from './offline.js';
+import { translatePage, t } from './lang.js';
 
 /** Who reacts to what the modules announce (events.js), in order. */
 function wireEvents() {
@@ -80,10 +82,10 @@ function wireEvents() {
     interruptExport(msg);
   });
   on(EVENT.WORKER_ERROR, ({ message, fatal }) => {
-    if (!fatal) return showIssues([`Training stopped: ${message}`]);
+    if (!fatal) return showIssues([t('Training stopped: {0}', message)]);
     // The new worker takes the same experiment on.
     S.worker.restarting = rebuild('#' + S.viewer.link(false), { keepIssues: true }).then(() => {
-      showIssues([`The training engine stopped (${message}) and was restarted; training starts again from step 0.`]);
+      showIssues([t('The training engine stopped ({0}) and was restarted; training starts again from step 0.', message)]);
     });
     return undefined;
   });
@@ -118,10 +120,10 @@ function onFile(input, max, tooLarge, use) {
 async function copyText(button, text, label) {
   try {
     await navigator.clipboard.writeText(text);
-    button.textContent = 'Copied';
+    button.textContent = t('Copied');
   } catch {
-    button.textContent = 'Copy failed';
-    window.prompt('Copy this:', text);
+    button.textContent = t('Copy failed');
+    window.prompt(t('Copy this:'), text);
   }
   setTimeout(() => (button.textContent = label), 1500);
 }
@@ -130,7 +132,7 @@ function wireToolbar() {
   $('play').addEventListener('click', () => setPlaying(!S.playing));
   $('stepbtn').addEventListener('click', () => step(1));
   $('reset').addEventListener('click', () => rebuild('#' + S.viewer.link(true)));
-  $('copy').addEventListener('click', () => linkTooLong() || copyText($('copy'), location.href, 'Copy link'));
+  $('copy').addEventListener('click', () => linkTooLong() || copyText($('copy'), location.href, t('Copy link')));
   $('embedcode').addEventListener('click', () => linkTooLong() || openBuilder());
   $('tourbtn').addEventListener('click', startTour);
   wireTour();
@@ -148,12 +150,12 @@ function wireToolbar() {
 }
 
 function wireFiles() {
-  $('usecsv').addEventListener('click', () => usePoints($('csvtext').value, 'Pasted text'));
+  $('usecsv').addEventListener('click', () => usePoints($('csvtext').value, t('Pasted text')));
   onFile('loadcsv', 2 * 1024 * 1024, (f) => {
-    $('dataerror').textContent = `${f.name}: not used: larger than 2 MB (at most 20000 points are accepted).`;
+    $('dataerror').textContent = t('{0}: not used: larger than 2 MB (at most 20000 points are accepted).', f.name);
   }, (text, name) => usePoints(text, name));
   onFile('loadmodel', 20 * 1024 * 1024, (f) => {
-    $('fileerror').textContent = `Not loaded: ${f.name} is larger than 20 MB.`;
+    $('fileerror').textContent = t('Not loaded: {0} is larger than 20 MB.', f.name);
   }, (text) => importModel(text));
   $('savecsvpts').addEventListener('click', () => download('mdn-points.csv', 'text/csv', S.viewer.data_csv()));
   $('savepng').addEventListener('click', () => saveFigure(S.twoD ? 'planes' : 'main', 'png'));
@@ -173,10 +175,13 @@ async function main() {
   listenToHost(); // from the first moment: commands sent while the engine loads wait
   wireEvents();
   await loadEngine();
+  S.lang = E().page_lang(location.hash, [...navigator.languages]);
+  translatePage(S.lang, E().lang_texts(S.lang));
+  if (S.lang !== 'en') $('to-hand').hash = `lang=${S.lang}`; // the other page in the same language
   watchForTraps();
   startWorker();
   $('version').textContent = E().version();
-  S.keys = E().spec_keys();
+  S.keys = E().spec_keys(S.lang);
   buildForm();
   buildLab();
   const first = rebuild(location.hash);
@@ -210,6 +215,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  $('status').textContent = `The engine failed to load: ${e}`;
+  $('status').textContent = t('The engine failed to load: {0}', e);
   $('status').dataset.ready = 'error';
 });

@@ -3,6 +3,7 @@
 // a newer build is waiting. The worker serves each page from one build only; a newer one
 // takes over when every playground tab and frame is closed, or at once when the page that
 // shows the notice is the only one open and the user asks for it.
+import { t } from './lang.js';
 
 const SCRIPT = new URL('../sw.js', import.meta.url);
 
@@ -42,7 +43,7 @@ function watchUpdates(registration, notice) {
 
 function offer(registration, notice) {
   const text = notice.querySelector('.update-text');
-  text.textContent = 'A newer version of the playground has been downloaded. It starts when every playground tab is closed, or now:';
+  text.textContent = t('A newer version of the playground has been downloaded. It starts when every playground tab is closed, or now:');
   const button = notice.querySelector('button');
   button.onclick = () => {
     asked = true;
@@ -54,5 +55,7 @@ function offer(registration, notice) {
 function busy(notice, windows) {
   asked = false;
   notice.querySelector('.update-text').textContent =
-    `The playground is open in ${windows - 1} other tab${windows === 2 ? '' : 's'} or frame${windows === 2 ? '' : 's'}: close ${windows === 2 ? 'it' : 'them'} first, so that none goes on running the old version, then update.`;
+    windows === 2
+      ? t('The playground is open in 1 other tab or frame: close it first, so that none goes on running the old version, then update.')
+      : t('The playground is open in {0} other tabs or frames: close them first, so that none goes on running the old version, then update.', windows - 1);
 }

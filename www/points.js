@@ -5,6 +5,7 @@ import { S, $ } from './state.js';
 import { E } from './engine.js';
 import { rebuild } from './links.js';
 import { storedCsv, rememberPoints, STORE_PREV } from './kept-points.js';
+import { t } from './lang.js';
 
 /** Offers the kept set (or the one it replaced) when the experiment shows other points. */
 export function offerRestore() {
@@ -24,8 +25,8 @@ export function offerRestore() {
   }
   $('restorepts').hidden = !count;
   if (!count) return;
-  $('restorepts-text').textContent = `Your ${which} set of ${count} points is kept in this browser. `;
-  $('restorepts-use').onclick = () => usePoints(csv, `Your ${which} points`, 'new');
+  $('restorepts-text').textContent = which === 'saved' ? t('Your saved set of {0} points is kept in this browser. ', count) : t('Your previous set of {0} points is kept in this browser. ', count);
+  $('restorepts-use').onclick = () => usePoints(csv, which === 'saved' ? t('Your saved points') : t('Your previous points'), 'new');
 }
 
 /** Uses CSV text as the data: reports skipped lines and limits, never inserts text as HTML. */
@@ -34,11 +35,11 @@ export function usePoints(text, source, kind = 'new') {
   try {
     p = E().parse_points(text);
   } catch (err) {
-    $('dataerror').textContent = `${source}: not used: ${err}`;
+    $('dataerror').textContent = t('{0}: not used: {1}', source, err);
     $('dataerror').classList.remove('ok');
     return false;
   }
-  const msgs = [`${source}: ${p.count} points with ${p.cols} columns${p.cols === 3 ? ' (x, y1, y2)' : ' (x, y)'}.`];
+  const msgs = [p.cols === 3 ? t('{0}: {1} points with 3 columns (x, y1, y2).', source, p.count) : t('{0}: {1} points with 2 columns (x, y).', source, p.count)];
   if (p.skipped_count) msgs.push(`${p.dropped}. ${p.skipped.join('; ')}${p.skipped_count > p.skipped.length ? '; …' : ''}`);
   $('dataerror').textContent = msgs.join(' ');
   $('dataerror').classList.toggle('ok', !p.skipped_count);
@@ -89,7 +90,7 @@ export function editAt(ev) {
     pts.push([at.x, at.y]);
   }
   // String(x) is the shortest text that reads back to the same number: nothing is rounded.
-  usePoints('x,y\n' + pts.map((p) => p.join(',')).join('\n'), 'Drawn points', 'edit');
+  usePoints('x,y\n' + pts.map((p) => p.join(',')).join('\n'), t('Drawn points'), 'edit');
   S.userPoints = pts;
   return true;
 }
@@ -98,6 +99,6 @@ export function editAt(ev) {
 export function linkTooLong() {
   const n = S.viewer.pts_length();
   if (n <= E().link_limit()) return false;
-  $('dataerror').textContent = `These points are too many for a link (${n} characters compressed; the limit is ${E().link_limit()}): a shorter link would be a different experiment. Save them as CSV and share the file; this browser keeps them for the page.`;
+  $('dataerror').textContent = t('These points are too many for a link ({0} characters compressed; the limit is {1}): a shorter link would be a different experiment. Save them as CSV and share the file; this browser keeps them for the page.', n, E().link_limit());
   return true;
 }

@@ -5,6 +5,7 @@ import { reloadEngine } from './engine.js';
 import { startWorker } from './worker-client.js';
 import { stopSweep } from './sweep.js';
 import { rebuild, showIssues } from './links.js';
+import { t } from './lang.js';
 
 /** True while the engine is being replaced (nothing is drawn meanwhile). */
 export const recoveringNow = () => S.recovering !== null;
@@ -13,13 +14,13 @@ export function recoverEngine(err) {
   if (S.recovering) return S.recovering;
   S.recovering = (async () => {
     S.sweep.run = null; // its memory dies with the old instance
-    stopSweep('the engine was restarted');
+    stopSweep(t('the engine was restarted'));
     await reloadEngine();
     S.viewer = null; // the same
     S.sweep.report = null;
     startWorker();
     await rebuild(location.hash, { keepIssues: true });
-    showIssues([`The engine stopped (${err.message}) and was restarted from the link; the experiment starts again from step 0.`]);
+    showIssues([t('The engine stopped ({0}) and was restarted from the link; the experiment starts again from step 0.', err.message)]);
   })().finally(() => {
     S.recovering = null;
   });

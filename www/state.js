@@ -3,6 +3,7 @@ export const $ = (id) => document.getElementById(id);
 
 export const S = {
   viewer: null, // the Viewer: what the page shows (src/web/viewer/)
+  lang: 'en', // the page's language, chosen as it opens (lang.js)
   keys: [], // the spec's keys, with their kinds (spec_keys)
   generation: 0, // which experiment the worker's snapshots belong to
   snapshots: 0, // snapshots taken in (A's and B's): what the plots show has changed

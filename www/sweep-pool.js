@@ -4,6 +4,7 @@
 // the sweep's order, so the report is the same for any number of workers.
 import { MSG } from './protocol.js';
 import { wasmModule } from './engine.js';
+import { t } from './lang.js';
 
 export const POOL_MAX = 8;
 
@@ -33,7 +34,7 @@ export function runJobs(jobs, onReply) {
       if (next < jobs.length) w.postMessage(jobs[next++]);
     };
     const take = (w, m) => {
-      if (m.type === MSG.ERROR) return fail(`a worker stopped: ${m.message}`);
+      if (m.type === MSG.ERROR) return fail(t('a worker stopped: {0}', m.message));
       if (!onReply(m)) return undefined;
       if (--left === 0) {
         end();
@@ -51,7 +52,7 @@ export function runJobs(jobs, onReply) {
           fail(String(err?.message ?? err));
         }
       };
-      w.onerror = (e) => fail(`a worker stopped: ${e.message ?? 'it could not start'}`);
+      w.onerror = (e) => fail(t('a worker stopped: {0}', e.message ?? t('it could not start')));
       w.postMessage({ type: MSG.MODULE, module: wasmModule() });
       give(w);
     }

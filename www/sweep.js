@@ -7,6 +7,7 @@ import { tell } from './worker-client.js';
 import { sizeCanvas } from './canvas.js';
 import { runPool } from './sweep-pool.js';
 import { fillTables } from './tables.js';
+import { t } from './lang.js';
 
 /** Starts a K sweep of the current spec (training pauses); a promise of its report. */
 export function startSweep(kMax, seeds) {
@@ -14,7 +15,7 @@ export function startSweep(kMax, seeds) {
   // show what it used.
   kMax = Math.max(0, Math.round(Number(kMax)) || 8);
   seeds = Math.max(0, Math.round(Number(seeds)) || 3);
-  stopSweep('a new sweep started');
+  stopSweep(t('a new sweep started'));
   const sw = S.sweep;
   const done = new Promise((resolve, reject) => { sw.waiter = { resolve, reject }; });
   done.catch(() => {});
@@ -23,14 +24,14 @@ export function startSweep(kMax, seeds) {
   try {
     run = new (E().SweepRun)('#' + S.viewer.spec(), kMax, seeds);
   } catch (err) {
-    finish(`Stopped: ${err?.message ?? err}.`, new Error(String(err?.message ?? err)));
+    finish(t('Stopped: {0}.', err?.message ?? err), new Error(String(err?.message ?? err)));
     return done;
   }
   const links = run.job_links();
   Object.assign(sw, { run, started: performance.now(), left: '' });
   sw.pool = runPool(links, { onRow: (_, row) => takeRow(row), onProgress: showFractions });
   const pool = sw.pool;
-  pool.done.then(() => pool === sw.pool && finish(null), (err) => pool === sw.pool && finish(`Stopped: ${err.message}.`, err));
+  pool.done.then(() => pool === sw.pool && finish(null), (err) => pool === sw.pool && finish(t('Stopped: {0}.', err.message), err));
   showRunning(true);
   showReport();
   return done;
@@ -40,7 +41,7 @@ export function startSweep(kMax, seeds) {
 export function stopSweep(reason) {
   if (!S.sweep.pool) return;
   S.sweep.pool.stop();
-  finish(reason === 'cancelled' ? 'Cancelled.' : `Stopped: ${reason}.`, new Error(reason));
+  finish(reason === 'cancelled' ? t('Cancelled.') : t('Stopped: {0}.', reason), new Error(reason));
 }
 
 export const cancelSweep = () => stopSweep('cancelled');
@@ -48,10 +49,10 @@ export const cancelSweep = () => stopSweep('cancelled');
 /** Messages to the training worker that end a sweep (training pauses while one runs). */
 export function interruptSweep(m) {
   const why = {
-    [MSG.PLAY]: m.on ? 'training started' : null,
-    [MSG.STEP]: 'training started',
-    [MSG.SPEC]: 'the experiment changed',
-    [MSG.IMPORT]: 'a model was loaded',
+    [MSG.PLAY]: m.on ? t('training started') : null,
+    [MSG.STEP]: t('training started'),
+    [MSG.SPEC]: t('the experiment changed'),
+    [MSG.IMPORT]: t('a model was loaded'),
   }[m.type];
   if (why) stopSweep(why);
 }
@@ -82,7 +83,7 @@ function showRunning(on) {
   $('sweep-left').hidden = !on;
   if (on) {
     $('sweep-progress').value = 0;
-    $('sweep-left').textContent = 'Starting…';
+    $('sweep-left').textContent = t('Starting…');
   }
 }
 
@@ -93,7 +94,7 @@ function showFractions(fractions) {
   $('sweep-progress').value = f;
   const seconds = (performance.now() - sw.started) / 1000;
   if (f < 0.02 || seconds < 1) return;
-  $('sweep-left').textContent = `about ${duration((seconds * (1 - f)) / f)} left`;
+  $('sweep-left').textContent = t('about {0} left', duration((seconds * (1 - f)) / f));
 }
 
 /** "12 s", "3 min 5 s". */
@@ -107,7 +108,7 @@ export function drawSweep() {
   const c = $('sweep-plot');
   c.hidden = false;
   const dpr = sizeCanvas(c);
-  E().draw_sweep(c, dpr, S.sweep.report, S.dark);
+  E().draw_sweep(c, dpr, S.sweep.report, S.dark, S.lang);
   $('sweep-save').hidden = false;
   $('sweep-numbers').hidden = false;
   fillTables(true);
@@ -116,16 +117,17 @@ export function drawSweep() {
 /** The panel's line for a report: runs done, the chosen K, P; halted runs named. */
 function sweepText(r, [doneRuns, total], workers) {
   const s = r.summary;
-  let text = `${doneRuns} of ${total} runs trained (${workers} worker${workers > 1 ? 's' : ''}).`;
+  let text = workers > 1 ? t('{0} of {1} runs trained ({2} workers).', doneRuns, total, workers) : t('{0} of {1} runs trained ({2} worker).', doneRuns, total, workers);
   if (s.length && r.chosen_by_bic !== undefined) {
     const p1 = s[0].params;
     const dp = s.length > 1 ? (s[1].params - s[0].params) / (s[1].k - s[0].k) : null;
-    const lowest = doneRuns < total ? 'So far, lowest' : 'Lowest';
-    text += ` ${lowest} BIC at K = ${r.chosen_by_bic}, lowest validation NLL at K = ${r.chosen_by_val_nll}.`;
-    text += dp ? ` P (the MDN's weights and biases) = ${p1} at K = ${s[0].k}, ${dp} more per component.` : ` P = ${p1}.`;
+    text += doneRuns < total
+      ? t(' So far, lowest BIC at K = {0}, lowest validation NLL at K = {1}.', r.chosen_by_bic, r.chosen_by_val_nll)
+      : t(' Lowest BIC at K = {0}, lowest validation NLL at K = {1}.', r.chosen_by_bic, r.chosen_by_val_nll);
+    text += dp ? t(" P (the MDN's weights and biases) = {0} at K = {1}, {2} more per component.", p1, s[0].k, dp) : ` P = ${p1}.`;
   }
   const halted = r.rows.filter((row) => row.halted).length;
-  if (halted) text += ` ${halted} run(s) halted on a number that was not finite; their figures are from the last finite state.`;
+  if (halted) text += t(' {0} run(s) halted on a number that was not finite; their figures are from the last finite state.', halted);
   return text;
 }
 
@@ -141,6 +143,6 @@ function showReport() {
     drawSweep();
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError) throw err;
-    $('sweep-status').textContent += ` (The plot could not be drawn: ${err}.)`;
+    $('sweep-status').textContent += t(' (The plot could not be drawn: {0}.)', err);
   }
 }

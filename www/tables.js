@@ -42,7 +42,7 @@ export function fillTables(force = false) {
 
 /** Figure `which`'s numbers: the K sweep's from its report, the others from the Viewer. */
 function tableOf(which) {
-  if (which === 'sweep') return S.sweep.report ? E().sweep_table(S.sweep.report) : undefined;
+  if (which === 'sweep') return S.sweep.report ? E().sweep_table(S.sweep.report, S.lang) : undefined;
   if (which === 'difference') return second() ? S.viewer.difference_table(second()) : undefined;
   if (which === 'compare') return second()?.figure_table('main', Number.NaN); // B's branches
   if (which === 'split') return S.viewer.split_table(Number(document.getElementById('ens-member').value) || 1);

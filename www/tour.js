@@ -4,17 +4,18 @@
 import { S, $ } from './state.js';
 import { E } from './engine.js';
 import { onHashChange } from './links.js';
+import { t } from './lang.js';
 
 let steps = null;
 
 /** Shows the tour step of the current link (or hides the tour). */
 export function showTour() {
-  steps ??= E().tour_steps();
+  steps ??= E().tour_steps(S.lang);
   const n = S.viewer.tour();
   $('tour').hidden = n === 0;
   if (n === 0) return;
   const step = steps[n - 1];
-  $('tour-title').textContent = `Tour, step ${n} of ${steps.length}: ${step.title}`;
+  $('tour-title').textContent = t('Tour, step {0} of {1}: {2}', n, steps.length, step.title);
   $('tour-look').textContent = step.look;
   $('tour-try').textContent = step.try;
   $('tour-count').textContent = `${n} / ${steps.length}`;
@@ -37,7 +38,7 @@ export function checkTour() {
 
 /** The "Guided tour" button: the first step. */
 export function startTour() {
-  steps ??= E().tour_steps();
+  steps ??= E().tour_steps(S.lang);
   location.hash = '#' + steps[0].link;
 }
 

@@ -7,6 +7,7 @@
 
 use crate::base::text::quote;
 use crate::data::userdata::{self, UserData};
+use crate::lang::Lang;
 use std::fmt;
 
 /// What a key accepts.
@@ -123,19 +124,28 @@ impl PartialEq for Kind {
 impl Kind {
     /// What the kind accepts, in words (the documentation's "accepts" column).
     pub fn accepts(&self) -> String {
+        self.accepts_in(Lang::En)
+    }
+
+    /// What the key accepts, in `lang`.
+    pub fn accepts_in(&self, lang: Lang) -> String {
+        let range = |lo: &dyn std::fmt::Display, hi: &dyn std::fmt::Display| {
+            lang.fill("{0} to {1}", &[&lo.to_string(), &hi.to_string()])
+        };
         match self {
             Kind::Choice(names) => names.join(" | "),
-            Kind::Int(lo, hi) => format!("{lo} to {hi}"),
-            Kind::Float(lo, hi) => format!("{lo} to {hi}"),
-            Kind::Widths { layers, lo, hi } => {
-                format!("1 to {layers} widths of {lo} to {hi}, comma-separated")
-            }
-            Kind::AllOrInt(lo, hi) => format!("all | {lo} to {hi}"),
-            Kind::Points => "points written by the page (z2.…)".into(),
+            Kind::Int(lo, hi) => range(lo, hi),
+            Kind::Float(lo, hi) => range(lo, hi),
+            Kind::Widths { layers, lo, hi } => lang.fill(
+                "1 to {0} widths of {1} to {2}, comma-separated",
+                &[&layers.to_string(), &lo.to_string(), &hi.to_string()],
+            ),
+            Kind::AllOrInt(lo, hi) => format!("all | {}", range(lo, hi)),
+            Kind::Points => lang.t("points written by the page (z2.…)").into(),
             Kind::Flag => "1 | 0".into(),
-            Kind::Numbers(n) => format!("1 to {n} numbers, comma-separated"),
-            Kind::List(names) => format!("any of {}, comma-separated", names().join(" ")),
-            Kind::Text(n) => format!("text of at most {n} characters"),
+            Kind::Numbers(n) => lang.fill("1 to {0} numbers, comma-separated", &[&n.to_string()]),
+            Kind::List(names) => lang.fill("any of {0}, comma-separated", &[&names().join(" ")]),
+            Kind::Text(n) => lang.fill("text of at most {0} characters", &[&n.to_string()]),
         }
     }
 

@@ -6,6 +6,7 @@
 
 use super::spec::Spec;
 use crate::data::userdata::UserData;
+use crate::lang::Lang;
 
 /// Sets of fewer points than this get [`suited`]'s settings when they are loaded.
 pub const SMALL_DATA: usize = 500;
@@ -51,23 +52,27 @@ pub fn suited(spec: &Spec, points: &UserData) -> Option<(Spec, String)> {
     if (out.noise_x, out.noise_y) == (d.noise_x, d.noise_y) {
         (out.noise_x, out.noise_y) = (SMALL_NOISE_X, noise_y);
     }
-    let said = note(n, &out);
+    let said = note(n, &out, Lang::En);
     Some((out, said))
 }
 
-/// What the settings for few points are, and why, in a sentence for the page.
-pub fn note(n: usize, s: &Spec) -> String {
+/// What the settings for few points are, and why, in a sentence for the page (in
+/// `lang`; the keys' values as a link writes them).
+pub fn note(n: usize, s: &Spec, lang: Lang) -> String {
     let hidden: Vec<String> = s.hidden.iter().map(|w| w.to_string()).collect();
-    format!(
-        "{n} points are few for the defaults (made for 8000: 12 components and three hidden \
-         layers learn every point and fail on new ones), so they train with K = {}, hidden \
-         layers {}, {} steps and noise regularisation (noise_x = {}, noise_y = {}); change \
-         them in the form.",
-        s.k,
-        hidden.join(","),
-        s.steps,
-        s.noise_x,
-        s.noise_y
+    lang.fill(
+        "{0} points are few for the defaults (made for 8000: 12 components and three hidden \
+         layers learn every point and fail on new ones), so they train with K = {1}, hidden \
+         layers {2}, {3} steps and noise regularisation (noise_x = {4}, noise_y = {5}); \
+         change them in the form.",
+        &[
+            &n.to_string(),
+            &s.k.to_string(),
+            &hidden.join(","),
+            &s.steps.to_string(),
+            &s.noise_x.to_string(),
+            &s.noise_y.to_string(),
+        ],
     )
 }
 

@@ -560,9 +560,9 @@ impl Spec {
 
     /// With `family=vonmises` and own points given outside [0, 2π): a sentence saying so
     /// (they are read as angles modulo 2π).
-    pub fn angle_note(&self) -> Option<String> {
+    pub fn angle_note(&self, lang: crate::lang::Lang) -> Option<String> {
         (self.family == Family::VonMises)
-            .then(|| crate::data::dataset::angle_note(self.points.as_ref()))
+            .then(|| crate::data::dataset::angle_note(self.points.as_ref(), lang))
             .flatten()
     }
 

@@ -5,6 +5,7 @@
 
 use crate::base::math::mean_sd;
 use crate::base::rng::{stream, Rng};
+use crate::lang::Lang;
 
 use crate::base::named::{named, Named};
 use crate::data::real;
@@ -364,17 +365,17 @@ impl Source<'_> {
 /// With `family=vonmises` the outputs are angles in radians, and an angle outside
 /// [0, 2π) is the same angle taken modulo 2π. For your own points: a sentence saying how
 /// many of them lie outside (none for the built-in sets, whose angles are in range).
-pub fn angle_note(points: Option<&UserData>) -> Option<String> {
+pub fn angle_note(points: Option<&UserData>, lang: Lang) -> Option<String> {
     let u = points.filter(|u| u.cols == 2)?;
     let outside = (0..u.len())
         .filter(|&i| !(0.0..crate::mdn::family::TWO_PI).contains(&u.row(i)[1]))
         .count();
     (outside > 0).then(|| {
-        format!(
-            "family=vonmises reads the outputs as angles in radians: {outside} of your {} \
-             points have y outside [0, 2π), read as the same angle modulo 2π (intervals, \
-             PIT and CRPS are of the angle in [0, 2π)).",
-            u.len()
+        lang.fill(
+            "family=vonmises reads the outputs as angles in radians: {0} of your {1} points \
+             have y outside [0, 2π), read as the same angle modulo 2π (intervals, PIT and \
+             CRPS are of the angle in [0, 2π)).",
+            &[&outside.to_string(), &u.len().to_string()],
         )
     })
 }
@@ -511,8 +512,10 @@ fn custom_info(u: &UserData) -> DataInfo {
     DataInfo {
         x_labels: &["x"],
         y_labels,
-        note: "Your own points: 80% train the models, a fifth (chosen by the seed) is held \
-               out for validation.",
+        note: crate::lang::english(
+            "Your own points: 80% train the models, a fifth (chosen by the seed) is held out \
+             for validation.",
+        ),
         ..points_info(u)
     }
 }

@@ -4,7 +4,7 @@
 //! the MSE prediction 0.49 lies between them"); and the main plot's branches over x.
 
 use crate::base::math;
-use crate::base::text::signed as num;
+use crate::lang::Lang;
 use crate::mdn::mixture::Mixture;
 
 /// A peak of a one-dimensional density: where it is, and the probability between the
@@ -56,23 +56,40 @@ pub fn peaks(m: &Mixture, (lo, hi): (f64, f64), n: usize) -> Vec<Peak> {
     out
 }
 
-/// The slice in words (plain text): its peaks with their weights, and where the MSE
-/// prediction `baseline` falls. `y_name` is the output's name in the sentence (a short
-/// one: "t", "y").
-pub fn describe(x0: f64, m: &Mixture, baseline: f64, range: (f64, f64), y_name: &str) -> String {
+/// The slice in words (plain text, in `lang`): its peaks with their weights, and where
+/// the MSE prediction `baseline` falls. `y_name` is the output's name in the sentence (a
+/// short one: "t", "y").
+pub fn describe(
+    x0: f64,
+    m: &Mixture,
+    baseline: f64,
+    range: (f64, f64),
+    y_name: &str,
+    lang: Lang,
+) -> String {
     let found = peaks(m, range, 600);
-    let at = |v: f64| num(v, 2);
-    let head = format!("At x₀ = {}", at(x0));
+    let at = |v: f64| lang.signed(v, 2);
     if found.is_empty() {
-        return format!("{head} the density puts almost nothing in the plot's range.");
+        return lang.fill(
+            "At x₀ = {0} the density puts almost nothing in the plot's range.",
+            &[&at(x0)],
+        );
     }
     let list: Vec<String> = found
         .iter()
-        .map(|p| format!("{y_name} = {} (weight {})", at(p.at), num(p.weight, 2)))
+        .map(|p| {
+            lang.fill(
+                "{0} = {1} (weight {2})",
+                &[y_name, &at(p.at), &at(p.weight)],
+            )
+        })
         .collect();
     let peaks = match found.len() {
-        1 => format!("one peak: {}", list[0]),
-        k => format!("{k} peaks: {}", list.join(", ")),
+        1 => lang.fill("one peak: {0}", &[&list[0]]),
+        k => lang.fill(
+            "{0} peaks: {1}",
+            &[&k.to_string(), &list.join(lang.list_sep())],
+        ),
     };
     let density = |y: f64| math::exp(m.log_density(&[y]));
     let highest = found.iter().map(|p| density(p.at)).fold(0.0, f64::max);
@@ -84,17 +101,18 @@ pub fn describe(x0: f64, m: &Mixture, baseline: f64, range: (f64, f64), y_name: 
     let between = found.first().is_some_and(|f| f.at < baseline)
         && found.last().is_some_and(|l| l.at > baseline);
     let mse = if low && between {
-        "lies between them, where the density is low: no likely answer".to_string()
+        lang.t("lies between them, where the density is low: no likely answer")
+            .to_string()
     } else if low {
-        "lies where the density is low".to_string()
+        lang.t("lies where the density is low").to_string()
     } else if found.len() > 1 {
-        format!("lies on the peak at {}", at(near.at))
+        lang.fill("lies on the peak at {0}", &[&at(near.at)])
     } else {
-        "lies on the peak".to_string()
+        lang.t("lies on the peak").to_string()
     };
-    format!(
-        "{head} the density has {peaks}; the MSE prediction {} {mse}.",
-        at(baseline)
+    lang.fill(
+        "At x₀ = {0} the density has {1}; the MSE prediction {2} {3}.",
+        &[&at(x0), &peaks, &at(baseline), &mse],
     )
 }
 
@@ -118,23 +136,32 @@ pub fn branch_runs(xs: &[f64], mixtures: &[Mixture], range: (f64, f64)) -> Vec<(
 /// A branch is a peak holding at least this probability.
 pub const BRANCH_WEIGHT: f64 = 0.1;
 
-/// The main plot in words: how many branches p(y | x) has over which stretches of x.
-pub fn describe_branches(xs: &[f64], mixtures: &[Mixture], range: (f64, f64)) -> String {
+/// The main plot in words (in `lang`): how many branches p(y | x) has over which
+/// stretches of x.
+pub fn describe_branches(
+    xs: &[f64],
+    mixtures: &[Mixture],
+    range: (f64, f64),
+    lang: Lang,
+) -> String {
     let runs = branch_runs(xs, mixtures, range);
     let part = |&(a, b, n): &(f64, f64, usize)| {
-        let what = match n {
-            0 => "no clear branch".to_string(),
-            1 => "one branch".to_string(),
-            n => format!("{n} branches"),
-        };
-        format!("{what} for x from {} to {}", num(a, 2), num(b, 2))
+        let (a, b) = (lang.signed(a, 2), lang.signed(b, 2));
+        match n {
+            0 => lang.fill("no clear branch for x from {0} to {1}", &[&a, &b]),
+            1 => lang.fill("one branch for x from {0} to {1}", &[&a, &b]),
+            n => lang.fill(
+                "{0} branches for x from {1} to {2}",
+                &[&n.to_string(), &a, &b],
+            ),
+        }
     };
     let all: Vec<String> = runs.iter().map(part).collect();
     let several = runs.iter().any(|r| r.2 > 1);
     let mse = if several {
-        " Where there are several, the MSE regressor's curve, their average, runs between them."
+        lang.t(" Where there are several, the MSE regressor's curve, their average, runs between them.")
     } else {
         ""
     };
-    format!("p(y | x) has {}.{mse}", all.join("; "))
+    lang.fill("p(y | x) has {0}.", &[&all.join("; ")]) + mse
 }

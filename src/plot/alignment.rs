@@ -45,7 +45,7 @@ pub fn draw_alignment<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_desc("pen move")
+        .x_desc(t.t("pen move"))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_labels(u.min(40).min(label_rows))
         .y_label_formatter(&|v| {

@@ -38,15 +38,17 @@ pub fn draw_calibration<DB: DrawingBackend>(
     let t = theme;
     let who: Vec<Who> = [
         Some((&r.mdn, t.line(Line::Mdn), "MDN")),
-        Some((&r.baseline, t.line(Line::Baseline), "MSE regressor")),
-        r.truth.as_ref().map(|c| (c, t.line(Line::Bayes), "truth")),
+        Some((&r.baseline, t.line(Line::Baseline), t.t("MSE regressor"))),
+        r.truth
+            .as_ref()
+            .map(|c| (c, t.line(Line::Bayes), t.t("truth"))),
     ]
     .into_iter()
     .flatten()
     .collect();
     let mut items: Vec<(&str, RGBColor, Marker)> =
         who.iter().map(|(_, c, n)| (*n, *c, Marker::Line)).collect();
-    items.push(("central (●)", t.ink(), Marker::Dot));
+    items.push((t.t("central (●)"), t.ink(), Marker::Dot));
     items.push(("HPD (▲)", t.ink(), Marker::Line));
     let area = legend_row(root, &items, t, s).map_err(e)?;
     let (w, _) = area.dim_in_pixel();
@@ -75,7 +77,7 @@ fn pit_chart<DB: DrawingBackend>(
         &left,
         (0.0, 1.0),
         (0.0, top),
-        ("PIT value u = F(y | x)", "density of u"),
+        (t.t("PIT value u = F(y | x)"), t.t("density of u")),
         (6, 4),
         t,
         s,
@@ -122,7 +124,7 @@ fn reliability_chart<DB: DrawingBackend>(
         &right,
         (0.4, 1.0),
         (0.0, 1.0),
-        ("nominal mass", "share of outcomes inside"),
+        (t.t("nominal mass"), t.t("share of outcomes inside")),
         (4, 6),
         t,
         s,
@@ -187,8 +189,8 @@ fn axes<'a, DB: DrawingBackend + 'a>(
         .y_desc(y_desc)
         .x_labels(nx)
         .y_labels(ny)
-        .x_label_formatter(&|v| tick(*v, 1))
-        .y_label_formatter(&|v| tick(*v, 1))
+        .x_label_formatter(&|v| t.tick(*v, 1))
+        .y_label_formatter(&|v| t.tick(*v, 1))
         .draw()
         .map_err(e)?;
     Ok(chart)

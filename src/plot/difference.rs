@@ -112,8 +112,8 @@ pub fn draw_difference<DB: DrawingBackend>(
             .axis_desc_style(font.clone())
             .x_labels(6)
             .y_labels(6)
-            .x_label_formatter(&|t| tick(*t, dx))
-            .y_label_formatter(&|t| tick(*t, dy))
+            .x_label_formatter(&|t| f.theme.tick(*t, dx))
+            .y_label_formatter(&|t| f.theme.tick(*t, dy))
             .draw()
             .map_err(e)?;
     }
@@ -172,16 +172,17 @@ fn difference_bar<DB: DrawingBackend>(
             font.clone(),
         ))?;
     }
+    let t = p.theme;
     let note = |text: &str, y: i32| Text::new(text.to_string(), (px(2.0), y), font.clone());
-    bar.draw(&note("A higher", top - px(18.0)))?;
-    bar.draw(&note("B higher", bottom + px(7.0)))?;
+    bar.draw(&note(t.t("A higher"), top - px(18.0)))?;
+    bar.draw(&note(t.t("B higher"), bottom + px(7.0)))?;
     let chip = bottom + room + px(6.0);
     bar.draw(&Rectangle::new(
         [(bx, chip), (bx + bw, chip + px(10.0))],
         NEITHER.filled(),
     ))?;
     bar.draw(&Text::new(
-        "neither".to_string(),
+        t.t("neither").to_string(),
         (bx + bw + px(3.0), chip - px(1.0)),
         font,
     ))

@@ -68,7 +68,12 @@ pub struct Frame<'a> {
 impl<'a> Frame<'a> {
     /// The same frame in `theme`.
     pub fn themed(self, theme: super::Theme) -> Self {
-        Frame { theme, ..self }
+        Frame {
+            theme,
+            x_label: theme.t(self.x_label),
+            y_label: theme.t(self.y_label),
+            ..self
+        }
     }
 }
 

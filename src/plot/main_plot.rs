@@ -112,8 +112,8 @@ fn main_chart<'a, DB: DrawingBackend + 'a>(
             .axis_desc_style(font.clone().color(&p.frame.theme.ink()))
             .x_labels(6)
             .y_labels(6)
-            .x_label_formatter(&|v| tick(*v, dx))
-            .y_label_formatter(&|v| tick(*v, dy))
+            .x_label_formatter(&|v| p.frame.theme.tick(*v, dx))
+            .y_label_formatter(&|v| p.frame.theme.tick(*v, dy))
             .draw()
             .map_err(e)?;
     }
@@ -322,17 +322,18 @@ fn draw_legend<DB: DrawingBackend>(
     let s = p.frame.scale;
     let px = |v: f64| (v * s).round() as i32;
     let (x0, y0) = (rect.0 + px(10.0), rect.1 + px(10.0));
+    let t = p.frame.theme;
     let mut items: Vec<(&str, RGBColor, Marker)> = vec![
-        ("MSE regressor (conditional mean)", WHITE, Marker::Line),
+        (t.t("MSE regressor (conditional mean)"), WHITE, Marker::Line),
         (
-            "component means μₖ(x), opacity πₖ(x)",
+            t.t("component means μₖ(x), opacity πₖ(x)"),
             component_colour(0),
             Marker::Line,
         ),
-        ("training data", RGBColor(200, 200, 200), Marker::Point),
+        (t.t("training data"), RGBColor(200, 200, 200), Marker::Point),
     ];
     if p.truth.is_some() {
-        items.push(("true 90% region", TRUTH_COLOUR, Marker::Line));
+        items.push((t.t("true 90% region"), TRUTH_COLOUR, Marker::Line));
     }
     if p.intervals.is_some() {
         items.push(("90% HPD region (hatched)", HPD_COLOUR, Marker::Line));
@@ -343,10 +344,10 @@ fn draw_legend<DB: DrawingBackend>(
         ));
     }
     if !p.samples.is_empty() {
-        items.push(("samples from the model", SAMPLE_COLOUR, Marker::Point));
+        items.push((t.t("samples from the model"), SAMPLE_COLOUR, Marker::Point));
     }
     if !p.modes.is_empty() {
-        items.push(("most probable y (mode)", MODE_COLOUR, Marker::Point));
+        items.push((t.t("most probable y (mode)"), MODE_COLOUR, Marker::Point));
     }
     legend_box(main, (x0, y0), px(280.0), &items, Paper::Heatmap, s).map_err(|e| e.to_string())
 }

@@ -77,12 +77,12 @@ pub fn draw_loss<DB: DrawingBackend>(
     let font = light_chart_style(s).color(&t.ink());
     type Series<'s> = (&'s [(f64, f64)], RGBColor, &'s str);
     let series: [Series; 3] = [
-        (p.train, t.line(Line::Mdn), "MDN, training batch"),
-        (p.val, t.line(Line::Validation), "MDN, validation"),
+        (p.train, t.line(Line::Mdn), t.t("MDN, training batch")),
+        (p.val, t.line(Line::Validation), t.t("MDN, validation")),
         (
             p.baseline,
             t.line(Line::Baseline),
-            "MSE regressor, validation",
+            t.t("MSE regressor, validation"),
         ),
     ];
     let area = if p.text {
@@ -147,10 +147,10 @@ pub(crate) fn loss_mesh<DB: DrawingBackend>(
         .light_line_style(t.grid(0.05))
         .bold_line_style(t.grid(0.1))
         .axis_style(t.ink())
-        .x_desc("step")
+        .x_desc(t.t("step"))
         .y_desc(y_desc)
-        .x_label_formatter(&|v| tick(*v, 0))
-        .y_label_formatter(&|v| tick(*v, decimals))
+        .x_label_formatter(&|v| t.tick(*v, 0))
+        .y_label_formatter(&|v| t.tick(*v, decimals))
         .label_style(font.clone())
         .axis_desc_style(font.clone())
         .x_labels(5)
@@ -238,8 +238,8 @@ fn component_chart<'a, DB: DrawingBackend + 'a>(
             .axis_desc_style(font.clone())
             .y_labels(3)
             .x_labels(6);
-        mesh.y_label_formatter(&|v| tick(*v, 1))
-            .x_label_formatter(&|v| tick(*v, 1));
+        let ticks = |v: &f64| theme.tick(*v, 1);
+        mesh.y_label_formatter(&ticks).x_label_formatter(&ticks);
         if weights {
             mesh.y_desc("πₖ(x)").x_labels(0);
         } else {

@@ -3,6 +3,7 @@
 //! circle for angles.
 
 use super::*;
+use crate::lang::Lang;
 use crate::mdn::mixture::Mixture;
 use crate::plot::Chart;
 use plotters::coord::Shift;
@@ -61,20 +62,36 @@ impl SliceIntervals {
         })
     }
 
-    /// What they are, in words (plain text).
-    pub fn describe(&self) -> String {
+    /// What they are, in words (plain text, in `lang`).
+    pub fn describe(&self, lang: Lang) -> String {
         let (a, b) = self.central;
-        let n = self.hpd.intervals.len();
+        let n = |v: f64| lang.signed(v, 3);
+        let pieces = self.hpd.intervals.len();
         let atom = match self.hpd.atom {
-            Some((at, p)) => format!(" and the point mass at {at} (probability {p:.3})"),
+            Some((at, p)) => lang.fill(
+                " and the point mass at {0} (probability {1})",
+                &[&lang.number(at), &n(p)],
+            ),
             None => String::new(),
         };
-        format!(
-            "90% central interval [{a:.3}, {b:.3}]: length {:.3}. 90% HPD region: {n} piece{} of total length {:.3}{atom} (mass {:.3}).",
-            b - a,
-            if n == 1 { "" } else { "s" },
-            self.hpd.length(),
-            self.hpd.mass
+        let template = if pieces == 1 {
+            "90% central interval [{0}, {1}]: length {2}. 90% HPD region: {3} piece of total \
+             length {4}{5} (mass {6})."
+        } else {
+            "90% central interval [{0}, {1}]: length {2}. 90% HPD region: {3} pieces of total \
+             length {4}{5} (mass {6})."
+        };
+        lang.fill(
+            template,
+            &[
+                &n(a),
+                &n(b),
+                &n(b - a),
+                &pieces.to_string(),
+                &n(self.hpd.length()),
+                &atom,
+                &n(self.hpd.mass),
+            ],
         )
     }
 }
@@ -190,7 +207,10 @@ fn slice_chart<'a, DB: DrawingBackend + 'a>(
     if p.text {
         b.x_label_area_size(px(40.0))
             .y_label_area_size(px(44.0))
-            .caption(format!("p(y | x₀ = {:.3})", p.x0), font.clone());
+            .caption(
+                format!("p(y | x₀ = {})", t.lang.decimal(format!("{:.3}", p.x0))),
+                font.clone(),
+            );
     }
     let mut chart = b.build_cartesian_2d(p.y.0..p.y.1, 0.0..top).map_err(e)?;
     if p.text {
@@ -202,11 +222,11 @@ fn slice_chart<'a, DB: DrawingBackend + 'a>(
             .label_style(font.clone())
             .axis_desc_style(font.clone())
             .x_desc(p.y_label)
-            .y_desc("density")
+            .y_desc(t.t("density"))
             .x_labels(6)
             .y_labels(4)
-            .x_label_formatter(&|v| tick(*v, tick_decimals(p.y.0, p.y.1, 6)))
-            .y_label_formatter(&|v| tick(*v, 1))
+            .x_label_formatter(&|v| t.tick(*v, tick_decimals(p.y.0, p.y.1, 6)))
+            .y_label_formatter(&|v| t.tick(*v, 1))
             .draw()
             .map_err(e)?;
     }
@@ -305,7 +325,7 @@ fn draw_slice_truth<DB: DrawingBackend>(
     chart
         .draw_series(dashed(curve))
         .map_err(|e| e.to_string())?
-        .label("true density")
+        .label(p.theme.t("true density"))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
     if let Some((at, prob)) = truth.atom {
         let w = 0.012 * (p.y.1 - p.y.0);
@@ -315,18 +335,21 @@ fn draw_slice_truth<DB: DrawingBackend>(
             .draw_series(dashed(outline))
             .map_err(|e| e.to_string())?;
         if p.text {
-            s.label(format!("true P(y = {}) = {}", tick(at, 0), tick(prob, 2)))
-                .legend(move |(x, y)| {
-                    PathElement::new(
-                        vec![
-                            (x + 3, y + 6),
-                            (x + 3, y - 6),
-                            (x + 11, y - 6),
-                            (x + 11, y + 6),
-                        ],
-                        style,
-                    )
-                });
+            s.label(p.theme.lang.fill(
+                "true P(y = {0}) = {1}",
+                &[&p.theme.tick(at, 0), &p.theme.tick(prob, 2)],
+            ))
+            .legend(move |(x, y)| {
+                PathElement::new(
+                    vec![
+                        (x + 3, y + 6),
+                        (x + 3, y - 6),
+                        (x + 11, y - 6),
+                        (x + 11, y + 6),
+                    ],
+                    style,
+                )
+            });
         }
     }
     Ok(())
@@ -376,8 +399,8 @@ fn draw_slice_marks<DB: DrawingBackend>(
     let t = p.theme;
     let mean = p.mixture.mean()[0];
     for (v, colour, label) in [
-        (p.baseline, t.ink(), "MSE prediction"),
-        (mean, t.line(Line::Validation), "mixture mean"),
+        (p.baseline, t.ink(), t.t("MSE prediction")),
+        (mean, t.line(Line::Validation), t.t("mixture mean")),
     ] {
         if !(p.y.0..=p.y.1).contains(&v) {
             continue;
@@ -440,10 +463,11 @@ fn draw_slice_point_mass<DB: DrawingBackend>(
         )))
         .map_err(|e| e.to_string())?;
     if p.text {
-        bar.label(format!("P(y = 0) = {:.2} (a probability)", m.p_zero))
-            .legend(move |(x, y)| {
-                Rectangle::new([(x + 5, y - 6), (x + 9, y + 6)], colour.filled())
-            });
+        bar.label(p.theme.lang.fill(
+            "P(y = 0) = {0} (a probability)",
+            &[&p.theme.lang.signed(m.p_zero, 2)],
+        ))
+        .legend(move |(x, y)| Rectangle::new([(x + 5, y - 6), (x + 9, y + 6)], colour.filled()));
     }
     Ok(())
 }
@@ -500,7 +524,7 @@ fn draw_circle<DB: DrawingBackend>(
             font.clone(),
         ))?;
         root.draw(&Text::new(
-            "p(θ | x) on the circle",
+            t.t("p(θ | x) on the circle"),
             ((0.08 * w as f64) as i32, (6.0 * p.scale) as i32),
             font,
         ))?;

@@ -237,7 +237,7 @@ pub fn draw_hand_losses<DB: DrawingBackend>(
         .y_label_area_size(44)
         .build_cartesian_2d(0.0..x1, (lo - pad)..(hi + pad))
         .map_err(e)?;
-    super::panels::loss_mesh(&mut chart, t, &font, "NLL per pen move").map_err(e)?;
+    super::panels::loss_mesh(&mut chart, t, &font, t.t("NLL per pen move")).map_err(e)?;
     for (i, pts) in all.iter().enumerate() {
         let marker = (i > 0).then_some(3);
         super::panels::loss_curve(&mut chart, pts, colours[i], hi + pad, 2, marker).map_err(e)?;

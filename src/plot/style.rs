@@ -2,6 +2,7 @@
 
 use super::frame::Rect;
 use super::*;
+use crate::lang::Lang;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -149,7 +150,7 @@ pub(crate) fn colour_bar<DB: DrawingBackend>(
             let v = hi - (hi - lo) * i as f64 / 4.0;
             let y = rect.1 + height * i / 4;
             // A fixed scale's ticks are whole numbers; one that follows the model's, tenths.
-            let text = tick(v, if colour.fixed { 0 } else { 1 });
+            let text = theme.tick(v, if colour.fixed { 0 } else { 1 });
             bar.draw(&Text::new(
                 text,
                 (bx + bw + px(4.0), y - px(6.0)),
@@ -163,7 +164,11 @@ pub(crate) fn colour_bar<DB: DrawingBackend>(
         ))?;
         // Whether the scale stays put over training (`scale=`), under its name.
         let small = ("sans-serif", 11.0 * s).into_font().color(&theme.ink());
-        let how = if colour.fixed { "fixed" } else { "auto" };
+        let how = if colour.fixed {
+            theme.t("fixed")
+        } else {
+            theme.t("auto")
+        };
         bar.draw(&Text::new(how, (bx, rect.3 + px(22.0)), small))?;
     }
     Ok(())
@@ -285,10 +290,12 @@ pub enum Paper {
 }
 
 /// The plots' paper and ink: light (the default, and print) or dark (`theme=dark`, or the
-/// system's dark mode). The heatmap's colour scale is the same in both.
+/// system's dark mode), and the language of their words (`lang=`). The heatmap's colour
+/// scale is the same in both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Theme {
     pub dark: bool,
+    pub lang: Lang,
 }
 
 /// The lines of the loss panel and the slice, by what they show.
@@ -308,8 +315,24 @@ pub enum Line {
 }
 
 impl Theme {
-    pub const LIGHT: Theme = Theme { dark: false };
-    pub const DARK: Theme = Theme { dark: true };
+    pub const LIGHT: Theme = Theme {
+        dark: false,
+        lang: Lang::En,
+    };
+    pub const DARK: Theme = Theme {
+        dark: true,
+        lang: Lang::En,
+    };
+
+    /// A tick label: `v` with `decimals` places, in the figure's language.
+    pub fn tick(self, v: f64, decimals: usize) -> String {
+        self.lang.signed(v, decimals)
+    }
+
+    /// `english` in the figure's language.
+    pub fn t<'a>(self, english: &'a str) -> &'a str {
+        self.lang.t(english)
+    }
 
     pub fn paper(self) -> RGBColor {
         if self.dark {

@@ -1,6 +1,5 @@
 //! The sweep plot: validation NLL and BIC against K.
 
-use crate::plot::tick;
 use crate::train::sweep::{Report, Row, Summary};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -27,7 +26,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let (left, right) = root.split_horizontally(root.dim_in_pixel().0 as i32 / 2);
     let nll = Panel {
-        label: "validation NLL (nats)",
+        label: crate::lang::english("validation NLL (nats)"),
         get: |r| r.val_nll,
         mean: |m| m.val_nll_mean,
         chosen: r.chosen_by_val_nll,
@@ -86,12 +85,12 @@ fn sweep_panel<DB: DrawingBackend>(
             .light_line_style(theme.grid(0.05))
             .bold_line_style(theme.grid(0.1))
             .axis_style(theme.ink())
-            .x_desc("K (components)")
-            .y_desc(panel.label)
+            .x_desc(theme.t("K (components)"))
+            .y_desc(theme.t(panel.label))
             .x_labels(r.k_max.min(15))
-            .x_label_formatter(&|v| tick(*v, 0))
+            .x_label_formatter(&|v| theme.tick(*v, 0))
             .y_labels(5)
-            .y_label_formatter(&|v| tick(*v, decimals))
+            .y_label_formatter(&|v| theme.tick(*v, decimals))
             .label_style(font.clone())
             .axis_desc_style(font.clone())
             .draw()
@@ -111,7 +110,11 @@ fn sweep_panel<DB: DrawingBackend>(
             let h = if right { HPos::Left } else { HPos::Right };
             let style = font.clone().color(&accent).pos(Pos::new(h, VPos::Top));
             let x = k as f64 + if right { 0.08 } else { -0.08 };
-            let label = Text::new(format!("lowest: K = {k}"), (x, hi + pad), style);
+            let label = Text::new(
+                theme.lang.fill("lowest: K = {0}", &[&k.to_string()]),
+                (x, hi + pad),
+                style,
+            );
             chart.draw_series(std::iter::once(label)).map_err(e)?;
         }
     }

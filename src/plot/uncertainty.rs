@@ -69,25 +69,31 @@ fn series(c: &SplitCurves, t: Theme) -> [Series<'_>; 4] {
         (
             &c.aleatoric,
             t.line(Line::Mdn),
-            "aleatoric: members' mean variance".into(),
+            t.t("aleatoric: members' mean variance").into(),
             false,
         ),
         (
             &c.epistemic,
             t.line(Line::Validation),
-            "epistemic: variance of members' means".into(),
+            t.t("epistemic: variance of members' means").into(),
             false,
         ),
         (
             &c.within,
             t.line(Line::Baseline),
-            format!("member {}: within components (Choi)", c.member + 1),
+            t.lang.fill(
+                "member {0}: within components (Choi)",
+                &[&(c.member + 1).to_string()],
+            ),
             true,
         ),
         (
             &c.between,
             t.line(Line::Bayes),
-            format!("member {}: between components (Choi)", c.member + 1),
+            t.lang.fill(
+                "member {0}: between components (Choi)",
+                &[&(c.member + 1).to_string()],
+            ),
             true,
         ),
     ]
@@ -136,10 +142,10 @@ pub fn draw_split<DB: DrawingBackend>(
         .label_style(font.clone())
         .axis_desc_style(font.clone())
         .x_desc(p.x_label)
-        .y_desc("variance of y")
+        .y_desc(t.t("variance of y"))
         .y_labels((yhi - ylo).round() as usize + 1)
         .y_label_formatter(&|v| format!("1e{:.0}", v.round()))
-        .x_label_formatter(&|v| tick(*v, 1))
+        .x_label_formatter(&|v| t.tick(*v, 1))
         .draw()
         .map_err(e)?;
     if let Some((a, b)) = p.gap {

@@ -5,6 +5,7 @@
 //! (`mdn:goal`). Read and checked here, like every link value.
 
 use crate::config::spec::Spec;
+use crate::lang::Lang;
 use crate::train::experiment::Metrics;
 
 /// The longest `goal=` text.
@@ -175,20 +176,31 @@ impl Goal {
 
     /// The task in words.
     pub fn task(&self) -> String {
+        self.task_in(Lang::En)
+    }
+
+    /// The task in words, in `lang`.
+    pub fn task_in(&self, lang: Lang) -> String {
         if let Some(e) = EXERCISES.iter().find(|e| Some(e.name) == self.exercise) {
-            return e.task.to_string();
+            return lang.t(e.task).to_string();
         }
         let part = |c: &Condition| {
             let m = &MEASURES[c.measure];
-            format!("{} is {} {}", m.meaning, op_words(c.op), number(c.value))
+            let n = number(c.value, lang);
+            lang.fill(op_words(c.op), &[lang.t(m.meaning), &n])
         };
         let all: Vec<String> = self.conditions.iter().map(part).collect();
-        format!("Train until {}.", all.join(", and "))
+        lang.fill("Train until {0}.", &[&all.join(lang.t(", and "))])
     }
 
     /// Whether the goal is met at these metrics, with the numbers: `Some` sentence once
     /// every condition holds.
     pub fn met(&self, spec: &Spec, dout: usize, m: &Metrics) -> Option<String> {
+        self.met_in(spec, dout, m, Lang::En)
+    }
+
+    /// As [`Goal::met`], the sentence in `lang`.
+    pub fn met_in(&self, spec: &Spec, dout: usize, m: &Metrics, lang: Lang) -> Option<String> {
         let mut said = Vec::new();
         for c in &self.conditions {
             let measure = &MEASURES[c.measure];
@@ -196,9 +208,10 @@ impl Goal {
             if !holds(c.op, v, c.value) {
                 return None;
             }
-            said.push(format!("{} = {}", measure.name, number(v)));
+            said.push(format!("{} = {}", measure.name, number(v, lang)));
         }
-        Some(format!("Done at step {}: {}.", m.step, said.join(", ")))
+        let step = m.step.to_string();
+        Some(lang.fill("Done at step {0}: {1}.", &[&step, &said.join(", ")]))
     }
 }
 
@@ -212,23 +225,25 @@ fn holds(op: Op, v: f64, goal: f64) -> bool {
     }
 }
 
+/// A condition in words: `{0}` the measure, `{1}` the number.
 fn op_words(op: Op) -> &'static str {
     match op {
-        Op::Below => "below",
-        Op::AtMost => "at most",
-        Op::Above => "above",
-        Op::AtLeast => "at least",
-        Op::Equal => "equal to",
+        Op::Below => "{0} is below {1}",
+        Op::AtMost => "{0} is at most {1}",
+        Op::Above => "{0} is above {1}",
+        Op::AtLeast => "{0} is at least {1}",
+        Op::Equal => "{0} is equal to {1}",
     }
 }
 
-/// A number as the page writes it: three decimals at most, a true minus sign.
-fn number(v: f64) -> String {
+/// A number as the page writes it: three decimals at most, a true minus sign, the
+/// language's decimal mark.
+fn number(v: f64, lang: Lang) -> String {
     let text = crate::base::text::signed(v, 3);
-    match text.contains('.') {
+    lang.decimal(match text.contains('.') {
         true => text.trim_end_matches('0').trim_end_matches('.').to_string(),
         false => text,
-    }
+    })
 }
 
 /// One condition: `measure op number`, the number finite and at most 10⁶ in size.

@@ -3,6 +3,7 @@
 //! first, its bias), read and clamped here, one message per problem.
 
 use crate::config::keys::{self, Issue, Key, Kind, Reader, Value};
+use crate::lang::{Lang, LANGS};
 use crate::strokes::alphabet::ALPHABET;
 use crate::strokes::train::StrokeSpec;
 use crate::strokes::write::MAX_TEXT;
@@ -25,6 +26,8 @@ pub struct HandPage {
     pub bias: f64,
     /// The seed of the random draws it was written with.
     pub draw: u64,
+    /// The page's language (`None`: the browser's first language the page has).
+    pub lang: Option<Lang>,
 }
 
 impl Default for HandPage {
@@ -34,12 +37,25 @@ impl Default for HandPage {
             text: DEFAULT_TEXT.into(),
             bias: DEFAULT_BIAS,
             draw: DEFAULT_DRAW,
+            lang: None,
         }
     }
 }
 
 /// The page's keys; a link carries those that differ from [`HandPage::default`].
 pub const PAGE_KEYS: &[Key<HandPage>] = &[
+    Key {
+        name: "lang",
+        label: "",
+        kind: Kind::Choice(LANGS),
+        meaning: "the page's language: en or es (default: the browser's first language of these, else English)",
+        get: |p| p.lang.map_or(Value::Absent, |l| Value::Choice(l as usize)),
+        set: |p, v| {
+            if let Value::Choice(i) = v {
+                p.lang = Some(Lang::ALL[i])
+            }
+        },
+    },
     Key {
         name: "embed",
         label: "",

@@ -7,6 +7,7 @@
 use crate::config::keys::{self, Issue, Key, Kind, Reader, Value};
 use crate::config::spec::Spec;
 use crate::data::userdata::UserData;
+use crate::lang::{Lang, LANGS};
 use crate::mdn::mixture::Temperature;
 
 /// The sample counts the page offers; a link's count goes to the nearest.
@@ -86,6 +87,8 @@ pub struct Link {
     pub lock: Vec<String>,
     /// Light or dark paper (`None`: as the system prefers).
     pub theme: Option<Theme>,
+    /// The page's language (`None`: the browser's first language the page has).
+    pub lang: Option<Lang>,
     /// The guided tour's step shown (1 to [`crate::share::tour::STEPS`]`.len()`; 0: none).
     pub tour: usize,
     /// A second experiment shown beside this one: the spec with the `compare=` changes
@@ -408,6 +411,18 @@ pub const PAGE_KEYS: &[Key<Link>] = &[
         set: |l, v| {
             if let Value::Choice(i) = v {
                 l.theme = Some(if i == 0 { Theme::Light } else { Theme::Dark })
+            }
+        },
+    },
+    Key {
+        name: "lang",
+        label: "",
+        kind: Kind::Choice(LANGS),
+        meaning: "the page's language: en (English) or es (Spanish; default: the browser's first language of these, else English); it changes no number",
+        get: |l| l.lang.map_or(Value::Absent, |x| Value::Choice(x as usize)),
+        set: |l, v| {
+            if let Value::Choice(i) = v {
+                l.lang = Some(Lang::ALL[i])
             }
         },
     },

@@ -3,6 +3,7 @@
 //! A step is a link key (`tour=3`), so a teacher can embed or assign one step.
 
 use crate::config::spec::Spec;
+use crate::lang::Lang;
 use crate::train::experiment::Metrics;
 
 /// One step of the tour.
@@ -165,61 +166,71 @@ pub const STEPS: &[Step] = &[
     },
 ];
 
-/// What the page says when the learner has done what the step asks; `None` while not.
-pub fn achieved(goal: Goal, spec: &Spec, m: &Metrics) -> Option<String> {
-    let f = |v: f64| format!("{v:.2}").replace('-', "−");
+/// What the page says when the learner has done what the step asks, in `lang`; `None`
+/// while not.
+pub fn achieved(goal: Goal, spec: &Spec, m: &Metrics, lang: Lang) -> Option<String> {
+    let f = |v: f64| lang.signed(v, 2);
+    let n = |v: &dyn std::fmt::Display| v.to_string();
+    let say = |template: &'static str, parts: &[String]| {
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        lang.fill(template, &parts)
+    };
     match goal {
         Goal::Look => None,
-        Goal::Trained(n) => (m.step >= n).then(|| {
-            format!(
-                "Done: {} steps, and the regressor's validation NLL is {} nats; its line stays \
-                 between the branches.",
-                m.step,
-                f(m.baseline_val_nll)
+        Goal::Trained(steps) => (m.step >= steps).then(|| {
+            say(
+                "Done: {0} steps, and the regressor's validation NLL is {1} nats; its line \
+                 stays between the branches.",
+                &[n(&m.step), f(m.baseline_val_nll)],
             )
         }),
         Goal::BeatBaseline(by) => (m.val_nll <= m.baseline_val_nll - by).then(|| {
-            format!(
-                "Done: the MDN's validation NLL is {} nats, the regressor's {}: {} nats better \
-                 per point.",
-                f(m.val_nll),
-                f(m.baseline_val_nll),
-                f(m.baseline_val_nll - m.val_nll)
+            say(
+                "Done: the MDN's validation NLL is {0} nats, the regressor's {1}: {2} nats \
+                 better per point.",
+                &[
+                    f(m.val_nll),
+                    f(m.baseline_val_nll),
+                    f(m.baseline_val_nll - m.val_nll),
+                ],
             )
         }),
         Goal::Components { k, nll } => (spec.k >= k && m.val_nll < nll).then(|| {
-            format!(
-                "Done: with K = {} the validation NLL is {} nats.",
-                spec.k,
-                f(m.val_nll)
+            say(
+                "Done: with K = {0} the validation NLL is {1} nats.",
+                &[n(&spec.k), f(m.val_nll)],
             )
         }),
         Goal::Revived { dead } => {
             (spec.reinit_dead > 0 && m.step >= spec.steps.min(1000) && m.dead_components <= dead)
                 .then(|| {
-                    format!(
-                        "Done: {} components unused, {} re-initialised so far.",
-                        m.dead_components, m.reinitialised
+                    say(
+                        "Done: {0} components unused, {1} re-initialised so far.",
+                        &[n(&m.dead_components), n(&m.reinitialised)],
                     )
                 })
         }
         Goal::Regularised { steps, nll } => {
             let on = spec.sigma_min > 0.0 || spec.noise_x > 0.0 || spec.noise_y > 0.0;
             (on && m.step >= steps && m.val_nll < nll).then(|| {
-                format!(
-                    "Done: σ floor {}, noise {} on x and {} on y: the validation NLL is {} nats \
-                     after {} steps.",
-                    spec.sigma_min,
-                    spec.noise_x,
-                    spec.noise_y,
-                    f(m.val_nll),
-                    m.step
+                let plain = |v: f64| lang.number(v);
+                say(
+                    "Done: σ floor {0}, noise {1} on x and {2} on y: the validation NLL is {3} \
+                     nats after {4} steps.",
+                    &[
+                        plain(spec.sigma_min),
+                        plain(spec.noise_x),
+                        plain(spec.noise_y),
+                        f(m.val_nll),
+                        n(&m.step),
+                    ],
                 )
             })
         }
         Goal::Reach { ratio } => match (m.mdn_fk_error, m.baseline_fk_error) {
-            (Some(a), Some(b)) if a < ratio * b => Some(format!(
-                "Done: the MDN's pose misses by {a:.3} on average, the MSE regressor's by {b:.3}."
+            (Some(a), Some(b)) if a < ratio * b => Some(say(
+                "Done: the MDN's pose misses by {0} on average, the MSE regressor's by {1}.",
+                &[lang.signed(a, 3), lang.signed(b, 3)],
             )),
             _ => None,
         },

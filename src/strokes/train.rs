@@ -13,6 +13,7 @@ use crate::base::rng::{stream, Rng};
 use crate::base::text::quote;
 use crate::config::keys::{self, Key, Kind, Reader, Value};
 use crate::config::keys::{float, int, text};
+use crate::lang::english;
 use crate::optim::optimizer::{Optimizer, OptimizerConfig};
 
 /// Which words train.
@@ -321,12 +322,16 @@ impl StrokeSpec {
     pub fn variant_names(&self) -> [&'static str; 3] {
         if self.window > 0 {
             [
-                "synthesis LSTM-MDN",
-                "unconditional LSTM-MDN",
-                "feed-forward MDN",
+                english("synthesis LSTM-MDN"),
+                english("unconditional LSTM-MDN"),
+                english("feed-forward MDN"),
             ]
         } else {
-            ["LSTM-MDN", "LSTM K = 1", "feed-forward MDN"]
+            [
+                "LSTM-MDN",
+                english("LSTM K = 1"),
+                english("feed-forward MDN"),
+            ]
         }
     }
 

@@ -13,6 +13,7 @@ use super::lstm::State;
 use super::pen::Pen;
 use super::{Move, PenModel, START};
 use crate::base::rng::Rng;
+use crate::lang::Lang;
 
 /// The most pen moves written per character of the text (a line of the built-in set takes
 /// about 10 per character).
@@ -23,19 +24,34 @@ pub const MAX_TEXT: usize = 120;
 
 /// Why `text` cannot be written (`None`: it can): nothing to write, more than
 /// [`MAX_TEXT`] characters, or characters the pen has no letters for.
-pub fn unwritable(text: &str) -> Option<String> {
+pub fn unwritable(text: &str, lang: Lang) -> Option<String> {
     let n = text.chars().count();
     if n == 0 {
-        return Some("Type something to write.".into());
+        return Some(lang.t("Type something to write.").into());
     }
     if n > MAX_TEXT {
-        return Some(format!(
-            "{n} characters: the pen writes at most {MAX_TEXT} at once."
+        let (n, most) = (n.to_string(), MAX_TEXT.to_string());
+        return Some(lang.fill(
+            "{0} characters: the pen writes at most {1} at once.",
+            &[&n, &most],
         ));
     }
-    super::alphabet::encode(text)
-        .err()
-        .map(|e| format!("The pen {e}."))
+    let mut bad: Vec<char> = Vec::new();
+    for c in text
+        .chars()
+        .filter(|c| !super::alphabet::ALPHABET.contains(*c))
+    {
+        if !bad.contains(&c) {
+            bad.push(c);
+        }
+    }
+    (!bad.is_empty()).then(|| {
+        let list: Vec<String> = bad.iter().map(|c| format!("{c:?}")).collect();
+        lang.fill(
+            "The pen cannot write {0} (it writes letters, digits, spaces and . , ' ! ? -).",
+            &[&list.join(" ")],
+        )
+    })
 }
 
 /// A line the network reads before it writes: its moves (normalised) and its text.

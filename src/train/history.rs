@@ -1,5 +1,7 @@
 //! A training history (loss against step), kept short for drawing.
 
+use crate::lang::Lang;
+
 /// A loss history kept short: when it reaches `cap` points, neighbours are averaged in
 /// pairs, so a long run costs the same to draw as a short one.
 #[derive(Clone, Debug, Default)]
@@ -60,50 +62,58 @@ pub fn next_curve_point(step: u64, planned: u64) -> u64 {
     by_every.min(by_power)
 }
 
-/// The loss panel in words (plain text), from its histories as (step, value): the latest
-/// validation NLL of the MDN and of the regressor, how far the MDN stands from `level` (a
-/// name and its NLL: the best possible, or a kernel estimate's), how the MDN's moved
-/// since the reading before, and the latest training batches' NLL.
+/// The loss panel in words (plain text, in `lang`), from its histories as (step,
+/// value): the latest validation NLL of the MDN and of the regressor, how far the MDN
+/// stands from `level` (a name and its NLL: the best possible, or a kernel estimate's),
+/// how the MDN's moved since the reading before, and the latest training batches' NLL.
 pub fn describe(
     train: &[(f64, f64)],
     val: &[(f64, f64)],
     base: &[(f64, f64)],
     level: Option<(&str, f64)>,
+    lang: Lang,
 ) -> String {
-    use crate::base::text::signed;
+    let n = |v: f64| lang.signed(v, 3);
     let Some(&(step, nll)) = val.last() else {
-        return "No validation reading yet.".into();
+        return lang.t("No validation reading yet.").into();
     };
-    let mut out = format!(
-        "At step {step:.0}, validation NLL in nats per point: the MDN {}",
-        signed(nll, 3)
+    let step = format!("{step:.0}");
+    let mut out = lang.fill(
+        "At step {0}, validation NLL in nats per point: the MDN {1}",
+        &[&step, &n(nll)],
     );
     if let Some(&(_, b)) = base.last() {
-        out += &format!(", the MSE regressor {}", signed(b, 3));
+        out += &lang.fill(", the MSE regressor {0}", &[&n(b)]);
     }
     if let Some((name, v)) = level {
-        let side = if nll >= v { "above" } else { "below" };
-        out += &format!(
-            "; {name} {}, the MDN {} {side} it",
-            signed(v, 3),
-            signed((nll - v).abs(), 3)
-        );
+        let template = if nll >= v {
+            "; {0} {1}, the MDN {2} above it"
+        } else {
+            "; {0} {1}, the MDN {2} below it"
+        };
+        out += &lang.fill(template, &[name, &n(v), &n((nll - v).abs())]);
     }
     out.push('.');
     if let [.., (before, was), _] = val {
         let d = nll - was;
-        let how = match d {
-            _ if d <= -0.0005 => format!("fallen by {}", signed(-d, 3)),
-            _ if d >= 0.0005 => format!("risen by {}", signed(d, 3)),
-            _ => "stayed level".into(),
+        let before = format!("{before:.0}");
+        out += &match d {
+            _ if d <= -0.0005 => lang.fill(
+                " The MDN's NLL has fallen by {0} since step {1}.",
+                &[&n(-d), &before],
+            ),
+            _ if d >= 0.0005 => lang.fill(
+                " The MDN's NLL has risen by {0} since step {1}.",
+                &[&n(d), &before],
+            ),
+            _ => lang.fill(
+                " The MDN's NLL has stayed level since step {0}.",
+                &[&before],
+            ),
         };
-        out += &format!(" The MDN's NLL has {how} since step {before:.0}.");
     }
     if let Some(&(_, t)) = train.last() {
-        out += &format!(
-            " On the latest training batches it scores {}.",
-            signed(t, 3)
-        );
+        out += &lang.fill(" On the latest training batches it scores {0}.", &[&n(t)]);
     }
     out
 }

@@ -132,39 +132,54 @@ impl Viewer {
         let Some((r, step)) = &self.cal.report else {
             return String::new();
         };
+        let lang = self.page_lang();
         let line = |name: &str, c: &Calibration| {
+            let mut chars = name.chars();
+            let name = &chars
+                .next()
+                .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect());
             let hpd90 = c.hpd.iter().find(|p| p[0] == 0.9).map_or(0.0, |p| p[1]);
             let central90 = c.central.iter().find(|p| p[0] == 0.9).map_or(0.0, |p| p[1]);
-            format!(
-                "{name}: CRPS {:.4}, NLL {:.3} nats; 90% regions hold {:.1}% (central) and {:.1}% (HPD) of the outcomes.",
-                c.crps,
-                c.nll,
-                100.0 * central90,
-                100.0 * hpd90
+            lang.fill(
+                "{0}: CRPS {1}, NLL {2} nats; 90% regions hold {3}% (central) and {4}% (HPD) \
+                 of the outcomes.",
+                &[
+                    name,
+                    &lang.signed(c.crps, 4),
+                    &lang.signed(c.nll, 3),
+                    &lang.signed(100.0 * central90, 1),
+                    &lang.signed(100.0 * hpd90, 1),
+                ],
             )
         };
         // A report of an older step is said to be one while the current one is scored.
         let now = self.steps() as u64;
         let when = if *step == now {
-            format!("At step {step}")
+            lang.fill("At step {0}", &[&step.to_string()])
         } else {
-            format!("Scoring step {now}… Shown: step {step}")
+            lang.fill(
+                "Scoring step {0}… Shown: step {1}",
+                &[&now.to_string(), &step.to_string()],
+            )
         };
         let name = match self.cal.report_members {
             1 => "MDN".to_string(),
-            n => format!("Ensemble of {n} MDNs"),
+            n => lang.fill("Ensemble of {0} MDNs", &[&n.to_string()]),
         };
-        let mut out = format!(
-            "{when}, on {} validation points. {} {}",
-            r.mdn.n,
-            line(&name, &r.mdn),
-            line("MSE regressor", &r.baseline)
+        let mut out = lang.fill(
+            "{0}, on {1} validation points. {2} {3}",
+            &[
+                &when,
+                &r.mdn.n.to_string(),
+                &line(&name, &r.mdn),
+                &line(lang.t("MSE regressor"), &r.baseline),
+            ],
         );
         if let Some(t) = &r.truth {
             out.push(' ');
-            out.push_str(&line("Truth", t));
+            out.push_str(&line(lang.t("Truth"), t));
         }
-        out.replace('-', "−")
+        out
     }
 
     /// Draws the calibration panel on `canvas` (before the first report, how far its
@@ -173,10 +188,12 @@ impl Viewer {
         let theme = self.theme();
         let Some((r, _)) = &self.cal.report else {
             let p = self.calibration_progress();
-            let said = format!(
-                "Scoring the {} validation points… {}%",
-                p[1],
-                (100.0 * p[0] / p[1].max(1.0)).floor()
+            let said = theme.lang.fill(
+                "Scoring the {0} validation points… {1}%",
+                &[
+                    &p[1].to_string(),
+                    &(100.0 * p[0] / p[1].max(1.0)).floor().to_string(),
+                ],
             );
             return on_canvas(canvas, Some(theme), |root| {
                 crate::plot::draw_waiting(root, &said, theme, scale)

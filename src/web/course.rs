@@ -2,14 +2,17 @@
 //! and the commands a host page sends an embed (all checked here, like link values).
 
 use super::{to_js, Trainer, Viewer};
+use crate::lang::Lang;
 use crate::share::link::Link;
 use crate::share::tour::STEPS;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// The tour's steps: `[{title, look, try, link}]` (plain text; `link` after `#`).
+/// The tour's steps: `[{title, look, try, link}]` (plain text in language `lang`; `link`
+/// after `#`).
 #[wasm_bindgen]
-pub fn tour_steps() -> Result<JsValue, JsValue> {
+pub fn tour_steps(lang: &str) -> Result<JsValue, JsValue> {
+    let lang = Lang::from_tags([lang]);
     #[derive(Serialize)]
     struct Step {
         title: &'static str,
@@ -22,9 +25,9 @@ pub fn tour_steps() -> Result<JsValue, JsValue> {
         .iter()
         .enumerate()
         .map(|(i, s)| Step {
-            title: s.title,
-            look: s.look,
-            try_this: s.try_this,
+            title: lang.t(s.title),
+            look: lang.t(s.look),
+            try_this: lang.t(s.try_this),
             link: Link::tour_link(i + 1),
         })
         .collect();
@@ -60,6 +63,17 @@ impl Viewer {
         self.system_dark = dark;
     }
 
+    /// The page tells the language it is in (`en`, `es`): what this Viewer writes in
+    /// unless its link has a `lang=` of its own.
+    pub fn set_lang(&mut self, code: &str) {
+        self.lang_fallback = Lang::from_tags([code]);
+    }
+
+    /// The page's language (`en`, `es`): the link's, else the browser's.
+    pub fn lang(&self) -> String {
+        self.page_lang().code().to_string()
+    }
+
     /// The page is being printed (light paper for every plot) or no longer.
     pub fn set_printing(&mut self, on: bool) {
         self.printing = on;
@@ -85,12 +99,15 @@ impl Viewer {
     pub fn tour_check(&self) -> Option<String> {
         let step = STEPS.get(self.link.tour.checked_sub(1)?)?;
         let m = self.snapshot.metrics.as_ref()?;
-        crate::share::tour::achieved(step.goal, &self.link.spec, m)
+        crate::share::tour::achieved(step.goal, &self.link.spec, m, self.page_lang())
     }
 
     /// The exercise of the link (`goal=`) in words; empty without one.
     pub fn goal_task(&self) -> String {
-        self.link.goal.as_ref().map_or(String::new(), |g| g.task())
+        self.link
+            .goal
+            .as_ref()
+            .map_or(String::new(), |g| g.task_in(self.page_lang()))
     }
 
     /// The exercise's goal as the link writes it (`goal=`); empty without one.
@@ -106,7 +123,7 @@ impl Viewer {
     pub fn goal_check(&self) -> Option<String> {
         let goal = self.link.goal.as_ref()?;
         let m = self.snapshot.metrics.as_ref()?;
-        goal.met(&self.link.spec, self.info.dout, m)
+        goal.met_in(&self.link.spec, self.info.dout, m, self.page_lang())
     }
 
     /// The embed code of this experiment as the builder sets it: the panels and the
@@ -148,6 +165,7 @@ impl Viewer {
         let (mut link, issues) = Link::parse(&text);
         link.view = self.link.view.clone();
         link.theme = self.link.theme;
+        link.lang = self.embed_lang();
         // A clean embed unless the tour step's box is asked for.
         link.tour = if with_tour { self.link.tour } else { 0 };
         if controls.is_empty() {

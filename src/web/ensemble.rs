@@ -132,7 +132,7 @@ impl Viewer {
             curves: &curves,
             gap: self.link.spec.gap,
             x_range: view.x,
-            x_label: self.info.x_labels[0],
+            x_label: self.page_lang().t(self.info.x_labels[0]),
             theme: self.theme(),
             scale,
         };
@@ -144,6 +144,8 @@ impl Viewer {
     /// for a family without a variance.
     pub fn split_table(&self, member: u32) -> Result<JsValue, JsValue> {
         use crate::base::text::significant;
+        let lang = self.page_lang();
+        let sig = |v: f64| lang.decimal(significant(v, 3));
         let Ok(c) = self.split_curves(11, member) else {
             return Ok(JsValue::UNDEFINED);
         };
@@ -155,33 +157,33 @@ impl Viewer {
         };
         let rows = (0..c.xs.len())
             .map(|i| {
-                let x = crate::base::text::signed(c.xs[i], 2);
+                let x = lang.signed(c.xs[i], 2);
                 vec![
                     if in_gap(c.xs[i]) {
-                        format!("{x} (in the gap)")
+                        lang.fill("{0} (in the gap)", &[&x])
                     } else {
                         x
                     },
-                    significant(c.aleatoric[i], 3),
-                    significant(c.epistemic[i], 3),
-                    significant(c.within[i], 3),
-                    significant(c.between[i], 3),
+                    sig(c.aleatoric[i]),
+                    sig(c.epistemic[i]),
+                    sig(c.within[i]),
+                    sig(c.between[i]),
                 ]
             })
             .collect();
-        let m = c.member + 1;
+        let m = (c.member + 1).to_string();
         super::to_js(&super::tables::Table {
-            caption: format!(
-                "Variances at 11 inputs across the plot, of the ensemble's {} members in, and \
-                 member {m}'s split",
-                self.members_in()
+            caption: lang.fill(
+                "Variances at 11 inputs across the plot, of the ensemble's {0} members in, and \
+                 member {1}'s split",
+                &[&self.members_in().to_string(), &m],
             ),
             columns: vec![
                 "x".into(),
-                "aleatoric".into(),
-                "epistemic".into(),
-                format!("member {m}: within"),
-                format!("member {m}: between"),
+                lang.t("aleatoric").into(),
+                lang.t("epistemic").into(),
+                lang.fill("member {0}: within", &[&m]),
+                lang.fill("member {0}: between", &[&m]),
             ],
             rows,
         })
@@ -214,22 +216,23 @@ impl Viewer {
     /// says where the others train.
     pub(in crate::web) fn uncertainty_note(&self) -> String {
         let spec = &self.link.spec;
+        let lang = self.page_lang();
         let mut out = Vec::new();
         if let Some((a, b)) = spec.gap {
-            out.push(format!(
-                "No training point has x from {a} to {b} (gap=): the model never sees that \
-                 stretch, while the validation set keeps it."
+            out.push(lang.fill(
+                "No training point has x from {0} to {1} (gap=): the model never sees that \
+                 stretch, while the validation set keeps it.",
+                &[&lang.number(a), &lang.number(b)],
             ));
         }
         if spec.ensemble > 1 {
-            out.push(format!(
-                "ensemble={}: Play trains member 1; the panel \"Two kinds of uncertainty\" \
-                 trains the other {} on the page's workers, and the plots then show the even \
-                 mixture of all. `mdn train` trains all {} and reports the ensemble's \
+            let (all, others) = (spec.ensemble.to_string(), (spec.ensemble - 1).to_string());
+            out.push(lang.fill(
+                "ensemble={0}: Play trains member 1; the panel \"Two kinds of uncertainty\" \
+                 trains the other {1} on the page's workers, and the plots then show the even \
+                 mixture of all. `mdn train` trains all {0} and reports the ensemble's \
                  validation NLL and its aleatoric and epistemic variance.",
-                spec.ensemble,
-                spec.ensemble - 1,
-                spec.ensemble
+                &[&all, &others],
             ));
         }
         out.join(" ")

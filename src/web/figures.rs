@@ -78,10 +78,11 @@ impl Viewer {
 
 /// A K sweep's report (JSON, as `SweepRun::report_json` gives) as an SVG.
 #[wasm_bindgen]
-pub fn sweep_svg(report: &str, w: u32, h: u32, dark: bool) -> Result<String, JsValue> {
+pub fn sweep_svg(report: &str, w: u32, h: u32, dark: bool, lang: &str) -> Result<String, JsValue> {
     let r: crate::train::sweep::Report = serde_json::from_str(report).map_err(js_err)?;
     let (w, h) = (w.clamp(200, 4000), h.clamp(200, 4000));
-    let theme = plot::Theme { dark };
+    let lang = crate::lang::Lang::from_tags([lang]);
+    let theme = plot::Theme { dark, lang };
     let scale = (w as f64 / 900.0).clamp(1.0, 3.0);
     svg::figure(
         w,

@@ -8,7 +8,7 @@
 //! `trainer` holds the Trainer; `viewer` the Viewer (its link and state; drawing;
 //! the view and your points), with what course pages need of it in `course`, every plot
 //! as SVG in `figures`, the calibration panel's work in `calibrate`, each figure in
-//! words in `words` and as a table in `tables`; `sweep` the
+//! words in `words` and as a table in `tables`, the pages' languages in `lang`; `sweep` the
 //! K sweep's handles; `helper` the regressor's worker and the Trainer's side of it;
 //! `strokes` the handwriting page's HandTrainer and HandViewer; `writer` its
 //! TextWriter (a synthesis network writes a typed text).
@@ -30,6 +30,7 @@ mod course;
 mod ensemble;
 mod figures;
 mod helper;
+mod lang;
 mod strokes;
 mod sweep;
 mod tables;
@@ -41,6 +42,7 @@ pub use course::*;
 pub use ensemble::MemberJob;
 pub use figures::*;
 pub use helper::BaselineTrainer;
+pub use lang::*;
 pub use strokes::{HandTrainer, HandViewer};
 pub use sweep::{draw_sweep, SweepJob, SweepRun};
 pub(crate) use sweep::{spec_link, spec_links};
@@ -67,40 +69,44 @@ struct KeyRow {
     default: String,
     meaning: &'static str,
 }
-/// The spec's keys, one row each, to build the form (see [`crate::config::spec::KEYS`]).
+/// The spec's keys, one row each, to build the form (see [`crate::config::spec::KEYS`]),
+/// their words in language `lang` (`en`, `es`).
 #[wasm_bindgen]
-pub fn spec_keys() -> Result<JsValue, JsValue> {
+pub fn spec_keys(lang: &str) -> Result<JsValue, JsValue> {
+    let lang = crate::lang::Lang::from_tags([lang]);
     let defaults = Spec::default();
     let rows: Vec<KeyRow> = KEYS
         .iter()
         .map(|k| KeyRow {
             name: k.name,
-            label: k.label(),
+            label: lang.t(k.label()),
             kind: k.kind.name(),
             options: match k.kind {
                 Kind::Choice(names) => names.to_vec(),
                 _ => Vec::new(),
             },
-            accepts: k.kind.accepts(),
+            accepts: k.kind.accepts_in(lang),
             default: k.text(&defaults).unwrap_or_default(),
-            meaning: k.meaning,
+            meaning: lang.t(k.meaning),
         })
         .collect();
     to_js(&rows)
 }
-/// The pathology lab as `[id, title, spec, shows, [fix label, fix spec]...]` rows.
+/// The pathology lab as `[id, title, spec, shows, [fix label, fix spec]...]` rows, its
+/// words in language `lang`.
 #[wasm_bindgen]
-pub fn presets() -> Result<JsValue, JsValue> {
+pub fn presets(lang: &str) -> Result<JsValue, JsValue> {
+    let lang = crate::lang::Lang::from_tags([lang]);
     type Row<'a> = (&'a str, &'a str, &'a str, &'a str, Vec<[&'a str; 2]>);
     let rows: Vec<Row> = crate::share::lab::PRESETS
         .iter()
         .map(|p| {
             (
                 p.id,
-                p.title,
+                lang.t(p.title),
                 p.spec,
-                p.shows,
-                p.fixes.iter().map(|f| [f.0, f.1]).collect(),
+                lang.t(p.shows),
+                p.fixes.iter().map(|f| [lang.t(f.0), f.1]).collect(),
             )
         })
         .collect();

@@ -5,6 +5,7 @@
 
 use super::{deadline, js_err, on_canvas, to_js};
 use crate::base::rng::{stream, Rng};
+use crate::lang::{english, Lang};
 use crate::plot::strokes::{draw_hand_losses, draw_writing, HandLosses, Writing};
 use crate::plot::Theme;
 use crate::share::hand::HandPage;
@@ -214,6 +215,8 @@ pub struct HandViewer {
     models: Vec<PenModel>,
     pub dark: bool,
     pub ellipses: bool,
+    /// The page's language (the page tells: the link's `lang=`, else the browser's).
+    lang: Lang,
 }
 
 #[wasm_bindgen]
@@ -237,7 +240,13 @@ impl HandViewer {
             models: Vec::new(),
             dark: false,
             ellipses: true,
+            lang: Lang::En,
         }
+    }
+
+    /// The page tells the language it is in (`en`, `es`).
+    pub fn set_lang(&mut self, code: &str) {
+        self.lang = Lang::from_tags([code]);
     }
 
     /// The canonical link (what the address bar shows and the worker trains).
@@ -290,8 +299,8 @@ impl HandViewer {
                 (
                     k.name.to_string(),
                     k.shown(&self.spec),
-                    k.kind.accepts(),
-                    k.meaning.to_string(),
+                    k.kind.accepts_in(self.lang),
+                    self.lang.t(k.meaning).to_string(),
                 )
             })
             .collect();
@@ -337,19 +346,31 @@ impl HandViewer {
 
     /// The status line: step and each model's validation NLL per pen move.
     pub fn status(&self) -> String {
+        let lang = self.lang;
         let Some(s) = &self.snap else {
-            return "Not trained yet.".into();
+            return lang.t("Not trained yet.").into();
         };
-        let v = |i: usize| s.val.get(i).map_or("–".into(), |v| format!("{v:.3}"));
-        let [a, b, c] = self.spec.variant_names();
-        let what = if self.spec.window > 0 {
-            "lines"
+        let v = |i: usize| {
+            s.val
+                .get(i)
+                .map_or("–".into(), |v| lang.decimal(format!("{v:.3}")))
+        };
+        let [a, b, c] = self.spec.variant_names().map(|n| lang.t(n));
+        let template = if self.spec.window > 0 {
+            "step {0} of {1} · validation NLL per pen move: {2} {3}, {4} {5}, {6} {7} · {8} \
+             training and {9} validation lines"
         } else {
-            "words"
+            "step {0} of {1} · validation NLL per pen move: {2} {3}, {4} {5}, {6} {7} · {8} \
+             training and {9} validation words"
         };
-        format!(
-            "step {} of {} · validation NLL per pen move: {a} {}, {b} {}, {c} {} · {} training and {} validation {what}",
-            s.step, s.steps, v(0), v(1), v(2), s.train_words, s.val_words
+        let (step, steps) = (s.step.to_string(), s.steps.to_string());
+        let (train, val) = (s.train_words.to_string(), s.val_words.to_string());
+        let values = [v(0), v(1), v(2)];
+        lang.fill(
+            template,
+            &[
+                &step, &steps, a, &values[0], b, &values[1], c, &values[2], &train, &val,
+            ],
         )
     }
 
@@ -373,10 +394,10 @@ impl HandViewer {
             return String::new();
         }
         if self.pad.len() >= drawn::MAX_STROKES {
-            return format!(
-                "The pad holds a word of at most {} strokes: this stroke was not kept. Keep the \
-                 word or clear the pad to draw another.",
-                drawn::MAX_STROKES
+            return self.lang.fill(
+                "The pad holds a word of at most {0} strokes: this stroke was not kept. Keep \
+                 the word or clear the pad to draw another.",
+                &[&drawn::MAX_STROKES.to_string()],
             );
         }
         self.pad.push(s);
@@ -395,16 +416,19 @@ impl HandViewer {
     pub fn keep_word(&mut self, said: &str) -> String {
         let said = said.trim();
         if self.pad.is_empty() {
-            return "Draw a word first.".into();
+            return self.lang.t("Draw a word first.").into();
         }
         if let Some(why) = (!said.is_empty())
-            .then(|| crate::strokes::write::unwritable(said))
+            .then(|| crate::strokes::write::unwritable(said, self.lang))
             .flatten()
         {
             return why;
         }
         if self.words.len() >= drawn::MAX_WORDS {
-            return format!("{} words are the most a link keeps.", drawn::MAX_WORDS);
+            let most = drawn::MAX_WORDS.to_string();
+            return self
+                .lang
+                .fill("{0} words are the most a link keeps.", &[&most]);
         }
         let mut words = self.words.clone();
         words.push(self.pad.clone());
@@ -413,7 +437,10 @@ impl HandViewer {
         told.push(said.to_string());
         let told = drawn::encode_said(&told);
         if text.len() + told.len() > crate::data::userdata::LINK_LIMIT {
-            return "The words would no longer fit in the link.".into();
+            return self
+                .lang
+                .t("The words would no longer fit in the link.")
+                .into();
         }
         self.words = words;
         self.spec.drawn = text;
@@ -515,10 +542,18 @@ impl HandViewer {
     pub fn written_note(&self) -> String {
         match self.written_at {
             None => String::new(),
-            Some(0) => "Black: written by the untrained model (step 0), a scribble; it is \
-                        written again as training goes on."
+            Some(0) => self
+                .lang
+                .t(
+                    "Black: written by the untrained model (step 0), a scribble; it is written \
+                    again as training goes on.",
+                )
                 .into(),
-            Some(n) => format!("Black: written by the model at step {n}."),
+            Some(n) => {
+                let n = n.to_string();
+                self.lang
+                    .fill("Black: written by the model at step {0}.", &[&n])
+            }
         }
     }
 
@@ -564,7 +599,7 @@ impl HandViewer {
     /// the pen's tip bold.
     pub fn draw_pad(&self, canvas: HtmlCanvasElement, bias: f64) -> Result<(), JsValue> {
         let (w, h) = (canvas.width() as f64, canvas.height() as f64);
-        let theme = if self.dark { Theme::DARK } else { Theme::LIGHT };
+        let theme = self.theme();
         let start = self.pen_start();
         let shown = &self.written[..self.shown.min(self.written.len())];
         let strokes = self.strokes_after(shown);
@@ -612,21 +647,22 @@ impl HandViewer {
     /// Draws what each of the three models wrote on from the pad's word, side by side
     /// (a column each, or a row each on a narrow canvas), the word in grey.
     pub fn draw_compared(&self, canvas: HtmlCanvasElement) -> Result<(), JsValue> {
-        let theme = if self.dark { Theme::DARK } else { Theme::LIGHT };
-        let m = self.spec.m;
-        let captions = if self.spec.window > 0 {
+        let theme = self.theme();
+        let m = [self.spec.m.to_string()];
+        let names = if self.spec.window > 0 {
             [
-                format!("synthesis (no text), K = {m}"),
-                format!("unconditional LSTM-MDN, K = {m}"),
-                format!("feed-forward MDN, K = {m}"),
+                "synthesis (no text), K = {0}",
+                "unconditional LSTM-MDN, K = {0}",
+                "feed-forward MDN, K = {0}",
             ]
         } else {
             [
-                format!("LSTM-MDN, K = {m}"),
-                "the same LSTM, K = 1".to_string(),
-                format!("feed-forward MDN, K = {m}"),
+                "LSTM-MDN, K = {0}",
+                english("the same LSTM, K = 1"),
+                "feed-forward MDN, K = {0}",
             ]
         };
+        let captions = names.map(|n| self.lang.fill(n, &[&m[0]]));
         let panels: Vec<Writing> = captions
             .into_iter()
             .enumerate()
@@ -655,22 +691,25 @@ impl HandViewer {
     /// The captions of the side-by-side writing and of the loss curves, for this run's
     /// three models.
     pub fn captions(&self) -> Vec<String> {
-        if self.spec.window == 0 {
-            return vec![
-                "The same word written on by each of the three models, with the same random draws, bias and temperature. The feed-forward MDN sees one move at a time and cannot know where it is in a letter: its writing wanders. The LSTM with one component knows where it is, but must cover every way the pen may go with one wide Gaussian: its moves are averages of those ways, and its letters blur. The LSTM-MDN writes letter-like shapes.".into(),
-                "Validation NLL per pen move (normalised units; lower is better) of the LSTM-MDN, the same LSTM with one component, and a feed-forward MDN that sees only the previous move — all trained on the same batches.".into(),
-            ];
-        }
-        vec![
-            "The pad's word written on by each of the three models, with the same random draws. The synthesis network is given no text here (its window reads nothing): it writes blind, and its writing shows what it learned of the pen alone. Its text-writing is above.".into(),
-            "Validation NLL per pen move (normalised units; lower is better) of the synthesis network, which reads each line's text through its window, an LSTM-MDN of the same size without a window, and a feed-forward MDN — all trained on the same batches. The gap between the first two is what knowing the text is worth.".into(),
-        ]
+        let both = if self.spec.window == 0 {
+            [
+                english("The same word written on by each of the three models, with the same random draws, bias and temperature. The feed-forward MDN sees one move at a time and cannot know where it is in a letter: its writing wanders. The LSTM with one component knows where it is, but must cover every way the pen may go with one wide Gaussian: its moves are averages of those ways, and its letters blur. The LSTM-MDN writes letter-like shapes."),
+                english("Validation NLL per pen move (normalised units; lower is better) of the LSTM-MDN, the same LSTM with one component, and a feed-forward MDN that sees only the previous move — all trained on the same batches."),
+            ]
+        } else {
+            [
+                english("The pad's word written on by each of the three models, with the same random draws. The synthesis network is given no text here (its window reads nothing): it writes blind, and its writing shows what it learned of the pen alone. Its text-writing is above."),
+                english("Validation NLL per pen move (normalised units; lower is better) of the synthesis network, which reads each line's text through its window, an LSTM-MDN of the same size without a window, and a feed-forward MDN — all trained on the same batches. The gap between the first two is what knowing the text is worth."),
+            ]
+        };
+        both.iter().map(|c| self.lang.t(c).to_string()).collect()
     }
 
     /// The loss curves' numbers as a table `{caption, columns, rows}`: the three models'
     /// validation NLL at each reading (the latest 30), by step.
     pub fn loss_table(&self) -> Result<JsValue, JsValue> {
-        use crate::base::text::signed;
+        let lang = self.lang;
+        let signed = |v: f64, d: usize| lang.signed(v, d);
         let empty = Vec::new();
         let val = |i: usize| {
             self.snap
@@ -690,11 +729,14 @@ impl HandViewer {
             .map(|&(step, v)| vec![format!("{step:.0}"), signed(v, 3), at(1, step), at(2, step)])
             .collect();
         let names = self.spec.variant_names();
-        let mut columns = vec!["step".to_string()];
-        columns.extend(names.iter().map(|n| n.to_string()));
+        let mut columns = vec![lang.t("step").to_string()];
+        columns.extend(names.iter().map(|n| lang.t(n).to_string()));
         super::to_js(&super::tables::Table {
-            caption: "Validation NLL per pen move (normalised units) at each reading, the \
-                      latest 30"
+            caption: lang
+                .t(
+                    "Validation NLL per pen move (normalised units) at each reading, the \
+                    latest 30",
+                )
                 .into(),
             columns,
             rows,
@@ -714,7 +756,7 @@ impl HandViewer {
             train: s.map_or(&empty, |s| &s.train_history),
             val: [val(0), val(1), val(2)],
             names: self.spec.variant_names(),
-            theme: if self.dark { Theme::DARK } else { Theme::LIGHT },
+            theme: self.theme(),
         };
         on_canvas(canvas, None, |root| draw_hand_losses(root, &p))
     }
@@ -738,5 +780,15 @@ impl HandViewer {
         let (m, blind) = (self.models.first()?, self.models.get(1)?);
         m.net.shape.window?;
         Some((m.clone(), blind.clone(), s.scale, s.step))
+    }
+}
+
+impl HandViewer {
+    /// The plots' paper and words: dark or light, in the page's language.
+    fn theme(&self) -> Theme {
+        Theme {
+            dark: self.dark,
+            lang: self.lang,
+        }
     }
 }

@@ -11,10 +11,17 @@ use web_sys::HtmlCanvasElement;
 /// for each K, the network's parameters, the validation NLL (mean, lowest and highest over
 /// the seeds) and the mean BIC, the chosen K marked.
 #[wasm_bindgen]
-pub fn sweep_table(report: &str) -> Result<JsValue, JsValue> {
-    use crate::base::text::signed;
+pub fn sweep_table(report: &str, lang: &str) -> Result<JsValue, JsValue> {
+    let lang = crate::lang::Lang::from_tags([lang]);
+    let signed = |v: f64, d: usize| lang.signed(v, d);
     let r: crate::train::sweep::Report = serde_json::from_str(report).map_err(js_err)?;
-    let mark = |k: usize, by: Option<usize>| if by == Some(k) { " (lowest)" } else { "" };
+    let mark = |k: usize, by: Option<usize>| {
+        if by == Some(k) {
+            lang.t(" (lowest)")
+        } else {
+            ""
+        }
+    };
     let rows = r
         .summary
         .iter()
@@ -27,30 +34,33 @@ pub fn sweep_table(report: &str) -> Result<JsValue, JsValue> {
                     signed(s.val_nll_mean, 3),
                     mark(s.k, r.chosen_by_val_nll)
                 ),
-                format!(
-                    "{} to {}",
-                    signed(s.val_nll_range.0, 3),
-                    signed(s.val_nll_range.1, 3)
+                lang.fill(
+                    "{0} to {1}",
+                    &[&signed(s.val_nll_range.0, 3), &signed(s.val_nll_range.1, 3)],
                 ),
-                format!("{:.0}{}", s.bic_mean, mark(s.k, r.chosen_by_bic)).replace('-', "−"),
+                format!("{}{}", signed(s.bic_mean, 0), mark(s.k, r.chosen_by_bic)),
             ]
         })
         .collect();
     super::to_js(&super::tables::Table {
-        caption: format!(
-            "The sweep: each K trained with {} seed{}, scored on the validation set",
-            r.seeds,
-            if r.seeds == 1 { "" } else { "s" }
+        caption: lang.fill(
+            if r.seeds == 1 {
+                "The sweep: each K trained with {0} seed, scored on the validation set"
+            } else {
+                "The sweep: each K trained with {0} seeds, scored on the validation set"
+            },
+            &[&r.seeds.to_string()],
         ),
-        columns: [
-            "K",
-            "parameters P",
-            "validation NLL, mean",
-            "over the seeds",
-            "BIC, mean",
-        ]
-        .map(String::from)
-        .into(),
+        columns: super::tables::heads(
+            lang,
+            &[
+                "K",
+                "parameters P",
+                "validation NLL, mean",
+                "over the seeds",
+                "BIC, mean",
+            ],
+        ),
         rows,
     })
 }
@@ -62,9 +72,11 @@ pub fn draw_sweep(
     scale: f64,
     report: &str,
     dark: bool,
+    lang: &str,
 ) -> Result<(), JsValue> {
     let r: crate::train::sweep::Report = serde_json::from_str(report).map_err(js_err)?;
-    let theme = plot::Theme { dark };
+    let lang = crate::lang::Lang::from_tags([lang]);
+    let theme = plot::Theme { dark, lang };
     on_canvas(canvas, Some(theme), |root| {
         plot::draw_sweep(root, &r, true, scale, theme)
     })

@@ -5,7 +5,6 @@
 //! the table with `textContent`.
 
 use super::*;
-use crate::base::text::signed;
 use serde::Serialize;
 
 /// A table: its caption, column heads and rows of cells (plain text).
@@ -14,6 +13,11 @@ pub(in crate::web) struct Table {
     pub(in crate::web) caption: String,
     pub(in crate::web) columns: Vec<String>,
     pub(in crate::web) rows: Vec<Vec<String>>,
+}
+
+/// Column heads in `lang`.
+pub(in crate::web) fn heads(lang: crate::lang::Lang, english: &[&str]) -> Vec<String> {
+    english.iter().map(|h| lang.t(h).to_string()).collect()
 }
 
 /// The most loss readings listed (the latest ones).
@@ -46,6 +50,7 @@ impl Viewer {
 
 impl Viewer {
     fn slice_table(&self, x0: f64) -> Table {
+        let lang = self.page_lang();
         let (x0, m, baseline) = self.slice_at(x0);
         let mut order: Vec<usize> = (0..m.k).filter(|&k| m.pi[k] >= 1e-3).collect();
         order.sort_by(|&a, &b| m.mu[a].total_cmp(&m.mu[b]));
@@ -53,39 +58,38 @@ impl Viewer {
             .iter()
             .map(|&k| {
                 vec![
-                    format!("component {}", k + 1),
-                    signed(m.pi[k], 3),
-                    signed(m.mu[k], 3),
-                    signed(m.sigma[k], 3),
+                    lang.fill("component {0}", &[&(k + 1).to_string()]),
+                    lang.signed(m.pi[k], 3),
+                    lang.signed(m.mu[k], 3),
+                    lang.signed(m.sigma[k], 3),
                 ]
             })
             .collect();
         let dash = || "—".to_string();
         rows.push(vec![
-            "MSE prediction".into(),
+            lang.t("MSE prediction").into(),
             dash(),
-            signed(baseline, 3),
+            lang.signed(baseline, 3),
             dash(),
         ]);
         rows.push(vec![
-            "mixture mean".into(),
+            lang.t("mixture mean").into(),
             dash(),
-            signed(m.mean()[0], 3),
+            lang.signed(m.mean()[0], 3),
             dash(),
         ]);
         Table {
-            caption: format!(
-                "p(y | x₀ = {}): the components with weight π ≥ 0.001, by their means",
-                signed(x0, 3)
+            caption: lang.fill(
+                "p(y | x₀ = {0}): the components with weight π ≥ 0.001, by their means",
+                &[&lang.signed(x0, 3)],
             ),
-            columns: ["which", "weight π", "mean μ", "scale σ"]
-                .map(String::from)
-                .into(),
+            columns: heads(lang, &["which", "weight π", "mean μ", "scale σ"]),
             rows,
         }
     }
 
     fn loss_table(&self) -> Table {
+        let lang = self.page_lang();
         let [_, val, base] = &self.snapshot.histories;
         let n = val.len().min(base.len());
         let from = n.saturating_sub(LOSS_ROWS);
@@ -93,30 +97,36 @@ impl Viewer {
             .map(|i| {
                 vec![
                     format!("{}", val[i].0),
-                    signed(val[i].1, 3),
-                    signed(base[i].1, 3),
+                    lang.signed(val[i].1, 3),
+                    lang.signed(base[i].1, 3),
                 ]
             })
             .collect();
         Table {
-            caption: format!(
-                "Validation NLL (nats per point) at each reading{}",
-                if from > 0 { ", the latest 60" } else { "" }
-            ),
-            columns: ["step", "MDN", "MSE regressor"].map(String::from).into(),
+            caption: lang
+                .t(if from > 0 {
+                    "Validation NLL (nats per point) at each reading, the latest 60"
+                } else {
+                    "Validation NLL (nats per point) at each reading"
+                })
+                .into(),
+            columns: heads(lang, &["step", "MDN", "MSE regressor"]),
             rows,
         }
     }
 
     fn branch_table(&self) -> Table {
+        let lang = self.page_lang();
         let (xs, mixtures) = self.branch_columns();
         let rows = crate::forecast::peaks::branch_runs(&xs, &mixtures, self.view().y)
             .iter()
-            .map(|&(a, b, n)| vec![signed(a, 2), signed(b, 2), n.to_string()])
+            .map(|&(a, b, n)| vec![lang.signed(a, 2), lang.signed(b, 2), n.to_string()])
             .collect();
         Table {
-            caption: "p(y | x): its branches (peaks holding at least 0.1) over x".into(),
-            columns: ["x from", "x to", "branches"].map(String::from).into(),
+            caption: lang
+                .t("p(y | x): its branches (peaks holding at least 0.1) over x")
+                .into(),
+            columns: heads(lang, &["x from", "x to", "branches"]),
             rows,
         }
     }
@@ -129,6 +139,7 @@ impl Viewer {
     /// second one (`second`, B) and where B does, by how many nats (in the same cells as
     /// the view: ±3 nats at most, none where neither puts any to speak of).
     pub fn difference_table(&self, second: &Viewer) -> Result<JsValue, JsValue> {
+        let lang = self.page_lang();
         use crate::plot::difference::{log_ratio, DIFFERENCE_LIMIT};
         let (w, h) = (11, 140);
         let v = self.view();
@@ -136,7 +147,7 @@ impl Viewer {
         let y_at = |r: usize| v.y.1 - (r as f64 + 0.5) / h as f64 * (v.y.1 - v.y.0);
         let said = |(r, by): (usize, f64)| {
             if by.abs() < 0.05 {
-                return ["nowhere".to_string(), "—".to_string()];
+                return [lang.t("nowhere").to_string(), "—".to_string()];
             }
             let at_least = if by.abs() >= DIFFERENCE_LIMIT {
                 "≥ "
@@ -144,8 +155,8 @@ impl Viewer {
                 ""
             };
             [
-                signed(y_at(r), 2),
-                format!("{at_least}{}", signed(by.abs(), 2)),
+                lang.signed(y_at(r), 2),
+                format!("{at_least}{}", lang.signed(by.abs(), 2)),
             ]
         };
         let rows = (0..w)
@@ -154,19 +165,23 @@ impl Viewer {
                 let column = || (0..h).map(|r| (r, d[[r, c]])).filter(|p| p.1.is_finite());
                 let a = column().fold((0, 0.0), |m, p| if p.1 > m.1 { p } else { m });
                 let b = column().fold((0, 0.0), |m, p| if p.1 < m.1 { p } else { m });
-                let mut row = vec![signed(x, 2)];
+                let mut row = vec![lang.signed(x, 2)];
                 row.extend(said(a));
                 row.extend(said(b));
                 row
             })
             .collect();
         to_js(&Table {
-            caption: "ln p_A(y | x) − ln p_B(y | x): at 11 inputs, where each experiment \
-                      puts more probability than the other, and by how many nats"
+            caption: lang
+                .t(
+                    "ln p_A(y | x) − ln p_B(y | x): at 11 inputs, where each experiment puts \
+                    more probability than the other, and by how many nats",
+                )
                 .into(),
-            columns: ["x", "A more at y", "by (nats)", "B more at y", "by (nats)"]
-                .map(String::from)
-                .into(),
+            columns: heads(
+                lang,
+                &["x", "A more at y", "by (nats)", "B more at y", "by (nats)"],
+            ),
             rows,
         })
     }
@@ -177,6 +192,7 @@ const PARAM_ROWS: usize = 11;
 
 impl Viewer {
     fn params_table(&self) -> Table {
+        let lang = self.page_lang();
         let v = self.view();
         let xs: Vec<f64> = (0..PARAM_ROWS)
             .map(|i| v.x.0 + (v.x.1 - v.x.0) * i as f64 / (PARAM_ROWS - 1) as f64)
@@ -187,33 +203,33 @@ impl Viewer {
         for (x, m) in xs.iter().zip(&mixtures) {
             for k in (0..m.k).filter(|&k| m.pi[k] >= 0.01) {
                 rows.push(vec![
-                    signed(*x, 2),
+                    lang.signed(*x, 2),
                     format!("{}", k + 1),
-                    signed(m.pi[k], 3),
-                    signed(m.mu[k], 3),
-                    signed(m.sigma[k], 3),
+                    lang.signed(m.pi[k], 3),
+                    lang.signed(m.mu[k], 3),
+                    lang.signed(m.sigma[k], 3),
                 ]);
             }
         }
         Table {
-            caption: format!(
-                "π_k(x), μ_k(x), σ_k(x) at {PARAM_ROWS} inputs across the plot, the components \
-                 with weight π ≥ 0.01"
+            caption: lang.fill(
+                "π_k(x), μ_k(x), σ_k(x) at {0} inputs across the plot, the components with \
+                 weight π ≥ 0.01",
+                &[&PARAM_ROWS.to_string()],
             ),
-            columns: ["x", "component", "weight π", "mean μ", "scale σ"]
-                .map(String::from)
-                .into(),
+            columns: heads(lang, &["x", "component", "weight π", "mean μ", "scale σ"]),
             rows,
         }
     }
 
     fn calibration_table(&self) -> Option<Table> {
+        let lang = self.page_lang();
         let (r, step) = self.cal.report.as_ref()?;
-        let mut named = vec![("MDN", &r.mdn), ("MSE regressor", &r.baseline)];
+        let mut named = vec![("MDN", &r.mdn), (lang.t("MSE regressor"), &r.baseline)];
         if let Some(t) = &r.truth {
-            named.push(("truth", t));
+            named.push((lang.t("truth"), t));
         }
-        let pct = |v: f64| format!("{:.1}%", 100.0 * v);
+        let pct = |v: f64| format!("{}%", lang.signed(100.0 * v, 1));
         let rows = r
             .mdn
             .central
@@ -228,16 +244,16 @@ impl Viewer {
                 row
             })
             .collect();
-        let mut columns = vec!["nominal mass".to_string()];
+        let mut columns = vec![lang.t("nominal mass").to_string()];
         for (name, _) in &named {
-            columns.push(format!("{name}: central"));
-            columns.push(format!("{name}: HPD"));
+            columns.push(lang.fill("{0}: central", &[name]));
+            columns.push(lang.fill("{0}: HPD", &[name]));
         }
         Some(Table {
-            caption: format!(
-                "At step {step}: the share of the {} validation outcomes inside each forecast's \
+            caption: lang.fill(
+                "At step {0}: the share of the {1} validation outcomes inside each forecast's \
                  central interval and HPD region of the nominal mass",
-                r.mdn.n
+                &[&step.to_string(), &r.mdn.n.to_string()],
             ),
             columns,
             rows,
@@ -245,12 +261,13 @@ impl Viewer {
     }
 
     fn plane_table(&mut self) -> Table {
+        let lang = self.page_lang();
         let r = self.scene().report();
         let list = |v: &[f64]| {
             v.iter()
-                .map(|&x| signed(x, 3))
+                .map(|&x| lang.signed(x, 3))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(lang.list_sep())
         };
         let target = list(&r.target);
         if !r.arms.is_empty() {
@@ -259,21 +276,23 @@ impl Viewer {
                 .iter()
                 .map(|a| {
                     vec![
-                        a.component
-                            .map_or("MSE regressor".into(), |c| format!("component {}", c + 1)),
-                        a.pi.map_or("—".into(), |p| signed(p, 3)),
-                        signed(a.theta[0], 3),
-                        signed(a.theta[1], 3),
-                        a.bend().into(),
-                        signed(a.miss, 4),
+                        a.component.map_or(lang.t("MSE regressor").into(), |c| {
+                            lang.fill("component {0}", &[&(c + 1).to_string()])
+                        }),
+                        a.pi.map_or("—".into(), |p| lang.signed(p, 3)),
+                        lang.signed(a.theta[0], 3),
+                        lang.signed(a.theta[1], 3),
+                        lang.t(a.bend()).into(),
+                        lang.signed(a.miss, 4),
                     ]
                 })
                 .collect();
             return Table {
-                caption: format!("The arm's poses for the target ({target})"),
-                columns: ["pose", "weight π", "θ1", "θ2", "bend", "hand's miss"]
-                    .map(String::from)
-                    .into(),
+                caption: lang.fill("The arm's poses for the target ({0})", &[&target]),
+                columns: heads(
+                    lang,
+                    &["pose", "weight π", "θ1", "θ2", "bend", "hand's miss"],
+                ),
                 rows,
             };
         }
@@ -282,16 +301,23 @@ impl Viewer {
             .iter()
             .map(|c| {
                 vec![
-                    format!("component {}", c.k + 1),
-                    signed(c.pi, 3),
+                    lang.fill("component {0}", &[&(c.k + 1).to_string()]),
+                    lang.signed(c.pi, 3),
                     list(&c.mean),
                 ]
             })
             .collect();
-        rows.push(vec!["MSE prediction".into(), "—".into(), list(&r.baseline)]);
+        rows.push(vec![
+            lang.t("MSE prediction").into(),
+            "—".into(),
+            list(&r.baseline),
+        ]);
         Table {
-            caption: format!("At the target input ({target}): the components with π ≥ 0.05"),
-            columns: ["which", "weight π", "mean"].map(String::from).into(),
+            caption: lang.fill(
+                "At the target input ({0}): the components with π ≥ 0.05",
+                &[&target],
+            ),
+            columns: heads(lang, &["which", "weight π", "mean"]),
             rows,
         }
     }

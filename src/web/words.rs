@@ -14,8 +14,14 @@ impl Viewer {
             return String::new();
         }
         let (x0, mixture, _) = self.slice_at(x0);
+        let lang = self.page_lang();
         crate::plot::SliceIntervals::of(&mixture)
-            .map(|iv| format!("At x₀ = {x0:.3}: {}", iv.describe()))
+            .map(|iv| {
+                lang.fill(
+                    "At x₀ = {0}: {1}",
+                    &[&lang.signed(x0, 3), &iv.describe(lang)],
+                )
+            })
             .unwrap_or_default()
     }
 
@@ -26,7 +32,7 @@ impl Viewer {
             return String::new();
         }
         let (xs, mixtures) = self.branch_columns();
-        crate::forecast::peaks::describe_branches(&xs, &mixtures, self.view().y)
+        crate::forecast::peaks::describe_branches(&xs, &mixtures, self.view().y, self.page_lang())
     }
 
     /// The slice p(y | x₀) in words (plain text): its peaks with their weights, and
@@ -42,19 +48,21 @@ impl Viewer {
         } else {
             "y"
         };
-        crate::forecast::peaks::describe(x0, &mixture, baseline, self.view().y, name)
+        let lang = self.page_lang();
+        crate::forecast::peaks::describe(x0, &mixture, baseline, self.view().y, name, lang)
     }
 
     /// The loss panel in words (plain text): the latest validation readings against the
     /// best possible (or the kernel estimate's), their trend, the training batches'.
     pub fn loss_words(&self) -> String {
         let [train, val, base] = &self.snapshot.histories;
+        let lang = self.page_lang();
         let level = match (self.info.bayes_nll, self.kernel_nll) {
-            (Some(b), _) => Some(("the best possible", b)),
-            (None, Some(k)) => Some(("the kernel estimate", k)),
+            (Some(b), _) => Some((lang.t("the best possible"), b)),
+            (None, Some(k)) => Some((lang.t("the kernel estimate"), k)),
             _ => None,
         };
-        crate::train::history::describe(train, val, base, level)
+        crate::train::history::describe(train, val, base, level, lang)
     }
 
     /// The 2-D views in words (plain text): the target and, for the robot arm, each
@@ -63,7 +71,8 @@ impl Viewer {
         if self.info.dout != 2 {
             return String::new();
         }
-        let said = self.scene().report().describe();
+        let lang = self.page_lang();
+        let said = self.scene().report().describe(lang);
         match self.target_note() {
             note if note.is_empty() => said,
             note => format!("{said} {note}"),

@@ -8,6 +8,7 @@
 use super::on_canvas;
 use super::strokes::HandViewer;
 use crate::base::rng::{stream, Rng};
+use crate::lang::Lang;
 use crate::plot::alignment::{draw_alignment, Alignment};
 use crate::plot::strokes::{draw_writing, fitted, Writing};
 use crate::plot::Theme;
@@ -62,6 +63,8 @@ pub struct TextWriter {
     shown: usize,
     pub dark: bool,
     pub ellipses: bool,
+    /// The page's language (the page tells).
+    lang: Lang,
 }
 
 impl Default for TextWriter {
@@ -82,17 +85,26 @@ impl TextWriter {
             shown: 0,
             dark: false,
             ellipses: true,
+            lang: Lang::En,
         }
+    }
+
+    /// The page tells the language it is in (`en`, `es`).
+    pub fn set_lang(&mut self, code: &str) {
+        self.lang = Lang::from_tags([code]);
     }
 
     /// Reads a model file (its JSON text) and writes with it from now on, under the name
     /// `by`; returns why not when it cannot ('' when it can).
     pub fn load(&mut self, json: &str, by: &str) -> String {
         match Saved::from_json(json) {
-            Err(e) => format!("The model file cannot be read: {e}."),
-            Ok(s) if s.model.net.shape.window.is_none() => {
-                "The model file has no window over a text: it cannot write a typed text.".into()
-            }
+            Err(e) => self
+                .lang
+                .fill("The model file cannot be read: {0}.", &[&e.to_string()]),
+            Ok(s) if s.model.net.shape.window.is_none() => self
+                .lang
+                .t("The model file has no window over a text: it cannot write a typed text.")
+                .into(),
             Ok(s) => {
                 self.model = Some((s.model, s.scale, by.to_string()));
                 self.file = Some(s.spec);
@@ -106,13 +118,18 @@ impl TextWriter {
     /// (after [`TextWriter::load`]); returns why not ('' when it can).
     pub fn load_blind(&mut self, json: &str) -> String {
         match Saved::from_json(json) {
-            Err(e) => format!("The unconditional model's file cannot be read: {e}."),
-            Ok(s) if s.model.net.shape.window.is_some() => {
-                "That file is a synthesis model, not an unconditional one.".into()
-            }
-            Ok(s) if self.model.as_ref().is_none_or(|m| m.1 != s.scale) => {
-                "The unconditional model was not trained beside the loaded one.".into()
-            }
+            Err(e) => self.lang.fill(
+                "The unconditional model's file cannot be read: {0}.",
+                &[&e.to_string()],
+            ),
+            Ok(s) if s.model.net.shape.window.is_some() => self
+                .lang
+                .t("That file is a synthesis model, not an unconditional one.")
+                .into(),
+            Ok(s) if self.model.as_ref().is_none_or(|m| m.1 != s.scale) => self
+                .lang
+                .t("The unconditional model was not trained beside the loaded one.")
+                .into(),
             Ok(s) => {
                 self.blind = Some(s.model);
                 String::new()
@@ -125,7 +142,10 @@ impl TextWriter {
     pub fn adopt(&mut self, viewer: &HandViewer) -> bool {
         match viewer.synthesis() {
             Some((m, blind, scale, step)) => {
-                self.model = Some((m, scale, format!("your model at step {step}")));
+                let by = self
+                    .lang
+                    .fill("your model at step {0}", &[&step.to_string()]);
+                self.model = Some((m, scale, by));
                 self.blind = Some(blind);
                 true
             }
@@ -158,8 +178,8 @@ impl TextWriter {
     }
 
     /// Why `text` cannot be written ('' when it can).
-    pub fn check(text: &str) -> String {
-        unwritable(text).unwrap_or_default()
+    pub fn check(&self, text: &str) -> String {
+        unwritable(text, self.lang).unwrap_or_default()
     }
 
     /// Writes `text` with bias `bias`, temperature `temp` and the draws of `seed`; with
@@ -174,23 +194,26 @@ impl TextWriter {
         viewer: &HandViewer,
         prime_text: &str,
     ) -> String {
-        let why = TextWriter::check(text);
+        let why = self.check(text);
         if !why.is_empty() {
             return why;
         }
         let Some((model, scale, by)) = &self.model else {
-            return "The model is still loading.".into();
+            return self.lang.t("The model is still loading.").into();
         };
         let symbols = encode(text).unwrap_or_default();
         let pad = viewer.pad_word();
         let prime = if prime_text.trim().is_empty() {
             None
         } else if pad.is_empty() {
-            return "To write in your hand, draw a word on the pad below first.".into();
+            return self
+                .lang
+                .t("To write in your hand, draw a word on the pad below first.")
+                .into();
         } else {
-            let why = TextWriter::check(prime_text);
+            let why = self.check(prime_text);
             if !why.is_empty() {
-                return format!("What the pad says: {why}");
+                return self.lang.fill("What the pad says: {0}", &[&why]);
             }
             Some((
                 scale.normalise(&moves(&pad)),
@@ -278,19 +301,26 @@ impl TextWriter {
         };
         let n = l.font.len();
         let per = n as f64 / (l.read.len() - l.written.offset).max(1) as f64;
+        let lang = self.lang;
         let end = if l.written.finished {
-            "it stopped when the window passed the last character"
+            lang.t("it stopped when the window passed the last character")
         } else {
-            "it was stopped by the cap of moves per character (the window had not passed the end)"
+            lang.t("it was stopped by the cap of moves per character (the window had not passed the end)")
         };
         let primed = if l.prime.is_empty() {
             ""
         } else {
-            ", after reading your word on the pad (grey)"
+            lang.t(", after reading your word on the pad (grey)")
         };
-        format!(
-            "Written by {}{primed} in {n} pen moves ({per:.1} per character): {end}.",
-            l.by
+        lang.fill(
+            "Written by {0}{1} in {2} pen moves ({3} per character): {4}.",
+            &[
+                &l.by,
+                primed,
+                &n.to_string(),
+                &lang.decimal(format!("{per:.1}")),
+                end,
+            ],
         )
     }
 
@@ -406,10 +436,9 @@ impl TextWriter {
     }
 
     fn theme(&self) -> Theme {
-        if self.dark {
-            Theme::DARK
-        } else {
-            Theme::LIGHT
+        Theme {
+            dark: self.dark,
+            lang: self.lang,
         }
     }
 }

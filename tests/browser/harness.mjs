@@ -90,8 +90,8 @@ export function assertFinite(value, where = 'value') {
 
 /** A page that records console errors, page errors, dialogs and requests to other origins. */
 /** A new page at `url`; `cores` pretends the machine has that many (navigator.hardwareConcurrency). */
-export async function open(browser, url, { width = 1280, height = 800, scale = 1, cores } = {}) {
-  const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: scale });
+export async function open(browser, url, { width = 1280, height = 800, scale = 1, cores, locale } = {}) {
+  const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: scale, locale });
   if (cores) await page.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n }), cores);
   const log = { errors: [], dialogs: [], foreign: [] };
   page.on('console', (m) => { if (m.type() === 'error') log.errors.push(m.text()); });

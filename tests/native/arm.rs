@@ -6,6 +6,7 @@
 use mdn_playground::base::text::signed;
 use mdn_playground::data::dataset::Data;
 use mdn_playground::data::dataset::{arm_forward, arm_miss, Dataset, ARM_L1, ARM_L2};
+use mdn_playground::lang::Lang;
 use mdn_playground::plot::plane::{Sampling, Scene};
 use mdn_playground::{Experiment, Spec};
 use std::f64::consts::{FRAC_PI_2, PI};
@@ -107,7 +108,7 @@ fn default_arm_spec_reaches_the_target() {
         assert!(hx > 0.0);
         assert_eq!(a.elbow_up(), ey > hy / hx * ex, "{a:?}");
     }
-    let said = report.describe();
+    let said = report.describe(Lang::En);
     eprintln!("{said}");
     assert!(
         said.contains("elbow up, component") && said.contains("elbow down, component"),
@@ -155,7 +156,7 @@ fn the_output_plane_in_words_lists_the_likely_components_by_weight() {
         mode: None,
     };
     assert_eq!(
-        report.describe(),
+        report.describe(Lang::En),
         "Target (0.500, −0.250). 2 likely components: component 3 with weight 0.70, mean \
          (1.000, 0.250); component 1 with weight 0.30, mean (−1.000, 0.000). The MSE \
          prediction (0.000, 0.100)."
@@ -166,7 +167,7 @@ fn the_output_plane_in_words_lists_the_likely_components_by_weight() {
         ..report
     };
     assert_eq!(
-        spread.describe(),
+        spread.describe(Lang::En),
         "Target (0.500, −0.250). No component has a weight of 0.05 or more. The MSE \
          prediction (0.000, 0.100)."
     );

@@ -2,6 +2,7 @@
 //! dark theme, the loss panel's range, and the guided tour's steps.
 
 use mdn_playground::data::truth as dataset_truth;
+use mdn_playground::lang::Lang;
 use mdn_playground::plot::{self, svg, Theme, View};
 use mdn_playground::share::link::Link;
 use mdn_playground::train::experiment::Metrics;
@@ -240,11 +241,18 @@ fn each_tour_step_opens_its_experiment_and_tells_when_it_is_done() {
     assert_eq!(issues.len(), 1, "clamped and reported: {issues:?}");
     // Goals, read from the spec and the metrics.
     let default = Spec::default();
-    assert!(achieved(Goal::BeatBaseline(1.0), &default, &metrics(900, -0.9, -0.2)).is_none());
     assert!(achieved(
         Goal::BeatBaseline(1.0),
         &default,
-        &metrics(900, -1.25, -0.2)
+        &metrics(900, -0.9, -0.2),
+        Lang::En
+    )
+    .is_none());
+    assert!(achieved(
+        Goal::BeatBaseline(1.0),
+        &default,
+        &metrics(900, -1.25, -0.2),
+        Lang::En
     )
     .unwrap()
     .contains("1.05"));
@@ -252,21 +260,27 @@ fn each_tour_step_opens_its_experiment_and_tells_when_it_is_done() {
     let k3 = Spec::parse("k=3").unwrap();
     let g = Goal::Components { k: 3, nll: -1.0 };
     assert!(
-        achieved(g, &k1, &metrics(2000, -1.1, 0.0)).is_none(),
+        achieved(g, &k1, &metrics(2000, -1.1, 0.0), Lang::En).is_none(),
         "K unchanged"
     );
     assert!(
-        achieved(g, &k3, &metrics(2000, -0.9, 0.0)).is_none(),
+        achieved(g, &k3, &metrics(2000, -0.9, 0.0), Lang::En).is_none(),
         "not trained enough"
     );
-    assert!(achieved(g, &k3, &metrics(2000, -1.06, 0.0)).is_some());
+    assert!(achieved(g, &k3, &metrics(2000, -1.06, 0.0), Lang::En).is_some());
     let collapse = Spec::parse(STEPS[5].spec).unwrap();
     let noisy = Spec::parse(&format!("{}&noise_x=0.2&noise_y=0.05", STEPS[5].spec)).unwrap();
     assert!(
-        achieved(STEPS[5].goal, &collapse, &metrics(3000, -0.75, 0.0)).is_none(),
+        achieved(
+            STEPS[5].goal,
+            &collapse,
+            &metrics(3000, -0.75, 0.0),
+            Lang::En
+        )
+        .is_none(),
         "no floor, no noise"
     );
-    assert!(achieved(STEPS[5].goal, &noisy, &metrics(3000, -0.75, 0.0)).is_some());
+    assert!(achieved(STEPS[5].goal, &noisy, &metrics(3000, -0.75, 0.0), Lang::En).is_some());
 }
 
 #[test]
@@ -277,7 +291,7 @@ fn the_collapse_step_s_fix_reaches_its_goal_when_trained() {
     let mut e = trained(&spec);
     let m = e.metrics();
     assert!(
-        achieved(STEPS[5].goal, &e.spec, &m).is_some(),
+        achieved(STEPS[5].goal, &e.spec, &m, Lang::En).is_some(),
         "validation NLL {}",
         m.val_nll
     );
@@ -303,7 +317,7 @@ fn every_tour_step_with_a_goal_reaches_done_by_doing_what_it_says() {
         let mut e = trained(&step.spec.replacen(from, to, 1));
         let m = e.metrics();
         assert!(
-            achieved(step.goal, &e.spec, &m).is_some(),
+            achieved(step.goal, &e.spec, &m, Lang::En).is_some(),
             "{} at step {}: validation NLL {}, regressor {}, dead {}",
             step.title,
             m.step,

@@ -5,6 +5,7 @@
 
 use mdn_playground::forecast::calibration::{self, LEVELS};
 use mdn_playground::forecast::{self, LevelGrid, Mixture1, Predictive};
+use mdn_playground::lang::Lang;
 use mdn_playground::mdn::family::Family;
 use mdn_playground::mdn::mixture::Mixture;
 use mdn_playground::{Experiment, Spec};
@@ -504,18 +505,20 @@ fn a_slice_in_words_names_its_peaks_their_weights_and_where_the_mse_prediction_f
         assert!((p.weight - w).abs() < 0.005, "{p:?}");
     }
     assert_eq!(
-        describe(0.5, &m, 0.35, (-0.2, 1.2), "t"),
+        describe(0.5, &m, 0.35, (-0.2, 1.2), "t", Lang::En),
         "At x₀ = 0.50 the density has 3 peaks: t = 0.20 (weight 0.30), t = 0.50 (weight 0.40), \
          t = 0.80 (weight 0.30); the MSE prediction 0.35 lies between them, where the density is \
          low: no likely answer."
     );
-    assert!(describe(0.5, &m, 0.51, (-0.2, 1.2), "t").ends_with("lies on the peak at 0.50."));
+    assert!(
+        describe(0.5, &m, 0.51, (-0.2, 1.2), "t", Lang::En).ends_with("lies on the peak at 0.50.")
+    );
     // One broad component; nothing in range.
     let one = Mixture::gaussian(1, vec![1.0], vec![0.0], vec![0.4], vec![0.2], vec![]);
-    assert!(describe(0.1, &one, 0.4, (-0.2, 1.2), "t")
+    assert!(describe(0.1, &one, 0.4, (-0.2, 1.2), "t", Lang::En)
         .contains("one peak: t = 0.40 (weight 1.00); the MSE prediction 0.40 lies on the peak."));
     let far = Mixture::gaussian(1, vec![1.0], vec![0.0], vec![9.0], vec![0.1], vec![]);
-    assert!(describe(0.1, &far, 0.4, (-0.2, 1.2), "t").contains("almost nothing"));
+    assert!(describe(0.1, &far, 0.4, (-0.2, 1.2), "t", Lang::En).contains("almost nothing"));
 }
 
 #[test]
@@ -539,7 +542,7 @@ fn the_main_plot_in_words_says_how_many_branches_over_which_stretches_of_x() {
         })
         .collect();
     assert_eq!(
-        describe_branches(&xs, &mixtures, (-0.2, 1.2)),
+        describe_branches(&xs, &mixtures, (-0.2, 1.2), Lang::En),
         "p(y | x) has one branch for x from 0.00 to 0.30; 3 branches for x from 0.40 to 0.70; \
          one branch for x from 0.80 to 1.00. Where there are several, the MSE regressor's \
          curve, their average, runs between them."
@@ -553,7 +556,13 @@ fn the_loss_panel_in_words_gives_the_latest_readings_the_gap_to_the_best_and_the
     let val = [(0.0, 1.3), (300.0, -0.8), (400.0, -0.981)];
     let base = [(0.0, 1.4), (300.0, -0.21), (400.0, -0.214)];
     assert_eq!(
-        describe(&train, &val, &base, Some(("the best possible", -1.052))),
+        describe(
+            &train,
+            &val,
+            &base,
+            Some(("the best possible", -1.052)),
+            Lang::En
+        ),
         "At step 400, validation NLL in nats per point: the MDN −0.981, the MSE regressor \
          −0.214; the best possible −1.052, the MDN 0.071 above it. The MDN's NLL has fallen \
          by 0.181 since step 300. On the latest training batches it scores −0.950."
@@ -564,10 +573,14 @@ fn the_loss_panel_in_words_gives_the_latest_readings_the_gap_to_the_best_and_the
             &[],
             &[(0.0, 0.5), (50.0, 0.6)],
             &[],
-            Some(("the kernel estimate", 0.7))
+            Some(("the kernel estimate", 0.7)),
+            Lang::En
         ),
         "At step 50, validation NLL in nats per point: the MDN 0.600; the kernel estimate \
          0.700, the MDN 0.100 below it. The MDN's NLL has risen by 0.100 since step 0."
     );
-    assert_eq!(describe(&[], &[], &[], None), "No validation reading yet.");
+    assert_eq!(
+        describe(&[], &[], &[], None, Lang::En),
+        "No validation reading yet."
+    );
 }

@@ -137,6 +137,7 @@ fn every_key_is_documented_once_and_the_page_keys_follow_the_table() {
             "caption",
             "lock",
             "theme",
+            "lang",
             "compare",
             "goal",
             "tour"
@@ -153,6 +154,7 @@ fn every_key_is_documented_once_and_the_page_keys_follow_the_table() {
             "caption",
             "lock",
             "theme",
+            "lang",
             "compare",
             "goal",
             "tour",

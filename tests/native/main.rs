@@ -33,6 +33,7 @@ mod forecast;
 // Configuration and links.
 mod compare;
 mod goal;
+mod lang;
 mod links;
 mod spec;
 // Plots and figures.

@@ -2,6 +2,7 @@
 //! words never trained on, the font's joins), the synthesis spec's keys, and
 //! `mdn strokes write` (the window stops the pen; priming; bad input refused clearly).
 
+use mdn_playground::lang::Lang;
 use mdn_playground::strokes::alphabet::{decode, encode};
 use mdn_playground::strokes::lines::{self, VOCABULARY};
 use mdn_playground::strokes::train::{StrokeRun, StrokeSpec};
@@ -297,11 +298,15 @@ fn the_handwriting_page_link_reads_its_own_keys_and_passes_the_rest_to_the_spec(
 
     // What the text box and a kept word's transcript are checked by: one message each.
     use mdn_playground::strokes::write::{unwritable, MAX_TEXT};
-    assert_eq!(unwritable("Hello, world!"), None);
-    assert!(unwritable("").is_some_and(|m| m.contains("Type something")));
+    assert_eq!(unwritable("Hello, world!", Lang::En), None);
+    assert!(unwritable("", Lang::En).is_some_and(|m| m.contains("Type something")));
     let long = "a".repeat(MAX_TEXT + 1);
-    assert!(unwritable(&long).is_some_and(|m| m.contains("at most 120")));
-    assert!(unwritable("mañana").is_some_and(|m| m.contains("cannot write 'ñ'")));
+    assert!(unwritable(&long, Lang::En).is_some_and(|m| m.contains("at most 120")));
+    assert!(unwritable("mañana", Lang::En).is_some_and(|m| m.contains("cannot write 'ñ'")));
+    assert_eq!(
+        unwritable("mañana", Lang::Es).as_deref(),
+        Some("El lápiz no puede escribir 'ñ' (escribe letras sin acentos, cifras, espacios y . , ' ! ? -).")
+    );
 }
 
 #[test]

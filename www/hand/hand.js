@@ -9,6 +9,7 @@ import { startWriter, afterSnapshot, writeWithYours, shippedModel, ownLink, text
 import { sizeCanvas } from '../canvas.js';
 import { workOffline } from '../offline.js';
 import { renderTable } from '../table-view.js';
+import { translatePage, t } from '../lang.js';
 
 const STORE = 'mdn-hand-drawn';
 const STORE_SAID = 'mdn-hand-said';
@@ -27,7 +28,7 @@ function draw() {
   $('hw-loss-caption').textContent = losses;
   $('hw-written').textContent = H.viewer.written_note();
   $('hw-status').textContent = H.viewer.status();
-  $('hw-words').textContent = `${H.viewer.word_count()} drawn words kept, ${H.viewer.said_count()} of them with what they say.`;
+  $('hw-words').textContent = t('{0} drawn words kept, {1} of them with what they say.', H.viewer.word_count(), H.viewer.said_count());
   fillLossTable();
 }
 
@@ -79,6 +80,7 @@ function withStored(hash) {
 function rebuild(hash) {
   H.viewer?.free();
   H.viewer = new (E().HandViewer)(withStored(hash));
+  H.viewer.set_lang(H.lang);
   const link = H.viewer.link();
   history.replaceState(null, '', '#' + link);
   document.body.classList.toggle('embed', H.viewer.embed());
@@ -109,7 +111,7 @@ function buildForm() {
 }
 
 function showPlaying() {
-  $('hw-play').textContent = H.playing ? '❚❚ Pause' : '▶ Train';
+  $('hw-play').textContent = H.playing ? t('❚❚ Pause') : t('▶ Train');
   $('hw-play').setAttribute('aria-pressed', String(H.playing));
 }
 
@@ -141,7 +143,7 @@ function startWorker() {
   H.worker.postMessage({ type: MSG.MODULE, module: wasmModule() });
   H.worker.onmessage = (e) => {
     if (e.data.type === MSG.HAND_SNAPSHOT) onSnapshot(e.data);
-    else if (e.data.type === MSG.ERROR) $('hw-status').textContent = `Training failed: ${e.data.message}`;
+    else if (e.data.type === MSG.ERROR) $('hw-status').textContent = t('Training failed: {0}', e.data.message);
   };
 }
 
@@ -162,7 +164,7 @@ function writeWith(seed) {
 
 function write() {
   const wrote = writeWith(H.seed++);
-  $('hw-note').textContent = wrote ? '' : 'Train first: there is no model to write with yet.';
+  $('hw-note').textContent = wrote ? '' : t('Train first: there is no model to write with yet.');
   H.shown = 0;
   if (wrote && !H.writing) {
     H.writing = true;
@@ -174,7 +176,7 @@ function keep() {
   const said = $('hw-said').value.trim();
   const why = H.viewer.keep_word(said);
   if (why) {
-    $('hw-note').textContent = `Nothing kept: ${why}`;
+    $('hw-note').textContent = t('Nothing kept: {0}', why);
     return;
   }
   store(H.viewer.drawn());
@@ -182,8 +184,8 @@ function keep() {
   history.replaceState(null, '', '#' + H.viewer.link());
   $('hw-said').value = '';
   $('hw-note').textContent = said
-    ? 'Kept with what it says. With two or more such words, fine-tune the shipped writer on them (“from the shipped model” above), or choose data = drawn.'
-    : 'Kept. With two or more words, choose data = drawn to train on them (type what a word says to train a writer on it too).';
+    ? t('Kept with what it says. With two or more such words, fine-tune the shipped writer on them (“from the shipped model” above), or choose data = drawn.')
+    : t('Kept. With two or more words, choose data = drawn to train on them (type what a word says to train a writer on it too).');
   redraw();
 }
 
@@ -192,12 +194,12 @@ function keep() {
 function trainOwn(tune) {
   const link = ownLink(tune);
   if (!link) {
-    $('hw-note').textContent = 'The shipped model has not loaded: its spec is not known yet.';
+    $('hw-note').textContent = t('The shipped model has not loaded: its spec is not known yet.');
     return;
   }
   rebuild(`#${link}`);
-  $('hw-note').textContent = !tune ? 'Training a writer from scratch on the built-in lines.'
-    : H.viewer.tunes_on_drawn() ? 'Fine-tuning the shipped writer on your drawn words.' : 'Fine-tuning the shipped writer on the built-in lines (keep two or more drawn words with what they say to tune it on yours).';
+  $('hw-note').textContent = !tune ? t('Training a writer from scratch on the built-in lines.')
+    : H.viewer.tunes_on_drawn() ? t('Fine-tuning the shipped writer on your drawn words.') : t('Fine-tuning the shipped writer on the built-in lines (keep two or more drawn words with what they say to tune it on yours).');
   if (tune) H.worker.postMessage({ type: MSG.HAND_START, gen: H.gen, model: shippedModel() });
   H.worker.postMessage({ type: MSG.PLAY, on: true });
   writeWithYours();
@@ -221,7 +223,11 @@ function wire() {
     }
     redraw();
   });
-  window.addEventListener('hashchange', () => rebuild(location.hash));
+  window.addEventListener('hashchange', () => {
+    // The page's text is put in its language once: a link that asks for another reopens it.
+    if ((E().hand_link_lang(location.hash) ?? H.lang) !== H.lang) location.reload();
+    else rebuild(location.hash);
+  });
   window.addEventListener('resize', redraw);
   const dark = window.matchMedia?.('(prefers-color-scheme: dark)');
   H.dark = Boolean(dark?.matches);
@@ -249,6 +255,9 @@ function installApi() {
 
 async function main() {
   await loadEngine();
+  H.lang = E().hand_page_lang(location.hash, [...navigator.languages]);
+  translatePage(H.lang, E().lang_texts(H.lang));
+  if (H.lang !== 'en') $('to-main').hash = `lang=${H.lang}`; // the other page in the same language
   startWorker();
   wire();
   installApi();
@@ -259,6 +268,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  $('hw-status').textContent = `The engine failed to load: ${e}`;
+  $('hw-status').textContent = t('The engine failed to load: {0}', e);
   $('hw-status').dataset.ready = 'error';
 });

@@ -12,6 +12,7 @@ export const H = {
   shown: 0, // how many of the written moves are revealed
   writing: false, // the writing is being revealed
   dark: false,
+  lang: 'en', // the page's language, chosen as it opens (../lang.js)
   due: false, // a redraw is due in the next frame
   waiters: [], // [step, resolve]: window.mdnHand.step's promises
 };

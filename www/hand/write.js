@@ -6,6 +6,7 @@
 import { H, $ } from './state.js';
 import { E } from '../engine.js';
 import { sizeCanvas } from '../canvas.js';
+import { t } from '../lang.js';
 
 /** The model shipped with the page (trained by `mdn strokes train` from its spec), and
  * the unconditional one trained beside it. */
@@ -38,8 +39,8 @@ function showLetters() {
   // The marked letter is hidden from a screen reader (one span per character); the pen-move
   // slider says it instead, as its value.
   const slider = $('hw-at');
-  const move = `pen move ${slider.value} of ${slider.max}`;
-  slider.setAttribute('aria-valuetext', at >= 0 && at < text.length ? `${move}: the window reads “${text[at]}”, character ${at + 1} of ${text.length}` : move);
+  const move = t('pen move {0} of {1}', slider.value, slider.max);
+  slider.setAttribute('aria-valuetext', at >= 0 && at < text.length ? t('{0}: the window reads “{1}”, character {2} of {3}', move, text[at], at + 1, text.length) : move);
 }
 
 function draw() {
@@ -61,7 +62,7 @@ function showAt() {
   const n = T.writer.moves();
   const at = Math.min(T.shown, n);
   Object.assign($('hw-at'), { max: String(n), value: String(at) });
-  $('hw-at-out').textContent = `${at} of ${n}`;
+  $('hw-at-out').textContent = t('{0} of {1}', at, n);
 }
 
 /** Reveals the line two moves a frame; `run`: which reveal this is (a newer line or a
@@ -119,7 +120,7 @@ function choose() {
 
 /** Writes with the shipped models from now on; returns why not ('' when it can). */
 function loadShipped() {
-  const why = T.writer.load(T.shipped, 'the model shipped with the page');
+  const why = T.writer.load(T.shipped, t('the model shipped with the page'));
   if (!why && T.blind) T.writer.load_blind(T.blind);
   return why;
 }
@@ -162,13 +163,14 @@ export const ownLink = (tune) => T.writer?.own_link(H.viewer, tune) ?? '';
 
 export async function startWriter() {
   T.writer = new (E().TextWriter)();
+  T.writer.set_lang(H.lang);
   $('hw-text').value = H.viewer.first_text();
   $('hw-bias').value = String(H.viewer.first_bias());
   $('hw-bias-out').textContent = $('hw-bias').value;
   $('hw-say').addEventListener('click', say);
   $('hw-text').addEventListener('keydown', (e) => { if (e.key === 'Enter') say(); });
   $('hw-text').addEventListener('input', () => {
-    const why = E().TextWriter.check($('hw-text').value);
+    const why = T.writer.check($('hw-text').value);
     if (why) $('hw-line-note').textContent = why;
   });
   $('hw-by').addEventListener('change', () => { choose(); writeWith(T.lastSeed, true); });
@@ -183,11 +185,11 @@ export async function startWriter() {
     redrawText();
   });
   window.addEventListener('resize', redrawText);
-  $('hw-line-note').textContent = 'Loading the model shipped with the page…';
+  $('hw-line-note').textContent = t('Loading the model shipped with the page…');
   try {
     [T.shipped, T.blind] = await Promise.all([fetchText(SHIPPED), fetchText(SHIPPED_BLIND).catch(() => null)]);
   } catch (e) {
-    $('hw-line-note').textContent = `The shipped model could not be loaded (${e.message}): train your own below.`;
+    $('hw-line-note').textContent = t('The shipped model could not be loaded ({0}): train your own below.', e.message);
     return;
   }
   const why = loadShipped();

@@ -146,7 +146,7 @@ pub(crate) fn train(args: &[String]) -> Result<(), Fail> {
     if let Some(path) = save {
         check_writable(path, "the model")?;
     }
-    if let Some(note) = spec.angle_note() {
+    if let Some(note) = spec.angle_note(mdn_playground::lang::Lang::En) {
         eprintln!("note: {note}");
     }
     let run = Run {

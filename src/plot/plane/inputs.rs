@@ -172,17 +172,26 @@ fn arm_legend<DB: DrawingBackend>(
     let s = p.frame.scale;
     let px = |v: f64| (v * s).round() as i32;
     let scene = p.scene;
+    let t = p.frame.theme;
     let lines: Vec<(String, RGBColor, Marker)> = scene
         .arms
         .iter()
         .map(|a| match (a.component, a.pi) {
             (Some(c), Some(pi)) => (
-                format!("component {} (π {:.2}): misses by {:.3}", c + 1, pi, a.miss),
+                t.lang.fill(
+                    "component {0} (π {1}): misses by {2}",
+                    &[
+                        &(c + 1).to_string(),
+                        &t.lang.signed(pi, 2),
+                        &t.lang.signed(a.miss, 3),
+                    ],
+                ),
                 component_colour(c),
                 Marker::Line,
             ),
             _ => (
-                format!("MSE regressor: misses by {:.3}", a.miss),
+                t.lang
+                    .fill("MSE regressor: misses by {0}", &[&t.lang.signed(a.miss, 3)]),
                 mse_colour(p.frame.theme),
                 Marker::Line,
             ),

@@ -18,7 +18,7 @@ pub use scene::{
     hex, log_density, Arm, ComponentReport, Sampling, Scene, SceneReport, PI_MIN, SAMPLES_MAX,
 };
 
-use super::{tick, ColourScale, Frame, Layer, View};
+use super::{ColourScale, Frame, Layer, View};
 use crate::base::rng::Rng;
 use crate::mdn::mixture::{Mixture, Temperature};
 use plotters::coord::types::RangedCoordf64;
@@ -75,8 +75,8 @@ fn mesh<DB: DrawingBackend>(
         .axis_desc_style(font.color(&ink))
         .x_labels(6)
         .y_labels(6)
-        .x_label_formatter(&|v| tick(*v, dx))
-        .y_label_formatter(&|v| tick(*v, dy))
+        .x_label_formatter(&|v| frame.theme.tick(*v, dx))
+        .y_label_formatter(&|v| frame.theme.tick(*v, dy))
         .draw()
         .map_err(|e| e.to_string())
 }

@@ -59,26 +59,39 @@ pub fn draw_outputs<DB: DrawingBackend>(
     }
     draw_truth(&mut chart, p)?;
     if p.frame.text && p.frame.legend {
+        let t = p.frame.theme;
         let mut items: Vec<(&str, RGBColor, Marker)> = vec![
-            ("MSE prediction (between the modes)", WHITE, Marker::Point),
             (
-                "components: mean, 1σ and 2σ ellipses",
+                t.t("MSE prediction (between the modes)"),
+                WHITE,
+                Marker::Point,
+            ),
+            (
+                t.t("components: mean, 1σ and 2σ ellipses"),
                 component_colour(0),
                 Marker::Line,
             ),
         ];
         if !p.scene.samples.is_empty() {
             items.push((
-                "samples (colour: component)",
+                t.t("samples (colour: component)"),
                 component_colour(1),
                 Marker::Point,
             ));
         }
         if p.scene.mode.is_some() {
-            items.push(("most probable point (mode)", MODE_COLOUR, Marker::Point));
+            items.push((
+                t.t("most probable point (mode)"),
+                MODE_COLOUR,
+                Marker::Point,
+            ));
         }
         if !p.truth.is_empty() {
-            items.push(("true poses (exact, no noise)", TRUTH_COLOUR, Marker::Point));
+            items.push((
+                t.t("true poses (exact, no noise)"),
+                TRUTH_COLOUR,
+                Marker::Point,
+            ));
         }
         // In the area's own coordinates (the plot area's are the backend's).
         let base = main.get_base_pixel();

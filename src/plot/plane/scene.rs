@@ -5,6 +5,7 @@
 use super::MSE_COLOUR;
 use crate::base::rng::{stream, Rng};
 use crate::data::dataset::{arm_forward, arm_miss};
+use crate::lang::{english, Lang};
 use crate::mdn::mixture::{Mixture, Temperature};
 use crate::mdn::model::Model;
 use crate::plot::{component_colour, View};
@@ -198,35 +199,34 @@ impl Arm {
         let tau = std::f64::consts::TAU;
         let off = (self.theta[1] - std::f64::consts::PI).rem_euclid(tau);
         if off.min(tau - off) < 0.1 {
-            "arm almost straight"
+            english("arm almost straight")
         } else if self.elbow_up() {
-            "elbow up"
+            english("elbow up")
         } else {
-            "elbow down"
+            english("elbow down")
         }
     }
 }
 
 impl SceneReport {
-    /// The 2-D views in words (plain text): the target, then for the arm each pose of a
-    /// likely component (elbow up or down, its weight, where the hand lands) and the MSE
-    /// regressor's; for other data each likely component's mean and the MSE prediction.
-    pub fn describe(&self) -> String {
-        use crate::base::text::signed;
+    /// The 2-D views in words (plain text, in `lang`): the target, then for the arm each
+    /// pose of a likely component (elbow up or down, its weight, where the hand lands) and
+    /// the MSE regressor's; for other data each likely component's mean and the MSE
+    /// prediction.
+    pub fn describe(&self, lang: Lang) -> String {
+        let n = |v: f64, d: usize| lang.signed(v, d);
         let list = |v: &[f64]| {
             v.iter()
-                .map(|&x| signed(x, 3))
+                .map(|&x| n(x, 3))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(lang.list_sep())
         };
-        let target = format!("Target ({}).", list(&self.target));
+        let target = lang.fill("Target ({0}).", &[&list(&self.target)]);
         // "2 likely poses: a; b" (one item: "1 likely pose: a").
-        let likely = |noun: &str, items: Vec<String>| {
-            let s = if items.len() == 1 { "" } else { "s" };
-            match items.len() {
-                0 => format!("No {noun} has a weight of {PI_MIN} or more"),
-                n => format!("{n} likely {noun}{s}: {}", items.join("; ")),
-            }
+        let likely = |[none, one, many]: [&'static str; 3], items: Vec<String>| match items.len() {
+            0 => lang.fill(none, &[&PI_MIN.to_string()]),
+            1 => lang.fill(one, &[&items[0]]),
+            k => lang.fill(many, &[&k.to_string(), &items.join("; ")]),
         };
         if !self.arms.is_empty() {
             let mut poses: Vec<&Arm> = self.arms.iter().filter(|a| a.component.is_some()).collect();
@@ -234,46 +234,60 @@ impl SceneReport {
             let items = poses
                 .iter()
                 .map(|a| {
-                    format!(
-                        "{}, component {} with weight {}, θ = ({}), its hand {} from the target",
-                        a.bend(),
-                        a.component.map_or(0, |c| c + 1),
-                        signed(a.pi.unwrap_or(0.0), 2),
-                        list(&a.theta),
-                        signed(a.miss, 3)
+                    lang.fill(
+                        "{0}, component {1} with weight {2}, θ = ({3}), its hand {4} from the \
+                         target",
+                        &[
+                            lang.t(a.bend()),
+                            &a.component.map_or(0, |c| c + 1).to_string(),
+                            &n(a.pi.unwrap_or(0.0), 2),
+                            &list(&a.theta),
+                            &n(a.miss, 3),
+                        ],
                     )
                 })
                 .collect();
-            let mse = self.arms.iter().find(|a| a.component.is_none()).map_or(
-                String::new(),
-                |m| {
-                    format!(
-                        " The MSE regressor's angles θ = ({}) put the hand {} from it, with the {}.",
-                        list(&m.theta),
-                        signed(m.miss, 3),
-                        m.bend()
+            let mse = self
+                .arms
+                .iter()
+                .find(|a| a.component.is_none())
+                .map_or(String::new(), |m| {
+                    lang.fill(
+                        " The MSE regressor's angles θ = ({0}) put the hand {1} from it, with \
+                         the {2}.",
+                        &[&list(&m.theta), &n(m.miss, 3), lang.t(m.bend())],
                     )
-                },
+                });
+            let poses = likely(
+                [
+                    "No pose has a weight of {0} or more",
+                    "1 likely pose: {0}",
+                    "{0} likely poses: {1}",
+                ],
+                items,
             );
-            return format!("{target} {}.{mse}", likely("pose", items));
+            return format!("{target} {poses}.{mse}");
         }
         let mut comps: Vec<&ComponentReport> = self.components.iter().collect();
         comps.sort_by(|a, b| b.pi.total_cmp(&a.pi));
         let items = comps
             .iter()
             .map(|c| {
-                format!(
-                    "component {} with weight {}, mean ({})",
-                    c.k + 1,
-                    signed(c.pi, 2),
-                    list(&c.mean)
+                lang.fill(
+                    "component {0} with weight {1}, mean ({2})",
+                    &[&(c.k + 1).to_string(), &n(c.pi, 2), &list(&c.mean)],
                 )
             })
             .collect();
-        format!(
-            "{target} {}. The MSE prediction ({}).",
-            likely("component", items),
-            list(&self.baseline)
-        )
+        let components = likely(
+            [
+                "No component has a weight of {0} or more",
+                "1 likely component: {0}",
+                "{0} likely components: {1}",
+            ],
+            items,
+        );
+        let mse = lang.fill(" The MSE prediction ({0}).", &[&list(&self.baseline)]);
+        format!("{target} {components}.{mse}")
     }
 }

@@ -157,9 +157,9 @@ impl Viewer {
         scale: f64,
         second: &Viewer,
     ) -> Result<(), JsValue> {
-        let name = format!(
-            "B ({}), validation",
-            self.compare_labels().pop().unwrap_or_default()
+        let name = self.page_lang().fill(
+            "B ({0}), validation",
+            &[&self.compare_labels().pop().unwrap_or_default()],
         );
         let p = plot::LossPlot {
             second: Some((&second.snapshot.histories[1], &name)),

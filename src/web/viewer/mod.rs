@@ -47,6 +47,8 @@ pub struct Viewer {
     pub(in crate::web) scene: Option<Scene>,
     /// The system prefers dark colours (the page tells; a link's `theme=` overrides).
     pub(in crate::web) system_dark: bool,
+    /// The page's language, for a link without `lang=` (the page tells).
+    pub(in crate::web) lang_fallback: crate::lang::Lang,
     /// The page is being printed: light paper whatever the theme.
     pub(in crate::web) printing: bool,
     /// The calibration panel's work (one input and one output only).
@@ -163,6 +165,7 @@ impl Viewer {
             caption: self.link.caption.clone(),
             lock: self.link.lock.clone(),
             theme: self.link.theme,
+            lang: self.embed_lang(),
             tour: self.link.tour,
             ..Link::default()
         };
@@ -284,8 +287,10 @@ impl Viewer {
 
     /// What the components' family is for (plain text).
     pub fn family_note(&self) -> String {
-        let note = crate::mdn::family::note(self.link.spec.family);
-        match self.link.spec.angle_note() {
+        let note = self
+            .page_lang()
+            .t(crate::mdn::family::note(self.link.spec.family));
+        match self.link.spec.angle_note(self.page_lang()) {
             Some(angles) => format!("{note} {angles}"),
             None => note.into(),
         }
@@ -310,7 +315,7 @@ impl Viewer {
     /// sentence that says so follows.
     pub fn data_note(&self) -> String {
         [
-            self.info.note.to_string(),
+            self.page_lang().t(self.info.note).to_string(),
             self.small_data_note(),
             self.uncertainty_note(),
         ]
@@ -329,19 +334,25 @@ impl Viewer {
             None => spec.points.clone().filter(|_| spec.data == Data::Custom),
         };
         points
-            .and_then(|p| crate::config::small_data::suited(spec, &p))
-            .filter(|(s, _)| s == spec)
-            .map_or(String::new(), |(_, note)| note)
+            .filter(|p| crate::config::small_data::suited(spec, p).is_some_and(|(s, _)| &s == spec))
+            .map_or(String::new(), |p| {
+                crate::config::small_data::note(p.len(), spec, self.page_lang())
+            })
     }
 
     /// What the loss panel's green line is (a sentence after the caption, with its
     /// leading space; empty when the panel has none).
     pub fn loss_level_note(&self) -> String {
+        let lang = self.page_lang();
         match (self.info.bayes_nll, self.kernel_nll) {
-            (Some(_), _) => " The green line is the best any model can do on this data.".into(),
-            (None, Some(_)) => " The green line is a conditional kernel density estimate's \
-                                validation NLL, fitted on the same training points: real data \
-                                have no known best."
+            (Some(_), _) => lang
+                .t(" The green line is the best any model can do on this data.")
+                .into(),
+            (None, Some(_)) => lang
+                .t(
+                    " The green line is a conditional kernel density estimate's validation \
+                    NLL, fitted on the same training points: real data have no known best.",
+                )
                 .into(),
             _ => String::new(),
         }
@@ -414,6 +425,7 @@ impl Viewer {
             components: String,
             alarms: Vec<String>,
         }
+        let lang = self.page_lang();
         let k = m.component_pi.len();
         let pis: Vec<String> = m
             .component_pi
@@ -421,26 +433,37 @@ impl Viewer {
             .enumerate()
             .map(|(i, p)| {
                 let dead = crate::train::diagnostics::is_dead(*p, &self.model.head);
-                format!("{}: {p:.3}{}", i + 1, if dead { " unused" } else { "" })
+                let (i, p) = ((i + 1).to_string(), lang.signed(*p, 3));
+                match dead {
+                    true => lang.fill("{0}: {1} unused", &[&i, &p]),
+                    false => format!("{i}: {p}"),
+                }
             })
             .collect();
-        let moved = if m.reinitialised > 0 {
-            format!(" · {} unused components moved so far", m.reinitialised)
-        } else {
-            String::new()
+        let moved = match m.reinitialised {
+            0 => String::new(),
+            n => lang.fill(" · {0} unused components moved so far", &[&n.to_string()]),
         };
         let unused = match m.dead_components {
             0 => String::new(),
-            n => format!(" ({n} unused)"),
+            n => lang.fill(" ({0} unused)", &[&n.to_string()]),
         };
         let notes: String = m.notes.iter().map(|n| format!(" · {n}.")).collect();
         to_js(&Out {
-            summary: format!(
-                "Components: {} of {k} in use{unused} · smallest σ in use {}{moved}",
-                k - m.dead_components,
-                significant(m.min_sigma, 3)
+            summary: lang.fill(
+                "Components: {0} of {1} in use{2} · smallest σ in use {3}{4}",
+                &[
+                    &(k - m.dead_components).to_string(),
+                    &k.to_string(),
+                    &unused,
+                    &lang.decimal(significant(m.min_sigma, 3)),
+                    &moved,
+                ],
             ),
-            components: format!("Average π per component: {}{notes}", pis.join(", ")),
+            components: lang.fill(
+                "Average π per component: {0}{1}",
+                &[&pis.join(lang.list_sep()), &notes],
+            ),
             alarms: m.alarms.clone(),
         })
     }
@@ -523,6 +546,7 @@ impl Viewer {
             target,
             scene: None,
             system_dark: false,
+            lang_fallback: Default::default(),
             printing: false,
             cal: calibrate::State::new(&exp_val, data, y_range, seed),
             params_seen: 0,
@@ -583,7 +607,7 @@ impl Viewer {
             mixture,
             baseline,
             y: self.view().y,
-            y_label: self.info.y_labels[0],
+            y_label: self.page_lang().t(self.info.y_labels[0]),
             text: true,
             scale,
             theme: self.theme(),
@@ -626,8 +650,8 @@ impl Viewer {
             val,
             baseline,
             level: match (self.info.bayes_nll, self.kernel_nll) {
-                (Some(b), _) => Some((b, "Bayes optimum")),
-                (None, Some(k)) => Some((k, "kernel estimate, validation")),
+                (Some(b), _) => Some((b, self.page_lang().t("Bayes optimum"))),
+                (None, Some(k)) => Some((k, self.page_lang().t("kernel estimate, validation"))),
                 _ => None,
             },
             second: None,
@@ -640,12 +664,27 @@ impl Viewer {
     /// The plots' theme: the link's, else the system's.
     pub(in crate::web) fn theme(&self) -> plot::Theme {
         plot::Theme {
+            lang: self.page_lang(),
             dark: !self.printing
                 && match self.link.theme {
                     Some(t) => t == crate::share::link::Theme::Dark,
                     None => self.system_dark,
                 },
         }
+    }
+
+    /// The language an embed of this page is in: the link's, else the page's unless it is
+    /// English (an English embed follows each reader's browser).
+    pub(in crate::web) fn embed_lang(&self) -> Option<crate::lang::Lang> {
+        let lang = self.page_lang();
+        self.link
+            .lang
+            .or((lang != crate::lang::Lang::En).then_some(lang))
+    }
+
+    /// The page's language: the link's, else the page's own.
+    pub(in crate::web) fn page_lang(&self) -> crate::lang::Lang {
+        self.link.lang.unwrap_or(self.lang_fallback)
     }
 
     pub(in crate::web) fn relink(&self, spec: Spec) -> String {

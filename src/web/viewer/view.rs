@@ -83,9 +83,11 @@ impl Viewer {
         if nearest <= OUTSIDE_DATA * span {
             return String::new();
         }
-        format!(
-            "The target is outside the training data (the nearest input is {nearest:.3} away): \
-             the model never saw inputs here, so its answer is a guess."
+        let lang = self.page_lang();
+        lang.fill(
+            "The target is outside the training data (the nearest input is {0} away): the \
+             model never saw inputs here, so its answer is a guess.",
+            &[&lang.signed(nearest, 3)],
         )
     }
 
