@@ -8,6 +8,7 @@
 //! | folder | what is in it |
 //! |---|---|
 //! | [`base`] | portable numerics and plumbing: exp/ln/tanh kernels and Φ, 8-lane f32, seeded randomness and its named streams, bytes, message text, named choices |
+//! | [`lang`] | the pages' languages: every English text's Spanish, templates and their parts, numbers with the language's decimal mark |
 //! | [`mdn`] | the model: the block kernels, the MLP and its activation, the mixture head and its settings, component families, the mixture distribution, losses and their gradients, the trained model, its queries and its file; mixtures pooled (an ensemble's even mixture, variance splits) |
 //! | [`data`] | data sets (built-in, with their truth), real measurements shipped with the program, and your own points |
 //! | [`optim`] | update rules, their schedules and settings, and mini-batches |

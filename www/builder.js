@@ -29,7 +29,7 @@ function panelRow(name, checked) {
     const b = document.createElement('button');
     b.type = 'button';
     b.textContent = text;
-    b.setAttribute('aria-label', `Move ${name} ${dir}`);
+    b.setAttribute('aria-label', dir === 'up' ? t('Move {0} up', name) : t('Move {0} down', name));
     b.addEventListener('click', () => {
       if (dir === 'up' && row.previousElementSibling) row.previousElementSibling.before(row);
       if (dir === 'down' && row.nextElementSibling) row.nextElementSibling.after(row);

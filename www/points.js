@@ -19,7 +19,7 @@ export function offerRestore() {
   else if (current && prev && prev !== current) [csv, which] = [prev, 'previous'];
   let count = 0;
   try {
-    count = csv ? E().parse_points(csv).count : 0;
+    count = csv ? E().parse_points(csv, S.lang).count : 0;
   } catch {
     count = 0;
   }
@@ -33,7 +33,7 @@ export function offerRestore() {
 export function usePoints(text, source, kind = 'new') {
   let p;
   try {
-    p = E().parse_points(text);
+    p = E().parse_points(text, S.lang);
   } catch (err) {
     $('dataerror').textContent = t('{0}: not used: {1}', source, err);
     $('dataerror').classList.remove('ok');

@@ -7,7 +7,7 @@
 
 use crate::base::text::quote;
 use crate::data::userdata::{self, UserData};
-use crate::lang::Lang;
+use crate::lang::{english, Lang};
 use std::fmt;
 
 /// What a key accepts.
@@ -90,9 +90,61 @@ pub struct Issue {
 impl fmt::Display for Issue {
     /// The message and what was done about it: the form a share link's reader sees.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}; {}", self.message, self.action)
+        f.write_str(&Lang::En.fill(ISSUE, &[&self.message, &self.action]))
     }
 }
+
+/// How a key's problems are written: in English (the command line prints them), and told
+/// again in the page's language from these same templates ([`Lang::retell`]), the most
+/// particular first.
+pub const SAID: &[&str] = &[
+    ISSUE,
+    NOT,
+    NOT_ONE_OF,
+    NOT_WIDTHS,
+    BELOW,
+    ABOVE,
+    LONGER,
+    LAYERS,
+    GIVEN,
+    UNKNOWN,
+    USING_LAST,
+    USING_FIRST,
+    CUT_TO,
+    USING,
+    english("{0} to {1}"),
+    english("all | {0}"),
+    english("using the default"),
+    english("ignored"),
+    english("left out"),
+    english("too many problems"),
+    english("the rest of the link was ignored"),
+    english("not a whole number"),
+    english("not a finite number"),
+    english("not 1 or 0"),
+    english("not numbers"),
+    english("(the last one)"),
+];
+
+/// A problem and what was done about it.
+const ISSUE: &str = "{0}; {1}";
+/// A value that cannot be read: the key, the value, why, what the key accepts.
+const NOT: &str = "{0}: {1} is {2} (accepted: {3})";
+const NOT_ONE_OF: &str = "{0}: {1} is not one of {2}";
+const NOT_WIDTHS: &str = "{0}: {1} is not a comma list of widths (accepted: {2})";
+const BELOW: &str = "{0}: {1} is below the minimum {2}";
+const ABOVE: &str = "{0}: {1} is above the maximum {2}";
+const LONGER: &str = "{0}: longer than {1} characters";
+const LAYERS: &str = "{0}: at most {1} layers";
+const GIVEN: &str = "{0}: given {1} times";
+/// An unknown key: the key, and the keys there are.
+pub const UNKNOWN: &str = "unknown key {0} (accepted keys: {1})";
+const USING_LAST: &str = "using the last value, {0}";
+const USING_FIRST: &str = "using the first {0}";
+const CUT_TO: &str = "cut to {0}";
+const USING: &str = "using {0}";
+
+use crate::lang::en as said;
 
 /// At most this many problems are listed for one link; the rest of it is ignored.
 const MAX_ISSUES: usize = 20;
@@ -140,7 +192,7 @@ impl Kind {
                 "1 to {0} widths of {1} to {2}, comma-separated",
                 &[&layers.to_string(), &lo.to_string(), &hi.to_string()],
             ),
-            Kind::AllOrInt(lo, hi) => format!("all | {}", range(lo, hi)),
+            Kind::AllOrInt(lo, hi) => lang.fill("all | {0}", &[&range(lo, hi)]),
             Kind::Points => lang.t("points written by the page (z2.…)").into(),
             Kind::Flag => "1 | 0".into(),
             Kind::Numbers(n) => lang.fill("1 to {0} numbers, comma-separated", &[&n.to_string()]),
@@ -398,28 +450,22 @@ impl<'a> Reader<'a> {
             };
             self.issue(
                 name,
-                format!("{name}: given {times} times"),
-                &format!("using the last value, {used}"),
+                said(GIVEN, &[&name, &times]),
+                &said(USING_LAST, &[&used]),
             );
         }
     }
 
     fn value<T>(&mut self, key: &Key<T>, v: &str) -> Option<Value> {
         let name = key.name;
-        let not = |what: &str| {
-            format!(
-                "{name}: {} is {what} (accepted: {})",
-                quote(v),
-                key.kind.accepts()
-            )
-        };
+        let not = |what: &str| said(NOT, &[&name, &quote(v), &what, &key.kind.accepts()]);
         let default = "using the default";
         match key.kind {
             Kind::Choice(names) => {
                 let lower = v.trim().to_ascii_lowercase();
                 let i = names.iter().position(|n| *n == lower);
                 if i.is_none() {
-                    let msg = format!("{name}: {} is not one of {}", quote(v), key.kind.accepts());
+                    let msg = said(NOT_ONE_OF, &[&name, &quote(v), &key.kind.accepts()]);
                     self.issue(name, msg, default);
                 }
                 i.map(Value::Choice)
@@ -476,8 +522,8 @@ impl<'a> Reader<'a> {
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
         if clean.chars().count() > max {
-            let msg = format!("{name}: longer than {max} characters");
-            self.issue(name, msg, &format!("cut to {max}"));
+            let msg = said(LONGER, &[&name, &max]);
+            self.issue(name, msg, &said(CUT_TO, &[&max]));
         }
         Value::Text(clean.chars().take(max).collect())
     }
@@ -514,11 +560,7 @@ impl<'a> Reader<'a> {
             if names.contains(&item.as_str()) {
                 out.push(item);
             } else {
-                let msg = format!(
-                    "{name}: {} is not one of {}",
-                    quote(&item),
-                    names.join(" | ")
-                );
+                let msg = said(NOT_ONE_OF, &[&name, &quote(&item), &names.join(" | ")]);
                 self.issue(name, msg, "left out");
             }
         }
@@ -539,11 +581,7 @@ impl<'a> Reader<'a> {
             match whole(p) {
                 Ok(w) => out.push(self.clamp_int(name, w, lo, hi, p) as usize),
                 Err(_) => {
-                    let msg = format!(
-                        "{name}: {} is not a comma list of widths (accepted: {})",
-                        quote(v),
-                        kind.accepts()
-                    );
+                    let msg = said(NOT_WIDTHS, &[&name, &quote(v), &kind.accepts()]);
                     self.issue(name, msg, "using the default");
                     return None;
                 }
@@ -552,8 +590,8 @@ impl<'a> Reader<'a> {
         if out.len() > layers {
             self.issue(
                 name,
-                format!("{name}: at most {layers} layers"),
-                &format!("using the first {layers}"),
+                said(LAYERS, &[&name, &layers]),
+                &said(USING_FIRST, &[&layers]),
             );
             out.truncate(layers);
         }
@@ -571,15 +609,15 @@ impl<'a> Reader<'a> {
         if x < lo || w == Whole::Negative {
             self.issue(
                 key,
-                format!("{key}: {} is below the minimum {lo}", quote(v.trim())),
-                &format!("using {lo}"),
+                said(BELOW, &[&key, &quote(v.trim()), &lo]),
+                &said(USING, &[&lo]),
             );
             lo
         } else if x > hi {
             self.issue(
                 key,
-                format!("{key}: {} is above the maximum {hi}", quote(v.trim())),
-                &format!("using {hi}"),
+                said(ABOVE, &[&key, &quote(v.trim()), &hi]),
+                &said(USING, &[&hi]),
             );
             hi
         } else {
@@ -589,18 +627,10 @@ impl<'a> Reader<'a> {
 
     fn clamp_float(&mut self, key: &str, x: f64, lo: f64, hi: f64) -> f64 {
         if x < lo {
-            self.issue(
-                key,
-                format!("{key}: {x} is below the minimum {lo}"),
-                &format!("using {lo}"),
-            );
+            self.issue(key, said(BELOW, &[&key, &x, &lo]), &said(USING, &[&lo]));
             lo
         } else if x > hi {
-            self.issue(
-                key,
-                format!("{key}: {x} is above the maximum {hi}"),
-                &format!("using {hi}"),
-            );
+            self.issue(key, said(ABOVE, &[&key, &x, &hi]), &said(USING, &[&hi]));
             hi
         } else if x == 0.0 {
             0.0 // normalise -0

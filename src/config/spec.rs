@@ -14,6 +14,7 @@ use crate::config::keys::{self, choice, float, int, Key, Kind, Reader, Value};
 pub use crate::config::keys::{whole, Whole};
 use crate::data::dataset::{Data, Source, HELD_OUT};
 use crate::data::userdata::{self, UserData};
+use crate::lang::{en, english};
 use crate::mdn::family::{Family, NU_RANGE};
 use crate::mdn::head::Head;
 use crate::mdn::head::{Covariance, Init, SigmaMap, K_RANGE, PI_FLOOR_RANGE, SIGMA_MIN_RANGE};
@@ -346,6 +347,42 @@ fn key_list() -> String {
     KEYS.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
 }
 
+/// How the spec's problems between keys are written, to be told again in the page's
+/// language ([`crate::lang::Lang::retell`]).
+pub const SAID: &[&str] = &[
+    FEW_POINTS,
+    POINTS_ONLY,
+    NU_ONLY,
+    FULL_ONLY,
+    HURDLE_TWO,
+    HURDLE_NEGATIVE,
+    NOISE_Y,
+    GAP_TWO,
+    GAP_ONE_INPUT,
+    GAP_TOO_WIDE,
+    english("using bishop-inverse"),
+    english("using diag"),
+    english("using gaussian"),
+    english("no gap"),
+];
+
+const FEW_POINTS: &str = "{0}=custom needs at least {1} points in {2} (got {3})";
+const POINTS_ONLY: &str = "{0}: points are used only with {1}=custom";
+const NU_ONLY: &str = english("nu: degrees of freedom are used only with family=student");
+const FULL_ONLY: &str =
+    "cov=full is for family=gaussian only (a {0} component is a product over the output dimensions)";
+const HURDLE_TWO: &str = "family=hurdle needs one output that is never negative (zero is its \
+     point mass); data={0} has two outputs";
+const HURDLE_NEGATIVE: &str = "family=hurdle needs one output that is never negative (zero is \
+     its point mass); data={0} has negative ones";
+const NOISE_Y: &str = english(
+    "noise_y would move the dry days off exactly zero, where family=hurdle's point mass is",
+);
+const GAP_TWO: &str = english("gap: two different numbers, from,to (e.g. gap=0.35,0.55)");
+const GAP_ONE_INPUT: &str = "gap is for data with one input; data={0} has two";
+const GAP_TOO_WIDE: &str = "gap={0},{1} holds {2} of the {3} training points; a gap may take at \
+     most three quarters of them";
+
 impl Spec {
     /// Strict parse: any unknown key, malformed or out-of-range value is an error.
     pub fn parse(text: &str) -> Result<Spec, SpecError> {
@@ -391,11 +428,7 @@ impl Spec {
                 Some(k) => r.read(k, &value, &mut spec, &d),
                 None => r.issue(
                     &key,
-                    format!(
-                        "unknown key {} (accepted keys: {})",
-                        quote(&key),
-                        key_list()
-                    ),
+                    crate::lang::Lang::En.fill(keys::UNKNOWN, &[&quote(&key), &key_list()]),
                     "ignored",
                 ),
             }
@@ -419,10 +452,14 @@ impl Spec {
             (Data::Custom, got) => {
                 issues.push(issue(
                     data_key,
-                    format!(
-                        "{data_key}=custom needs at least {} points in {pts_key} (got {})",
-                        userdata::MIN_POINTS,
-                        got.unwrap_or(0)
+                    en(
+                        FEW_POINTS,
+                        &[
+                            &data_key,
+                            &userdata::MIN_POINTS,
+                            &pts_key,
+                            &got.unwrap_or(0),
+                        ],
                     ),
                     "using bishop-inverse",
                 ));
@@ -432,7 +469,7 @@ impl Spec {
             (_, Some(_)) => {
                 issues.push(issue(
                     pts_key,
-                    format!("{pts_key}: points are used only with {data_key}=custom"),
+                    en(POINTS_ONLY, &[&pts_key, &data_key]),
                     "ignored",
                 ));
                 spec.points = None;
@@ -455,49 +492,30 @@ impl Spec {
         };
         let fam = self.family.name();
         if self.family != Family::Student && self.nu != Spec::default().nu {
-            issues.push(issue(
-                "nu",
-                "nu: degrees of freedom are used only with family=student".into(),
-                "ignored",
-            ));
+            issues.push(issue("nu", NU_ONLY.into(), "ignored"));
             self.nu = Spec::default().nu;
         }
         if self.family != Family::Gaussian && self.cov == Covariance::Full {
-            issues.push(issue(
-                "cov",
-                format!(
-                    "cov=full is for family=gaussian only (a {fam} component is a product \
-                     over the output dimensions)"
-                ),
-                "using diag",
-            ));
+            issues.push(issue("cov", en(FULL_ONLY, &[&fam]), "using diag"));
             self.cov = Covariance::Diagonal;
         }
         if self.family == Family::Hurdle && !self.source().hurdle_fits() {
             issues.push(issue(
                 "family",
-                format!(
-                    "family=hurdle needs one output that is never negative (zero is its point \
-                     mass); data={} has {}",
-                    self.data.name(),
+                en(
                     if self.source().info().dout > 1 {
-                        "two outputs"
+                        HURDLE_TWO
                     } else {
-                        "negative ones"
-                    }
+                        HURDLE_NEGATIVE
+                    },
+                    &[&self.data.name()],
                 ),
                 "using gaussian",
             ));
             self.family = Family::Gaussian;
         }
         if self.family == Family::Hurdle && self.noise_y > 0.0 {
-            issues.push(issue(
-                "noise_y",
-                "noise_y would move the dry days off exactly zero, where family=hurdle's \
-                 point mass is"
-                    .into(),
-                "using 0",
-            ));
+            issues.push(issue("noise_y", NOISE_Y.into(), "using 0"));
             self.noise_y = 0.0;
         }
     }
@@ -518,26 +536,17 @@ impl Spec {
     /// What is wrong with the gap (a, b) for this spec's data, if anything.
     fn gap_problem(&self, (a, b): (f64, f64)) -> Option<String> {
         if a.is_nan() {
-            return Some("gap: two different numbers, from,to (e.g. gap=0.35,0.55)".into());
+            return Some(GAP_TWO.into());
         }
         let source = self.source();
         if source.info().din != 1 {
-            return Some(format!(
-                "gap is for data with one input; data={} has two",
-                self.data.name()
-            ));
+            return Some(en(GAP_ONE_INPUT, &[&self.data.name()]));
         }
         let train = source.ungapped_training();
         let inside = (0..train.len())
             .filter(|&i| (a..=b).contains(&train.x[[0, i]]))
             .count();
-        (4 * inside > 3 * train.len()).then(|| {
-            format!(
-                "gap={a},{b} holds {inside} of the {} training points; a gap may take at \
-                 most three quarters of them",
-                train.len()
-            )
-        })
+        (4 * inside > 3 * train.len()).then(|| en(GAP_TOO_WIDE, &[&a, &b, &inside, &train.len()]))
     }
 
     /// The canonical query string: every key, in the order of [`KEYS`] (`pts` only with

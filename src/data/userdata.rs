@@ -10,6 +10,51 @@
 //! `z1.` + base64url(raw deflate), still decode.
 
 use crate::base::text::write_shortest;
+use crate::lang::{english, Lang};
+
+/// How reading a CSV text says what it skipped and why: in English (the command line
+/// prints it), and told again in the page's language from these same templates
+/// ([`Lang::retell`]).
+pub const SAID: &[&str] = &[
+    LINE,
+    ONE_DROPPED,
+    DROPPED,
+    WRONG_COUNT,
+    WRONG_COUNT_LINE,
+    NOT_AS_FIRST,
+    NOT_AS_FIRST_LINE,
+    NOT_FINITE,
+    NOT_FINITE_LINE,
+    BEYOND,
+    BEYOND_LINE,
+    NOT_A_NUMBER,
+    NOT_A_NUMBER_LINE,
+    TOO_LARGE,
+    TOO_MANY,
+    NONE_FOUND,
+    NONE_FOUND_BECAUSE,
+];
+
+const LINE: &str = "line {0}: {1}";
+const ONE_DROPPED: &str = "1 line was dropped: {0}";
+const DROPPED: &str = "{0} lines were dropped: {1}";
+/// Why lines were skipped, for the summary (after how many) and for a line itself.
+const WRONG_COUNT: &str = "with {0} values instead of 2 or 3";
+const WRONG_COUNT_LINE: &str = "{0} values; expected 2 (x, y) or 3 (x, y1, y2)";
+const NOT_AS_FIRST: &str = "with {0} values where the first point had {1}";
+const NOT_AS_FIRST_LINE: &str = "{0} values, but the first point had {1}";
+const NOT_FINITE: &str = english("with a value that is not a finite number (nan or inf)");
+const NOT_FINITE_LINE: &str = "{0} is not a finite number";
+const BEYOND: &str = "with a value beyond ±{0}";
+const BEYOND_LINE: &str = "{0} is beyond ±{1}";
+const NOT_A_NUMBER: &str = english("with a value that is not a number");
+const NOT_A_NUMBER_LINE: &str = "{0} is not a number";
+const TOO_LARGE: &str = "the text is {0} KB; at most {1} KB of points are accepted";
+const TOO_MANY: &str = "more than {0} points (line {1}); use fewer points";
+const NONE_FOUND: &str = english("no points found: expected lines of 2 or 3 numbers");
+const NONE_FOUND_BECAUSE: &str = "no points found: expected lines of 2 or 3 numbers ({0})";
+
+use crate::lang::en as said;
 
 /// Points of 2 columns (x, y) or 3 (x, y1, y2), row-major.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,64 +119,76 @@ impl Parsed {
     /// 2 with a value that is not a finite number (nan or inf), 1 with 3 values
     /// where the first point had 2". Empty if none were.
     pub fn dropped(&self) -> String {
+        self.dropped_in(Lang::En)
+    }
+
+    /// [`Parsed::dropped`] in `lang`.
+    pub fn dropped_in(&self, lang: Lang) -> String {
         if self.skipped_count == 0 {
             return String::new();
         }
         let why: Vec<String> = self
             .reasons
             .iter()
-            .map(|(r, n)| format!("{n} {r}"))
+            .map(|(r, n)| format!("{n} {}", lang.retell(r, &[SAID])))
             .collect();
-        let s = if self.skipped_count == 1 { "" } else { "s" };
-        let was = if self.skipped_count == 1 {
-            "was"
-        } else {
-            "were"
-        };
-        format!(
-            "{} line{s} {was} dropped: {}",
-            self.skipped_count,
-            why.join(", ")
-        )
+        match self.skipped_count {
+            1 => lang.fill(ONE_DROPPED, &[&why.join(", ")]),
+            n => lang.fill(DROPPED, &[&n.to_string(), &why.join(lang.list_sep())]),
+        }
     }
+}
+
+/// The values of a line: separated by semicolons or tabs where it has any, and then a
+/// comma inside a value is a decimal comma (as spreadsheets write CSV in languages that
+/// write one: `0,5;1,25`); else separated by commas. Spaces separate values too.
+fn fields_of(line: &str) -> Vec<String> {
+    let comma_decimal = line.contains([';', '\t']);
+    let separators: &[char] = if comma_decimal {
+        &[';', '\t', ' ']
+    } else {
+        &[',', ' ']
+    };
+    line.split(separators)
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(|f| {
+            let decimal = f.replacen(',', ".", 1);
+            match comma_decimal && !f.contains('.') && number(&decimal).is_some() {
+                true => decimal,
+                false => f.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// A value as a number (`None`: not one).
+fn number(f: &str) -> Option<f64> {
+    f.parse().ok()
 }
 
 /// Why a line was skipped: the text for the summary, and the one for the line itself.
 fn reason_of(fields: &[&str], nums: &[Option<f64>], cols: usize) -> Option<(String, String)> {
-    if !(2..=3).contains(&fields.len()) {
-        return Some((
-            format!("with {} values instead of 2 or 3", fields.len()),
-            format!(
-                "{} values; expected 2 (x, y) or 3 (x, y1, y2)",
-                fields.len()
-            ),
-        ));
+    let n = fields.len();
+    if !(2..=3).contains(&n) {
+        return Some((said(WRONG_COUNT, &[&n]), said(WRONG_COUNT_LINE, &[&n])));
     }
-    if cols != 0 && fields.len() != cols {
+    if cols != 0 && n != cols {
         return Some((
-            format!(
-                "with {} values where the first point had {cols}",
-                fields.len()
-            ),
-            format!("{} values, but the first point had {cols}", fields.len()),
+            said(NOT_AS_FIRST, &[&n, &cols]),
+            said(NOT_AS_FIRST_LINE, &[&n, &cols]),
         ));
     }
     let j = nums.iter().position(|v| v.is_none())?;
     let f = fields[j];
     let quoted = crate::base::text::quote(f);
-    Some(match f.parse::<f64>() {
-        Ok(v) if !v.is_finite() => (
-            "with a value that is not a finite number (nan or inf)".into(),
-            format!("{quoted} is not a finite number"),
+    Some(match number(f) {
+        Some(v) if !v.is_finite() => (NOT_FINITE.into(), said(NOT_FINITE_LINE, &[&quoted])),
+        Some(_) => (
+            said(BEYOND, &[&MAX_ABS]),
+            said(BEYOND_LINE, &[&quoted, &MAX_ABS]),
         ),
-        Ok(_) => (
-            format!("with a value beyond ±{MAX_ABS}"),
-            format!("{quoted} is beyond ±{MAX_ABS}"),
-        ),
-        Err(_) => (
-            "with a value that is not a number".into(),
-            format!("{quoted} is not a number"),
-        ),
+        None => (NOT_A_NUMBER.into(), said(NOT_A_NUMBER_LINE, &[&quoted])),
     })
 }
 
@@ -142,11 +199,7 @@ fn reason_of(fields: &[&str], nums: &[Option<f64>], cols: usize) -> Option<(Stri
 /// is for a text with no usable points, too large, or with too many points.
 pub fn parse_csv(text: &str) -> Result<Parsed, String> {
     if text.len() > MAX_TEXT {
-        return Err(format!(
-            "the text is {} KB; at most {} KB of points are accepted",
-            text.len() / 1024,
-            MAX_TEXT / 1024
-        ));
+        return Err(said(TOO_LARGE, &[&(text.len() / 1024), &(MAX_TEXT / 1024)]));
     }
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut cols = 0;
@@ -161,20 +214,13 @@ pub fn parse_csv(text: &str) -> Result<Parsed, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let fields: Vec<&str> = line
-            .split([',', ';', '\t', ' '])
-            .map(str::trim)
-            .filter(|f| !f.is_empty())
-            .collect();
+        let fields = fields_of(line);
+        let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
         let nums: Vec<Option<f64>> = fields
             .iter()
-            .map(|f| {
-                f.parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite() && v.abs() <= MAX_ABS)
-            })
+            .map(|f| number(f).filter(|v| v.is_finite() && v.abs() <= MAX_ABS))
             .collect();
-        if !seen_data && fields.iter().all(|f| f.parse::<f64>().is_err()) {
+        if !seen_data && fields.iter().all(|f| number(f).is_none()) {
             // A header line (only before the first point).
             seen_data = true;
             continue;
@@ -183,7 +229,7 @@ pub fn parse_csv(text: &str) -> Result<Parsed, String> {
         if let Some((reason, line_why)) = reason_of(&fields, &nums, cols) {
             skipped_count += 1;
             if skipped.len() < 20 {
-                skipped.push(format!("line {no}: {line_why}"));
+                skipped.push(said(LINE, &[&no, &line_why]));
             }
             match reasons.iter_mut().find(|(r, _)| *r == reason) {
                 Some((_, n)) => *n += 1,
@@ -193,21 +239,16 @@ pub fn parse_csv(text: &str) -> Result<Parsed, String> {
         }
         cols = fields.len();
         if values.len() / cols >= MAX_POINTS {
-            return Err(format!(
-                "more than {MAX_POINTS} points (line {no}); use fewer points"
-            ));
+            return Err(said(TOO_MANY, &[&MAX_POINTS, &no]));
         }
         values.extend(nums.into_iter().flatten());
     }
     reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
     if values.is_empty() {
-        let first = skipped
-            .first()
-            .map(|s| format!(" ({s})"))
-            .unwrap_or_default();
-        return Err(format!(
-            "no points found: expected lines of 2 or 3 numbers{first}"
-        ));
+        return Err(match skipped.first() {
+            Some(s) => said(NONE_FOUND_BECAUSE, &[s]),
+            None => NONE_FOUND.into(),
+        });
     }
     Ok(Parsed {
         data: UserData { cols, values },

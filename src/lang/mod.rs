@@ -121,6 +121,76 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// An English sentence the engine wrote with one of `templates` (the same constants
+    /// it was written with), told again in this language: its parts read back and put in
+    /// the template's translation; a part that is a number takes the language's decimal
+    /// mark, a part that is itself a sentence of `templates` or a text of the table is
+    /// told again too. For sentences kept as English text in data that outlives the
+    /// page's language (a snapshot's alarms, a halted run's reason). A sentence of no
+    /// template is looked up as it is.
+    pub fn retell(self, english: &str, templates: &[&[&'static str]]) -> String {
+        if self == Lang::En {
+            return english.to_string();
+        }
+        for template in templates.iter().flat_map(|t| t.iter()) {
+            if let Some(parts) = read_back(english, template) {
+                let told: Vec<String> = parts
+                    .iter()
+                    .map(|p| match p.parse::<f64>() {
+                        Ok(_) => self.decimal(p.to_string()),
+                        Err(_) => self.retell(p, templates),
+                    })
+                    .collect();
+                let told: Vec<&str> = told.iter().map(String::as_str).collect();
+                return self.fill(template, &told);
+            }
+        }
+        self.t(english).to_string()
+    }
+}
+
+/// The parts of `text` written with `template` (its `{0}`, `{1}`, … in order; each mark
+/// once), or `None` when `text` is not of that template. Each part ends at the first
+/// place the template's next fixed text follows.
+fn read_back<'a>(text: &'a str, template: &str) -> Option<Vec<&'a str>> {
+    let mut fixed: Vec<&str> = Vec::new();
+    let mut order: Vec<usize> = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}')? + open;
+        let i: usize = rest[open + 1..close].parse().ok()?;
+        fixed.push(&rest[..open]);
+        order.push(i);
+        rest = &rest[close + 1..];
+    }
+    fixed.push(rest);
+    let mut text = text.strip_prefix(fixed[0])?;
+    let mut parts = vec![""; order.len()];
+    for (n, &i) in order.iter().enumerate() {
+        let next = fixed[n + 1];
+        let end = if n + 1 == order.len() {
+            text.strip_suffix(next)?.len()
+        } else if next.is_empty() {
+            return None; // two marks side by side cannot be told apart
+        } else {
+            text.find(next)?
+        };
+        *parts.get_mut(i)? = &text[..end];
+        text = &text[end + next.len()..];
+    }
+    Some(parts)
+}
+
+/// `template` filled in English with `parts` (anything written as text): how the engine
+/// writes a sentence it keeps as text, to be told again in another language with
+/// [`Lang::retell`].
+pub fn en(template: &'static str, parts: &[&dyn std::fmt::Display]) -> String {
+    let parts: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    Lang::En.fill(template, &parts)
+}
+
 /// Marks an English text that is translated where it is shown rather than where it is
 /// written (a name kept in a struct, a word returned by a method): the tests find every
 /// text a language's table must have by these marks, by the `t` and `fill` calls, and by

@@ -7,10 +7,29 @@
 
 use crate::config::keys::{self, Issue};
 use crate::config::spec::{Spec, KEYS};
+use crate::lang::{en, english};
 
 /// Keys a comparison may not change: they would make it another data set, or more than
 /// one network.
 pub const FIXED: &[&str] = &["data", "n", "seed", "pts", "gap", "ensemble"];
+
+/// How the comparison's problems are written, to be told again in the page's language
+/// ([`crate::lang::Lang::retell`]).
+pub const SAID: &[&str] = &[
+    COMPARE,
+    LEFT_AS_IT_IS,
+    FIXED_KEY,
+    NOT_A_KEY,
+    SAME,
+    english("no comparison"),
+];
+
+const COMPARE: &str = "compare: {0}";
+const LEFT_AS_IT_IS: &str = "{0} is left as it is";
+const FIXED_KEY: &str = "compare: {0} cannot change: both experiments train on the same data \
+     (data, n, seed, pts, gap) as one network each (ensemble)";
+const NOT_A_KEY: &str = "compare: {0} is not a spec key";
+const SAME: &str = english("compare: the second experiment would be the same as the first");
 
 /// The longest `compare=` text.
 pub const COMPARE_MAX: usize = 400;
@@ -25,15 +44,12 @@ pub fn second(a: &Spec, changes: &str) -> (Option<Spec>, Vec<Issue>) {
         let issue = |message: String| Issue {
             key: "compare".into(),
             message,
-            action: format!("{key} is left as it is"),
+            action: en(LEFT_AS_IT_IS, &[&key]),
         };
         if FIXED.contains(&key.as_str()) {
-            issues.push(issue(format!(
-                "compare: {key} cannot change: both experiments train on the same data \
-                 (data, n, seed, pts, gap) as one network each (ensemble)"
-            )));
+            issues.push(issue(en(FIXED_KEY, &[&key])));
         } else if !KEYS.iter().any(|k| k.name == key) {
-            issues.push(issue(format!("compare: {key} is not a spec key")));
+            issues.push(issue(en(NOT_A_KEY, &[&key])));
         } else {
             own.retain(|(k, _)| *k != key);
             own.push((key, value));
@@ -46,14 +62,14 @@ pub fn second(a: &Spec, changes: &str) -> (Option<Spec>, Vec<Issue>) {
     let (b, bad) = Spec::parse_with_points(&text.join("&"), &[], || a.points.clone());
     issues.extend(bad.into_iter().map(|i| Issue {
         key: "compare".into(),
-        message: format!("compare: {}", i.message),
+        message: en(COMPARE, &[&i.message]),
         action: i.action,
     }));
     if changed(a, &b).is_empty() {
         issues.push(Issue {
             key: "compare".into(),
-            message: "compare: the second experiment would be the same as the first".into(),
-            action: "no comparison".into(),
+            message: SAME.into(),
+            action: english("no comparison").into(),
         });
         return (None, issues);
     }

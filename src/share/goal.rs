@@ -5,8 +5,17 @@
 //! (`mdn:goal`). Read and checked here, like every link value.
 
 use crate::config::spec::Spec;
-use crate::lang::Lang;
+use crate::lang::{en, Lang};
 use crate::train::experiment::Metrics;
+
+/// How a goal's problems are written, to be told again in the page's language
+/// ([`crate::lang::Lang::retell`]).
+pub const SAID: &[&str] = &[AT_MOST, NO_COMPARISON, NOT_A_MEASURE, NOT_A_NUMBER];
+
+const AT_MOST: &str = "at most {0} conditions";
+const NO_COMPARISON: &str = "{0} has no comparison (<, <=, >, >=, =)";
+const NOT_A_MEASURE: &str = "{0} is not a measure a goal can name";
+const NOT_A_NUMBER: &str = "{0} is not a number";
 
 /// The longest `goal=` text.
 pub const GOAL_MAX: usize = 120;
@@ -146,7 +155,7 @@ impl Goal {
         }
         let parts: Vec<&str> = text.split(',').map(str::trim).collect();
         if parts.len() > MAX_CONDITIONS {
-            return Err(format!("at most {MAX_CONDITIONS} conditions"));
+            return Err(en(AT_MOST, &[&MAX_CONDITIONS]));
         }
         let conditions = parts
             .iter()
@@ -252,18 +261,18 @@ fn condition(text: &str) -> Result<Condition, String> {
         .iter()
         .filter_map(|(s, op)| text.find(s).map(|i| (i, *op, s.len())))
         .min_by_key(|(i, _, len)| (*i, usize::MAX - len))
-        .ok_or_else(|| format!("{text:?} has no comparison (<, <=, >, >=, =)"))?;
+        .ok_or_else(|| en(NO_COMPARISON, &[&format!("{text:?}")]))?;
     let name = text[..at].trim();
     let measure = MEASURES
         .iter()
         .position(|m| m.name == name)
-        .ok_or_else(|| format!("{name:?} is not a measure a goal can name"))?;
+        .ok_or_else(|| en(NOT_A_MEASURE, &[&format!("{name:?}")]))?;
     let raw = text[at + len..].trim().replace('−', "-");
     let value: f64 = raw
         .parse()
         .ok()
         .filter(|v: &f64| v.is_finite())
-        .ok_or_else(|| format!("{raw:?} is not a number"))?;
+        .ok_or_else(|| en(NOT_A_NUMBER, &[&format!("{raw:?}")]))?;
     Ok(Condition {
         measure,
         op,

@@ -8,6 +8,12 @@ use crate::strokes::alphabet::ALPHABET;
 use crate::strokes::train::StrokeSpec;
 use crate::strokes::write::MAX_TEXT;
 
+/// Every template a handwriting link's problems are written with: its keys', the run's,
+/// and the page's own.
+pub const SAID: &[&[&str]] = &[keys::SAID, crate::strokes::train::SAID, &[CANNOT_WRITE]];
+
+const CANNOT_WRITE: &str = "the pen cannot write {0}";
+
 /// What the page writes first when the link names no text.
 pub const DEFAULT_TEXT: &str = "Mixture density";
 /// The bias the page writes with when the link names none.
@@ -137,7 +143,7 @@ pub fn parse(text: &str) -> (StrokeSpec, HandPage, Vec<Issue>) {
             let list: Vec<String> = bad.iter().map(|c| format!("{c:?}")).collect();
             r.issue(
                 "text",
-                format!("the pen cannot write {}", list.join(" ")),
+                crate::lang::en(CANNOT_WRITE, &[&list.join(" ")]),
                 "left out",
             );
             page.text.retain(|c| ALPHABET.contains(c));

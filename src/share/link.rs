@@ -7,7 +7,7 @@
 use crate::config::keys::{self, Issue, Key, Kind, Reader, Value};
 use crate::config::spec::Spec;
 use crate::data::userdata::UserData;
-use crate::lang::{Lang, LANGS};
+use crate::lang::{en, english, Lang, LANGS};
 use crate::mdn::mixture::Temperature;
 
 /// The sample counts the page offers; a link's count goes to the nearest.
@@ -332,6 +332,44 @@ pub const VIEW_KEYS: &[Key<Link>] = &[
     },
 ];
 
+/// How a link's problems of its own (beyond a key's value, [`keys::SAID`]) are written, to
+/// be told again in the page's language ([`crate::lang::Lang::retell`]); [`SAID`] has
+/// every template a link's problem is written with.
+const OWN: &[&str] = &[
+    GOAL,
+    PAIR,
+    TOUR_DATA,
+    TOUR_HIDDEN,
+    PANEL_NEEDS_ONE,
+    PANEL_NEEDS_TWO,
+    PANELS_NEED_ONE,
+    PANELS_NEED_TWO,
+    english("no exercise"),
+    english("showing the main plot"),
+];
+
+/// Every template a link's problems are written with: its keys', its own, the
+/// comparison's, the exercise's and the spec's.
+pub const SAID: &[&[&str]] = &[
+    keys::SAID,
+    OWN,
+    crate::share::compare::SAID,
+    crate::share::goal::SAID,
+    crate::config::spec::SAID,
+];
+
+const GOAL: &str = "goal: {0}";
+const PAIR: &str = english(
+    "panels: compare and difference show a second experiment, and the link has none (compare=)",
+);
+const TOUR_DATA: &str = "tour={0}: this step is about data={1}, and the link's data is {2}";
+const TOUR_HIDDEN: &str =
+    english("the tour is not shown (open the step from the tour to see its own experiment)");
+const PANEL_NEEDS_ONE: &str = "panels: {0} is for data with one output, and data={1} has two";
+const PANEL_NEEDS_TWO: &str = "panels: {0} is for data with two outputs, and data={1} has one";
+const PANELS_NEED_ONE: &str = "panels: {0} are for data with one output, and data={1} has two";
+const PANELS_NEED_TWO: &str = "panels: {0} are for data with two outputs, and data={1} has one";
+
 /// The truth toggle's names in links (shown by default).
 pub const TRUTHS: &[&str] = &["on", "off"];
 
@@ -540,7 +578,7 @@ impl Link {
                 Ok(g) => link.goal = Some(g),
                 Err(e) => issues.push(Issue {
                     key: "goal".into(),
-                    message: format!("goal: {e}"),
+                    message: en(GOAL, &[&e]),
                     action: "no exercise".into(),
                 }),
             }
@@ -550,9 +588,7 @@ impl Link {
             link.panels.retain(|p| !pair(p));
             issues.push(Issue {
                 key: "panels".into(),
-                message: "panels: compare and difference show a second experiment, and the \
-                          link has none (compare=)"
-                    .into(),
+                message: PAIR.into(),
                 action: if link.panels.is_empty() {
                     "showing the main plot".into()
                 } else {
@@ -616,15 +652,11 @@ impl Link {
         if data != self.spec.data {
             issues.push(Issue {
                 key: "tour".into(),
-                message: format!(
-                    "tour={}: this step is about data={}, and the link's data is {}",
-                    self.tour,
-                    data.name(),
-                    self.spec.data.name()
+                message: en(
+                    TOUR_DATA,
+                    &[&self.tour, &data.name(), &self.spec.data.name()],
                 ),
-                action:
-                    "the tour is not shown (open the step from the tour to see its own experiment)"
-                        .into(),
+                action: TOUR_HIDDEN.into(),
             });
             self.tour = 0;
         }
@@ -646,14 +678,14 @@ impl Link {
         if !dropped.is_empty() {
             issues.push(Issue {
                 key: "panels".into(),
-                message: format!(
-                    "panels: {} {} for data with {} output{}, and data={} has {}",
-                    dropped.join(", "),
-                    if dropped.len() == 1 { "is" } else { "are" },
-                    if two { "one" } else { "two" },
-                    if two { "" } else { "s" },
-                    self.spec.data.name(),
-                    if two { "two" } else { "one" },
+                message: en(
+                    match (dropped.len(), two) {
+                        (1, true) => PANEL_NEEDS_ONE,
+                        (1, false) => PANEL_NEEDS_TWO,
+                        (_, true) => PANELS_NEED_ONE,
+                        (_, false) => PANELS_NEED_TWO,
+                    },
+                    &[&dropped.join(", "), &self.spec.data.name()],
                 ),
                 action: if self.panels.is_empty() {
                     "showing the main plot".into()

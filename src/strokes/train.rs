@@ -13,7 +13,7 @@ use crate::base::rng::{stream, Rng};
 use crate::base::text::quote;
 use crate::config::keys::{self, Key, Kind, Reader, Value};
 use crate::config::keys::{float, int, text};
-use crate::lang::english;
+use crate::lang::{en, english};
 use crate::optim::optimizer::{Optimizer, OptimizerConfig};
 
 /// Which words train.
@@ -176,6 +176,23 @@ pub const KEYS: &[Key<StrokeSpec>] = &[
     },
 ];
 
+/// How a handwriting link's problems beyond a key's value are written, to be told again
+/// in the page's language ([`crate::lang::Lang::retell`]).
+pub const SAID: &[&str] = &[
+    TWO_WORDS,
+    UNTOLD,
+    REST_OF_DRAWING,
+    REST,
+    english("using data=hershey"),
+    english("using window=0"),
+];
+
+const TWO_WORDS: &str = "data=drawn needs at least 2 drawn words (the link has {0})";
+const UNTOLD: &str = "the window reads each word's text, and {0} of the {1} drawn words have \
+     none (type what a word says before keeping it)";
+const REST_OF_DRAWING: &str = english("the rest of the drawing was kept");
+const REST: &str = english("the rest was kept");
+
 impl StrokeSpec {
     /// A lenient read of a link: always a spec, with one message per problem.
     pub fn parse_lenient(text: &str) -> (StrokeSpec, Vec<keys::Issue>) {
@@ -193,11 +210,7 @@ impl StrokeSpec {
                     let names: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
                     r.issue(
                         &key,
-                        format!(
-                            "unknown key {} (accepted keys: {})",
-                            quote(&key),
-                            names.join(", ")
-                        ),
+                        en(keys::UNKNOWN, &[&quote(&key), &names.join(", ")]),
                         "ignored",
                     )
                 }
@@ -206,33 +219,23 @@ impl StrokeSpec {
         r.repeated(KEYS, &spec);
         let (words, bad) = super::drawn::decode(&spec.drawn);
         if let Some(why) = bad {
-            r.issue("drawn", why, "the rest of the drawing was kept");
+            r.issue("drawn", why, REST_OF_DRAWING);
         }
         spec.drawn = super::drawn::encode(&words);
         let (said, bad) = super::drawn::decode_said(&spec.said, words.len());
         if let Some(why) = bad {
-            r.issue("said", why, "the rest was kept");
+            r.issue("said", why, REST);
         }
         spec.said = super::drawn::encode_said(&said);
         if spec.data == StrokeData::Drawn && words.len() < 2 {
-            r.issue(
-                "data",
-                format!(
-                    "data=drawn needs at least 2 drawn words (the link has {})",
-                    words.len()
-                ),
-                "using data=hershey",
-            );
+            r.issue("data", en(TWO_WORDS, &[&words.len()]), "using data=hershey");
             spec.data = StrokeData::Hershey;
         }
         let untold = said.iter().filter(|s| s.is_empty()).count();
         if spec.window > 0 && spec.data == StrokeData::Drawn && untold > 0 {
             r.issue(
                 "window",
-                format!(
-                    "the window reads each word's text, and {untold} of the {} drawn words have none (type what a word says before keeping it)",
-                    words.len()
-                ),
+                en(UNTOLD, &[&untold, &words.len()]),
                 "using window=0",
             );
             spec.window = 0;

@@ -2,6 +2,7 @@
 //! component is dead (unused), the alarms with their thresholds, and the notes said
 //! calmly (many unused components are no fault where the data need few).
 
+use crate::lang::{english, Lang};
 use crate::mdn::head::Head;
 use crate::train::pass::Evaluation;
 use serde::Serialize;
@@ -70,6 +71,44 @@ pub struct Metrics {
     pub point_mass: Option<crate::forecast::point_mass::PointMassScores>,
 }
 
+/// How the alarms, the notes and a halted run's reason are written: in English, kept so
+/// in the metrics (the command line prints them), and told again in the page's language
+/// from these same templates ([`crate::lang::Lang::retell`]).
+pub const SAID: &[&str] = &[
+    HALTED,
+    COLLAPSE,
+    DIVERGENCE,
+    UNUSED,
+    PAUSED,
+    NOT_FINITE,
+    OVERFLOW,
+    WHOLE_DATA,
+    ROLLED_BACK,
+    english("; the step was not taken"),
+    english("the MDN's loss"),
+    english("the MSE regressor's loss"),
+    english("a gradient"),
+];
+
+const HALTED: &str = "halted: {0}";
+const COLLAPSE: &str = "variance collapse: a component's σ is down to {0} (floor {1}) and the \
+     training NLL ({2}) is far below the validation NLL ({3}): components are sitting on \
+     single training points (try noise_x and noise_y, a larger sigma_min, or more data)";
+const DIVERGENCE: &str = "divergence: the validation NLL rose to {0} from its best {1}";
+const UNUSED: &str = "unused components: {0} of {1} have average π below {2}. Spare \
+     components are no fault where the data need fewer; they get almost no gradient to come \
+     back, so if the fit misses a branch, reinit_dead or init=diverse puts them to work";
+/// A halted run's reason: why (one of the next three), and what to do.
+pub const PAUSED: &str = "{0}. Training paused with the models as they were before it. \
+     Lower lr, set clip, or raise sigma_min, then go on.";
+/// A step's loss or gradient was not finite: the step, what, and what was done.
+pub const NOT_FINITE: &str = "step {0}: {1} was not a finite number{2}";
+pub const OVERFLOW: &str =
+    "step {0}: the update made a parameter overflow; rolled back to step {1}";
+pub const WHOLE_DATA: &str =
+    "at step {0}, a model's loss on the whole data was not a finite number; rolled back to step {1}";
+pub const ROLLED_BACK: &str = "; rolled back to step {0}";
+
 /// What the alarms are read against: the run's σ floor and halt, the targets' smallest
 /// spread, and the best validation NLL of its readings so far.
 pub struct Watch<'a> {
@@ -94,38 +133,31 @@ impl Watch<'_> {
         if dead * 3 <= k {
             return Vec::new();
         }
-        vec![format!(
-            "unused components: {dead} of {k} have average π below {DEAD_PI}. Spare \
-             components are no fault where the data need fewer; they get almost no gradient \
-             to come back, so if the fit misses a branch, reinit_dead or init=diverse puts \
-             them to work"
-        )]
+        let [dead, k, below] = [dead.to_string(), k.to_string(), DEAD_PI.to_string()];
+        vec![Lang::En.fill(UNUSED, &[&dead, &k, &below])]
     }
 
     /// The alarms of a training-set evaluation `tr` and the validation NLL `val`.
     pub fn alarms(&self, tr: &Evaluation, val: f64) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(h) = self.halted {
-            out.push(format!("halted: {h}"));
+            out.push(Lang::En.fill(HALTED, &[h]));
         }
         let floor = self.sigma_min;
         let at_floor =
             tr.min_sigma <= (floor * COLLAPSE_SIGMA).max(COLLAPSE_FRACTION * self.target_std);
         if at_floor && tr.nll < val - COLLAPSE_GAP {
-            out.push(format!(
-                "variance collapse: a component's σ is down to {} (floor {floor}) and \
-                 the training NLL ({:.2}) is far below the validation NLL ({val:.2}): \
-                 components are sitting on single training points (try noise_x and \
-                 noise_y, a larger sigma_min, or more data)",
+            let parts = [
                 crate::base::text::significant(tr.min_sigma, 3),
-                tr.nll
-            ));
+                floor.to_string(),
+                format!("{:.2}", tr.nll),
+                format!("{val:.2}"),
+            ];
+            out.push(Lang::En.fill(COLLAPSE, &parts.each_ref().map(String::as_str)));
         }
         if !val.is_finite() || val > self.best_val + DIVERGENCE_RISE {
-            out.push(format!(
-                "divergence: the validation NLL rose to {val:.2} from its best {:.2}",
-                self.best_val
-            ));
+            let parts = [format!("{val:.2}"), format!("{:.2}", self.best_val)];
+            out.push(Lang::En.fill(DIVERGENCE, &parts.each_ref().map(String::as_str)));
         }
         out
     }

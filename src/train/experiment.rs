@@ -8,6 +8,7 @@
 use crate::base::rng::{stream, Rng};
 use crate::config::spec::Spec;
 use crate::data::dataset::{DataInfo, Dataset};
+use crate::lang::Lang;
 use crate::mdn::family::Family;
 use crate::mdn::head::{Head, Init};
 use crate::mdn::model::{Model, Precision};
@@ -15,6 +16,7 @@ use crate::mdn::network::Network;
 use crate::optim::batches::Batch;
 use crate::optim::optimizer::Optimizer;
 pub use crate::train::diagnostics::Metrics;
+use crate::train::diagnostics::{NOT_FINITE, OVERFLOW, PAUSED, ROLLED_BACK};
 use crate::train::pass::{BlockPass, Evaluation, Models, Noise, PendingMetrics, Scratch, StepLoss};
 
 pub struct Experiment {
@@ -301,11 +303,11 @@ impl Experiment {
         if !ev.nll.is_finite() || !mse_ok || !finite(&self.s.grad_mdn) || !finite(&self.s.grad_base)
         {
             let what = if !ev.nll.is_finite() {
-                "the MDN's loss".to_string()
+                "the MDN's loss"
             } else if !mse_ok {
-                "the MSE regressor's loss".to_string()
+                "the MSE regressor's loss"
             } else {
-                "a gradient".to_string()
+                "a gradient"
             };
             // The state that gave it came from a finite step: go back to the one before,
             // whose losses were finite for both models.
@@ -315,11 +317,11 @@ impl Experiment {
                 self.model.baseline.params.clone_from(&self.last_good.1);
                 self.last_good.0.clear();
                 self.step -= 1;
-                format!("; rolled back to step {}", self.step)
+                Lang::En.fill(ROLLED_BACK, &[&self.step.to_string()])
             } else {
                 "; the step was not taken".to_string()
             };
-            self.halt(format!("step {at}: {what} was not a finite number{back}"));
+            self.halt(Lang::En.fill(NOT_FINITE, &[&at.to_string(), what, &back]));
             return self.last;
         }
         self.last_good.0.clone_from(&self.model.mdn.params);
@@ -335,11 +337,8 @@ impl Experiment {
         if !finite(&self.model.mdn.params) || !finite(&self.model.baseline.params) {
             self.model.mdn.params.clone_from(&self.last_good.0);
             self.model.baseline.params.clone_from(&self.last_good.1);
-            self.halt(format!(
-                "step {}: the update made a parameter overflow; rolled back to step {}",
-                self.step + 1,
-                self.step
-            ));
+            let (at, back) = ((self.step + 1).to_string(), self.step.to_string());
+            self.halt(Lang::En.fill(OVERFLOW, &[&at, &back]));
             return self.last;
         }
         self.step += 1;
@@ -392,10 +391,7 @@ impl Experiment {
         let opt = |n| Optimizer::new(&spec.optimizer(), n);
         self.mdn_opt = opt(self.model.mdn.params.len());
         self.base_opt = opt(self.model.baseline.params.len());
-        self.halted = Some(format!(
-            "{why}. Training paused with the models as they were before it. Lower lr, \
-             set clip, or raise sigma_min, then go on."
-        ));
+        self.halted = Some(Lang::En.fill(PAUSED, &[&why]));
     }
     /// Lets a halted run train again (from the rolled-back models).
     pub fn resume(&mut self) {

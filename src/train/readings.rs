@@ -114,10 +114,10 @@ impl Experiment {
             self.model.baseline.params = base;
             self.step = step;
             self.last_good.0.clear();
-            self.halt(format!(
-                "at step {at}, a model's loss on the whole data was not a finite number; \
-                 rolled back to step {step}"
-            ));
+            let (at, step) = (at.to_string(), step.to_string());
+            self.halt(
+                crate::lang::Lang::En.fill(crate::train::diagnostics::WHOLE_DATA, &[&at, &step]),
+            );
             tr = self.evaluate(Subset::Train);
             va = self.evaluate(Subset::Val);
         }

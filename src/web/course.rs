@@ -86,7 +86,11 @@ impl Viewer {
 
     /// Why training stopped on a number that was not finite, if it did (plain text).
     pub fn halted_reason(&self) -> Option<String> {
-        self.snapshot.halted.clone()
+        let said = crate::train::diagnostics::SAID;
+        self.snapshot
+            .halted
+            .as_ref()
+            .map(|h| self.page_lang().retell(h, &[said]))
     }
 
     /// The tour step the link shows (1…; 0: none).
@@ -163,6 +167,7 @@ impl Viewer {
             text = text.replace("&controls=", "");
         }
         let (mut link, issues) = Link::parse(&text);
+        let lang = self.page_lang();
         link.view = self.link.view.clone();
         link.theme = self.link.theme;
         link.lang = self.embed_lang();
@@ -193,7 +198,10 @@ impl Viewer {
         to_js(&Snippet {
             src,
             html,
-            issues: issues.iter().map(|i| i.to_string()).collect(),
+            issues: issues
+                .iter()
+                .map(|i| lang.retell(&i.to_string(), crate::share::link::SAID))
+                .collect(),
             width: w,
             height: h,
         })

@@ -115,18 +115,26 @@ pub fn presets(lang: &str) -> Result<JsValue, JsValue> {
 /// Reads points from CSV text (pasted or uploaded). Returns `{pts, count, cols,
 /// skipped, skipped_count, dropped}` — `pts` is the link form for the spec — or throws a
 /// message.
+/// Its messages are in language `lang` (`en`, `es`).
 #[wasm_bindgen]
-pub fn parse_points(text: &str) -> Result<JsValue, JsValue> {
-    let p = crate::data::userdata::parse_csv(text).map_err(|e| JsValue::from_str(&e))?;
-    if p.data.len() < crate::data::userdata::MIN_POINTS {
-        let dropped = p.dropped();
-        return Err(JsValue::from_str(&format!(
-            "only {} usable point{}; at least {} are needed{}{dropped}",
-            p.data.len(),
-            if p.data.len() == 1 { "" } else { "s" },
-            crate::data::userdata::MIN_POINTS,
-            if dropped.is_empty() { "" } else { ". " },
-        )));
+pub fn parse_points(text: &str, lang: &str) -> Result<JsValue, JsValue> {
+    use crate::data::userdata::{parse_csv, MIN_POINTS, SAID};
+    let lang = crate::lang::Lang::from_tags([lang]);
+    let p = parse_csv(text).map_err(|e| JsValue::from_str(&lang.retell(&e, &[SAID])))?;
+    if p.data.len() < MIN_POINTS {
+        let least = MIN_POINTS.to_string();
+        let mut said = match p.data.len() {
+            1 => lang.fill("only 1 usable point; at least {0} are needed", &[&least]),
+            n => lang.fill(
+                "only {0} usable points; at least {1} are needed",
+                &[&n.to_string(), &least],
+            ),
+        };
+        let dropped = p.dropped_in(lang);
+        if !dropped.is_empty() {
+            said = format!("{said}. {dropped}");
+        }
+        return Err(JsValue::from_str(&said));
     }
     #[derive(Serialize)]
     struct Out {
@@ -142,8 +150,8 @@ pub fn parse_points(text: &str) -> Result<JsValue, JsValue> {
         pts: crate::data::userdata::encode(&p.data),
         count: p.data.len(),
         cols: p.data.cols,
-        dropped: p.dropped(),
-        skipped: p.skipped,
+        dropped: p.dropped_in(lang),
+        skipped: p.skipped.iter().map(|s| lang.retell(s, &[SAID])).collect(),
         skipped_count: p.skipped_count,
     })
 }

@@ -287,7 +287,11 @@ impl HandViewer {
     }
 
     pub fn issues(&self) -> Vec<String> {
-        self.issues.clone()
+        let said = crate::share::hand::SAID;
+        self.issues
+            .iter()
+            .map(|i| self.lang.retell(i, said))
+            .collect()
     }
 
     /// The spec's keys with their values, kinds and ranges, to build the form.

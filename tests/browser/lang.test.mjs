@@ -131,3 +131,27 @@ test('the handwriting page in Spanish: its text, what it says of the writing and
   assert.equal(await page.evaluate(() => document.getElementById('to-main').hash), '#lang=es');
   assert.deepEqual(log.errors, []);
 });
+
+test('messages in Spanish: a link\'s problems, pasted points with a decimal comma and what was dropped, a run that blows up', async () => {
+  const { page, log } = await open(browser, `${server.url}#n=300&k=99&zz=1&lang=es`);
+  await ready(page);
+  const issues = await page.$$eval('#issues li', (lis) => lis.map((li) => li.textContent));
+  assert.deepEqual(issues.slice(0, 1), ["k: '99' está por encima del máximo 30; se usa 30"]);
+  assert.match(issues[1], /^clave desconocida 'zz' \(claves aceptadas: data, n, seed, /);
+  // Points as a spreadsheet in Spanish saves them: semicolons, decimal commas; one bad line.
+  const rows = Array.from({ length: 15 }, (_, i) => `${i / 10};${(i * i) / 100}`.replaceAll('.', ','));
+  await page.fill('#csvtext', ['x;y', ...rows, 'abc;1,5'].join('\n'));
+  await page.click('#usecsv');
+  await page.waitForFunction(() => /puntos con 2 columnas/.test(document.getElementById('dataerror').textContent));
+  assert.match(await page.textContent('#dataerror'), /^Texto pegado: 15 puntos con 2 columnas \(x, y\)\. 1 línea se descartó: 1 con un valor que no es un número\. línea 17: 'abc' no es un número( |$)/);
+  await ready(page);
+  // A run that blows up: the alarm and the reason in Spanish.
+  await page.evaluate(() => { location.hash = '#opt=sgd&lr=1&momentum=0.99&sigma_min=0&n=200&steps=500'; });
+  await ready(page);
+  await page.click('#play');
+  await page.waitForFunction(() => /detenido/.test(document.getElementById('alarms').textContent), null, { timeout: 20_000 });
+  const alarm = await page.textContent('#alarms');
+  assert.match(alarm, /^detenido: (paso \d+: .* no fue un número finito|paso \d+: la actualización desbordó un parámetro).*El entrenamiento se pausó con los modelos como estaban antes\./);
+  assert.deepEqual(await englishLeft(page), []);
+  assert.deepEqual(log.errors, []);
+});

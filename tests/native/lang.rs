@@ -298,3 +298,61 @@ fn the_source_scan_finds_texts_where_the_code_names_them() {
     assert_eq!(found, ["It's {0}", "no"]);
     assert_eq!(calls(js, &["t"]).len(), 1, "tx( is another name");
 }
+
+#[test]
+fn a_sentence_kept_in_english_is_told_again_from_the_templates_it_was_written_with() {
+    use mdn_playground::train::diagnostics::{NOT_FINITE, PAUSED, ROLLED_BACK, SAID};
+    let back = Lang::En.fill(ROLLED_BACK, &["41"]);
+    let why = Lang::En.fill(NOT_FINITE, &["42", "the MDN's loss", &back]);
+    let halted = Lang::En.fill(PAUSED, &[&why]);
+    assert_eq!(Lang::En.retell(&halted, &[SAID]), halted);
+    assert_eq!(
+        Lang::Es.retell(&halted, &[SAID]),
+        "paso 42: la pérdida de la MDN no fue un número finito; se volvió al paso 41. El \
+         entrenamiento se pausó con los modelos como estaban antes. Baja lr, pon clip o sube \
+         sigma_min, y sigue."
+    );
+    let alarm = "divergence: the validation NLL rose to 3.25 from its best -0.50";
+    assert_eq!(
+        Lang::Es.retell(alarm, &[SAID]),
+        "divergencia: la NLL de validación subió a 3,25 desde su mejor valor, -0,50"
+    );
+    // A sentence of no template is looked up as it is.
+    assert_eq!(Lang::Es.retell("a gradient", &[SAID]), "un gradiente");
+    assert_eq!(
+        Lang::Es.retell("no such sentence", &[SAID]),
+        "no such sentence"
+    );
+}
+
+#[test]
+fn a_link_s_problems_are_told_in_the_page_s_language() {
+    use mdn_playground::config::keys::SAID;
+    use mdn_playground::share::link::Link;
+    let (_, issues) = Link::parse("k=99&act=sigmoid&lr=abc&zz=1");
+    let said: Vec<String> = issues
+        .iter()
+        .map(|i| Lang::Es.retell(&i.to_string(), &[SAID]))
+        .collect();
+    assert_eq!(said[0], "k: '99' está por encima del máximo 30; se usa 30");
+    assert!(
+        said[1].starts_with("act: 'sigmoid' no es ninguno de "),
+        "{}",
+        said[1]
+    );
+    assert!(
+        said[2].starts_with("lr: 'abc' no es un número finito (se acepta: 0,00000"),
+        "{}",
+        said[2]
+    );
+    assert!(
+        said[3].starts_with("clave desconocida 'zz' (claves aceptadas: data, n, "),
+        "{}",
+        said[3]
+    );
+    assert!(
+        said.iter()
+            .all(|s| !s.contains("using") && !s.contains(" is ")),
+        "{said:?}"
+    );
+}

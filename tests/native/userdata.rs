@@ -285,3 +285,38 @@ fn links_of_the_first_form_still_decode() {
     );
     assert_eq!(decode(&z1).unwrap(), u);
 }
+
+#[test]
+fn semicolon_separated_points_may_write_a_decimal_comma() {
+    use mdn_playground::data::userdata::parse_csv;
+    // As a spreadsheet in Spanish or German saves CSV.
+    let p = parse_csv("x;y\n0,5;1,25\n-1,5;2\n3;4,75\n").unwrap();
+    assert_eq!(p.data.values, [0.5, 1.25, -1.5, 2.0, 3.0, 4.75]);
+    // Commas still separate values where no semicolon or tab does.
+    let q = parse_csv("x,y\n0.5,1.25\n").unwrap();
+    assert_eq!(q.data.values, [0.5, 1.25]);
+    // A comma that makes no number is not read as one.
+    let r = parse_csv("1;2\n1,2,3;4\n").unwrap();
+    assert_eq!(r.skipped, ["line 2: '1,2,3' is not a number"]);
+}
+
+#[test]
+fn what_reading_points_skipped_is_said_in_the_page_s_language() {
+    use mdn_playground::data::userdata::{parse_csv, SAID};
+    use mdn_playground::lang::Lang;
+    let p = parse_csv("x,y\n1,2\n3,abc\n4,5,6,7\n8,nan\n").unwrap();
+    assert_eq!(
+        p.dropped(),
+        "3 lines were dropped: 1 with a value that is not a number, 1 with 4 values instead \
+         of 2 or 3, 1 with a value that is not a finite number (nan or inf)"
+    );
+    assert_eq!(
+        p.dropped_in(Lang::Es),
+        "3 líneas se descartaron: 1 con un valor que no es un número; 1 con 4 valores en \
+         lugar de 2 o 3; 1 con un valor que no es un número finito (nan o inf)"
+    );
+    assert_eq!(
+        Lang::Es.retell(&p.skipped[0], &[SAID]),
+        "línea 3: 'abc' no es un número"
+    );
+}

@@ -100,7 +100,12 @@ impl Viewer {
         if let Some(t) = &v.target {
             self.set_target(t);
         }
-        issues.iter().map(|i| i.to_string()).collect()
+        let lang = self.page_lang();
+        let said = crate::share::link::SAID;
+        issues
+            .iter()
+            .map(|i| lang.retell(&i.to_string(), said))
+            .collect()
     }
 
     /// The view of a model file (its spec, its parameters); throws the reason when the
@@ -140,7 +145,11 @@ impl Viewer {
 
     /// Problems found in the link.
     pub fn issues(&self) -> Vec<String> {
-        self.issues.clone()
+        let lang = self.page_lang();
+        self.issues
+            .iter()
+            .map(|i| lang.retell(i, crate::share::link::SAID))
+            .collect()
     }
 
     /// The canonical spec.
@@ -448,7 +457,8 @@ impl Viewer {
             0 => String::new(),
             n => lang.fill(" ({0} unused)", &[&n.to_string()]),
         };
-        let notes: String = m.notes.iter().map(|n| format!(" · {n}.")).collect();
+        let said = |s: &String| lang.retell(s, &[crate::train::diagnostics::SAID]);
+        let notes: String = m.notes.iter().map(|n| format!(" · {}.", said(n))).collect();
         to_js(&Out {
             summary: lang.fill(
                 "Components: {0} of {1} in use{2} · smallest σ in use {3}{4}",
@@ -464,7 +474,7 @@ impl Viewer {
                 "Average π per component: {0}{1}",
                 &[&pis.join(lang.list_sep()), &notes],
             ),
-            alarms: m.alarms.clone(),
+            alarms: m.alarms.iter().map(said).collect(),
         })
     }
 
