@@ -87,3 +87,6 @@ export function t(english, ...parts) {
 
 /** The page's language writes a decimal comma (numbers.js writes numbers with it). */
 export const decimalCommaUsed = () => decimalComma;
+
+/** A number as a form writes it ("0.25", a slider's value) with the language's decimal mark. */
+export const decimal = (text) => (decimalComma ? String(text).replace('.', ',') : String(text));

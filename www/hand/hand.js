@@ -9,7 +9,7 @@ import { startWriter, afterSnapshot, writeWithYours, shippedModel, ownLink, text
 import { sizeCanvas } from '../canvas.js';
 import { workOffline } from '../offline.js';
 import { renderTable } from '../table-view.js';
-import { translatePage, t } from '../lang.js';
+import { translatePage, t, decimal } from '../lang.js';
 
 const STORE = 'mdn-hand-drawn';
 const STORE_SAID = 'mdn-hand-said';
@@ -214,7 +214,7 @@ function wire() {
   $('hw-keep').addEventListener('click', keep);
   $('hw-own').addEventListener('click', () => trainOwn(false));
   $('hw-tune').addEventListener('click', () => trainOwn(true));
-  for (const id of ['hw-bias', 'hw-temp']) $(id).addEventListener('input', () => { $(`${id}-out`).textContent = $(id).value; });
+  for (const id of ['hw-bias', 'hw-temp']) $(id).addEventListener('input', () => { $(`${id}-out`).textContent = decimal($(id).value); });
   $('hw-ellipses').addEventListener('change', redraw);
   wirePad($('hw-pad'), (note) => {
     if (note || $('hw-note').dataset.pad) {

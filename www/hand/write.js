@@ -6,7 +6,7 @@
 import { H, $ } from './state.js';
 import { E } from '../engine.js';
 import { sizeCanvas } from '../canvas.js';
-import { t } from '../lang.js';
+import { t, decimal } from '../lang.js';
 
 /** The model shipped with the page (trained by `mdn strokes train` from its spec), and
  * the unconditional one trained beside it. */
@@ -166,7 +166,7 @@ export async function startWriter() {
   T.writer.set_lang(H.lang);
   $('hw-text').value = H.viewer.first_text();
   $('hw-bias').value = String(H.viewer.first_bias());
-  $('hw-bias-out').textContent = $('hw-bias').value;
+  $('hw-bias-out').textContent = decimal($('hw-bias').value);
   $('hw-say').addEventListener('click', say);
   $('hw-text').addEventListener('keydown', (e) => { if (e.key === 'Enter') say(); });
   $('hw-text').addEventListener('input', () => {
