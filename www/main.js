@@ -9,11 +9,12 @@
 // (light or dark), tour.js (the guided tour), builder.js (the embed builder), host.js
 // (messages from a host page), figures.js (PNG and SVG files), ensemble.js (an ensemble's
 // other members on the pool, and the panel of the two uncertainties), compare.js (a second
-// experiment beside the first), goal.js (an exercise's goal), tables.js (each figure's
-// numbers as a table), offline.js (the service worker: use without a network), lang.js (the
-// page in the reader's language: t() for every text a script writes). The
-// handwriting page is in hand/. All maths, drawing and link parsing live in Rust
-// (src/web/); user text is only ever set with textContent.
+// experiment beside the first), goal.js (an exercise's goal), words.js and tables.js
+// (each figure in words and as a table; throttle.js keeps them to a reader's pace),
+// offline.js (the service worker: use without a network), lang.js (the page in the
+// reader's language: t() for every text a script writes). The handwriting page is in
+// hand/. All maths, drawing and link parsing live in Rust (src/web/); user text is only
+// ever set with textContent.
 
 import { S, $, redraw } from './state.js';
 import { E, loadEngine } from './engine.js';

@@ -8,16 +8,17 @@ import { S } from './state.js';
 import { E } from './engine.js';
 import { second } from './compare.js';
 import { renderTable } from './table-view.js';
+import { pace } from './throttle.js';
 
 const TABLE_MS = 1000;
-const filledAt = {};
 let place; // where the user looks: x₀, or the 2-D views' target
-let later = null; // a table held back while training
+// A table held back while training is filled when its second is over: the last state of
+// a run that stops is shown.
+const tables = pace(TABLE_MS, () => S.viewer && fillTables());
 
 /** Fills the open tables (all of them at once with `force`, just opened, or when the user
  * has moved x₀ or the target). */
 export function fillTables(force = false) {
-  const now = performance.now();
   const here = S.twoD ? Array.from(S.viewer.target()).join() : S.sliceX;
   if (here !== place) {
     place = here;
@@ -25,17 +26,7 @@ export function fillTables(force = false) {
   }
   for (const el of document.querySelectorAll('details.numbers')) {
     const which = el.dataset.figure;
-    if (!el.open) continue;
-    const since = now - (filledAt[which] ?? -Infinity);
-    if (!force && S.training && since < TABLE_MS) {
-      // Filled when its second is over: the last state of a run that stops is shown.
-      later ??= setTimeout(() => {
-        later = null;
-        if (S.viewer) fillTables();
-      }, TABLE_MS - since);
-      continue;
-    }
-    filledAt[which] = now;
+    if (!el.open || !tables.due(which, { now: force, busy: S.training })) continue;
     renderTable(el.querySelector('table'), tableOf(which));
   }
 }

@@ -5,27 +5,21 @@
 // every WORDS_MS, so that a screen reader is not talked over.
 import { S, $ } from './state.js';
 import { second } from './compare.js';
+import { pace } from './throttle.js';
 
 const WORDS_MS = 2000;
-const last = {}; // region id → { at, model, place }
-let later = null; // a sentence held back: said when its WORDS_MS are over
+const last = {}; // region id → { model, place } it last said
+const words = pace(WORDS_MS, () => S.viewer && sayThePlots());
 
 /** Region `id` says `said()` if `place` (what the user chose) moved, or if `model` (the
  * experiment and its snapshots) changed and, while training, WORDS_MS have passed (else
  * it is said when they have: the last state of a run that stops is never left unsaid). */
 function say(id, model, place, said) {
-  const now = performance.now();
-  const was = last[id] ?? { at: -Infinity };
+  const was = last[id] ?? {};
   const moved = place !== was.place;
   if (!moved && model === was.model) return;
-  if (!moved && S.training && now - was.at < WORDS_MS) {
-    later ??= setTimeout(() => {
-      later = null;
-      if (S.viewer) sayThePlots();
-    }, WORDS_MS - (now - was.at));
-    return;
-  }
-  last[id] = { at: now, model, place };
+  if (!words.due(id, { now: moved, busy: S.training })) return;
+  last[id] = { model, place };
   const text = said();
   if ($(id).textContent !== text) $(id).textContent = text;
 }

@@ -9,6 +9,7 @@ import { startWriter, afterSnapshot, writeWithYours, shippedModel, ownLink, text
 import { sizeCanvas } from '../canvas.js';
 import { workOffline } from '../offline.js';
 import { renderTable } from '../table-view.js';
+import { pace } from '../throttle.js';
 import { translatePage, t, decimal } from '../lang.js';
 
 const STORE = 'mdn-hand-drawn';
@@ -35,19 +36,13 @@ function draw() {
 const redraw = () => { if (!H.due) { H.due = true; requestAnimationFrame(draw); } };
 
 const TABLE_MS = 1000; // the loss table at most every second (a reader's pace)
-const table = { at: -Infinity, later: null };
+const table = pace(TABLE_MS, () => fillLossTable());
 
 /** The loss curves' numbers, in their <details> while it is open; a fill held back is
  * done when its second is over, so that the last reading of a run is always there. */
 function fillLossTable(force = false) {
   const el = $('hw-loss-numbers');
-  if (!el.open || !H.viewer) return;
-  const since = performance.now() - table.at;
-  if (!force && since < TABLE_MS) {
-    table.later ??= setTimeout(() => { table.later = null; fillLossTable(); }, TABLE_MS - since);
-    return;
-  }
-  table.at = performance.now();
+  if (!el.open || !H.viewer || !table.due('loss', { now: force })) return;
   renderTable(el.querySelector('table'), H.viewer.loss_table());
 }
 
